@@ -1,0 +1,106 @@
+// NodeReader: a checked view of one yaml-cpp node that reports every problem as
+// "FILE:LINE:COL: error: problem (why) suggestion" into a DiagnosticList, instead of
+// throwing at the first. Habit from pbrt-v4's FileLoc and Celeritas' input checks.
+//
+// For maps, every key asked for (present or not) is remembered; finish() then reports
+// each key the reader was never asked for as unknown, with the nearest asked-for key as
+// suggestion. Duplicate keys (yaml-cpp keeps both, and lookups see the first) are
+// reported once per map. A missing required key points at the map.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "engine/config/distribution_spec.h"
+#include "engine/core/error.h"
+#include "engine/core/value.h"
+
+namespace plancast {
+
+class NodeReader {
+ public:
+  /// `path` is the dotted path of this node, used in messages ("indicators.gdp.growth").
+  NodeReader(YAML::Node node, DiagnosticList& diags, std::string file, std::string path);
+
+  const YAML::Node& node() const { return node_; }
+  const std::string& path() const { return path_; }
+  const std::string& file() const { return file_; }
+  DiagnosticList& diags() const { return *diags_; }
+  /// Location of this node (1-based line and column).
+  SourceLoc loc() const;
+  /// Reports an error at this node. Returns false, for `return r.error(...)` chains.
+  bool error(const std::string& message) const;
+
+  bool is_map() const;
+  bool is_sequence() const;
+  bool is_scalar() const;
+  bool is_null() const;
+  /// Reports "expected a map" (etc.) at this node when it is not one; returns the check.
+  bool expect_map() const;
+  bool expect_sequence() const;
+
+  // ---- map access ------------------------------------------------------------------
+  /// True if the key is present (and remembers the key as known).
+  bool has(const std::string& key);
+  /// The child under key; reports "missing key" at this map if absent (returns nullopt).
+  std::optional<NodeReader> required(const std::string& key);
+  /// The child under key, or nullopt without a report.
+  std::optional<NodeReader> optional(const std::string& key);
+  /// Marks keys as known without reading them (e.g. keys handled elsewhere).
+  void allow(const std::string& key);
+  /// All entries in file order (for name → definition maps), checking that keys are
+  /// scalars; duplicates are reported. Marks every key as used.
+  std::vector<std::pair<std::string, NodeReader>> entries();
+  /// Reports unknown keys (never asked for) with the nearest known key, and duplicates.
+  void finish();
+
+  // ---- scalar conversions (report at this node and return nullopt on failure) -------
+  /// A finite number (rejects .nan, .inf, 1e400 and non-numbers).
+  std::optional<double> number() const;
+  /// An integer within [lo, hi].
+  std::optional<std::int64_t> integer(std::int64_t lo, std::int64_t hi) const;
+  std::optional<std::uint64_t> unsigned_integer(std::uint64_t lo, std::uint64_t hi) const;
+  std::optional<bool> boolean() const;
+  std::optional<std::string> string() const;
+  /// A number, or an identifier naming a parameter (the name is checked later).
+  std::optional<Value> value() const;
+  /// A distribution map ({dist: normal, mean: .., sd: .., truncate: [lo, hi]}).
+  std::optional<DistSpec> distribution();
+
+  // ---- helpers combining lookup, conversion and range check ---------------------------
+  /// Required number under key, within [lo, hi] (inclusive) when given.
+  std::optional<double> number_at(const std::string& key, double lo = -HUGE_VAL,
+                                  double hi = HUGE_VAL);
+  /// Optional number under key with default.
+  std::optional<double> number_or(const std::string& key, double def, double lo = -HUGE_VAL,
+                                  double hi = HUGE_VAL);
+  std::optional<Value> value_at(const std::string& key);
+  std::optional<Value> value_or(const std::string& key, double def);
+
+  std::vector<NodeReader> items() const;  ///< sequence elements (empty if not a sequence)
+
+ private:
+  YAML::Node node_;
+  DiagnosticList* diags_;
+  std::string file_;
+  std::string path_;
+  std::set<std::string> known_;
+  bool finished_ = false;
+};
+
+/// True for [A-Za-z_][A-Za-z0-9_]*.
+bool is_identifier(const std::string& s);
+/// The candidate nearest to `word` by edit distance, if close enough to be a useful
+/// suggestion (distance <= max(2, len/3)); empty otherwise.
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+/// Location of a yaml-cpp mark (0-based) as 1-based SourceLoc in `file`.
+SourceLoc to_loc(const std::string& file, const YAML::Mark& mark);
+
+}  // namespace plancast

@@ -1,0 +1,123 @@
+// The scenario as plain structs (SPEC §1), produced once by the loader and then read-only.
+// Process-specific settings live in an opaque ProcessSpec built by the process's parser
+// (models/), so nothing here knows any concrete process.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/config/distribution_spec.h"
+#include "engine/core/error.h"
+#include "engine/core/process.h"
+#include "engine/core/value.h"
+
+namespace plancast {
+
+/// Largest run count accepted (documented in docs/scenario-reference.md): 2^40.
+inline constexpr std::uint64_t kMaxRuns = std::uint64_t{1} << 40;
+
+struct SimulationSpec {
+  std::uint64_t runs = 100000;
+  std::uint64_t seed = 1;
+  std::string sampler = "mc";  ///< mc | lhs | sobol
+  SourceLoc loc;
+};
+
+struct ParameterSpec {
+  std::string name;
+  DistSpec dist;
+  SourceLoc loc;
+};
+
+struct CorrelationSpec {
+  std::string a, b;
+  double rho = 0;
+  SourceLoc loc;
+};
+
+struct HistoryPoint {
+  int year = 0;
+  double value = 0;
+  SourceLoc loc;
+};
+
+/// A stated growth claim: "from 2015 to 2020 the value grew by cagr a year".
+struct ClaimSpec {
+  int from = 0, to = 0;
+  double cagr = 0;
+  SourceLoc loc;
+};
+
+struct IndicatorSpec {
+  std::string name;
+  SourceLoc loc;
+  std::string unit;   ///< free text, may be empty
+  std::string title;  ///< free text (UTF-8), may be empty
+  bool has_base = false;
+  double base = 0;
+  SourceLoc base_loc;
+  std::vector<HistoryPoint> history;  ///< sorted by year, years unique
+  std::vector<ClaimSpec> claims;
+  std::string process;  ///< registry key: growth, formula, ...
+  std::shared_ptr<const ProcessSpec> spec;
+  /// Names of the series this indicator produces (usually {name}; firm_population gives
+  /// NAME_over_T for each threshold). Filled by the loader from spec->outputs(name).
+  std::vector<std::string> outputs;
+};
+
+enum class TargetOp { at_least, at_most };
+
+struct TargetSpec {
+  std::string id;
+  std::string indicator;  ///< an indicator output name
+  int year = 0;
+  TargetOp op = TargetOp::at_least;
+  double value = 0;
+  bool by = false;  ///< met if reached in any year up to `year`
+  SourceLoc loc;
+};
+
+struct Scenario {
+  int schema = 1;  ///< `plancast:` version
+  std::string file;   ///< display name of the source (path, or "<bundled:jiaxing>")
+  std::string name;
+  std::string title;
+  int base_year = 0;
+  int horizon = 0;
+  std::vector<int> report_years;  ///< explicit `report_years`, else target years + horizon
+  SimulationSpec simulation;
+  std::vector<ParameterSpec> parameters;
+  std::vector<CorrelationSpec> correlations;
+  std::vector<IndicatorSpec> indicators;  ///< in file order
+  std::vector<TargetSpec> targets;        ///< in file order
+  std::vector<std::string> variant_names;  ///< every variant defined in the file
+  std::string variant;                     ///< the selected variant, empty for the base
+  /// YAML text of the scenario after variant and --set overrides, emitted canonically;
+  /// its SHA-256 is `scenario_sha256` in results.
+  std::string canonical_text;
+  std::string sha256;
+
+  int n_years() const { return horizon - base_year + 1; }
+  const ParameterSpec* find_parameter(const std::string& n) const;
+  const IndicatorSpec* find_indicator(const std::string& n) const;
+};
+
+/// How to load: which variant, which --set overrides (each "PATH=VALUE").
+struct LoadOptions {
+  std::string variant;
+  std::vector<std::string> sets;
+};
+
+class Registry;
+
+/// Reads, validates (every variant included) and returns the selected scenario.
+/// Throws ScenarioError with every problem found (FILE:LINE:COL located).
+Scenario load_scenario_text(const std::string& text, const std::string& display_name,
+                            const LoadOptions& opts, const Registry& registry);
+/// Same, reading the file first (unreadable file: ScenarioError at FILE).
+Scenario load_scenario_file(const std::string& path, const LoadOptions& opts,
+                            const Registry& registry);
+
+}  // namespace plancast

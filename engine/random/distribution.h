@@ -1,0 +1,39 @@
+// Distributions for parameters and shock sizes (SPEC §2.6), sampled by inverse CDF from a
+// uniform (so any sampler - mc, lhs, sobol - and the Gaussian copula can drive them).
+// Quantiles and CDFs from Boost.Math; `truncate: [lo, hi]` maps u into [F(lo), F(hi)].
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/config/distribution_spec.h"
+
+namespace plancast {
+
+/// A compiled, immutable distribution. Thread-safe (const methods only).
+class Distribution {
+ public:
+  /// Checks the spec's values (throws ScenarioError at spec.loc when they cannot define the
+  /// distribution, e.g. sd < 0, min >= max, truncation range with no mass).
+  explicit Distribution(const DistSpec& spec);
+  ~Distribution();
+  Distribution(Distribution&&) noexcept;
+  Distribution& operator=(Distribution&&) noexcept;
+
+  /// Value at probability u in (0, 1), truncation applied. Monotone non-decreasing in u.
+  double quantile(double u) const;
+  /// P(X <= x) of the (truncated) distribution.
+  double cdf(double x) const;
+  /// Mean and sd of the (truncated) distribution, for reports (numerical for truncation).
+  double mean() const;
+  double sd() const;
+  const DistSpec& spec() const;
+  /// One line for reports: "normal(mean 0.176, sd 0.03)", "... truncated to [0, 0.4]".
+  std::string describe() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace plancast

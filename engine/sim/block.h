@@ -1,0 +1,35 @@
+// The view a process worker gets of one block of runs in one year. Layout is
+// structure-of-arrays: values[slot * stride + j] is run (first_run + j)'s value of a series.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace plancast {
+
+/// Per-block run diagnostics, summed exactly (integers) into the results.
+struct BlockCounters {
+  /// Per slot: growth steps whose rate was floored at -1 (SPEC §2.1).
+  std::vector<std::uint64_t> floored;
+};
+
+struct BlockCtx {
+  std::uint64_t seed = 0;       ///< the scenario seed
+  std::uint64_t first_run = 0;  ///< global index of run j = 0
+  std::size_t n = 0;            ///< runs in this block (<= stride)
+  std::size_t stride = 0;       ///< allocated block size
+  int t = 0;                    ///< year index: 0 = base year
+  int year = 0;                 ///< calendar year
+  const double* params = nullptr;  ///< params[p * stride + j]
+  double* values = nullptr;        ///< this year's values (slots already stepped are current)
+  const double* prev = nullptr;    ///< last year's values (undefined at t = 0)
+  BlockCounters* counters = nullptr;
+
+  double param(int p, std::size_t j) const { return params[p * stride + j]; }
+  double* slot(int s) { return values + static_cast<std::size_t>(s) * stride; }
+  const double* prev_slot(int s) const { return prev + static_cast<std::size_t>(s) * stride; }
+  const double* param_row(int p) const { return params + static_cast<std::size_t>(p) * stride; }
+};
+
+}  // namespace plancast

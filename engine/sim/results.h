@@ -1,0 +1,82 @@
+// Results of a run as plain value types (QuantLib Sample habit): the writers in engine/io/
+// turn them into text, JSON and CSV. Arrays over years align with Results::years.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace plancast {
+
+/// The quantile levels reported, in this order: p01 p05 p10 p25 p50 p75 p90 p95 p99.
+inline constexpr std::array<double, 9> kQuantileLevels = {0.01, 0.05, 0.10, 0.25, 0.50,
+                                                          0.75, 0.90, 0.95, 0.99};
+inline constexpr std::array<const char*, 9> kQuantileNames = {"p01", "p05", "p10", "p25", "p50",
+                                                              "p75", "p90", "p95", "p99"};
+
+struct IndicatorResult {
+  std::string name;
+  std::string unit;
+  std::string title;
+  std::vector<double> mean, sd, min, max;
+  std::array<std::vector<double>, 9> quantiles;  ///< [level][year]
+  /// Per year: runs whose value was not finite (e.g. a formula dividing by zero); these
+  /// runs are left out of the statistics of that year. Normally all zero.
+  std::vector<std::uint64_t> nonfinite;
+  /// Per year: growth steps whose rate was floored at -1 (simple form), summed over runs.
+  std::vector<std::uint64_t> floored;
+  bool operator==(const IndicatorResult&) const = default;
+};
+
+/// Wilson score interval (Wilson 1927) at 95% for k successes in n trials.
+struct Proportion {
+  std::uint64_t hits = 0;
+  double probability = 0;
+  double std_error = 0;  ///< sqrt(p (1-p) / n)
+  std::array<double, 2> ci95{0, 0};
+  bool operator==(const Proportion&) const = default;
+};
+Proportion make_proportion(std::uint64_t hits, std::uint64_t n);
+
+struct TargetResult {
+  std::string id;
+  std::string indicator;
+  int year = 0;
+  std::string op;  ///< ">=" or "<="
+  double value = 0;
+  bool by = false;
+  Proportion p;
+  /// For `by` targets: per year (aligned with Results::years) the probability that the
+  /// target is first reached in that year. Empty otherwise.
+  std::vector<double> first_reach;
+  bool operator==(const TargetResult&) const = default;
+};
+
+/// Probability that every target of one year is met in the same run.
+struct JointResult {
+  int year = 0;
+  std::vector<std::string> targets;
+  Proportion p;
+  bool operator==(const JointResult&) const = default;
+};
+
+struct Results {
+  std::string plancast_version;
+  std::string scenario;  ///< scenario name
+  std::string title;
+  std::optional<std::string> variant;
+  std::string scenario_sha256;
+  std::uint64_t runs = 0;
+  std::uint64_t seed = 0;
+  std::string sampler;
+  std::vector<int> years;         ///< base year .. horizon
+  std::vector<int> report_years;  ///< years shown in summaries
+  std::vector<IndicatorResult> indicators;  ///< every output series, in scenario order
+  std::vector<TargetResult> targets;        ///< in scenario order
+  std::vector<JointResult> joint;           ///< years with at least one target, ascending
+  bool operator==(const Results&) const = default;
+};
+
+}  // namespace plancast

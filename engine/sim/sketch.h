@@ -1,0 +1,62 @@
+// Mergeable relative-error quantile sketch (DDSketch: Masson, Rim & Lee, VLDB 2019) with
+// integer bucket counts, so merging is exact, associative and order-free; and an exact
+// floating-point sum (Shewchuk 1997 partials, as Python's math.fsum) for means and sds,
+// so that the statistics do not depend on the order in which blocks are merged.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace plancast {
+
+/// Exact sum of doubles: the result is the correctly rounded true sum, whatever order the
+/// values were added or partial sums merged in.
+class ExactSum {
+ public:
+  void add(double x);
+  void merge(const ExactSum& other);
+  /// Correctly rounded value of the exact sum.
+  double value() const;
+  bool operator==(const ExactSum& o) const;
+
+ private:
+  std::vector<double> partials_;  ///< non-overlapping, increasing magnitude
+};
+
+/// DDSketch with logarithmic mapping: value x > 0 goes to bucket ceil(log_γ x),
+/// γ = (1+α)/(1-α); the bucket's representative 2γ^i/(γ+1) is within relative error α of
+/// every value in it. Negative values use a mirrored store; |x| < kMinIndexable counts
+/// as zero. Memory: one counter per occupied bucket range, independent of the count.
+class QuantileSketch {
+ public:
+  /// Relative accuracy α of quantiles (documented in docs/methods.md).
+  static constexpr double kRelativeAccuracy = 0.002;
+  static constexpr double kMinIndexable = 1e-12;
+
+  void add(double x);  ///< x finite
+  /// Adds n values (x[0..n)), same result as n calls to add().
+  void add_many(const double* x, std::size_t n);
+  void merge(const QuantileSketch& other);
+  std::uint64_t count() const;
+  /// The q-quantile (q in [0,1]) of the values added: the representative of the bucket
+  /// holding the value of rank floor(q (count - 1)) (0-based), within relative error α.
+  /// count() must be > 0.
+  double quantile(double q) const;
+  bool operator==(const QuantileSketch& o) const;
+  /// Bytes held (for the memory-growth test).
+  std::size_t memory_bytes() const;
+
+ private:
+  struct Store {
+    std::int32_t offset = 0;             ///< bucket index of counts[0]
+    std::vector<std::uint64_t> counts;   ///< dense over [offset, offset + size)
+    std::uint64_t total = 0;
+    void add(std::int32_t index, std::uint64_t n);
+    void merge(const Store& o);
+    bool operator==(const Store& o) const;
+  };
+  Store positive_, negative_;
+  std::uint64_t zero_ = 0;
+};
+
+}  // namespace plancast
