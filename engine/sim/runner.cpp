@@ -1,0 +1,494 @@
+// The runner: compile once into flat arrays, simulate blocks of runs with oneTBB, merge
+// per-thread accumulators exactly (so the result does not depend on threads or order).
+#include "engine/sim/runner.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+
+#include "engine/core/process.h"
+#include "engine/random/parameter_sampler.h"
+#include "engine/random/stream.h"
+#include "engine/sim/block.h"
+#include "engine/sim/sketch.h"
+
+#ifndef PLANCAST_VERSION
+#define PLANCAST_VERSION "0.0.0"
+#endif
+
+namespace plancast {
+
+namespace {
+
+struct CompiledTarget {
+  int slot = 0;
+  int t = 0;  ///< year index
+  bool at_least = true;
+  double value = 0;
+  bool by = false;
+  int by_index = -1;  ///< index among `by` targets (their per-run "reached" flags)
+  bool met(double x) const { return at_least ? x >= value : x <= value; }
+};
+
+struct JointGroup {
+  int t = 0;
+  std::vector<int> targets;
+};
+
+}  // namespace
+
+class CompiledScenario {
+ public:
+  Scenario scenario;
+  int n_years = 0;
+  std::vector<std::string> slot_names, slot_units, slot_titles;
+  std::vector<std::unique_ptr<Process>> processes;  ///< in dependency order
+  std::unique_ptr<ParameterSampler> parameters;
+  std::unique_ptr<UniformSampler> uniforms;
+  std::vector<CompiledTarget> targets;
+  int n_by = 0;
+  std::vector<JointGroup> joint;
+
+  std::size_t n_slots() const { return slot_names.size(); }
+  std::size_t n_params() const { return parameters->size(); }
+};
+
+namespace {
+
+class Context final : public CompileContext {
+ public:
+  Context(const Scenario& sc, const std::map<std::string, int>& params,
+          const std::map<std::string, int>& slots)
+      : sc_(sc), params_(params), slots_(slots) {}
+  void set_indicator(const IndicatorSpec& ind, std::vector<int> out) {
+    ind_ = &ind;
+    out_ = std::move(out);
+    stream_ = stream_id_for(ind.name);
+  }
+  const Scenario& scenario() const override { return sc_; }
+  int parameter_index(const std::string& n) const override {
+    auto it = params_.find(n);
+    return it == params_.end() ? -1 : it->second;
+  }
+  int slot_index(const std::string& n) const override {
+    auto it = slots_.find(n);
+    return it == slots_.end() ? -1 : it->second;
+  }
+  const std::vector<int>& output_slots() const override { return out_; }
+  const std::string& indicator_name() const override { return ind_->name; }
+  bool has_base() const override { return ind_->has_base; }
+  double base() const override { return ind_->base; }
+  std::uint32_t stream_id() const override { return stream_; }
+  int n_parameters() const override { return static_cast<int>(params_.size()); }
+  int n_slots() const override { return static_cast<int>(slots_.size()); }
+  std::vector<std::string> parameter_names() const override {
+    std::vector<std::string> v(params_.size());
+    for (const auto& [n, i] : params_) v[static_cast<std::size_t>(i)] = n;
+    return v;
+  }
+  std::vector<std::string> slot_names() const override {
+    std::vector<std::string> v(slots_.size());
+    for (const auto& [n, i] : slots_) v[static_cast<std::size_t>(i)] = n;
+    return v;
+  }
+
+ private:
+  const Scenario& sc_;
+  const std::map<std::string, int>& params_;
+  const std::map<std::string, int>& slots_;
+  const IndicatorSpec* ind_ = nullptr;
+  std::vector<int> out_;
+  std::uint32_t stream_ = 0;
+};
+
+/// Statistics of one thread's runs, merged exactly (integers, exact sums, min/max).
+struct Accum {
+  std::size_t cells = 0;  ///< slots × years
+  std::vector<QuantileSketch> sketch;
+  std::vector<ExactSum> sum, sumsq;  ///< of x − shift (shift: run 0's value)
+  std::vector<double> min, max;
+  std::vector<std::uint64_t> finite, nonfinite, floored;
+  std::vector<std::uint64_t> target_hits, first_reach, joint_hits;
+
+  Accum(std::size_t slots, int years, std::size_t n_targets, std::size_t n_joint)
+      : cells(slots * static_cast<std::size_t>(years)),
+        sketch(cells),
+        sum(cells),
+        sumsq(cells),
+        min(cells, std::numeric_limits<double>::infinity()),
+        max(cells, -std::numeric_limits<double>::infinity()),
+        finite(cells),
+        nonfinite(cells),
+        floored(cells),
+        target_hits(n_targets),
+        first_reach(n_targets * static_cast<std::size_t>(years)),
+        joint_hits(n_joint) {}
+
+  void merge(const Accum& o) {
+    for (std::size_t c = 0; c < cells; ++c) {
+      sketch[c].merge(o.sketch[c]);
+      sum[c].merge(o.sum[c]);
+      sumsq[c].merge(o.sumsq[c]);
+      min[c] = std::min(min[c], o.min[c]);
+      max[c] = std::max(max[c], o.max[c]);
+      finite[c] += o.finite[c];
+      nonfinite[c] += o.nonfinite[c];
+      floored[c] += o.floored[c];
+    }
+    for (std::size_t k = 0; k < target_hits.size(); ++k) target_hits[k] += o.target_hits[k];
+    for (std::size_t k = 0; k < first_reach.size(); ++k) first_reach[k] += o.first_reach[k];
+    for (std::size_t k = 0; k < joint_hits.size(); ++k) joint_hits[k] += o.joint_hits[k];
+  }
+};
+
+/// Everything one thread needs to simulate blocks: workers, block buffers, accumulator.
+struct ThreadState {
+  std::vector<std::unique_ptr<ProcessWorker>> workers;
+  std::vector<double> params, values, prev, scratch;
+  std::vector<std::uint8_t> reached;  ///< [by target][run]
+  std::vector<std::uint8_t> all_met;
+  BlockCounters counters;
+  Accum acc;
+
+  ThreadState(const CompiledScenario& cs)
+      : params(std::max<std::size_t>(cs.n_params(), 1) * kBlockSize),
+        values(cs.n_slots() * kBlockSize),
+        prev(cs.n_slots() * kBlockSize),
+        scratch(kBlockSize),
+        reached(static_cast<std::size_t>(cs.n_by) * kBlockSize),
+        all_met(kBlockSize),
+        acc(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size()) {
+    for (const auto& p : cs.processes) workers.push_back(p->make_worker(kBlockSize));
+    counters.floored.assign(cs.n_slots(), 0);
+  }
+};
+
+/// Simulates runs [first, first + n) and calls record(t, ctx) after each year.
+template <class Record>
+void simulate_block(const CompiledScenario& cs, ThreadState& ts, std::uint64_t first,
+                    std::size_t n, Record&& record) {
+  BlockCtx ctx;
+  ctx.seed = cs.scenario.simulation.seed;
+  ctx.first_run = first;
+  ctx.n = n;
+  ctx.stride = kBlockSize;
+  ctx.params = ts.params.data();
+  ctx.values = ts.values.data();
+  ctx.prev = ts.prev.data();
+  ctx.counters = &ts.counters;
+  if (cs.n_params() > 0) {
+    cs.uniforms->fill(first, n, kBlockSize, ts.params.data());
+    cs.parameters->transform(n, kBlockSize, ts.params.data());
+  }
+  for (int t = 0; t < cs.n_years; ++t) {
+    ctx.t = t;
+    ctx.year = cs.scenario.base_year + t;
+    if (t == 0) {
+      for (auto& w : ts.workers) w->init(ctx);
+    } else {
+      std::swap(ts.values, ts.prev);
+      ctx.values = ts.values.data();
+      ctx.prev = ts.prev.data();
+      for (auto& w : ts.workers) w->step(ctx);
+    }
+    record(t, ctx);
+  }
+}
+
+void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<double>& shift,
+                 const BlockCtx& ctx) {
+  const int t = ctx.t;
+  const std::size_t n = ctx.n;
+  Accum& acc = ts.acc;
+  for (std::size_t s = 0; s < cs.n_slots(); ++s) {
+    const std::size_t c = s * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t);
+    const double* x = ctx.values + s * kBlockSize;
+    const double k = shift[c];
+    double sum = 0, sumsq = 0, lo = acc.min[c], hi = acc.max[c];
+    std::size_t bad = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double v = x[j];
+      if (!std::isfinite(v)) {
+        ++bad;
+        continue;
+      }
+      const double d = v - k;
+      sum += d;
+      sumsq += d * d;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    acc.min[c] = lo;
+    acc.max[c] = hi;
+    acc.sum[c].add(sum);
+    acc.sumsq[c].add(sumsq);
+    acc.finite[c] += n - bad;
+    acc.nonfinite[c] += bad;
+    if (bad == 0) {
+      acc.sketch[c].add_many(x, n);
+    } else {
+      std::size_t m = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        if (std::isfinite(x[j])) ts.scratch[m++] = x[j];
+      }
+      acc.sketch[c].add_many(ts.scratch.data(), m);
+    }
+    acc.floored[c] += ts.counters.floored[s];
+    ts.counters.floored[s] = 0;
+  }
+
+  // Targets: `by` targets remember per run whether they have been reached.
+  for (std::size_t k = 0; k < cs.targets.size(); ++k) {
+    const CompiledTarget& tg = cs.targets[k];
+    const double* x = ctx.values + static_cast<std::size_t>(tg.slot) * kBlockSize;
+    if (tg.by) {
+      if (t > tg.t) continue;
+      std::uint8_t* reached = ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
+      if (t == 0) std::fill_n(reached, n, std::uint8_t{0});
+      std::uint64_t first = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        if (!reached[j] && tg.met(x[j])) {
+          reached[j] = 1;
+          ++first;
+        }
+      }
+      acc.first_reach[k * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t)] +=
+          first;
+      if (t == tg.t) {
+        std::uint64_t hits = 0;
+        for (std::size_t j = 0; j < n; ++j) hits += reached[j];
+        acc.target_hits[k] += hits;
+      }
+    } else if (t == tg.t) {
+      std::uint64_t hits = 0;
+      for (std::size_t j = 0; j < n; ++j) hits += tg.met(x[j]) ? 1 : 0;
+      acc.target_hits[k] += hits;
+    }
+  }
+  for (std::size_t g = 0; g < cs.joint.size(); ++g) {
+    const JointGroup& grp = cs.joint[g];
+    if (grp.t != t) continue;
+    std::fill_n(ts.all_met.begin(), n, std::uint8_t{1});
+    for (int k : grp.targets) {
+      const CompiledTarget& tg = cs.targets[static_cast<std::size_t>(k)];
+      if (tg.by) {
+        const std::uint8_t* reached =
+            ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
+        for (std::size_t j = 0; j < n; ++j) ts.all_met[j] &= reached[j];
+      } else {
+        const double* x = ctx.values + static_cast<std::size_t>(tg.slot) * kBlockSize;
+        for (std::size_t j = 0; j < n; ++j) ts.all_met[j] &= tg.met(x[j]) ? 1 : 0;
+      }
+    }
+    std::uint64_t hits = 0;
+    for (std::size_t j = 0; j < n; ++j) hits += ts.all_met[j];
+    acc.joint_hits[g] += hits;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
+                                                const Registry& registry) {
+  (void)registry;  // processes were parsed through the registry at load time
+  auto cs = std::make_shared<CompiledScenario>();
+  cs->scenario = scenario;
+  const Scenario& sc = cs->scenario;
+  cs->n_years = sc.n_years();
+
+  std::map<std::string, int> params, slots;
+  std::vector<ParameterDef> pdefs;
+  for (const auto& p : sc.parameters) {
+    params[p.name] = static_cast<int>(pdefs.size());
+    pdefs.push_back(ParameterDef{p.name, p.dist, p.loc});
+  }
+  std::vector<CorrelationDef> cdefs;
+  for (const auto& c : sc.correlations) {
+    cdefs.push_back(CorrelationDef{params.at(c.a), params.at(c.b), c.rho, c.loc});
+  }
+  cs->parameters = std::make_unique<ParameterSampler>(pdefs, cdefs);
+  if (sc.simulation.sampler != "mc") {
+    throw ScenarioError(sc.simulation.loc,
+                        "sampler '" + sc.simulation.sampler +
+                            "' is not available in this version (use 'mc'; lhs and sobol "
+                            "are planned, see docs/scenario-reference.md)");
+  }
+  cs->uniforms = make_mc_sampler(sc.simulation.seed, pdefs.size());
+
+  std::vector<std::vector<int>> outputs(sc.indicators.size());
+  for (std::size_t i = 0; i < sc.indicators.size(); ++i) {
+    const auto& ind = sc.indicators[i];
+    for (const auto& out : ind.outputs) {
+      const int s = static_cast<int>(cs->slot_names.size());
+      slots[out] = s;
+      outputs[i].push_back(s);
+      cs->slot_names.push_back(out);
+      cs->slot_units.push_back(ind.unit);
+      cs->slot_titles.push_back(ind.title);
+    }
+  }
+  Context ctx(sc, params, slots);
+  for (int i : dependency_order(sc)) {
+    const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
+    ctx.set_indicator(ind, outputs[static_cast<std::size_t>(i)]);
+    cs->processes.push_back(ind.spec->compile(ctx));
+  }
+
+  std::map<int, JointGroup> groups;
+  for (std::size_t k = 0; k < sc.targets.size(); ++k) {
+    const auto& t = sc.targets[k];
+    CompiledTarget ct;
+    ct.slot = slots.at(t.indicator);
+    ct.t = t.year - sc.base_year;
+    ct.at_least = t.op == TargetOp::at_least;
+    ct.value = t.value;
+    ct.by = t.by;
+    if (t.by) ct.by_index = cs->n_by++;
+    cs->targets.push_back(ct);
+    groups[ct.t].t = ct.t;
+    groups[ct.t].targets.push_back(static_cast<int>(k));
+  }
+  for (auto& [t, g] : groups) cs->joint.push_back(g);
+  return cs;
+}
+
+Results run(const CompiledScenario& cs, const RunOptions& options) {
+  const Scenario& sc = cs.scenario;
+  const std::uint64_t runs = sc.simulation.runs;
+  const std::uint64_t n_blocks = (runs + kBlockSize - 1) / kBlockSize;
+  const std::size_t years = static_cast<std::size_t>(cs.n_years);
+
+  // Shift for the sums: run 0's values (exactly 0 deviation for constant cells, and
+  // sums of small deviations lose no precision to large levels).
+  std::vector<double> shift(cs.n_slots() * years, 0.0);
+  {
+    ThreadState pilot(cs);
+    simulate_block(cs, pilot, 0, 1, [&](int t, const BlockCtx& ctx) {
+      for (std::size_t s = 0; s < cs.n_slots(); ++s) {
+        const double v = ctx.values[s * kBlockSize];
+        shift[s * years + static_cast<std::size_t>(t)] = std::isfinite(v) ? v : 0.0;
+      }
+    });
+  }
+
+  tbb::enumerable_thread_specific<ThreadState> states([&] { return ThreadState(cs); });
+  std::atomic<std::uint64_t> done{0};
+  std::mutex progress_mutex;
+  auto last_report = std::chrono::steady_clock::now();
+  auto body = [&](const tbb::blocked_range<std::uint64_t>& range) {
+    ThreadState& ts = states.local();
+    for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
+      if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) return;
+      const std::uint64_t first = b * kBlockSize;
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
+      simulate_block(cs, ts, first, n,
+                     [&](int, const BlockCtx& ctx) { record_year(cs, ts, shift, ctx); });
+      const std::uint64_t now_done = done.fetch_add(n) + n;
+      if (options.progress && progress_mutex.try_lock()) {
+        std::lock_guard<std::mutex> lock(progress_mutex, std::adopt_lock);
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_report > std::chrono::milliseconds(100)) {
+          last_report = now;
+          options.progress(now_done, runs);
+        }
+      }
+    }
+  };
+  const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n_blocks, 1), body,
+                      tbb::simple_partitioner());
+  });
+  if (options.cancel != nullptr && options.cancel->load()) throw Interrupted();
+  if (options.progress) options.progress(runs, runs);
+
+  Accum total(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size());
+  for (const ThreadState& ts : states) total.merge(ts.acc);
+
+  Results r;
+  r.plancast_version = PLANCAST_VERSION;
+  r.scenario = sc.name;
+  r.title = sc.title;
+  if (!sc.variant.empty()) r.variant = sc.variant;
+  r.scenario_sha256 = sc.sha256;
+  r.runs = runs;
+  r.seed = sc.simulation.seed;
+  r.sampler = sc.simulation.sampler;
+  for (int t = 0; t < cs.n_years; ++t) r.years.push_back(sc.base_year + t);
+  r.report_years = sc.report_years;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t s = 0; s < cs.n_slots(); ++s) {
+    IndicatorResult ir;
+    ir.name = cs.slot_names[s];
+    ir.unit = cs.slot_units[s];
+    ir.title = cs.slot_titles[s];
+    for (std::size_t t = 0; t < years; ++t) {
+      const std::size_t c = s * years + t;
+      const std::uint64_t n = total.finite[c];
+      ir.nonfinite.push_back(total.nonfinite[c]);
+      ir.floored.push_back(total.floored[c]);
+      if (n == 0) {
+        ir.mean.push_back(nan);
+        ir.sd.push_back(nan);
+        ir.min.push_back(nan);
+        ir.max.push_back(nan);
+        for (auto& q : ir.quantiles) q.push_back(nan);
+        continue;
+      }
+      const double dn = static_cast<double>(n);
+      const double sum = total.sum[c].value();
+      const double sumsq = total.sumsq[c].value();
+      ir.mean.push_back(shift[c] + sum / dn);
+      const double var = n > 1 ? std::max(0.0, (sumsq - sum * sum / dn) / (dn - 1)) : 0.0;
+      ir.sd.push_back(std::sqrt(var));
+      ir.min.push_back(total.min[c]);
+      ir.max.push_back(total.max[c]);
+      for (std::size_t q = 0; q < kQuantileLevels.size(); ++q) {
+        // Clamping to [min, max] keeps the bound and makes constant cells exact.
+        ir.quantiles[q].push_back(
+            std::clamp(total.sketch[c].quantile(kQuantileLevels[q]), total.min[c], total.max[c]));
+      }
+    }
+    r.indicators.push_back(std::move(ir));
+  }
+  for (std::size_t k = 0; k < cs.targets.size(); ++k) {
+    const TargetSpec& ts = sc.targets[k];
+    TargetResult tr;
+    tr.id = ts.id;
+    tr.indicator = ts.indicator;
+    tr.year = ts.year;
+    tr.op = ts.op == TargetOp::at_least ? ">=" : "<=";
+    tr.value = ts.value;
+    tr.by = ts.by;
+    tr.p = make_proportion(total.target_hits[k], runs);
+    if (ts.by) {
+      for (std::size_t t = 0; t < years; ++t) {
+        tr.first_reach.push_back(static_cast<double>(total.first_reach[k * years + t]) /
+                                 static_cast<double>(runs));
+      }
+    }
+    r.targets.push_back(std::move(tr));
+  }
+  for (std::size_t g = 0; g < cs.joint.size(); ++g) {
+    JointResult jr;
+    jr.year = sc.base_year + cs.joint[g].t;
+    for (int k : cs.joint[g].targets) jr.targets.push_back(sc.targets[static_cast<std::size_t>(k)].id);
+    jr.p = make_proportion(total.joint_hits[g], runs);
+    r.joint.push_back(std::move(jr));
+  }
+  return r;
+}
+
+Results run(const Scenario& scenario, const Registry& registry, const RunOptions& options) {
+  return run(*compile(scenario, registry), options);
+}
+
+}  // namespace plancast

@@ -1,0 +1,16 @@
+// formula: an indicator computed each year from same-year indicator values, parameters
+// and `year` (SPEC §2.5), evaluated by muparser (bytecode, bulk mode over a block of runs).
+//
+//   key       type    default  meaning
+//   formula   string  -        expression, e.g. "100 * core_va / gdp"; functions: sin cos
+//                              tan exp log (natural) log10 sqrt abs min max sum avg, ^ power,
+//                              comparisons and the ternary `c ? a : b`
+#pragma once
+
+#include "engine/core/process.h"
+
+namespace plancast {
+
+ProcessType formula_process_type();
+
+}  // namespace plancast

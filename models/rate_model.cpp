@@ -1,0 +1,286 @@
+// The annual-rate model shared by growth and logistic: parsing, compiling, stepping.
+#include "models/rate_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/config/node_reader.h"
+#include "engine/config/scenario.h"
+#include "engine/random/stream.h"
+
+namespace plancast {
+
+namespace {
+
+void add_ref(std::vector<NameRef>& refs, const Value& v) {
+  if (v.is_param()) refs.push_back(NameRef{v.param, v.loc, true});
+}
+
+/// A constant must lie in [lo, hi] (hi_open: strictly below hi); parameters are checked
+/// per run (clamped, see docs/scenario-reference.md).
+bool check_const(NodeReader& at, const Value& v, const std::string& what, double lo, double hi,
+                 bool hi_open = false) {
+  if (v.is_param()) return true;
+  const bool bad = v.number < lo || (hi_open ? v.number >= hi : v.number > hi);
+  if (!bad) return true;
+  std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + (hi_open ? ")" : "]");
+  at.diags().error(v.loc.line > 0 ? v.loc : at.loc(),
+                   what + "=" + std::to_string(v.number) + " (must be in " + range + ")");
+  return false;
+}
+
+bool parse_segment(NodeReader seg, TrendSegment& out) {
+  if (!seg.expect_map()) return false;
+  bool ok = true;
+  out.loc = seg.loc();
+  if (auto u = seg.required("until")) {
+    if (auto y = u->integer(-100000, 100000)) {
+      out.until = static_cast<int>(*y);
+    } else {
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  const bool has_rate = seg.has("rate");
+  const bool has_conv = seg.has("converge_to");
+  seg.allow("half_life");
+  if (has_rate == has_conv) {
+    seg.error("a trend segment needs exactly one of 'rate' or 'converge_to' (it sets the "
+              "trend for the years up to 'until')");
+    ok = false;
+  } else if (has_rate) {
+    if (auto v = seg.value_at("rate")) out.rate = *v; else ok = false;
+    if (seg.has("half_life")) {
+      seg.error("'half_life' goes with 'converge_to', not with 'rate'");
+      ok = false;
+    }
+  } else {
+    out.converge = true;
+    if (auto v = seg.value_at("converge_to")) out.rate = *v; else ok = false;
+    if (auto h = seg.value_at("half_life")) {
+      out.half_life = *h;
+      if (!h->is_param() && !(h->number > 0)) {
+        seg.diags().error(h->loc.line > 0 ? h->loc : seg.loc(),
+                          "half_life=" + std::to_string(h->number) + " (must be > 0 years)");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  }
+  seg.finish();
+  return ok;
+}
+
+}  // namespace
+
+std::vector<NameRef> RateSpec::references() const {
+  std::vector<NameRef> refs;
+  for (const auto& s : trend) {
+    add_ref(refs, s.rate);
+    if (s.converge) add_ref(refs, s.half_life);
+  }
+  add_ref(refs, noise_sd);
+  add_ref(refs, noise_persistence);
+  if (has_shocks) {
+    add_ref(refs, shock_probability);
+    if (!shock_dist) add_ref(refs, shock_value);
+  }
+  return refs;
+}
+
+bool parse_rate_spec(NodeReader& r, RateSpec& out) {
+  bool ok = true;
+  out.loc = r.loc();
+  if (auto tr = r.required("trend")) {
+    if (tr->is_sequence()) {
+      int last = INT_MIN;
+      auto items = tr->items();
+      if (items.empty()) {
+        tr->error("the trend schedule is empty (give at least one {until, rate} segment)");
+        ok = false;
+      }
+      for (auto& item : items) {
+        TrendSegment seg;
+        if (!parse_segment(item, seg)) {
+          ok = false;
+          continue;
+        }
+        if (seg.until <= last) {
+          item.error("until=" + std::to_string(seg.until) +
+                     " (segments must end in increasing years; the previous one ends in " +
+                     std::to_string(last) + ")");
+          ok = false;
+        }
+        if (out.trend.empty() && seg.converge) {
+          item.error("the first trend segment cannot use converge_to (there is no earlier "
+                     "trend to converge from; start with {until: YEAR, rate: R})");
+          ok = false;
+        }
+        last = seg.until;
+        out.trend.push_back(seg);
+      }
+    } else if (tr->is_scalar()) {
+      if (auto v = tr->value()) {
+        TrendSegment seg;
+        seg.rate = *v;
+        seg.loc = tr->loc();
+        out.trend.push_back(seg);
+      } else {
+        ok = false;
+      }
+    } else {
+      tr->error("trend must be a rate (number or parameter) or a list of segments "
+                "[{until: YEAR, rate: R}, {until: YEAR, converge_to: R, half_life: H}]");
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+
+  if (auto nz = r.optional("noise")) {
+    if (nz->expect_map()) {
+      if (auto v = nz->value_or("sd", 0)) {
+        out.noise_sd = *v;
+        ok = check_const(*nz, *v, "sd", 0, HUGE_VAL) && ok;
+      } else {
+        ok = false;
+      }
+      if (auto v = nz->value_or("persistence", 0)) {
+        out.noise_persistence = *v;
+        ok = check_const(*nz, *v, "persistence", 0, 1, true) && ok;
+      } else {
+        ok = false;
+      }
+      nz->finish();
+    } else {
+      ok = false;
+    }
+  }
+
+  if (auto sh = r.optional("shocks")) {
+    if (sh->expect_map()) {
+      out.has_shocks = true;
+      if (auto v = sh->value_at("probability")) {
+        out.shock_probability = *v;
+        ok = check_const(*sh, *v, "probability", 0, 1) && ok;
+      } else {
+        ok = false;
+      }
+      if (auto sz = sh->required("size")) {
+        if (sz->is_map()) {
+          if (auto d = sz->distribution()) out.shock_dist = *d; else ok = false;
+        } else if (auto v = sz->value()) {
+          out.shock_value = *v;
+        } else {
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      sh->finish();
+    } else {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx)
+    : stream_(ctx.stream_id()) {
+  const Scenario& sc = ctx.scenario();
+  const int T = sc.horizon - sc.base_year;
+  segment_of_t_.assign(static_cast<std::size_t>(T) + 1, -1);
+  int prev_until = sc.base_year;
+  for (const auto& seg : spec.trend) {
+    const int until = seg.until == INT_MAX ? sc.horizon : seg.until;
+    if (until <= sc.base_year) {
+      throw ScenarioError(seg.loc, "trend segment ends in " + std::to_string(until) +
+                                       ", not after the base year " +
+                                       std::to_string(sc.base_year) +
+                                       " (it would cover no simulated year)");
+    }
+    Segment s;
+    s.converge = seg.converge;
+    s.rate = ctx.resolve(seg.rate);
+    if (seg.converge) s.half_life = ctx.resolve(seg.half_life);
+    s.first_t = prev_until - sc.base_year + 1;
+    const int idx = static_cast<int>(segments_.size());
+    for (int y = prev_until + 1; y <= std::min(until, sc.horizon); ++y) {
+      segment_of_t_[static_cast<std::size_t>(y - sc.base_year)] = idx;
+    }
+    segments_.push_back(s);
+    prev_until = until;
+    if (until >= sc.horizon) break;
+  }
+  if (prev_until < sc.horizon) {
+    throw ScenarioError(spec.trend.back().loc,
+                        "the trend schedule ends in " + std::to_string(prev_until) +
+                            " but the horizon is " + std::to_string(sc.horizon) +
+                            " (add a segment {until: " + std::to_string(sc.horizon) + ", ...})");
+  }
+  sd_ = ctx.resolve(spec.noise_sd);
+  phi_ = ctx.resolve(spec.noise_persistence);
+  has_noise_ = sd_.is_param() || sd_.number != 0;
+  has_shocks_ = spec.has_shocks;
+  if (has_shocks_) {
+    shock_p_ = ctx.resolve(spec.shock_probability);
+    if (spec.shock_dist) {
+      shock_dist_.emplace(*spec.shock_dist);
+    } else {
+      shock_value_ = ctx.resolve(spec.shock_value);
+    }
+  }
+}
+
+void RateModel::init(State& s, const BlockCtx& ctx) const {
+  std::fill_n(s.eps.begin(), ctx.n, 0.0);
+  std::fill_n(s.mu_last.begin(), ctx.n, 0.0);
+  std::fill_n(s.mu_anchor.begin(), ctx.n, 0.0);
+}
+
+void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
+  const Segment& seg = segments_[static_cast<std::size_t>(segment_of_t_[ctx.t])];
+  const Stream stream(ctx.seed, stream_);
+  const auto year_index = static_cast<std::uint32_t>(ctx.t);
+  const bool first_year_of_segment = ctx.t == seg.first_t;
+  for (std::size_t j = 0; j < ctx.n; ++j) {
+    // Trend μ_t.
+    double mu;
+    const double r = value_at(seg.rate, ctx, j);
+    if (!seg.converge) {
+      mu = r;
+    } else {
+      if (first_year_of_segment) s.mu_anchor[j] = s.mu_last[j];
+      double h = value_at(seg.half_life, ctx, j);
+      if (!(h > 1e-9)) h = 1e-9;  // a parameter-valued half-life is clamped to > 0
+      const double k = static_cast<double>(ctx.t - seg.first_t + 1);
+      mu = r + (s.mu_anchor[j] - r) * std::exp2(-k / h);
+    }
+    s.mu_last[j] = mu;
+    double rate = mu;
+    if (has_noise_ || has_shocks_) {
+      const Uniform4 u = stream.uniforms(ctx.first_run + j, year_index, 0);
+      if (has_noise_) {
+        const double sd = std::max(0.0, value_at(sd_, ctx, j));
+        const double phi = std::clamp(value_at(phi_, ctx, j), 0.0, 0.999999);
+        const double z = normal_from(u.u[0], u.u[1]);
+        const double eps =
+            ctx.t == 1 ? sd * z : phi * s.eps[j] + sd * std::sqrt(1.0 - phi * phi) * z;
+        s.eps[j] = eps;
+        rate += eps;
+      }
+      if (has_shocks_) {
+        const double p = value_at(shock_p_, ctx, j);
+        if (u.u[2] < p) {
+          rate += shock_dist_ ? shock_dist_->quantile(u.u[3]) : value_at(shock_value_, ctx, j);
+        }
+      }
+    }
+    g[j] = rate;
+  }
+}
+
+}  // namespace plancast

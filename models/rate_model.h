@@ -1,0 +1,84 @@
+// The annual-rate model shared by growth and logistic (SPEC §2.1): a trend schedule,
+// stationary AR(1) noise and random shocks, g_t = μ_t + ε_t + s_t.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "engine/config/distribution_spec.h"
+#include "engine/core/process.h"
+#include "engine/random/distribution.h"
+#include "engine/sim/block.h"
+
+namespace plancast {
+
+struct TrendSegment {
+  int until = INT_MAX;  ///< INT_MAX: to the horizon (the `trend: RATE` shorthand)
+  bool converge = false;
+  Value rate;  ///< rate, or converge_to target
+  Value half_life;
+  SourceLoc loc;
+};
+
+struct RateSpec {
+  std::vector<TrendSegment> trend;
+  Value noise_sd = Value::of(0);
+  Value noise_persistence = Value::of(0);
+  bool has_shocks = false;
+  Value shock_probability = Value::of(0);
+  std::optional<DistSpec> shock_dist;  ///< size as a distribution
+  Value shock_value;                   ///< size as a number or parameter (no shock_dist)
+  SourceLoc loc;
+
+  /// Parameter names this spec uses (each may only be a parameter).
+  std::vector<NameRef> references() const;
+};
+
+/// Reads `trend`, `noise` and `shocks` from a process map (the caller reads its own keys
+/// and calls finish()). Returns false after reporting when the spec cannot be used.
+bool parse_rate_spec(NodeReader& r, RateSpec& out);
+
+/// The compiled rate model: immutable, shared by threads.
+class RateModel {
+ public:
+  /// Checks the schedule against the scenario's years (ScenarioError at the segment).
+  RateModel(const RateSpec& spec, const CompileContext& ctx);
+
+  /// Per-worker run state (block-sized arrays).
+  struct State {
+    std::vector<double> eps;        ///< AR(1) noise of last year
+    std::vector<double> mu_last;    ///< trend of last year
+    std::vector<double> mu_anchor;  ///< trend at the start of the current converge segment
+    explicit State(std::size_t block = 0) : eps(block), mu_last(block), mu_anchor(block) {}
+  };
+
+  void init(State& s, const BlockCtx& ctx) const;
+  /// g[j] = μ_t + ε_t + s_t for every run of the block, year ctx.t (>= 1). Draws from
+  /// this indicator's stream, year ctx.t, draw 0 (lanes: 0-1 noise, 2 shock event, 3 size).
+  void rates(State& s, const BlockCtx& ctx, double* g) const;
+
+ private:
+  struct Segment {
+    bool converge = false;
+    ValueRef rate, half_life;
+    int first_t = 0;  ///< year index of the segment's first simulated year
+  };
+  std::vector<int> segment_of_t_;  ///< [t] → segment index, t = 1..T
+  std::vector<Segment> segments_;
+  ValueRef sd_, phi_;
+  bool has_noise_ = false;
+  bool has_shocks_ = false;
+  ValueRef shock_p_;
+  std::optional<Distribution> shock_dist_;
+  ValueRef shock_value_;
+  std::uint32_t stream_ = 0;
+};
+
+/// v for run j: the constant, or parameter p's draw.
+inline double value_at(const ValueRef& v, const BlockCtx& ctx, std::size_t j) {
+  return v.param >= 0 ? ctx.param(v.param, j) : v.number;
+}
+
+}  // namespace plancast

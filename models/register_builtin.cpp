@@ -1,0 +1,23 @@
+// The one list of built-in process types: the only bridge between engine/ and models/.
+#include "models/register_builtin.h"
+
+#include "models/formula.h"
+#include "models/growth.h"
+
+namespace plancast {
+
+void register_builtin(Registry& registry) {
+  registry.add(growth_process_type());
+  registry.add(formula_process_type());
+}
+
+const Registry& builtin_registry() {
+  static const Registry registry = [] {
+    Registry r;
+    register_builtin(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace plancast
