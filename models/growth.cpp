@@ -68,6 +68,7 @@ class GrowthSpec final : public ProcessSpec {
   RateSpec rate;
   bool log_form = false;
   std::vector<NameRef> references() const override { return rate.references(); }
+  void check(const Scenario& sc, DiagnosticList& diags) const override { rate.check(sc, diags); }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<GrowthProcess>(rate, log_form, ctx);
   }

@@ -91,6 +91,27 @@ std::vector<NameRef> RateSpec::references() const {
   return refs;
 }
 
+void RateSpec::check(const Scenario& sc, DiagnosticList& diags) const {
+  if (trend.empty()) return;
+  int last = sc.base_year;
+  for (const auto& seg : trend) {
+    const int until = seg.until == INT_MAX ? sc.horizon : seg.until;
+    if (until <= sc.base_year) {
+      diags.error(seg.loc, "trend segment ends in " + std::to_string(until) +
+                               ", not after the base year " + std::to_string(sc.base_year) +
+                               " (it would cover no simulated year)");
+      return;
+    }
+    last = until;
+  }
+  if (last < sc.horizon) {
+    diags.error(trend.back().loc, "the trend schedule ends in " + std::to_string(last) +
+                                      " but the horizon is " + std::to_string(sc.horizon) +
+                                      " (add a segment {until: " + std::to_string(sc.horizon) +
+                                      ", ...})");
+  }
+}
+
 bool parse_rate_spec(NodeReader& r, RateSpec& out) {
   bool ok = true;
   out.loc = r.loc();

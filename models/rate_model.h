@@ -34,6 +34,9 @@ struct RateSpec {
 
   /// Parameter names this spec uses (each may only be a parameter).
   std::vector<NameRef> references() const;
+  /// The schedule against the scenario's years: every segment ends after the base year
+  /// and the last reaches the horizon.
+  void check(const Scenario& scenario, DiagnosticList& diags) const;
 };
 
 /// Reads `trend`, `noise` and `shocks` from a process map (the caller reads its own keys

@@ -94,6 +94,9 @@ class ProcessSpec {
   }
   /// Every name used, for unknown-name checks and (non-parameter ones) dependency edges.
   virtual std::vector<NameRef> references() const = 0;
+  /// Checks that need the whole scenario (years, base): called by the loader for the base
+  /// scenario and every variant, after names were resolved. Reports into diags.
+  virtual void check(const Scenario& /*scenario*/, DiagnosticList& /*diags*/) const {}
   virtual std::unique_ptr<Process> compile(const CompileContext& ctx) const = 0;
 };
 
