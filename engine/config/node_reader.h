@@ -10,6 +10,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,6 +26,11 @@
 
 namespace plancast {
 
+/// Maps a yaml-cpp mark to a source location. The loader installs one when a tree mixes
+/// nodes parsed from several texts (the scenario file and `--set` values, which it parses
+/// with a line offset so that their marks can be told apart).
+using LocMapper = std::function<SourceLoc(const YAML::Mark&)>;
+
 class NodeReader {
  public:
   /// `path` is the dotted path of this node, used in messages ("indicators.gdp.growth").
@@ -35,6 +42,12 @@ class NodeReader {
   DiagnosticList& diags() const { return *diags_; }
   /// Location of this node (1-based line and column).
   SourceLoc loc() const;
+  /// Location of any mark of this reader's tree (through the mapper, if one is set).
+  SourceLoc loc_of(const YAML::Mark& mark) const;
+  /// Installs a mark → location mapper; readers made from this one (children) inherit it.
+  void set_loc_mapper(std::shared_ptr<const LocMapper> mapper) { mapper_ = std::move(mapper); }
+  /// A reader for another node of the same tree (same file, mapper and diagnostics).
+  NodeReader child(YAML::Node node, const std::string& path) const;
   /// Reports an error at this node. Returns false, for `return r.error(...)` chains.
   bool error(const std::string& message) const;
 
@@ -91,8 +104,16 @@ class NodeReader {
   DiagnosticList* diags_;
   std::string file_;
   std::string path_;
+  std::shared_ptr<const LocMapper> mapper_;
   std::set<std::string> known_;
+  mutable bool type_reported_ = false;  ///< "expected a map" already said for this node
+  bool dups_reported_ = false;          ///< duplicate keys already reported (by entries())
   bool finished_ = false;
+
+  /// The value under key (first occurrence), or an invalid node.
+  YAML::Node find(const std::string& key) const;
+  std::string child_path(const std::string& key) const;
+  void report_duplicates();
 };
 
 /// True for [A-Za-z_][A-Za-z0-9_]*.
@@ -100,6 +121,8 @@ bool is_identifier(const std::string& s);
 /// The candidate nearest to `word` by edit distance, if close enough to be a useful
 /// suggestion (distance <= max(2, len/3)); empty otherwise.
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+/// Shortest round-trip text of a number ("0.02", "1e+400" never: numbers are finite).
+std::string format_number(double x);
 /// Location of a yaml-cpp mark (0-based) as 1-based SourceLoc in `file`.
 SourceLoc to_loc(const std::string& file, const YAML::Mark& mark);
 

@@ -3,6 +3,7 @@
 // (models/), so nothing here knows any concrete process.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,6 +15,12 @@
 #include "engine/core/value.h"
 
 namespace plancast {
+
+/// Input guards applied before YAML parsing (docs/scenario-reference.md).
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{4} << 20;  ///< 4 MiB
+inline constexpr int kMaxNestingDepth = 64;  ///< maps and lists inside each other
+inline constexpr int kSchemaVersion = 1;     ///< the `plancast:` version this build reads
+inline constexpr int kMaxYears = 200;        ///< horizon - base_year at most
 
 /// Largest run count accepted (documented in docs/scenario-reference.md): 2^40.
 inline constexpr std::uint64_t kMaxRuns = std::uint64_t{1} << 40;
@@ -80,8 +87,8 @@ struct TargetSpec {
 };
 
 struct Scenario {
-  int schema = 1;  ///< `plancast:` version
-  std::string file;   ///< display name of the source (path, or "<bundled:jiaxing>")
+  int schema = 1;    ///< `plancast:` version
+  std::string file;  ///< display name of the source (path, or "<bundled:jiaxing>")
   std::string name;
   std::string title;
   int base_year = 0;
@@ -90,8 +97,8 @@ struct Scenario {
   SimulationSpec simulation;
   std::vector<ParameterSpec> parameters;
   std::vector<CorrelationSpec> correlations;
-  std::vector<IndicatorSpec> indicators;  ///< in file order
-  std::vector<TargetSpec> targets;        ///< in file order
+  std::vector<IndicatorSpec> indicators;   ///< in file order
+  std::vector<TargetSpec> targets;         ///< in file order
   std::vector<std::string> variant_names;  ///< every variant defined in the file
   std::string variant;                     ///< the selected variant, empty for the base
   /// YAML text of the scenario after variant and --set overrides, emitted canonically;
@@ -119,5 +126,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
 /// Same, reading the file first (unreadable file: ScenarioError at FILE).
 Scenario load_scenario_file(const std::string& path, const LoadOptions& opts,
                             const Registry& registry);
+
+/// Indices into scenario.indicators in an order where every indicator comes after the
+/// indicators whose outputs it references (parameters are not edges). Stable: among
+/// indicators free to go, file order. Throws ScenarioError naming the cycle if there is one
+/// (a loaded scenario never has one).
+std::vector<int> dependency_order(const Scenario& scenario);
 
 }  // namespace plancast

@@ -1,0 +1,770 @@
+// NodeReader: checked, located access to yaml-cpp nodes (see node_reader.h), and the
+// distribution parser of SPEC §2.6.
+#include "engine/config/node_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace plancast {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+/// What a node is, for "expected X, got Y" messages.
+std::string describe(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "nothing";
+  if (n.IsMap()) return "a map";
+  if (n.IsSequence()) return "a list";
+  std::string s = n.Scalar();
+  if (s.size() > 40) s = s.substr(0, 37) + "...";
+  return "'" + s + "'";
+}
+
+bool is_quoted(const YAML::Node& n) {
+  return n.Tag() == "!";
+}
+
+/// Result of reading a scalar as a double: the value, or the reason it is not one.
+struct NumberParse {
+  std::optional<double> value;
+  std::string why;  ///< set when the text looks numeric but is not a finite double
+};
+
+NumberParse parse_number(const std::string& text) {
+  NumberParse r;
+  const std::string l = lower(text);
+  if (l == ".nan") {
+    r.why = text + " is not a finite number";
+    return r;
+  }
+  if (l == ".inf" || l == "+.inf" || l == "-.inf") {
+    r.why = text + " is not a finite number";
+    return r;
+  }
+  std::string_view sv = text;
+  if (!sv.empty() && sv.front() == '+') sv.remove_prefix(1);
+  if (sv.empty() || sv.front() == '+') return r;
+  double x = 0;
+  const auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), x);
+  if (ptr != sv.data() + sv.size()) return r;  // not a number at all (or trailing text)
+  if (ec == std::errc::result_out_of_range) {
+    r.why = text + " is out of the range of a double (" +
+            (l.find("e-") != std::string::npos ? "underflow; write 0" : "overflow") + ")";
+    return r;
+  }
+  if (ec != std::errc()) return r;
+  if (!std::isfinite(x)) {
+    r.why = text + " is not a finite number";
+    return r;
+  }
+  r.value = x;
+  return r;
+}
+
+std::string range_text(double lo, double hi) {
+  if (lo == -HUGE_VAL) return "must be <= " + format_number(hi);
+  if (hi == HUGE_VAL) return "must be >= " + format_number(lo);
+  return "must be in [" + format_number(lo) + ", " + format_number(hi) + "]";
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+// ---- free helpers ------------------------------------------------------------------------
+
+bool is_identifier(const std::string& s) {
+  if (s.empty()) return false;
+  auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!alpha(s[0])) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string w = lower(word);
+  std::string best;
+  std::size_t best_d = std::numeric_limits<std::size_t>::max();
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(w, lower(c));
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  return best_d <= limit ? best : std::string();
+}
+
+std::string format_number(double x) {
+  char buf[64];
+  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  if (ec != std::errc()) return std::to_string(x);
+  return std::string(buf, ptr);
+}
+
+SourceLoc to_loc(const std::string& file, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.line < 0) return SourceLoc{file, 0, 0};
+  return SourceLoc{file, mark.line + 1, mark.column + 1};
+}
+
+const char* to_string(DistFamily f) {
+  switch (f) {
+    case DistFamily::fixed:
+      return "fixed";
+    case DistFamily::normal:
+      return "normal";
+    case DistFamily::lognormal:
+      return "lognormal";
+    case DistFamily::uniform:
+      return "uniform";
+    case DistFamily::triangular:
+      return "triangular";
+    case DistFamily::pert:
+      return "pert";
+    case DistFamily::beta:
+      return "beta";
+    case DistFamily::gamma:
+      return "gamma";
+    case DistFamily::student_t:
+      return "student_t";
+    case DistFamily::empirical:
+      return "empirical";
+    case DistFamily::choice:
+      return "choice";
+  }
+  return "?";
+}
+
+// ---- NodeReader: basics ------------------------------------------------------------------
+
+NodeReader::NodeReader(YAML::Node node, DiagnosticList& diags, std::string file, std::string path)
+    : node_(std::move(node)), diags_(&diags), file_(std::move(file)), path_(std::move(path)) {}
+
+SourceLoc NodeReader::loc_of(const YAML::Mark& mark) const {
+  if (mapper_) return (*mapper_)(mark);
+  return to_loc(file_, mark);
+}
+
+SourceLoc NodeReader::loc() const {
+  return loc_of(node_.Mark());
+}
+
+NodeReader NodeReader::child(YAML::Node node, const std::string& path) const {
+  NodeReader r(std::move(node), *diags_, file_, path);
+  r.mapper_ = mapper_;
+  return r;
+}
+
+bool NodeReader::error(const std::string& message) const {
+  diags_->error(loc(), message);
+  return false;
+}
+
+bool NodeReader::is_map() const {
+  return node_.IsDefined() && node_.IsMap();
+}
+bool NodeReader::is_sequence() const {
+  return node_.IsDefined() && node_.IsSequence();
+}
+bool NodeReader::is_scalar() const {
+  return node_.IsDefined() && node_.IsScalar();
+}
+bool NodeReader::is_null() const {
+  return !node_.IsDefined() || node_.IsNull();
+}
+
+namespace {
+std::string where(const std::string& path) {
+  return path.empty() ? "at the top level" : "in " + path;
+}
+std::string for_path(const std::string& path) {
+  return path.empty() ? "at the top level" : "for " + path;
+}
+}  // namespace
+
+bool NodeReader::expect_map() const {
+  if (is_map()) return true;
+  if (!type_reported_) {
+    type_reported_ = true;
+    error("expected a map (key: value pairs) " + for_path(path_) + ", got " + describe(node_));
+  }
+  return false;
+}
+
+bool NodeReader::expect_sequence() const {
+  if (is_sequence()) return true;
+  if (!type_reported_) {
+    type_reported_ = true;
+    error("expected a list " + for_path(path_) + ", got " + describe(node_));
+  }
+  return false;
+}
+
+// ---- NodeReader: maps --------------------------------------------------------------------
+
+YAML::Node NodeReader::find(const std::string& key) const {
+  if (!is_map()) return YAML::Node(YAML::NodeType::Undefined);
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::string NodeReader::child_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+bool NodeReader::has(const std::string& key) {
+  known_.insert(key);
+  return find(key).IsDefined();
+}
+
+std::optional<NodeReader> NodeReader::required(const std::string& key) {
+  known_.insert(key);
+  if (!expect_map()) return std::nullopt;
+  YAML::Node n = find(key);
+  if (!n.IsDefined()) {
+    error("missing required key '" + key + "' " + where(path_));
+    return std::nullopt;
+  }
+  return child(n, child_path(key));
+}
+
+std::optional<NodeReader> NodeReader::optional(const std::string& key) {
+  known_.insert(key);
+  YAML::Node n = find(key);
+  if (!n.IsDefined()) return std::nullopt;
+  return child(n, child_path(key));
+}
+
+void NodeReader::allow(const std::string& key) {
+  known_.insert(key);
+}
+
+void NodeReader::report_duplicates() {
+  if (dups_reported_ || !is_map()) return;
+  dups_reported_ = true;
+  std::map<std::string, SourceLoc> first;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string& k = it->first.Scalar();
+    const SourceLoc at = loc_of(it->first.Mark());
+    auto [pos, inserted] = first.emplace(k, at);
+    if (!inserted) {
+      diags_->error(at, "duplicate key '" + k + "' (first at " + std::to_string(pos->second.line) +
+                            ":" + std::to_string(pos->second.col) +
+                            "; remove one, YAML would silently keep the first)");
+    }
+  }
+}
+
+std::vector<std::pair<std::string, NodeReader>> NodeReader::entries() {
+  std::vector<std::pair<std::string, NodeReader>> out;
+  if (!expect_map()) return out;
+  report_duplicates();
+  std::set<std::string> seen;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      diags_->error(loc_of(it->first.Mark()), "a key " + where(path_) + " is " +
+                                                  describe(it->first) + " (keys must be names)");
+      continue;
+    }
+    const std::string& k = it->first.Scalar();
+    known_.insert(k);
+    if (!seen.insert(k).second) continue;
+    out.emplace_back(k, child(it->second, child_path(k)));
+  }
+  return out;
+}
+
+void NodeReader::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (!is_map()) return;
+  report_duplicates();
+  const std::vector<std::string> candidates(known_.begin(), known_.end());
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    const SourceLoc at = loc_of(it->first.Mark());
+    if (!it->first.IsScalar()) {
+      diags_->error(
+          at, "a key " + where(path_) + " is " + describe(it->first) + " (keys must be names)");
+      continue;
+    }
+    const std::string& k = it->first.Scalar();
+    if (known_.count(k)) continue;
+    std::string msg = "unknown key '" + k + "' " + where(path_);
+    const std::string near = nearest(k, candidates);
+    if (!near.empty()) {
+      msg += " (did you mean '" + near + "'?)";
+    } else if (!candidates.empty()) {
+      msg += " (known keys: " + join(candidates) + ")";
+    }
+    diags_->error(at, msg);
+  }
+}
+
+std::vector<NodeReader> NodeReader::items() const {
+  std::vector<NodeReader> out;
+  if (!is_sequence()) return out;
+  for (std::size_t i = 0; i < node_.size(); ++i) {
+    out.push_back(child(node_[i], child_path(std::to_string(i))));
+  }
+  return out;
+}
+
+// ---- NodeReader: scalars -----------------------------------------------------------------
+
+namespace {
+/// Last segment of a dotted path: the key a value was written under ("sd").
+std::string key_name(const std::string& path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+}  // namespace
+
+std::optional<double> NodeReader::number() const {
+  if (!is_scalar()) {
+    error("expected a number " + for_path(path_) + ", got " + describe(node_));
+    return std::nullopt;
+  }
+  const std::string& text = node_.Scalar();
+  const NumberParse p = parse_number(text);
+  if (!p.why.empty()) {
+    error(p.why);
+    return std::nullopt;
+  }
+  if (!p.value) {
+    error("expected a number " + for_path(path_) + ", got " + describe(node_));
+    return std::nullopt;
+  }
+  if (is_quoted(node_)) {
+    error("expected a number " + for_path(path_) + ", got the quoted string '" + text +
+          "' (remove the quotes)");
+    return std::nullopt;
+  }
+  return p.value;
+}
+
+std::optional<std::int64_t> NodeReader::integer(std::int64_t lo, std::int64_t hi) const {
+  if (!is_scalar() || is_quoted(node_)) {
+    error("expected an integer " + for_path(path_) + ", got " + describe(node_));
+    return std::nullopt;
+  }
+  const std::string& text = node_.Scalar();
+  std::string_view sv = text;
+  if (!sv.empty() && sv.front() == '+') sv.remove_prefix(1);
+  std::int64_t x = 0;
+  const auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), x);
+  if (sv.empty() || ptr != sv.data() + sv.size() || ec == std::errc::invalid_argument) {
+    const NumberParse p = parse_number(text);
+    error(!p.why.empty() ? p.why
+                         : "expected an integer " + for_path(path_) + ", got " + describe(node_));
+    return std::nullopt;
+  }
+  if (ec == std::errc::result_out_of_range || x < lo || x > hi) {
+    error(key_name(path_) + "=" + text + " (must be in [" + std::to_string(lo) + ", " +
+          std::to_string(hi) + "])");
+    return std::nullopt;
+  }
+  return x;
+}
+
+std::optional<std::uint64_t> NodeReader::unsigned_integer(std::uint64_t lo,
+                                                          std::uint64_t hi) const {
+  if (!is_scalar() || is_quoted(node_)) {
+    error("expected a non-negative integer " + for_path(path_) + ", got " + describe(node_));
+    return std::nullopt;
+  }
+  const std::string& text = node_.Scalar();
+  std::string_view sv = text;
+  if (!sv.empty() && sv.front() == '+') sv.remove_prefix(1);
+  const bool negative = !sv.empty() && sv.front() == '-';
+  std::uint64_t x = 0;
+  const auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), x);
+  if (!negative &&
+      (sv.empty() || ptr != sv.data() + sv.size() || ec == std::errc::invalid_argument)) {
+    const NumberParse p = parse_number(text);
+    error(!p.why.empty()
+              ? p.why
+              : "expected a non-negative integer " + for_path(path_) + ", got " + describe(node_));
+    return std::nullopt;
+  }
+  if (negative || ec == std::errc::result_out_of_range || x < lo || x > hi) {
+    error(key_name(path_) + "=" + text + " (must be in [" + std::to_string(lo) + ", " +
+          std::to_string(hi) + "])");
+    return std::nullopt;
+  }
+  return x;
+}
+
+std::optional<bool> NodeReader::boolean() const {
+  if (is_scalar() && !is_quoted(node_)) {
+    const std::string l = lower(node_.Scalar());
+    if (l == "true") return true;
+    if (l == "false") return false;
+  }
+  error("expected true or false " + for_path(path_) + ", got " + describe(node_));
+  return std::nullopt;
+}
+
+std::optional<std::string> NodeReader::string() const {
+  if (!is_scalar()) {
+    error("expected a string " + for_path(path_) + ", got " + describe(node_));
+    return std::nullopt;
+  }
+  return node_.Scalar();
+}
+
+std::optional<Value> NodeReader::value() const {
+  if (is_scalar()) {
+    const std::string& text = node_.Scalar();
+    if (is_identifier(text)) return Value{0.0, text, loc()};
+    if (!is_quoted(node_)) {
+      const NumberParse p = parse_number(text);
+      if (p.value) return Value{*p.value, {}, loc()};
+      if (!p.why.empty()) {
+        error(p.why);
+        return std::nullopt;
+      }
+    }
+  }
+  error("expected a number or a parameter name " + for_path(path_) + ", got " + describe(node_));
+  return std::nullopt;
+}
+
+// ---- helpers -----------------------------------------------------------------------------
+
+std::optional<double> NodeReader::number_at(const std::string& key, double lo, double hi) {
+  auto r = required(key);
+  if (!r) return std::nullopt;
+  auto x = r->number();
+  if (!x) return std::nullopt;
+  if (*x < lo || *x > hi) {
+    r->error(key + "=" + r->node().Scalar() + " (" + range_text(lo, hi) + ")");
+    return std::nullopt;
+  }
+  return x;
+}
+
+std::optional<double> NodeReader::number_or(const std::string& key, double def, double lo,
+                                            double hi) {
+  if (!has(key)) return def;
+  return number_at(key, lo, hi);
+}
+
+std::optional<Value> NodeReader::value_at(const std::string& key) {
+  auto r = required(key);
+  if (!r) return std::nullopt;
+  return r->value();
+}
+
+std::optional<Value> NodeReader::value_or(const std::string& key, double def) {
+  auto r = optional(key);
+  if (!r) {
+    Value v = Value::of(def);
+    v.loc = loc();
+    return v;
+  }
+  return r->value();
+}
+
+// ---- distributions (SPEC §2.6) -----------------------------------------------------------
+
+namespace {
+
+const std::vector<std::pair<std::string, DistFamily>>& families() {
+  static const std::vector<std::pair<std::string, DistFamily>> f = {
+      {"fixed", DistFamily::fixed},
+      {"normal", DistFamily::normal},
+      {"lognormal", DistFamily::lognormal},
+      {"uniform", DistFamily::uniform},
+      {"triangular", DistFamily::triangular},
+      {"pert", DistFamily::pert},
+      {"beta", DistFamily::beta},
+      {"gamma", DistFamily::gamma},
+      {"student_t", DistFamily::student_t},
+      {"empirical", DistFamily::empirical},
+      {"choice", DistFamily::choice}};
+  return f;
+}
+
+}  // namespace
+
+std::optional<DistSpec> NodeReader::distribution() {
+  if (!expect_map()) return std::nullopt;
+  DistSpec d;
+  d.loc = loc();
+  bool ok = true;
+  const std::size_t errors_before = diags_->size();
+
+  // A number that must be strictly positive (or strictly above lo).
+  auto above = [&](const std::string& key, double lo, const std::string& why) -> double {
+    auto r = required(key);
+    if (!r) return ok = false, 0.0;
+    auto x = r->number();
+    if (!x) return ok = false, 0.0;
+    if (!(*x > lo)) {
+      r->error(key + "=" + r->node().Scalar() + " (must be > " + format_number(lo) + why + ")");
+      ok = false;
+    }
+    return *x;
+  };
+  auto num = [&](const std::string& key) -> double {
+    auto x = number_at(key);
+    if (!x) return ok = false, 0.0;
+    return *x;
+  };
+  auto num_or = [&](const std::string& key, double def) -> double {
+    auto x = number_or(key, def);
+    if (!x) return ok = false, def;
+    return *x;
+  };
+  auto list = [&](const std::string& key, std::vector<double>& out) -> bool {
+    auto r = required(key);
+    if (!r) return ok = false;
+    if (!r->expect_sequence()) return ok = false;
+    auto items = r->items();
+    if (items.empty()) return ok = r->error(key + " is empty (give at least one number)");
+    for (auto& it : items) {
+      if (auto x = it.number()) {
+        out.push_back(*x);
+      } else {
+        ok = false;
+      }
+    }
+    return true;
+  };
+  auto range = [&](const std::string& lo_key, const std::string& hi_key) {
+    if (!ok || d.min < d.max) return;
+    required(hi_key)->error(hi_key + "=" + format_number(d.max) + " (must be > " + lo_key + "=" +
+                            format_number(d.min) + ")");
+    ok = false;
+  };
+
+  // On a bad `dist`, mark the keys of every family as known so that only 'dist' is reported.
+  auto give_up = [&]() -> std::optional<DistSpec> {
+    for (const char* k : {"value", "mean", "sd", "mu", "sigma", "min", "max", "mode", "alpha",
+                          "beta", "shape", "scale", "df", "loc", "values", "weights", "truncate"}) {
+      allow(k);
+    }
+    finish();
+    return std::nullopt;
+  };
+  std::string name;
+  if (auto r = required("dist")) {
+    if (auto s = r->string()) name = *s;
+  }
+  if (name.empty()) return give_up();
+  auto fam = std::find_if(families().begin(), families().end(),
+                          [&](const auto& p) { return p.first == name; });
+  if (fam == families().end()) {
+    std::vector<std::string> names;
+    for (const auto& p : families()) names.push_back(p.first);
+    const std::string near = nearest(name, names);
+    optional("dist")->error("unknown distribution '" + name + "' (" +
+                            (near.empty() ? "" : "did you mean '" + near + "'? ") +
+                            "known: " + join(names) + ")");
+    return give_up();
+  }
+  d.family = fam->second;
+
+  switch (d.family) {
+    case DistFamily::fixed:
+      d.value = num("value");
+      break;
+    case DistFamily::normal:
+      d.mean = num("mean");
+      d.sd = above("sd", 0, "; use dist: fixed for a constant");
+      break;
+    case DistFamily::lognormal: {
+      const bool log_form = has("mu") || has("sigma");
+      const bool value_form = has("mean") || has("sd");
+      if (log_form && value_form) {
+        error("lognormal takes either mu/sigma (of the log) or mean/sd (of the value), not both");
+        ok = false;
+      } else if (value_form) {
+        const double mean = above("mean", 0, "; a lognormal value is positive");
+        const double sd = above("sd", 0, "; use dist: fixed for a constant");
+        if (ok) {
+          // Moments of the value → parameters of its log.
+          const double s2 = std::log1p((sd * sd) / (mean * mean));
+          d.sigma = std::sqrt(s2);
+          d.mu = std::log(mean) - s2 / 2;
+        }
+      } else {
+        d.mu = num("mu");
+        d.sigma = above("sigma", 0, "; use dist: fixed for a constant");
+      }
+      break;
+    }
+    case DistFamily::uniform:
+      d.min = num("min");
+      d.max = num("max");
+      range("min", "max");
+      break;
+    case DistFamily::triangular:
+    case DistFamily::pert:
+      d.min = num("min");
+      d.mode = num("mode");
+      d.max = num("max");
+      range("min", "max");
+      if (ok && (d.mode < d.min || d.mode > d.max)) {
+        required("mode")->error("mode=" + format_number(d.mode) + " (must be in [min, max] = [" +
+                                format_number(d.min) + ", " + format_number(d.max) + "])");
+        ok = false;
+      }
+      break;
+    case DistFamily::beta:
+      d.alpha = above("alpha", 0, "");
+      d.beta = above("beta", 0, "");
+      d.min = num_or("min", 0);
+      d.max = num_or("max", 1);
+      if (ok && !(d.min < d.max)) {
+        error("max=" + format_number(d.max) + " (must be > min=" + format_number(d.min) + ")");
+        ok = false;
+      }
+      break;
+    case DistFamily::gamma: {
+      const bool shape_form = has("shape") || has("scale");
+      const bool value_form = has("mean") || has("sd");
+      if (shape_form && value_form) {
+        error("gamma takes either shape/scale or mean/sd, not both");
+        ok = false;
+      } else if (value_form) {
+        const double mean = above("mean", 0, "; a gamma value is positive");
+        const double sd = above("sd", 0, "; use dist: fixed for a constant");
+        if (ok) {
+          d.shape = mean * mean / (sd * sd);
+          d.scale = sd * sd / mean;
+        }
+      } else {
+        d.shape = above("shape", 0, "");
+        d.scale = above("scale", 0, "");
+      }
+      break;
+    }
+    case DistFamily::student_t: {
+      d.df = above("df", 0, "");
+      d.loc_ = num_or("loc", 0);
+      d.scale = 1;
+      if (has("scale")) d.scale = above("scale", 0, "");
+      break;
+    }
+    case DistFamily::empirical:
+      list("values", d.values);
+      break;
+    case DistFamily::choice: {
+      list("values", d.values);
+      if (has("weights")) {
+        auto w = required("weights");
+        std::vector<double> ws;
+        if (list("weights", ws) && ok) {
+          double sum = 0;
+          bool neg = false;
+          for (double x : ws) {
+            neg = neg || x < 0;
+            sum += x;
+          }
+          if (ws.size() != d.values.size()) {
+            w->error("weights has " + std::to_string(ws.size()) + " entries but values has " +
+                     std::to_string(d.values.size()) + " (give one weight per value)");
+            ok = false;
+          } else if (neg) {
+            w->error("weights must be >= 0");
+            ok = false;
+          } else if (!(sum > 0) || !std::isfinite(sum)) {
+            w->error("weights must have a positive, finite sum");
+            ok = false;
+          }
+          d.weights = ws;
+        }
+      } else if (ok) {
+        d.weights.assign(d.values.size(), 1.0);  // equal weights when none are given
+      }
+      break;
+    }
+  }
+
+  if (auto t = optional("truncate")) {
+    std::vector<double> lohi;
+    if (!t->is_sequence() || t->node().size() != 2) {
+      t->error("truncate must be a list [lo, hi], got " + describe(t->node()));
+      ok = false;
+    } else {
+      for (auto& it : t->items()) {
+        if (auto x = it.number()) lohi.push_back(*x);
+      }
+      if (lohi.size() != 2) {
+        ok = false;
+      } else if (!(lohi[0] < lohi[1])) {
+        t->error("truncate=[" + format_number(lohi[0]) + ", " + format_number(lohi[1]) +
+                 "] (must have lo < hi)");
+        ok = false;
+      } else if (ok) {
+        d.truncate = std::array<double, 2>{lohi[0], lohi[1]};
+        // Quick support checks where the support is known here; the sampler checks the rest.
+        auto outside = [&](double a, double b) { return b < lohi[0] || a > lohi[1]; };
+        bool empty = false;
+        switch (d.family) {
+          case DistFamily::fixed:
+            empty = outside(d.value, d.value);
+            break;
+          case DistFamily::uniform:
+          case DistFamily::triangular:
+          case DistFamily::pert:
+          case DistFamily::beta:
+            empty = !(lohi[1] > d.min && lohi[0] < d.max);
+            break;
+          case DistFamily::lognormal:
+          case DistFamily::gamma:
+            empty = !(lohi[1] > 0);
+            break;
+          case DistFamily::empirical:
+          case DistFamily::choice:
+            empty = std::none_of(d.values.begin(), d.values.end(),
+                                 [&](double v) { return v >= lohi[0] && v <= lohi[1]; });
+            break;
+          default:
+            break;
+        }
+        if (empty) {
+          t->error("truncate=[" + format_number(lohi[0]) + ", " + format_number(lohi[1]) +
+                   "] (the " + name + " distribution has no probability in that range)");
+          ok = false;
+        }
+      }
+    }
+  }
+  finish();
+  if (!ok || diags_->size() != errors_before) return std::nullopt;
+  return d;
+}
+
+}  // namespace plancast
