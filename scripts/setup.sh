@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# scripts/setup.sh: install every Debian 12 package that plancast's build, tests and
+# benchmarks need. Idempotent: when all packages are already installed it returns at once
+# (no apt-get update). Run as root (or as a user with sudo) on Debian 12 (bookworm).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+PACKAGES=(
+  build-essential g++ cmake ninja-build pkg-config git   # toolchain (g++ 12, CMake 3.25)
+  libyaml-cpp-dev                                         # scenario files (yaml-cpp 0.7)
+  libeigen3-dev                                           # Cholesky of the correlation matrix
+  libtbb-dev                                              # parallel blocks of runs
+  libboost-program-options-dev libboost-math-dev          # CLI; quantiles of distributions
+  libboost-random-dev libboost-dev                        # Sobol sequences
+  catch2                                                  # unit tests (Catch2 2.13)
+  libmuparser-dev                                         # formula indicators
+  nlohmann-json3-dev                                      # JSON results
+  librandom123-dev                                        # Philox counter-based generator
+  libssl-dev                                              # SHA-256 of the scenario
+  python3 python3-numpy                                   # benchmark and test helpers
+  libbenchmark-dev                                        # micro benchmarks
+  clang-format                                            # house style
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup.sh: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo -E)
+  else
+    echo "setup.sh: missing packages (${missing[*]}) and not root; run as root" >&2
+    exit 1
+  fi
+fi
+
+echo "setup.sh: installing ${missing[*]}"
+"${SUDO[@]}" apt-get update
+"${SUDO[@]}" apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+echo "setup.sh: done"

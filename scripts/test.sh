@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# scripts/test.sh: install dependencies, build plancast in Release with tests into build/,
+# and run the whole test suite. Exits non-zero if any step or any test fails.
+# Usage: bash scripts/test.sh   (from anywhere; JOBS=N to change parallelism, default 2)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+JOBS="${JOBS:-2}"
+
+bash scripts/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPLANCAST_BUILD_TESTS=ON
+cmake --build build -j"$JOBS"
+ctest --test-dir build --output-on-failure -j"$JOBS"
