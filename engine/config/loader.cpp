@@ -512,7 +512,7 @@ Scenario build(const YAML::Node& root, const std::string& file,
       for (auto& [name, pr] : ps->entries()) {
         ParameterSpec p;
         p.name = name;
-        p.loc = pr.loc();
+        p.loc = ps->key_loc(name);
         if (!is_identifier(name)) {
           pr.error("parameter name '" + name +
                    "' is not an identifier (letters, digits and '_', not starting with a digit; "
@@ -620,7 +620,7 @@ Scenario build(const YAML::Node& root, const std::string& file,
     for (auto& [name, ir] : is->entries()) {
       IndicatorSpec ind;
       ind.name = name;
-      ind.loc = ir.loc();
+      ind.loc = is->key_loc(name);
       ind.outputs = {name};
       if (!ir.expect_map()) {
         sc.indicators.push_back(std::move(ind));
@@ -709,11 +709,12 @@ Scenario build(const YAML::Node& root, const std::string& file,
       }
       for (const auto& k : registry_keys) ir.allow(k);
       if (procs.empty()) {
-        ir.error("indicator '" + name +
-                 "' has no process (give exactly one of: " + join(registry_keys) + ")");
+        diags.error(ind.loc, "indicator '" + name + "' has no process (give exactly one of: " +
+                                 join(registry_keys) + ")");
       } else if (procs.size() > 1) {
-        ir.error("indicator '" + name + "' has " + std::to_string(procs.size()) + " processes, " +
-                 quoted_list(procs) + " (give exactly one)");
+        diags.error(ir.key_loc(procs[1]), "indicator '" + name + "' has " +
+                                              std::to_string(procs.size()) + " processes, " +
+                                              quoted_list(procs) + " (give exactly one)");
       } else {
         const ProcessType* type = registry.find(procs.front());
         ind.process = type->key;
@@ -939,6 +940,9 @@ std::string sha256_hex(const std::string& text) {
 
 // ---- collecting diagnostics over the base, the variants and --set --------------------------
 
+/// Context of problems found only once --set is applied (others are variant names).
+const std::string kSetContext = "\x01set";
+
 /// Every distinct problem once; problems that only some variants (or --set) have say which.
 class Collector {
  public:
@@ -964,7 +968,20 @@ class Collector {
     std::vector<Diagnostic> out;
     for (const auto& [d, ctx] : items_) {
       Diagnostic x = d;
-      if (!ctx.empty()) x.message += " (in " + join(ctx) + ")";
+      std::vector<std::string> variants;
+      bool set = false;
+      for (const auto& c : ctx) {
+        if (c == kSetContext)
+          set = true;
+        else
+          variants.push_back("'" + c + "'");
+      }
+      std::vector<std::string> parts;
+      if (!variants.empty()) {
+        parts.push_back((variants.size() == 1 ? "in variant " : "in variants ") + join(variants));
+      }
+      if (set) parts.push_back("with --set");
+      if (!parts.empty()) x.message += " (" + join(parts, "; ") + ")";
       out.push_back(x);
     }
     std::stable_sort(out.begin(), out.end(), [&](const Diagnostic& a, const Diagnostic& b) {
@@ -1063,9 +1080,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
     for (const auto& [vname, ovs] : read_variants(root, file, mapper, nullptr)) {
       if (vname != name) continue;
       for (const auto& o : ovs) {
-        YAML::Node key_node = o.key;
         auto make_key = [&](const std::string& seg) {
-          YAML::Node k = YAML::Clone(key_node);  // keeps the mark of the override line
+          // The override's own key node becomes the new key, so that it keeps the mark of the
+          // override line (YAML::Clone would drop it). This tree is a fresh parse, and its
+          // variants section is not used again.
+          YAML::Node k = o.key;
           k = seg;
           return k;
         };
@@ -1082,7 +1101,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
     YAML::Node root = YAML::Load(text);
     apply_variant(root, name, path_diags);
     Scenario sc = build(root, file, mapper, registry, diags);
-    all.add(diags, "variant '" + name + "'");
+    all.add(diags, name);
     if (name == opts.variant) {
       selected = std::move(sc);
       selected_root = root;
@@ -1149,7 +1168,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
       selected = std::move(sc);
       selected_root = root;
     }
-    all.add(diags, "with --set");
+    all.add(diags, kSetContext);
   }
 
   if (!all.empty()) throw ScenarioError(all.result(file));

@@ -268,6 +268,15 @@ void NodeReader::allow(const std::string& key) {
   known_.insert(key);
 }
 
+SourceLoc NodeReader::key_loc(const std::string& key) const {
+  if (is_map()) {
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == key) return loc_of(it->first.Mark());
+    }
+  }
+  return loc();
+}
+
 void NodeReader::report_duplicates() {
   if (dups_reported_ || !is_map()) return;
   dups_reported_ = true;

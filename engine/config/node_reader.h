@@ -66,6 +66,8 @@ class NodeReader {
   std::optional<NodeReader> required(const std::string& key);
   /// The child under key, or nullopt without a report.
   std::optional<NodeReader> optional(const std::string& key);
+  /// Location of the key itself (first occurrence), or of this map when absent.
+  SourceLoc key_loc(const std::string& key) const;
   /// Marks keys as known without reading them (e.g. keys handled elsewhere).
   void allow(const std::string& key);
   /// All entries in file order (for name → definition maps), checking that keys are
