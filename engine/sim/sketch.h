@@ -21,6 +21,9 @@ class ExactSum {
 
  private:
   std::vector<double> partials_;  ///< non-overlapping, increasing magnitude
+  /// Sum of non-finite inputs and of partial sums that overflowed (as math.fsum's
+  /// special_sum): 0 while everything is finite; ±inf or nan otherwise, and then value().
+  double special_ = 0;
 };
 
 /// DDSketch with logarithmic mapping: value x > 0 goes to bucket ceil(log_γ x),
@@ -40,7 +43,7 @@ class QuantileSketch {
   std::uint64_t count() const;
   /// The q-quantile (q in [0,1]) of the values added: the representative of the bucket
   /// holding the value of rank floor(q (count - 1)) (0-based), within relative error α.
-  /// count() must be > 0.
+  /// count() must be > 0 (otherwise the result is NaN).
   double quantile(double q) const;
   bool operator==(const QuantileSketch& o) const;
   /// Bytes held (for the memory-growth test).
@@ -48,10 +51,12 @@ class QuantileSketch {
 
  private:
   struct Store {
-    std::int32_t offset = 0;             ///< bucket index of counts[0]
-    std::vector<std::uint64_t> counts;   ///< dense over [offset, offset + size)
+    std::int32_t offset = 0;            ///< bucket index of counts[0]
+    std::vector<std::uint64_t> counts;  ///< dense over [offset, offset + size)
     std::uint64_t total = 0;
     void add(std::int32_t index, std::uint64_t n);
+    /// Makes [lo, hi] addressable (growing with some slack on the side that grows).
+    void reserve_range(std::int32_t lo, std::int32_t hi);
     void merge(const Store& o);
     bool operator==(const Store& o) const;
   };

@@ -1,0 +1,225 @@
+// Parameter draws: the mc uniform sampler, the correlation check (positive definiteness by
+// eigen-decomposition), and the Gaussian copula applied to a block of runs.
+#include "engine/random/parameter_sampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <set>
+#include <utility>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
+#include <boost/math/distributions/normal.hpp>
+
+#include "engine/random/distribution.h"
+#include "engine/random/stream.h"
+
+namespace plancast {
+
+namespace {
+
+namespace bp = boost::math::policies;
+using Pol = bp::policy<bp::overflow_error<bp::ignore_error>, bp::underflow_error<bp::ignore_error>,
+                       bp::denorm_error<bp::ignore_error>, bp::promote_double<false>>;
+using StdNormal = boost::math::normal_distribution<double, Pol>;
+
+constexpr double kUMin = std::numeric_limits<double>::min();
+constexpr double kUMax = 1.0 - 0x1p-53;
+
+/// Eigenvalues at or below this count as "not positive definite": a singular matrix (rho = 1
+/// between two parameters) has no Cholesky factor.
+constexpr double kMinEigenvalue = 1e-10;
+
+class McSampler final : public UniformSampler {
+ public:
+  McSampler(std::uint64_t seed, std::size_t n_params)
+      : stream_(seed, kStreamParameters), n_params_(n_params) {}
+
+  void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
+            double* out) const override {
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint64_t run = first_run + j;
+      for (std::size_t p0 = 0; p0 < n_params_; p0 += 4) {
+        const Uniform4 u = stream_.uniforms(run, 0, static_cast<std::uint32_t>(p0 / 4));
+        const std::size_t lanes = std::min<std::size_t>(4, n_params_ - p0);
+        for (std::size_t l = 0; l < lanes; ++l) out[(p0 + l) * stride + j] = u.u[l];
+      }
+    }
+  }
+
+ private:
+  Stream stream_;
+  std::size_t n_params_;
+};
+
+std::string fmt_g(double x, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return buf;
+}
+
+/// The correlated parameters (sorted indices) and their correlation matrix, checked.
+/// Throws ScenarioError as documented on check_correlations().
+struct CheckedCorrelation {
+  std::vector<int> index;  ///< parameter index of each row
+  Eigen::MatrixXd matrix;
+};
+
+CheckedCorrelation build_and_check(const std::vector<ParameterDef>& params,
+                                   const std::vector<CorrelationDef>& corr) {
+  CheckedCorrelation out;
+  if (corr.empty()) return out;
+  const int np = static_cast<int>(params.size());
+  auto name = [&](int i) { return params[static_cast<std::size_t>(i)].name; };
+
+  std::set<std::pair<int, int>> seen;
+  std::set<int> involved;
+  for (const CorrelationDef& c : corr) {
+    if (c.a < 0 || c.a >= np || c.b < 0 || c.b >= np) {
+      throw ScenarioError(c.loc, "correlation refers to parameter index " +
+                                     std::to_string(c.a < 0 || c.a >= np ? c.a : c.b) +
+                                     " (there are " + std::to_string(np) + " parameters)");
+    }
+    if (c.a == c.b) {
+      throw ScenarioError(c.loc, "correlation of " + name(c.a) +
+                                     " with itself (a correlation needs two parameters)");
+    }
+    if (!(std::abs(c.rho) <= 1)) {
+      throw ScenarioError(c.loc, "rho=" + fmt_g(c.rho, 17) + " (must be in [-1, 1])");
+    }
+    const auto key = std::minmax(c.a, c.b);
+    if (!seen.insert(key).second) {
+      throw ScenarioError(c.loc, "correlation between " + name(c.a) + " and " + name(c.b) +
+                                     " given twice (the matrix must be symmetric: give each "
+                                     "pair once)");
+    }
+    involved.insert(c.a);
+    involved.insert(c.b);
+  }
+  out.index.assign(involved.begin(), involved.end());
+  const auto k = static_cast<Eigen::Index>(out.index.size());
+  auto row = [&](int p) {
+    return static_cast<Eigen::Index>(std::lower_bound(out.index.begin(), out.index.end(), p) -
+                                     out.index.begin());
+  };
+  out.matrix = Eigen::MatrixXd::Identity(k, k);
+  for (const CorrelationDef& c : corr) {
+    out.matrix(row(c.a), row(c.b)) = c.rho;
+    out.matrix(row(c.b), row(c.a)) = c.rho;
+  }
+
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(out.matrix);
+  // Eigenvalues come sorted ascending.
+  const double lambda = es.eigenvalues()(0);
+  if (es.info() == Eigen::Success && lambda > kMinEigenvalue) return out;
+
+  // Name the pairs that push the smallest eigenvalue down: v'Mv = 1 + sum over pairs of
+  // 2 rho v_a v_b, so a pair "involved" has rho v_a v_b < 0 and a non-negligible share.
+  const Eigen::VectorXd v = es.eigenvectors().col(0);
+  std::string pairs;
+  int named = 0;
+  for (const CorrelationDef& c : corr) {
+    const double contrib = 2 * c.rho * v(row(c.a)) * v(row(c.b));
+    if (contrib < -1e-3) {
+      pairs += (named++ ? ", (" : "(") + name(c.a) + ", " + name(c.b) + ")";
+    }
+  }
+  if (named == 0) {
+    for (const CorrelationDef& c : corr) {
+      pairs += (named++ ? ", (" : "(") + name(c.a) + ", " + name(c.b) + ")";
+    }
+  }
+  const double shown = std::abs(lambda) < 5e-13 ? 0.0 : lambda;
+  throw ScenarioError(corr.front().loc,
+                      "correlation matrix is not positive definite (smallest eigenvalue " +
+                          fmt_g(shown, 3) + ") involving pairs " + pairs +
+                          "; these correlations cannot hold together: weaken some of them");
+}
+
+}  // namespace
+
+std::unique_ptr<UniformSampler> make_mc_sampler(std::uint64_t seed, std::size_t n_params) {
+  return std::make_unique<McSampler>(seed, n_params);
+}
+
+void check_correlations(const std::vector<ParameterDef>& params,
+                        const std::vector<CorrelationDef>& corr) {
+  build_and_check(params, corr);
+}
+
+struct ParameterSampler::Impl {
+  std::vector<ParameterDef> params;
+  std::vector<Distribution> dists;
+  std::vector<int> corr_index;  ///< parameters in the copula, row order of L
+  std::vector<double> lower;    ///< L, row-major k x k, lower triangle
+};
+
+ParameterSampler::ParameterSampler(std::vector<ParameterDef> params,
+                                   std::vector<CorrelationDef> corr)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.dists.reserve(params.size());
+  for (const ParameterDef& p : params) m.dists.emplace_back(p.dist);
+  CheckedCorrelation cc = build_and_check(params, corr);
+  m.params = std::move(params);
+  if (cc.index.empty()) return;
+  const Eigen::LLT<Eigen::MatrixXd> llt(cc.matrix);
+  if (llt.info() != Eigen::Success) {
+    throw ScenarioError(corr.front().loc,
+                        "correlation matrix is not positive definite (Cholesky failed)");
+  }
+  const Eigen::MatrixXd L = llt.matrixL();
+  const auto k = static_cast<std::size_t>(L.rows());
+  m.corr_index = std::move(cc.index);
+  m.lower.assign(k * k, 0.0);
+  for (std::size_t r = 0; r < k; ++r) {
+    for (std::size_t c = 0; c <= r; ++c) {
+      m.lower[r * k + c] = L(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
+    }
+  }
+}
+
+ParameterSampler::~ParameterSampler() = default;
+ParameterSampler::ParameterSampler(ParameterSampler&&) noexcept = default;
+
+std::size_t ParameterSampler::size() const {
+  return impl_->params.size();
+}
+
+const Distribution& ParameterSampler::distribution(std::size_t p) const {
+  return impl_->dists.at(p);
+}
+
+void ParameterSampler::transform(std::size_t n, std::size_t stride, double* values) const {
+  const Impl& m = *impl_;
+  const std::size_t k = m.corr_index.size();
+  if (k > 0) {
+    // Gaussian copula: z = Φ⁻¹(u), z' = L z, u' = Φ(z') (e.g. Nelsen, "An Introduction to
+    // Copulas", 2006, §5.3). L z is summed in a fixed order, so results do not depend on
+    // the thread. u' is kept strictly inside (0, 1).
+    const StdNormal phi;
+    std::vector<double> z(k);
+    for (std::size_t j = 0; j < n; ++j) {
+      for (std::size_t r = 0; r < k; ++r) {
+        const double u = values[static_cast<std::size_t>(m.corr_index[r]) * stride + j];
+        z[r] = boost::math::quantile(phi, std::clamp(u, kUMin, kUMax));
+      }
+      for (std::size_t r = k; r-- > 0;) {  // from the last row: z[c] for c < r still unchanged
+        double s = 0;
+        for (std::size_t c = 0; c <= r; ++c) s += m.lower[r * k + c] * z[c];
+        values[static_cast<std::size_t>(m.corr_index[r]) * stride + j] =
+            std::clamp(boost::math::cdf(phi, s), kUMin, kUMax);
+      }
+    }
+  }
+  for (std::size_t p = 0; p < m.dists.size(); ++p) {
+    const Distribution& d = m.dists[p];
+    double* row = values + p * stride;
+    for (std::size_t j = 0; j < n; ++j) row[j] = d.quantile(row[j]);
+  }
+}
+
+}  // namespace plancast

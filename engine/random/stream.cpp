@@ -1,0 +1,57 @@
+// Counter-based random streams: Philox4x64-10 (Salmon, Moraes, Dror & Shaw, "Parallel random
+// numbers: as easy as 1, 2, 3", SC 2011) from Random123, and the Box-Muller normal.
+#include "engine/random/stream.h"
+
+#include <Random123/philox.h>
+
+#include <cmath>
+
+namespace plancast {
+
+namespace {
+
+/// The largest double below 1 (1 - 2^-53).
+constexpr double kBelowOne = 1.0 - 0x1p-53;
+
+/// u = ((w >> 11) + 0.5) * 2^-53: the midpoint of one of 2^53 equal cells of (0, 1).
+/// For w >> 11 >= 2^52 the midpoint needs 54 bits and rounds (to even) onto the 2^-53 grid;
+/// only the top cell would round to exactly 1.0, so it is pinned to 1 - 2^-53. Result:
+/// 2^-54 <= u <= 1 - 2^-53, strictly inside (0, 1).
+inline double to_unit(std::uint64_t w) noexcept {
+  const double u = (static_cast<double>(w >> 11) + 0.5) * 0x1p-53;
+  return u < kBelowOne ? u : kBelowOne;
+}
+
+}  // namespace
+
+std::uint32_t stream_id_for(std::string_view name) {
+  // FNV-1a, 32-bit (Fowler, Noll & Vo; offset basis 2166136261, prime 16777619).
+  std::uint32_t h = 2166136261u;
+  for (const char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  // Ids below 0x100 belong to the engine: a hash that lands there (probability 2^-24) is
+  // moved up by 0x100. This is the only place two names can share an id beyond FNV itself.
+  if (h < 0x100u) h += 0x100u;
+  return h;
+}
+
+Stream::Stream(std::uint64_t seed, std::uint32_t stream) noexcept : key_{seed, stream} {}
+
+Uniform4 Stream::uniforms(std::uint64_t run, std::uint32_t year_index,
+                          std::uint32_t draw) const noexcept {
+  r123::Philox4x64 philox;
+  const r123::Philox4x64::ctr_type ctr = {{run, year_index, draw, 0}};
+  const r123::Philox4x64::key_type key = {{key_[0], key_[1]}};
+  const r123::Philox4x64::ctr_type w = philox(ctr, key);
+  return Uniform4{{to_unit(w.v[0]), to_unit(w.v[1]), to_unit(w.v[2]), to_unit(w.v[3])}};
+}
+
+double normal_from(double u1, double u2) noexcept {
+  // Box & Muller (1958), cosine branch: sqrt(-2 ln u1) cos(2 pi u2).
+  constexpr double kTwoPi = 6.283185307179586476925286766559;
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+}
+
+}  // namespace plancast
