@@ -172,7 +172,6 @@ class GuardHandler : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                 const std::string&) override {
     check(mark, anchor);
-    deeper(mark, 1);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
@@ -763,14 +762,15 @@ Scenario build(const YAML::Node& root, const std::string& file,
   all_names.insert(all_names.end(), output_names.begin(), output_names.end());
 
   // -- references
-  bool refs_ok = true;
-  for (const auto& ind : sc.indicators) {
+  std::vector<bool> refs_ok(sc.indicators.size(), true);
+  for (std::size_t i = 0; i < sc.indicators.size(); ++i) {
+    const auto& ind = sc.indicators[i];
     if (!ind.spec) continue;
     for (const auto& ref : ind.spec->references()) {
       const bool is_param = param_loc.count(ref.name) > 0;
       const bool is_output = output_loc.count(ref.name) > 0;
       if (ref.parameter_only && !is_param) {
-        refs_ok = false;
+        refs_ok[i] = false;
         if (is_output) {
           diags.error(ref.loc, "'" + ref.name +
                                    "' is an indicator, but only a parameter can be named here "
@@ -780,19 +780,17 @@ Scenario build(const YAML::Node& root, const std::string& file,
                                    suggest(ref.name, param_names));
         }
       } else if (!ref.parameter_only && !is_param && !is_output) {
-        refs_ok = false;
+        refs_ok[i] = false;
         diags.error(ref.loc, "unknown name '" + ref.name + "' (not a parameter or indicator)" +
                                  suggest(ref.name, all_names));
       }
     }
   }
-  if (refs_ok) {
-    for (const auto& cycle : find_cycles(dependency_graph(sc))) {
-      diags.error(sc.indicators[static_cast<std::size_t>(cycle.front())].loc,
-                  "dependency cycle: " + cycle_text(sc, cycle) +
-                      " (an indicator cannot depend on itself, even through others)");
-      refs_ok = false;
-    }
+  // Unknown names are no edges, so cycles among the known ones are found regardless.
+  for (const auto& cycle : find_cycles(dependency_graph(sc))) {
+    diags.error(sc.indicators[static_cast<std::size_t>(cycle.front())].loc,
+                "dependency cycle: " + cycle_text(sc, cycle) +
+                    " (an indicator cannot depend on itself, even through others)");
   }
 
   // -- targets
@@ -877,10 +875,10 @@ Scenario build(const YAML::Node& root, const std::string& file,
   r.allow("variants");
   r.finish();
 
-  // -- whole-scenario checks of each process (years, base), once names are sound
-  if (years_ok && refs_ok) {
-    for (const auto& ind : sc.indicators) {
-      if (ind.spec) ind.spec->check(sc, diags);
+  // -- whole-scenario checks of each process (years, base), once its names are sound
+  if (years_ok) {
+    for (std::size_t i = 0; i < sc.indicators.size(); ++i) {
+      if (sc.indicators[i].spec && refs_ok[i]) sc.indicators[i].spec->check(sc, diags);
     }
   }
   return sc;
