@@ -1,0 +1,245 @@
+// Tests of engine/sim/sketch: the DDSketch relative-error bound against exact order
+// statistics, exact merges in any order, flat memory; ExactSum exactness and order-freedom.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "engine/random/stream.h"
+#include "engine/sim/sketch.h"
+
+using namespace plancast;
+
+namespace {
+
+constexpr std::uint64_t kSeed = 424242;  // fixed seed
+
+/// n standard normals from a Philox stream (Box-Muller).
+std::vector<double> normals(std::size_t n, std::uint32_t stream) {
+  const Stream s(kSeed, stream);
+  std::vector<double> z;
+  z.reserve(n);
+  for (std::uint64_t r = 0; z.size() < n; ++r) {
+    const Uniform4 u = s.uniforms(r, 0, 0);
+    z.push_back(normal_from(u.u[0], u.u[1]));
+    if (z.size() < n) z.push_back(normal_from(u.u[2], u.u[3]));
+  }
+  return z;
+}
+
+QuantileSketch sketch_of(const std::vector<double>& x, std::size_t block = 1024) {
+  QuantileSketch s;
+  for (std::size_t i = 0; i < x.size(); i += block) {
+    s.add_many(x.data() + i, std::min(block, x.size() - i));
+  }
+  return s;
+}
+
+/// The sample quantile the sketch approximates: the value of rank floor(q (n-1)).
+double exact_quantile(std::vector<double> x, double q) {
+  const auto rank = static_cast<std::size_t>(std::floor(q * static_cast<double>(x.size() - 1)));
+  std::nth_element(x.begin(), x.begin() + static_cast<long>(rank), x.end());
+  return x[rank];
+}
+
+/// The documented bound: |reported - exact| <= α |exact| (values with |x| < kMinIndexable
+/// count as 0). The factor 1 + 1e-12 covers the rounding of log/exp at bucket edges.
+void check_bound(const std::vector<double>& x) {
+  const QuantileSketch s = sketch_of(x);
+  REQUIRE(s.count() == x.size());
+  const double alpha = QuantileSketch::kRelativeAccuracy;
+  std::vector<double> qs = {0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1};
+  for (int k = 1; k < 200; k += 7) qs.push_back(k / 200.0);
+  for (double q : qs) {
+    const double exact = exact_quantile(x, q);
+    const double got = s.quantile(q);
+    INFO("q=" << q << " exact " << exact << " sketch " << got);
+    if (std::abs(exact) < QuantileSketch::kMinIndexable) {
+      CHECK(got == 0.0);
+    } else {
+      CHECK(std::abs(got - exact) <= alpha * std::abs(exact) * (1 + 1e-12));
+      CHECK(std::signbit(got) == std::signbit(exact));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("sketch quantiles are within relative error alpha of exact ones", "[sketch]") {
+  const std::size_t n = 100000;
+  const std::vector<double> z = normals(n, 1);
+  SECTION("lognormal") {
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = 1350 * std::exp(0.3 * z[i]);
+    check_bound(x);
+  }
+  SECTION("normal with negatives") {
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = 0.05 + 0.1 * z[i];
+    check_bound(x);
+  }
+  SECTION("mixed sign, zeros and tiny values") {
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      x[i] = i % 10 == 0 ? 0.0 : i % 17 == 0 ? 1e-14 * z[i] : z[i] * std::exp(3 * z[(i + 1) % n]);
+    }
+    check_bound(x);
+  }
+  SECTION("constant") {
+    const std::vector<double> x(n, 42.0);
+    check_bound(x);
+    const std::vector<double> neg(1000, -3.25);
+    check_bound(neg);
+  }
+  SECTION("a single value") {
+    check_bound({7.5});
+  }
+}
+
+TEST_CASE("add and add_many build the same sketch", "[sketch]") {
+  std::vector<double> x = normals(5000, 2);
+  for (std::size_t i = 0; i < x.size(); i += 13) x[i] = 0;
+  QuantileSketch one;
+  for (double v : x) one.add(v);
+  CHECK(one == sketch_of(x, 1024));
+  CHECK(one == sketch_of(x, 1));
+  CHECK(one == sketch_of(x, 300));
+  CHECK(one.count() == x.size());
+  QuantileSketch empty;
+  CHECK(std::isnan(empty.quantile(0.5)));
+}
+
+TEST_CASE("merging shards in any order gives identical sketches", "[sketch]") {
+  const std::size_t n = 80000, shards = 8;
+  const std::vector<double> z = normals(n, 3);
+  std::vector<double> x(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = (i % 3 ? 1.0 : -1.0) * std::exp(2 * z[i]);
+  std::vector<QuantileSketch> part(shards);
+  // Shards of unequal, interleaved content so that their ranges differ.
+  for (std::size_t i = 0; i < n; ++i) part[(i * i) % shards].add(x[i]);
+  const QuantileSketch whole = sketch_of(x);
+
+  QuantileSketch fwd, rev, perm, tree;
+  for (std::size_t k = 0; k < shards; ++k) fwd.merge(part[k]);
+  for (std::size_t k = shards; k-- > 0;) rev.merge(part[k]);
+  std::vector<std::size_t> order(shards);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(7);
+  std::shuffle(order.begin(), order.end(), rng);
+  for (std::size_t k : order) perm.merge(part[k]);
+  std::vector<QuantileSketch> level = part;
+  while (level.size() > 1) {
+    std::vector<QuantileSketch> next;
+    for (std::size_t k = 0; k + 1 < level.size(); k += 2) {
+      QuantileSketch m = level[k + 1];
+      m.merge(level[k]);
+      next.push_back(m);
+    }
+    level = next;
+  }
+  tree = level[0];
+  for (const QuantileSketch* s : {&fwd, &rev, &perm, &tree}) {
+    CHECK(*s == whole);
+    CHECK(s->count() == n);
+    for (double q : {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0}) {
+      CHECK(s->quantile(q) == whole.quantile(q));
+    }
+  }
+  QuantileSketch other = whole;
+  other.add(1.0);
+  CHECK_FALSE(other == whole);
+}
+
+TEST_CASE("sketch memory does not grow with the number of values", "[sketch]") {
+  const std::vector<double> z = normals(1000000, 4);
+  std::vector<double> x(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) x[i] = 1350 * std::exp(0.3 * z[i]);
+  QuantileSketch s;
+  s.add_many(x.data(), 100000);
+  const std::size_t m5 = s.memory_bytes();
+  for (std::size_t i = 100000; i < x.size(); i += 1024) {
+    s.add_many(x.data() + i, std::min<std::size_t>(1024, x.size() - i));
+  }
+  const std::size_t m6 = s.memory_bytes();
+  INFO("memory at 1e5 values " << m5 << " bytes, at 1e6 " << m6);
+  // Only the tails' few new buckets: far from the 10x growth of keeping values.
+  CHECK(m6 <= m5 * 5 / 4);
+  CHECK(m6 < 64 * 1024);
+
+  // A bounded distribution: the bucket range is fixed, memory is exactly flat.
+  QuantileSketch b;
+  std::vector<double> u(1024);
+  const Stream st(kSeed, 5);
+  std::size_t mb5 = 0;
+  for (std::uint64_t r = 0; r < 1000000 / 1024 + 1; ++r) {
+    for (std::size_t j = 0; j < 1024; j += 4) {
+      const Uniform4 w = st.uniforms(r * 1024 + j, 0, 0);
+      for (int l = 0; l < 4; ++l) u[j + l] = 1 + 99 * w.u[l];
+    }
+    b.add_many(u.data(), u.size());
+    if (r == 100) mb5 = b.memory_bytes();
+  }
+  CHECK(b.memory_bytes() == mb5);
+}
+
+TEST_CASE("ExactSum is the correctly rounded exact sum", "[sketch][fsum]") {
+  auto fsum = [](std::initializer_list<double> xs) {
+    ExactSum s;
+    for (double x : xs) s.add(x);
+    return s.value();
+  };
+  CHECK(fsum({1e100, 1.0, -1e100}) == 1.0);
+  CHECK(fsum({}) == 0.0);
+  CHECK(fsum({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}) == 1.0);
+  // CPython's test_math: the half-even correction across partials.
+  CHECK(fsum({1e16, 1.0, 1e-16}) == 10000000000000002.0);
+  CHECK(fsum({1.7976931348623157e308, -1.7976931348623157e308, 1.0}) == 1.0);
+  CHECK(fsum({2.0, 1e-300, -1e-300}) == 2.0);
+  CHECK(std::isinf(fsum({1.0, HUGE_VAL})));
+  CHECK(std::isnan(fsum({HUGE_VAL, -HUGE_VAL})));
+}
+
+TEST_CASE("ExactSum does not depend on order or on how it is merged", "[sketch][fsum]") {
+  const std::size_t n = 20000;
+  const std::vector<double> z = normals(n, 6);
+  std::vector<double> x(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = z[i] * std::ldexp(1.0, static_cast<int>(i % 120) - 60);
+  ExactSum single;
+  for (double v : x) single.add(v);
+
+  std::mt19937 rng(11);
+  for (int t = 0; t < 5; ++t) {
+    std::vector<double> y = x;
+    std::shuffle(y.begin(), y.end(), rng);
+    ExactSum s;
+    for (double v : y) s.add(v);
+    CHECK(s.value() == single.value());
+    CHECK(s == single);
+  }
+  // Shards merged in different orders.
+  std::vector<ExactSum> shard(7);
+  for (std::size_t i = 0; i < n; ++i) shard[(i * 31) % 7].add(x[i]);
+  ExactSum fwd, rev;
+  for (const ExactSum& s : shard) fwd.merge(s);
+  for (auto it = shard.rbegin(); it != shard.rend(); ++it) rev.merge(*it);
+  CHECK(fwd.value() == single.value());
+  CHECK(rev.value() == single.value());
+  CHECK(fwd == single);
+  CHECK(rev == fwd);
+  ExactSum more = single;
+  more.add(1e-300);
+  CHECK_FALSE(more == single);
+
+  // Integers (exact in doubles): the sum is exact.
+  ExactSum ints;
+  std::int64_t ref = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto k = static_cast<std::int64_t>(std::llround(z[i] * 1e12));
+    ref += k;
+    ints.add(static_cast<double>(k));
+  }
+  CHECK(ints.value() == static_cast<double>(ref));
+}
