@@ -18,7 +18,8 @@ constexpr double kBelowOne = 1.0 - 0x1p-53;
 /// only the top cell would round to exactly 1.0, so it is pinned to 1 - 2^-53. Result:
 /// 2^-54 <= u <= 1 - 2^-53, strictly inside (0, 1).
 inline double to_unit(std::uint64_t w) noexcept {
-  const double u = (static_cast<double>(w >> 11) + 0.5) * 0x1p-53;
+  // w >> 11 < 2^53 fits a signed integer: one exact signed conversion instruction.
+  const double u = (static_cast<double>(static_cast<std::int64_t>(w >> 11)) + 0.5) * 0x1p-53;
   return u < kBelowOne ? u : kBelowOne;
 }
 
