@@ -207,7 +207,7 @@ void ParameterSampler::transform(std::size_t n, std::size_t stride, double* valu
         const double u = values[static_cast<std::size_t>(m.corr_index[r]) * stride + j];
         z[r] = boost::math::quantile(phi, std::clamp(u, kUMin, kUMax));
       }
-      for (std::size_t r = k; r-- > 0;) {  // from the last row: z[c] for c < r still unchanged
+      for (std::size_t r = 0; r < k; ++r) {  // z' = L z, L lower triangular
         double s = 0;
         for (std::size_t c = 0; c <= r; ++c) s += m.lower[r * k + c] * z[c];
         values[static_cast<std::size_t>(m.corr_index[r]) * stride + j] =
