@@ -3,8 +3,8 @@
 
 #include <omp.h>
 
-#include <map>
 #include <muParser.h>
+#include <map>
 
 #include "engine/config/node_reader.h"
 #include "engine/sim/block.h"
@@ -54,8 +54,7 @@ class FormulaProcess final : public Process {
   }
 };
 
-FormulaWorker::FormulaWorker(const FormulaProcess& p, std::size_t block)
-    : p_(p), year_(block) {}
+FormulaWorker::FormulaWorker(const FormulaProcess& p, std::size_t block) : p_(p), year_(block) {}
 
 void FormulaWorker::eval(BlockCtx& ctx) {
   if (bound_values_ != ctx.values || bound_params_ != ctx.params) {

@@ -47,18 +47,25 @@ bool parse_segment(NodeReader seg, TrendSegment& out) {
   const bool has_conv = seg.has("converge_to");
   seg.allow("half_life");
   if (has_rate == has_conv) {
-    seg.error("a trend segment needs exactly one of 'rate' or 'converge_to' (it sets the "
-              "trend for the years up to 'until')");
+    seg.error(
+        "a trend segment needs exactly one of 'rate' or 'converge_to' (it sets the "
+        "trend for the years up to 'until')");
     ok = false;
   } else if (has_rate) {
-    if (auto v = seg.value_at("rate")) out.rate = *v; else ok = false;
+    if (auto v = seg.value_at("rate"))
+      out.rate = *v;
+    else
+      ok = false;
     if (seg.has("half_life")) {
       seg.error("'half_life' goes with 'converge_to', not with 'rate'");
       ok = false;
     }
   } else {
     out.converge = true;
-    if (auto v = seg.value_at("converge_to")) out.rate = *v; else ok = false;
+    if (auto v = seg.value_at("converge_to"))
+      out.rate = *v;
+    else
+      ok = false;
     if (auto h = seg.value_at("half_life")) {
       out.half_life = *h;
       if (!h->is_param() && !(h->number > 0)) {
@@ -136,8 +143,9 @@ bool parse_rate_spec(NodeReader& r, RateSpec& out) {
           ok = false;
         }
         if (out.trend.empty() && seg.converge) {
-          item.error("the first trend segment cannot use converge_to (there is no earlier "
-                     "trend to converge from; start with {until: YEAR, rate: R})");
+          item.error(
+              "the first trend segment cannot use converge_to (there is no earlier "
+              "trend to converge from; start with {until: YEAR, rate: R})");
           ok = false;
         }
         last = seg.until;
@@ -153,8 +161,9 @@ bool parse_rate_spec(NodeReader& r, RateSpec& out) {
         ok = false;
       }
     } else {
-      tr->error("trend must be a rate (number or parameter) or a list of segments "
-                "[{until: YEAR, rate: R}, {until: YEAR, converge_to: R, half_life: H}]");
+      tr->error(
+          "trend must be a rate (number or parameter) or a list of segments "
+          "[{until: YEAR, rate: R}, {until: YEAR, converge_to: R, half_life: H}]");
       ok = false;
     }
   } else {
@@ -192,7 +201,10 @@ bool parse_rate_spec(NodeReader& r, RateSpec& out) {
       }
       if (auto sz = sh->required("size")) {
         if (sz->is_map()) {
-          if (auto d = sz->distribution()) out.shock_dist = *d; else ok = false;
+          if (auto d = sz->distribution())
+            out.shock_dist = *d;
+          else
+            ok = false;
         } else if (auto v = sz->value()) {
           out.shock_value = *v;
         } else {
@@ -209,8 +221,7 @@ bool parse_rate_spec(NodeReader& r, RateSpec& out) {
   return ok;
 }
 
-RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx)
-    : stream_(ctx.stream_id()) {
+RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx) : stream_(ctx.stream_id()) {
   const Scenario& sc = ctx.scenario();
   const int T = sc.horizon - sc.base_year;
   segment_of_t_.assign(static_cast<std::size_t>(T) + 1, -1);
@@ -219,8 +230,7 @@ RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx)
     const int until = seg.until == INT_MAX ? sc.horizon : seg.until;
     if (until <= sc.base_year) {
       throw ScenarioError(seg.loc, "trend segment ends in " + std::to_string(until) +
-                                       ", not after the base year " +
-                                       std::to_string(sc.base_year) +
+                                       ", not after the base year " + std::to_string(sc.base_year) +
                                        " (it would cover no simulated year)");
     }
     Segment s;

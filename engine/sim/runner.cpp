@@ -172,8 +172,8 @@ struct ThreadState {
 
 /// Simulates runs [first, first + n) and calls record(t, ctx) after each year.
 template <class Record>
-void simulate_block(const CompiledScenario& cs, ThreadState& ts, std::uint64_t first,
-                    std::size_t n, Record&& record) {
+void simulate_block(const CompiledScenario& cs, ThreadState& ts, std::uint64_t first, std::size_t n,
+                    Record&& record) {
   BlockCtx ctx;
   ctx.seed = cs.scenario.simulation.seed;
   ctx.first_run = first;
@@ -250,7 +250,8 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
     const double* x = ctx.values + static_cast<std::size_t>(tg.slot) * kBlockSize;
     if (tg.by) {
       if (t > tg.t) continue;
-      std::uint8_t* reached = ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
+      std::uint8_t* reached =
+          ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
       if (t == 0) std::fill_n(reached, n, std::uint8_t{0});
       std::uint64_t first = 0;
       for (std::size_t j = 0; j < n; ++j) {
@@ -387,7 +388,8 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
     for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
       if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) return;
       const std::uint64_t first = b * kBlockSize;
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
       simulate_block(cs, ts, first, n,
                      [&](int, const BlockCtx& ctx) { record_year(cs, ts, shift, ctx); });
       const std::uint64_t now_done = done.fetch_add(n) + n;
@@ -480,7 +482,8 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
   for (std::size_t g = 0; g < cs.joint.size(); ++g) {
     JointResult jr;
     jr.year = sc.base_year + cs.joint[g].t;
-    for (int k : cs.joint[g].targets) jr.targets.push_back(sc.targets[static_cast<std::size_t>(k)].id);
+    for (int k : cs.joint[g].targets)
+      jr.targets.push_back(sc.targets[static_cast<std::size_t>(k)].id);
     jr.p = make_proportion(total.joint_hits[g], runs);
     r.joint.push_back(std::move(jr));
   }

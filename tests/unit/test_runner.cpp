@@ -28,7 +28,9 @@ const IndicatorResult& indicator(const Results& r, const std::string& name) {
   throw;
 }
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double normal_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 // The lognormal closed form of the engine-core acceptance: base 100, trend ~ N(0.05, 0.02)
 // per run, i.i.d. noise sd 0.03, log form, 2020 → 2030: ln X_2030 ~ N(ln 100 + 0.5,
