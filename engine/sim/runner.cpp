@@ -3,6 +3,7 @@
 #include "engine/sim/runner.h"
 
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -12,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "engine/core/process.h"
 #include "engine/random/parameter_sampler.h"
@@ -404,6 +406,13 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
     }
   };
   const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
+  // oneTBB caps workers at the core count unless told otherwise: --threads 8 on two cores
+  // must really run 8 threads (the determinism tests rely on it).
+  std::optional<tbb::global_control> allow;
+  if (options.threads > 0) {
+    allow.emplace(tbb::global_control::max_allowed_parallelism,
+                  static_cast<std::size_t>(options.threads));
+  }
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n_blocks, 1), body,
