@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <muParser.h>
+#include <cctype>
 #include <map>
 
 #include "engine/config/node_reader.h"
@@ -102,6 +103,24 @@ class FormulaSpec final : public ProcessSpec {
   }
 };
 
+/// Where `name` first stands as a whole word in the expression (for located messages).
+SourceLoc name_loc(SourceLoc loc, const NodeReader& r, const std::string& expr,
+                   const std::string& name) {
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t at = expr.find(name); at != std::string::npos; at = expr.find(name, at + 1)) {
+    const bool starts = at == 0 || !is_word(expr[at - 1]);
+    const bool ends = at + name.size() == expr.size() || !is_word(expr[at + name.size()]);
+    if (starts && ends) {
+      const bool quoted = r.node().Tag() == "!";
+      if (loc.line > 0 && expr.find('\n') == std::string::npos) {
+        loc.col += static_cast<int>(at) + (quoted ? 1 : 0);
+      }
+      return loc;
+    }
+  }
+  return loc;
+}
+
 std::shared_ptr<const ProcessSpec> parse_formula(NodeReader& r) {
   auto text = r.string();
   if (!text) return nullptr;
@@ -120,7 +139,7 @@ std::shared_ptr<const ProcessSpec> parse_formula(NodeReader& r) {
         spec->uses_year = true;
         continue;
       }
-      spec->names.push_back(NameRef{name, loc, false});
+      spec->names.push_back(NameRef{name, name_loc(loc, r, *text, name), false});
     }
   } catch (const mu::Parser::exception_type& e) {
     SourceLoc at = loc;
