@@ -1,0 +1,37 @@
+// The plancast subcommands as functions, so tests can call them in-process; main.cpp only
+// dispatches to them and maps exceptions to exit codes.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace plancast {
+
+/// Each subcommand takes the arguments after its name ("run a.yaml --runs 5" → {"a.yaml",
+/// "--runs", "5"}), writes its normal output to `out` and progress to `err`, and returns the
+/// exit code (0). Problems are thrown, never printed: ScenarioError (bad scenario, exit 2),
+/// UsageError (bad command line, exit 2), RunError (exit 1), Interrupted (exit 130).
+
+/// plancast run [SCENARIO] [--runs N] [--seed S] [--threads T] [--sampler mc|lhs|sobol]
+///              [--variant NAME] [--set PATH=VALUE]... [--json F] [--csv F] [--quiet]
+int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+/// plancast validate SCENARIO [--variant NAME] [--set PATH=VALUE]...
+int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+/// One subcommand: its name, a one-line summary and its entry point.
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*main)(const std::vector<std::string>&, std::ostream&, std::ostream&);
+};
+/// The subcommands, in the order `plancast --help` lists them.
+const std::vector<Command>& commands();
+
+/// `plancast --help`: usage, the commands, the exit codes.
+std::string global_help();
+/// `plancast --version`: "plancast 0.1.0".
+std::string version_text();
+
+}  // namespace plancast

@@ -1,0 +1,149 @@
+// `plancast run`: load a scenario (or the bundled one), simulate, print a summary and write
+// JSON/CSV results.
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "engine/cli/bundled.h"
+#include "engine/cli/cli.h"
+#include "engine/cli/options.h"
+#include "engine/config/scenario.h"
+#include "engine/core/error.h"
+#include "engine/io/csv.h"
+#include "engine/io/json.h"
+#include "engine/io/output_file.h"
+#include "engine/io/text.h"
+#include "engine/sim/runner.h"
+#include "models/register_builtin.h"
+
+namespace plancast {
+
+namespace {
+
+constexpr std::uint64_t kMaxThreads = 4096;
+
+const char* kRunUsage =
+    "usage: plancast run [SCENARIO] [options]\n"
+    "\n"
+    "Simulates the scenario (a YAML file; without one, the bundled Jiaxing scenario) and\n"
+    "prints how likely each target is and the range of each indicator. --runs, --seed and\n"
+    "--sampler are applied as --set simulation.KEY=VALUE before any --set, so the results'\n"
+    "scenario_sha256 records them.\n";
+
+/// Writes `content` to the output stream for "-" (so in-process callers can capture it),
+/// else to the file.
+void emit(const std::string& path, const std::string& content, std::ostream& out) {
+  if (path == "-") {
+    out << content << std::flush;
+    if (!out) throw RunError("cannot write standard output");
+  } else {
+    write_output(path, content);
+  }
+}
+
+}  // namespace
+
+int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  namespace po = cli::po;
+  po::options_description desc("options");
+  // clang-format off
+  desc.add_options()
+    ("help,h", "show this help")
+    ("runs", po::value<std::string>()->value_name("N"),
+     "number of simulated futures (default: the file's simulation.runs)")
+    ("seed", po::value<std::string>()->value_name("S"),
+     "random seed, 0 to 2^64-1 (same seed and runs give identical results)")
+    ("threads", po::value<std::string>()->value_name("T"),
+     "worker threads; 0 or absent: all cores (results do not depend on it)")
+    ("sampler", po::value<std::string>()->value_name("mc|lhs|sobol"),
+     "how parameters are drawn: independent (mc), Latin hypercube (lhs), Sobol points")
+    ("variant", po::value<std::string>()->value_name("NAME"), "run a named variant")
+    ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
+     "override one value (YAML), after --variant; repeatable")
+    ("json", po::value<std::string>()->value_name("F"), "write full results as JSON ('-': stdout)")
+    ("csv", po::value<std::string>()->value_name("F"), "write full results as CSV ('-': stdout)")
+    ("quiet,q", "no summary and no progress bar");
+  // clang-format on
+  po::options_description all;
+  all.add(desc).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const po::variables_map vm = cli::parse(args, all, &pos);
+  if (vm.count("help")) {
+    out << kRunUsage << "\n" << desc << std::flush;
+    return 0;
+  }
+
+  LoadOptions opts;
+  if (vm.count("runs")) {
+    const auto runs = cli::parse_count("--runs", vm["runs"].as<std::string>(), 1, kMaxRuns);
+    opts.sets.push_back("simulation.runs=" + std::to_string(runs));
+  }
+  if (vm.count("seed")) {
+    const auto seed = cli::parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
+    opts.sets.push_back("simulation.seed=" + std::to_string(seed));
+  }
+  if (vm.count("sampler")) {
+    const std::string s = vm["sampler"].as<std::string>();
+    if (s != "mc" && s != "lhs" && s != "sobol") {
+      throw UsageError("--sampler: '" + s + "' is not a sampler (expected mc, lhs or sobol)");
+    }
+    opts.sets.push_back("simulation.sampler=" + s);
+  }
+  RunOptions ro;
+  if (vm.count("threads")) {
+    ro.threads = static_cast<int>(
+        cli::parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
+  }
+  if (vm.count("variant")) {
+    opts.variant = vm["variant"].as<std::string>();
+    if (opts.variant.empty()) throw UsageError("--variant: empty name");
+  }
+  if (vm.count("set")) {
+    for (const auto& s : vm["set"].as<std::vector<std::string>>()) opts.sets.push_back(s);
+  }
+  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
+  const std::string csv_path = vm.count("csv") ? vm["csv"].as<std::string>() : "";
+  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
+  if (vm.count("csv") && csv_path.empty()) throw UsageError("--csv: empty file name");
+  if (json_path == "-" && csv_path == "-") {
+    throw UsageError("--json and --csv cannot both write to standard output ('-')");
+  }
+  if (!json_path.empty() && json_path == csv_path) {
+    throw UsageError("--json and --csv name the same file '" + json_path + "'");
+  }
+  const bool quiet = vm.count("quiet") > 0;
+  const bool summary = !quiet && json_path != "-" && csv_path != "-";
+
+  // Fail before a long run, not after it, when an output cannot be written.
+  if (!json_path.empty()) check_output_path(json_path);
+  if (!csv_path.empty()) check_output_path(csv_path);
+
+  const Registry& registry = builtin_registry();
+  const Scenario scenario =
+      vm.count("scenario")
+          ? load_scenario_file(vm["scenario"].as<std::string>(), opts, registry)
+          : load_scenario_text(std::string(bundled_scenario_text()), kBundledName, opts, registry);
+  const auto compiled = compile(scenario, registry);
+
+  cli::CancelOnSignal cancel;
+  cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
+  ro.cancel = &cancel.flag();
+  ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+  const Results results = run(*compiled, ro);
+  bar.finish();
+  if (cancel.cancelled()) throw Interrupted();
+
+  // Render everything first, then write: a rendering failure leaves no file behind.
+  const std::string json = json_path.empty() ? "" : to_json_text(results);
+  const std::string csv = csv_path.empty() ? "" : to_csv_text(results);
+  if (summary) {
+    out << to_text_summary(results) << std::flush;
+    if (!out) throw RunError("cannot write standard output");
+  }
+  if (!json_path.empty()) emit(json_path, json, out);
+  if (!csv_path.empty()) emit(csv_path, csv, out);
+  return 0;
+}
+
+}  // namespace plancast

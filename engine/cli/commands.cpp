@@ -1,0 +1,38 @@
+// The list of subcommands and the global --help / --version texts.
+#include "engine/cli/cli.h"
+
+namespace plancast {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list = {
+      {"run", "simulate; no SCENARIO runs the bundled Jiaxing scenario", cli_run},
+      {"validate", "check a scenario file and report every problem with its line", cli_validate},
+  };
+  return list;
+}
+
+std::string version_text() {
+  return std::string("plancast ") + PLANCAST_VERSION + "\n";
+}
+
+std::string global_help() {
+  std::string s =
+      "usage: plancast COMMAND [options]\n"
+      "       plancast COMMAND --help\n"
+      "       plancast --version\n"
+      "\n"
+      "plancast simulates many possible futures of a YAML scenario and reports how likely\n"
+      "each plan target is and the range of each indicator.\n"
+      "\n"
+      "commands:\n";
+  for (const Command& c : commands()) {
+    std::string name = c.name;
+    name.resize(12, ' ');
+    s += "  " + name + c.summary + "\n";
+  }
+  s += "\n"
+       "exit codes: 0 success, 1 failure while running, 2 bad input or usage, 130 interrupted\n";
+  return s;
+}
+
+}  // namespace plancast

@@ -1,0 +1,127 @@
+// Helpers shared by the subcommands (see options.h).
+#include "engine/cli/options.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "engine/core/error.h"
+
+namespace plancast::cli {
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
+                        const po::positional_options_description* positional) {
+  po::variables_map vm;
+  try {
+    po::command_line_parser parser(args);
+    parser.options(desc).style(po::command_line_style::unix_style &
+                               ~po::command_line_style::allow_guessing);
+    if (positional != nullptr) {
+      parser.positional(*positional);
+    } else {
+      parser.positional(po::positional_options_description());
+    }
+    po::store(parser.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
+std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t lo,
+                          std::uint64_t hi) {
+  std::uint64_t v = 0;
+  const char* first = text.data();
+  const char* last = first + text.size();
+  const auto res = std::from_chars(first, last, v);
+  const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || res.ec == std::errc::invalid_argument || res.ptr != last) {
+    throw UsageError(flag + ": '" + text + "' is not a whole number (expected " +
+                     std::to_string(lo) + " to " + std::to_string(hi) + ")");
+  }
+  if (res.ec == std::errc::result_out_of_range || v < lo || v > hi) {
+    throw UsageError(flag + ": " + text + " is out of range (expected " + std::to_string(lo) +
+                     " to " + std::to_string(hi) + ")");
+  }
+  return v;
+}
+
+// ---- signals ------------------------------------------------------------------------------
+
+namespace {
+std::atomic<bool> g_cancel{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "signal handler needs a lock-free flag");
+extern "C" void on_signal(int) {
+  g_cancel.store(true);
+}
+}  // namespace
+
+CancelOnSignal::CancelOnSignal() {
+  g_cancel.store(false);
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C stops the process at once
+  sigaction(SIGINT, &sa, &old_int_);
+  sigaction(SIGTERM, &sa, &old_term_);
+}
+
+CancelOnSignal::~CancelOnSignal() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+const std::atomic<bool>& CancelOnSignal::flag() const {
+  return g_cancel;
+}
+
+// ---- progress bar -------------------------------------------------------------------------
+
+bool is_terminal(const std::ostream& err) {
+  return &err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+}
+
+ProgressBar::ProgressBar(std::ostream& err, bool enabled)
+    : err_(err), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_() {}
+
+ProgressBar::~ProgressBar() {
+  finish();
+}
+
+void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
+  if (!enabled_ || total == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+  if (done >= total) return;  // the run is over; finish() erases the bar
+  last_ = now;
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
+  const double frac = static_cast<double>(done) / static_cast<double>(total);
+  constexpr int kBar = 30;
+  const int filled = static_cast<int>(frac * kBar);
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.append(static_cast<std::size_t>(kBar - filled), '-');
+  char tail[160];
+  if (rate > 0 && done > 0) {
+    const double eta = static_cast<double>(total - done) / rate;
+    std::snprintf(tail, sizeof tail, " %3.0f%%  %llu/%llu runs  %.0f runs/s  ETA %.0fs",
+                  100.0 * frac, static_cast<unsigned long long>(done),
+                  static_cast<unsigned long long>(total), rate, std::ceil(eta));
+  } else {
+    std::snprintf(tail, sizeof tail, " %3.0f%%  %llu/%llu runs", 100.0 * frac,
+                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+  }
+  err_ << "\r[" << bar << "]" << tail << "\x1b[K" << std::flush;
+  drawn_ = true;
+}
+
+void ProgressBar::finish() {
+  if (drawn_) err_ << "\r\x1b[K" << std::flush;
+  drawn_ = false;
+}
+
+}  // namespace plancast::cli

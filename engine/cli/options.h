@@ -1,0 +1,64 @@
+// Helpers shared by the subcommands: Boost.Program_options parsing with UsageError, strict
+// number parsing for option values, SIGINT/SIGTERM → cancel flag, the progress bar.
+#pragma once
+
+#include <signal.h>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace plancast::cli {
+
+namespace po = boost::program_options;
+
+/// Parses `args` against `desc` (and positional names, if any) into a variables map.
+/// No prefix guessing (--run is not --runs). Any parse error becomes UsageError.
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
+                        const po::positional_options_description* positional = nullptr);
+
+/// A whole decimal number in [lo, hi] for option `flag` ("--runs"); UsageError otherwise,
+/// e.g. "--runs: 'abc' is not a whole number".
+std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t lo,
+                          std::uint64_t hi);
+
+/// While alive, SIGINT and SIGTERM set flag() instead of killing the process (a second
+/// signal kills as usual). Restores the previous handlers when destroyed. One at a time.
+class CancelOnSignal {
+ public:
+  CancelOnSignal();
+  ~CancelOnSignal();
+  CancelOnSignal(const CancelOnSignal&) = delete;
+  CancelOnSignal& operator=(const CancelOnSignal&) = delete;
+  const std::atomic<bool>& flag() const;
+  bool cancelled() const { return flag().load(); }
+
+ private:
+  struct sigaction old_int_ {
+  }, old_term_{};
+};
+
+/// A one-line progress bar (runs done / total, runs/s, ETA) redrawn in place at most 10
+/// times a second; erased by finish() or the destructor. Draws nothing when not enabled.
+class ProgressBar {
+ public:
+  ProgressBar(std::ostream& err, bool enabled);
+  ~ProgressBar();
+  void update(std::uint64_t done, std::uint64_t total);
+  void finish();
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+/// True when `err` is the process's std::cerr and standard error is a terminal.
+bool is_terminal(const std::ostream& err);
+
+}  // namespace plancast::cli

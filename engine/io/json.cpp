@@ -1,0 +1,100 @@
+// JSON writer for run results (SPEC §3).
+#include "engine/io/json.h"
+
+#include <cmath>
+
+namespace plancast {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+ojson number(double x) {
+  return std::isfinite(x) ? ojson(x) : ojson(nullptr);
+}
+
+ojson numbers(const std::vector<double>& xs) {
+  ojson a = ojson::array();
+  for (double x : xs) a.push_back(number(x));
+  return a;
+}
+
+ojson interval(const std::array<double, 2>& ci) {
+  return ojson::array({number(ci[0]), number(ci[1])});
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Results& r) {
+  ojson j;
+  j["plancast_version"] = r.plancast_version;
+  j["scenario"] = r.scenario;
+  j["title"] = r.title;
+  j["variant"] = r.variant ? ojson(*r.variant) : ojson(nullptr);
+  j["scenario_sha256"] = r.scenario_sha256;
+  j["runs"] = r.runs;
+  j["seed"] = r.seed;
+  j["sampler"] = r.sampler;
+  j["years"] = r.years;
+  j["report_years"] = r.report_years;
+
+  ojson indicators = ojson::object();
+  for (const IndicatorResult& ind : r.indicators) {
+    ojson i;
+    i["unit"] = ind.unit;
+    if (!ind.title.empty()) i["title"] = ind.title;
+    i["mean"] = numbers(ind.mean);
+    i["sd"] = numbers(ind.sd);
+    i["min"] = numbers(ind.min);
+    i["max"] = numbers(ind.max);
+    ojson q = ojson::object();
+    for (std::size_t k = 0; k < kQuantileNames.size(); ++k) {
+      q[kQuantileNames[k]] = numbers(ind.quantiles[k]);
+    }
+    i["quantiles"] = std::move(q);
+    i["nonfinite"] = ind.nonfinite;
+    i["floored"] = ind.floored;
+    indicators[ind.name] = std::move(i);
+  }
+  j["indicators"] = std::move(indicators);
+
+  ojson targets = ojson::array();
+  for (const TargetResult& t : r.targets) {
+    ojson o;
+    o["id"] = t.id;
+    o["indicator"] = t.indicator;
+    o["year"] = t.year;
+    o["op"] = t.op;
+    o["value"] = number(t.value);
+    o["by"] = t.by;
+    o["probability"] = number(t.p.probability);
+    o["std_error"] = number(t.p.std_error);
+    o["ci95"] = interval(t.p.ci95);
+    o["hits"] = t.p.hits;
+    if (t.by) o["first_reach"] = numbers(t.first_reach);
+    targets.push_back(std::move(o));
+  }
+  j["targets"] = std::move(targets);
+
+  ojson joint = ojson::array();
+  for (const JointResult& g : r.joint) {
+    ojson o;
+    o["year"] = g.year;
+    o["targets"] = g.targets;
+    o["probability"] = number(g.p.probability);
+    o["std_error"] = number(g.p.std_error);
+    o["ci95"] = interval(g.p.ci95);
+    joint.push_back(std::move(o));
+  }
+  j["joint"] = std::move(joint);
+  return j;
+}
+
+std::string to_json_text(const Results& results) {
+  std::string text =
+      to_json(results).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  text += '\n';
+  return text;
+}
+
+}  // namespace plancast

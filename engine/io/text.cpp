@@ -1,0 +1,210 @@
+// Terminal summary of run results (layout documented in text.h).
+#include "engine/io/text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace plancast {
+
+namespace {
+
+/// Decodes one UTF-8 sequence at s[i]; advances i. Invalid bytes decode as themselves.
+char32_t next_code_point(const std::string& s, std::size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
+  if (i + static_cast<std::size_t>(len) > s.size()) len = 1;
+  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (int k = 1; k < len; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+    if ((c >> 6) != 0x2) {
+      len = 1;
+      cp = b;
+      break;
+    }
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  i += static_cast<std::size_t>(len);
+  return cp;
+}
+
+int cp_width(char32_t cp) {
+  if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 0;
+  if ((cp >= 0x0300 && cp <= 0x036F) || cp == 0x200B || (cp >= 0xFE00 && cp <= 0xFE0F)) return 0;
+  const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) ||
+                    (cp >= 0x20000 && cp <= 0x3FFFD);
+  return wide ? 2 : 1;
+}
+
+/// `s` cut to at most `width` columns ('~' marks a cut); control characters dropped.
+std::string fit(const std::string& s, std::size_t width) {
+  if (display_width(s) <= width) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+      const std::size_t start = i;
+      const char32_t cp = next_code_point(s, i);
+      if (cp >= 0x20 && cp != 0x7F) out.append(s, start, i - start);
+    }
+    return out;
+  }
+  std::string out;
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t start = i;
+    const char32_t cp = next_code_point(s, i);
+    if (cp < 0x20 || cp == 0x7F) continue;
+    const auto w = static_cast<std::size_t>(cp_width(cp));
+    if (used + w + 1 > width) break;
+    out.append(s, start, i - start);
+    used += w;
+  }
+  return out + "~";
+}
+
+/// `s` fitted to `width` columns and padded (left-aligned unless `right`).
+std::string cell(const std::string& s, std::size_t width, bool right = false) {
+  std::string f = fit(s, width);
+  const std::string pad(width - std::min(width, display_width(f)), ' ');
+  return right ? pad + f : f + pad;
+}
+
+std::string format(const char* fmt, double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, x);
+  return buf;
+}
+
+/// A line of the summary, guaranteed to fit kTextWidth (trailing blanks removed).
+void line(std::string& out, const std::string& s) {
+  std::string f = fit(s, kTextWidth);
+  while (!f.empty() && f.back() == ' ') f.pop_back();
+  out += f;
+  out += '\n';
+}
+
+std::string interval(const std::array<double, 2>& ci) {
+  return "[" + human_percent(ci[0]) + ", " + human_percent(ci[1]) + "]";
+}
+
+// Column widths: the tables below add up to at most 96 columns.
+constexpr std::size_t kId = 20, kIndicator = 20, kWhen = 7, kTarget = 12, kProb = 11;
+constexpr std::size_t kUnit = 16, kNum = 11;
+
+}  // namespace
+
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size();)
+    w += static_cast<std::size_t>(cp_width(next_code_point(s, i)));
+  return w;
+}
+
+std::string human_percent(double p) {
+  if (!std::isfinite(p)) return "n/a";
+  if (p <= 0) return "0%";
+  if (p >= 1) return "100%";
+  // Two decimals near 0 and 1, where one would hide the difference between 0.04% and 0.14%.
+  if (p < 0.00005) return "<0.01%";
+  if (p >= 0.99995) return ">99.99%";
+  if (p < 0.0095 || p >= 0.9905) return format("%.2f%%", 100.0 * p);
+  return format("%.1f%%", 100.0 * p);
+}
+
+std::string human_number(double x) {
+  if (!std::isfinite(x)) return "n/a";
+  const double a = std::fabs(x);
+  std::string s = a >= 1e12 ? format("%.3e", x) : a >= 1000 ? format("%.0f", x) : format("%.4g", x);
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::string to_text_summary(const Results& r) {
+  std::string out;
+  line(out, r.title.empty() ? r.scenario : r.title);
+  line(out, "scenario " + r.scenario + ", " +
+                (r.variant ? "variant " + *r.variant : std::string("base (no variant)")) + ", " +
+                std::to_string(r.runs) + " runs, seed " + std::to_string(r.seed) + ", sampler " +
+                r.sampler);
+
+  if (!r.targets.empty()) {
+    out += '\n';
+    line(out, "Targets");
+    line(out, "  " + cell("id", kId) + " " + cell("indicator", kIndicator) + " " +
+                  cell("year", kWhen) + "  " + cell("target", kTarget) + " " +
+                  cell("probability", kProb, true) + "  95% interval");
+    for (const TargetResult& t : r.targets) {
+      const std::string when = (t.by ? "by " : "") + std::to_string(t.year);
+      line(out, "  " + cell(t.id, kId) + " " + cell(t.indicator, kIndicator) + " " +
+                    cell(when, kWhen) + "  " + cell(t.op + " " + human_number(t.value), kTarget) +
+                    " " + cell(human_percent(t.p.probability), kProb, true) + "  " +
+                    interval(t.p.ci95));
+    }
+  }
+
+  if (!r.joint.empty()) {
+    out += '\n';
+    line(out, "All targets of a year met in the same run");
+    for (const JointResult& g : r.joint) {
+      const std::string what =
+          std::to_string(g.targets.size()) + (g.targets.size() == 1 ? " target" : " targets");
+      line(out, "  " + cell(std::to_string(g.year), 4) + "  " + cell(what, 11) + " " +
+                    cell(human_percent(g.p.probability), 7, true) + "  " + interval(g.p.ci95));
+    }
+  }
+
+  // Report years that exist in the results; the horizon when none is given.
+  std::vector<std::pair<int, std::size_t>> cols;
+  for (int y : r.report_years) {
+    const auto it = std::find(r.years.begin(), r.years.end(), y);
+    if (it != r.years.end()) cols.emplace_back(y, static_cast<std::size_t>(it - r.years.begin()));
+  }
+  if (cols.empty() && !r.years.empty()) cols.emplace_back(r.years.back(), r.years.size() - 1);
+
+  if (!r.indicators.empty() && !cols.empty()) {
+    out += '\n';
+    line(out, "Ranges (5th, 50th and 95th percentile of runs; mean)");
+    line(out, "  " + cell("indicator", kIndicator) + " " + cell("unit", kUnit) + " " +
+                  cell("year", 4) + cell("p05", kNum, true) + cell("p50", kNum, true) +
+                  cell("p95", kNum, true) + cell("mean", kNum, true));
+    auto at = [](const std::vector<double>& v, std::size_t t) {
+      return t < v.size() ? v[t] : std::nan("");
+    };
+    for (const IndicatorResult& ind : r.indicators) {
+      bool first = true;
+      for (const auto& [year, t] : cols) {
+        line(out, "  " + cell(first ? ind.name : "", kIndicator) + " " +
+                      cell(first ? ind.unit : "", kUnit) + " " + cell(std::to_string(year), 4) +
+                      cell(human_number(at(ind.quantiles[1], t)), kNum, true) +
+                      cell(human_number(at(ind.quantiles[4], t)), kNum, true) +
+                      cell(human_number(at(ind.quantiles[7], t)), kNum, true) +
+                      cell(human_number(at(ind.mean, t)), kNum, true));
+        first = false;
+      }
+    }
+  }
+
+  std::vector<std::string> notes;
+  for (const IndicatorResult& ind : r.indicators) {
+    std::uint64_t nonfinite = 0, floored = 0;
+    for (auto n : ind.nonfinite) nonfinite += n;
+    for (auto n : ind.floored) floored += n;
+    if (nonfinite > 0) {
+      notes.push_back("note: " + ind.name + ": " + std::to_string(nonfinite) +
+                      " non-finite values over all years, left out of its statistics");
+    }
+    if (floored > 0) {
+      notes.push_back("note: " + ind.name + ": " + std::to_string(floored) +
+                      " growth steps floored at -100% over all runs and years");
+    }
+  }
+  if (!notes.empty()) {
+    out += '\n';
+    for (const auto& n : notes) line(out, n);
+  }
+  return out;
+}
+
+}  // namespace plancast

@@ -1,0 +1,36 @@
+// Terminal summary of run results: targets, joint probabilities and indicator ranges,
+// every line at most kTextWidth columns wide.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "engine/sim/results.h"
+
+namespace plancast {
+
+inline constexpr std::size_t kTextWidth = 100;
+
+/// A human-readable summary of `results` (lines end with "\n", none wider than
+/// kTextWidth terminal columns; long names are cut and end in '~'):
+///  - header: title (or scenario name), then scenario, variant, runs, seed, sampler;
+///  - targets: id, indicator, year ("by YEAR" for `by` targets), op and value,
+///    probability in % and its Wilson 95% interval;
+///  - joint: per target year, the probability that all that year's targets are met in the
+///    same run;
+///  - ranges: per indicator at each report year, p05 / p50 / p95 and the mean, with unit;
+///  - notes on non-finite values and floored growth steps, when there are any.
+/// Numbers have 3-4 significant digits without thousands separators (1350, 15.23,
+/// 0.1762); probabilities in % with one decimal, two below 1% and above 99% ("41.2%",
+/// "0.14%", "<0.01%" for tiny non-zero ones).
+std::string to_text_summary(const Results& results);
+
+/// "41.2%", "0.14%", "99.87%", "0%", "100%", "<0.01%", ">99.99%"; "n/a" when not finite.
+std::string human_percent(double p);
+/// Up to 4 significant digits without exponent below 1e12 (1350, 5510, 15.23, 0.1762);
+/// whole numbers from 1000 up; "n/a" when not finite.
+std::string human_number(double x);
+/// Terminal columns taken by UTF-8 text (East Asian wide characters count 2).
+std::size_t display_width(const std::string& s);
+
+}  // namespace plancast
