@@ -108,11 +108,11 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
   char tail[160];
   if (rate > 0 && done > 0) {
     const double eta = static_cast<double>(total - done) / rate;
-    std::snprintf(tail, sizeof tail, " %3.0f%%  %llu/%llu runs  %.0f runs/s  ETA %.0fs",
-                  100.0 * frac, static_cast<unsigned long long>(done),
+    std::snprintf(tail, sizeof tail, " %3d%%  %llu/%llu runs  %.0f runs/s  ETA %.0fs",
+                  static_cast<int>(100.0 * frac), static_cast<unsigned long long>(done),
                   static_cast<unsigned long long>(total), rate, std::ceil(eta));
   } else {
-    std::snprintf(tail, sizeof tail, " %3.0f%%  %llu/%llu runs", 100.0 * frac,
+    std::snprintf(tail, sizeof tail, " %3d%%  %llu/%llu runs", static_cast<int>(100.0 * frac),
                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
   }
   err_ << "\r[" << bar << "]" << tail << "\x1b[K" << std::flush;
