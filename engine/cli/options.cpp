@@ -68,6 +68,10 @@ CancelOnSignal::CancelOnSignal() {
   sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C stops the process at once
   sigaction(SIGINT, &sa, &old_int_);
   sigaction(SIGTERM, &sa, &old_term_);
+  // A signal ignored by whoever started us (nohup, a background job of a script) stays
+  // ignored, as the GNU coding standards ask.
+  if (old_int_.sa_handler == SIG_IGN) sigaction(SIGINT, &old_int_, nullptr);
+  if (old_term_.sa_handler == SIG_IGN) sigaction(SIGTERM, &old_term_, nullptr);
 }
 
 CancelOnSignal::~CancelOnSignal() {

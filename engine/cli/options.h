@@ -27,7 +27,8 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
                           std::uint64_t hi);
 
 /// While alive, SIGINT and SIGTERM set flag() instead of killing the process (a second
-/// signal kills as usual). Restores the previous handlers when destroyed. One at a time.
+/// signal kills as usual); a signal already ignored stays ignored. Restores the previous
+/// handlers when destroyed. One at a time.
 class CancelOnSignal {
  public:
   CancelOnSignal();
