@@ -345,6 +345,27 @@ TEST_CASE("write_output: whole file or nothing", "[io][output]") {
       CHECK(fs::is_empty(dir.path / "ro"));
     }
   }
+  SECTION("symlink: the file it names is replaced, the link kept") {
+    const fs::path real = dir.path / "real.json";
+    write_output(real.string(), "old\n");
+    fs::create_symlink(real, dir.path / "link.json");
+    write_output((dir.path / "link.json").string(), "new\n");
+    CHECK(fs::is_symlink(dir.path / "link.json"));
+    CHECK(slurp(real) == "new\n");
+    CHECK(dir.entries() == 3);
+  }
+  SECTION("special files are written in place, never replaced") {
+    CHECK_NOTHROW(check_output_path("/dev/null"));
+    CHECK_NOTHROW(write_output("/dev/null", "discarded\n"));
+    struct stat st {};
+    REQUIRE(::stat("/dev/null", &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+    if (fs::exists("/dev/full")) {
+      CHECK_THROWS_AS(write_output("/dev/full", std::string(100000, 'x')), RunError);
+      REQUIRE(::stat("/dev/full", &st) == 0);
+      CHECK(S_ISCHR(st.st_mode));
+    }
+  }
   CHECK_NOTHROW(check_output_path(path));
   CHECK_NOTHROW(check_output_path("-"));
 }
