@@ -41,6 +41,74 @@ void emit(const std::string& path, const std::string& content, std::ostream& out
   }
 }
 
+/// --runs, --seed and --sampler as (flag, simulation key, value), in that order.
+struct FlagSet {
+  const char* flag;
+  const char* key;
+  std::string value;
+};
+
+/// Problems located at a flag-derived --set are reported at the flag ("--runs: error: ..."),
+/// and the user's --set are renumbered from 1, as typed. `as_subtree`: the flags were given
+/// as one `simulation={...}` set.
+ScenarioError relocate(const ScenarioError& e, const std::vector<FlagSet>& flags, bool as_subtree) {
+  std::vector<Diagnostic> diags = e.diagnostics();
+  const int used = as_subtree ? (flags.empty() ? 0 : 1) : static_cast<int>(flags.size());
+  for (Diagnostic& d : diags) {
+    if (d.loc.file != "--set" || d.loc.line <= 0) continue;
+    if (d.loc.line <= used) {
+      d.loc = SourceLoc{as_subtree ? "--runs/--seed/--sampler"
+                                   : flags[static_cast<std::size_t>(d.loc.line - 1)].flag};
+    } else {
+      d.loc.line -= used;
+    }
+  }
+  return ScenarioError(std::move(diags));
+}
+
+/// Loads the scenario with the flag-derived overrides first, then the user's --set. A file
+/// without a `simulation` map cannot take `--set simulation.runs=N` (the loader does not
+/// create maps), so the flags are then given as one `simulation={...}` subtree: the same
+/// values, since an absent map means defaults for every key not given. Sets `as_subtree`.
+Scenario load_with_flags(const std::optional<std::string>& file, const LoadOptions& opts,
+                         const std::vector<FlagSet>& flags, const Registry& registry,
+                         bool& as_subtree) {
+  auto load = [&](const std::vector<std::string>& flag_sets) {
+    LoadOptions o = opts;
+    o.sets = flag_sets;
+    o.sets.insert(o.sets.end(), opts.sets.begin(), opts.sets.end());
+    return file ? load_scenario_file(*file, o, registry)
+                : load_scenario_text(std::string(bundled_scenario_text()), kBundledName, o,
+                                     registry);
+  };
+  std::vector<std::string> per_key;
+  std::string subtree;
+  for (const FlagSet& f : flags) {
+    per_key.push_back(std::string("simulation.") + f.key + "=" + f.value);
+    subtree += (subtree.empty() ? "" : ", ") + std::string(f.key) + ": " + f.value;
+  }
+  as_subtree = false;
+  try {
+    return load(per_key);
+  } catch (const ScenarioError& e) {
+    bool no_simulation_map = false;
+    for (const Diagnostic& d : e.diagnostics()) {
+      if (d.loc.file == "--set" && d.loc.line >= 1 &&
+          d.loc.line <= static_cast<int>(flags.size()) &&
+          d.message.find("'simulation' not found") != std::string::npos) {
+        no_simulation_map = true;
+      }
+    }
+    if (!no_simulation_map) throw relocate(e, flags, false);
+  }
+  as_subtree = true;
+  try {
+    return load({"simulation={" + subtree + "}"});
+  } catch (const ScenarioError& e) {
+    throw relocate(e, flags, true);
+  }
+}
+
 }  // namespace
 
 int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -75,20 +143,21 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
 
   LoadOptions opts;
+  std::vector<FlagSet> flags;
   if (vm.count("runs")) {
     const auto runs = cli::parse_count("--runs", vm["runs"].as<std::string>(), 1, kMaxRuns);
-    opts.sets.push_back("simulation.runs=" + std::to_string(runs));
+    flags.push_back({"--runs", "runs", std::to_string(runs)});
   }
   if (vm.count("seed")) {
     const auto seed = cli::parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
-    opts.sets.push_back("simulation.seed=" + std::to_string(seed));
+    flags.push_back({"--seed", "seed", std::to_string(seed)});
   }
   if (vm.count("sampler")) {
     const std::string s = vm["sampler"].as<std::string>();
     if (s != "mc" && s != "lhs" && s != "sobol") {
       throw UsageError("--sampler: '" + s + "' is not a sampler (expected mc, lhs or sobol)");
     }
-    opts.sets.push_back("simulation.sampler=" + s);
+    flags.push_back({"--sampler", "sampler", s});
   }
   RunOptions ro;
   if (vm.count("threads")) {
@@ -120,11 +189,16 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (!csv_path.empty()) check_output_path(csv_path);
 
   const Registry& registry = builtin_registry();
-  const Scenario scenario =
-      vm.count("scenario")
-          ? load_scenario_file(vm["scenario"].as<std::string>(), opts, registry)
-          : load_scenario_text(std::string(bundled_scenario_text()), kBundledName, opts, registry);
-  const auto compiled = compile(scenario, registry);
+  const std::optional<std::string> file =
+      vm.count("scenario") ? std::optional(vm["scenario"].as<std::string>()) : std::nullopt;
+  bool as_subtree = false;
+  const Scenario scenario = load_with_flags(file, opts, flags, registry, as_subtree);
+  std::shared_ptr<const CompiledScenario> compiled;
+  try {
+    compiled = compile(scenario, registry);
+  } catch (const ScenarioError& e) {
+    throw relocate(e, flags, as_subtree);
+  }
 
   cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
