@@ -17,7 +17,7 @@ namespace plancast {
 ///              [--variant NAME] [--set PATH=VALUE]... [--json F] [--csv F] [--quiet]
 int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-/// plancast validate SCENARIO [--variant NAME] [--set PATH=VALUE]...
+/// plancast validate SCENARIO [--variant NAME] [--set PATH=VALUE]... [--json F]
 int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 /// One subcommand: its name, a one-line summary and its entry point.

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"
+#include "engine/io/output_file.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
 
@@ -29,9 +32,12 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
   desc.add_options()
     ("help,h", "show this help")
     ("variant", po::value<std::string>()->value_name("NAME"),
-     "check this variant only at compile stage (loading checks every variant anyway)")
+     "check with this variant selected (every variant is checked in any case)")
     ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
-     "override one value (YAML), after --variant; repeatable");
+     "override one value (YAML), after --variant; repeatable")
+    ("json", po::value<std::string>()->value_name("F"),
+     "on success, write a JSON summary ('-': stdout): scenario, sha256, indicators, "
+     "targets, variants");
   // clang-format on
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
@@ -44,6 +50,10 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   if (!vm.count("scenario")) throw UsageError("validate needs a SCENARIO file");
   const std::string path = vm["scenario"].as<std::string>();
+
+  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
+  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
+  if (!json_path.empty()) check_output_path(json_path);
 
   LoadOptions opts;
   if (vm.count("variant")) opts.variant = vm["variant"].as<std::string>();
@@ -75,6 +85,28 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   if (!diags.empty()) throw ScenarioError(std::move(diags));
 
+  if (!json_path.empty()) {
+    nlohmann::ordered_json j;
+    j["ok"] = true;
+    j["scenario"] = scenario.name;
+    j["title"] = scenario.title;
+    j["variant"] = scenario.variant.empty() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json(scenario.variant);
+    j["scenario_sha256"] = scenario.sha256;
+    j["indicators"] = nlohmann::ordered_json::array();
+    for (const auto& ind : scenario.indicators) j["indicators"].push_back(ind.name);
+    j["targets"] = nlohmann::ordered_json::array();
+    for (const auto& t : scenario.targets) j["targets"].push_back(t.id);
+    j["variants"] = scenario.variant_names;
+    const std::string text =
+        j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    if (json_path == "-") {
+      out << text << std::flush;
+      if (!out) throw RunError("cannot write standard output");
+      return 0;
+    }
+    write_output(json_path, text);
+  }
   const auto plural = [](std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
