@@ -24,9 +24,13 @@ bool check_const(NodeReader& at, const Value& v, const std::string& what, double
   if (v.is_param()) return true;
   const bool bad = v.number < lo || (hi_open ? v.number >= hi : v.number > hi);
   if (!bad) return true;
-  std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + (hi_open ? ")" : "]");
+  std::string range = "[";  // built step by step: g++ 12 -O3 warns on "[" + string&& (PR105651)
+  range += format_number(lo);
+  range += ", ";
+  range += format_number(hi);
+  range += hi_open ? ")" : "]";
   at.diags().error(v.loc.line > 0 ? v.loc : at.loc(),
-                   what + "=" + std::to_string(v.number) + " (must be in " + range + ")");
+                   what + "=" + format_number(v.number) + " (must be in " + range + ")");
   return false;
 }
 

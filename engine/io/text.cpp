@@ -86,7 +86,12 @@ void line(std::string& out, const std::string& s) {
 }
 
 std::string interval(const std::array<double, 2>& ci) {
-  return "[" + human_percent(ci[0]) + ", " + human_percent(ci[1]) + "]";
+  std::string out = "[";  // built step by step: g++ 12 -O3 warns on "[" + string&& (PR105651)
+  out += human_percent(ci[0]);
+  out += ", ";
+  out += human_percent(ci[1]);
+  out += ']';
+  return out;
 }
 
 // Column widths: the tables below add up to at most 96 columns.

@@ -513,7 +513,9 @@ std::string Distribution::describe() const {
   std::string out = family_name(s.family);
   switch (s.family) {
     case DistFamily::fixed:
-      out += "(" + num(s.value) + ")";
+      out += '(';  // step by step: g++ 12 -O3 warns on "(" + string&& (PR105651)
+      out += num(s.value);
+      out += ')';
       break;
     case DistFamily::normal:
       out += "(mean " + num(s.mean) + ", sd " + num(s.sd) + ")";
@@ -539,10 +541,14 @@ std::string Distribution::describe() const {
       out += "(df " + num(s.df) + ", loc " + num(s.loc_) + ", scale " + num(s.scale) + ")";
       break;
     case DistFamily::empirical:
-      out += "(" + std::to_string(s.values.size()) + " values)";
+      out += '(';
+      out += std::to_string(s.values.size());
+      out += " values)";
       break;
     case DistFamily::choice:
-      out += "(" + std::to_string(s.values.size()) + " weighted values)";
+      out += '(';
+      out += std::to_string(s.values.size());
+      out += " weighted values)";
       break;
   }
   if (s.truncate && (impl_->truncated || is_discrete(s.family))) {

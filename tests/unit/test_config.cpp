@@ -694,7 +694,7 @@ TEST_CASE("an unknown --variant lists the variants", "[config][variants]") {
              "unknown variant 'fats' (did you mean 'fast'?) (variants: fast, slow)");
 }
 
-TEST_CASE("--set overrides values and subtrees, located as --set:K:COL", "[config][set]") {
+TEST_CASE("set overrides values and subtrees, located as --set:K:COL", "[config][set]") {
   LoadOptions o;
   o.sets = {"simulation.runs=5000", "parameters.h={dist: normal, mean: 1, sd: 2}"};
   const Scenario sc = load(kGood, o);
