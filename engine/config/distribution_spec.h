@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ enum class DistFamily {
   student_t,   ///< df, loc (default 0), scale (default 1)
   empirical,   ///< values: bootstrap (each listed value equally likely)
   choice,      ///< values with weights (normalised)
+  quantiles,   ///< p10, p50, p90 (expert judgement), fitted to a three-term metalog
 };
 
 /// Name used in YAML (`dist: normal`).
@@ -41,7 +43,32 @@ struct DistSpec {
   double df = 0, loc_ = 0;             // student_t degrees of freedom and location
   std::vector<double> values;          // empirical, choice
   std::vector<double> weights;         // choice (same length as values, sum > 0)
+  double p10 = 0, p50 = 0, p90 = 0;    // quantiles (p10 < p50 < p90)
   std::optional<std::array<double, 2>> truncate;  ///< [lo, hi], lo < hi, must carry mass
 };
+
+/// Three-term metalog (Keelin 2016, "The Metalog Distributions", Decision Analysis 13(4)):
+/// Q(y) = a1 + a2 L + a3 (y - 1/2) L with L = ln(y / (1 - y)), fitted exactly to the
+/// 10th, 50th and 90th percentiles. With L(0.9) = -L(0.1) = ln 9 and L(0.5) = 0:
+/// a1 = p50, a2 = (p90 - p10) / (2 ln 9), a3 = (p10 + p90 - 2 p50) / (0.8 ln 9).
+struct Metalog3 {
+  double a1 = 0, a2 = 0, a3 = 0;
+};
+
+/// Keelin's feasibility bound: Q is increasing on (0, 1) iff a2 > 0 and |a3| / a2 < 1.66711
+/// (1 / max|y(1-y)L + y - 1/2|, ≈ 1.667113; the rounded-down value keeps a margin).
+constexpr double kMetalog3Bound = 1.66711;
+
+inline Metalog3 fit_metalog3(double p10, double p50, double p90) {
+  const double l9 = std::log(9.0);
+  return Metalog3{p50, (p90 - p10) / (2 * l9), (p10 + p90 - 2 * p50) / (0.8 * l9)};
+}
+
+/// |a3| / a2 of the fit; a value >= kMetalog3Bound (or NaN) means the quantiles are too
+/// skewed for a three-term metalog. Equals 2.5 |p10 + p90 - 2 p50| / (p90 - p10), so the
+/// longer side (p90 - p50 or p50 - p10) may be up to about 5.0 times the shorter.
+inline double metalog3_skew(const Metalog3& m) {
+  return std::abs(m.a3) / m.a2;
+}
 
 }  // namespace plancast

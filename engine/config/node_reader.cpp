@@ -158,6 +158,8 @@ const char* to_string(DistFamily f) {
       return "empirical";
     case DistFamily::choice:
       return "choice";
+    case DistFamily::quantiles:
+      return "quantiles";
   }
   return "?";
 }
@@ -520,7 +522,8 @@ const std::vector<std::pair<std::string, DistFamily>>& families() {
       {"gamma", DistFamily::gamma},
       {"student_t", DistFamily::student_t},
       {"empirical", DistFamily::empirical},
-      {"choice", DistFamily::choice}};
+      {"choice", DistFamily::choice},
+      {"quantiles", DistFamily::quantiles}};
   return f;
 }
 
@@ -579,8 +582,9 @@ std::optional<DistSpec> NodeReader::distribution() {
 
   // On a bad `dist`, mark the keys of every family as known so that only 'dist' is reported.
   auto give_up = [&]() -> std::optional<DistSpec> {
-    for (const char* k : {"value", "mean", "sd", "mu", "sigma", "min", "max", "mode", "alpha",
-                          "beta", "shape", "scale", "df", "loc", "values", "weights", "truncate"}) {
+    for (const char* k :
+         {"value", "mean",  "sd", "mu",  "sigma",  "min",     "max", "mode", "alpha", "beta",
+          "shape", "scale", "df", "loc", "values", "weights", "p10", "p50",  "p90",   "truncate"}) {
       allow(k);
     }
     finish();
@@ -716,6 +720,46 @@ std::optional<DistSpec> NodeReader::distribution() {
         }
       } else if (ok) {
         d.weights.assign(d.values.size(), 1.0);  // equal weights when none are given
+      }
+      break;
+    }
+    case DistFamily::quantiles: {
+      // Expert judgement: three percentiles, fitted to a three-term metalog (Keelin 2016).
+      d.p10 = num("p10");
+      d.p50 = num("p50");
+      d.p90 = num("p90");
+      if (!ok) break;
+      if (!(d.p10 < d.p50)) {
+        required("p50")->error("p50=" + format_number(d.p50) + " (must be > p10=" +
+                               format_number(d.p10) + "; the percentiles must increase)");
+        ok = false;
+      }
+      if (!(d.p50 < d.p90)) {
+        required("p90")->error("p90=" + format_number(d.p90) + " (must be > p50=" +
+                               format_number(d.p50) + "; the percentiles must increase)");
+        ok = false;
+      }
+      if (!ok) break;
+      const Metalog3 m = fit_metalog3(d.p10, d.p50, d.p90);
+      const double skew = metalog3_skew(m);
+      if (!std::isfinite(m.a2) || !std::isfinite(m.a3) || !(m.a2 > 0)) {
+        error("quantiles p10=" + format_number(d.p10) + ", p90=" + format_number(d.p90) +
+              " (the spread is too large or too small to fit; rescale the unit)");
+        ok = false;
+      } else if (!(skew < kMetalog3Bound)) {
+        const double lower = d.p50 - d.p10, upper = d.p90 - d.p50;
+        const double ratio = std::max(upper, lower) / std::min(upper, lower);
+        std::string why = "quantiles p10=" + format_number(d.p10);
+        why += ", p50=" + format_number(d.p50);
+        why += ", p90=" + format_number(d.p90);
+        why += " are too skewed for a three-term metalog (";
+        why += upper > lower ? "p90-p50 is " : "p50-p10 is ";
+        why += format_number(std::round(100 * ratio) / 100);
+        why += upper > lower ? " times p50-p10" : " times p90-p50";
+        why += "; at most about 5, |a3|/a2=" + format_number(std::round(1e4 * skew) / 1e4);
+        why += " must be < 1.66711): move p50 towards the middle, or use lognormal or gamma";
+        error(why);
+        ok = false;
       }
       break;
     }

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <mutex>
+#include <numbers>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -42,8 +44,56 @@ using Triangular = bm::triangular_distribution<double, Pol>;
 using Beta = bm::beta_distribution<double, Pol>;
 using Gamma = bm::gamma_distribution<double, Pol>;
 using StudentT = bm::students_t_distribution<double, Pol>;
-using Base =
-    std::variant<std::monostate, Normal, Lognormal, UniformD, Triangular, Beta, Gamma, StudentT>;
+
+/// Three-term metalog (Keelin 2016) in terms of the logit t = ln(y / (1 - y)):
+/// Q = a1 + a2 t + a3 (σ(t) - 1/2) t with σ(t) = 1 / (1 + e^-t). Feasible coefficients
+/// (|a3| / a2 < kMetalog3Bound) make dQ/dt = a2 + a3 (σ(t) - 1/2 + t σ(t)(1 - σ(t))) > 0 for
+/// every t, so Q is increasing and the CDF is found by safeguarded Newton on t.
+struct Metalog {
+  double a1 = 0, a2 = 1, a3 = 0;
+
+  static double sigmoid(double t) { return 1 / (1 + std::exp(-t)); }
+  double at(double t) const { return a1 + a2 * t + a3 * (sigmoid(t) - 0.5) * t; }
+  double slope(double t) const {
+    const double s = sigmoid(t);
+    return a2 + a3 * (s - 0.5 + t * s * (1 - s));
+  }
+  /// Q(p) and the upper-tail form Q(1 - q), each with its logit computed at full precision.
+  double quantile(double p) const {
+    return a1 + (a2 + a3 * (p - 0.5)) * (std::log(p) - std::log1p(-p));
+  }
+  double quantile_upper(double q) const {
+    return a1 + (a2 + a3 * (0.5 - q)) * (std::log1p(-q) - std::log(q));
+  }
+  /// The logit t with Q(t) = x (clamped to ±kTMax, where σ is 0 or 1 in double).
+  double logit_of(double x) const {
+    constexpr double kTMax = 750;
+    double lo = -kTMax, hi = kTMax;
+    if (!(x > at(lo))) return lo;
+    if (!(x < at(hi))) return hi;
+    double t = (x - a1) / a2;  // the a3 = 0 (logistic) solution as a start
+    t = std::clamp(t, lo, hi);
+    for (int i = 0; i < 200; ++i) {
+      const double f = at(t) - x;
+      if (f == 0) return t;
+      if (f < 0) {
+        lo = t;
+      } else {
+        hi = t;
+      }
+      double next = t - f / slope(t);
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);  // bisection when Newton leaves
+      if (std::abs(next - t) <= 1e-15 * (1 + std::abs(t)) || !(hi > lo)) return next;
+      t = next;
+    }
+    return t;
+  }
+  double cdf(double x) const { return sigmoid(logit_of(x)); }
+  double ccdf(double x) const { return sigmoid(-logit_of(x)); }
+};
+
+using Base = std::variant<std::monostate, Normal, Lognormal, UniformD, Triangular, Beta, Gamma,
+                          StudentT, Metalog>;
 
 /// Probabilities are kept inside [kUMin, kUMax] before a quantile: the smallest normal
 /// double and the largest double below 1, so that quantiles stay finite and deterministic.
@@ -121,6 +171,8 @@ const char* family_name(DistFamily f) {
       return "empirical";
     case DistFamily::choice:
       return "choice";
+    case DistFamily::quantiles:
+      return "quantiles";
   }
   return "?";
 }
@@ -134,8 +186,11 @@ bool is_discrete(DistFamily f) {
 double base_cdf(const Base& b, double z) {
   return std::visit(
       [z](const auto& d) -> double {
-        if constexpr (std::is_same_v<std::decay_t<decltype(d)>, std::monostate>) {
+        using D = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<D, std::monostate>) {
           return 0.0;
+        } else if constexpr (std::is_same_v<D, Metalog>) {
+          return d.cdf(z);
         } else {
           const auto [lo, hi] = bm::support(d);
           if (z <= lo) return 0.0;
@@ -149,8 +204,11 @@ double base_cdf(const Base& b, double z) {
 double base_ccdf(const Base& b, double z) {
   return std::visit(
       [z](const auto& d) -> double {
-        if constexpr (std::is_same_v<std::decay_t<decltype(d)>, std::monostate>) {
+        using D = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<D, std::monostate>) {
           return 0.0;
+        } else if constexpr (std::is_same_v<D, Metalog>) {
+          return d.ccdf(z);
         } else {
           const auto [lo, hi] = bm::support(d);
           if (z <= lo) return 1.0;
@@ -164,8 +222,11 @@ double base_ccdf(const Base& b, double z) {
 double base_quantile(const Base& b, double p) {
   return std::visit(
       [p](const auto& d) -> double {
-        if constexpr (std::is_same_v<std::decay_t<decltype(d)>, std::monostate>) {
+        using D = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<D, std::monostate>) {
           return 0.0;
+        } else if constexpr (std::is_same_v<D, Metalog>) {
+          return d.quantile(p);
         } else {
           return bm::quantile(d, p);
         }
@@ -177,8 +238,11 @@ double base_quantile(const Base& b, double p) {
 double base_quantile_upper(const Base& b, double p) {
   return std::visit(
       [p](const auto& d) -> double {
-        if constexpr (std::is_same_v<std::decay_t<decltype(d)>, std::monostate>) {
+        using D = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<D, std::monostate>) {
           return 0.0;
+        } else if constexpr (std::is_same_v<D, Metalog>) {
+          return d.quantile_upper(p);
         } else {
           return bm::quantile(bm::complement(d, p));
         }
@@ -330,6 +394,15 @@ void Distribution::Impl::compute_moments() const {
            : s.df > 1 ? std::numeric_limits<double>::infinity()
                       : nan;
       return;
+    case DistFamily::quantiles: {
+      // Three-term metalog (Keelin 2016): with t the logit of a uniform y, E[t] = 0,
+      // E[(y-1/2) t] = 1/2, E[t²] = π²/3, E[(y-1/2) t²] = 0, E[(y-1/2)² t²] = π²/36 + 1/3.
+      const Metalog& d = std::get<Metalog>(base);
+      const double pi2 = std::numbers::pi * std::numbers::pi;
+      mean = d.a1 + d.a3 / 2;
+      sd = std::sqrt(pi2 / 3 * d.a2 * d.a2 + (pi2 / 36 + 1.0 / 12) * d.a3 * d.a3);
+      return;
+    }
     default:
       mean = sd = nan;
   }
@@ -433,6 +506,32 @@ Distribution::Distribution(const DistSpec& spec) : impl_(std::make_unique<Impl>(
         m.values.push_back(v);
         m.cum.push_back(c);
       }
+      break;
+    }
+    case DistFamily::quantiles: {
+      need_finite(s, "p10", s.p10);
+      need_finite(s, "p50", s.p50);
+      need_finite(s, "p90", s.p90);
+      if (!(s.p10 < s.p50 && s.p50 < s.p90)) {
+        fail(s, "quantiles p10=" + num(s.p10) + ", p50=" + num(s.p50) + ", p90=" + num(s.p90) +
+                    " (must have p10 < p50 < p90)");
+      }
+      const Metalog3 c = fit_metalog3(s.p10, s.p50, s.p90);
+      if (!finite(c.a2) || !finite(c.a3) || !(c.a2 > 0)) {
+        fail(s, "quantiles p10=" + num(s.p10) + ", p90=" + num(s.p90) +
+                    " (the spread is too large or too small to fit; rescale the unit)");
+      }
+      const double skew = metalog3_skew(c);
+      if (!(skew < kMetalog3Bound)) {
+        std::string why = "quantiles p10=" + num(s.p10);
+        why += ", p50=" + num(s.p50);
+        why += ", p90=" + num(s.p90);
+        why += " are too skewed for a three-term metalog (|a3|/a2=";
+        why += num(skew);
+        why += " must be < 1.66711; the longer side may be at most about 5 times the shorter)";
+        fail(s, why);
+      }
+      m.base = Metalog{c.a1, c.a2, c.a3};
       break;
     }
   }
@@ -550,6 +649,17 @@ std::string Distribution::describe() const {
       out += std::to_string(s.values.size());
       out += " weighted values)";
       break;
+    case DistFamily::quantiles: {
+      const Metalog& d = std::get<Metalog>(impl_->base);
+      out += "(p10 " + num(s.p10) + ", p50 " + num(s.p50) + ", p90 " + num(s.p90);
+      auto g4 = [](double x) {  // coefficients to 4 significant digits
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4g", x);
+        return std::string(buf);
+      };
+      out += ") -> metalog(a1 " + g4(d.a1) + ", a2 " + g4(d.a2) + ", a3 " + g4(d.a3) + ")";
+      break;
+    }
   }
   if (s.truncate && (impl_->truncated || is_discrete(s.family))) {
     out += " truncated to [" + num((*s.truncate)[0]) + ", " + num((*s.truncate)[1]) + "]";
