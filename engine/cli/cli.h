@@ -20,6 +20,10 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 /// plancast validate SCENARIO [--variant NAME] [--set PATH=VALUE]... [--json F]
 int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+/// plancast models [--json F]: every process of builtin_registry() with its parameter table
+/// (text within 100 columns; JSON {"processes": [{"key", "summary", "base", "keys": [...]}]}).
+int cli_models(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 /// One subcommand: its name, a one-line summary and its entry point.
 struct Command {
   const char* name;
