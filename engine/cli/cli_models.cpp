@@ -144,6 +144,18 @@ std::string process_text(const ProcessType& t) {
   return s;
 }
 
+/// Removes spaces at the end of every line (a row with an empty meaning ends in padding).
+std::string trim_line_ends(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+    }
+    out += c;
+  }
+  return out;
+}
+
 std::string registry_text(const Registry& registry) {
   std::string s;
   bool first = true;
@@ -152,7 +164,7 @@ std::string registry_text(const Registry& registry) {
     first = false;
     s += process_text(t);
   }
-  return s;
+  return trim_line_ends(s);
 }
 
 std::string registry_json(const Registry& registry) {
