@@ -19,31 +19,60 @@ enum class DistFamily {
   lognormal,   ///< mu, sigma (of the log); parser also accepts mean/sd of the value
   uniform,     ///< min, max
   triangular,  ///< min, mode, max
-  pert,        ///< min, mode, max (beta with shapes 1+4(mode-min)/(max-min), 1+4(max-mode)/(max-min))
-  beta,        ///< alpha, beta shapes, scaled to [min, max] (default [0, 1])
-  gamma,       ///< shape, scale; parser also accepts mean/sd
-  student_t,   ///< df, loc (default 0), scale (default 1)
-  empirical,   ///< values: bootstrap (each listed value equally likely)
-  choice,      ///< values with weights (normalised)
-  quantiles,   ///< p10, p50, p90 (expert judgement), fitted to a three-term metalog
+  pert,   ///< min, mode, max (beta with shapes 1+4(mode-min)/(max-min), 1+4(max-mode)/(max-min))
+  beta,   ///< alpha, beta shapes, scaled to [min, max] (default [0, 1])
+  gamma,  ///< shape, scale; parser also accepts mean/sd
+  student_t,  ///< df, loc (default 0), scale (default 1)
+  empirical,  ///< values: bootstrap (each listed value equally likely)
+  choice,     ///< values with weights (normalised)
+  quantiles,  ///< p10, p50, p90 (expert judgement), fitted to a three-term metalog
 };
 
 /// Name used in YAML (`dist: normal`).
-const char* to_string(DistFamily f);
+/// (Inline so that both the config and the random library use the one list.)
+inline const char* to_string(DistFamily f) {
+  switch (f) {
+    case DistFamily::fixed:
+      return "fixed";
+    case DistFamily::normal:
+      return "normal";
+    case DistFamily::lognormal:
+      return "lognormal";
+    case DistFamily::uniform:
+      return "uniform";
+    case DistFamily::triangular:
+      return "triangular";
+    case DistFamily::pert:
+      return "pert";
+    case DistFamily::beta:
+      return "beta";
+    case DistFamily::gamma:
+      return "gamma";
+    case DistFamily::student_t:
+      return "student_t";
+    case DistFamily::empirical:
+      return "empirical";
+    case DistFamily::choice:
+      return "choice";
+    case DistFamily::quantiles:
+      return "quantiles";
+  }
+  return "?";
+}
 
 struct DistSpec {
   DistFamily family = DistFamily::fixed;
   SourceLoc loc;
-  double value = 0;                    // fixed
-  double mean = 0, sd = 0;             // normal
-  double mu = 0, sigma = 0;            // lognormal (log space)
-  double min = 0, max = 1, mode = 0;   // uniform, triangular, pert, beta range
-  double alpha = 0, beta = 0;          // beta shapes
-  double shape = 0, scale = 1;         // gamma (scale also student_t scale)
-  double df = 0, loc_ = 0;             // student_t degrees of freedom and location
-  std::vector<double> values;          // empirical, choice
-  std::vector<double> weights;         // choice (same length as values, sum > 0)
-  double p10 = 0, p50 = 0, p90 = 0;    // quantiles (p10 < p50 < p90)
+  double value = 0;                               // fixed
+  double mean = 0, sd = 0;                        // normal
+  double mu = 0, sigma = 0;                       // lognormal (log space)
+  double min = 0, max = 1, mode = 0;              // uniform, triangular, pert, beta range
+  double alpha = 0, beta = 0;                     // beta shapes
+  double shape = 0, scale = 1;                    // gamma (scale also student_t scale)
+  double df = 0, loc_ = 0;                        // student_t degrees of freedom and location
+  std::vector<double> values;                     // empirical, choice
+  std::vector<double> weights;                    // choice (same length as values, sum > 0)
+  double p10 = 0, p50 = 0, p90 = 0;               // quantiles (p10 < p50 < p90)
   std::optional<std::array<double, 2>> truncate;  ///< [lo, hi], lo < hi, must carry mass
 };
 

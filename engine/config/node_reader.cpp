@@ -134,36 +134,6 @@ SourceLoc to_loc(const std::string& file, const YAML::Mark& mark) {
   return SourceLoc{file, mark.line + 1, mark.column + 1};
 }
 
-const char* to_string(DistFamily f) {
-  switch (f) {
-    case DistFamily::fixed:
-      return "fixed";
-    case DistFamily::normal:
-      return "normal";
-    case DistFamily::lognormal:
-      return "lognormal";
-    case DistFamily::uniform:
-      return "uniform";
-    case DistFamily::triangular:
-      return "triangular";
-    case DistFamily::pert:
-      return "pert";
-    case DistFamily::beta:
-      return "beta";
-    case DistFamily::gamma:
-      return "gamma";
-    case DistFamily::student_t:
-      return "student_t";
-    case DistFamily::empirical:
-      return "empirical";
-    case DistFamily::choice:
-      return "choice";
-    case DistFamily::quantiles:
-      return "quantiles";
-  }
-  return "?";
-}
-
 // ---- NodeReader: basics ------------------------------------------------------------------
 
 NodeReader::NodeReader(YAML::Node node, DiagnosticList& diags, std::string file, std::string path)

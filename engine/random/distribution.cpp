@@ -145,38 +145,6 @@ void need_mode(const DistSpec& s) {
   }
 }
 
-/// YAML name of a family. Kept here (not config's to_string) so that plancast_random does not
-/// depend on plancast_config, which links it.
-const char* family_name(DistFamily f) {
-  switch (f) {
-    case DistFamily::fixed:
-      return "fixed";
-    case DistFamily::normal:
-      return "normal";
-    case DistFamily::lognormal:
-      return "lognormal";
-    case DistFamily::uniform:
-      return "uniform";
-    case DistFamily::triangular:
-      return "triangular";
-    case DistFamily::pert:
-      return "pert";
-    case DistFamily::beta:
-      return "beta";
-    case DistFamily::gamma:
-      return "gamma";
-    case DistFamily::student_t:
-      return "student_t";
-    case DistFamily::empirical:
-      return "empirical";
-    case DistFamily::choice:
-      return "choice";
-    case DistFamily::quantiles:
-      return "quantiles";
-  }
-  return "?";
-}
-
 bool is_discrete(DistFamily f) {
   return f == DistFamily::fixed || f == DistFamily::empirical || f == DistFamily::choice;
 }
@@ -558,7 +526,7 @@ Distribution::Distribution(const DistSpec& spec) : impl_(std::make_unique<Impl>(
       c.push_back(acc);
     }
     if (v.empty()) {
-      fail(s, where + " (no value of the " + std::string(family_name(s.family)) +
+      fail(s, where + " (no value of the " + std::string(to_string(s.family)) +
                   " distribution lies in that range)");
     }
     m.values = std::move(v);
@@ -609,7 +577,7 @@ const DistSpec& Distribution::spec() const {
 
 std::string Distribution::describe() const {
   const DistSpec& s = impl_->spec;
-  std::string out = family_name(s.family);
+  std::string out = to_string(s.family);
   switch (s.family) {
     case DistFamily::fixed:
       out += '(';  // step by step: g++ 12 -O3 warns on "(" + string&& (PR105651)
