@@ -17,6 +17,7 @@
 
 #include "engine/core/process.h"
 #include "engine/random/parameter_sampler.h"
+#include "engine/random/samplers.h"
 #include "engine/random/stream.h"
 #include "engine/sim/block.h"
 #include "engine/sim/sketch.h"
@@ -317,13 +318,19 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
     cdefs.push_back(CorrelationDef{params.at(c.a), params.at(c.b), c.rho, c.loc});
   }
   cs->parameters = std::make_unique<ParameterSampler>(pdefs, cdefs);
-  if (sc.simulation.sampler != "mc") {
+  if (sc.simulation.sampler == "sobol" && pdefs.size() > kSobolMaxDimension) {
     throw ScenarioError(sc.simulation.loc,
-                        "sampler '" + sc.simulation.sampler +
-                            "' is not available in this version (use 'mc'; lhs and sobol "
-                            "are planned, see docs/scenario-reference.md)");
+                        "sampler 'sobol' takes at most " + std::to_string(kSobolMaxDimension) +
+                            " parameters (this scenario has " + std::to_string(pdefs.size()) +
+                            "; use lhs or mc)");
   }
-  cs->uniforms = make_mc_sampler(sc.simulation.seed, pdefs.size());
+  // lhs stratifies over all the job's runs: fill() knows the total (docs/samplers.md).
+  cs->uniforms = make_uniform_sampler(sc.simulation.sampler, sc.simulation.seed, pdefs.size(),
+                                      sc.simulation.runs);
+  if (!cs->uniforms) {
+    throw ScenarioError(sc.simulation.loc, "sampler '" + sc.simulation.sampler +
+                                               "' is not known (use mc, lhs or sobol)");
+  }
 
   std::vector<std::vector<int>> outputs(sc.indicators.size());
   for (std::size_t i = 0; i < sc.indicators.size(); ++i) {

@@ -1,0 +1,218 @@
+// The lhs and sobol samplers: a Feistel-network permutation per parameter for the Latin
+// hypercube, and Gray-code Sobol points with Boost's direction numbers, linearly scrambled.
+#include "engine/random/samplers.h"
+
+#include <Random123/philox.h>
+
+#include <algorithm>
+#include <bit>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/random/sobol.hpp>
+
+#include "engine/random/stream.h"
+
+namespace plancast {
+
+namespace {
+
+/// Purposes of the key words (first counter word of stream kStreamSamplerKeys).
+constexpr std::uint64_t kKeysFeistel = 0;
+constexpr std::uint64_t kKeysScramble = 1;
+constexpr std::uint64_t kKeysShift = 2;
+
+/// Four raw Philox4x64-10 words keyed by (seed, kStreamSamplerKeys) at counter
+/// (purpose, dimension, word / 4, 0).
+r123::Philox4x64::ctr_type key_words(std::uint64_t seed, std::uint64_t purpose, std::uint64_t dim,
+                                     std::uint64_t block) {
+  r123::Philox4x64 philox;
+  const r123::Philox4x64::ctr_type ctr = {{purpose, dim, block, 0}};
+  const r123::Philox4x64::key_type key = {{seed, kStreamSamplerKeys}};
+  return philox(ctr, key);
+}
+
+/// The largest double below 1 (1 - 2^-53).
+constexpr double kBelowOne = 1.0 - 0x1p-53;
+
+/// A 64-bit point coordinate to (0, 1): the midpoint of its cell of width 2^-53, as in
+/// stream.cpp (2^-54 <= u <= 1 - 2^-53).
+inline double to_unit(std::uint64_t w) noexcept {
+  const double u = (static_cast<double>(static_cast<std::int64_t>(w >> 11)) + 0.5) * 0x1p-53;
+  return u < kBelowOne ? u : kBelowOne;
+}
+
+/// The Feistel round function: the splitmix64 finaliser (Steele, Lea & Flood 2014) of the
+/// half block XOR the round key.
+inline std::uint64_t mix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+class LhsSampler final : public UniformSampler {
+ public:
+  LhsSampler(std::uint64_t seed, std::size_t n_params, std::uint64_t total_runs)
+      : jitter_(seed, kStreamLhsJitter),
+        n_params_(n_params),
+        n_(static_cast<double>(std::max<std::uint64_t>(total_runs, 1))) {
+    perms_.reserve(n_params);
+    for (std::size_t p = 0; p < n_params; ++p) {
+      const auto a = key_words(seed, kKeysFeistel, p, 0);
+      const auto b = key_words(seed, kKeysFeistel, p, 1);
+      const std::uint64_t rounds[8] = {a.v[0], a.v[1], a.v[2], a.v[3],
+                                       b.v[0], b.v[1], b.v[2], b.v[3]};
+      perms_.emplace_back(total_runs, rounds);
+    }
+  }
+
+  void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
+            double* out) const override {
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint64_t run = first_run + j;
+      for (std::size_t p0 = 0; p0 < n_params_; p0 += 4) {
+        const Uniform4 v = jitter_.uniforms(run, 0, static_cast<std::uint32_t>(p0 / 4));
+        const std::size_t lanes = std::min<std::size_t>(4, n_params_ - p0);
+        for (std::size_t l = 0; l < lanes; ++l) {
+          const std::size_t p = p0 + l;
+          // (π + v) / N lies in the stratum [π/N, (π+1)/N); rounding can reach 1 only in the
+          // top stratum, so it is pinned below 1. v > 0 keeps u > 0.
+          const double u = (static_cast<double>(perms_[p](run)) + v.u[l]) / n_;
+          out[p * stride + j] = u < kBelowOne ? u : kBelowOne;
+        }
+      }
+    }
+  }
+
+ private:
+  Stream jitter_;
+  std::size_t n_params_;
+  double n_;
+  std::vector<KeyedPermutation> perms_;
+};
+
+class SobolSampler final : public UniformSampler {
+ public:
+  SobolSampler(std::uint64_t seed, std::size_t n_params, SobolRandomisation randomisation)
+      : d_(n_params), dirs_(64 * n_params, 0), shift_(n_params, 0) {
+    if (n_params > kSobolMaxDimension) {
+      throw std::invalid_argument("sobol: " + std::to_string(n_params) + " parameters (at most " +
+                                  std::to_string(kSobolMaxDimension) + ")");
+    }
+    if (n_params == 0) return;
+    // Direction number j of every dimension, read off Boost's engine: seed(i) loads the
+    // point of Gray code g(i + 1), and g(2^(j+1) - 1) = 2^j, so seed(2^(j+1) - 2) loads v_j.
+    boost::random::sobol engine(n_params);
+    for (unsigned j = 0; j < 64; ++j) {
+      const std::uint64_t index = j == 63 ? ~std::uint64_t{0} - 1 : (std::uint64_t{2} << j) - 2;
+      engine.seed(index);
+      for (std::size_t p = 0; p < n_params; ++p) dirs_[j * d_ + p] = engine();
+    }
+    if (randomisation == SobolRandomisation::scramble) scramble(seed);
+    if (randomisation != SobolRandomisation::none) {
+      for (std::size_t p = 0; p < n_params; ++p) shift_[p] = key_words(seed, kKeysShift, p, 0).v[0];
+    }
+  }
+
+  void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
+            double* out) const override {
+    if (d_ == 0 || n == 0) return;
+    // The point of run first_run: XOR of the directions of the set bits of its Gray code.
+    std::vector<std::uint64_t> x(d_, 0);
+    const std::uint64_t gray = first_run ^ (first_run >> 1);
+    for (unsigned j = 0; j < 64; ++j) {
+      if ((gray >> j) & 1U) {
+        for (std::size_t p = 0; p < d_; ++p) x[p] ^= dirs_[j * d_ + p];
+      }
+    }
+    for (std::size_t i = 0;; ++i) {
+      for (std::size_t p = 0; p < d_; ++p) out[p * stride + i] = to_unit(x[p] ^ shift_[p]);
+      if (i + 1 == n) break;
+      // g(r) XOR g(r - 1) = 2^ctz(r): one direction per step (Antonov & Saleev 1979).
+      const auto j = static_cast<std::size_t>(std::countr_zero(first_run + i + 1));
+      for (std::size_t p = 0; p < d_; ++p) x[p] ^= dirs_[j * d_ + p];
+    }
+  }
+
+ private:
+  /// Matoušek's random linear scrambling: every direction number (a column of the generator
+  /// matrix) is multiplied by one random nonsingular lower-triangular 64x64 matrix L_p over
+  /// GF(2) per dimension: output digit i = digit i XOR the random selection of the digits
+  /// above it. Nets stay nets; the points inside each elementary interval are permuted.
+  void scramble(std::uint64_t seed) {
+    for (std::size_t p = 0; p < d_; ++p) {
+      std::uint64_t rows[64];  // rows[b]: the digits feeding output bit b (bit 63 = first)
+      for (unsigned w = 0; w < 64; w += 4) {
+        const auto k = key_words(seed, kKeysScramble, p, w / 4);
+        for (unsigned l = 0; l < 4; ++l) {
+          const unsigned b = w + l;
+          const std::uint64_t above = b == 63 ? 0 : ~((std::uint64_t{2} << b) - 1);
+          rows[b] = (std::uint64_t{1} << b) | (k.v[l] & above);
+        }
+      }
+      for (unsigned j = 0; j < 64; ++j) {
+        const std::uint64_t v = dirs_[j * d_ + p];
+        std::uint64_t s = 0;
+        for (unsigned b = 0; b < 64; ++b) {
+          s |= static_cast<std::uint64_t>(std::popcount(v & rows[b]) & 1) << b;
+        }
+        dirs_[j * d_ + p] = s;
+      }
+    }
+  }
+
+  std::size_t d_;
+  std::vector<std::uint64_t> dirs_;   ///< dirs_[j * d_ + p]: direction j of dimension p
+  std::vector<std::uint64_t> shift_;  ///< digital shift per dimension
+};
+
+}  // namespace
+
+KeyedPermutation::KeyedPermutation(std::uint64_t n, const std::uint64_t (&rounds)[8]) noexcept
+    : n_(std::max<std::uint64_t>(n, 1)) {
+  unsigned bits = 2;
+  while (bits < 64 && (std::uint64_t{1} << bits) < n_) bits += 2;
+  half_ = bits / 2;
+  mask_ = (std::uint64_t{1} << half_) - 1;
+  std::copy(std::begin(rounds), std::end(rounds), keys_);
+}
+
+std::uint64_t KeyedPermutation::encrypt(std::uint64_t x) const noexcept {
+  std::uint64_t left = x >> half_, right = x & mask_;
+  for (const std::uint64_t k : keys_) {
+    const std::uint64_t next = left ^ (mix64(right ^ k) & mask_);
+    left = right;
+    right = next;
+  }
+  return (left << half_) | right;
+}
+
+std::uint64_t KeyedPermutation::operator()(std::uint64_t i) const noexcept {
+  // Cycle walking: the orbit of i < n under the permutation of [0, 2^(2h)) returns to i,
+  // so it meets [0, n) again.
+  std::uint64_t y = encrypt(i);
+  while (y >= n_) y = encrypt(y);
+  return y;
+}
+
+std::unique_ptr<UniformSampler> make_lhs_sampler(std::uint64_t seed, std::size_t n_params,
+                                                 std::uint64_t total_runs) {
+  return std::make_unique<LhsSampler>(seed, n_params, total_runs);
+}
+
+std::unique_ptr<UniformSampler> make_sobol_sampler(std::uint64_t seed, std::size_t n_params,
+                                                   SobolRandomisation randomisation) {
+  return std::make_unique<SobolSampler>(seed, n_params, randomisation);
+}
+
+std::unique_ptr<UniformSampler> make_uniform_sampler(std::string_view name, std::uint64_t seed,
+                                                     std::size_t n_params,
+                                                     std::uint64_t total_runs) {
+  if (name == "mc") return make_mc_sampler(seed, n_params);
+  if (name == "lhs") return make_lhs_sampler(seed, n_params, total_runs);
+  if (name == "sobol") return make_sobol_sampler(seed, n_params);
+  return nullptr;
+}
+
+}  // namespace plancast
