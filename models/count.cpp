@@ -1,0 +1,250 @@
+// count: N_t = N_{t−1} + Poisson(λ_t) − Binomial(N_{t−1}, q), drawn by exact inversion.
+#include "models/count.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/poisson.hpp>
+
+#include "engine/config/node_reader.h"
+#include "engine/config/scenario.h"
+#include "engine/random/stream.h"
+#include "models/rate_model.h"
+
+namespace plancast {
+
+namespace {
+
+namespace bm = boost::math;
+namespace bp = boost::math::policies;
+
+// As engine/random/distribution.cpp: plain IEEE double (no promotion to long double, so
+// the same numbers on every platform), tails that never throw; integer_round_up makes the
+// discrete quantile the smallest k with F(k) >= u, i.e. exact inversion.
+using Pol = bp::policy<bp::overflow_error<bp::ignore_error>, bp::underflow_error<bp::ignore_error>,
+                       bp::denorm_error<bp::ignore_error>, bp::evaluation_error<bp::ignore_error>,
+                       bp::promote_double<false>, bp::promote_float<false>,
+                       bp::discrete_quantile<bp::integer_round_up>>;
+
+/// Below this mean the pmf is walked term by term (about mean + 1 steps, e^(−30) ≈ 1e-13
+/// keeps the first term far from underflow); above it Boost's quantile is cheaper.
+constexpr double kSequentialMean = 30.0;
+/// 2^52: above it a double no longer holds every integer and the normal approximation
+/// (relative error below 1e-7) replaces inversion.
+constexpr double kExactLimit = 4503599627370496.0;
+
+double normal_approx(double mean, double sd, double u) {
+  const double z = bm::quantile(bm::normal_distribution<double, Pol>(0.0, 1.0), u);
+  return std::max(0.0, std::round(mean + sd * z));
+}
+
+}  // namespace
+
+double poisson_inverse(double mean, double u) {
+  if (!(mean > 0)) return 0.0;
+  if (!std::isfinite(mean)) return mean;
+  if (mean > kExactLimit) return normal_approx(mean, std::sqrt(mean), u);
+  if (mean < kSequentialMean) {
+    double p = std::exp(-mean);
+    double f = p;
+    double k = 0;
+    while (f < u) {
+      k += 1;
+      p *= mean / k;
+      const double next = f + p;
+      if (next == f) break;  // u within rounding of 1: the tail has no more mass to add
+      f = next;
+    }
+    return k;
+  }
+  return bm::quantile(bm::poisson_distribution<double, Pol>(mean), u);
+}
+
+double binomial_inverse(double n, double q, double u) {
+  if (!(n > 0) || !(q > 0)) return 0.0;
+  if (q >= 1) return n;
+  if (!std::isfinite(n)) return n;
+  if (q > 0.5) return n - binomial_inverse(n, 1.0 - q, 1.0 - u);
+  if (n > kExactLimit) return std::min(n, normal_approx(n * q, std::sqrt(n * q * (1 - q)), u));
+  if (n * q < kSequentialMean) {
+    // q <= 1/2 and n q < 30: P(0) = (1−q)^n >= e^(−2 n q) > e^(−60), no underflow.
+    double p = std::exp(n * std::log1p(-q));
+    double f = p;
+    const double odds = q / (1.0 - q);
+    double k = 0;
+    while (f < u && k < n) {
+      p *= (n - k) / (k + 1) * odds;
+      k += 1;
+      const double next = f + p;
+      if (next == f) break;
+      f = next;
+    }
+    return k;
+  }
+  return bm::quantile(bm::binomial_distribution<double, Pol>(n, q), u);
+}
+
+namespace {
+
+class CountProcess;
+
+class CountWorker final : public ProcessWorker {
+ public:
+  explicit CountWorker(const CountProcess& p) : p_(p) {}
+  void init(BlockCtx& ctx) override;
+  void step(BlockCtx& ctx) override;
+
+ private:
+  const CountProcess& p_;
+};
+
+class CountProcess final : public Process {
+ public:
+  CountProcess(const Value& rate, const Value& rate_growth, const Value& exit,
+               const CompileContext& ctx)
+      : rate(ctx.resolve(rate)),
+        growth(ctx.resolve(rate_growth)),
+        exit(ctx.resolve(exit)),
+        slot(ctx.output_slots().at(0)),
+        base(ctx.base()),
+        stream(ctx.stream_id()) {}
+  std::unique_ptr<ProcessWorker> make_worker(std::size_t /*block*/) const override {
+    return std::make_unique<CountWorker>(*this);
+  }
+  ValueRef rate, growth, exit;
+  int slot;
+  double base;
+  std::uint32_t stream;
+};
+
+/// The draw index of count's uniforms within a year (draw 0 belongs to the rate model).
+constexpr std::uint32_t kCountDraw = 1;
+
+void CountWorker::init(BlockCtx& ctx) {
+  double* x = ctx.slot(p_.slot);
+  for (std::size_t j = 0; j < ctx.n; ++j) x[j] = p_.base;
+}
+
+void CountWorker::step(BlockCtx& ctx) {
+  const Stream stream(ctx.seed, p_.stream);
+  const auto year_index = static_cast<std::uint32_t>(ctx.t);
+  const double years = static_cast<double>(ctx.t - 1);
+  double* x = ctx.slot(p_.slot);
+  const double* prev = ctx.prev_slot(p_.slot);
+  for (std::size_t j = 0; j < ctx.n; ++j) {
+    const double rate = std::max(0.0, value_at(p_.rate, ctx, j));
+    const double g = std::max(-1.0, value_at(p_.growth, ctx, j));
+    const double q = std::clamp(value_at(p_.exit, ctx, j), 0.0, 1.0);
+    const double lambda = g == 0 ? rate : rate * std::pow(1.0 + g, years);
+    const double n = prev[j];
+    if (!std::isfinite(n)) {
+      x[j] = n;
+      continue;
+    }
+    const Uniform4 u = stream.uniforms(ctx.first_run + j, year_index, kCountDraw);
+    const double arrivals = poisson_inverse(lambda, u.u[0]);
+    const double exits = q > 0 ? binomial_inverse(n, q, u.u[1]) : 0.0;
+    x[j] = n + arrivals - exits;
+  }
+}
+
+/// Reports a constant outside its range at the value (parameters are clamped per run).
+bool check_range(NodeReader& at, const Value& v, const std::string& key, double lo, bool lo_open,
+                 double hi, const std::string& why) {
+  if (v.is_param()) return true;
+  const bool bad = (lo_open ? !(v.number > lo) : !(v.number >= lo)) || v.number > hi;
+  if (!bad) return true;
+  std::string msg = key;
+  msg += "=";
+  msg += format_number(v.number);
+  msg += " (";
+  msg += why;
+  msg += ")";
+  at.diags().error(v.loc.line > 0 ? v.loc : at.loc(), msg);
+  return false;
+}
+
+class CountSpec final : public ProcessSpec {
+ public:
+  Value rate;
+  Value rate_growth = Value::of(0);
+  Value exit = Value::of(0);
+  std::vector<NameRef> references() const override {
+    std::vector<NameRef> refs;
+    for (const Value* v : {&rate, &rate_growth, &exit}) {
+      if (v->is_param()) refs.push_back(NameRef{v->param, v->loc, true});
+    }
+    return refs;
+  }
+  void check(const Scenario& sc, DiagnosticList& diags) const override {
+    for (const auto& ind : sc.indicators) {
+      if (ind.spec.get() != this || !ind.has_base) continue;
+      if (!(ind.base >= 0 && ind.base <= kExactLimit && ind.base == std::floor(ind.base))) {
+        std::string msg = "base=";
+        msg += format_number(ind.base);
+        msg += " (a count starts from a whole number >= 0, e.g. base: 13)";
+        diags.error(ind.base_loc, msg);
+      }
+    }
+  }
+  std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
+    return std::make_unique<CountProcess>(rate, rate_growth, exit, ctx);
+  }
+};
+
+std::shared_ptr<const ProcessSpec> parse_count(NodeReader& r) {
+  if (!r.expect_map()) return nullptr;
+  auto spec = std::make_shared<CountSpec>();
+  bool ok = true;
+  if (auto v = r.value_at("rate")) {
+    spec->rate = *v;
+    ok = check_range(r, *v, "rate", 0, false, HUGE_VAL,
+                     "must be >= 0: expected arrivals in the first simulated year") &&
+         ok;
+  } else {
+    ok = false;
+  }
+  if (auto v = r.value_or("rate_growth", 0)) {
+    spec->rate_growth = *v;
+    ok = check_range(r, *v, "rate_growth", -1, true, HUGE_VAL,
+                     "must be > -1: the arrival rate changes by this fraction each year") &&
+         ok;
+  } else {
+    ok = false;
+  }
+  if (auto v = r.value_or("exit", 0)) {
+    spec->exit = *v;
+    ok = check_range(r, *v, "exit", 0, false, 1,
+                     "must be in [0, 1]: the chance that each counted item leaves in a year") &&
+         ok;
+  } else {
+    ok = false;
+  }
+  r.finish();
+  return ok ? spec : nullptr;
+}
+
+}  // namespace
+
+ProcessType count_process_type() {
+  ProcessType t;
+  t.key = "count";
+  t.summary = "cumulative count: Poisson arrivals at a growing rate minus binomial exits";
+  t.base = BaseRule::required;
+  t.keys = {
+      {"rate", "number|parameter", "",
+       "expected arrivals in the first simulated year (>= 0); a gamma parameter gives "
+       "negative-binomial totals"},
+      {"rate_growth", "number|parameter", "0",
+       "yearly growth of the arrival rate (> -1): rate (1+rate_growth)^(t-base_year-1)"},
+      {"exit", "number|parameter", "0",
+       "chance that each counted item leaves in a year, in [0, 1]"},
+  };
+  t.parse = parse_count;
+  return t;
+}
+
+}  // namespace plancast

@@ -1,0 +1,160 @@
+// logistic: X_t = cap·σ(L_t), L_t = L_{t−1} + r_t, with the shared rate model for r_t.
+#include "models/logistic.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "engine/config/node_reader.h"
+#include "engine/config/scenario.h"
+#include "models/rate_model.h"
+
+namespace plancast {
+
+double logistic_from_logit(double cap, double logit) noexcept {
+  // σ(L) = 1/(1+e^(−L)) for L >= 0 (e^(−L) <= 1), e^L/(1+e^L) for L < 0 (e^L < 1): neither
+  // exponential can overflow, and the small side keeps its relative precision.
+  double x;
+  if (logit >= 0) {
+    x = cap / (1.0 + std::exp(-logit));
+  } else {
+    const double e = std::exp(logit);
+    x = cap * (e / (1.0 + e));
+  }
+  if (!(x > 0)) x = std::numeric_limits<double>::denorm_min();  // underflow (or NaN)
+  if (!(x < cap)) x = std::nextafter(cap, 0.0);
+  return x;
+}
+
+namespace {
+
+class LogisticProcess;
+
+class LogisticWorker final : public ProcessWorker {
+ public:
+  LogisticWorker(const LogisticProcess& p, std::size_t block)
+      : p_(p), state_(block), r_(block), logit_(block) {}
+  void init(BlockCtx& ctx) override;
+  void step(BlockCtx& ctx) override;
+
+ private:
+  const LogisticProcess& p_;
+  RateModel::State state_;
+  std::vector<double> r_;
+  std::vector<double> logit_;  ///< L_{t−1} of each run: carried exactly, not re-derived from X
+};
+
+class LogisticProcess final : public Process {
+ public:
+  LogisticProcess(const RateSpec& spec, double cap, const CompileContext& ctx)
+      : model(spec, ctx), slot(ctx.output_slots().at(0)), cap(cap), base(ctx.base()) {
+    if (!(base > 0 && base < cap)) {
+      throw ScenarioError(SourceLoc{ctx.scenario().file, 0, 0},
+                          "indicator '" + ctx.indicator_name() +
+                              "': logistic needs 0 < base < cap (base=" + format_number(base) +
+                              ", cap=" + format_number(cap) + ")");
+    }
+    logit0 = std::log(base) - std::log(cap - base);
+  }
+  std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
+    return std::make_unique<LogisticWorker>(*this, block);
+  }
+  RateModel model;
+  int slot;
+  double cap;
+  double base;
+  double logit0 = 0;
+};
+
+void LogisticWorker::init(BlockCtx& ctx) {
+  p_.model.init(state_, ctx);
+  double* x = ctx.slot(p_.slot);
+  for (std::size_t j = 0; j < ctx.n; ++j) {
+    x[j] = p_.base;
+    logit_[j] = p_.logit0;
+  }
+}
+
+void LogisticWorker::step(BlockCtx& ctx) {
+  p_.model.rates(state_, ctx, r_.data());
+  double* x = ctx.slot(p_.slot);
+  for (std::size_t j = 0; j < ctx.n; ++j) {
+    logit_[j] += r_[j];
+    x[j] = logistic_from_logit(p_.cap, logit_[j]);
+  }
+}
+
+class LogisticSpec final : public ProcessSpec {
+ public:
+  RateSpec rate;
+  double cap = 0;
+  std::vector<NameRef> references() const override { return rate.references(); }
+  void check(const Scenario& sc, DiagnosticList& diags) const override {
+    rate.check(sc, diags);
+    for (const auto& ind : sc.indicators) {
+      if (ind.spec.get() != this || !ind.has_base) continue;
+      if (!(ind.base > 0 && ind.base < cap)) {
+        std::string msg = "base=";
+        msg += format_number(ind.base);
+        msg += " (must be in (0, ";
+        msg += format_number(cap);
+        msg += "): logistic stays strictly between 0 and cap=";
+        msg += format_number(cap);
+        msg += ")";
+        diags.error(ind.base_loc, msg);
+      }
+    }
+  }
+  std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
+    return std::make_unique<LogisticProcess>(rate, cap, ctx);
+  }
+};
+
+std::shared_ptr<const ProcessSpec> parse_logistic(NodeReader& r) {
+  if (!r.expect_map()) return nullptr;
+  auto spec = std::make_shared<LogisticSpec>();
+  bool ok = parse_rate_spec(r, spec->rate);
+  if (auto c = r.required("cap")) {
+    if (auto x = c->number()) {
+      spec->cap = *x;
+      if (!(*x > 0)) {
+        c->error("cap=" + format_number(*x) + " (must be > 0: the ceiling the value approaches)");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  r.finish();
+  return ok ? spec : nullptr;
+}
+
+}  // namespace
+
+ProcessType logistic_process_type() {
+  ProcessType t;
+  t.key = "logistic";
+  t.summary = "bounded value in (0, cap): its logit moves by an uncertain annual rate (S-curve)";
+  t.base = BaseRule::required;
+  t.keys = {
+      {"cap", "number", "", "ceiling the value approaches but never reaches (> base > 0)"},
+      {"trend", "list|number|parameter", "",
+       "schedule of {until, rate} / {until, converge_to, half_life} segments, or one rate"},
+      {"trend[].until", "year", "", "last year of the segment"},
+      {"trend[].rate", "number|parameter", "", "constant trend of the logit rate over the segment"},
+      {"trend[].converge_to", "number|parameter", "",
+       "long-run rate r: mu_t = r + (mu_a - r) 2^(-(t-a)/h)"},
+      {"trend[].half_life", "number|parameter", "", "years h for half the gap to r to close (> 0)"},
+      {"noise.sd", "number|parameter", "0", "stationary sd of the AR(1) noise on the rate"},
+      {"noise.persistence", "number|parameter", "0", "AR(1) coefficient phi in [0, 1)"},
+      {"shocks.probability", "number|parameter", "(if shocks)", "chance of a shock in each year"},
+      {"shocks.size", "distribution|number|parameter", "(if shocks)",
+       "shock added to the rate in a shock year"},
+  };
+  t.parse = parse_logistic;
+  return t;
+}
+
+}  // namespace plancast
