@@ -1,0 +1,483 @@
+// firm_population: firms on a Pareto tail, each growing with an indicator plus noise.
+#include "models/firm_population.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "engine/config/node_reader.h"
+#include "engine/config/scenario.h"
+#include "engine/random/stream.h"
+#include "engine/sim/block.h"
+#include "models/rate_model.h"
+
+namespace plancast {
+
+std::optional<double> fit_pareto_alpha(const std::vector<double>& thresholds,
+                                       const std::vector<long>& counts) {
+  std::vector<double> x, y;
+  for (std::size_t k = 0; k < thresholds.size() && k < counts.size(); ++k) {
+    if (counts[k] > 0 && thresholds[k] > 0) {
+      x.push_back(std::log(thresholds[k]));
+      y.push_back(std::log(static_cast<double>(counts[k])));
+    }
+  }
+  if (x.size() < 2) return std::nullopt;
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+  }
+  if (!(sxx > 0)) return std::nullopt;
+  const double alpha = -sxy / sxx;
+  if (!(alpha > 0) || !std::isfinite(alpha)) return std::nullopt;
+  return alpha;
+}
+
+std::vector<double> pareto_start_log_sizes(const std::vector<double>& thresholds,
+                                           const std::vector<long>& counts, double alpha) {
+  std::vector<double> out;
+  const std::size_t K = thresholds.size();
+  for (std::size_t k = 0; k < K; ++k) {
+    const long next = k + 1 < K ? counts[k + 1] : 0;
+    const long nk = counts[k] - next;
+    if (nk <= 0) continue;
+    const double lo = std::log(thresholds[k]);
+    const double hi = k + 1 < K ? std::log(thresholds[k + 1]) : HUGE_VAL;
+    // Mass of the band under the tail conditional on S >= T_k: 1 − (T_k/T_k+1)^α (1 if open).
+    const double mass = k + 1 < K ? -std::expm1(alpha * (lo - hi)) : 1.0;
+    for (long i = 0; i < nk; ++i) {
+      const double q = (static_cast<double>(i) + 0.5) / static_cast<double>(nk);
+      // F(x) = (1 − (T_k/x)^α) / mass = q  ⇒  ln x = ln T_k − ln(1 − q·mass)/α.
+      double ls = lo - std::log1p(-q * mass) / alpha;
+      // Keep every firm strictly inside its band whatever the rounding (exact base counts).
+      if (ls >= hi) ls = std::nextafter(hi, -HUGE_VAL);
+      if (ls < lo) ls = lo;
+      out.push_back(ls);
+    }
+  }
+  return out;
+}
+
+std::string threshold_name(double threshold) {
+  if (threshold == std::floor(threshold) && std::fabs(threshold) < 1e15) {
+    return std::to_string(static_cast<long long>(threshold));
+  }
+  std::string s = format_number(threshold);
+  for (char& c : s) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum) c = '_';
+  }
+  return s;
+}
+
+namespace {
+
+/// Capacity that a run with `n0` firms and Poisson(lambda_total) entrants exceeds with
+/// negligible probability (mean + 10 sd + 10), capped at kMaxFirmsPerRun.
+std::size_t capacity_for(std::size_t n0, double lambda_total) {
+  const double need = static_cast<double>(n0) + lambda_total + 10.0 * std::sqrt(lambda_total) + 10;
+  if (!(need < static_cast<double>(kMaxFirmsPerRun))) return kMaxFirmsPerRun;
+  return std::max<std::size_t>(1, static_cast<std::size_t>(need));
+}
+
+/// Poisson(lambda) by exact inversion: lambda is split into chunks of at most 32 (so e^−λ
+/// never underflows), each inverted by the sequential search on one uniform; the sum of
+/// independent Poisson variates is Poisson. Chunk c uses lane c%4 of draw c/4.
+std::uint64_t poisson(double lambda, const Stream& stream, std::uint64_t run,
+                      std::uint32_t year_index) {
+  if (!(lambda > 0)) return 0;
+  constexpr double kChunk = 32.0;
+  const auto chunks = static_cast<std::uint64_t>(std::ceil(lambda / kChunk));
+  std::uint64_t total = 0;
+  Uniform4 u{};
+  for (std::uint64_t c = 0; c < chunks; ++c) {
+    if (c % 4 == 0) u = stream.uniforms(run, year_index, static_cast<std::uint32_t>(c / 4));
+    const double lc = c + 1 < chunks ? kChunk : lambda - kChunk * static_cast<double>(chunks - 1);
+    const double v = u.u[c % 4];
+    double p = std::exp(-lc);
+    double F = p;
+    std::uint64_t k = 0;
+    while (v > F) {
+      ++k;
+      p *= lc / static_cast<double>(k);
+      if (p == 0) break;  // F has stopped growing (v within rounding of 1)
+      F += p;
+    }
+    total += k;
+  }
+  return total;
+}
+
+class FirmProcess;
+
+class FirmWorker final : public ProcessWorker {
+ public:
+  FirmWorker(const FirmProcess& p, std::size_t block);
+  void init(BlockCtx& ctx) override;
+  void step(BlockCtx& ctx) override;
+
+ private:
+  void write_counts(BlockCtx& ctx, std::size_t j) const;
+  const FirmProcess& p_;
+  /// Log sizes of run j's firms. Each run's vector is reserved once (initial firms plus a
+  /// generous bound on entrants) and keeps its capacity from block to block, so memory is
+  /// what the runs need, not block size × the cap, and steps do not allocate.
+  std::vector<std::vector<double>> firms_;
+};
+
+class FirmProcess final : public Process {
+ public:
+  std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
+    return std::make_unique<FirmWorker>(*this, block);
+  }
+  std::string name;
+  std::vector<double> log_t;  ///< ln T_k, increasing
+  std::vector<int> slots;     ///< output slot per threshold
+  std::vector<double> start;  ///< base-year log sizes
+  int follow_slot = -1;       ///< -1: drift from rate
+  ValueRef rate, sigma, entry;
+  bool has_noise = false, has_entry = false;
+  int years = 0;  ///< simulated years (horizon − base year)
+  std::uint32_t noise_stream = 0, entry_stream = 0;
+  std::size_t initial_cap = 1;
+};
+
+FirmWorker::FirmWorker(const FirmProcess& p, std::size_t block) : p_(p), firms_(block) {
+  for (auto& f : firms_) f.reserve(p.initial_cap);
+}
+
+void FirmWorker::write_counts(BlockCtx& ctx, std::size_t j) const {
+  const std::vector<double>& s = firms_[j];
+  const std::size_t K = p_.log_t.size();
+  for (std::size_t k = 0; k < K; ++k) {
+    const double lt = p_.log_t[k];
+    std::size_t c = 0;
+    for (double x : s) c += x >= lt ? 1 : 0;
+    ctx.slot(p_.slots[k])[j] = static_cast<double>(c);
+  }
+}
+
+void FirmWorker::init(BlockCtx& ctx) {
+  for (std::size_t j = 0; j < ctx.n; ++j) {
+    if (p_.has_entry && p_.entry.is_param()) {
+      // A parameter-valued entry rate is known per run only now: make room once.
+      firms_[j].reserve(capacity_for(p_.start.size(), value_at(p_.entry, ctx, j) * p_.years));
+    }
+    firms_[j].assign(p_.start.begin(), p_.start.end());
+    write_counts(ctx, j);
+  }
+}
+
+void FirmWorker::step(BlockCtx& ctx) {
+  const Stream noise(ctx.seed, p_.noise_stream);
+  const Stream entry(ctx.seed, p_.entry_stream);
+  const auto year_index = static_cast<std::uint32_t>(ctx.t);
+  const double* x = p_.follow_slot >= 0 ? ctx.slot(p_.follow_slot) : nullptr;
+  const double* xp = p_.follow_slot >= 0 ? ctx.prev_slot(p_.follow_slot) : nullptr;
+  for (std::size_t j = 0; j < ctx.n; ++j) {
+    const std::uint64_t run = ctx.first_run + j;
+    double d;
+    if (x != nullptr) {
+      if (!(x[j] > 0)) {
+        d = -HUGE_VAL;  // the followed indicator vanished: so do its firms
+      } else if (!(xp[j] > 0)) {
+        d = 0;  // nothing to scale from: sizes stay
+      } else {
+        d = std::log(x[j] / xp[j]);
+      }
+    } else {
+      const double r = value_at(p_.rate, ctx, j);
+      d = r > -1 ? std::log1p(r) : -HUGE_VAL;
+    }
+    std::vector<double>& f = firms_[j];
+    double* s = f.data();
+    const std::size_t n = f.size();
+    const double sigma = p_.has_noise ? std::max(0.0, value_at(p_.sigma, ctx, j)) : 0.0;
+    if (sigma > 0) {
+      // Firm i's noise: lanes (2(i%2), 2(i%2)+1) of draw i/2, so a firm's draws depend on
+      // its index only (entrants append; nobody is renumbered).
+      for (std::size_t i = 0; i < n; i += 2) {
+        const Uniform4 u = noise.uniforms(run, year_index, static_cast<std::uint32_t>(i / 2));
+        s[i] += d + sigma * normal_from(u.u[0], u.u[1]);
+        if (i + 1 < n) s[i + 1] += d + sigma * normal_from(u.u[2], u.u[3]);
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) s[i] += d;
+    }
+    if (p_.has_entry) {
+      const std::uint64_t k = poisson(value_at(p_.entry, ctx, j), entry, run, year_index);
+      if (k > 0) {
+        if (k > kMaxFirmsPerRun - n) {
+          std::string m = "indicator '";
+          m += p_.name;
+          m += "': run ";
+          m += std::to_string(run);
+          m += " would hold ";
+          m += std::to_string(n + k);
+          m += " firms in ";
+          m += std::to_string(ctx.year);
+          m += ", more than the cap of ";
+          m += std::to_string(kMaxFirmsPerRun);
+          m += " per run (lower 'entry', or raise the lowest threshold)";
+          throw RunError(m);
+        }
+        f.insert(f.end(), static_cast<std::size_t>(k), p_.log_t.front());
+      }
+    }
+    write_counts(ctx, j);
+  }
+}
+
+class FirmSpec final : public ProcessSpec {
+ public:
+  std::vector<double> thresholds;
+  std::vector<std::string> names;  ///< threshold_name of each
+  std::vector<long> counts;
+  SourceLoc counts_loc;
+  std::string follows;  ///< empty: rate
+  SourceLoc follows_loc;
+  Value rate, sigma, entry;
+  double alpha = 0;
+
+  std::vector<std::string> outputs(const std::string& indicator) const override {
+    std::vector<std::string> out;
+    for (const auto& n : names) {
+      std::string o = indicator;
+      o += "_over_";
+      o += n;
+      out.push_back(o);
+    }
+    return out;
+  }
+
+  std::vector<NameRef> references() const override {
+    std::vector<NameRef> refs;
+    if (!follows.empty()) refs.push_back(NameRef{follows, follows_loc, false});
+    for (const Value* v : {&rate, &sigma, &entry}) {
+      if (v->is_param()) refs.push_back(NameRef{v->param, v->loc, true});
+    }
+    return refs;
+  }
+
+  void check(const Scenario& sc, DiagnosticList& diags) const override {
+    if (!follows.empty() && sc.find_parameter(follows) != nullptr) {
+      diags.error(follows_loc, "follows: '" + follows +
+                                   "' is a parameter; 'follows' names an indicator whose "
+                                   "growth the firms share (for a drift drawn per run use "
+                                   "'rate: " +
+                                   follows + "')");
+    }
+    if (!entry.is_param() && entry.number > 0) {
+      const double years = sc.horizon - sc.base_year;
+      const double expected = static_cast<double>(counts.front()) + entry.number * years;
+      if (expected > static_cast<double>(kMaxFirmsPerRun)) {
+        diags.error(entry.loc,
+                    "entry=" + format_number(entry.number) + " over " + format_number(years) +
+                        " years gives about " + format_number(std::round(expected)) +
+                        " firms per run, more than the cap of " + std::to_string(kMaxFirmsPerRun) +
+                        " (raise the lowest threshold or lower entry)");
+      }
+    }
+  }
+
+  std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
+    auto p = std::make_unique<FirmProcess>();
+    const Scenario& sc = ctx.scenario();
+    p->name = ctx.indicator_name();
+    for (double t : thresholds) p->log_t.push_back(std::log(t));
+    p->slots = ctx.output_slots();
+    p->start = pareto_start_log_sizes(thresholds, counts, alpha);
+    if (!follows.empty()) {
+      p->follow_slot = ctx.slot_index(follows);
+      if (p->follow_slot < 0) {
+        throw ScenarioError(follows_loc, "follows: '" + follows + "' is not an indicator");
+      }
+    } else {
+      p->rate = ctx.resolve(rate);
+    }
+    p->sigma = ctx.resolve(sigma);
+    p->entry = ctx.resolve(entry);
+    p->has_noise = p->sigma.is_param() || p->sigma.number > 0;
+    p->has_entry = p->entry.is_param() || p->entry.number > 0;
+    p->years = sc.horizon - sc.base_year;
+    p->noise_stream = ctx.stream_id();
+    p->entry_stream = ctx.stream_id() + 1;
+    const double lambda = p->entry.is_param() ? 0.0 : p->entry.number;
+    p->initial_cap = capacity_for(p->start.size(), lambda * p->years);
+    return p;
+  }
+};
+
+/// A constant must be >= lo (or > lo when strict); parameters are clamped per run.
+bool check_min(NodeReader& r, const Value& v, const std::string& key, double lo, bool strict) {
+  if (v.is_param()) return true;
+  if (strict ? v.number > lo : v.number >= lo) return true;
+  std::string m = key;
+  m += "=";
+  m += format_number(v.number);
+  m += strict ? " (must be > " : " (must be >= ";
+  m += format_number(lo);
+  m += ")";
+  r.diags().error(v.loc.line > 0 ? v.loc : r.loc(), m);
+  return false;
+}
+
+bool parse_counts(NodeReader& c, FirmSpec& spec) {
+  if (!c.expect_map()) return false;
+  spec.counts_loc = c.loc();
+  bool ok = true;
+  auto entries = c.entries();  // reports duplicate thresholds
+  if (entries.empty()) {
+    c.error(
+        "counts is empty (give the number of firms above each threshold, e.g. {10: 30, "
+        "100: 4})");
+    return false;
+  }
+  std::size_t idx = 0;
+  for (auto it = c.node().begin(); it != c.node().end() && idx < entries.size(); ++it, ++idx) {
+    NodeReader key = c.child(it->first, c.path() + "." + entries[idx].first);
+    NodeReader& val = entries[idx].second;
+    auto t = key.number();
+    auto n = val.integer(0, static_cast<std::int64_t>(kMaxFirmsPerRun));
+    if (!t || !n) {
+      ok = false;
+      continue;
+    }
+    if (!(*t > 0)) {
+      key.error("threshold " + key.node().Scalar() + " (must be > 0)");
+      ok = false;
+      continue;
+    }
+    if (!spec.thresholds.empty()) {
+      if (!(*t > spec.thresholds.back())) {
+        key.error("threshold " + key.node().Scalar() + " after " +
+                  format_number(spec.thresholds.back()) +
+                  " (thresholds must increase; list them from the lowest)");
+        ok = false;
+        continue;
+      }
+      if (*n > spec.counts.back()) {
+        val.error(std::to_string(*n) + " firms above " + key.node().Scalar() + " but " +
+                  std::to_string(spec.counts.back()) + " above " +
+                  format_number(spec.thresholds.back()) +
+                  " (a firm above a higher threshold is above every lower one: counts must "
+                  "not increase)");
+        ok = false;
+        continue;
+      }
+    }
+    spec.thresholds.push_back(*t);
+    spec.counts.push_back(static_cast<long>(*n));
+    spec.names.push_back(threshold_name(*t));
+  }
+  return ok && !spec.thresholds.empty();
+}
+
+std::shared_ptr<const ProcessSpec> parse_firm_population(NodeReader& r) {
+  if (!r.expect_map()) return nullptr;
+  auto spec = std::make_shared<FirmSpec>();
+  bool ok = true;
+  if (auto c = r.required("counts")) {
+    ok = parse_counts(*c, *spec) && ok;
+  } else {
+    ok = false;
+  }
+  const bool has_follows = r.has("follows");
+  const bool has_rate = r.has("rate");
+  if (has_follows == has_rate) {
+    r.diags().error(has_follows ? r.key_loc("rate") : r.loc(),
+                    has_follows
+                        ? "give one of 'follows' or 'rate', not both (firms grow either with an "
+                          "indicator or at a rate)"
+                        : "missing 'follows' (an indicator the firms grow with) or 'rate' (their "
+                          "annual growth)");
+    ok = false;
+  } else if (has_follows) {
+    auto f = r.optional("follows");
+    auto s = f->string();
+    if (s && is_identifier(*s)) {
+      spec->follows = *s;
+      spec->follows_loc = f->loc();
+    } else {
+      if (s) f->error("follows: '" + *s + "' is not an indicator name");
+      ok = false;
+    }
+  } else if (auto v = r.value_at("rate")) {
+    spec->rate = *v;
+    ok = check_min(r, *v, "rate", -1, true) && ok;
+  } else {
+    ok = false;
+  }
+  if (auto v = r.value_or("sigma", 0)) {
+    spec->sigma = *v;
+    ok = check_min(r, *v, "sigma", 0, false) && ok;
+  } else {
+    ok = false;
+  }
+  if (auto v = r.value_or("entry", 0)) {
+    spec->entry = *v;
+    ok = check_min(r, *v, "entry", 0, false) && ok;
+  } else {
+    ok = false;
+  }
+  if (r.has("alpha")) {
+    if (auto a = r.number_at("alpha")) {
+      if (*a > 0) {
+        spec->alpha = *a;
+      } else {
+        r.optional("alpha")->error("alpha=" + format_number(*a) + " (must be > 0)");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  } else if (ok) {
+    if (auto a = fit_pareto_alpha(spec->thresholds, spec->counts)) {
+      spec->alpha = *a;
+    } else {
+      r.diags().error(spec->counts_loc,
+                      "cannot fit the Pareto index from these counts (it needs two "
+                      "thresholds with decreasing counts > 0); give 'alpha'");
+      ok = false;
+    }
+  }
+  r.finish();
+  return ok ? spec : nullptr;
+}
+
+}  // namespace
+
+ProcessType firm_population_process_type() {
+  ProcessType t;
+  t.key = "firm_population";
+  t.summary =
+      "counts of firms above revenue thresholds: a Pareto tail of firms growing with an "
+      "indicator plus noise, with Poisson entry";
+  t.base = BaseRule::forbidden;
+  t.keys = {
+      {"counts", "map threshold->count", "",
+       "firms above each threshold at the base year (thresholds increasing, counts not)"},
+      {"follows", "indicator", "(or rate)",
+       "firms grow with this indicator's log growth ln(X_t/X_{t-1}), same run"},
+      {"rate", "number|parameter", "(or follows)", "annual growth instead: drift ln(1+rate)"},
+      {"sigma", "number|parameter", "0", "sd of a firm's idiosyncratic log growth per year"},
+      {"entry", "number|parameter", "0",
+       "Poisson mean of new firms per year, entering at the lowest threshold"},
+      {"alpha", "number", "fitted",
+       "Pareto index of the tail (> 0); default: least squares on log counts"},
+  };
+  t.parse = parse_firm_population;
+  return t;
+}
+
+}  // namespace plancast
