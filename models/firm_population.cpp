@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <set>
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
@@ -85,6 +86,7 @@ namespace {
 /// Capacity that a run with `n0` firms and Poisson(lambda_total) entrants exceeds with
 /// negligible probability (mean + 10 sd + 10), capped at kMaxFirmsPerRun.
 std::size_t capacity_for(std::size_t n0, double lambda_total) {
+  if (!(lambda_total > 0)) lambda_total = 0;
   const double need = static_cast<double>(n0) + lambda_total + 10.0 * std::sqrt(lambda_total) + 10;
   if (!(need < static_cast<double>(kMaxFirmsPerRun))) return kMaxFirmsPerRun;
   return std::max<std::size_t>(1, static_cast<std::size_t>(need));
@@ -215,7 +217,11 @@ void FirmWorker::step(BlockCtx& ctx) {
       for (std::size_t i = 0; i < n; ++i) s[i] += d;
     }
     if (p_.has_entry) {
-      const std::uint64_t k = poisson(value_at(p_.entry, ctx, j), entry, run, year_index);
+      const double lambda = value_at(p_.entry, ctx, j);
+      // A mean above the cap would overflow it anyway: do not spend the draws.
+      const std::uint64_t k = lambda > static_cast<double>(kMaxFirmsPerRun)
+                                  ? kMaxFirmsPerRun + 1
+                                  : poisson(lambda, entry, run, year_index);
       if (k > 0) {
         if (k > kMaxFirmsPerRun - n) {
           std::string m = "indicator '";
@@ -343,10 +349,13 @@ bool parse_counts(NodeReader& c, FirmSpec& spec) {
         "100: 4})");
     return false;
   }
-  std::size_t idx = 0;
-  for (auto it = c.node().begin(); it != c.node().end() && idx < entries.size(); ++it, ++idx) {
-    NodeReader key = c.child(it->first, c.path() + "." + entries[idx].first);
-    NodeReader& val = entries[idx].second;
+  // entries() has reported duplicates and non-scalar keys; walk the pairs again, skipping
+  // those the same way, to read each threshold from its key node (located).
+  std::set<std::string> seen;
+  for (auto it = c.node().begin(); it != c.node().end(); ++it) {
+    if (!it->first.IsScalar() || !seen.insert(it->first.Scalar()).second) continue;
+    NodeReader key = c.child(it->first, c.path() + "." + it->first.Scalar());
+    NodeReader val = c.child(it->second, c.path() + "." + it->first.Scalar());
     auto t = key.number();
     auto n = val.integer(0, static_cast<std::int64_t>(kMaxFirmsPerRun));
     if (!t || !n) {

@@ -336,6 +336,12 @@ TEST_CASE("firm_population: input errors are located", "[firm_population]") {
              Catch::Contains("threshold -1 (must be > 0)"));
   CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 3.5}, rate: 0, alpha: 1}\n"),
              Catch::Contains("fp.yaml:9:36: error: expected an integer"));
+  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30, 10: 4}, rate: 0}\n"),
+             Catch::Contains("duplicate"));
+  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {}, rate: 0, alpha: 1}\n"),
+             Catch::Contains("counts is empty"));
+  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, rate: -1}\n"),
+             Catch::Contains("rate=-1 (must be > -1)"));
   CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, rate: 0, "
                            "sigmaa: 1}\n"),
              Catch::Contains("sigmaa"));
