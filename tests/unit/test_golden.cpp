@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -74,6 +75,18 @@ TEST_CASE("golden JSON of the bundled Jiaxing scenario", "[golden]") {
   std::stringstream want;
   want << in.rdbuf();
   compare(ordered_json::parse(text), ordered_json::parse(want.str()), "$");
+}
+
+TEST_CASE("the bundled scenario covers the whole plan", "[golden]") {
+  // Issue 3: at least 14 indicators and 14 targets, every process used.
+  const auto j = ordered_json::parse(run_json(kSource + "/scenarios/jiaxing.yaml", 500, 1));
+  CHECK(j["indicators"].size() >= 14);
+  CHECK(j["targets"].size() >= 14);
+  Scenario sc = load_scenario_file(kSource + "/scenarios/jiaxing.yaml", {}, builtin_registry());
+  std::set<std::string> processes;
+  for (const auto& ind : sc.indicators) processes.insert(ind.process);
+  CHECK(processes ==
+        std::set<std::string>{"count", "firm_population", "formula", "growth", "logistic"});
 }
 
 TEST_CASE("JSON is byte-identical for threads 1, 2, 3, 4 and 8", "[determinism]") {
