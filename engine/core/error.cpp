@@ -8,7 +8,9 @@ std::string SourceLoc::str() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
-std::string Diagnostic::str() const { return loc.str() + ": error: " + message; }
+std::string Diagnostic::str() const {
+  return loc.str() + ": error: " + message;
+}
 
 void DiagnosticList::error(const SourceLoc& loc, std::string message) {
   items_.push_back({loc, std::move(message)});

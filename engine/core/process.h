@@ -103,8 +103,8 @@ class ProcessSpec {
 /// One row of a process's parameter table, for `plancast models` and the docs.
 struct ProcessKeyDoc {
   std::string key;
-  std::string type;     ///< "number|parameter", "list", ...
-  std::string default_; ///< empty: required
+  std::string type;      ///< "number|parameter", "list", ...
+  std::string default_;  ///< empty: required
   std::string meaning;
 };
 

@@ -27,8 +27,7 @@ class Stream {
   Stream(std::uint64_t seed, std::uint32_t stream) noexcept;
   /// Four independent uniforms for (run, year index, draw). Distinct arguments give
   /// independent blocks; the same arguments always give the same numbers.
-  Uniform4 uniforms(std::uint64_t run, std::uint32_t year_index,
-                    std::uint32_t draw) const noexcept;
+  Uniform4 uniforms(std::uint64_t run, std::uint32_t year_index, std::uint32_t draw) const noexcept;
 
  private:
   std::uint64_t key_[2];

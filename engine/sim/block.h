@@ -15,12 +15,12 @@ struct BlockCounters {
 };
 
 struct BlockCtx {
-  std::uint64_t seed = 0;       ///< the scenario seed
-  std::uint64_t first_run = 0;  ///< global index of run j = 0
-  std::size_t n = 0;            ///< runs in this block (<= stride)
-  std::size_t stride = 0;       ///< allocated block size
-  int t = 0;                    ///< year index: 0 = base year
-  int year = 0;                 ///< calendar year
+  std::uint64_t seed = 0;          ///< the scenario seed
+  std::uint64_t first_run = 0;     ///< global index of run j = 0
+  std::size_t n = 0;               ///< runs in this block (<= stride)
+  std::size_t stride = 0;          ///< allocated block size
+  int t = 0;                       ///< year index: 0 = base year
+  int year = 0;                    ///< calendar year
   const double* params = nullptr;  ///< params[p * stride + j]
   double* values = nullptr;        ///< this year's values (slots already stepped are current)
   const double* prev = nullptr;    ///< last year's values (undefined at t = 0)

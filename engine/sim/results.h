@@ -71,8 +71,8 @@ struct Results {
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
   std::string sampler;
-  std::vector<int> years;         ///< base year .. horizon
-  std::vector<int> report_years;  ///< years shown in summaries
+  std::vector<int> years;                   ///< base year .. horizon
+  std::vector<int> report_years;            ///< years shown in summaries
   std::vector<IndicatorResult> indicators;  ///< every output series, in scenario order
   std::vector<TargetResult> targets;        ///< in scenario order
   std::vector<JointResult> joint;           ///< years with at least one target, ascending

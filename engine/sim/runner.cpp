@@ -319,10 +319,10 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
   }
   cs->parameters = std::make_unique<ParameterSampler>(pdefs, cdefs);
   if (sc.simulation.sampler == "sobol" && pdefs.size() > kSobolMaxDimension) {
-    throw ScenarioError(sc.simulation.loc,
-                        "sampler 'sobol' takes at most " + std::to_string(kSobolMaxDimension) +
-                            " parameters (this scenario has " + std::to_string(pdefs.size()) +
-                            "; use lhs or mc)");
+    throw ScenarioError(sc.simulation.loc, "sampler 'sobol' takes at most " +
+                                               std::to_string(kSobolMaxDimension) +
+                                               " parameters (this scenario has " +
+                                               std::to_string(pdefs.size()) + "; use lhs or mc)");
   }
   // lhs stratifies over all the job's runs: fill() knows the total (docs/samplers.md).
   cs->uniforms = make_uniform_sampler(sc.simulation.sampler, sc.simulation.seed, pdefs.size(),

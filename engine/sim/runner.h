@@ -29,8 +29,7 @@ class CompiledScenario;
 
 /// Compiles the scenario (names → indices, processes, parameter copula). Throws
 /// ScenarioError on problems that only show at compile time.
-std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
-                                                const Registry& registry);
+std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario, const Registry& registry);
 
 /// Simulates scenario.simulation.runs runs and summarises them.
 Results run(const CompiledScenario& compiled, const RunOptions& options = {});
