@@ -157,16 +157,20 @@ struct ThreadState {
   std::vector<double> params, values, prev, scratch;
   std::vector<std::uint8_t> reached;  ///< [by target][run]
   std::vector<std::uint8_t> all_met;
+  std::vector<std::uint8_t> met;  ///< [target][run], filled only for an observer
+  std::vector<double> watched;    ///< [watch cell][run], filled only for an observer
   BlockCounters counters;
   Accum acc;
 
-  ThreadState(const CompiledScenario& cs)
+  ThreadState(const CompiledScenario& cs, std::size_t n_watch = 0)
       : params(std::max<std::size_t>(cs.n_params(), 1) * kBlockSize),
         values(cs.n_slots() * kBlockSize),
         prev(cs.n_slots() * kBlockSize),
         scratch(kBlockSize),
         reached(static_cast<std::size_t>(cs.n_by) * kBlockSize),
         all_met(kBlockSize),
+        met(cs.targets.size() * kBlockSize),
+        watched(n_watch * kBlockSize),
         acc(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size()) {
     for (const auto& p : cs.processes) workers.push_back(p->make_worker(kBlockSize));
     counters.floored.assign(cs.n_slots(), 0);
@@ -175,8 +179,8 @@ struct ThreadState {
 
 /// Simulates runs [first, first + n) and calls record(t, ctx) after each year.
 template <class Record>
-void simulate_block(const CompiledScenario& cs, ThreadState& ts, std::uint64_t first, std::size_t n,
-                    Record&& record) {
+void simulate_block(const CompiledScenario& cs, const UniformSampler& uniforms, ThreadState& ts,
+                    std::uint64_t first, std::size_t n, Record&& record) {
   BlockCtx ctx;
   ctx.seed = cs.scenario.simulation.seed;
   ctx.first_run = first;
@@ -187,7 +191,7 @@ void simulate_block(const CompiledScenario& cs, ThreadState& ts, std::uint64_t f
   ctx.prev = ts.prev.data();
   ctx.counters = &ts.counters;
   if (cs.n_params() > 0) {
-    cs.uniforms->fill(first, n, kBlockSize, ts.params.data());
+    uniforms.fill(first, n, kBlockSize, ts.params.data());
     cs.parameters->transform(n, kBlockSize, ts.params.data());
   }
   for (int t = 0; t < cs.n_years; ++t) {
@@ -205,8 +209,14 @@ void simulate_block(const CompiledScenario& cs, ThreadState& ts, std::uint64_t f
   }
 }
 
+/// A watch cell resolved to its slot and year index.
+struct WatchIndex {
+  std::size_t slot = 0;
+  int t = 0;
+};
+
 void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<double>& shift,
-                 const BlockCtx& ctx) {
+                 const BlockCtx& ctx, bool observe, const std::vector<WatchIndex>& watch) {
   const int t = ctx.t;
   const std::size_t n = ctx.n;
   Accum& acc = ts.acc;
@@ -269,10 +279,16 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
         std::uint64_t hits = 0;
         for (std::size_t j = 0; j < n; ++j) hits += reached[j];
         acc.target_hits[k] += hits;
+        if (observe) std::copy_n(reached, n, ts.met.begin() + k * kBlockSize);
       }
     } else if (t == tg.t) {
       std::uint64_t hits = 0;
-      for (std::size_t j = 0; j < n; ++j) hits += tg.met(x[j]) ? 1 : 0;
+      std::uint8_t* met = ts.met.data() + k * kBlockSize;
+      for (std::size_t j = 0; j < n; ++j) {
+        const std::uint8_t m = tg.met(x[j]) ? 1 : 0;
+        hits += m;
+        if (observe) met[j] = m;
+      }
       acc.target_hits[k] += hits;
     }
   }
@@ -294,6 +310,10 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
     std::uint64_t hits = 0;
     for (std::size_t j = 0; j < n; ++j) hits += ts.all_met[j];
     acc.joint_hits[g] += hits;
+  }
+  for (std::size_t w = 0; w < watch.size(); ++w) {
+    if (watch[w].t != t) continue;
+    std::copy_n(ctx.values + watch[w].slot * kBlockSize, n, ts.watched.begin() + w * kBlockSize);
   }
 }
 
@@ -369,18 +389,44 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
   return cs;
 }
 
+const Scenario& scenario_of(const CompiledScenario& compiled) {
+  return compiled.scenario;
+}
+
+const ParameterSampler& parameters_of(const CompiledScenario& compiled) {
+  return *compiled.parameters;
+}
+
 Results run(const CompiledScenario& cs, const RunOptions& options) {
   const Scenario& sc = cs.scenario;
   const std::uint64_t runs = sc.simulation.runs;
   const std::uint64_t n_blocks = (runs + kBlockSize - 1) / kBlockSize;
   const std::size_t years = static_cast<std::size_t>(cs.n_years);
 
+  const UniformSampler& uniforms = options.uniforms != nullptr ? *options.uniforms : *cs.uniforms;
+  const bool observe = options.observer != nullptr;
+  std::vector<WatchIndex> watch;
+  for (const WatchCell& cell : options.watch) {
+    auto it = std::find(cs.slot_names.begin(), cs.slot_names.end(), cell.indicator);
+    if (it == cs.slot_names.end()) {
+      throw ScenarioError(SourceLoc{sc.file, 0, 0}, "unknown indicator '" + cell.indicator +
+                                                        "' (not in scenario '" + sc.name + "')");
+    }
+    if (cell.year < sc.base_year || cell.year > sc.horizon) {
+      throw ScenarioError(SourceLoc{sc.file, 0, 0},
+                          "year " + std::to_string(cell.year) + " is outside " +
+                              std::to_string(sc.base_year) + ".." + std::to_string(sc.horizon));
+    }
+    watch.push_back(
+        WatchIndex{static_cast<std::size_t>(it - cs.slot_names.begin()), cell.year - sc.base_year});
+  }
+
   // Shift for the sums: run 0's values (exactly 0 deviation for constant cells, and
   // sums of small deviations lose no precision to large levels).
   std::vector<double> shift(cs.n_slots() * years, 0.0);
   {
     ThreadState pilot(cs);
-    simulate_block(cs, pilot, 0, 1, [&](int t, const BlockCtx& ctx) {
+    simulate_block(cs, uniforms, pilot, 0, 1, [&](int t, const BlockCtx& ctx) {
       for (std::size_t s = 0; s < cs.n_slots(); ++s) {
         const double v = ctx.values[s * kBlockSize];
         shift[s * years + static_cast<std::size_t>(t)] = std::isfinite(v) ? v : 0.0;
@@ -388,7 +434,8 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
     });
   }
 
-  tbb::enumerable_thread_specific<ThreadState> states([&] { return ThreadState(cs); });
+  tbb::enumerable_thread_specific<ThreadState> states(
+      [&] { return ThreadState(cs, watch.size()); });
   std::atomic<std::uint64_t> done{0};
   std::mutex progress_mutex;
   auto last_report = std::chrono::steady_clock::now();
@@ -399,8 +446,19 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
       const std::uint64_t first = b * kBlockSize;
       const std::size_t n =
           static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
-      simulate_block(cs, ts, first, n,
-                     [&](int, const BlockCtx& ctx) { record_year(cs, ts, shift, ctx); });
+      simulate_block(cs, uniforms, ts, first, n, [&](int, const BlockCtx& ctx) {
+        record_year(cs, ts, shift, ctx, observe, watch);
+      });
+      if (observe) {
+        BlockView view;
+        view.first_run = first;
+        view.n = n;
+        view.stride = kBlockSize;
+        view.params = ts.params.data();
+        view.met = ts.met.data();
+        view.watched = ts.watched.data();
+        options.observer->on_block(view);
+      }
       const std::uint64_t now_done = done.fetch_add(n) + n;
       if (options.progress && progress_mutex.try_lock()) {
         std::lock_guard<std::mutex> lock(progress_mutex, std::adopt_lock);
