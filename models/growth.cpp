@@ -101,22 +101,9 @@ ProcessType growth_process_type() {
   t.key = "growth";
   t.summary = "compounds an uncertain annual rate: trend schedule + AR(1) noise + shocks";
   t.base = BaseRule::required;
-  t.keys = {
-      {"trend", "list|number|parameter", "",
-       "schedule of {until, rate} / {until, converge_to, half_life} segments, or one rate"},
-      {"trend[].until", "year", "", "last year of the segment"},
-      {"trend[].rate", "number|parameter", "", "constant trend over the segment"},
-      {"trend[].converge_to", "number|parameter", "",
-       "long-run rate r: mu_t = r + (mu_a - r) 2^(-(t-a)/h)"},
-      {"trend[].half_life", "number|parameter", "", "years h for half the gap to r to close (> 0)"},
-      {"noise.sd", "number|parameter", "0", "stationary sd of the AR(1) noise on the rate"},
-      {"noise.persistence", "number|parameter", "0", "AR(1) coefficient phi in [0, 1)"},
-      {"shocks.probability", "number|parameter", "(if shocks)", "chance of a shock in each year"},
-      {"shocks.size", "distribution|number|parameter", "(if shocks)",
-       "shock added to the rate in a shock year"},
-      {"form", "simple|log", "simple",
-       "X_t = X_{t-1}(1+g_t) (rate floored at -1) or X_{t-1} exp(g_t)"},
-  };
+  t.keys = rate_model_keys("constant trend over the segment");
+  t.keys.push_back({"form", "simple|log", "simple",
+                    "X_t = X_{t-1}(1+g_t) (rate floored at -1) or X_{t-1} exp(g_t)"});
   t.parse = parse_growth;
   return t;
 }

@@ -138,21 +138,9 @@ ProcessType logistic_process_type() {
   t.key = "logistic";
   t.summary = "bounded value in (0, cap): its logit moves by an uncertain annual rate (S-curve)";
   t.base = BaseRule::required;
-  t.keys = {
-      {"cap", "number", "", "ceiling the value approaches but never reaches (> base > 0)"},
-      {"trend", "list|number|parameter", "",
-       "schedule of {until, rate} / {until, converge_to, half_life} segments, or one rate"},
-      {"trend[].until", "year", "", "last year of the segment"},
-      {"trend[].rate", "number|parameter", "", "constant trend of the logit rate over the segment"},
-      {"trend[].converge_to", "number|parameter", "",
-       "long-run rate r: mu_t = r + (mu_a - r) 2^(-(t-a)/h)"},
-      {"trend[].half_life", "number|parameter", "", "years h for half the gap to r to close (> 0)"},
-      {"noise.sd", "number|parameter", "0", "stationary sd of the AR(1) noise on the rate"},
-      {"noise.persistence", "number|parameter", "0", "AR(1) coefficient phi in [0, 1)"},
-      {"shocks.probability", "number|parameter", "(if shocks)", "chance of a shock in each year"},
-      {"shocks.size", "distribution|number|parameter", "(if shocks)",
-       "shock added to the rate in a shock year"},
-  };
+  t.keys = {{"cap", "number", "", "ceiling the value approaches but never reaches (> base > 0)"}};
+  const auto rate_keys = rate_model_keys("constant trend of the logit rate over the segment");
+  t.keys.insert(t.keys.end(), rate_keys.begin(), rate_keys.end());
   t.parse = parse_logistic;
   return t;
 }

@@ -87,6 +87,24 @@ bool parse_segment(NodeReader seg, TrendSegment& out) {
 
 }  // namespace
 
+std::vector<ProcessKeyDoc> rate_model_keys(const std::string& rate_meaning) {
+  return {
+      {"trend", "list|number|parameter", "",
+       "schedule of {until, rate} / {until, converge_to, half_life} segments, or one rate"},
+      {"trend[].until", "year", "", "last year of the segment"},
+      {"trend[].rate", "number|parameter", "(or converge_to)", rate_meaning},
+      {"trend[].converge_to", "number|parameter", "(or rate)",
+       "long-run rate r: mu_t = r + (mu_a - r) 2^(-(t-a)/h)"},
+      {"trend[].half_life", "number|parameter", "(with converge_to)",
+       "years h for half the gap to r to close (> 0)"},
+      {"noise.sd", "number|parameter", "0", "stationary sd of the AR(1) noise on the rate"},
+      {"noise.persistence", "number|parameter", "0", "AR(1) coefficient phi in [0, 1)"},
+      {"shocks.probability", "number|parameter", "(if shocks)", "chance of a shock in each year"},
+      {"shocks.size", "distribution|number|parameter", "(if shocks)",
+       "shock added to the rate in a shock year"},
+  };
+}
+
 std::vector<NameRef> RateSpec::references() const {
   std::vector<NameRef> refs;
   for (const auto& s : trend) {

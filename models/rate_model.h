@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/config/distribution_spec.h"
@@ -38,6 +39,10 @@ struct RateSpec {
   /// and the last reaches the horizon.
   void check(const Scenario& scenario, DiagnosticList& diags) const;
 };
+
+/// The parameter-table rows of the rate model's keys (trend, noise, shocks), for the
+/// registry entries of the processes that use it. `rate_meaning` describes trend[].rate.
+std::vector<ProcessKeyDoc> rate_model_keys(const std::string& rate_meaning);
 
 /// Reads `trend`, `noise` and `shocks` from a process map (the caller reads its own keys
 /// and calls finish()). Returns false after reporting when the spec cannot be used.
