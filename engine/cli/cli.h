@@ -24,6 +24,10 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
 /// (text within 100 columns; JSON {"processes": [{"key", "summary", "base", "keys": [...]}]}).
 int cli_models(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+/// plancast sensitivity [SCENARIO] --of INDICATOR@YEAR|TARGET_ID [--method sobol|tornado]
+///   [--runs N] [--seed S] [--threads T] [--variant NAME] [--set PATH=VALUE]... [--json F]
+int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 /// One subcommand: its name, a one-line summary and its entry point.
 struct Command {
   const char* name;

@@ -7,6 +7,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"run", "simulate; no SCENARIO runs the bundled Jiaxing scenario", cli_run},
       {"validate", "check a scenario file and report every problem with its line", cli_validate},
+      {"sensitivity", "which parameters drive an outcome: Sobol indices or a tornado",
+       cli_sensitivity},
       {"models", "list the processes an indicator can use, with their parameters", cli_models},
   };
   return list;

@@ -1,0 +1,394 @@
+// Sobol indices (Saltelli 2010 design and first-order estimator, Jansen 1999 total
+// estimator, percentile bootstrap) and the tornado, both driven through the runner with a
+// replacement uniform sampler so that run r of every setting shares its noise streams.
+#include "engine/analysis/sensitivity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+#include <tbb/parallel_for.h>
+#include <boost/math/distributions/normal.hpp>
+
+#include "engine/core/error.h"
+#include "engine/random/distribution.h"
+#include "engine/random/parameter_sampler.h"
+#include "engine/random/samplers.h"
+#include "engine/random/stream.h"
+#include "engine/sim/runner.h"
+
+namespace plancast {
+
+namespace {
+
+/// Row r of a Saltelli matrix: the base sampler's 2P uniforms of run r, of which A takes
+/// the first P, B the last P, and AB_i those of A with column i from B.
+class DesignSampler final : public UniformSampler {
+ public:
+  /// column: -1 for A, -2 for B, i >= 0 for AB_i.
+  DesignSampler(const UniformSampler& base, std::size_t n_params, long column)
+      : base_(base), p_(n_params), column_(column) {}
+  void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
+            double* out) const override {
+    std::vector<double> tmp(2 * p_ * n);
+    base_.fill(first_run, n, n, tmp.data());
+    for (std::size_t p = 0; p < p_; ++p) {
+      const bool from_b = column_ == -2 || (column_ >= 0 && static_cast<std::size_t>(column_) == p);
+      const double* src = tmp.data() + (from_b ? p_ + p : p) * n;
+      std::copy(src, src + n, out + p * stride);
+    }
+  }
+
+ private:
+  const UniformSampler& base_;
+  std::size_t p_;
+  long column_;
+};
+
+/// The same uniforms in every run.
+class ConstantSampler final : public UniformSampler {
+ public:
+  explicit ConstantSampler(std::vector<double> u) : u_(std::move(u)) {}
+  void fill(std::uint64_t, std::size_t n, std::size_t stride, double* out) const override {
+    for (std::size_t p = 0; p < u_.size(); ++p)
+      std::fill(out + p * stride, out + p * stride + n, u_[p]);
+  }
+
+ private:
+  std::vector<double> u_;
+};
+
+/// Stores the output of every run (indexed by run, so safe from several threads).
+class OutputCollector final : public RunObserver {
+ public:
+  OutputCollector(const SensitivityOutput& output, std::vector<double>& f)
+      : output_(output), f_(f) {}
+  void on_block(const BlockView& b) override {
+    for (std::size_t j = 0; j < b.n; ++j) {
+      f_[b.first_run + j] =
+          output_.is_target ? double(b.met[output_.target * b.stride + j]) : b.watched[j];
+    }
+  }
+
+ private:
+  const SensitivityOutput& output_;
+  std::vector<double>& f_;
+};
+
+/// One job of several run() calls: progress over the whole job, outputs checked finite.
+class Job {
+ public:
+  Job(const CompiledScenario& compiled, const SensitivityOutput& output,
+      const SensitivityOptions& opts, std::uint64_t runs, std::uint64_t total)
+      : compiled_(compiled), output_(output), opts_(opts), runs_(runs), total_(total) {}
+
+  std::vector<double> run_with(const UniformSampler& uniforms) {
+    std::vector<double> f(runs_, 0.0);
+    OutputCollector collector(output_, f);
+    RunOptions ro;
+    ro.threads = opts_.threads;
+    ro.cancel = opts_.cancel;
+    ro.uniforms = &uniforms;
+    ro.observer = &collector;
+    if (!output_.is_target) ro.watch = {WatchCell{output_.indicator, output_.year}};
+    if (opts_.progress) {
+      const std::uint64_t offset = done_;
+      ro.progress = [this, offset](std::uint64_t d, std::uint64_t) {
+        opts_.progress(offset + d, total_);
+      };
+    }
+    run(compiled_, ro);
+    done_ += runs_;
+    if (opts_.progress) opts_.progress(done_, total_);
+    std::uint64_t bad = 0;
+    for (double x : f) bad += std::isfinite(x) ? 0 : 1;
+    if (bad > 0) {
+      std::string m = std::to_string(bad);
+      m += " runs gave a non-finite value of ";
+      m += output_.of;
+      m += "; sensitivity needs a finite output in every run";
+      throw RunError(m);
+    }
+    return f;
+  }
+
+ private:
+  const CompiledScenario& compiled_;
+  const SensitivityOutput& output_;
+  const SensitivityOptions& opts_;
+  std::uint64_t runs_, total_, done_ = 0;
+};
+
+/// The scenario with N runs per run() and the analysis seed, compiled.
+std::shared_ptr<const CompiledScenario> prepare(const Scenario& scenario, const Registry& registry,
+                                                const SensitivityOptions& opts,
+                                                std::uint64_t runs) {
+  if (scenario.parameters.empty()) {
+    throw UsageError("sensitivity: the scenario has no parameters to vary");
+  }
+  Scenario sc = scenario;
+  sc.simulation.runs = runs;
+  if (opts.seed) sc.simulation.seed = *opts.seed;
+  return compile(sc, registry);
+}
+
+/// Percentile of sorted values (linear interpolation between order statistics).
+double percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double h = q * double(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - double(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+/// S1 and ST of every parameter on the rows idx (or all rows when idx is empty).
+/// Returns false when the variance is zero.
+bool estimate(const std::vector<double>& fa, const std::vector<double>& fb,
+              const std::vector<std::vector<double>>& fab, const std::vector<std::size_t>& idx,
+              std::vector<double>& s1, std::vector<double>& st, double* mean_out = nullptr,
+              double* var_out = nullptr) {
+  const std::size_t n = idx.empty() ? fa.size() : idx.size();
+  auto row = [&](std::size_t k) { return idx.empty() ? k : idx[k]; };
+  double sum = 0;
+  for (std::size_t k = 0; k < n; ++k) sum += fa[row(k)] + fb[row(k)];
+  const double m = sum / double(2 * n);
+  double ss = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double a = fa[row(k)] - m, b = fb[row(k)] - m;
+    ss += a * a + b * b;
+  }
+  const double v = n > 0 ? ss / double(2 * n - 1) : 0;
+  if (mean_out) *mean_out = m;
+  if (var_out) *var_out = v;
+  if (!(v > 0)) return false;
+  s1.assign(fab.size(), 0);
+  st.assign(fab.size(), 0);
+  for (std::size_t i = 0; i < fab.size(); ++i) {
+    double first = 0, total = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t r = row(k);
+      const double d = fab[i][r] - fa[r];
+      first += (fb[r] - m) * d;
+      total += d * d;
+    }
+    s1[i] = first / double(n) / v;
+    st[i] = total / double(2 * n) / v;
+  }
+  return true;
+}
+
+double normal_quantile(double u) {
+  return boost::math::quantile(boost::math::normal(), u);
+}
+double normal_cdf(double z) {
+  return boost::math::cdf(boost::math::normal(), z);
+}
+
+}  // namespace
+
+SensitivityOutput resolve_output(const Scenario& scenario, const std::string& of) {
+  SensitivityOutput out;
+  out.of = of;
+  for (std::size_t k = 0; k < scenario.targets.size(); ++k) {
+    if (scenario.targets[k].id == of) {
+      out.is_target = true;
+      out.target = k;
+      return out;
+    }
+  }
+  const auto at = of.rfind('@');
+  if (at == std::string::npos) {
+    std::string m = "--of: '";
+    m += of;
+    m += "' is not a target id (or give INDICATOR@YEAR)";
+    throw UsageError(m);
+  }
+  out.indicator = of.substr(0, at);
+  const std::string year = of.substr(at + 1);
+  bool known = false;
+  for (const IndicatorSpec& ind : scenario.indicators) {
+    for (const std::string& o : ind.outputs) known = known || o == out.indicator;
+  }
+  if (!known) {
+    std::string m = "--of: no indicator '";
+    m += out.indicator;
+    m += "' in the scenario";
+    throw UsageError(m);
+  }
+  std::size_t used = 0;
+  int y = 0;
+  try {
+    y = std::stoi(year, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (year.empty() || used != year.size() || y < scenario.base_year || y > scenario.horizon) {
+    std::string m = "--of: '";
+    m += year;
+    m += "' is not a year from ";
+    m += std::to_string(scenario.base_year);
+    m += " to ";
+    m += std::to_string(scenario.horizon);
+    throw UsageError(m);
+  }
+  out.year = y;
+  return out;
+}
+
+SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<double>& fb,
+                            const std::vector<std::vector<double>>& fab,
+                            const std::vector<std::string>& names, std::size_t resamples,
+                            std::uint64_t bootstrap_seed) {
+  const std::size_t n = fa.size();
+  const std::size_t np = fab.size();
+  SobolResult r;
+  r.base_runs = n;
+  r.bootstrap = resamples;
+  std::vector<double> s1, st;
+  if (!estimate(fa, fb, fab, {}, s1, st, &r.mean, &r.variance)) {
+    throw RunError("sensitivity: the output does not vary across runs (zero variance)");
+  }
+  // Bootstrap: resample b draws row indices from stream (bootstrap_seed, id), counter
+  // (b, 0, k / 4), lane k % 4, so the intervals do not depend on the thread count.
+  std::vector<std::vector<double>> bs1(resamples), bst(resamples);
+  std::vector<char> ok(resamples, 0);
+  const Stream stream(bootstrap_seed, stream_id_for("sensitivity.bootstrap"));
+  tbb::parallel_for(std::size_t{0}, resamples, [&](std::size_t b) {
+    std::vector<std::size_t> idx(n);
+    for (std::size_t k = 0; k < n; k += 4) {
+      const Uniform4 u = stream.uniforms(b, 0, static_cast<std::uint32_t>(k / 4));
+      for (std::size_t l = 0; l < 4 && k + l < n; ++l) {
+        idx[k + l] = std::min(n - 1, static_cast<std::size_t>(u.u[l] * double(n)));
+      }
+    }
+    ok[b] = estimate(fa, fb, fab, idx, bs1[b], bst[b]) ? 1 : 0;
+  });
+  for (std::size_t i = 0; i < np; ++i) {
+    std::vector<double> a, t;
+    for (std::size_t b = 0; b < resamples; ++b) {
+      if (!ok[b]) continue;
+      a.push_back(bs1[b][i]);
+      t.push_back(bst[b][i]);
+    }
+    std::sort(a.begin(), a.end());
+    std::sort(t.begin(), t.end());
+    SobolIndex ix;
+    ix.name = i < names.size() ? names[i] : std::to_string(i);
+    ix.s1 = s1[i];
+    ix.st = st[i];
+    ix.s1_lo = a.empty() ? s1[i] : percentile(a, 0.025);
+    ix.s1_hi = a.empty() ? s1[i] : percentile(a, 0.975);
+    ix.st_lo = t.empty() ? st[i] : percentile(t, 0.025);
+    ix.st_hi = t.empty() ? st[i] : percentile(t, 0.975);
+    r.parameters.push_back(std::move(ix));
+  }
+  return r;
+}
+
+SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry,
+                              const SensitivityOutput& output, const SensitivityOptions& opts) {
+  const std::uint64_t n = opts.runs ? opts.runs : kSobolDefaultRuns;
+  const auto compiled = prepare(scenario, registry, opts, n);
+  const Scenario& sc = scenario_of(*compiled);
+  const std::size_t np = sc.parameters.size();
+  auto base = make_uniform_sampler(sc.simulation.sampler, sc.simulation.seed, 2 * np, n);
+  if (!base) {
+    std::string m = "sensitivity: unknown sampler '";
+    m += sc.simulation.sampler;
+    m += "'";
+    throw UsageError(m);
+  }
+  Job job(*compiled, output, opts, n, n * (np + 2));
+  const std::vector<double> fa = job.run_with(DesignSampler(*base, np, -1));
+  const std::vector<double> fb = job.run_with(DesignSampler(*base, np, -2));
+  std::vector<std::vector<double>> fab;
+  for (std::size_t i = 0; i < np; ++i) {
+    fab.push_back(job.run_with(DesignSampler(*base, np, static_cast<long>(i))));
+  }
+  std::vector<std::string> names;
+  for (const ParameterSpec& p : sc.parameters) names.push_back(p.name);
+  SobolResult r = sobol_estimates(fa, fb, fab, names, opts.bootstrap, opts.bootstrap_seed);
+  r.of = output.of;
+  r.sampler = sc.simulation.sampler;
+  r.seed = sc.simulation.seed;
+  r.total_runs = n * (np + 2);
+  return r;
+}
+
+TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& registry,
+                                  const SensitivityOutput& output, const SensitivityOptions& opts) {
+  const std::uint64_t n = opts.runs ? opts.runs : kTornadoDefaultRuns;
+  const auto compiled = prepare(scenario, registry, opts, n);
+  const Scenario& sc = scenario_of(*compiled);
+  const ParameterSampler& ps = parameters_of(*compiled);
+  const std::size_t np = ps.size();
+
+  // The copula maps normal scores z to z' = L z (L lower triangular). Probe L column by
+  // column through transform() and each marginal's CDF, then solve L z = z' for the z'
+  // that puts one parameter at a quantile and the others at their medians (z' = 0).
+  auto scores_of = [&](const std::vector<double>& z) {
+    std::vector<double> v(np);
+    for (std::size_t p = 0; p < np; ++p) v[p] = normal_cdf(z[p]);
+    ps.transform(1, 1, v.data());
+    return v;
+  };
+  std::vector<std::vector<double>> L(np, std::vector<double>(np, 0.0));
+  if (!sc.correlations.empty()) {
+    for (std::size_t k = 0; k < np; ++k) {
+      std::vector<double> z(np, 0.0);
+      z[k] = 1;
+      const std::vector<double> v = scores_of(z);
+      for (std::size_t q = k; q < np; ++q) {
+        const double u = std::clamp(ps.distribution(q).cdf(v[q]), 1e-300, 1 - 1e-16);
+        L[q][k] = normal_quantile(u);
+      }
+    }
+  } else {
+    for (std::size_t k = 0; k < np; ++k) L[k][k] = 1;
+  }
+  auto uniforms_for = [&](std::size_t p, double prob) {
+    std::vector<double> zt(np, 0.0), z(np, 0.0);
+    zt[p] = normal_quantile(prob);
+    for (std::size_t q = 0; q < np; ++q) {
+      double s = zt[q];
+      for (std::size_t k = 0; k < q; ++k) s -= L[q][k] * z[k];
+      z[q] = L[q][q] != 0 ? s / L[q][q] : 0;
+    }
+    std::vector<double> u(np);
+    for (std::size_t q = 0; q < np; ++q) u[q] = std::clamp(normal_cdf(z[q]), 1e-300, 1 - 1e-16);
+    return u;
+  };
+  auto mean_of = [](const std::vector<double>& f) {
+    double s = 0;
+    for (double x : f) s += x;
+    return s / double(f.size());
+  };
+
+  Job job(*compiled, output, opts, n, n * (2 * np + 1));
+  TornadoResult r;
+  r.of = output.of;
+  r.runs_per_setting = n;
+  r.total_runs = n * (2 * np + 1);
+  r.seed = sc.simulation.seed;
+  r.baseline = mean_of(job.run_with(ConstantSampler(std::vector<double>(np, 0.5))));
+  for (std::size_t p = 0; p < np; ++p) {
+    TornadoBar bar;
+    bar.name = sc.parameters[p].name;
+    const std::vector<double> ulo = uniforms_for(p, 0.1), uhi = uniforms_for(p, 0.9);
+    std::vector<double> vlo = ulo, vhi = uhi;
+    ps.transform(1, 1, vlo.data());
+    ps.transform(1, 1, vhi.data());
+    bar.p10_value = vlo[p];
+    bar.p90_value = vhi[p];
+    bar.low = mean_of(job.run_with(ConstantSampler(ulo)));
+    bar.high = mean_of(job.run_with(ConstantSampler(uhi)));
+    bar.swing = std::abs(bar.high - bar.low);
+    r.parameters.push_back(std::move(bar));
+  }
+  std::stable_sort(r.parameters.begin(), r.parameters.end(),
+                   [](const TornadoBar& a, const TornadoBar& b) { return a.swing > b.swing; });
+  return r;
+}
+
+}  // namespace plancast

@@ -1,0 +1,110 @@
+// Sensitivity of one output (an indicator in a year, or a target's 0/1) to the parameters:
+// Sobol indices (Saltelli et al. 2010 design, Jansen 1999 estimators, bootstrap intervals)
+// and a tornado (each parameter at its p10 and p90, the others at their medians).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config/scenario.h"
+
+namespace plancast {
+
+class Registry;
+
+/// Default base rows of the Sobol design (the job runs N·(P+2) futures).
+inline constexpr std::uint64_t kSobolDefaultRuns = 10000;
+/// Default runs per setting of the tornado (the job runs N·(2P+1) futures).
+inline constexpr std::uint64_t kTornadoDefaultRuns = 4000;
+/// Bootstrap resamples of the Sobol intervals, and their fixed seed.
+inline constexpr std::size_t kSobolBootstrap = 500;
+inline constexpr std::uint64_t kSobolBootstrapSeed = 0x5eed5a17e11ULL;
+
+/// What the analysis looks at: INDICATOR@YEAR (the indicator output's value in that year)
+/// or TARGET_ID (1 if the target is met, else 0).
+struct SensitivityOutput {
+  std::string of;  ///< as given
+  bool is_target = false;
+  std::string indicator;   ///< indicator output name (INDICATOR@YEAR)
+  int year = 0;            ///< (INDICATOR@YEAR)
+  std::size_t target = 0;  ///< index into scenario.targets (TARGET_ID)
+};
+
+/// Resolves "--of": a target id, else INDICATOR@YEAR with an indicator output of the
+/// scenario and a year in [base_year, horizon]. Throws UsageError naming what is wrong.
+SensitivityOutput resolve_output(const Scenario& scenario, const std::string& of);
+
+struct SensitivityOptions {
+  std::uint64_t runs = 0;  ///< base rows (sobol) or runs per setting (tornado); 0: default
+  std::optional<std::uint64_t> seed;  ///< absent: the scenario's simulation.seed
+  int threads = 0;
+  std::size_t bootstrap = kSobolBootstrap;
+  std::uint64_t bootstrap_seed = kSobolBootstrapSeed;
+  /// Runs done so far over the whole job, and the job's total.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct SobolIndex {
+  std::string name;
+  double s1 = 0, s1_lo = 0, s1_hi = 0;  ///< first-order index and its 95% interval
+  double st = 0, st_lo = 0, st_hi = 0;  ///< total index and its 95% interval
+};
+
+struct SobolResult {
+  std::string of;
+  std::string sampler;
+  std::uint64_t base_runs = 0;   ///< N
+  std::uint64_t total_runs = 0;  ///< N·(P+2)
+  std::uint64_t seed = 0;
+  std::size_t bootstrap = 0;
+  double mean = 0;                     ///< mean of the output over A and B
+  double variance = 0;                 ///< its variance (the denominator of the indices)
+  std::vector<SobolIndex> parameters;  ///< in scenario order
+};
+
+/// The estimators alone, on outputs already computed: fa, fb (N each) and fab[i] (N each,
+/// A with column i taken from B). Outputs are centred on the pooled mean of A and B first.
+/// Percentile bootstrap over rows (resamples, seed). `names` gives each index its name.
+/// Throws RunError when the output does not vary (zero variance).
+SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<double>& fb,
+                            const std::vector<std::vector<double>>& fab,
+                            const std::vector<std::string>& names, std::size_t resamples,
+                            std::uint64_t bootstrap_seed);
+
+/// Runs the Saltelli design on `scenario` (its sampler, opts.seed; simulation.runs is
+/// replaced by N per matrix) and estimates the indices. Throws ScenarioError (compile),
+/// UsageError (bad --of, no parameters), RunError (non-finite output, constant output),
+/// Interrupted.
+SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry,
+                              const SensitivityOutput& output, const SensitivityOptions& opts);
+
+struct TornadoBar {
+  std::string name;
+  double low = 0, high = 0;  ///< output with the parameter at its p10, at its p90
+  double swing = 0;          ///< |high - low|
+  double p10_value = 0, p90_value = 0;
+};
+
+struct TornadoResult {
+  std::string of;
+  std::uint64_t runs_per_setting = 0;
+  std::uint64_t total_runs = 0;  ///< N·(2P+1)
+  std::uint64_t seed = 0;
+  double baseline = 0;                 ///< output with every parameter at its median
+  std::vector<TornadoBar> parameters;  ///< largest swing first (ties: scenario order)
+};
+
+/// Each parameter at its p10 and its p90 with every other at its median (exact marginal
+/// values, also with correlations: the copula is inverted), N runs per setting with the
+/// same seed (common random numbers); the output of a setting is the mean over its runs
+/// (for a target: the probability).
+TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& registry,
+                                  const SensitivityOutput& output, const SensitivityOptions& opts);
+
+}  // namespace plancast
