@@ -28,6 +28,10 @@ int cli_models(const std::vector<std::string>& args, std::ostream& out, std::ost
 ///   [--runs N] [--seed S] [--threads T] [--variant NAME] [--set PATH=VALUE]... [--json F]
 int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+/// plancast audit [SCENARIO] [--variant NAME] [--set PATH=VALUE]... [--json F]: checks the
+/// scenario's own numbers; returns 1 when a finding is inconsistent, 0 otherwise.
+int cli_audit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 /// One subcommand: its name, a one-line summary and its entry point.
 struct Command {
   const char* name;

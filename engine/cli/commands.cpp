@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       {"validate", "check a scenario file and report every problem with its line", cli_validate},
       {"sensitivity", "which parameters drive an outcome: Sobol indices or a tornado",
        cli_sensitivity},
+      {"audit", "check the plan's own numbers: claims, base values, targets", cli_audit},
       {"models", "list the processes an indicator can use, with their parameters", cli_models},
   };
   return list;

@@ -692,6 +692,15 @@ Scenario build(const YAML::Node& root, const std::string& file,
                 if (!(*x > -1)) g->error("cagr=" + g->node().Scalar() + " (must be > -1)");
               }
             }
+            if (auto b = item.optional("basis")) {
+              if (auto t = b->string()) {
+                if (*t == "real") {
+                  c.real = true;
+                } else if (*t != "nominal") {
+                  b->error("basis '" + *t + "' is not known (use nominal or real)");
+                }
+              }
+            }
             item.finish();
             ind.claims.push_back(c);
           }

@@ -54,6 +54,9 @@ struct HistoryPoint {
 struct ClaimSpec {
   int from = 0, to = 0;
   double cagr = 0;
+  /// `basis: nominal` (default, comparable with the history) or `basis: real` (stated at
+  /// constant prices: `plancast audit` cannot check it against a nominal history).
+  bool real = false;
   SourceLoc loc;
 };
 
