@@ -24,6 +24,10 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
 /// (text within 100 columns; JSON {"processes": [{"key", "summary", "base", "keys": [...]}]}).
 int cli_models(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+/// plancast discover [SCENARIO] --target ID [--find missed|met] [--runs N] [--seed S]
+///   [--threads T] [--variant NAME] [--set PATH=VALUE]... [--alpha A] [--min-mass M] [--json F]
+int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 /// plancast sensitivity [SCENARIO] --of INDICATOR@YEAR|TARGET_ID [--method sobol|tornado]
 ///   [--runs N] [--seed S] [--threads T] [--variant NAME] [--set PATH=VALUE]... [--json F]
 int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

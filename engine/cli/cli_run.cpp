@@ -1,9 +1,12 @@
 // `plancast run`: load a scenario (or the bundled one), simulate, print a summary and write
 // JSON/CSV results.
+#include <charconv>
+#include <cmath>
 #include <iostream>
 #include <optional>
 #include <sstream>
 
+#include "engine/analysis/precision.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
@@ -28,7 +31,60 @@ const char* kRunUsage =
     "Simulates the scenario (a YAML file; without one, the bundled Jiaxing scenario) and\n"
     "prints how likely each target is and the range of each indicator. --runs, --seed and\n"
     "--sampler are applied as --set simulation.KEY=VALUE before any --set, so the results'\n"
-    "scenario_sha256 records them.\n";
+    "scenario_sha256 records them.\n"
+    "\n"
+    "--precision E runs rounds of 10000, 20000, 40000, ... runs (each a full run of that\n"
+    "many, so the results are those of a plain run with the last round's count) until every\n"
+    "target's 95% interval is at most +/-E, or a round reaches the cap: --runs, else the\n"
+    "file's simulation.runs. The same seed gives the same stopping point.\n";
+
+/// --precision: a number in (0, 0.5).
+double parse_precision(const std::string& text) {
+  double v = 0;
+  const char* first = text.data();
+  const char* last = first + text.size();
+  const auto res = std::from_chars(first, last, v);
+  if (text.empty() || res.ec != std::errc() || res.ptr != last || !std::isfinite(v)) {
+    std::string msg = "--precision: '";
+    msg += text;
+    msg += "' is not a number";
+    throw UsageError(msg);
+  }
+  if (!(v > 0 && v < 0.5)) {
+    std::string msg = "--precision: ";
+    msg += text;
+    msg += " is out of range (expected a half-width between 0 and 0.5, e.g. 0.005)";
+    throw UsageError(msg);
+  }
+  return v;
+}
+
+std::string precision_text(const PrecisionOutcome& o, double e) {
+  char line[256];
+  std::string rounds;
+  for (std::uint64_t n : o.rounds) {
+    if (!rounds.empty()) rounds += ", ";
+    rounds += std::to_string(n);
+  }
+  if (o.reached) {
+    std::snprintf(line, sizeof line,
+                  "precision: every target's 95%% interval is within +/-%g after %llu runs "
+                  "(widest +/-%.4f, %s)\n",
+                  e, static_cast<unsigned long long>(o.results.runs), o.widest,
+                  o.widest_target.empty() ? "no targets" : o.widest_target.c_str());
+  } else {
+    std::snprintf(line, sizeof line,
+                  "precision: NOT reached at the cap of %llu runs: widest interval +/-%.4f "
+                  "(%s), asked +/-%g\n",
+                  static_cast<unsigned long long>(o.results.runs), o.widest,
+                  o.widest_target.c_str(), e);
+  }
+  std::string s = line;
+  s += "  rounds (runs): ";
+  s += rounds;
+  s += "\n";
+  return s;
+}
 
 /// Writes `content` to the output stream for "-" (so in-process callers can capture it),
 /// else to the file.
@@ -130,6 +186,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
      "override one value (YAML), after --variant; repeatable")
     ("json", po::value<std::string>()->value_name("F"), "write full results as JSON ('-': stdout)")
     ("csv", po::value<std::string>()->value_name("F"), "write full results as CSV ('-': stdout)")
+    ("precision", po::value<std::string>()->value_name("E"),
+     "add runs until every target's 95% interval is within +/-E (--runs: the cap)")
     ("quiet,q", "no summary and no progress bar");
   // clang-format on
   po::options_description all;
@@ -144,6 +202,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 
   LoadOptions opts;
   std::vector<FlagSet> flags;
+  std::optional<double> precision;
+  if (vm.count("precision")) precision = parse_precision(vm["precision"].as<std::string>());
   if (vm.count("runs")) {
     const auto runs = cli::parse_count("--runs", vm["runs"].as<std::string>(), 1, kMaxRuns);
     flags.push_back({"--runs", "runs", std::to_string(runs)});
@@ -204,15 +264,60 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
   ro.cancel = &cancel.flag();
   ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-  const Results results = run(*compiled, ro);
+  std::optional<PrecisionOutcome> adaptive;
+  Results results;
+  if (precision) {
+    // Each round is the scenario loaded as by `run --runs N`, so the last round's results
+    // (scenario_sha256 included) are exactly those of that plain run.
+    PrecisionOptions po_;
+    po_.half_width = *precision;
+    po_.cap = scenario.simulation.runs;
+    std::vector<FlagSet> round_flags = flags;
+    if (round_flags.empty() || std::string(round_flags.front().flag) != "--runs") {
+      round_flags.insert(round_flags.begin(), FlagSet{"--runs", "runs", ""});
+    }
+    auto run_n = [&](std::uint64_t n) {
+      round_flags.front().value = std::to_string(n);
+      bool sub = false;
+      const Scenario sc = load_with_flags(file, opts, round_flags, registry, sub);
+      std::shared_ptr<const CompiledScenario> c;
+      try {
+        c = compile(sc, registry);
+      } catch (const ScenarioError& e) {
+        throw relocate(e, round_flags, sub);
+      }
+      Results r = run(*c, ro);
+      if (cancel.cancelled()) throw Interrupted();
+      return r;
+    };
+    adaptive = run_to_precision(run_n, po_);
+    results = adaptive->results;
+  } else {
+    results = run(*compiled, ro);
+  }
   bar.finish();
   if (cancel.cancelled()) throw Interrupted();
 
   // Render everything first, then write: a rendering failure leaves no file behind.
-  const std::string json = json_path.empty() ? "" : to_json_text(results);
+  std::string json;
+  if (!json_path.empty() && adaptive) {
+    nlohmann::ordered_json j = to_json(results);
+    nlohmann::ordered_json pj;
+    pj["target_half_width"] = *precision;
+    pj["reached"] = adaptive->reached;
+    pj["rounds"] = adaptive->rounds;
+    pj["widest_half_width"] = adaptive->widest;
+    j["precision"] = pj;
+    json = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    json += '\n';
+  } else if (!json_path.empty()) {
+    json = to_json_text(results);
+  }
   const std::string csv = csv_path.empty() ? "" : to_csv_text(results);
   if (summary) {
-    out << to_text_summary(results) << std::flush;
+    out << to_text_summary(results);
+    if (adaptive) out << precision_text(*adaptive, *precision);
+    out << std::flush;
     if (!out) throw RunError("cannot write standard output");
   }
   if (!json_path.empty()) emit(json_path, json, out);

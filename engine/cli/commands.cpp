@@ -11,6 +11,7 @@ const std::vector<Command>& commands() {
        cli_sensitivity},
       {"audit", "check the plan's own numbers: claims, base values, targets", cli_audit},
       {"models", "list the processes an indicator can use, with their parameters", cli_models},
+      {"discover", "find the parameter ranges in which a target is missed (PRIM)", cli_discover},
   };
   return list;
 }
