@@ -36,6 +36,14 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
 /// scenario's own numbers; returns 1 when a finding is inconsistent, 0 otherwise.
 int cli_audit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+/// plancast compare [SCENARIO] [--variants a,b,...] [--runs N] [--seed S] [--threads T]
+///   [--set PATH=VALUE]... [--json F] [--quiet]: base and variants with common random numbers.
+int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+/// plancast solve SCENARIO --target ID --vary PATH --probability P [--lo L --hi H] [--runs N]
+///   [--seed S] [--threads T] [--variant NAME] [--set PATH=VALUE]... [--json F] [--quiet]
+int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 /// One subcommand: its name, a one-line summary and its entry point.
 struct Command {
   const char* name;

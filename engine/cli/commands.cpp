@@ -7,6 +7,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"run", "simulate; no SCENARIO runs the bundled Jiaxing scenario", cli_run},
       {"validate", "check a scenario file and report every problem with its line", cli_validate},
+      {"compare", "base and variants side by side, with paired differences", cli_compare},
+      {"solve", "the value of an input at which a target has a given probability", cli_solve},
       {"sensitivity", "which parameters drive an outcome: Sobol indices or a tornado",
        cli_sensitivity},
       {"audit", "check the plan's own numbers: claims, base values, targets", cli_audit},

@@ -1,0 +1,80 @@
+// solve(): the value of one numeric scenario input at which a target's probability equals
+// a given level, by bisection with common random numbers, with its Monte Carlo uncertainty.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config/scenario.h"
+#include "engine/sim/runner.h"
+
+namespace plancast {
+
+class Registry;
+
+struct SolveOptions {
+  std::string target;        ///< target id
+  std::string path;          ///< the varied input, for messages (e.g. parameters.trend.mean)
+  double probability = 0.5;  ///< the level P sought, in (0, 1)
+  /// The search range. Both or neither; without them the range grows from `current`.
+  std::optional<double> lo, hi;
+  /// The input's value in the scenario as loaded (needed when lo/hi are not given).
+  std::optional<double> current;
+  int max_expansions = 12;  ///< range growth steps without lo/hi
+  int max_iterations = 30;  ///< bisection steps
+};
+
+/// One evaluation: the target's probability with the input set to `value`.
+struct SolveEvaluation {
+  double value = 0;
+  double probability = 0;
+};
+
+struct SolveResult {
+  std::string target;
+  std::string path;
+  double probability = 0;                  ///< the level sought
+  double value = 0;                        ///< where the estimated probability crosses it
+  std::array<double, 2> value_ci95{0, 0};  ///< value ∓ 1.96 · se_p / |slope|
+  double achieved = 0;   ///< estimated probability at the final bracket's upper-P end
+  double std_error = 0;  ///< sqrt(P (1 − P) / N): the probability's Monte Carlo error
+  double slope = 0;      ///< dP/dvalue near the solution (central difference, CRN)
+  std::array<double, 2> searched{0, 0};  ///< the range that bracketed P
+  bool expanded = false;                 ///< the range was found by growing from the current value
+  std::uint64_t runs = 0;
+  std::uint64_t seed = 0;
+  std::vector<SolveEvaluation> evaluations;  ///< in the order made
+};
+
+/// The scenario with the varied input set to a value (e.g. loaded with --set PATH=v). It
+/// must keep runs, seed and sampler, so that every evaluation uses the same random numbers;
+/// a ScenarioError for a value outside the input's valid range ends the range growth there.
+using ScenarioAt = std::function<Scenario(double value)>;
+
+/// Bisection with common random numbers on g(v) = P̂(v) − P (see docs/analysis.md):
+///  - the range: [lo, hi] when given, else steps of 0.1·|current| (0.1 when current is 0),
+///    doubled each time, on both sides of `current`, until P is bracketed (at most
+///    max_expansions steps each side);
+///  - bisection until the bracket is narrower than 1% of the Monte Carlo half-width of the
+///    value (1.96 · se_p / |slope|, slope from the bracket) or max_iterations steps;
+///  - the uncertainty: se_p = sqrt(P(1−P)/N) divided by the slope dP/dv from a central
+///    difference of half-width one Monte Carlo half-width around the solution.
+/// `on_evaluation`, if set, sees each evaluation as it is made. Throws RunError naming the
+/// probabilities at the ends of the searched range when P is not bracketed, ScenarioError
+/// from loading (lo/hi/current invalid), Interrupted when options.cancel is set.
+SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& solve_options,
+                  const Registry& registry, const RunOptions& options = {},
+                  const std::function<void(const SolveEvaluation&)>& on_evaluation = {});
+
+/// The number at dotted `path` (KEY.KEY.INDEX, as --set takes) in the scenario's canonical
+/// text (variant and --set applied); nullopt when the path is absent or not a number.
+std::optional<double> value_at_path(const Scenario& scenario, const std::string& path);
+
+/// `value` as text that reads back as the same double (shortest round-trip form).
+std::string exact_number_text(double value);
+
+}  // namespace plancast

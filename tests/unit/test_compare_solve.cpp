@@ -1,0 +1,203 @@
+// Tests of compare (paired differences under common random numbers) and solve (bisection to
+// a probability), in the library and through the CLI entry points.
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "engine/analysis/compare.h"
+#include "engine/analysis/solve.h"
+#include "engine/cli/bundled.h"
+#include "engine/cli/cli.h"
+#include "engine/config/scenario.h"
+#include "engine/core/error.h"
+#include "engine/sim/runner.h"
+#include "models/register_builtin.h"
+
+using namespace plancast;
+
+namespace {
+
+Scenario bundled(const std::string& variant, std::uint64_t runs, std::uint64_t seed) {
+  LoadOptions o;
+  o.variant = variant;
+  Scenario sc =
+      load_scenario_text(std::string(bundled_scenario_text()), kBundledName, o, builtin_registry());
+  sc.simulation.runs = runs;
+  sc.simulation.seed = seed;
+  return sc;
+}
+
+// The lognormal closed form of the engine-core acceptance (scenarios/examples/
+// lognormal_growth.yaml): ln X_2030 ~ N(ln 100 + 10 m, 100·0.02² + 10·0.03²).
+const char* kLognormal = R"(plancast: 1
+name: lognormal
+base_year: 2020
+horizon: 2030
+simulation: {runs: 200000, seed: 7}
+parameters:
+  trend: {dist: normal, mean: 0.05, sd: 0.02}
+indicators:
+  x:
+    base: 100
+    growth: {trend: trend, noise: {sd: 0.03}, form: log}
+targets:
+  - {id: x_170, indicator: x, year: 2030, at_least: 170}
+)";
+
+Scenario lognormal(const std::vector<std::string>& sets = {}) {
+  LoadOptions o;
+  o.sets = sets;
+  return load_scenario_text(kLognormal, "lognormal.yaml", o, builtin_registry());
+}
+
+}  // namespace
+
+TEST_CASE("compare: paired intervals are narrower than unpaired ones", "[compare]") {
+  std::vector<CompareEntry> entries;
+  entries.push_back({"base", bundled("", 20000, 5)});
+  entries.push_back({"policy_push", bundled("policy_push", 20000, 5)});
+  const Comparison c = compare(entries, builtin_registry());
+  REQUIRE(c.variants == std::vector<std::string>{"base", "policy_push"});
+  REQUIRE(c.runs == 20000);
+  int changed = 0;
+  for (const TargetComparison& t : c.targets) {
+    REQUIRE(t.difference[1]);
+    const PairedDifference& d = *t.difference[1];
+    CHECK(d.value == Approx(*t.probability[1] - *t.probability[0]).margin(1e-12));
+    CHECK(d.std_error <= d.unpaired_std_error + 1e-15);
+    if (d.value != 0) {
+      ++changed;
+      // The push moves runs one way: paired errors well below the unpaired ones.
+      CHECK(d.std_error < 0.9 * d.unpaired_std_error);
+      CHECK(d.ci95[0] < d.value);
+      CHECK(d.ci95[1] > d.value);
+      CHECK(d.ci95[1] - d.value == Approx(1.96 * d.std_error));
+    } else {
+      CHECK(d.std_error == 0);  // untouched targets: the same runs meet them
+    }
+  }
+  CHECK(changed >= 3);
+}
+
+TEST_CASE("compare: probabilities equal separate runs with the same seed", "[compare]") {
+  std::vector<CompareEntry> entries;
+  for (const char* v : {"", "policy_push", "g5_built"}) {
+    entries.push_back({*v ? v : "base", bundled(v, 5000, 9)});
+  }
+  RunOptions ro;
+  ro.threads = 3;
+  const Comparison c = compare(entries, builtin_registry(), ro);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Results alone = run(entries[i].scenario, builtin_registry());
+    CHECK(alone == c.results[i]);
+    for (std::size_t k = 0; k < alone.targets.size(); ++k) {
+      CHECK(*c.targets[k].probability[i] == alone.targets[k].p.probability);  // byte-equal
+    }
+  }
+  // The medians are the results' p50 at the report years.
+  REQUIRE(!c.medians.empty());
+  const MedianRow& m = c.medians.front();
+  const auto& ind = c.results[0].indicators.front();
+  CHECK(m.indicator == ind.name);
+  CHECK(*m.median[0] ==
+        ind.quantiles[4][static_cast<std::size_t>(m.year - c.results[0].years.front())]);
+}
+
+TEST_CASE("compare: differing seeds are refused", "[compare]") {
+  std::vector<CompareEntry> entries;
+  entries.push_back({"base", bundled("", 1000, 1)});
+  entries.push_back({"policy_push", bundled("policy_push", 1000, 2)});
+  CHECK_THROWS_AS(compare(entries, builtin_registry()), RunError);
+}
+
+TEST_CASE("compare CLI: a side-by-side table with every variant, and JSON", "[compare][cli]") {
+  std::ostringstream out, err;
+  REQUIRE(cli_compare({"--runs", "3000", "--seed", "2"}, out, err) == 0);
+  const std::string text = out.str();
+  std::istringstream lines(text);
+  bool header = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("target", 0) == 0 && line.find("base") != std::string::npos &&
+        line.find("as_published") != std::string::npos &&
+        line.find("policy_push") != std::string::npos &&
+        line.find("g5_built") != std::string::npos) {
+      header = true;
+    }
+  }
+  CHECK(header);
+
+  std::ostringstream jout;
+  REQUIRE(cli_compare({"--runs", "3000", "--seed", "2", "--variants", "policy_push", "--json", "-"},
+                      jout, err) == 0);
+  const auto j = nlohmann::json::parse(jout.str());
+  CHECK(j["variants"] == nlohmann::json({"base", "policy_push"}));
+  CHECK(j["runs"] == 3000);
+  const auto& t = j["targets"][0];
+  CHECK(t["id"] == "core_va_2025");
+  const double d = t["difference"]["policy_push"]["value"];
+  CHECK(d == Approx(double(t["probability"]["policy_push"]) - double(t["probability"]["base"]))
+                 .margin(1e-12));
+  CHECK(t["difference"]["policy_push"]["ci95"].size() == 2);
+  CHECK(j["medians"]["core_va"]["2025"].contains("policy_push"));
+
+  std::ostringstream o2;
+  CHECK_THROWS_AS(cli_compare({"--variants", "nope"}, o2, err), UsageError);
+}
+
+TEST_CASE("solve: the trend mean for P(x_2030 >= 170) = 0.8 matches the closed form",
+          "[solve][stat]") {
+  // 10 m = ln 1.7 + z_0.8 · sqrt(100·0.02² + 10·0.03²)
+  const double exact = (std::log(1.7) + 0.8416212335729143 * std::sqrt(0.049)) / 10;
+  CHECK(exact == Approx(0.07169).margin(5e-6));
+  const std::string path = "parameters.trend.mean";
+  SolveOptions so;
+  so.target = "x_170";
+  so.path = path;
+  so.probability = 0.8;
+  so.current = value_at_path(lognormal(), path);
+  REQUIRE(so.current);
+  CHECK(*so.current == 0.05);
+  auto at = [&](double v) { return lognormal({path + "=" + exact_number_text(v)}); };
+  const SolveResult r = solve(at, so, builtin_registry());
+  INFO("value " << r.value << " ci [" << r.value_ci95[0] << ", " << r.value_ci95[1] << "]");
+  CHECK(std::fabs(r.value - exact) < 0.0015);
+  CHECK(r.value_ci95[0] < r.value);
+  CHECK(r.value_ci95[1] > r.value);
+  // The interval is the Monte Carlo one: about ±1.96 · 0.00089 / 12.65 ≈ ±0.00014.
+  CHECK(r.value_ci95[1] - r.value_ci95[0] < 0.001);
+  CHECK(r.expanded);
+  CHECK(r.runs == 200000);
+  CHECK(r.evaluations.size() <= 60);
+}
+
+TEST_CASE("solve: an unreachable probability names the range ends", "[solve]") {
+  const std::string path = "parameters.trend.mean";
+  SolveOptions so;
+  so.target = "x_170";
+  so.path = path;
+  so.probability = 0.8;
+  so.lo = 0.0;
+  so.hi = 0.05;
+  auto at = [&](double v) {
+    Scenario sc = lognormal({path + "=" + exact_number_text(v)});
+    sc.simulation.runs = 2000;
+    return sc;
+  };
+  CHECK_THROWS_WITH(solve(at, so, builtin_registry()), Catch::Contains("not reached") &&
+                                                           Catch::Contains("at 0 and") &&
+                                                           Catch::Contains("at 0.05"));
+}
+
+TEST_CASE("value_at_path reads numbers by dotted path", "[solve]") {
+  const Scenario sc = lognormal();
+  CHECK(value_at_path(sc, "parameters.trend.sd") == 0.02);
+  CHECK(value_at_path(sc, "indicators.x.base") == 100);
+  CHECK(value_at_path(sc, "targets.0.at_least") == 170);
+  CHECK(!value_at_path(sc, "parameters.trend.dist"));
+  CHECK(!value_at_path(sc, "parameters.nope"));
+  CHECK(exact_number_text(0.1) == "0.1");
+}
