@@ -384,6 +384,13 @@ TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& regi
     bar.low = mean_of(job.run_with(ConstantSampler(ulo)));
     bar.high = mean_of(job.run_with(ConstantSampler(uhi)));
     bar.swing = std::abs(bar.high - bar.low);
+    // The copula inversion holds the others at their medians up to round-off: a swing
+    // below 1e-9 of the output's scale is that round-off, reported as none.
+    const double scale = std::max({std::abs(bar.low), std::abs(bar.high), std::abs(r.baseline)});
+    if (bar.swing <= 1e-9 * scale) {
+      bar.swing = 0;
+      bar.high = bar.low;
+    }
     r.parameters.push_back(std::move(bar));
   }
   std::stable_sort(r.parameters.begin(), r.parameters.end(),

@@ -103,7 +103,8 @@ struct TornadoResult {
 /// Each parameter at its p10 and its p90 with every other at its median (exact marginal
 /// values, also with correlations: the copula is inverted), N runs per setting with the
 /// same seed (common random numbers); the output of a setting is the mean over its runs
-/// (for a target: the probability).
+/// (for a target: the probability). A swing below 1e-9 of the output's scale (round-off of
+/// the copula inversion) is reported as 0, with high = low.
 TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& registry,
                                   const SensitivityOutput& output, const SensitivityOptions& opts);
 

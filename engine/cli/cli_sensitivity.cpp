@@ -118,6 +118,7 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
     line += "  ";
     line += pad(cit, 17);
     line += std::string(static_cast<std::size_t>(bar), '#');
+    while (!line.empty() && line.back() == ' ') line.pop_back();
     s += line + "\n";
   }
   s += "\nsum of S1 ";
