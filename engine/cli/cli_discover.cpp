@@ -159,6 +159,8 @@ std::string text_report(const DiscoverResult& r, const DiscoverOptions& o) {
                   bp.density_without);
     s += line;
   }
+  s += "  quasi-p: chance of the box's density were the limit on that parameter dropped; above\n"
+       "  0.05 the limit is probably noise. --json lists every box of the trajectory.\n";
   return s;
 }
 

@@ -68,8 +68,8 @@ std::string precision_text(const PrecisionOutcome& o, double e) {
   }
   if (o.reached) {
     std::snprintf(line, sizeof line,
-                  "precision: every target's 95%% interval is within +/-%g after %llu runs "
-                  "(widest +/-%.4f, %s)\n",
+                  "precision: every target within +/-%g (95%%) after %llu runs; widest +/-%.4f "
+                  "(%s)\n",
                   e, static_cast<unsigned long long>(o.results.runs), o.widest,
                   o.widest_target.empty() ? "no targets" : o.widest_target.c_str());
   } else {
