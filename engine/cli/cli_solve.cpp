@@ -211,23 +211,25 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
     std::snprintf(buf, sizeof buf, "%s = %.6g gives target %s a probability of %s\n",
                   r.path.c_str(), r.value, r.target.c_str(), human_percent(r.probability).c_str());
     s += buf;
-    std::snprintf(buf, sizeof buf,
-                  "95%% Monte Carlo interval of the value: [%.6g, %.6g] (probability's standard "
-                  "error %.4f,\n",
-                  r.value_ci95[0], r.value_ci95[1], r.std_error);
+    std::snprintf(buf, sizeof buf, "95%% Monte Carlo interval of the value: [%.6g, %.6g]\n",
+                  r.value_ci95[0], r.value_ci95[1]);
     s += buf;
     std::snprintf(buf, sizeof buf,
-                  "slope dP/d(value) %.4g); %zu evaluations of %llu runs, seed %llu, %s [%.6g, "
-                  "%.6g]\n",
-                  r.slope, r.evaluations.size(), static_cast<unsigned long long>(r.runs),
-                  static_cast<unsigned long long>(r.seed),
-                  r.expanded ? "bracket grown from the current value to" : "searched",
-                  r.searched[0], r.searched[1]);
+                  "  (the probability's standard error %.4f over the slope dP/dvalue %.4g)\n",
+                  r.std_error, r.slope);
     s += buf;
-    if (so.current) {
-      std::snprintf(buf, sizeof buf, "(the scenario's current value is %.6g)\n", *so.current);
-      s += buf;
+    if (r.expanded) {
+      std::snprintf(buf, sizeof buf, "range grown from the current value %.6g to [%.6g, %.6g]\n",
+                    so.current.value_or(0.0), r.searched[0], r.searched[1]);
+    } else {
+      std::snprintf(buf, sizeof buf, "range searched (--lo/--hi): [%.6g, %.6g]\n", r.searched[0],
+                    r.searched[1]);
     }
+    s += buf;
+    std::snprintf(buf, sizeof buf, "%zu evaluations of %llu runs each, seed %llu\n",
+                  r.evaluations.size(), static_cast<unsigned long long>(r.runs),
+                  static_cast<unsigned long long>(r.seed));
+    s += buf;
     out << s << std::flush;
     if (!out) throw RunError("cannot write standard output");
   }
