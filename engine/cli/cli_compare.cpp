@@ -21,8 +21,6 @@ namespace plancast {
 
 namespace {
 
-constexpr std::uint64_t kMaxThreads = 4096;
-
 const char* kCompareUsage =
     "usage: plancast compare [SCENARIO] [options]\n"
     "\n"
@@ -295,24 +293,13 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
     return 0;
   }
 
-  std::optional<std::uint64_t> runs, seed;
-  if (vm.count("runs")) {
-    runs = cli::parse_count("--runs", vm["runs"].as<std::string>(), 1, kMaxCompareRuns);
-  }
-  if (vm.count("seed")) {
-    seed = cli::parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
-  }
+  const cli::CommonFlags flags = cli::read_common_flags(vm, 1, kMaxCompareRuns);
+  const std::optional<std::uint64_t> runs = flags.runs, seed = flags.seed;
   RunOptions ro;
-  if (vm.count("threads")) {
-    ro.threads = static_cast<int>(
-        cli::parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
-  }
-  std::vector<std::string> sets;
-  if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
-  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
-  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
-  const bool quiet = vm.count("quiet") > 0;
-  if (!json_path.empty()) check_output_path(json_path);
+  ro.threads = flags.threads;
+  const std::vector<std::string>& sets = flags.load.sets;
+  const std::string& json_path = flags.json_path;
+  const bool quiet = flags.quiet;
 
   const Registry& registry = builtin_registry();
   const std::optional<std::string> file =

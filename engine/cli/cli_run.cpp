@@ -23,8 +23,6 @@ namespace plancast {
 
 namespace {
 
-constexpr std::uint64_t kMaxThreads = 4096;
-
 const char* kRunUsage =
     "usage: plancast run [SCENARIO] [options]\n"
     "\n"
@@ -222,7 +220,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   RunOptions ro;
   if (vm.count("threads")) {
     ro.threads = static_cast<int>(
-        cli::parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
+        cli::parse_count("--threads", vm["threads"].as<std::string>(), 0, cli::kMaxThreads));
   }
   if (vm.count("variant")) {
     opts.variant = vm["variant"].as<std::string>();

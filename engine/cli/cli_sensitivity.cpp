@@ -21,7 +21,6 @@ namespace plancast {
 
 namespace {
 
-constexpr std::uint64_t kMaxThreads = 4096;
 constexpr std::uint64_t kMaxBaseRuns = 100000000;
 
 const char* kSensitivityUsage =
@@ -264,26 +263,13 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
     throw UsageError(m);
   }
   SensitivityOptions so;
-  if (vm.count("runs")) {
-    so.runs = cli::parse_count("--runs", vm["runs"].as<std::string>(), 2, kMaxBaseRuns);
-  }
-  if (vm.count("seed")) {
-    so.seed = cli::parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
-  }
-  if (vm.count("threads")) {
-    so.threads = static_cast<int>(
-        cli::parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
-  }
-  LoadOptions opts;
-  if (vm.count("variant")) {
-    opts.variant = vm["variant"].as<std::string>();
-    if (opts.variant.empty()) throw UsageError("--variant: empty name");
-  }
-  if (vm.count("set")) opts.sets = vm["set"].as<std::vector<std::string>>();
-  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
-  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
-  const bool quiet = vm.count("quiet") > 0;
-  if (!json_path.empty()) check_output_path(json_path);
+  const cli::CommonFlags flags = cli::read_common_flags(vm, 2, kMaxBaseRuns);
+  so.runs = flags.runs.value_or(0);
+  so.seed = flags.seed;
+  so.threads = flags.threads;
+  const LoadOptions& opts = flags.load;
+  const std::string& json_path = flags.json_path;
+  const bool quiet = flags.quiet;
 
   const Registry& registry = builtin_registry();
   const Scenario scenario =

@@ -21,8 +21,6 @@ namespace plancast {
 
 namespace {
 
-constexpr std::uint64_t kMaxThreads = 4096;
-
 const char* kSolveUsage =
     "usage: plancast solve SCENARIO --target ID --vary PATH --probability P [options]\n"
     "\n"
@@ -106,28 +104,13 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
     so.hi = parse_number("--hi", vm["hi"].as<std::string>());
     if (!(*so.lo < *so.hi)) throw UsageError("--lo must be below --hi");
   }
-  std::optional<std::uint64_t> runs, seed;
-  if (vm.count("runs")) {
-    runs = cli::parse_count("--runs", vm["runs"].as<std::string>(), 1, kMaxRuns);
-  }
-  if (vm.count("seed")) {
-    seed = cli::parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
-  }
+  const cli::CommonFlags flags = cli::read_common_flags(vm, 1, kMaxRuns);
+  const std::optional<std::uint64_t> runs = flags.runs, seed = flags.seed;
   RunOptions ro;
-  if (vm.count("threads")) {
-    ro.threads = static_cast<int>(
-        cli::parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
-  }
-  LoadOptions opts;
-  if (vm.count("variant")) {
-    opts.variant = vm["variant"].as<std::string>();
-    if (opts.variant.empty()) throw UsageError("--variant: empty name");
-  }
-  if (vm.count("set")) opts.sets = vm["set"].as<std::vector<std::string>>();
-  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
-  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
-  const bool quiet = vm.count("quiet") > 0;
-  if (!json_path.empty()) check_output_path(json_path);
+  ro.threads = flags.threads;
+  const LoadOptions& opts = flags.load;
+  const std::string& json_path = flags.json_path;
+  const bool quiet = flags.quiet;
 
   const Registry& registry = builtin_registry();
   const std::string file = vm["scenario"].as<std::string>();

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "engine/core/error.h"
+#include "engine/io/output_file.h"
 
 namespace plancast::cli {
 
@@ -126,6 +127,31 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
 void ProgressBar::finish() {
   if (drawn_) err_ << "\r\x1b[K" << std::flush;
   drawn_ = false;
+}
+
+CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
+                              std::uint64_t max_runs) {
+  CommonFlags f;
+  if (vm.count("runs")) {
+    f.runs = parse_count("--runs", vm["runs"].as<std::string>(), min_runs, max_runs);
+  }
+  if (vm.count("seed")) f.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
+  if (vm.count("threads")) {
+    f.threads =
+        static_cast<int>(parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
+  }
+  if (vm.count("variant")) {
+    f.load.variant = vm["variant"].as<std::string>();
+    if (f.load.variant.empty()) throw UsageError("--variant: empty name");
+  }
+  if (vm.count("set")) f.load.sets = vm["set"].as<std::vector<std::string>>();
+  if (vm.count("json")) {
+    f.json_path = vm["json"].as<std::string>();
+    if (f.json_path.empty()) throw UsageError("--json: empty file name");
+    check_output_path(f.json_path);
+  }
+  f.quiet = vm.count("quiet") > 0;
+  return f;
 }
 
 }  // namespace plancast::cli

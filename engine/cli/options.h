@@ -6,11 +6,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include <boost/program_options.hpp>
+
+#include "engine/config/scenario.h"
 
 namespace plancast::cli {
 
@@ -25,6 +28,22 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 /// e.g. "--runs: 'abc' is not a whole number".
 std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t lo,
                           std::uint64_t hi);
+
+/// Most worker threads --threads accepts.
+inline constexpr std::uint64_t kMaxThreads = 4096;
+
+/// The flags the analysis commands share, read and checked once: --runs (within
+/// [min_runs, max_runs]), --seed, --threads, --variant, --set, --json (its folder checked
+/// before any work), --quiet. A flag a command does not define simply stays unset.
+struct CommonFlags {
+  std::optional<std::uint64_t> runs, seed;
+  int threads = 0;
+  LoadOptions load;
+  std::string json_path;
+  bool quiet = false;
+};
+CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
+                              std::uint64_t max_runs);
 
 /// While alive, SIGINT and SIGTERM set flag() instead of killing the process (a second
 /// signal kills as usual); a signal already ignored stays ignored. Restores the previous
