@@ -20,6 +20,10 @@ PACKAGES=(
   python3 python3-numpy                                   # benchmark and test helpers
   libbenchmark-dev                                        # micro benchmarks
   clang-format                                            # house style
+  clang-14 libclang-rt-14-dev                             # libFuzzer and sanitizers (tests/fuzz)
+  openmpi-bin libopenmpi-dev                              # PLANCAST_MPI (mpirun tests)
+  chromium fonts-noto-cjk                                 # HTML report tests and screenshots
+  tmux                                                    # progress-bar test in a terminal
 )
 
 missing=()
