@@ -15,6 +15,7 @@
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
 #include "engine/io/text.h"
+#include "engine/io/report.h"
 #include "models/register_builtin.h"
 
 namespace plancast {
@@ -282,6 +283,8 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
      "override one value in the base and every variant (after the variant); repeatable")
     ("json", po::value<std::string>()->value_name("F"), "write the comparison as JSON ('-': stdout)")
     ("quiet,q", "no table and no progress bar");
+    ("report", po::value<std::string>()->value_name("F.html"),
+     "write a self-contained HTML report: probability bars per target, medians overlaid")
   // clang-format on
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
@@ -362,6 +365,9 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   if (json_path == "-") {
     out << json << std::flush;
+  const std::string report = flags.report_path.empty()
+                                 ? ""
+                                 : compare_report_html(entries.front().scenario, c);
     if (!out) throw RunError("cannot write standard output");
   } else if (!json_path.empty()) {
     write_output(json_path, json);
@@ -370,3 +376,4 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
 }
 
 }  // namespace plancast
+  if (!flags.report_path.empty()) write_output(flags.report_path, report);

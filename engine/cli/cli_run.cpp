@@ -16,6 +16,7 @@
 #include "engine/io/json.h"
 #include "engine/io/output_file.h"
 #include "engine/io/text.h"
+#include "engine/io/report.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
 
@@ -185,6 +186,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     ("json", po::value<std::string>()->value_name("F"), "write full results as JSON ('-': stdout)")
     ("csv", po::value<std::string>()->value_name("F"), "write full results as CSV ('-': stdout)")
     ("precision", po::value<std::string>()->value_name("E"),
+    ("report", po::value<std::string>()->value_name("F.html"),
+     "write a self-contained HTML report with charts (open in any browser; prints on A4)")
      "add runs until every target's 95% interval is within +/-E (--runs: the cap)")
     ("quiet,q", "no summary and no progress bar");
   // clang-format on
@@ -247,6 +250,11 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (!csv_path.empty()) check_output_path(csv_path);
 
   const Registry& registry = builtin_registry();
+  const std::string report_path =
+      vm.count("report") ? cli::check_report_path(vm["report"].as<std::string>(), json_path) : "";
+  if (!report_path.empty() && report_path == csv_path) {
+    throw UsageError("--csv and --report name the same file '" + report_path + "'");
+  }
   const std::optional<std::string> file =
       vm.count("scenario") ? std::optional(vm["scenario"].as<std::string>()) : std::nullopt;
   bool as_subtree = false;
@@ -315,6 +323,9 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (summary) {
     out << to_text_summary(results);
     if (adaptive) out << precision_text(*adaptive, *precision);
+  // The report describes the scenario the results came from (with --precision, the last
+  // round's differs only in simulation.runs, which the results carry).
+  const std::string report = report_path.empty() ? "" : run_report_html(scenario, results);
     out << std::flush;
     if (!out) throw RunError("cannot write standard output");
   }
@@ -323,4 +334,5 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   return 0;
 }
 
+  if (!report_path.empty()) write_output(report_path, report);
 }  // namespace plancast

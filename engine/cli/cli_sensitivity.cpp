@@ -16,6 +16,7 @@
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
 #include "models/register_builtin.h"
+#include "engine/io/report.h"
 
 namespace plancast {
 
@@ -244,6 +245,8 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
      "override one value (YAML), after --variant; repeatable")
     ("json", po::value<std::string>()->value_name("F"), "write the indices as JSON ('-': stdout)")
     ("quiet,q", "no table and no progress bar");
+    ("report", po::value<std::string>()->value_name("F.html"),
+     "write a self-contained HTML report (S1/ST bars with intervals, or the tornado chart)")
   // clang-format on
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
@@ -282,7 +285,7 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
   so.cancel = &cancel.flag();
   so.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-  std::string text, json;
+  std::string text, json, report;
   if (method == "sobol") {
     const SobolResult r = sobol_sensitivity(scenario, registry, output, so);
     text = sobol_text(r, output, scenario);
@@ -294,10 +297,16 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   }
   bar.finish();
   if (cancel.cancelled()) throw Interrupted();
+    if (!flags.report_path.empty()) {
+      report = sobol_report_html(scenario, r, describe_output(output, scenario));
+    }
   if (!quiet && json_path != "-") {
     out << text << std::flush;
     if (!out) throw RunError("cannot write standard output");
   }
+    if (!flags.report_path.empty()) {
+      report = tornado_report_html(scenario, r, describe_output(output, scenario));
+    }
   if (json_path == "-") {
     out << json << std::flush;
     if (!out) throw RunError("cannot write standard output");
@@ -308,3 +317,4 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
 }
 
 }  // namespace plancast
+  if (!flags.report_path.empty()) write_output(flags.report_path, report);

@@ -1,7 +1,10 @@
 // Helpers shared by the subcommands (see options.h).
 #include "engine/cli/options.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <charconv>
 #include <cmath>
@@ -90,6 +93,42 @@ bool is_terminal(const std::ostream& err) {
   return &err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
 }
 
+namespace {
+
+/// Columns of the terminal on standard error; 80 when unknown.
+int terminal_columns() {
+  struct winsize ws {};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  return 80;
+}
+
+/// "1,234,567".
+std::string grouped(std::uint64_t v) {
+  const std::string d = std::to_string(v);
+  std::string s;
+  for (std::size_t k = 0; k < d.size(); ++k) {
+    if (k > 0 && (d.size() - k) % 3 == 0) s += ',';
+    s += d[k];
+  }
+  return s;
+}
+
+/// "42s", "3m05s", "2h07m".
+std::string duration_text(double secs) {
+  const auto t = static_cast<long long>(std::ceil(std::max(0.0, secs)));
+  char buf[48];
+  if (t < 60) {
+    std::snprintf(buf, sizeof buf, "%llds", t);
+  } else if (t < 3600) {
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, (t % 3600) / 60);
+  }
+  return buf;
+}
+
+}  // namespace
+
 ProgressBar::ProgressBar(std::ostream& err, bool enabled)
     : err_(err), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_() {}
 
@@ -97,36 +136,63 @@ ProgressBar::~ProgressBar() {
   finish();
 }
 
+std::string ProgressBar::line(std::uint64_t done, std::uint64_t total, double secs, int columns) {
+  done = std::min(done, total);
+  const double frac = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+  const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%3d%%", static_cast<int>(100.0 * frac));
+  std::string tail = " ";
+  tail += pct;
+  tail += "  " + grouped(done) + "/" + grouped(total) + " runs";
+  if (rate > 0 && done > 0) {
+    tail += "  " + grouped(static_cast<std::uint64_t>(std::llround(rate))) + " runs/s";
+    tail += "  " + duration_text(static_cast<double>(total - done) / rate) + " left";
+  }
+  // The bar takes what the text leaves of the line, 10 to 30 columns; one column is kept
+  // free so the cursor never wraps.
+  const int room = columns - 1 - static_cast<int>(tail.size()) - 2;
+  const int width = std::clamp(room, 0, 30);
+  std::string s;
+  if (width >= 10) {
+    const int filled = static_cast<int>(frac * width);
+    s = "[";  // step by step: g++ 12 -O3 warns on "[" + string&& (PR105651)
+    s.append(static_cast<std::size_t>(filled), '#');
+    s.append(static_cast<std::size_t>(width - filled), '-');
+    s += ']';
+  } else {
+    tail.erase(0, 1);
+  }
+  s += tail;
+  if (static_cast<int>(s.size()) > columns - 1)
+    s.resize(static_cast<std::size_t>(std::max(0, columns - 1)));
+  return s;
+}
+
 void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
   if (!enabled_ || total == 0) return;
   const auto now = std::chrono::steady_clock::now();
+  // Short runs get no bar: it appears once the work has gone on for a second.
+  if (now - start_ < kDelay) return;
   if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
   if (done >= total) return;  // the run is over; finish() erases the bar
   last_ = now;
   const double secs = std::chrono::duration<double>(now - start_).count();
-  const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
-  const double frac = static_cast<double>(done) / static_cast<double>(total);
-  constexpr int kBar = 30;
-  const int filled = static_cast<int>(frac * kBar);
-  std::string bar(static_cast<std::size_t>(filled), '#');
-  bar.append(static_cast<std::size_t>(kBar - filled), '-');
-  char tail[160];
-  if (rate > 0 && done > 0) {
-    const double eta = static_cast<double>(total - done) / rate;
-    std::snprintf(tail, sizeof tail, " %3d%%  %llu/%llu runs  %.0f runs/s  ETA %.0fs",
-                  static_cast<int>(100.0 * frac), static_cast<unsigned long long>(done),
-                  static_cast<unsigned long long>(total), rate, std::ceil(eta));
-  } else {
-    std::snprintf(tail, sizeof tail, " %3d%%  %llu/%llu runs", static_cast<int>(100.0 * frac),
-                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-  }
-  err_ << "\r[" << bar << "]" << tail << "\x1b[K" << std::flush;
+  err_ << "\r" << line(done, total, secs, terminal_columns()) << "\x1b[K" << std::flush;
   drawn_ = true;
 }
 
 void ProgressBar::finish() {
   if (drawn_) err_ << "\r\x1b[K" << std::flush;
   drawn_ = false;
+}
+
+std::string check_report_path(const std::string& path, const std::string& json_path) {
+  if (path.empty()) throw UsageError("--report: empty file name");
+  if (path == "-") throw UsageError("--report: needs a file name (F.html), not '-'");
+  if (path == json_path) throw UsageError("--json and --report name the same file '" + path + "'");
+  check_output_path(path);
+  return path;
 }
 
 CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
@@ -150,6 +216,8 @@ CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_run
     if (f.json_path.empty()) throw UsageError("--json: empty file name");
     check_output_path(f.json_path);
   }
+  if (vm.count("report"))
+    f.report_path = check_report_path(vm["report"].as<std::string>(), f.json_path);
   f.quiet = vm.count("quiet") > 0;
   return f;
 }

@@ -34,16 +34,22 @@ inline constexpr std::uint64_t kMaxThreads = 4096;
 
 /// The flags the analysis commands share, read and checked once: --runs (within
 /// [min_runs, max_runs]), --seed, --threads, --variant, --set, --json (its folder checked
-/// before any work), --quiet. A flag a command does not define simply stays unset.
+/// before any work), --report (likewise; not "-", not the --json file), --quiet. A flag a
+/// command does not define simply stays unset.
 struct CommonFlags {
   std::optional<std::uint64_t> runs, seed;
   int threads = 0;
   LoadOptions load;
   std::string json_path;
+  std::string report_path;  ///< --report F.html (folder checked), empty when not given
   bool quiet = false;
 };
 CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
                               std::uint64_t max_runs);
+
+/// --report F.html: UsageError when empty, "-" or the same file as `json_path`; RunError
+/// (check_output_path) when its folder cannot take it. Returns `path`.
+std::string check_report_path(const std::string& path, const std::string& json_path);
 
 /// While alive, SIGINT and SIGTERM set flag() instead of killing the process (a second
 /// signal kills as usual); a signal already ignored stays ignored. Restores the previous
@@ -62,14 +68,22 @@ class CancelOnSignal {
   }, old_term_{};
 };
 
-/// A one-line progress bar (runs done / total, runs/s, ETA) redrawn in place at most 10
-/// times a second; erased by finish() or the destructor. Draws nothing when not enabled.
+/// A one-line progress bar on a terminal: "[####------]  42%  420,000/1,000,000 runs
+/// 310,245 runs/s  2s left", redrawn in place at most 10 times a second, first drawn once
+/// the work has gone on for kDelay (short runs show nothing), fitted to the terminal's
+/// width; erased by finish() or the destructor. Draws nothing when not enabled (callers
+/// enable it only for a terminal and without --quiet). update() is called from one thread
+/// at a time (the runner's progress callback).
 class ProgressBar {
  public:
+  static constexpr std::chrono::milliseconds kDelay{1000};
   ProgressBar(std::ostream& err, bool enabled);
   ~ProgressBar();
   void update(std::uint64_t done, std::uint64_t total);
   void finish();
+  /// The bar's text for `done` of `total` runs after `secs` seconds, at most `columns` - 1
+  /// characters (the bar shrinks, then goes, on narrow terminals).
+  static std::string line(std::uint64_t done, std::uint64_t total, double secs, int columns);
 
  private:
   std::ostream& err_;
