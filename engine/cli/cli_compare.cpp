@@ -14,8 +14,8 @@
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
-#include "engine/io/text.h"
 #include "engine/io/report.h"
+#include "engine/io/text.h"
 #include "models/register_builtin.h"
 
 namespace plancast {
@@ -282,9 +282,9 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
     ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
      "override one value in the base and every variant (after the variant); repeatable")
     ("json", po::value<std::string>()->value_name("F"), "write the comparison as JSON ('-': stdout)")
-    ("quiet,q", "no table and no progress bar");
     ("report", po::value<std::string>()->value_name("F.html"),
      "write a self-contained HTML report: probability bars per target, medians overlaid")
+    ("quiet,q", "no table and no progress bar");
   // clang-format on
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
@@ -359,21 +359,21 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
       json_path.empty()
           ? ""
           : to_json(c).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  const std::string report = flags.report_path.empty()
+                                 ? ""
+                                 : compare_report_html(entries.front().scenario, c);
   if (!quiet && json_path != "-") {
     out << to_text(c) << std::flush;
     if (!out) throw RunError("cannot write standard output");
   }
   if (json_path == "-") {
     out << json << std::flush;
-  const std::string report = flags.report_path.empty()
-                                 ? ""
-                                 : compare_report_html(entries.front().scenario, c);
     if (!out) throw RunError("cannot write standard output");
   } else if (!json_path.empty()) {
     write_output(json_path, json);
   }
+  if (!flags.report_path.empty()) write_output(flags.report_path, report);
   return 0;
 }
 
 }  // namespace plancast
-  if (!flags.report_path.empty()) write_output(flags.report_path, report);

@@ -15,8 +15,8 @@
 #include "engine/io/csv.h"
 #include "engine/io/json.h"
 #include "engine/io/output_file.h"
-#include "engine/io/text.h"
 #include "engine/io/report.h"
+#include "engine/io/text.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
 
@@ -185,9 +185,9 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
      "override one value (YAML), after --variant; repeatable")
     ("json", po::value<std::string>()->value_name("F"), "write full results as JSON ('-': stdout)")
     ("csv", po::value<std::string>()->value_name("F"), "write full results as CSV ('-': stdout)")
-    ("precision", po::value<std::string>()->value_name("E"),
     ("report", po::value<std::string>()->value_name("F.html"),
      "write a self-contained HTML report with charts (open in any browser; prints on A4)")
+    ("precision", po::value<std::string>()->value_name("E"),
      "add runs until every target's 95% interval is within +/-E (--runs: the cap)")
     ("quiet,q", "no summary and no progress bar");
   // clang-format on
@@ -248,13 +248,13 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   // Fail before a long run, not after it, when an output cannot be written.
   if (!json_path.empty()) check_output_path(json_path);
   if (!csv_path.empty()) check_output_path(csv_path);
-
-  const Registry& registry = builtin_registry();
   const std::string report_path =
       vm.count("report") ? cli::check_report_path(vm["report"].as<std::string>(), json_path) : "";
   if (!report_path.empty() && report_path == csv_path) {
     throw UsageError("--csv and --report name the same file '" + report_path + "'");
   }
+
+  const Registry& registry = builtin_registry();
   const std::optional<std::string> file =
       vm.count("scenario") ? std::optional(vm["scenario"].as<std::string>()) : std::nullopt;
   bool as_subtree = false;
@@ -320,19 +320,19 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     json = to_json_text(results);
   }
   const std::string csv = csv_path.empty() ? "" : to_csv_text(results);
-  if (summary) {
-    out << to_text_summary(results);
-    if (adaptive) out << precision_text(*adaptive, *precision);
   // The report describes the scenario the results came from (with --precision, the last
   // round's differs only in simulation.runs, which the results carry).
   const std::string report = report_path.empty() ? "" : run_report_html(scenario, results);
+  if (summary) {
+    out << to_text_summary(results);
+    if (adaptive) out << precision_text(*adaptive, *precision);
     out << std::flush;
     if (!out) throw RunError("cannot write standard output");
   }
   if (!json_path.empty()) emit(json_path, json, out);
   if (!csv_path.empty()) emit(csv_path, csv, out);
+  if (!report_path.empty()) write_output(report_path, report);
   return 0;
 }
 
-  if (!report_path.empty()) write_output(report_path, report);
 }  // namespace plancast

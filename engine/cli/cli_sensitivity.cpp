@@ -15,8 +15,8 @@
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
-#include "models/register_builtin.h"
 #include "engine/io/report.h"
+#include "models/register_builtin.h"
 
 namespace plancast {
 
@@ -244,9 +244,9 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
     ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
      "override one value (YAML), after --variant; repeatable")
     ("json", po::value<std::string>()->value_name("F"), "write the indices as JSON ('-': stdout)")
-    ("quiet,q", "no table and no progress bar");
     ("report", po::value<std::string>()->value_name("F.html"),
      "write a self-contained HTML report (S1/ST bars with intervals, or the tornado chart)")
+    ("quiet,q", "no table and no progress bar");
   // clang-format on
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
@@ -290,31 +290,31 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
     const SobolResult r = sobol_sensitivity(scenario, registry, output, so);
     text = sobol_text(r, output, scenario);
     json = sobol_json(r);
+    if (!flags.report_path.empty()) {
+      report = sobol_report_html(scenario, r, describe_output(output, scenario));
+    }
   } else {
     const TornadoResult r = tornado_sensitivity(scenario, registry, output, so);
     text = tornado_text(r, output, scenario);
     json = tornado_json(r);
+    if (!flags.report_path.empty()) {
+      report = tornado_report_html(scenario, r, describe_output(output, scenario));
+    }
   }
   bar.finish();
   if (cancel.cancelled()) throw Interrupted();
-    if (!flags.report_path.empty()) {
-      report = sobol_report_html(scenario, r, describe_output(output, scenario));
-    }
   if (!quiet && json_path != "-") {
     out << text << std::flush;
     if (!out) throw RunError("cannot write standard output");
   }
-    if (!flags.report_path.empty()) {
-      report = tornado_report_html(scenario, r, describe_output(output, scenario));
-    }
   if (json_path == "-") {
     out << json << std::flush;
     if (!out) throw RunError("cannot write standard output");
   } else if (!json_path.empty()) {
     write_output(json_path, json);
   }
+  if (!flags.report_path.empty()) write_output(flags.report_path, report);
   return 0;
 }
 
 }  // namespace plancast
-  if (!flags.report_path.empty()) write_output(flags.report_path, report);
