@@ -10,16 +10,19 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 
 #include "engine/core/process.h"
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/samplers.h"
 #include "engine/random/stream.h"
 #include "engine/sim/block.h"
+#include "engine/sim/distribute.h"
 #include "engine/sim/sketch.h"
 
 #ifndef PLANCAST_VERSION
@@ -111,46 +114,6 @@ class Context final : public CompileContext {
   std::uint32_t stream_ = 0;
 };
 
-/// Statistics of one thread's runs, merged exactly (integers, exact sums, min/max).
-struct Accum {
-  std::size_t cells = 0;  ///< slots × years
-  std::vector<QuantileSketch> sketch;
-  std::vector<ExactSum> sum, sumsq;  ///< of x − shift (shift: run 0's value)
-  std::vector<double> min, max;
-  std::vector<std::uint64_t> finite, nonfinite, floored;
-  std::vector<std::uint64_t> target_hits, first_reach, joint_hits;
-
-  Accum(std::size_t slots, int years, std::size_t n_targets, std::size_t n_joint)
-      : cells(slots * static_cast<std::size_t>(years)),
-        sketch(cells),
-        sum(cells),
-        sumsq(cells),
-        min(cells, std::numeric_limits<double>::infinity()),
-        max(cells, -std::numeric_limits<double>::infinity()),
-        finite(cells),
-        nonfinite(cells),
-        floored(cells),
-        target_hits(n_targets),
-        first_reach(n_targets * static_cast<std::size_t>(years)),
-        joint_hits(n_joint) {}
-
-  void merge(const Accum& o) {
-    for (std::size_t c = 0; c < cells; ++c) {
-      sketch[c].merge(o.sketch[c]);
-      sum[c].merge(o.sum[c]);
-      sumsq[c].merge(o.sumsq[c]);
-      min[c] = std::min(min[c], o.min[c]);
-      max[c] = std::max(max[c], o.max[c]);
-      finite[c] += o.finite[c];
-      nonfinite[c] += o.nonfinite[c];
-      floored[c] += o.floored[c];
-    }
-    for (std::size_t k = 0; k < target_hits.size(); ++k) target_hits[k] += o.target_hits[k];
-    for (std::size_t k = 0; k < first_reach.size(); ++k) first_reach[k] += o.first_reach[k];
-    for (std::size_t k = 0; k < joint_hits.size(); ++k) joint_hits[k] += o.joint_hits[k];
-  }
-};
-
 /// Everything one thread needs to simulate blocks: workers, block buffers, accumulator.
 struct ThreadState {
   std::vector<std::unique_ptr<ProcessWorker>> workers;
@@ -160,7 +123,7 @@ struct ThreadState {
   std::vector<std::uint8_t> met;  ///< [target][run], filled only for an observer
   std::vector<double> watched;    ///< [watch cell][run], filled only for an observer
   BlockCounters counters;
-  Accum acc;
+  RunState acc;
 
   ThreadState(const CompiledScenario& cs, std::size_t n_watch = 0)
       : params(std::max<std::size_t>(cs.n_params(), 1) * kBlockSize),
@@ -219,7 +182,7 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
                  const BlockCtx& ctx, bool observe, const std::vector<WatchIndex>& watch) {
   const int t = ctx.t;
   const std::size_t n = ctx.n;
-  Accum& acc = ts.acc;
+  RunState& acc = ts.acc;
   for (std::size_t s = 0; s < cs.n_slots(); ++s) {
     const std::size_t c = s * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t);
     const double* x = ctx.values + s * kBlockSize;
@@ -397,16 +360,28 @@ const ParameterSampler& parameters_of(const CompiledScenario& compiled) {
   return *compiled.parameters;
 }
 
-Results run(const CompiledScenario& cs, const RunOptions& options) {
-  const Scenario& sc = cs.scenario;
-  const std::uint64_t runs = sc.simulation.runs;
-  const std::uint64_t n_blocks = (runs + kBlockSize - 1) / kBlockSize;
-  const std::size_t years = static_cast<std::size_t>(cs.n_years);
+std::uint64_t block_count(const CompiledScenario& cs) {
+  const std::uint64_t runs = cs.scenario.simulation.runs;
+  return runs / kBlockSize + (runs % kBlockSize != 0 ? 1 : 0);
+}
 
-  const UniformSampler& uniforms = options.uniforms != nullptr ? *options.uniforms : *cs.uniforms;
-  const bool observe = options.observer != nullptr;
+BlockRange part_of(std::uint64_t n_blocks, std::uint64_t k, std::uint64_t n) {
+  if (n == 0 || k == 0 || k > n) throw std::invalid_argument("part k of n needs 1 <= k <= n");
+  // 128-bit products: n_blocks · k overflows 64 bits for very large jobs split finely.
+  __extension__ typedef unsigned __int128 u128;
+  auto at = [&](std::uint64_t i) {
+    return static_cast<std::uint64_t>(static_cast<u128>(n_blocks) * i / n);
+  };
+  return BlockRange{at(k - 1), at(k)};
+}
+
+namespace {
+
+std::vector<WatchIndex> resolve_watch(const CompiledScenario& cs,
+                                      const std::vector<WatchCell>& cells) {
+  const Scenario& sc = cs.scenario;
   std::vector<WatchIndex> watch;
-  for (const WatchCell& cell : options.watch) {
+  for (const WatchCell& cell : cells) {
     auto it = std::find(cs.slot_names.begin(), cs.slot_names.end(), cell.indicator);
     if (it == cs.slot_names.end()) {
       throw ScenarioError(SourceLoc{sc.file, 0, 0}, "unknown indicator '" + cell.indicator +
@@ -420,22 +395,52 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
     watch.push_back(
         WatchIndex{static_cast<std::size_t>(it - cs.slot_names.begin()), cell.year - sc.base_year});
   }
+  return watch;
+}
 
+const UniformSampler& uniforms_for(const CompiledScenario& cs, const RunOptions& options) {
+  return options.uniforms != nullptr ? *options.uniforms : *cs.uniforms;
+}
+
+}  // namespace
+
+RunState make_state(const CompiledScenario& cs, const RunOptions& options) {
+  const std::size_t years = static_cast<std::size_t>(cs.n_years);
+  RunState state(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size());
   // Shift for the sums: run 0's values (exactly 0 deviation for constant cells, and
   // sums of small deviations lose no precision to large levels).
-  std::vector<double> shift(cs.n_slots() * years, 0.0);
-  {
-    ThreadState pilot(cs);
-    simulate_block(cs, uniforms, pilot, 0, 1, [&](int t, const BlockCtx& ctx) {
-      for (std::size_t s = 0; s < cs.n_slots(); ++s) {
-        const double v = ctx.values[s * kBlockSize];
-        shift[s * years + static_cast<std::size_t>(t)] = std::isfinite(v) ? v : 0.0;
-      }
-    });
-  }
+  ThreadState pilot(cs);
+  simulate_block(cs, uniforms_for(cs, options), pilot, 0, 1, [&](int t, const BlockCtx& ctx) {
+    for (std::size_t s = 0; s < cs.n_slots(); ++s) {
+      const double v = ctx.values[s * kBlockSize];
+      state.shift[s * years + static_cast<std::size_t>(t)] = std::isfinite(v) ? v : 0.0;
+    }
+  });
+  return state;
+}
 
-  tbb::enumerable_thread_specific<ThreadState> states(
-      [&] { return ThreadState(cs, watch.size()); });
+void simulate(const CompiledScenario& cs, std::uint64_t first_block, std::uint64_t last_block,
+              RunState& state, const RunOptions& options) {
+  const std::uint64_t runs = cs.scenario.simulation.runs;
+  if (first_block > last_block || last_block > block_count(cs)) {
+    throw std::invalid_argument("block range outside the job");
+  }
+  if (state.slots != cs.n_slots() || state.years != cs.n_years ||
+      state.target_hits.size() != cs.targets.size() || state.joint_hits.size() != cs.joint.size()) {
+    throw std::invalid_argument("run state does not fit the scenario");
+  }
+  const std::uint64_t range_runs =
+      std::min<std::uint64_t>(runs, last_block * kBlockSize) - first_block * kBlockSize;
+  const UniformSampler& uniforms = uniforms_for(cs, options);
+  const bool observe = options.observer != nullptr;
+  const std::vector<WatchIndex> watch = resolve_watch(cs, options.watch);
+  const std::vector<double>& shift = state.shift;
+
+  tbb::enumerable_thread_specific<ThreadState> states([&] {
+    ThreadState ts(cs, watch.size());
+    ts.acc.shift = shift;
+    return ts;
+  });
   std::atomic<std::uint64_t> done{0};
   std::mutex progress_mutex;
   auto last_report = std::chrono::steady_clock::now();
@@ -449,6 +454,7 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
       simulate_block(cs, uniforms, ts, first, n, [&](int, const BlockCtx& ctx) {
         record_year(cs, ts, shift, ctx, observe, watch);
       });
+      ts.acc.runs += n;
       if (observe) {
         BlockView view;
         view.first_run = first;
@@ -465,7 +471,7 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
         const auto now = std::chrono::steady_clock::now();
         if (now - last_report > std::chrono::milliseconds(100)) {
           last_report = now;
-          options.progress(now_done, runs);
+          options.progress(now_done, range_runs);
         }
       }
     }
@@ -480,14 +486,150 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
   }
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n_blocks, 1), body,
+    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(first_block, last_block, 1), body,
                       tbb::simple_partitioner());
   });
   if (options.cancel != nullptr && options.cancel->load()) throw Interrupted();
-  if (options.progress) options.progress(runs, runs);
+  if (options.progress) options.progress(range_runs, range_runs);
+  for (const ThreadState& ts : states) state.merge(ts.acc);
+}
 
-  Accum total(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size());
-  for (const ThreadState& ts : states) total.merge(ts.acc);
+namespace {
+
+/// Forwards blocks to the real observer and keeps a copy of each (packed: params, met,
+/// watched rows of n entries) to send to the other ranks.
+class BlockRecorder final : public RunObserver {
+ public:
+  BlockRecorder(RunObserver* inner, std::uint64_t first_block, std::uint64_t n_blocks,
+                std::size_t n_params, std::size_t n_targets, std::size_t n_watch)
+      : inner_(inner),
+        first_block_(first_block),
+        blocks_(n_blocks),
+        n_params_(n_params),
+        n_targets_(n_targets),
+        n_watch_(n_watch) {}
+
+  void on_block(const BlockView& b) override {
+    inner_->on_block(b);
+    std::string& out = blocks_[b.first_run / kBlockSize - first_block_];
+    const std::uint64_t head[2] = {b.first_run, b.n};
+    out.append(reinterpret_cast<const char*>(head), sizeof head);
+    for (std::size_t p = 0; p < n_params_; ++p) {
+      out.append(reinterpret_cast<const char*>(b.params + p * b.stride), b.n * sizeof(double));
+    }
+    for (std::size_t k = 0; k < n_targets_; ++k) {
+      out.append(reinterpret_cast<const char*>(b.met + k * b.stride), b.n);
+    }
+    for (std::size_t w = 0; w < n_watch_; ++w) {
+      out.append(reinterpret_cast<const char*>(b.watched + w * b.stride), b.n * sizeof(double));
+    }
+  }
+
+  std::string bytes() const {
+    std::string all;
+    for (const std::string& s : blocks_) all += s;
+    return all;
+  }
+
+  /// Calls the real observer on every block packed in `bytes` (another rank's).
+  void replay(const std::string& bytes) const {
+    std::vector<double> params, watched;
+    std::vector<std::uint8_t> met;
+    std::size_t pos = 0;
+    while (pos < bytes.size()) {
+      std::uint64_t head[2];
+      std::memcpy(head, bytes.data() + pos, sizeof head);
+      pos += sizeof head;
+      const std::size_t n = static_cast<std::size_t>(head[1]);
+      params.resize(std::max<std::size_t>(n_params_, 1) * n);
+      met.resize(std::max<std::size_t>(n_targets_, 1) * n);
+      watched.resize(std::max<std::size_t>(n_watch_, 1) * n);
+      std::memcpy(params.data(), bytes.data() + pos, n_params_ * n * sizeof(double));
+      pos += n_params_ * n * sizeof(double);
+      std::memcpy(met.data(), bytes.data() + pos, n_targets_ * n);
+      pos += n_targets_ * n;
+      std::memcpy(watched.data(), bytes.data() + pos, n_watch_ * n * sizeof(double));
+      pos += n_watch_ * n * sizeof(double);
+      BlockView v;
+      v.first_run = head[0];
+      v.n = n;
+      v.stride = n;
+      v.params = params.data();
+      v.met = met.data();
+      v.watched = watched.data();
+      inner_->on_block(v);
+    }
+  }
+
+ private:
+  RunObserver* inner_;
+  std::uint64_t first_block_;
+  std::vector<std::string> blocks_;
+  std::size_t n_params_, n_targets_, n_watch_;
+};
+
+}  // namespace
+
+void simulate_distributed(const CompiledScenario& cs, std::uint64_t first_block,
+                          std::uint64_t last_block, RunState& state, const RunOptions& options) {
+  const Distributor* d = distributor();
+  if (d == nullptr || d->size() <= 1) {
+    simulate(cs, first_block, last_block, state, options);
+    return;
+  }
+  if (first_block > last_block) throw std::invalid_argument("block range outside the job");
+  const BlockRange share =
+      part_of(last_block - first_block, static_cast<std::uint64_t>(d->rank()) + 1,
+              static_cast<std::uint64_t>(d->size()));
+  const std::uint64_t b0 = first_block + share.first, b1 = first_block + share.last;
+  RunOptions local = options;
+  const std::uint64_t runs = cs.scenario.simulation.runs;
+  auto runs_in = [&](std::uint64_t a, std::uint64_t b) {
+    return std::min(runs, b * kBlockSize) - std::min(runs, a * kBlockSize);
+  };
+  const std::uint64_t range_runs = runs_in(first_block, last_block);
+  const std::uint64_t my_runs = runs_in(b0, b1);
+  if (options.progress) {
+    local.progress = [&](std::uint64_t done, std::uint64_t) {
+      __extension__ typedef unsigned __int128 u128;
+      const std::uint64_t scaled =
+          my_runs == 0 ? range_runs
+                       : static_cast<std::uint64_t>(static_cast<u128>(done) * range_runs / my_runs);
+      options.progress(scaled, range_runs);
+    };
+  }
+  std::optional<BlockRecorder> recorder;
+  if (options.observer != nullptr) {
+    recorder.emplace(options.observer, b0, b1 - b0, cs.n_params(), cs.targets.size(),
+                     options.watch.size());
+    local.observer = &*recorder;
+  }
+  RunState part(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size());
+  part.shift = state.shift;
+  simulate(cs, b0, b1, part, local);
+  d->all_merge(part);
+  state.merge(part);
+  if (recorder) {
+    const std::vector<std::string> all = d->all_gather(recorder->bytes());
+    for (std::size_t r = 0; r < all.size(); ++r) {
+      if (static_cast<int>(r) != d->rank()) recorder->replay(all[r]);
+    }
+  }
+}
+
+Results summarise(const CompiledScenario& cs, const RunState& total) {
+  const Scenario& sc = cs.scenario;
+  const std::uint64_t runs = sc.simulation.runs;
+  const std::size_t years = static_cast<std::size_t>(cs.n_years);
+  if (total.slots != cs.n_slots() || total.years != cs.n_years ||
+      total.target_hits.size() != cs.targets.size() || total.joint_hits.size() != cs.joint.size()) {
+    throw std::invalid_argument("run state does not fit the scenario");
+  }
+  if (total.runs != runs) {
+    throw std::invalid_argument("run state holds " + std::to_string(total.runs) +
+                                " runs; the job has " + std::to_string(runs));
+  }
+  const std::vector<double>& shift = total.shift;
 
   Results r;
   r.plancast_version = PLANCAST_VERSION;
@@ -562,6 +704,12 @@ Results run(const CompiledScenario& cs, const RunOptions& options) {
     r.joint.push_back(std::move(jr));
   }
   return r;
+}
+
+Results run(const CompiledScenario& cs, const RunOptions& options) {
+  RunState state = make_state(cs, options);
+  simulate_distributed(cs, 0, block_count(cs), state, options);
+  return summarise(cs, state);
 }
 
 Results run(const Scenario& scenario, const Registry& registry, const RunOptions& options) {

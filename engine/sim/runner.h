@@ -12,6 +12,7 @@
 
 #include "engine/config/scenario.h"
 #include "engine/sim/results.h"
+#include "engine/sim/state.h"
 
 namespace plancast {
 
@@ -77,7 +78,42 @@ const Scenario& scenario_of(const CompiledScenario& compiled);
 /// The compiled parameters: names in scenario order, distributions, copula.
 const ParameterSampler& parameters_of(const CompiledScenario& compiled);
 
-/// Simulates scenario.simulation.runs runs and summarises them.
+/// Blocks of kBlockSize runs in the job (the last one may be shorter).
+std::uint64_t block_count(const CompiledScenario& compiled);
+
+/// Blocks [first, last) of a job split in parts: part k (1-based) of n gets
+/// [floor((k-1)·B/n), floor(k·B/n)) of B blocks. The parts are disjoint, cover all blocks and
+/// differ in size by at most one block.
+struct BlockRange {
+  std::uint64_t first = 0, last = 0;
+};
+BlockRange part_of(std::uint64_t n_blocks, std::uint64_t k, std::uint64_t n);
+
+/// An empty mergeable state for the job (right shape, and the shift: run 0's values, from a
+/// pilot run with options.uniforms if set). Every state of one job has the same shift.
+RunState make_state(const CompiledScenario& compiled, const RunOptions& options = {});
+
+/// Simulates blocks [first_block, last_block) and adds their runs into `state` (made by
+/// make_state with the same options). Progress reports runs done among this range's runs.
+/// Throws Interrupted if options.cancel is set.
+void simulate(const CompiledScenario& compiled, std::uint64_t first_block, std::uint64_t last_block,
+              RunState& state, const RunOptions& options = {});
+
+/// As simulate(), but when plancast runs as several processes (MPI, engine/sim/distribute.h)
+/// each rank simulates its part_of() the blocks and the states are merged, so that every
+/// rank ends with the same state as one process would; an observer sees every block of the
+/// range on every rank (other ranks' blocks replayed after the simulation, one at a time).
+/// Progress on each rank: its own share, scaled to the range.
+void simulate_distributed(const CompiledScenario& compiled, std::uint64_t first_block,
+                          std::uint64_t last_block, RunState& state,
+                          const RunOptions& options = {});
+
+/// Turns a state holding all the job's runs (merged from any parts, in any order) into
+/// Results. Throws std::invalid_argument if the state's shape does not fit the scenario.
+Results summarise(const CompiledScenario& compiled, const RunState& state);
+
+/// Simulates scenario.simulation.runs runs and summarises them:
+/// summarise(simulate_distributed(all blocks into make_state())).
 Results run(const CompiledScenario& compiled, const RunOptions& options = {});
 
 /// Convenience: compile + run.

@@ -68,6 +68,13 @@ double ExactSum::value() const {
   return hi;
 }
 
+ExactSum ExactSum::from_parts(const std::vector<double>& partials, double special) {
+  ExactSum s;
+  for (const double p : partials) s.add(p);
+  s.special_ += special;
+  return s;
+}
+
 bool ExactSum::operator==(const ExactSum& o) const {
   const bool sa = special_ != 0.0 || std::isnan(special_);
   const bool sb = o.special_ != 0.0 || std::isnan(o.special_);
@@ -263,6 +270,19 @@ double QuantileSketch::quantile(double q) const {
 
 bool QuantileSketch::operator==(const QuantileSketch& o) const {
   return zero_ == o.zero_ && positive_ == o.positive_ && negative_ == o.negative_;
+}
+
+std::vector<std::pair<std::int32_t, std::uint64_t>> QuantileSketch::buckets(bool negative) const {
+  const Store& s = negative ? negative_ : positive_;
+  std::vector<std::pair<std::int32_t, std::uint64_t>> out;
+  for (std::size_t k = 0; k < s.counts.size(); ++k) {
+    if (s.counts[k] != 0) out.emplace_back(s.offset + static_cast<std::int32_t>(k), s.counts[k]);
+  }
+  return out;
+}
+
+void QuantileSketch::add_bucket(bool negative, std::int32_t index, std::uint64_t count) {
+  if (count != 0) (negative ? negative_ : positive_).add(index, count);
 }
 
 std::size_t QuantileSketch::memory_bytes() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace plancast {
@@ -18,6 +19,11 @@ class ExactSum {
   /// Correctly rounded value of the exact sum.
   double value() const;
   bool operator==(const ExactSum& o) const;
+  /// For serialisation (shard files): the partials and the sum of non-finite inputs.
+  /// from_parts rebuilds a sum of the same exact value (adding the partials one by one).
+  const std::vector<double>& partials() const { return partials_; }
+  double special() const { return special_; }
+  static ExactSum from_parts(const std::vector<double>& partials, double special);
 
  private:
   std::vector<double> partials_;  ///< non-overlapping, increasing magnitude
@@ -48,6 +54,14 @@ class QuantileSketch {
   bool operator==(const QuantileSketch& o) const;
   /// Bytes held (for the memory-growth test).
   std::size_t memory_bytes() const;
+  /// For serialisation (shard files): values counted as zero, and the occupied buckets of
+  /// one sign as (index, count) pairs in increasing index; add_bucket/add_zeros add counts
+  /// back (bucket indices of finite values lie in [kMinBucket, kMaxBucket]).
+  static constexpr std::int32_t kMinBucket = -7000, kMaxBucket = 178000;
+  std::uint64_t zero_count() const { return zero_; }
+  std::vector<std::pair<std::int32_t, std::uint64_t>> buckets(bool negative) const;
+  void add_bucket(bool negative, std::int32_t index, std::uint64_t count);
+  void add_zeros(std::uint64_t count) { zero_ += count; }
 
  private:
   struct Store {

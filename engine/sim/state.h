@@ -1,0 +1,43 @@
+// The mergeable state of a batch of runs: per (series, year) cell a quantile sketch with
+// integer buckets, exact sums, min/max and integer counts; per target integer hit counts.
+// Every part merges exactly, so merging states of disjoint sets of runs in any order (threads,
+// shards, MPI ranks) gives the same state as simulating all runs in one place.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "engine/sim/sketch.h"
+
+namespace plancast {
+
+struct RunState {
+  std::size_t slots = 0;  ///< output series
+  int years = 0;          ///< base year .. horizon
+  std::size_t cells = 0;  ///< slots × years; cell c = slot * years + year index
+  /// Per cell: the value of run 0 (0 if not finite). Sums are of x − shift, so that sums of
+  /// small deviations lose nothing to large levels. Identical in every state of one job.
+  std::vector<double> shift;
+  /// Runs accumulated into this state.
+  std::uint64_t runs = 0;
+  std::vector<QuantileSketch> sketch;
+  std::vector<ExactSum> sum, sumsq;  ///< of x − shift
+  std::vector<double> min, max;
+  std::vector<std::uint64_t> finite, nonfinite, floored;
+  /// Per target; first_reach is [target][year]; joint_hits per joint group (year).
+  std::vector<std::uint64_t> target_hits, first_reach, joint_hits;
+
+  RunState() = default;
+  RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std::size_t n_joint);
+
+  /// Same dimensions (and so mergeable with this one).
+  bool same_shape(const RunState& o) const;
+  /// Adds the runs of `o` (disjoint from this state's). Throws std::invalid_argument if the
+  /// shapes or shifts differ. Exact: the result does not depend on the merge order.
+  void merge(const RunState& o);
+  /// Equal statistics (exact sums compared by value, sketches by bucket counts).
+  bool operator==(const RunState& o) const;
+};
+
+}  // namespace plancast
