@@ -126,6 +126,16 @@ void guard_text(const std::string& text, const std::string& file, DiagnosticList
                                 " is not valid here; save the file as UTF-8)");
     return;
   }
+  // Line breaks made of a bare carriage return (classic Mac OS): the YAML library reads the
+  // whole file as one line and reports a puzzling syntax error somewhere on it.
+  for (std::size_t i = text.find('\r'); i != std::string::npos; i = text.find('\r', i + 1)) {
+    if (i + 1 == text.size() || text[i + 1] != '\n') {
+      diags.error(where(i),
+                  "line break made of a carriage return alone (old Mac format); save the "
+                  "file with LF or CRLF line endings");
+      return;
+    }
+  }
   // A tab among the leading white space of a line that holds content.
   std::size_t pos = 0;
   while (pos < text.size()) {
