@@ -44,6 +44,10 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
 ///   [--seed S] [--threads T] [--variant NAME] [--set PATH=VALUE]... [--json F] [--quiet]
 int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+/// plancast merge SHARD... [--json F] [--csv F] [--report F.html] [--quiet]: shard files of
+/// one job (run --shard K/N) combined into the whole job's results (docs/scale-out.md).
+int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 /// One subcommand: its name, a one-line summary and its entry point.
 struct Command {
   const char* name;

@@ -10,6 +10,7 @@
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
+#include "engine/cli/shard_cli.h"
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"
 #include "engine/io/csv.h"
@@ -189,6 +190,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
      "write a self-contained HTML report with charts (open in any browser; prints on A4)")
     ("precision", po::value<std::string>()->value_name("E"),
      "add runs until every target's 95% interval is within +/-E (--runs: the cap)")
+    ("shard", po::value<std::string>()->value_name("K/N"),
+     "simulate only part K of N of the runs; --json F gets a shard file for plancast merge")
     ("quiet,q", "no summary and no progress bar");
   // clang-format on
   po::options_description all;
@@ -244,6 +247,15 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   const bool quiet = vm.count("quiet") > 0;
   const bool summary = !quiet && json_path != "-" && csv_path != "-";
+  // --shard K/N: a share of the blocks of runs, written as a shard file (docs/scale-out.md).
+  std::optional<cli::ShardSpec> shard;
+  if (vm.count("shard")) {
+    shard = cli::parse_shard(vm["shard"].as<std::string>());
+    if (json_path.empty()) throw UsageError("--shard needs --json F (the shard file to write)");
+    for (const char* other : {"csv", "precision", "report"}) {
+      if (vm.count(other)) throw UsageError(std::string("--shard cannot be used with --") + other);
+    }
+  }
 
   // Fail before a long run, not after it, when an output cannot be written.
   if (!json_path.empty()) check_output_path(json_path);
@@ -270,6 +282,15 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
   ro.cancel = &cancel.flag();
   ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+  if (shard) {
+    std::string note;
+    const std::string text = cli::run_shard(scenario, *compiled, ro, *shard, note);
+    bar.finish();
+    if (cancel.cancelled()) throw Interrupted();
+    if (summary) out << note << std::flush;
+    emit(json_path, text, out);
+    return 0;
+  }
   std::optional<PrecisionOutcome> adaptive;
   Results results;
   if (precision) {

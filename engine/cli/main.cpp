@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/cli/cli.h"
+#include "engine/cli/mpi.h"
 #include "engine/core/error.h"
 
 namespace {
@@ -49,7 +50,7 @@ int dispatch(const std::vector<std::string>& args, std::string& command) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run_command(int argc, char** argv) {
   std::string command;
   try {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
@@ -82,4 +83,14 @@ int main(int argc, char** argv) {
     std::cerr << "plancast: error: unknown failure\n";
     return 1;
   }
+}
+
+int main(int argc, char** argv) {
+  // Under mpirun/srun (PLANCAST_MPI builds): ranks share the runs; only rank 0 writes.
+  plancast::cli::MpiSession mpi(&argc, &argv);
+  if (*mpi.startup_error() != '\0') {
+    std::cerr << "plancast: error: " << mpi.startup_error() << "\n";
+    return mpi.finish(2);
+  }
+  return mpi.finish(run_command(argc, argv));
 }

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "engine/core/error.h"
+#include "engine/sim/distribute.h"
 
 namespace plancast {
 
@@ -85,6 +86,7 @@ void check_output_path(const std::string& path) {
 }
 
 void write_output(const std::string& path, const std::string& content) {
+  if (!is_output_rank()) return;  // under MPI only rank 0 writes (docs/scale-out.md)
   if (path == "-") {
     if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() ||
         std::fflush(stdout) != 0) {

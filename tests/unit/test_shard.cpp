@@ -3,12 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
+#include <mutex>
 #include <numeric>
 #include <random>
 #include <string>
 
 #include "engine/cli/bundled.h"
 #include "engine/config/scenario.h"
+#include "engine/io/json.h"
+#include "engine/io/shard.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
 
@@ -107,8 +111,8 @@ TEST_CASE("part_of splits blocks evenly, disjointly and completely", "[shard]") 
 TEST_CASE("the bundled scenario in three parts equals the single run", "[shard]") {
   LoadOptions lo;
   lo.sets = {"simulation.runs=6000"};
-  const Scenario sc =
-      load_scenario_text(std::string(bundled_scenario_text()), kBundledName, lo, builtin_registry());
+  const Scenario sc = load_scenario_text(std::string(bundled_scenario_text()), kBundledName, lo,
+                                         builtin_registry());
   const auto cs = compile(sc, builtin_registry());
   const Results whole = run(*cs);
   RunState total = make_state(*cs);
@@ -119,4 +123,85 @@ TEST_CASE("the bundled scenario in three parts equals the single run", "[shard]"
     total.merge(s);
   }
   CHECK(summarise(*cs, total) == whole);
+}
+
+TEST_CASE("a state round-trips through shard JSON bit for bit, non-finite cells included",
+          "[shard]") {
+  // `blowup` is 1/0 = inf in every run: its cells hold only non-finite counts, min = +inf.
+  std::string text = kSmall;
+  text.replace(text.find("SAMPLER"), 7, "mc");
+  text.replace(text.find("targets:"), 0, "  blowup: {formula: 1 / (gdp - gdp)}\n");
+  const Scenario sc = load_scenario_text(text, "small.yaml", {}, builtin_registry());
+  const auto cs = compile(sc, builtin_registry());
+  RunState s = make_state(*cs);
+  simulate(*cs, 0, block_count(*cs), s);
+  const RunState shape = make_state(*cs);
+  const nlohmann::json j = nlohmann::json::parse(state_to_json(s).dump());
+  const RunState back = state_from_json(j, shape);
+  CHECK(back == s);
+  CHECK(to_json_text(summarise(*cs, back)) == to_json_text(run(*cs)));
+  CHECK(to_json_text(summarise(*cs, back)).find("\"nonfinite\": [\n        5000") !=
+        std::string::npos);
+
+  SECTION("a state that does not fit is refused, not trusted") {
+    auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+      nlohmann::json bad = j;
+      edit(bad);
+      CHECK_THROWS_AS(state_from_json(bad, shape), std::invalid_argument);
+    };
+    refused([](nlohmann::json& b) { b["slots"] = 99; });
+    refused([](nlohmann::json& b) { b["cells"].erase(0); });
+    refused([](nlohmann::json& b) { b["shift"][0] = "0x1p+0"; });
+    refused([](nlohmann::json& b) { b["shift"][0] = "1.5"; });
+    refused([](nlohmann::json& b) { b["cells"][0]["finite"] = 1; });
+    refused([](nlohmann::json& b) { b["cells"][0]["positive"] = {{2000000000, 1}}; });
+    refused([](nlohmann::json& b) { b["cells"][0]["positive"] = "x"; });
+    refused([](nlohmann::json& b) { b["target_hits"][0] = 6000; });
+    refused([](nlohmann::json& b) { b["target_hits"] = {1}; });
+    refused([](nlohmann::json& b) { b["joint_hits"][0] = -1; });
+    refused([](nlohmann::json& b) { b.erase("cells"); });
+  }
+}
+
+TEST_CASE("run counts beyond 2^32: a far share of blocks simulates only its own runs", "[shard]") {
+  // 6,000,000,001 runs: 5,859,376 blocks, the last holding one run. Only the last three
+  // blocks are simulated; indices above 2^32 must not wrap.
+  std::string text = kSmall;
+  text.replace(text.find("SAMPLER"), 7, "mc");
+  text.replace(text.find("runs: 5000"), 10, "runs: 6000000001");
+  const Scenario sc = load_scenario_text(text, "small.yaml", {}, builtin_registry());
+  const auto cs = compile(sc, builtin_registry());
+  const std::uint64_t nb = block_count(*cs);
+  REQUIRE(nb == 5859376);
+  const BlockRange last = part_of(nb, 1000000, 1000000);
+  CHECK(last.last == nb);
+  // [floor(999999 · 5859376 / 10^6), 5859376) = [5859370, 5859376): 6 blocks.
+  CHECK(last.first == 5859370);
+  RunState s = make_state(*cs);
+  simulate(*cs, nb - 3, nb, s);
+  CHECK(s.runs == 2 * 1024 + 1);
+  CHECK(s.sketch[0].count() == s.runs);
+  // The same runs seen through an observer: run indices above 2^32, one per run.
+  struct Seen : RunObserver {
+    std::uint64_t lo = UINT64_MAX, hi = 0, n = 0;
+    std::mutex m;
+    void on_block(const BlockView& b) override {
+      std::lock_guard<std::mutex> g(m);
+      lo = std::min(lo, b.first_run);
+      hi = std::max(hi, b.first_run + b.n);
+      n += b.n;
+    }
+  } seen;
+  RunOptions ro;
+  ro.observer = &seen;
+  RunState s2 = make_state(*cs);
+  simulate(*cs, nb - 3, nb, s2, ro);
+  CHECK(seen.lo == (nb - 3) * 1024);
+  CHECK(seen.hi == 6000000001ULL);
+  CHECK(seen.n == s.runs);
+  CHECK(s2 == s);
+  // Another share of the same size far away gives other runs (no wrap-around to run 0).
+  RunState s0 = make_state(*cs);
+  simulate(*cs, 0, 3, s0);
+  CHECK_FALSE(s0.sum[s0.years - 1] == s.sum[s.years - 1]);
 }

@@ -1,0 +1,141 @@
+// `plancast merge SHARD... [--json F] [--csv F] [--report F.html]`: shard files of one job
+// (plancast run --shard K/N) combined into the whole job's results, byte-identical to a
+// single `plancast run`; and the --shard part of `plancast run`.
+#include <charconv>
+#include <iostream>
+
+#include "engine/cli/cli.h"
+#include "engine/cli/options.h"
+#include "engine/cli/shard_cli.h"
+#include "engine/core/error.h"
+#include "engine/io/csv.h"
+#include "engine/io/json.h"
+#include "engine/io/output_file.h"
+#include "engine/io/report.h"
+#include "engine/io/shard.h"
+#include "engine/io/text.h"
+#include "models/register_builtin.h"
+
+namespace plancast {
+
+namespace cli {
+
+ShardSpec parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  auto number = [&](const std::string& s, std::uint64_t& v) {
+    const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+    return !s.empty() && res.ec == std::errc() && res.ptr == s.data() + s.size();
+  };
+  ShardSpec spec;
+  if (slash == std::string::npos || !number(text.substr(0, slash), spec.k) ||
+      !number(text.substr(slash + 1), spec.n)) {
+    throw UsageError("--shard: '" + text + "' is not K/N (e.g. --shard 2/8: part 2 of 8)");
+  }
+  if (spec.n < 1 || spec.n > kMaxShards || spec.k < 1 || spec.k > spec.n) {
+    throw UsageError("--shard: " + text +
+                     " is out of range (1 <= K <= N <= " + std::to_string(kMaxShards) + ")");
+  }
+  return spec;
+}
+
+std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled,
+                      const RunOptions& options, const ShardSpec& shard, std::string& note) {
+  const std::uint64_t runs = scenario.simulation.runs;
+  const BlockRange r = part_of(block_count(compiled), shard.k, shard.n);
+  RunState state = make_state(compiled, options);
+  simulate_distributed(compiled, r.first, r.last, state, options);
+  const std::uint64_t first = std::min(runs, r.first * kBlockSize);
+  const std::uint64_t last = std::min(runs, r.last * kBlockSize);
+  note = "shard " + std::to_string(shard.k) + "/" + std::to_string(shard.n) + ": runs " +
+         std::to_string(first) + " to " + std::to_string(last) + " (" +
+         std::to_string(last - first) + " of " + std::to_string(runs) +
+         "); combine all shards with plancast merge\n";
+  return to_shard_text(scenario, shard.k, shard.n, state);
+}
+
+}  // namespace cli
+
+namespace {
+
+const char* kMergeUsage =
+    "usage: plancast merge SHARD... [--json F] [--csv F] [--report F.html] [--quiet]\n"
+    "\n"
+    "Combines the shard files of one job (plancast run ... --shard K/N --json SHARD, for K\n"
+    "from 1 to N, possibly run on different machines) into the results of the whole job:\n"
+    "the same summary, JSON, CSV and report as one plancast run with the same scenario,\n"
+    "seed and runs, byte for byte. Shards may be given in any order. Refuses shards of\n"
+    "different scenarios or settings, a shard given twice, and missing shards.\n";
+
+}  // namespace
+
+int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  (void)err;
+  namespace po = cli::po;
+  po::options_description desc("options");
+  // clang-format off
+  desc.add_options()
+    ("help,h", "show this help")
+    ("json", po::value<std::string>()->value_name("F"), "write full results as JSON ('-': stdout)")
+    ("csv", po::value<std::string>()->value_name("F"), "write full results as CSV ('-': stdout)")
+    ("report", po::value<std::string>()->value_name("F.html"),
+     "write the HTML report of the whole job")
+    ("quiet,q", "no summary");
+  // clang-format on
+  po::options_description all;
+  all.add(desc).add_options()("shard", po::value<std::vector<std::string>>());
+  po::positional_options_description pos;
+  pos.add("shard", -1);
+  const po::variables_map vm = cli::parse(args, all, &pos);
+  if (vm.count("help")) {
+    out << kMergeUsage << "\n" << desc << std::flush;
+    return 0;
+  }
+  if (!vm.count("shard")) throw UsageError("merge needs SHARD files (plancast run --shard K/N)");
+  const auto paths = vm["shard"].as<std::vector<std::string>>();
+  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
+  const std::string csv_path = vm.count("csv") ? vm["csv"].as<std::string>() : "";
+  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
+  if (vm.count("csv") && csv_path.empty()) throw UsageError("--csv: empty file name");
+  if (json_path == "-" && csv_path == "-") {
+    throw UsageError("--json and --csv cannot both write to standard output ('-')");
+  }
+  if (!json_path.empty() && json_path == csv_path) {
+    throw UsageError("--json and --csv name the same file '" + json_path + "'");
+  }
+  for (const std::string& p : paths) {
+    if (p == json_path || p == csv_path) {
+      throw UsageError("the output '" + p + "' is also a SHARD to read");
+    }
+  }
+  if (!json_path.empty()) check_output_path(json_path);
+  if (!csv_path.empty()) check_output_path(csv_path);
+  const std::string report_path =
+      vm.count("report") ? cli::check_report_path(vm["report"].as<std::string>(), json_path) : "";
+  if (!report_path.empty() && report_path == csv_path) {
+    throw UsageError("--csv and --report name the same file '" + report_path + "'");
+  }
+  const bool summary = !vm.count("quiet") && json_path != "-" && csv_path != "-";
+
+  Scenario scenario;
+  const Results results = merge_shards(paths, builtin_registry(), &scenario);
+
+  // Render everything first, then write: a rendering failure leaves no file behind.
+  const std::string json = json_path.empty() ? "" : to_json_text(results);
+  const std::string csv = csv_path.empty() ? "" : to_csv_text(results);
+  const std::string report = report_path.empty() ? "" : run_report_html(scenario, results);
+  if (summary) {
+    out << to_text_summary(results) << std::flush;
+    if (!out) throw RunError("cannot write standard output");
+  }
+  auto emit = [&](const std::string& path, const std::string& content) {
+    if (path != "-") return write_output(path, content);
+    out << content << std::flush;
+    if (!out) throw RunError("cannot write standard output");
+  };
+  if (!json_path.empty()) emit(json_path, json);
+  if (!csv_path.empty()) emit(csv_path, csv);
+  if (!report_path.empty()) write_output(report_path, report);
+  return 0;
+}
+
+}  // namespace plancast

@@ -1,0 +1,28 @@
+// `plancast run --shard K/N` (the part run computes and writes) and `plancast merge`
+// (engine/cli/cli_merge.cpp); docs/scale-out.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/config/scenario.h"
+#include "engine/sim/runner.h"
+
+namespace plancast::cli {
+
+struct ShardSpec {
+  std::uint64_t k = 0, n = 0;
+};
+
+/// Most parts --shard accepts (N).
+inline constexpr std::uint64_t kMaxShards = 1'000'000;
+
+/// "K/N" with 1 <= K <= N <= kMaxShards; UsageError otherwise ("--shard: ...").
+ShardSpec parse_shard(const std::string& text);
+
+/// Simulates part K of N of the job's blocks (split among MPI ranks, if any) and returns
+/// the shard file's text. `note` receives a one-line summary for the terminal.
+std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled,
+                      const RunOptions& options, const ShardSpec& shard, std::string& note);
+
+}  // namespace plancast::cli
