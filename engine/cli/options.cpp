@@ -144,10 +144,18 @@ std::string ProgressBar::line(std::uint64_t done, std::uint64_t total, double se
   std::snprintf(pct, sizeof pct, "%3d%%", static_cast<int>(100.0 * frac));
   std::string tail = " ";
   tail += pct;
-  tail += "  " + grouped(done) + "/" + grouped(total) + " runs";
+  // Appended piece by piece: g++ 12 -O3 warns on "  " + string&& (PR105651).
+  tail += "  ";
+  tail += grouped(done);
+  tail += '/';
+  tail += grouped(total);
+  tail += " runs";
   if (rate > 0 && done > 0) {
-    tail += "  " + grouped(static_cast<std::uint64_t>(std::llround(rate))) + " runs/s";
-    tail += "  " + duration_text(static_cast<double>(total - done) / rate) + " left";
+    tail += "  ";
+    tail += grouped(static_cast<std::uint64_t>(std::llround(rate)));
+    tail += " runs/s  ";
+    tail += duration_text(static_cast<double>(total - done) / rate);
+    tail += " left";
   }
   // The bar takes what the text leaves of the line, 10 to 30 columns; one column is kept
   // free so the cursor never wraps.
@@ -156,7 +164,7 @@ std::string ProgressBar::line(std::uint64_t done, std::uint64_t total, double se
   std::string s;
   if (width >= 10) {
     const int filled = static_cast<int>(frac * width);
-    s = "[";  // step by step: g++ 12 -O3 warns on "[" + string&& (PR105651)
+    s.push_back('[');  // not s = "[": g++ 12 -O3 warns there (-Wrestrict, PR105651)
     s.append(static_cast<std::size_t>(filled), '#');
     s.append(static_cast<std::size_t>(width - filled), '-');
     s += ']';

@@ -4,8 +4,10 @@
 #include "engine/io/report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <memory>
@@ -348,13 +350,15 @@ tr { break-inside: avoid; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr));
   gap: 18px 26px; }
 figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
+figure.single { max-width: 760px; }
+dl.facts div.wide { grid-column: span 2; }
 figcaption { margin-bottom: 2px; }
 svg { width: 100%; height: auto; display: block; overflow: visible; }
-svg text { font-size: 11px; fill: var(--ink); }
+svg text { font-size: 12px; fill: var(--ink); }
 svg .tick { fill: var(--muted); }
 svg .strong { font-weight: 700; fill: var(--ink); }
 svg .unit { fill: var(--muted); font-size: 11px; }
-svg .lab { font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px;
+svg .lab { font-size: 12px; font-weight: 600; fill: #8e2a1c; paint-order: stroke; stroke: #fff; stroke-width: 3.5px;
   stroke-linejoin: round; }
 svg .grid { stroke: #e6e9ee; stroke-width: 1; }
 svg .axis { stroke: #8a949f; stroke-width: 1; }
@@ -406,10 +410,34 @@ std::string likelihood_legend() {
   return s + "</div>\n";
 }
 
-/// One parameter's distribution in words, with its 10th, 50th and 90th percentiles.
-struct AssumptionRow {
-  std::string name, dist, p10, p50, p90;
-};
+/// Long decimals in a distribution's description (a gamma given by mean and sd is stored as
+/// shape 11.559999999999999) shortened to 6 significant digits.
+std::string tidy_numbers(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const bool starts = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+    if (!starts) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[j])) != 0 || text[j] == '.' ||
+            text[j] == 'e' || ((text[j] == '-' || text[j] == '+') && text[j - 1] == 'e'))) {
+      ++j;
+    }
+    const std::string token = text.substr(i, j - i);
+    char* end = nullptr;
+    const double v = std::strtod(token.c_str(), &end);
+    if (token.size() > 8 && end == token.c_str() + token.size()) {
+      out += printf_str("%.6g", v);
+    } else {
+      out += token;
+    }
+    i = j;
+  }
+  return out;
+}
 
 std::string assumptions_section(const Scenario& sc) {
   std::string s = "<h2>Assumptions</h2>\n";
@@ -424,7 +452,7 @@ std::string assumptions_section(const Scenario& sc) {
     std::string dist, q10 = "", q50 = "", q90 = "";
     try {
       const Distribution d(p.dist);
-      dist = d.describe();
+      dist = tidy_numbers(d.describe());
       q10 = value_text(d.quantile(0.1));
       q50 = value_text(d.quantile(0.5));
       q90 = value_text(d.quantile(0.9));
@@ -459,7 +487,7 @@ const IndicatorResult* find_indicator(const Results& r, const std::string& name)
 std::string target_condition(const TargetResult& t, const Results& r) {
   const IndicatorResult* ind = find_indicator(r, t.indicator);
   std::string s = op_text(t.op) + " " + value_text(t.value);
-  if (ind && !ind->unit.empty()) s += " " + ind->unit;
+  if (ind && !ind->unit.empty()) s += (ind->unit == "%" ? "" : " ") + ind->unit;
   s += t.by ? " by " : " in ";
   s += std::to_string(t.year);
   return s;
@@ -564,7 +592,7 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
   Frame f;
   f.y = nice_axis(lo, hi, 5);
   double label_w = 0;
-  for (double v : f.y.ticks) label_w = std::max(label_w, text_width(f.y.label(v), 11));
+  for (double v : f.y.ticks) label_w = std::max(label_w, text_width(f.y.label(v), 12));
   const double W = 600, H = 290;
   f.left = std::max(40.0, label_w + 14);
   f.top = 24;
@@ -587,11 +615,9 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
   std::vector<double> xs, y05, y25, y50, y75, y95;
   for (std::size_t t = 0; t < r.years.size(); ++t) {
     xs.push_back(f.X(r.years[t]));
-    auto at = [&](const std::vector<double>& v) { return t < v.size() ? f.Y(v[t]) : kNaN; };
     auto fin = [&](const std::vector<double>& v) {
       return t < v.size() && std::isfinite(v[t]) ? f.Y(v[t]) : kNaN;
     };
-    (void)at;
     y05.push_back(fin(p05));
     y25.push_back(fin(p25));
     y50.push_back(fin(p50));
@@ -649,7 +675,7 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
         "</title></path>\n";
     const std::string text =
         t->id + " " + op_text(t->op) + value_text(t->value) + ": " + percent(t->p.probability);
-    const bool left = x + 12 + text_width(text, 11) > W;
+    const bool left = x + 12 + text_width(text, 12) > W;
     labels.push_back({left ? x - 12 : x + 12, y + 4, left, text});
   }
   std::sort(labels.begin(), labels.end(), [](const Label& a, const Label& b) { return a.y < b.y; });
@@ -667,7 +693,7 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
   std::string fig = "<figure class=\"chart\" id=\"indicator-" + esc(ind.name) + "\">";
   fig += "<figcaption><h3>" + esc(title) + "</h3><p class=\"sub\">" + esc(ind.name);
   if (!ind.unit.empty()) fig += " \xC2\xB7 " + esc(ind.unit);
-  const std::size_t tb = 0, te = r.years.size() - 1;
+  const std::size_t te = r.years.size() - 1;
   if (te < p50.size()) {
     fig += " \xC2\xB7 median " + esc(value_text(p50[te])) + " in " + std::to_string(r.years[te]);
     if (te < p05.size() && te < p95.size()) {
@@ -675,7 +701,6 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
              esc(value_text(p95[te])) + ")";
     }
   }
-  (void)tb;
   fig += "</p></figcaption>\n" + s + "</figure>\n";
   return fig;
 }
@@ -845,14 +870,21 @@ std::string footer_text(const Results& r) {
          " \xC2\xB7 the same scenario, seed and runs give the same results on any machine.";
 }
 
+/// `body` in a <section> with an id (a link target, and a handle for print styles); nothing
+/// when empty.
+std::string section(const char* id, const std::string& body) {
+  if (body.empty()) return "";
+  return std::string("<section id=\"") + id + "\">\n" + body + "</section>\n";
+}
+
 std::string run_document(const Scenario* sc, const Results& r) {
   std::string s = page_open((r.title.empty() ? r.scenario : r.title) + " \xE2\x80\x94 plancast");
   s += run_header(r, sc, "run report");
-  s += targets_section(r);
-  if (sc != nullptr) s += assumptions_section(*sc);
-  s += indicators_section(sc, r);
-  s += reach_section(r);
-  s += notes_section(r);
+  s += section("targets", targets_section(r));
+  if (sc != nullptr) s += section("assumptions", assumptions_section(*sc));
+  s += section("indicators", indicators_section(sc, r));
+  s += section("reach", reach_section(r));
+  s += section("notes", notes_section(r));
   s += page_close(footer_text(r));
   return s;
 }
@@ -929,7 +961,7 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
        "percentage points) is much narrower than the difference of two separate runs.</p>\n";
 
   if (!c.targets.empty()) {
-    s += "<h2>Targets across variants</h2>\n";
+    s += "<section id=\"variants\">\n<h2>Targets across variants</h2>\n";
     s += "<p class=\"sub\">Bars: probability of meeting the target in each variant, with its 95% "
          "interval; in brackets the change from base with its 95% interval.</p>\n";
     s += "<div class=\"charts\">\n";
@@ -944,7 +976,7 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
            esc(tc.id) + "</h3><p class=\"sub\">" + esc(cond) + "</p></figcaption>\n" +
            compare_target_chart(c, tc) + "</figure>\n";
     }
-    s += "</div>\n";
+    s += "</div>\n</section>\n";
   }
   if (r0) {
     // Each base indicator with the other variants' medians over it.
@@ -962,10 +994,15 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
         overlays[i].push_back(o);
       }
     }
-    std::string ind = indicators_section(&base, *r0, overlays);
-    s += ind;
-    s += targets_section(*r0);
-    s += assumptions_section(base);
+    s += section("indicators", indicators_section(&base, *r0, overlays));
+    // The base's own target table (its ids are the figures' above: not repeated as ids).
+    std::string base_targets = targets_section(*r0);
+    for (std::size_t at = base_targets.find(" id=\"target-"); at != std::string::npos;
+         at = base_targets.find(" id=\"target-", at)) {
+      base_targets.replace(at, 12, " id=\"base-target-");
+    }
+    s += section("base-targets", base_targets);
+    s += section("assumptions", assumptions_section(base));
   }
   if (!c.notes.empty()) {
     s += "<h2>Notes</h2>\n<ul class=\"note\">\n";
@@ -984,7 +1021,7 @@ std::string sensitivity_header(const Scenario& sc, const std::string& kind, cons
   std::string s = page_open(title + " \xE2\x80\x94 plancast sensitivity");
   s += "<header>\n<p class=\"sub\">plancast sensitivity (" + esc(kind) + ")</p>\n<h1>" +
        esc(title) + "</h1>\n<dl class=\"facts\">";
-  s += fact("outcome", of);
+  s += "<div class=\"wide\"><dt>outcome</dt><dd>" + esc(of) + "</dd></div>";
   s += fact("scenario", sc.name);
   s += fact("variant", sc.variant.empty() ? "base (none)" : sc.variant);
   s += fact("base year", std::to_string(sc.base_year));
@@ -1000,7 +1037,7 @@ std::string sobol_chart(const SobolResult& r) {
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const SobolIndex& a, const SobolIndex& b) { return a.st > b.st; });
   double name_w = 60;
-  for (const SobolIndex& ix : sorted) name_w = std::max(name_w, text_width(ix.name, 11));
+  for (const SobolIndex& ix : sorted) name_w = std::max(name_w, text_width(ix.name, 12));
   const double W = 640, row = 34;
   Frame f;
   f.left = std::min(220.0, name_w + 16);
@@ -1059,7 +1096,7 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
   s += "<div class=\"legend\"><span><span class=\"sw\" style=\"background:#114a82\"></span>S1 "
        "first order</span><span><span class=\"sw\" style=\"background:#8fb9e0\"></span>ST "
        "total</span><span>\xE2\x94\x9C\xE2\x94\xA4 95% interval</span></div>\n";
-  s += "<figure class=\"chart\" id=\"sobol\">" + sobol_chart(r) + "</figure>\n";
+  s += "<figure class=\"chart single\" id=\"sobol\">" + sobol_chart(r) + "</figure>\n";
   s += "<table><thead><tr><th>parameter</th><th class=\"num\">S1</th><th class=\"num\">95% "
        "interval</th><th class=\"num\">ST</th><th class=\"num\">95% interval</th></tr></thead>"
        "<tbody>\n";
@@ -1086,7 +1123,7 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
 
 std::string tornado_chart(const TornadoResult& r) {
   double name_w = 60;
-  for (const TornadoBar& b : r.parameters) name_w = std::max(name_w, text_width(b.name, 11));
+  for (const TornadoBar& b : r.parameters) name_w = std::max(name_w, text_width(b.name, 12));
   const double W = 640, row = 28;
   const double left = std::min(220.0, name_w + 16), top = 30;
   const double width = W - left - 24;
@@ -1142,7 +1179,7 @@ std::string tornado_document(const Scenario& sc, const TornadoResult& r, const s
   s += "<div class=\"legend\"><span><span class=\"sw\" style=\"background:#e08060\"></span>"
        "parameter at its p10</span><span><span class=\"sw\" style=\"background:#35618f\">"
        "</span>parameter at its p90</span></div>\n";
-  s += "<figure class=\"chart\" id=\"tornado\">" + tornado_chart(r) + "</figure>\n";
+  s += "<figure class=\"chart single\" id=\"tornado\">" + tornado_chart(r) + "</figure>\n";
   s += "<table><thead><tr><th>parameter</th><th class=\"num\">p10 value</th><th class=\"num\">"
        "p90 value</th><th class=\"num\">outcome at p10</th><th class=\"num\">outcome at p90</th>"
        "<th class=\"num\">swing</th></tr></thead><tbody>\n";

@@ -2,6 +2,7 @@
 #include "engine/io/text.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -94,8 +95,9 @@ std::string interval(const std::array<double, 2>& ci) {
   return out;
 }
 
-// Column widths: the tables below add up to at most 96 columns.
-constexpr std::size_t kId = 20, kIndicator = 20, kWhen = 7, kTarget = 12, kProb = 11;
+// Column widths of the ranges table (2 + 20 + 1 + 16 + 1 + 4 + 4 x 11 = 88 columns); the
+// target table sizes its columns to their content.
+constexpr std::size_t kIndicator = 20, kProb = 11;
 constexpr std::size_t kUnit = 16, kNum = 11;
 
 }  // namespace
@@ -135,17 +137,47 @@ std::string to_text_summary(const Results& r) {
                 r.sampler);
 
   if (!r.targets.empty()) {
+    // Columns as wide as their widest entry; when the table would pass kTextWidth, the
+    // indicator column gives way first, then the target, then the id (never below 12).
+    auto unit_of = [&r](const std::string& name) {
+      for (const IndicatorResult& i : r.indicators) {
+        if (i.name == name) return i.unit;
+      }
+      return std::string();
+    };
+    std::vector<std::array<std::string, 6>> rows;
+    std::size_t w_id = 2, w_ind = 9, w_when = 4, w_target = 6, w_ci = 12;
+    for (const TargetResult& t : r.targets) {
+      const std::string unit = unit_of(t.indicator);
+      std::array<std::string, 6> row = {
+          t.id,
+          t.indicator,
+          (t.by ? "by " : "") + std::to_string(t.year),
+          t.op + " " + human_number(t.value) + (unit.empty() || unit == "%" ? unit : " " + unit),
+          human_percent(t.p.probability),
+          interval(t.p.ci95)};
+      w_id = std::max(w_id, display_width(row[0]));
+      w_ind = std::max(w_ind, display_width(row[1]));
+      w_when = std::max(w_when, display_width(row[2]));
+      w_target = std::max(w_target, display_width(row[3]));
+      w_ci = std::max(w_ci, display_width(row[5]));
+      rows.push_back(std::move(row));
+    }
+    auto total = [&] {
+      return 2 + w_id + 1 + w_ind + 1 + w_when + 2 + w_target + 1 + kProb + 2 + w_ci;
+    };
+    for (std::size_t* w : {&w_ind, &w_target, &w_id}) {
+      while (total() > kTextWidth && *w > 12) --*w;
+    }
     out += '\n';
     line(out, "Targets");
-    line(out, "  " + cell("id", kId) + " " + cell("indicator", kIndicator) + " " +
-                  cell("year", kWhen) + "  " + cell("target", kTarget) + " " +
+    line(out, "  " + cell("id", w_id) + " " + cell("indicator", w_ind) + " " +
+                  cell("year", w_when) + "  " + cell("target", w_target) + " " +
                   cell("probability", kProb, true) + "  95% interval");
-    for (const TargetResult& t : r.targets) {
-      const std::string when = (t.by ? "by " : "") + std::to_string(t.year);
-      line(out, "  " + cell(t.id, kId) + " " + cell(t.indicator, kIndicator) + " " +
-                    cell(when, kWhen) + "  " + cell(t.op + " " + human_number(t.value), kTarget) +
-                    " " + cell(human_percent(t.p.probability), kProb, true) + "  " +
-                    interval(t.p.ci95));
+    for (const auto& row : rows) {
+      line(out, "  " + cell(row[0], w_id) + " " + cell(row[1], w_ind) + " " + cell(row[2], w_when) +
+                    "  " + cell(row[3], w_target) + " " + cell(row[4], kProb, true) + "  " +
+                    row[5]);
     }
   }
 

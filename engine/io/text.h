@@ -14,7 +14,7 @@ inline constexpr std::size_t kTextWidth = 100;
 /// A human-readable summary of `results` (lines end with "\n", none wider than
 /// kTextWidth terminal columns; long names are cut and end in '~'):
 ///  - header: title (or scenario name), then scenario, variant, runs, seed, sampler;
-///  - targets: id, indicator, year ("by YEAR" for `by` targets), op and value,
+///  - targets: id, indicator, year ("by YEAR" for `by` targets), op, value and unit,
 ///    probability in % and its Wilson 95% interval;
 ///  - joint: per target year, the probability that all that year's targets are met in the
 ///    same run;

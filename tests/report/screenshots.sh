@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# tests/report/screenshots.sh: the screenshots in docs/img/, taken from the Jiaxing reports
+# by the same Chromium helper the tests use (chromium.sh: a page with any console message
+# fails). By hand, after a change to the report's look:
+#
+#   bash tests/report/screenshots.sh build/plancast [docs/img]
+#
+# Each view is a copy of a report with one extra style rule that hides the other sections,
+# so a shot shows one part at a readable size.
+set -euo pipefail
+pc=$(readlink -f "$1")
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+dest=$(readlink -f "${2:-$here/../../docs/img}")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$dest"
+
+"$pc" run --quiet --report "$work/jiaxing.html"
+"$pc" compare --quiet --runs 50000 --report "$work/compare.html"
+"$pc" sensitivity --quiet --of core_va_2025 --report "$work/sobol.html"
+
+# view SOURCE NAME CSS: a copy of SOURCE with CSS added at the end of its style sheet.
+view() {
+  sed "s|</style>|$3</style>|" "$1" >"$work/$2.html"
+}
+shot() {  # shot NAME WIDTHxHEIGHT
+  bash "$here/chromium.sh" "$work/$1.html" "$dest/$1.png" "$2"
+  python3 "$here/png_check.py" "$dest/$1.png"
+}
+
+# 1. The top of the run report: facts and the target table.
+view "$work/jiaxing.html" report-targets \
+  "#assumptions, #indicators, #reach, #notes, footer { display: none }"
+shot report-targets 1100x1000
+# 2. Fan charts of the indicators with 2025 targets.
+keep='#indicator-core_va, #indicator-core_va_share, #indicator-online_retail, #indicator-software_revenue'
+view "$work/jiaxing.html" report-fans \
+  "header, #targets, #assumptions, #reach, #notes, footer { display: none } #indicators figure { display: none } #indicators :is($keep) { display: block }"
+shot report-fans 1100x760
+# 3. Compare: probability bars per target.
+view "$work/compare.html" report-compare \
+  "#indicators, #base-targets, #assumptions, footer { display: none } #variants figure:nth-of-type(n+5) { display: none }"
+shot report-compare 1100x760
+# 4. Sensitivity: S1 and ST of the core value-added target.
+view "$work/sobol.html" report-sobol "#assumptions-x { display: none }"
+shot report-sobol 1100x900
+echo "screenshots.sh: written to $dest"
