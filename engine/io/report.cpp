@@ -1041,7 +1041,7 @@ std::string sobol_chart(const SobolResult& r) {
   const double W = 640, row = 34;
   Frame f;
   f.left = std::min(220.0, name_w + 16);
-  f.top = 16;
+  f.top = 24;  // tick labels above and below: a long list of parameters stays readable
   f.width = W - f.left - 20;
   f.height = row * static_cast<double>(sorted.size());
   double lo = 0, hi = 1;
@@ -1056,6 +1056,7 @@ std::string sobol_chart(const SobolResult& r) {
   for (double v : ax.ticks) {
     s += line_el(X(v), f.top, X(v), f.top + f.height, std::fabs(v) < 1e-12 ? "axis" : "grid");
     s += text_el(X(v), f.top + f.height + 15, ax.label(v), "tick", "middle");
+    s += text_el(X(v), f.top - 8, ax.label(v), "tick", "middle");
   }
   for (std::size_t k = 0; k < sorted.size(); ++k) {
     const SobolIndex& ix = sorted[k];
