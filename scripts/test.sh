@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 JOBS="${JOBS:-2}"
 
 bash scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPLANCAST_BUILD_TESTS=ON
+# PLANCAST_MPI: also test plancast under mpirun -n 1, 2, 3 (tests/scale/mpi.sh).
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPLANCAST_BUILD_TESTS=ON -DPLANCAST_MPI=ON
 cmake --build build -j"$JOBS"
 ctest --test-dir build --output-on-failure -j"$JOBS"
