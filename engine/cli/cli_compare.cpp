@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/analysis/compare.h"
+#include "engine/analysis/memory.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
@@ -286,6 +287,7 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
      "write a self-contained HTML report: probability bars per target, medians overlaid")
     ("quiet,q", "no table and no progress bar");
   // clang-format on
+  cli::add_max_memory_option(desc);
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -346,6 +348,10 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
     e.scenario.simulation.seed = seed.value_or(sim.seed);
     e.scenario.simulation.sampler = sim.sampler;
   }
+  check_memory("compare",
+               estimate_compare_memory(entries.front().scenario,
+                                       entries.front().scenario.simulation.runs, ro.threads),
+               flags.max_memory);
 
   cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));

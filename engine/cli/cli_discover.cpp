@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/analysis/discover.h"
+#include "engine/analysis/memory.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
@@ -221,6 +222,7 @@ int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::o
     ("json", po::value<std::string>()->value_name("F"), "write the boxes as JSON ('-': stdout)")
     ("quiet,q", "no report and no progress bar");
   // clang-format on
+  cli::add_max_memory_option(desc);
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -257,6 +259,7 @@ int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::o
   const std::optional<std::string> file =
       vm.count("scenario") ? std::optional(vm["scenario"].as<std::string>()) : std::nullopt;
   const Scenario scenario = load(file, opts, runs, seed, registry);
+  check_memory("discover", estimate_discover_memory(scenario, runs, ro.threads), flags.max_memory);
   const auto compiled = compile(scenario, registry);
 
   cli::CancelOnSignal cancel;

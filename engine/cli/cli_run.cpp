@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "engine/analysis/memory.h"
 #include "engine/analysis/precision.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
@@ -194,6 +195,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
      "simulate only part K of N of the runs; --json F gets a shard file for plancast merge")
     ("quiet,q", "no summary and no progress bar");
   // clang-format on
+  cli::add_max_memory_option(desc);
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -271,6 +273,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       vm.count("scenario") ? std::optional(vm["scenario"].as<std::string>()) : std::nullopt;
   bool as_subtree = false;
   const Scenario scenario = load_with_flags(file, opts, flags, registry, as_subtree);
+  check_memory("run", estimate_run_memory(scenario, ro.threads), cli::read_max_memory(vm));
   std::shared_ptr<const CompiledScenario> compiled;
   try {
     compiled = compile(scenario, registry);

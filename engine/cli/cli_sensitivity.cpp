@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/analysis/memory.h"
 #include "engine/analysis/sensitivity.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
@@ -248,6 +249,7 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
      "write a self-contained HTML report (S1/ST bars with intervals, or the tornado chart)")
     ("quiet,q", "no table and no progress bar");
   // clang-format on
+  cli::add_max_memory_option(desc);
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -280,6 +282,11 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
           ? load_scenario_file(vm["scenario"].as<std::string>(), opts, registry)
           : load_scenario_text(std::string(bundled_scenario_text()), kBundledName, opts, registry);
   const SensitivityOutput output = resolve_output(scenario, vm["of"].as<std::string>());
+  check_memory("sensitivity",
+               method == "sobol" ? estimate_sobol_memory(
+                                       scenario, so.runs ? so.runs : kSobolDefaultRuns, so.threads)
+                                 : estimate_run_memory(scenario, so.threads),
+               flags.max_memory);
 
   cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/analysis/memory.h"
 #include "engine/analysis/solve.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
@@ -74,6 +75,7 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
     ("json", po::value<std::string>()->value_name("F"), "write the solution as JSON ('-': stdout)")
     ("quiet,q", "print nothing but errors");
   // clang-format on
+  cli::add_max_memory_option(desc);
   po::options_description all;
   all.add(desc).add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -122,6 +124,7 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
   };
   // The scenario as given: the target must exist, and PATH's value is where the search starts.
   const Scenario given = load(opts);
+  check_memory("solve", estimate_run_memory(given, ro.threads), flags.max_memory);
   bool has_target = false;
   std::string targets;
   for (const TargetSpec& t : given.targets) {

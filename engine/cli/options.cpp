@@ -6,11 +6,13 @@
 
 #include <algorithm>
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 
+#include "engine/analysis/memory.h"
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
 
@@ -52,6 +54,54 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
                      " to " + std::to_string(hi) + ")");
   }
   return v;
+}
+
+std::uint64_t parse_memory_size(const std::string& flag, const std::string& text) {
+  const auto bad = [&] {
+    return UsageError(flag + ": '" + text +
+                      "' is not a memory size (e.g. 512M, 4G, 1.5G; at least 1M)");
+  };
+  std::size_t end = 0;
+  while (end < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.')) {
+    ++end;
+  }
+  if (end == 0) throw bad();
+  double v = 0;
+  const auto res = std::from_chars(text.data(), text.data() + end, v);
+  if (res.ec != std::errc() || res.ptr != text.data() + end) throw bad();
+  std::string unit = text.substr(end);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  double scale = 0;
+  if (unit.empty() || unit == "B") {
+    scale = 1;
+  } else if (unit == "K" || unit == "KB" || unit == "KIB") {
+    scale = 1024.0;
+  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
+    scale = 1024.0 * 1024;
+  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
+    scale = 1024.0 * 1024 * 1024;
+  } else if (unit == "T" || unit == "TB" || unit == "TIB") {
+    scale = 1024.0 * 1024 * 1024 * 1024;
+  } else {
+    throw bad();
+  }
+  const double bytes = v * scale;
+  if (!(bytes >= 1024.0 * 1024) || bytes > 1e18) throw bad();
+  return static_cast<std::uint64_t>(bytes);
+}
+
+void add_max_memory_option(po::options_description& desc) {
+  desc.add_options()("max-memory", po::value<std::string>()->value_name("SIZE"),
+                     "refuse to start a run that would need more memory (e.g. 4G; default: "
+                     "half the machine's memory)");
+}
+
+std::uint64_t read_max_memory(const po::variables_map& vm) {
+  if (vm.count("max-memory")) {
+    return parse_memory_size("--max-memory", vm["max-memory"].as<std::string>());
+  }
+  return default_memory_budget();
 }
 
 // ---- signals ------------------------------------------------------------------------------
@@ -227,6 +277,7 @@ CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_run
   if (vm.count("report"))
     f.report_path = check_report_path(vm["report"].as<std::string>(), f.json_path);
   f.quiet = vm.count("quiet") > 0;
+  f.max_memory = read_max_memory(vm);
   return f;
 }
 

@@ -29,6 +29,16 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t lo,
                           std::uint64_t hi);
 
+/// A memory size for option `flag`: a whole number of bytes, or with a unit K, M, G or T
+/// (powers of 1024; "KB", "KiB" also read), e.g. "512M", "1.5G". At least 1 MiB;
+/// UsageError otherwise.
+std::uint64_t parse_memory_size(const std::string& flag, const std::string& text);
+
+/// The --max-memory line of a command's options, and its value from `vm` (the default
+/// budget, half the physical memory, when absent).
+void add_max_memory_option(po::options_description& desc);
+std::uint64_t read_max_memory(const po::variables_map& vm);
+
 /// Most worker threads --threads accepts.
 inline constexpr std::uint64_t kMaxThreads = 4096;
 
@@ -43,6 +53,8 @@ struct CommonFlags {
   std::string json_path;
   std::string report_path;  ///< --report F.html (folder checked), empty when not given
   bool quiet = false;
+  /// --max-memory: bytes a command may plan to use (default: half the physical memory).
+  std::uint64_t max_memory = 0;
 };
 CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
                               std::uint64_t max_runs);

@@ -203,6 +203,7 @@ class GuardHandler : public YAML::EventHandler {
   }
 
   bool too_deep() const { return too_deep_; }
+  int documents() const { return documents_; }
 
  private:
   void check(const YAML::Mark& mark, YAML::anchor_t anchor) {
@@ -243,7 +244,10 @@ void guard_events(const std::string& text, const MarkFn& where, DiagnosticList& 
   GuardHandler handler(where, diags);
   try {
     YAML::Parser parser(in);
-    while (parser.HandleNextDocument(handler)) {
+    // A scenario is one document and a second one is already an error: stop there. (After
+    // a stray ',' yaml-cpp 0.7 returns empty documents for ever: jbeder/yaml-cpp#1040, a
+    // hang found by fuzzing, tests/fuzz/regressions/.)
+    while (parser.HandleNextDocument(handler) && handler.documents() < 2) {
     }
   } catch (const YAML::DeepRecursion& e) {
     if (!handler.too_deep()) diags.error(where(e.mark), "nesting too deep (" + e.msg + ")");
