@@ -4,8 +4,13 @@
 #include <omp.h>
 
 #include <muParser.h>
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <map>
+#include <optional>
 
 #include "engine/config/node_reader.h"
 #include "engine/sim/block.h"
@@ -27,6 +32,146 @@ struct Binding {
   int index = -1;  ///< parameter index or slot
 };
 
+/// A formula lowered out of muparser (docs/performance.md): the arithmetic subset
+/// (+ - * /, unary minus, parentheses, numbers, indicators, parameters, `year`) compiled
+/// to a postfix program run over the whole block one array operation at a time, in the
+/// order written (precedence, then left to right), as muparser evaluates it. Anything else
+/// (functions, ^, comparisons, ?:, muparser's constants) stays with muparser.
+struct Lowered {
+  enum class Op : std::uint8_t { value, param, number, year, add, sub, mul, div, neg };
+  struct Ins {
+    Op op;
+    int index = -1;  ///< slot or parameter index
+    double number = 0;
+  };
+  std::vector<Ins> code;
+  std::size_t depth = 0;  ///< stack depth needed
+};
+
+class LowerParser {
+ public:
+  LowerParser(const std::string& text, const std::vector<Binding>& bindings)
+      : s_(text), bindings_(bindings) {}
+  std::optional<Lowered> parse() {
+    try {
+      expr();
+      skip();
+      if (pos_ != s_.size()) return std::nullopt;
+    } catch (const Unsupported&) {
+      return std::nullopt;
+    }
+    Lowered l;
+    l.code = std::move(code_);
+    l.depth = max_depth_;
+    return l;
+  }
+
+ private:
+  struct Unsupported {};
+  void skip() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  char peek() {
+    skip();
+    return pos_ < s_.size() ? s_[pos_] : '\0';
+  }
+  void emit(Lowered::Ins ins, int effect) {
+    code_.push_back(ins);
+    depth_ = static_cast<std::size_t>(static_cast<long>(depth_) + effect);
+    max_depth_ = std::max(max_depth_, depth_);
+  }
+  void expr() {
+    // Deep nesting (a fuzzer's "((((...") stays with muparser: no deep recursion here.
+    if (++nesting_ > 32) throw Unsupported{};
+    term();
+    for (char c = peek(); c == '+' || c == '-'; c = peek()) {
+      ++pos_;
+      term();
+      emit({c == '+' ? Lowered::Op::add : Lowered::Op::sub}, -1);
+    }
+    --nesting_;
+  }
+  void term() {
+    unary();
+    for (char c = peek(); c == '*' || c == '/'; c = peek()) {
+      ++pos_;
+      unary();
+      emit({c == '*' ? Lowered::Op::mul : Lowered::Op::div}, -1);
+    }
+  }
+  void unary() {
+    const char c = peek();
+    if (c == '-' || c == '+') {
+      ++pos_;
+      if (++signs_ > 32) throw Unsupported{};
+      unary();
+      if (c == '-') emit({Lowered::Op::neg}, 0);
+      return;
+    }
+    primary();
+  }
+  void primary() {
+    const char c = peek();
+    if (c == '(') {
+      ++pos_;
+      expr();
+      if (peek() != ')') throw Unsupported{};
+      ++pos_;
+      return;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
+      // Digits, a point, digits, an exponent: the number as the C library reads it.
+      std::size_t end = pos_;
+      while (end < s_.size() &&
+             (std::isdigit(static_cast<unsigned char>(s_[end])) || s_[end] == '.'))
+        ++end;
+      if (end < s_.size() && (s_[end] == 'e' || s_[end] == 'E')) {
+        std::size_t e = end + 1;
+        if (e < s_.size() && (s_[e] == '+' || s_[e] == '-')) ++e;
+        if (e < s_.size() && std::isdigit(static_cast<unsigned char>(s_[e]))) {
+          end = e;
+          while (end < s_.size() && std::isdigit(static_cast<unsigned char>(s_[end]))) ++end;
+        }
+      }
+      const std::string text = s_.substr(pos_, end - pos_);
+      char* stop = nullptr;
+      const double v = std::strtod(text.c_str(), &stop);
+      if (stop != text.c_str() + text.size() || !std::isfinite(v)) throw Unsupported{};
+      pos_ = end;
+      emit({Lowered::Op::number, -1, v}, 1);
+      return;
+    }
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t end = pos_;
+      while (end < s_.size() &&
+             (std::isalnum(static_cast<unsigned char>(s_[end])) || s_[end] == '_'))
+        ++end;
+      const std::string name = s_.substr(pos_, end - pos_);
+      pos_ = end;
+      if (peek() == '(') throw Unsupported{};  // a function
+      if (name == "year") {
+        emit({Lowered::Op::year}, 1);
+        return;
+      }
+      for (const auto& b : bindings_) {
+        if (b.name == name) {
+          emit({b.is_param ? Lowered::Op::param : Lowered::Op::value, b.index}, 1);
+          return;
+        }
+      }
+      throw Unsupported{};  // a muparser constant such as _pi
+    }
+    throw Unsupported{};
+  }
+
+  const std::string& s_;
+  const std::vector<Binding>& bindings_;
+  std::size_t pos_ = 0;
+  std::vector<Lowered::Ins> code_;
+  std::size_t depth_ = 0, max_depth_ = 0;
+  int nesting_ = 0, signs_ = 0;
+};
+
 class FormulaProcess;
 
 class FormulaWorker final : public ProcessWorker {
@@ -37,7 +182,9 @@ class FormulaWorker final : public ProcessWorker {
 
  private:
   void eval(BlockCtx& ctx);
+  void eval_lowered(BlockCtx& ctx);
   const FormulaProcess& p_;
+  std::vector<double> stack_;  ///< lowered formulas: one block-sized array per stack level
   mu::Parser parser_;
   std::vector<double> year_;
   const double* bound_values_ = nullptr;
@@ -50,14 +197,110 @@ class FormulaProcess final : public Process {
   std::vector<Binding> bindings;
   bool uses_year = false;
   int slot = -1;
+  std::optional<Lowered> lowered;
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<FormulaWorker>(*this, block);
   }
 };
 
-FormulaWorker::FormulaWorker(const FormulaProcess& p, std::size_t block) : p_(p), year_(block) {}
+FormulaWorker::FormulaWorker(const FormulaProcess& p, std::size_t block)
+    : p_(p), stack_(p.lowered ? p.lowered->depth * block : 0), year_(p.lowered ? 0 : block) {
+  // muparser's bytecode optimiser re-associates constants ((x + 3) * 3 becomes x * 3 + 9),
+  // which changes the last bits; off, it evaluates as written, like the lowered formulas.
+  parser_.EnableOptimizer(false);
+}
+
+void FormulaWorker::eval_lowered(BlockCtx& ctx) {
+  // Stack entry k is a block array (an input row, or stack_ level k) or a number.
+  struct Entry {
+    const double* row = nullptr;
+    double number = 0;
+  };
+  const std::size_t n = ctx.n;
+  Entry st[64];
+  std::size_t top = 0;
+  for (const Lowered::Ins& ins : p_.lowered->code) {
+    switch (ins.op) {
+      case Lowered::Op::value:
+        st[top++] = Entry{ctx.slot(ins.index), 0};
+        break;
+      case Lowered::Op::param:
+        st[top++] = Entry{ctx.param_row(ins.index), 0};
+        break;
+      case Lowered::Op::number:
+        st[top++] = Entry{nullptr, ins.number};
+        break;
+      case Lowered::Op::year:
+        st[top++] = Entry{nullptr, static_cast<double>(ctx.year)};
+        break;
+      case Lowered::Op::neg: {
+        Entry& a = st[top - 1];
+        if (a.row == nullptr) {
+          a.number = -a.number;
+        } else {
+          double* out = stack_.data() + (top - 1) * ctx.stride;
+          for (std::size_t j = 0; j < n; ++j) out[j] = -a.row[j];
+          a.row = out;
+        }
+        break;
+      }
+      default: {
+        const Entry a = st[top - 2], b = st[top - 1];
+        --top;
+        Entry& r = st[top - 1];
+        if (a.row == nullptr && b.row == nullptr) {
+          const double x = a.number, y = b.number;
+          r.number = ins.op == Lowered::Op::add   ? x + y
+                     : ins.op == Lowered::Op::sub ? x - y
+                     : ins.op == Lowered::Op::mul ? x * y
+                                                  : x / y;
+          break;
+        }
+        double* out = stack_.data() + (top - 1) * ctx.stride;
+        // Each case a plain loop over the block (the compiler vectorises them).
+        auto apply = [&](auto f) {
+          if (a.row != nullptr && b.row != nullptr) {
+            for (std::size_t j = 0; j < n; ++j) out[j] = f(a.row[j], b.row[j]);
+          } else if (a.row != nullptr) {
+            const double y = b.number;
+            for (std::size_t j = 0; j < n; ++j) out[j] = f(a.row[j], y);
+          } else {
+            const double x = a.number;
+            for (std::size_t j = 0; j < n; ++j) out[j] = f(x, b.row[j]);
+          }
+        };
+        switch (ins.op) {
+          case Lowered::Op::add:
+            apply([](double x, double y) { return x + y; });
+            break;
+          case Lowered::Op::sub:
+            apply([](double x, double y) { return x - y; });
+            break;
+          case Lowered::Op::mul:
+            apply([](double x, double y) { return x * y; });
+            break;
+          default:
+            apply([](double x, double y) { return x / y; });
+            break;
+        }
+        r = Entry{out, 0};
+        break;
+      }
+    }
+  }
+  double* x = ctx.slot(p_.slot);
+  if (st[0].row == nullptr) {
+    std::fill_n(x, n, st[0].number);
+  } else {
+    std::copy_n(st[0].row, n, x);
+  }
+}
 
 void FormulaWorker::eval(BlockCtx& ctx) {
+  if (p_.lowered) {
+    eval_lowered(ctx);
+    return;
+  }
   if (bound_values_ != ctx.values || bound_params_ != ctx.params) {
     // Bind every name to the first element of its block array: in bulk mode muparser
     // reads variable v of element i at v_ptr + i.
@@ -99,6 +342,8 @@ class FormulaSpec final : public ProcessSpec {
       if (b.index < 0) throw ScenarioError(n.loc, "unknown name '" + n.name + "' in formula");
       p->bindings.push_back(b);
     }
+    p->lowered = LowerParser(expr, p->bindings).parse();
+    if (p->lowered && p->lowered->depth > 64) p->lowered.reset();
     return p;
   }
 };

@@ -1,0 +1,221 @@
+// Micro-benchmarks of the hot path (Google Benchmark): stream draws, the normal transform,
+// parameter sampling through the copula, the sketch insert, one growth step and one formula
+// evaluation, each over one block of runs of the benchmark model bench/scenarios/growth12.yaml.
+// Run: build-perf/bench/plancast_micro   (CI runs it at a tiny --benchmark_min_time).
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/config/scenario.h"
+#include "engine/core/process.h"
+#include "engine/random/parameter_sampler.h"
+#include "engine/random/stream.h"
+#include "engine/sim/block.h"
+#include "engine/sim/runner.h"
+#include "engine/sim/sketch.h"
+#include "models/register_builtin.h"
+
+#ifndef PLANCAST_BENCH_SCENARIO
+#define PLANCAST_BENCH_SCENARIO "bench/scenarios/growth12.yaml"
+#endif
+
+namespace {
+
+using namespace plancast;
+constexpr std::size_t kN = kBlockSize;
+
+const Scenario& model() {
+  static const Scenario sc =
+      load_scenario_file(PLANCAST_BENCH_SCENARIO, LoadOptions{}, builtin_registry());
+  return sc;
+}
+
+/// A compile context over the benchmark model (the runner's own is internal to it).
+class BenchContext final : public CompileContext {
+ public:
+  explicit BenchContext(const Scenario& sc) : sc_(sc) {
+    for (const auto& p : sc.parameters) params_[p.name] = static_cast<int>(params_.size());
+    for (const auto& ind : sc.indicators) slots_[ind.name] = static_cast<int>(slots_.size());
+  }
+  void select(const IndicatorSpec& ind) {
+    ind_ = &ind;
+    out_ = {slots_.at(ind.name)};
+  }
+  const Scenario& scenario() const override { return sc_; }
+  int parameter_index(const std::string& n) const override {
+    auto it = params_.find(n);
+    return it == params_.end() ? -1 : it->second;
+  }
+  int slot_index(const std::string& n) const override {
+    auto it = slots_.find(n);
+    return it == slots_.end() ? -1 : it->second;
+  }
+  const std::vector<int>& output_slots() const override { return out_; }
+  const std::string& indicator_name() const override { return ind_->name; }
+  bool has_base() const override { return ind_->has_base; }
+  double base() const override { return ind_->base; }
+  std::uint32_t stream_id() const override { return stream_id_for(ind_->name); }
+  int n_parameters() const override { return static_cast<int>(params_.size()); }
+  int n_slots() const override { return static_cast<int>(slots_.size()); }
+  std::vector<std::string> parameter_names() const override {
+    std::vector<std::string> v(params_.size());
+    for (const auto& [n, i] : params_) v[static_cast<std::size_t>(i)] = n;
+    return v;
+  }
+  std::vector<std::string> slot_names() const override {
+    std::vector<std::string> v(slots_.size());
+    for (const auto& [n, i] : slots_) v[static_cast<std::size_t>(i)] = n;
+    return v;
+  }
+
+ private:
+  const Scenario& sc_;
+  std::map<std::string, int> params_, slots_;
+  const IndicatorSpec* ind_ = nullptr;
+  std::vector<int> out_;
+};
+
+std::unique_ptr<ParameterSampler> sampler(const Scenario& sc) {
+  std::map<std::string, int> idx;
+  std::vector<ParameterDef> defs;
+  for (const auto& p : sc.parameters) {
+    idx[p.name] = static_cast<int>(defs.size());
+    defs.push_back(ParameterDef{p.name, p.dist, p.loc});
+  }
+  std::vector<CorrelationDef> corr;
+  for (const auto& c : sc.correlations) {
+    corr.push_back(CorrelationDef{idx.at(c.a), idx.at(c.b), c.rho, c.loc});
+  }
+  return std::make_unique<ParameterSampler>(defs, corr);
+}
+
+/// One block's buffers with parameters drawn and every series at its base value.
+struct Block {
+  const Scenario& sc = model();
+  std::vector<double> params, values, prev;
+  BlockCounters counters;
+  BlockCtx ctx;
+  Block()
+      : params(sc.parameters.size() * kN),
+        values(sc.indicators.size() * kN, 100.0),
+        prev(sc.indicators.size() * kN, 100.0) {
+    make_mc_sampler(sc.simulation.seed, sc.parameters.size())->fill(0, kN, kN, params.data());
+    sampler(sc)->transform(kN, kN, params.data());
+    counters.floored.assign(sc.indicators.size(), 0);
+    ctx.seed = sc.simulation.seed;
+    ctx.n = kN;
+    ctx.stride = kN;
+    ctx.params = params.data();
+    ctx.values = values.data();
+    ctx.prev = prev.data();
+    ctx.counters = &counters;
+  }
+};
+
+void BM_StreamDraw(benchmark::State& state) {
+  const Stream s(12345, stream_id_for("g0"));
+  std::uint64_t run = 0;
+  for (auto _ : state) {
+    const Uniform4 u = s.uniforms(run++, 3, 0);
+    benchmark::DoNotOptimize(u);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_StreamDraw);
+
+void BM_NormalTransform(benchmark::State& state) {
+  std::vector<double> u(kN), z(kN);
+  const Stream s(12345, 7);
+  for (std::size_t j = 0; j < kN; ++j) u[j] = s.uniforms(j, 0, 0).u[0];
+  for (auto _ : state) {
+    for (std::size_t j = 0; j < kN; ++j) z[j] = normal_from(u[j], u[kN - 1 - j]);
+    benchmark::DoNotOptimize(z.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+}
+BENCHMARK(BM_NormalTransform);
+
+void BM_ParameterSampling(benchmark::State& state) {
+  const Scenario& sc = model();
+  const auto ps = sampler(sc);
+  const auto mc = make_mc_sampler(sc.simulation.seed, sc.parameters.size());
+  std::vector<double> p(sc.parameters.size() * kN);
+  std::uint64_t first = 0;
+  for (auto _ : state) {
+    mc->fill(first, kN, kN, p.data());
+    ps->transform(kN, kN, p.data());
+    first += kN;
+    benchmark::DoNotOptimize(p.data());
+  }
+  // Items: one run's whole parameter vector (12 correlated normals).
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+}
+BENCHMARK(BM_ParameterSampling);
+
+void BM_SketchInsert(benchmark::State& state) {
+  std::vector<double> x(kN);
+  const Stream s(12345, 9);
+  for (std::size_t j = 0; j < kN; ++j) {
+    const Uniform4 u = s.uniforms(j, 0, 0);
+    x[j] = 150.0 * std::exp(0.2 * normal_from(u.u[0], u.u[1]));
+  }
+  QuantileSketch sk;
+  for (auto _ : state) {
+    sk.add_many(x.data(), kN);
+    benchmark::DoNotOptimize(sk);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+}
+BENCHMARK(BM_SketchInsert);
+
+void BM_ExactSumAdd(benchmark::State& state) {
+  ExactSum s;
+  double x = 1.0;
+  for (auto _ : state) {
+    s.add(x);
+    x = x * 1.0000001 + 1e-3;
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ExactSumAdd);
+
+/// Steps one compiled indicator of the model over a block (years 1..15 in turn).
+void step_indicator(benchmark::State& state, const std::string& name) {
+  Block b;
+  BenchContext cc(b.sc);
+  const IndicatorSpec* ind = b.sc.find_indicator(name);
+  cc.select(*ind);
+  const auto proc = ind->spec->compile(cc);
+  const auto worker = proc->make_worker(kN);
+  b.ctx.t = 0;
+  b.ctx.year = b.sc.base_year;
+  worker->init(b.ctx);
+  int t = 1;
+  for (auto _ : state) {
+    b.ctx.t = t;
+    b.ctx.year = b.sc.base_year + t;
+    worker->step(b.ctx);
+    benchmark::DoNotOptimize(b.values.data());
+    t = t == b.sc.horizon - b.sc.base_year ? 1 : t + 1;
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+}
+
+void BM_GrowthStep(benchmark::State& state) {
+  step_indicator(state, "g0");
+}
+BENCHMARK(BM_GrowthStep);
+
+void BM_FormulaEval(benchmark::State& state) {
+  step_indicator(state, "total");
+}
+BENCHMARK(BM_FormulaEval);
+
+}  // namespace
+
+BENCHMARK_MAIN();
