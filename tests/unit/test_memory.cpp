@@ -29,7 +29,7 @@ Scenario small_scenario(int indicators, int params) {
 
 }  // namespace
 
-TEST_CASE("--max-memory sizes: units are powers of 1024, at least 1 MiB", "[memory]") {
+TEST_CASE("memory sizes for --max-memory: units are powers of 1024, at least 1 MiB", "[memory]") {
   using cli::parse_memory_size;
   CHECK(parse_memory_size("--max-memory", "1M") == 1048576u);
   CHECK(parse_memory_size("--max-memory", "512m") == 512u * 1048576u);
