@@ -376,7 +376,7 @@ footer { margin-top: 30px; font-size: 11px; color: var(--muted); border-top: 1px
 @page { size: A4; margin: 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 12px; }
-  .charts { grid-template-columns: 1fr 1fr; gap: 10px 16px; }
+  .charts { grid-template-columns: 1fr; gap: 10px; }  /* one chart per row: 12 px labels stay legible */
   h2 { margin-top: 16px; }
   .pagebreak { break-before: page; }
 }
@@ -596,7 +596,7 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
   const double W = 600, H = 290;
   f.left = std::max(40.0, label_w + 14);
   f.top = 24;
-  f.width = W - f.left - 14;
+  f.width = W - f.left - 22;  // room for the last year's label
   f.height = H - f.top - 34;
   f.xlo = first;
   f.xhi = last;
@@ -604,7 +604,7 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
   const std::string title = ind.title.empty() ? ind.name : ind.title;
   std::string s = svg_open(W, H, "Fan chart of " + title);
   s += y_axis(f);
-  if (!ind.unit.empty()) s += text_el(f.left - 6, 12, ind.unit, "unit", "end");
+  if (!ind.unit.empty()) s += text_el(2, 12, ind.unit, "unit", "start");
   // Past and simulated: a light separator at the base year when history precedes it.
   const int base_year = r.years.front();
   if (first < base_year) {
@@ -757,7 +757,7 @@ std::string first_reach_chart(const TargetResult& t, const Results& r) {
   Frame f;
   f.left = 46;
   f.top = 22;
-  f.width = W - f.left - 14;
+  f.width = W - f.left - 22;
   f.height = H - f.top - 34;
   // Years from the base to the target's year.
   std::vector<int> years;
