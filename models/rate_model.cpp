@@ -299,6 +299,32 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
   const Stream stream(ctx.seed, stream_);
   const auto year_index = static_cast<std::uint32_t>(ctx.t);
   const bool first_year_of_segment = ctx.t == seg.first_t;
+  if (!seg.converge && has_noise_ && !has_shocks_ && !sd_.is_param() && !phi_.is_param()) {
+    // The common case (docs/performance.md), the same numbers as the general loop below:
+    // the normals first, then the AR(1) recursion over the block with its constants hoisted
+    // (sd·sqrt(1 - φ²) is the same product the general loop forms, in the same order).
+    const double sd = std::max(0.0, sd_.number);
+    const double phi = std::clamp(phi_.number, 0.0, 0.999999);
+    const double innov = sd * std::sqrt(1.0 - phi * phi);
+    const std::size_t n = ctx.n;
+    for (std::size_t j = 0; j < n; ++j) {
+      const Uniform4 u = stream.uniforms(ctx.first_run + j, year_index, 0);
+      g[j] = normal_from(u.u[0], u.u[1]);
+    }
+    const double* rate_row = seg.rate.param >= 0 ? ctx.param_row(seg.rate.param) : nullptr;
+    const double rate_const = seg.rate.number;
+    double* eps = s.eps.data();
+    double* mu_last = s.mu_last.data();
+    for (std::size_t j = 0; j < n; ++j) {
+      const double mu = rate_row != nullptr ? rate_row[j] : rate_const;
+      const double z = g[j];
+      const double e = ctx.t == 1 ? sd * z : phi * eps[j] + innov * z;
+      eps[j] = e;
+      mu_last[j] = mu;
+      g[j] = mu + e;
+    }
+    return;
+  }
   for (std::size_t j = 0; j < ctx.n; ++j) {
     // Trend μ_t.
     double mu;
