@@ -92,16 +92,7 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
   }
   if (!vm.count("shard")) throw UsageError("merge needs SHARD files (plancast run --shard K/N)");
   const auto paths = vm["shard"].as<std::vector<std::string>>();
-  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
-  const std::string csv_path = vm.count("csv") ? vm["csv"].as<std::string>() : "";
-  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
-  if (vm.count("csv") && csv_path.empty()) throw UsageError("--csv: empty file name");
-  if (json_path == "-" && csv_path == "-") {
-    throw UsageError("--json and --csv cannot both write to standard output ('-')");
-  }
-  if (!json_path.empty() && json_path == csv_path) {
-    throw UsageError("--json and --csv name the same file '" + json_path + "'");
-  }
+  const auto [json_path, csv_path] = cli::read_json_csv_paths(vm);
   for (const std::string& p : paths) {
     if (p == json_path || p == csv_path) {
       throw UsageError("the output '" + p + "' is also a SHARD to read");

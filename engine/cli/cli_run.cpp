@@ -237,16 +237,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (vm.count("set")) {
     for (const auto& s : vm["set"].as<std::vector<std::string>>()) opts.sets.push_back(s);
   }
-  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
-  const std::string csv_path = vm.count("csv") ? vm["csv"].as<std::string>() : "";
-  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
-  if (vm.count("csv") && csv_path.empty()) throw UsageError("--csv: empty file name");
-  if (json_path == "-" && csv_path == "-") {
-    throw UsageError("--json and --csv cannot both write to standard output ('-')");
-  }
-  if (!json_path.empty() && json_path == csv_path) {
-    throw UsageError("--json and --csv name the same file '" + json_path + "'");
-  }
+  const auto [json_path, csv_path] = cli::read_json_csv_paths(vm);
   const bool quiet = vm.count("quiet") > 0;
   const bool summary = !quiet && json_path != "-" && csv_path != "-";
   // --shard K/N: a share of the blocks of runs, written as a shard file (docs/scale-out.md).

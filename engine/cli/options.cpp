@@ -253,6 +253,20 @@ std::string check_report_path(const std::string& path, const std::string& json_p
   return path;
 }
 
+std::pair<std::string, std::string> read_json_csv_paths(const po::variables_map& vm) {
+  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
+  const std::string csv_path = vm.count("csv") ? vm["csv"].as<std::string>() : "";
+  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
+  if (vm.count("csv") && csv_path.empty()) throw UsageError("--csv: empty file name");
+  if (json_path == "-" && csv_path == "-") {
+    throw UsageError("--json and --csv cannot both write to standard output ('-')");
+  }
+  if (!json_path.empty() && json_path == csv_path) {
+    throw UsageError("--json and --csv name the same file '" + json_path + "'");
+  }
+  return {json_path, csv_path};
+}
+
 CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
                               std::uint64_t max_runs) {
   CommonFlags f;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -62,6 +63,10 @@ CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_run
 /// --report F.html: UsageError when empty, "-" or the same file as `json_path`; RunError
 /// (check_output_path) when its folder cannot take it. Returns `path`.
 std::string check_report_path(const std::string& path, const std::string& json_path);
+
+/// The --json and --csv file names ("" when not given), checked: not empty, not both
+/// standard output, not the same file. UsageError otherwise.
+std::pair<std::string, std::string> read_json_csv_paths(const po::variables_map& vm);
 
 /// While alive, SIGINT and SIGTERM set flag() instead of killing the process (a second
 /// signal kills as usual); a signal already ignored stays ignored. Restores the previous

@@ -951,21 +951,6 @@ std::string canonical(const YAML::Node& root) {
   return std::string(out.c_str()) + "\n";
 }
 
-std::string sha256_hex(const std::string& text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-    throw RunError("SHA-256 failed (OpenSSL EVP_Digest)");
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
-
 // ---- collecting diagnostics over the base, the variants and --set --------------------------
 
 /// Context of problems found only once --set is applied (others are variant names).
@@ -1040,6 +1025,21 @@ std::string escape_double_quoted(const std::string& s) {
 }
 
 }  // namespace
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+    throw RunError("SHA-256 failed (OpenSSL EVP_Digest)");
+  }
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
 
 Scenario load_scenario_text(const std::string& text, const std::string& display_name,
                             const LoadOptions& opts, const Registry& registry) {

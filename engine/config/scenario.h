@@ -130,6 +130,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
 Scenario load_scenario_file(const std::string& path, const LoadOptions& opts,
                             const Registry& registry);
 
+/// Lower-case hex SHA-256 of `text` (OpenSSL); used for scenario_sha256 and shard files.
+std::string sha256_hex(const std::string& text);
+
 /// Indices into scenario.indicators in an order where every indicator comes after the
 /// indicators whose outputs it references (parameters are not edges). Stable: among
 /// indicators free to go, file order. Throws ScenarioError naming the cycle if there is one

@@ -2,8 +2,6 @@
 // and the exact mergeable state; and merging them into the whole job's results.
 #include "engine/io/shard.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -26,21 +24,6 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 using json = nlohmann::json;
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-    throw RunError("SHA-256 failed (OpenSSL EVP_Digest)");
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
 
 std::string hash_of(const std::string& version, const std::string& canonical,
                     const std::string& variant, std::uint64_t runs, std::uint64_t seed,
