@@ -29,6 +29,8 @@ std::uint64_t add(std::uint64_t a, std::uint64_t b) {
   return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
 
+}  // namespace
+
 std::string grouped(std::uint64_t v) {
   const std::string d = std::to_string(v);
   std::string s;
@@ -38,8 +40,6 @@ std::string grouped(std::uint64_t v) {
   }
   return s;
 }
-
-}  // namespace
 
 int effective_threads(int threads) {
   if (threads > 0) return threads;

@@ -152,17 +152,6 @@ int terminal_columns() {
   return 80;
 }
 
-/// "1,234,567".
-std::string grouped(std::uint64_t v) {
-  const std::string d = std::to_string(v);
-  std::string s;
-  for (std::size_t k = 0; k < d.size(); ++k) {
-    if (k > 0 && (d.size() - k) % 3 == 0) s += ',';
-    s += d[k];
-  }
-  return s;
-}
-
 /// "42s", "3m05s", "2h07m".
 std::string duration_text(double secs) {
   const auto t = static_cast<long long>(std::ceil(std::max(0.0, secs)));
