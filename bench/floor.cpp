@@ -1,11 +1,10 @@
 // The floor kernel of docs/performance.md: the benchmark model (bench/scenarios/growth12.yaml)
-// as a bare C++ loop: the same random draws (Philox4x64-10 streams and plancast's normal
-// transform, so the same uniforms and normals as `plancast run`), the Gaussian copula by
+// as a bare C++ loop: the same random draws as `plancast run` (the parameters' uniforms
+// from Philox4x64-10 and plancast's Φ⁻¹; each indicator's noise normals four years per
+// Philox call by plancast's ziggurat, with the same counters), the Gaussian copula by
 // Cholesky and the growth multiplications; no sketches, no formulas, no targets, no
 // bookkeeping. What plancast costs above this is the price of its generality and summaries.
 // Usage: plancast_floor RUNS THREADS  (prints "checksum <sum of final values>" and the time)
-#include <boost/math/distributions/normal.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -16,7 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "engine/random/normal_quantile.h"
 #include "engine/random/stream.h"
+#include "engine/random/ziggurat.h"
 
 namespace {
 
@@ -55,19 +56,35 @@ struct Model {
   }
 };
 
+/// The ziggurat's rare extra words for (run, year): counters (run, year, k, 2), as in
+/// models/rate_model.cpp.
+struct Extra {
+  const Stream& stream;
+  std::uint64_t run, year;
+  std::uint64_t k = 0;
+  Words4 buf{};
+  unsigned used = 4;
+  std::uint64_t operator()() {
+    if (used == 4) {
+      buf = stream.words(run, year, k++, 2);
+      used = 0;
+    }
+    return buf.w[used++];
+  }
+};
+
 /// Runs [first, last): returns the sum of every run's final values (so nothing is elided).
 double simulate(const Model& m, std::uint64_t first, std::uint64_t last) {
-  const boost::math::normal_distribution<double> phi;
   const Stream params(kSeed, kStreamParameters);
   std::vector<Stream> streams;
   for (int k = 0; k < kK; ++k) streams.emplace_back(kSeed, m.stream[k]);
   const double innov = kSd * std::sqrt(1.0 - kPhi * kPhi);
   double checksum = 0;
   for (std::uint64_t r = first; r < last; ++r) {
-    double z[kK], trend[kK], x[kK], eps[kK];
+    double z[kK], trend[kK], x[kK], eps[kK], noise[kK][4];
     for (int d = 0; d < kK / 4; ++d) {
       const Uniform4 u = params.uniforms(r, 0, static_cast<std::uint32_t>(d));
-      for (int l = 0; l < 4; ++l) z[4 * d + l] = boost::math::quantile(phi, u.u[l]);
+      for (int l = 0; l < 4; ++l) z[4 * d + l] = normal_quantile(u.u[l]);
     }
     for (int i = 0; i < kK; ++i) {
       double s = 0;
@@ -76,10 +93,18 @@ double simulate(const Model& m, std::uint64_t first, std::uint64_t last) {
       x[i] = m.base[i];
     }
     for (int t = 1; t <= kYears; ++t) {
+      const int lane = (t - 1) % 4;
       for (int k = 0; k < kK; ++k) {
-        const Uniform4 u =
-            streams[static_cast<std::size_t>(k)].uniforms(r, static_cast<std::uint32_t>(t), 0);
-        const double n = normal_from(u.u[0], u.u[1]);
+        const Stream& st = streams[static_cast<std::size_t>(k)];
+        if (lane == 0) {
+          const std::uint64_t q = static_cast<std::uint64_t>((t - 1) / 4);
+          const Words4 w = st.words(r, q, 0, 1);
+          for (int l = 0; l < 4; ++l) {
+            noise[k][l] =
+                ziggurat_normal(w.w[l], Extra{st, r, 4 * q + static_cast<std::uint64_t>(l) + 1});
+          }
+        }
+        const double n = noise[k][lane];
         eps[k] = t == 1 ? kSd * n : kPhi * eps[k] + innov * n;
         x[k] *= 1.0 + std::max(-1.0, trend[k] + eps[k]);
       }

@@ -2,6 +2,9 @@
 #include "models/growth.h"
 
 #include <cmath>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "engine/config/node_reader.h"
 #include "models/rate_model.h"
@@ -52,13 +55,30 @@ void GrowthWorker::step(BlockCtx& ctx) {
     return;
   }
   std::uint64_t floored = 0;
-  for (std::size_t j = 0; j < ctx.n; ++j) {
-    double g = g_[j];
-    if (g < -1.0) {
-      g = -1.0;
-      ++floored;
+  const double* g = g_.data();
+  const std::size_t n = ctx.n;
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  // Two runs at a time (g++ 12 leaves the scalar loop alone): max(-1, g) is g < -1 ? -1 : g
+  // exactly as below (a NaN rate stays NaN), and each floored lane counts one.
+  {
+    const __m128d minus1 = _mm_set1_pd(-1.0), one = _mm_set1_pd(1.0);
+    __m128i count = _mm_setzero_si128();
+    for (; j + 2 <= n; j += 2) {
+      const __m128d gv = _mm_loadu_pd(g + j);
+      count = _mm_sub_epi64(count, _mm_castpd_si128(_mm_cmplt_pd(gv, minus1)));
+      const __m128d r = _mm_max_pd(minus1, gv);
+      _mm_storeu_pd(x + j, _mm_mul_pd(_mm_loadu_pd(prev + j), _mm_add_pd(one, r)));
     }
-    x[j] = prev[j] * (1.0 + g);
+    std::uint64_t lanes[2];
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), count);
+    floored = lanes[0] + lanes[1];
+  }
+#endif
+  for (; j < n; ++j) {
+    const double gj = g[j];
+    floored += static_cast<std::uint64_t>(gj < -1.0);
+    x[j] = prev[j] * (1.0 + (gj < -1.0 ? -1.0 : gj));
   }
   if (floored != 0) ctx.counters->floored[static_cast<std::size_t>(p_.slot)] += floored;
 }

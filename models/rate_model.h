@@ -11,6 +11,7 @@
 #include "engine/config/distribution_spec.h"
 #include "engine/core/process.h"
 #include "engine/random/distribution.h"
+#include "engine/random/stream.h"
 #include "engine/sim/block.h"
 
 namespace plancast {
@@ -59,12 +60,19 @@ class RateModel {
     std::vector<double> eps;        ///< AR(1) noise of last year
     std::vector<double> mu_last;    ///< trend of last year
     std::vector<double> mu_anchor;  ///< trend at the start of the current converge segment
-    explicit State(std::size_t block = 0) : eps(block), mu_last(block), mu_anchor(block) {}
+    /// The noise's standard normals of four consecutive years (z[lane * block + j]),
+    /// drawn together from one Philox call per run (see rates()).
+    std::vector<double> z;
+    explicit State(std::size_t block = 0)
+        : eps(block), mu_last(block), mu_anchor(block), z(4 * block) {}
   };
 
   void init(State& s, const BlockCtx& ctx) const;
   /// g[j] = μ_t + ε_t + s_t for every run of the block, year ctx.t (>= 1). Draws from
-  /// this indicator's stream, year ctx.t, draw 0 (lanes: 0-1 noise, 2 shock event, 3 size).
+  /// this indicator's stream: the noise's normal z_t of run r is lane (t-1) mod 4 of the
+  /// Philox counter (r, (t-1) div 4, 0, 1), by the ziggurat (the rare extra words it needs
+  /// come from counters (r, t, k, 2), k = 0, 1, ...), so z_t is a pure function of (seed,
+  /// indicator, run, year); shocks use lanes 2 (event) and 3 (size) of (r, t, 0, 0).
   void rates(State& s, const BlockCtx& ctx, double* g) const;
 
  private:
@@ -73,6 +81,8 @@ class RateModel {
     ValueRef rate, half_life;
     int first_t = 0;  ///< year index of the segment's first simulated year
   };
+  /// This year's noise normals for the block (drawing four years' worth every fourth year).
+  const double* noise_normals(State& s, const BlockCtx& ctx, const Stream& stream) const;
   std::vector<int> segment_of_t_;  ///< [t] → segment index, t = 1..T
   std::vector<Segment> segments_;
   ValueRef sd_, phi_;

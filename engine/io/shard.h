@@ -17,8 +17,9 @@ namespace plancast {
 
 class Registry;
 
-/// Version of the shard file layout; a file of another version is refused.
-inline constexpr int kShardFormatVersion = 1;
+/// Version of the shard file layout; a file of another version is refused. Version 2: the
+/// sketch buckets of the cubically interpolated mapping (version 1: logarithmic).
+inline constexpr int kShardFormatVersion = 2;
 
 /// SHA-256 (hex) of what decides a job's results: the plancast version, the format
 /// version, the block size, the scenario's canonical text (after variant and --set), the

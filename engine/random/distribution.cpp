@@ -1,6 +1,7 @@
 // Distributions of SPEC §2.6 by inverse CDF (Boost.Math quantiles), with truncation, checks
 // that point at the scenario line, and moments for reports.
 #include "engine/random/distribution.h"
+#include "engine/random/normal_quantile.h"
 
 #include <algorithm>
 #include <charconv>
@@ -195,6 +196,10 @@ double base_quantile(const Base& b, double p) {
           return 0.0;
         } else if constexpr (std::is_same_v<D, Metalog>) {
           return d.quantile(p);
+        } else if constexpr (std::is_same_v<D, Normal>) {
+          return d.mean() + d.standard_deviation() * normal_quantile(p);
+        } else if constexpr (std::is_same_v<D, Lognormal>) {
+          return std::exp(d.location() + d.scale() * normal_quantile(p));
         } else {
           return bm::quantile(d, p);
         }
@@ -211,6 +216,10 @@ double base_quantile_upper(const Base& b, double p) {
           return 0.0;
         } else if constexpr (std::is_same_v<D, Metalog>) {
           return d.quantile_upper(p);
+        } else if constexpr (std::is_same_v<D, Normal>) {
+          return d.mean() - d.standard_deviation() * normal_quantile(p);  // Φ⁻¹ is odd
+        } else if constexpr (std::is_same_v<D, Lognormal>) {
+          return std::exp(d.location() - d.scale() * normal_quantile(p));
         } else {
           return bm::quantile(bm::complement(d, p));
         }
@@ -553,6 +562,18 @@ Distribution::Distribution(const DistSpec& spec) : impl_(std::make_unique<Impl>(
 Distribution::~Distribution() = default;
 Distribution::Distribution(Distribution&&) noexcept = default;
 Distribution& Distribution::operator=(Distribution&&) noexcept = default;
+
+std::optional<double> Distribution::from_normal_score(double z) const {
+  const Impl& m = *impl_;
+  if (m.truncated || !m.values.empty()) return std::nullopt;
+  if (const auto* n = std::get_if<Normal>(&m.base)) {
+    return m.shift + m.scale * (n->mean() + n->standard_deviation() * z);
+  }
+  if (const auto* l = std::get_if<Lognormal>(&m.base)) {
+    return m.shift + m.scale * std::exp(l->location() + l->scale() * z);
+  }
+  return std::nullopt;
+}
 
 double Distribution::quantile(double u) const {
   return impl_->quantile(u);

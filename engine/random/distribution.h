@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/config/distribution_spec.h"
@@ -22,6 +23,10 @@ class Distribution {
 
   /// Value at probability u in (0, 1), truncation applied. Monotone non-decreasing in u.
   double quantile(double u) const;
+  /// For an untruncated normal or lognormal, the value at standard normal score z, i.e.
+  /// F⁻¹(Φ(z)) without the round trip through a probability (exact in the tails, and no
+  /// special function for a normal); otherwise nothing, and the caller uses quantile(Φ(z)).
+  std::optional<double> from_normal_score(double z) const;
   /// P(X <= x) of the (truncated) distribution.
   double cdf(double x) const;
   /// Mean and sd of the (truncated) distribution, for reports (numerical for truncation).

@@ -15,6 +15,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "engine/random/distribution.h"
+#include "engine/random/normal_quantile.h"
 #include "engine/random/stream.h"
 
 namespace plancast {
@@ -196,26 +197,38 @@ const Distribution& ParameterSampler::distribution(std::size_t p) const {
 void ParameterSampler::transform(std::size_t n, std::size_t stride, double* values) const {
   const Impl& m = *impl_;
   const std::size_t k = m.corr_index.size();
+  // Parameters whose value the copula sets directly (normal and lognormal marginals).
+  std::vector<char> done(m.dists.size(), 0);
   if (k > 0) {
     // Gaussian copula: z = Φ⁻¹(u), z' = L z, u' = Φ(z') (e.g. Nelsen, "An Introduction to
     // Copulas", 2006, §5.3). L z is summed in a fixed order, so results do not depend on
-    // the thread. u' is kept strictly inside (0, 1).
+    // the thread. u' is kept strictly inside (0, 1). A normal or lognormal marginal takes
+    // z' itself (F⁻¹(Φ(z')) = mean + sd z', or its exp), skipping the round trip.
     const StdNormal phi;
     std::vector<double> z(k);
+    std::vector<char> direct(k);
+    for (std::size_t r = 0; r < k; ++r) {
+      const auto p = static_cast<std::size_t>(m.corr_index[r]);
+      direct[r] = m.dists[p].from_normal_score(0.0).has_value() ? 1 : 0;
+      done[p] = direct[r];
+    }
     for (std::size_t j = 0; j < n; ++j) {
       for (std::size_t r = 0; r < k; ++r) {
         const double u = values[static_cast<std::size_t>(m.corr_index[r]) * stride + j];
-        z[r] = boost::math::quantile(phi, std::clamp(u, kUMin, kUMax));
+        z[r] = normal_quantile(std::clamp(u, kUMin, kUMax));
       }
       for (std::size_t r = 0; r < k; ++r) {  // z' = L z, L lower triangular
         double s = 0;
         for (std::size_t c = 0; c <= r; ++c) s += m.lower[r * k + c] * z[c];
-        values[static_cast<std::size_t>(m.corr_index[r]) * stride + j] =
-            std::clamp(boost::math::cdf(phi, s), kUMin, kUMax);
+        const auto p = static_cast<std::size_t>(m.corr_index[r]);
+        values[p * stride + j] = direct[r] != 0
+                                     ? *m.dists[p].from_normal_score(s)
+                                     : std::clamp(boost::math::cdf(phi, s), kUMin, kUMax);
       }
     }
   }
   for (std::size_t p = 0; p < m.dists.size(); ++p) {
+    if (done[p] != 0) continue;
     const Distribution& d = m.dists[p];
     double* row = values + p * stride;
     for (std::size_t j = 0; j < n; ++j) row[j] = d.quantile(row[j]);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <Random123/philox.h>
+
 namespace plancast {
 
 /// Stream ids below 0x100 are reserved for the engine (parameters, samplers); processes
@@ -21,6 +23,10 @@ struct Uniform4 {
   double u[4];
 };
 
+struct Words4 {
+  std::uint64_t w[4];
+};
+
 /// Philox4x64-10 keyed by (seed, stream); counter (run, year index, draw, 0).
 class Stream {
  public:
@@ -28,6 +34,14 @@ class Stream {
   /// Four independent uniforms for (run, year index, draw). Distinct arguments give
   /// independent blocks; the same arguments always give the same numbers.
   Uniform4 uniforms(std::uint64_t run, std::uint32_t year_index, std::uint32_t draw) const noexcept;
+  /// The four raw 64-bit Philox words for the counter (c0, c1, c2, c3). uniforms() is
+  /// words(run, year_index, draw, 0) mapped into (0, 1); other purposes use c3 != 0.
+  Words4 words(std::uint64_t c0, std::uint64_t c1, std::uint64_t c2,
+               std::uint64_t c3) const noexcept {
+    r123::Philox4x64 philox;
+    const r123::Philox4x64::ctr_type w = philox({{c0, c1, c2, c3}}, {{key_[0], key_[1]}});
+    return Words4{{w.v[0], w.v[1], w.v[2], w.v[3]}};
+  }
 
  private:
   std::uint64_t key_[2];

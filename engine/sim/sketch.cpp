@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <limits>
 
 namespace plancast {
@@ -91,25 +95,116 @@ bool ExactSum::operator==(const ExactSum& o) const {
 }
 
 // ---------------------------------------------------------------------------------------
-// QuantileSketch: DDSketch with the logarithmic mapping. Bucket i holds (γ^(i-1), γ^i],
-// γ = (1+α)/(1-α); its representative (1-α)γ^i = 2γ^i/(γ+1) is within relative error α of
-// both ends (Masson et al. 2019, Prop. 3).
+// QuantileSketch: DDSketch with the cubically interpolated mapping of DataDog's
+// sketches-java (Masson, Rim & Lee 2019; CubicallyInterpolatedMapping). Write a > 0 as
+// a = 2^e (1+s), s in [0, 1), and L(a) = e + P(s) with P(s) = A s^3 + B s^2 + C s,
+// A = 6/35, B = -3/5, C = 10/7: P(0) = 0, P(1) = 1, P' > 0, so L is continuous, increasing
+// and close to log2 (within 0.0015), and costs a few multiplications instead of a log.
+// Bucket i holds the values with L(a) in ((i-1)/m, i/m], m = 0.7 / ln γ, γ = (1+α)/(1-α).
+// Since d(ln a)/dL = 1/((1+s) P'(s)) <= 0.7 for every s (its maximum, at s = 0), a bucket
+// spans at most a factor γ in value, so the representative (1-α)·(upper end) is within
+// relative error α of every value in the bucket, as with the logarithmic mapping; the
+// price is about 1% more buckets (0.7/ln 2 = 1.0099 times as many).
 
 namespace {
 
 constexpr double kAlpha = QuantileSketch::kRelativeAccuracy;
-/// ln γ = ln(1+α) - ln(1-α), and its inverse; computed once, with the C library's log1p.
+/// ln γ = ln(1+α) - ln(1-α); computed once, with the C library's log1p.
 const double kLnGamma = std::log1p(kAlpha) - std::log1p(-kAlpha);
-const double kInvLnGamma = 1.0 / kLnGamma;
+/// Buckets per unit of L: m = 0.7 / ln γ.
+const double kMultiplier = 0.7 / kLnGamma;
+constexpr double kA = 6.0 / 35.0, kB = -3.0 / 5.0, kC = 10.0 / 7.0;
 constexpr std::int32_t kNoIndex = INT32_MIN;
 
-/// ceil(log_γ a) for a >= kMinIndexable (so the index lies in about [-6900, 177500]).
+/// ceil(m L(a)) for a >= kMinIndexable (a normal double; the index lies in about
+/// [-6980, 179200]). Only integer and IEEE arithmetic: the same on every thread.
 inline std::int32_t bucket_index(double a) {
-  return static_cast<std::int32_t>(std::ceil(std::log(a) * kInvLnGamma));
+  std::uint64_t bits;
+  std::memcpy(&bits, &a, sizeof bits);
+  // The biased exponent E (a > 0: no sign bit) as a double, exactly: the double with bit
+  // pattern 2^52 + E is 2^52 + E. Integer and/or plus one subtraction, which the compiler
+  // can do two values at a time (SSE2) where an integer conversion would not vectorise.
+  const std::uint64_t ebits = (bits >> 52) | 0x4330000000000000ULL;
+  const std::uint64_t sbits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+  double e, s;
+  std::memcpy(&e, &ebits, sizeof e);
+  std::memcpy(&s, &sbits, sizeof s);
+  e -= 0x1p52 + 1023.0;  // exact: E - 1023
+  s -= 1.0;
+  const double x = (((kA * s + kB) * s + kC) * s + e) * kMultiplier;
+  const auto t = static_cast<std::int32_t>(x);      // truncation toward zero
+  return t + (static_cast<double>(t) < x ? 1 : 0);  // = ceil(x)
 }
 
+/// idx[j] = bucket_index(v[j]) for j < m (every v[j] a finite double >= kMinIndexable).
+/// With SSE2 (every x86-64 CPU) two at a time, by the very same IEEE operations in the
+/// same order as bucket_index (no fused multiply-add: the build uses -ffp-contract=off),
+/// so the indices are identical to the scalar ones; g++ 12 does not vectorise the scalar
+/// loop by itself (it gives up on the bit casts).
+inline void bucket_indices(const double* v, std::size_t m, std::int32_t* idx) {
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  const __m128i mant = _mm_set1_epi64x(0x000fffffffffffffLL);
+  const __m128i one = _mm_set1_epi64x(0x3ff0000000000000LL);
+  const __m128i magic = _mm_set1_epi64x(0x4330000000000000LL);
+  const __m128d ebias = _mm_set1_pd(0x1p52 + 1023.0);
+  const __m128d a = _mm_set1_pd(kA), b = _mm_set1_pd(kB), c = _mm_set1_pd(kC);
+  const __m128d mult = _mm_set1_pd(kMultiplier), onepd = _mm_set1_pd(1.0);
+  for (; j + 2 <= m; j += 2) {
+    const __m128i bits = _mm_castpd_si128(_mm_loadu_pd(v + j));
+    const __m128d e =
+        _mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(_mm_srli_epi64(bits, 52), magic)), ebias);
+    const __m128d s =
+        _mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(_mm_and_si128(bits, mant), one)), onepd);
+    __m128d x = _mm_add_pd(_mm_mul_pd(a, s), b);
+    x = _mm_add_pd(_mm_mul_pd(x, s), c);
+    x = _mm_add_pd(_mm_mul_pd(x, s), e);
+    x = _mm_mul_pd(x, mult);
+    const __m128i t = _mm_cvttpd_epi32(x);  // two int32 in the low half
+    const __m128i below = _mm_castpd_si128(_mm_cmplt_pd(_mm_cvtepi32_pd(t), x));
+    // The two 64-bit masks (all ones where t < x) to two 32-bit -1s; t - (-1) = t + 1.
+    const __m128i up = _mm_shuffle_epi32(below, _MM_SHUFFLE(2, 0, 2, 0));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(idx + j), _mm_sub_epi32(t, up));
+  }
+#endif
+  for (; j < m; ++j) idx[j] = bucket_index(v[j]);
+}
+
+/// ++c[idx[j] - off] for j < m. Four indices are read before the four increments: measured
+/// three times faster than the plain loop (0.5 against 1.5 ns per value), which leaves the
+/// processor waiting on each increment before it reads the next index.
+inline void count_indices(std::uint64_t* c, std::int32_t off, const std::int32_t* idx,
+                          std::size_t m) {
+  std::size_t j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const auto i0 = static_cast<std::size_t>(idx[j] - off);
+    const auto i1 = static_cast<std::size_t>(idx[j + 1] - off);
+    const auto i2 = static_cast<std::size_t>(idx[j + 2] - off);
+    const auto i3 = static_cast<std::size_t>(idx[j + 3] - off);
+    ++c[i0];
+    ++c[i1];
+    ++c[i2];
+    ++c[i3];
+  }
+  for (; j < m; ++j) ++c[static_cast<std::size_t>(idx[j] - off)];
+}
+
+/// The upper end of bucket i, L^{-1}(i/m), times (1 - α). P is inverted by bisection
+/// (64 halvings reach the last bit; quantiles are read rarely, so speed does not matter).
 inline double representative(std::int32_t i) {
-  return std::exp(static_cast<double>(i) * kLnGamma) * (1.0 - kAlpha);
+  const double li = static_cast<double>(i) / kMultiplier;
+  const double e = std::floor(li);
+  const double f = li - e;  // in [0, 1)
+  double lo = 0.0, hi = 1.0;
+  for (int k = 0; k < 64; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    if (((kA * mid + kB) * mid + kC) * mid < f) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return std::ldexp(1.0 + hi, static_cast<int>(e)) * (1.0 - kAlpha);
 }
 
 }  // namespace
@@ -184,58 +279,99 @@ void QuantileSketch::add(double x) {
   }
 }
 
+void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double hi) {
+  if (n == 0) return;
+  if (!(lo >= kMinIndexable && hi <= std::numeric_limits<double>::max())) {
+    add_many(x, n);
+    return;
+  }
+  // Every value positive and indexable: the index range comes from the extremes (the
+  // mapping is increasing), so the store grows once and the index loop has no branch.
+  positive_.reserve_range(bucket_index(lo), bucket_index(hi));
+  std::uint64_t* c = positive_.counts.data();
+  const std::int32_t off = positive_.offset;
+  constexpr std::size_t kChunk = 256;
+  std::int32_t idx[kChunk];
+  for (std::size_t start = 0; start < n; start += kChunk) {
+    const std::size_t m = std::min(kChunk, n - start);
+    bucket_indices(x + start, m, idx);
+    count_indices(c, off, idx, m);
+  }
+  positive_.total += n;
+}
+
 void QuantileSketch::add_many(const double* x, std::size_t n) {
-  // In chunks: indices first (and the index range of each sign), grow each store once,
-  // then count. No allocation unless the range grows.
+  // In chunks: indices first, grow each store once, then count. No allocation unless the
+  // range grows.
   constexpr std::size_t kChunk = 256;
   std::int32_t idx[kChunk];
   for (std::size_t start = 0; start < n; start += kChunk) {
     const std::size_t m = std::min(kChunk, n - start);
     const double* v = x + start;
-    std::int32_t plo = INT32_MAX, phi = INT32_MIN, nlo = INT32_MAX, nhi = INT32_MIN;
-    std::uint64_t zeros = 0, npos = 0, nneg = 0;
-    for (std::size_t j = 0; j < m; ++j) {
-      const double a = std::fabs(v[j]);
-      if (!(a >= kMinIndexable)) {
-        idx[j] = kNoIndex;
-        ++zeros;
-        continue;
-      }
-      const std::int32_t i = bucket_index(a);
-      idx[j] = i;
-      if (v[j] > 0) {
-        plo = std::min(plo, i);
-        phi = std::max(phi, i);
-        ++npos;
-      } else {
-        nlo = std::min(nlo, i);
-        nhi = std::max(nhi, i);
-        ++nneg;
-      }
+    // The common case first: every value positive and indexable (a run's indicators are
+    // mostly positive). Then the index range comes from the smallest and largest value
+    // (the mapping is increasing), and the index loop has no branch.
+    double lo = v[0], hi = v[0];
+    for (std::size_t j = 1; j < m; ++j) {
+      lo = v[j] < lo ? v[j] : lo;
+      hi = v[j] > hi ? v[j] : hi;
     }
-    zero_ += zeros;
-    if (nneg == 0) {
-      if (npos == 0) continue;
-      // Common case: all positive.
-      positive_.reserve_range(plo, phi);
-      std::uint64_t* c = positive_.counts.data();
-      const std::int32_t off = positive_.offset;
-      for (std::size_t j = 0; j < m; ++j) {
-        if (idx[j] != kNoIndex) ++c[static_cast<std::size_t>(idx[j] - off)];
-      }
-      positive_.total += npos;
+    if (lo >= kMinIndexable && hi <= std::numeric_limits<double>::max()) {
+      bucket_indices(v, m, idx);
+      positive_.reserve_range(bucket_index(lo), bucket_index(hi));
+      count_indices(positive_.counts.data(), positive_.offset, idx, m);
+      positive_.total += m;
       continue;
     }
-    if (npos > 0) positive_.reserve_range(plo, phi);
-    negative_.reserve_range(nlo, nhi);
+    add_chunk(v, m, idx);
+  }
+}
+
+/// A chunk with zeros, negative values or values too small to index (idx: scratch of m).
+void QuantileSketch::add_chunk(const double* v, std::size_t m, std::int32_t* idx) {
+  std::int32_t plo = INT32_MAX, phi = INT32_MIN, nlo = INT32_MAX, nhi = INT32_MIN;
+  std::uint64_t zeros = 0, npos = 0, nneg = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    const double a = std::fabs(v[j]);
+    if (!(a >= kMinIndexable)) {
+      idx[j] = kNoIndex;
+      ++zeros;
+      continue;
+    }
+    const std::int32_t i = bucket_index(a);
+    idx[j] = i;
+    if (v[j] > 0) {
+      plo = std::min(plo, i);
+      phi = std::max(phi, i);
+      ++npos;
+    } else {
+      nlo = std::min(nlo, i);
+      nhi = std::max(nhi, i);
+      ++nneg;
+    }
+  }
+  zero_ += zeros;
+  if (nneg == 0) {
+    if (npos == 0) return;
+    // Common case: all positive.
+    positive_.reserve_range(plo, phi);
+    std::uint64_t* c = positive_.counts.data();
+    const std::int32_t off = positive_.offset;
     for (std::size_t j = 0; j < m; ++j) {
-      if (idx[j] == kNoIndex) continue;
-      Store& s = v[j] > 0 ? positive_ : negative_;
-      ++s.counts[static_cast<std::size_t>(idx[j] - s.offset)];
+      if (idx[j] != kNoIndex) ++c[static_cast<std::size_t>(idx[j] - off)];
     }
     positive_.total += npos;
-    negative_.total += nneg;
+    return;
   }
+  if (npos > 0) positive_.reserve_range(plo, phi);
+  negative_.reserve_range(nlo, nhi);
+  for (std::size_t j = 0; j < m; ++j) {
+    if (idx[j] == kNoIndex) continue;
+    Store& s = v[j] > 0 ? positive_ : negative_;
+    ++s.counts[static_cast<std::size_t>(idx[j] - s.offset)];
+  }
+  positive_.total += npos;
+  negative_.total += nneg;
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {

@@ -32,10 +32,12 @@ class ExactSum {
   double special_ = 0;
 };
 
-/// DDSketch with logarithmic mapping: value x > 0 goes to bucket ceil(log_γ x),
-/// γ = (1+α)/(1-α); the bucket's representative 2γ^i/(γ+1) is within relative error α of
-/// every value in it. Negative values use a mirrored store; |x| < kMinIndexable counts
-/// as zero. Memory: one counter per occupied bucket range, independent of the count.
+/// DDSketch with the cubically interpolated mapping (sketch.cpp): value x > 0 goes to
+/// bucket ceil(m L(x)), L a cheap increasing approximation of log2, m = 0.7 / ln γ,
+/// γ = (1+α)/(1-α); every bucket spans at most a factor γ, so its representative is within
+/// relative error α of every value in it. Negative values use a mirrored store; |x| <
+/// kMinIndexable counts as zero. Memory: one counter per occupied bucket range,
+/// independent of the count.
 class QuantileSketch {
  public:
   /// Relative accuracy α of quantiles (documented in docs/methods.md).
@@ -45,6 +47,8 @@ class QuantileSketch {
   void add(double x);  ///< x finite
   /// Adds n values (x[0..n)), same result as n calls to add().
   void add_many(const double* x, std::size_t n);
+  /// The same, where every x[j] is known to be finite and in [lo, hi] (faster when lo > 0).
+  void add_many(const double* x, std::size_t n, double lo, double hi);
   void merge(const QuantileSketch& other);
   std::uint64_t count() const;
   /// The q-quantile (q in [0,1]) of the values added: the representative of the bucket
@@ -57,7 +61,7 @@ class QuantileSketch {
   /// For serialisation (shard files): values counted as zero, and the occupied buckets of
   /// one sign as (index, count) pairs in increasing index; add_bucket/add_zeros add counts
   /// back (bucket indices of finite values lie in [kMinBucket, kMaxBucket]).
-  static constexpr std::int32_t kMinBucket = -7000, kMaxBucket = 178000;
+  static constexpr std::int32_t kMinBucket = -7100, kMaxBucket = 180000;
   std::uint64_t zero_count() const { return zero_; }
   std::vector<std::pair<std::int32_t, std::uint64_t>> buckets(bool negative) const;
   void add_bucket(bool negative, std::int32_t index, std::uint64_t count);
@@ -74,6 +78,7 @@ class QuantileSketch {
     void merge(const Store& o);
     bool operator==(const Store& o) const;
   };
+  void add_chunk(const double* v, std::size_t m, std::int32_t* idx);
   Store positive_, negative_;
   std::uint64_t zero_ = 0;
 };

@@ -41,7 +41,7 @@ refused "^half\.json: error: shard 2/2 of a split in 2, but s1\.json is of a spl
 refused "^counts_edited\.json: error: .*state_sha256 does not match" s1.json counts_edited.json s3.json
 refused "^seed_edited\.json: error: .*job_hash does not match" s1.json seed_edited.json s3.json
 refused "^truncated\.json:1:[0-9]+: error: not a plancast shard file \(JSON" s1.json truncated.json
-refused "^future\.json: error: shard format version 99; this plancast reads 1" future.json
+refused "^future\.json: error: shard format version 99; this plancast reads 2" future.json
 refused "^other\.json: error: not a plancast shard file" other.json
 refused "^missing\.json: error: cannot read the shard file" missing.json s2.json s3.json
 # Usage errors of --shard and merge.

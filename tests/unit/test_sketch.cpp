@@ -112,6 +112,55 @@ TEST_CASE("add and add_many build the same sketch", "[sketch]") {
   CHECK(std::isnan(empty.quantile(0.5)));
 }
 
+TEST_CASE("the bounded add_many (runner's fast path) equals add one by one", "[sketch]") {
+  // Positive values over 30 orders of magnitude, odd lengths (the two-at-a-time index
+  // loop's remainder), exact powers of two and values at the indexable limit.
+  const std::vector<double> z = normals(4097, 5);
+  std::vector<double> x(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) x[i] = std::exp(7.0 * z[i]);
+  x[0] = 1.0;
+  x[1] = 0.5;
+  x[2] = 1024.0;
+  x[3] = QuantileSketch::kMinIndexable;
+  x[4] = 1e300;
+  for (const std::size_t len : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{255},
+                                std::size_t{257}, x.size()}) {
+    QuantileSketch one, fast;
+    for (std::size_t i = 0; i < len; ++i) one.add(x[i]);
+    const auto [lo, hi] = std::minmax_element(x.begin(), x.begin() + static_cast<long>(len));
+    fast.add_many(x.data(), len, *lo, *hi);
+    CHECK(one == fast);
+    CHECK(fast.count() == len);
+  }
+  // Bounds that admit zero or negative values fall back to the general path.
+  std::vector<double> mixed = {3.0, -2.0, 0.0, 5.0, 1e-13};
+  QuantileSketch one, fast;
+  for (double v : mixed) one.add(v);
+  fast.add_many(mixed.data(), mixed.size(), -2.0, 5.0);
+  CHECK(one == fast);
+}
+
+TEST_CASE("every value lies within relative error alpha of its bucket's representative",
+          "[sketch]") {
+  // One value per sketch, across the whole indexable range and densely around powers of two
+  // (where the cubic mapping's pieces meet): the sketch's only quantile is the value's
+  // representative, which must be within α (plus rounding) of it.
+  const double alpha = QuantileSketch::kRelativeAccuracy;
+  double worst = 0;
+  for (int e = -39; e <= 1020; e += 1) {
+    for (const double f : {1.0, 1.0 + 1e-15, 1.0000001, 1.1, 1.25, 1.4142135623730951, 1.5, 1.75,
+                           1.9999999, 2.0 - 2e-16}) {
+      const double v = std::ldexp(f, e);
+      if (v < QuantileSketch::kMinIndexable) continue;
+      QuantileSketch s;
+      s.add(v);
+      worst = std::max(worst, std::abs(s.quantile(0.5) - v) / v);
+    }
+  }
+  CHECK(worst <= alpha * (1 + 1e-12));
+  CHECK(worst >= alpha * 0.9);  // the bound is nearly reached: buckets are not too narrow
+}
+
 TEST_CASE("merging shards in any order gives identical sketches", "[sketch]") {
   const std::size_t n = 80000, shards = 8;
   const std::vector<double> z = normals(n, 3);
