@@ -4,6 +4,8 @@
 // Run: build-perf/bench/plancast_micro   (CI runs it at a tiny --benchmark_min_time).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,8 +13,10 @@
 
 #include "engine/config/scenario.h"
 #include "engine/core/process.h"
+#include "engine/random/normal_quantile.h"
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/stream.h"
+#include "engine/random/ziggurat.h"
 #include "engine/sim/block.h"
 #include "engine/sim/runner.h"
 #include "engine/sim/sketch.h"
@@ -127,6 +131,27 @@ void BM_StreamDraw(benchmark::State& state) {
 BENCHMARK(BM_StreamDraw);
 
 void BM_NormalTransform(benchmark::State& state) {
+  // The growth noise's normals as plancast draws them: the ziggurat on raw Philox words
+  // (words drawn outside the timed loop; rejected words ask for more, inside it).
+  std::vector<Words4> w(kN);
+  std::vector<double> z(4 * kN);
+  const Stream s(12345, 7);
+  for (std::size_t j = 0; j < kN; ++j) w[j] = s.words(j, 0, 0, 1);
+  std::uint64_t extra = 0;
+  auto more = [&] { return s.words(extra++, 9, 9, 2).w[0]; };
+  for (auto _ : state) {
+    for (std::size_t j = 0; j < kN; ++j) {
+      for (std::size_t l = 0; l < 4; ++l) z[4 * j + l] = ziggurat_normal(w[j].w[l], more);
+    }
+    benchmark::DoNotOptimize(z.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(4 * kN));
+}
+BENCHMARK(BM_NormalTransform);
+
+void BM_BoxMuller(benchmark::State& state) {
+  // The transform plancast used before the ziggurat (and still uses for firm populations).
   std::vector<double> u(kN), z(kN);
   const Stream s(12345, 7);
   for (std::size_t j = 0; j < kN; ++j) u[j] = s.uniforms(j, 0, 0).u[0];
@@ -137,7 +162,21 @@ void BM_NormalTransform(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
-BENCHMARK(BM_NormalTransform);
+BENCHMARK(BM_BoxMuller);
+
+void BM_NormalQuantile(benchmark::State& state) {
+  // Φ⁻¹ of a parameter's uniform (AS 241).
+  std::vector<double> u(kN), z(kN);
+  const Stream s(12345, 8);
+  for (std::size_t j = 0; j < kN; ++j) u[j] = s.uniforms(j, 0, 0).u[0];
+  for (auto _ : state) {
+    for (std::size_t j = 0; j < kN; ++j) z[j] = normal_quantile(u[j]);
+    benchmark::DoNotOptimize(z.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+}
+BENCHMARK(BM_NormalQuantile);
 
 void BM_ParameterSampling(benchmark::State& state) {
   const Scenario& sc = model();
@@ -163,9 +202,10 @@ void BM_SketchInsert(benchmark::State& state) {
     const Uniform4 u = s.uniforms(j, 0, 0);
     x[j] = 150.0 * std::exp(0.2 * normal_from(u.u[0], u.u[1]));
   }
+  const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
   QuantileSketch sk;
   for (auto _ : state) {
-    sk.add_many(x.data(), kN);
+    sk.add_many(x.data(), kN, *lo, *hi);  // the runner's path: bounds known, all finite
     benchmark::DoNotOptimize(sk);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));

@@ -275,6 +275,7 @@ RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx) : stream_(
                             " but the horizon is " + std::to_string(sc.horizon) +
                             " (add a segment {until: " + std::to_string(sc.horizon) + ", ...})");
   }
+  for (const Segment& s : segments_) any_converge_ = any_converge_ || s.converge;
   sd_ = ctx.resolve(spec.noise_sd);
   phi_ = ctx.resolve(spec.noise_persistence);
   has_noise_ = sd_.is_param() || sd_.number != 0;
@@ -373,8 +374,12 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
       const double zj = z[j];
       const double e = ctx.t == 1 ? sd * zj : phi * eps[j] + innov * zj;
       eps[j] = e;
-      mu_last[j] = mu;
       g[j] = mu + e;
+    }
+    // The trend is remembered only where a later segment converges from it.
+    if (any_converge_) {
+      for (std::size_t j = 0; j < n; ++j)
+        mu_last[j] = rate_row != nullptr ? rate_row[j] : rate_const;
     }
     return;
   }

@@ -87,6 +87,7 @@ class RateModel {
   std::vector<Segment> segments_;
   ValueRef sd_, phi_;
   bool has_noise_ = false;
+  bool any_converge_ = false;  ///< some segment converges (so mu_last must be kept)
   bool has_shocks_ = false;
   ValueRef shock_p_;
   std::optional<Distribution> shock_dist_;

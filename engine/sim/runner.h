@@ -18,7 +18,7 @@ namespace plancast {
 
 /// Runs per block. Fixed (never derived from the thread count) so that each run's
 /// position in the reductions is the same whatever the parallelism.
-inline constexpr std::size_t kBlockSize = 1024;
+inline constexpr std::size_t kBlockSize = 256;
 
 class UniformSampler;
 class ParameterSampler;

@@ -287,7 +287,12 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
   }
   // Every value positive and indexable: the index range comes from the extremes (the
   // mapping is increasing), so the store grows once and the index loop has no branch.
-  positive_.reserve_range(bucket_index(lo), bucket_index(hi));
+  const std::int32_t ilo = bucket_index(lo), ihi = bucket_index(hi);
+  if (ilo == ihi) {  // one bucket (e.g. the base year, the same in every run)
+    positive_.add(ilo, n);
+    return;
+  }
+  positive_.reserve_range(ilo, ihi);
   std::uint64_t* c = positive_.counts.data();
   const std::int32_t off = positive_.offset;
   constexpr std::size_t kChunk = 256;

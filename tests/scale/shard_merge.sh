@@ -26,7 +26,7 @@ echo "bundled: 3 shards merged in 4 orders = single run (JSON, CSV, report, summ
 
 # 2. A variant, --set and the lhs sampler; 5 shards of 3 blocks (two shards are empty).
 SMALL=$SRC/tests/cli/cases/small.yaml
-args=("$SMALL" --variant fast --set simulation.sampler=lhs --runs 2500 --seed 9)
+args=("$SMALL" --variant fast --set simulation.sampler=lhs --runs 700 --seed 9)
 $PC run "${args[@]}" --json single2.json --quiet
 for k in 1 2 3 4 5; do $PC run "${args[@]}" --shard "$k/5" --json "t$k.json" --quiet; done
 grep -q '"runs":0,' t1.json || fail "shard 1/5 of 3 blocks should be empty"
@@ -36,10 +36,11 @@ $PC merge t2.json t4.json t1.json t5.json t3.json --json - > m2_stdout.json
 cmp single2.json m2_stdout.json || fail "merge --json -: differs"
 echo "small/lhs/variant/--set: 5 shards (2 empty) merged = single run"
 
-# 3. 64-bit run counts: the last of 10^6 shards of 6,000,000,001 runs holds blocks
-#    [5859370, 5859376): 5 full blocks and the last run, run indices above 2^32.
+# 3. 64-bit run counts: 6,000,000,001 runs are 23,437,501 blocks of 256; the last of 10^6
+#    shards holds blocks [23437477, 23437501): 23 full blocks and the last run, run indices
+#    above 2^32.
 $PC run "$SMALL" --runs 6000000001 --shard 1000000/1000000 --json big.json --quiet
 grep -q '"runs":6000000001,' big.json || fail "runs not kept as 6000000001"
-grep -q '"first_block":5859370,"last_block":5859376' big.json || fail "wrong block range"
-grep -q '"runs":5121,' big.json || fail "the state should hold 5*1024+1 runs"
-echo "6000000001 runs: shard 1000000/1000000 holds 5121 runs of blocks 5859370..5859375"
+grep -q '"first_block":23437477,"last_block":23437501' big.json || fail "wrong block range"
+grep -q '"runs":5889,' big.json || fail "the state should hold 23*256+1 runs"
+echo "6000000001 runs: shard 1000000/1000000 holds 5889 runs of blocks 23437477..23437500"

@@ -309,7 +309,7 @@ TEST_CASE("fixed, empirical and choice", "[random][dist]") {
   CHECK(cd.cdf(25) == Approx(0.3));
 }
 
-TEST_CASE("truncation keeps draws inside [lo, hi] with the right mean", "[random][dist]") {
+TEST_CASE("truncation keeps draws between lo and hi with the right mean", "[random][dist]") {
   {
     DistSpec s = normal(0, 1);
     s.truncate = {{-0.5, 2}};

@@ -141,7 +141,7 @@ targets:
 
 }  // namespace
 
-TEST_CASE("keyed permutations are bijections of [0, n)", "[samplers]") {
+TEST_CASE("keyed permutations are bijections of 0..n-1", "[samplers]") {
   const std::uint64_t keys[8] = {1, 2, 3, 4, 5, 6, 7, 8};
   for (std::uint64_t n : {1ULL, 2ULL, 3ULL, 5ULL, 16ULL, 17ULL, 1000ULL, 4097ULL}) {
     const KeyedPermutation pi(n, keys);

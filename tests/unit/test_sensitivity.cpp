@@ -127,7 +127,7 @@ TEST_CASE("Sobol indices of a target (0/1 output) and determinism across threads
   }
 }
 
-TEST_CASE("--of is resolved or refused clearly", "[sensitivity]") {
+TEST_CASE("the --of output is resolved or refused clearly", "[sensitivity]") {
   const Scenario sc = load(kIshigami);
   CHECK(resolve_output(sc, "f@2021").year == 2021);
   CHECK_THROWS_AS(resolve_output(sc, "nope"), UsageError);

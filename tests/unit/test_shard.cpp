@@ -52,7 +52,7 @@ TEST_CASE("parts of a job merged in any order equal the single run", "[shard]") 
     const auto cs = compile_small(sampler);
     const Results whole = run(*cs);
     const std::uint64_t nb = block_count(*cs);
-    REQUIRE(nb == 5);
+    REQUIRE(nb == (5000 + kBlockSize - 1) / kBlockSize);  // 20 blocks of 256
     for (std::uint64_t n : {1, 2, 3, 5, 7}) {
       std::vector<RunState> parts;
       for (std::uint64_t k = 1; k <= n; ++k) {
@@ -80,8 +80,9 @@ TEST_CASE("a state missing runs or of another job is refused", "[shard]") {
   const auto cs = compile_small("mc");
   RunState s = make_state(*cs);
   simulate(*cs, 0, 2, s);
-  CHECK_THROWS_AS(summarise(*cs, s), std::invalid_argument);  // 2048 of 5000 runs
-  CHECK_THROWS_AS(simulate(*cs, 3, 6, s), std::invalid_argument);
+  CHECK_THROWS_AS(summarise(*cs, s), std::invalid_argument);  // 2 blocks of 5000 runs
+  const std::uint64_t nb = block_count(*cs);
+  CHECK_THROWS_AS(simulate(*cs, nb - 1, nb + 2, s), std::invalid_argument);  // past the end
   RunState other(1, 6, 0, 0);
   CHECK_THROWS_AS(s.merge(other), std::invalid_argument);
   RunState shifted = make_state(*cs);
@@ -172,14 +173,14 @@ TEST_CASE("run counts beyond 2^32: a far share of blocks simulates only its own 
   const Scenario sc = load_scenario_text(text, "small.yaml", {}, builtin_registry());
   const auto cs = compile(sc, builtin_registry());
   const std::uint64_t nb = block_count(*cs);
-  REQUIRE(nb == 5859376);
+  REQUIRE(nb == (6000000001ULL + kBlockSize - 1) / kBlockSize);  // 23,437,501 blocks of 256
   const BlockRange last = part_of(nb, 1000000, 1000000);
   CHECK(last.last == nb);
-  // [floor(999999 · 5859376 / 10^6), 5859376) = [5859370, 5859376): 6 blocks.
-  CHECK(last.first == 5859370);
+  // [floor(999999 · nb / 10^6), nb): with 256-run blocks [23437477, 23437501), 24 blocks.
+  CHECK(last.first == 999999 * nb / 1000000);
   RunState s = make_state(*cs);
   simulate(*cs, nb - 3, nb, s);
-  CHECK(s.runs == 2 * 1024 + 1);
+  CHECK(s.runs == 2 * kBlockSize + 1);
   CHECK(s.sketch[0].count() == s.runs);
   // The same runs seen through an observer: run indices above 2^32, one per run.
   struct Seen : RunObserver {
@@ -196,7 +197,7 @@ TEST_CASE("run counts beyond 2^32: a far share of blocks simulates only its own 
   ro.observer = &seen;
   RunState s2 = make_state(*cs);
   simulate(*cs, nb - 3, nb, s2, ro);
-  CHECK(seen.lo == (nb - 3) * 1024);
+  CHECK(seen.lo == (nb - 3) * kBlockSize);
   CHECK(seen.hi == 6000000001ULL);
   CHECK(seen.n == s.runs);
   CHECK(s2 == s);
