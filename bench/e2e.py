@@ -170,6 +170,24 @@ def main():
                            b <= 1.1 * a and b < 100))
 
     failed = False
+    # The floor must draw exactly plancast's numbers: the sum of its runs' final values of
+    # g0..g11 equals runs x the sum of plancast's 2035 means (up to summation rounding).
+    if "floor" in args.impls.split(",") and "plancast" in args.impls.split(","):
+        runs = min(runs_list)
+        pj = os.path.join(tmp, f"plancast-{runs}.json")
+        if os.path.exists(pj):
+            _, _, _, out = timed([args.floor, str(runs), "1"])
+            floor_sum = float(out.split()[1])
+            pc = json.load(open(pj))["indicators"]
+            pc_sum = runs * sum(pc[f"g{k}"]["mean"][-1] for k in range(12))
+            rel = abs(floor_sum - pc_sum) / abs(pc_sum)
+            same = rel < 1e-9
+            print(f"\nfloor draws = plancast draws at {runs} runs: sum of final values "
+                  f"{floor_sum:.10g} vs {pc_sum:.10g} (relative difference {rel:.1e}): "
+                  f"{'same' if same else 'DIFFERENT'}")
+            checks.append(("the floor draws plancast's random numbers", same))
+            failed = failed or not same
+
     for runs in numpy_runs:
         pj, nj = os.path.join(tmp, f"plancast-{runs}.json"), os.path.join(tmp, f"numpy-{runs}.json")
         if not (os.path.exists(pj) and os.path.exists(nj)):

@@ -56,23 +56,6 @@ struct Model {
   }
 };
 
-/// The ziggurat's rare extra words for (run, year): counters (run, year, k, 2), as in
-/// models/rate_model.cpp.
-struct Extra {
-  const Stream& stream;
-  std::uint64_t run, year;
-  std::uint64_t k = 0;
-  Words4 buf{};
-  unsigned used = 4;
-  std::uint64_t operator()() {
-    if (used == 4) {
-      buf = stream.words(run, year, k++, 2);
-      used = 0;
-    }
-    return buf.w[used++];
-  }
-};
-
 /// Runs [first, last): returns the sum of every run's final values (so nothing is elided).
 double simulate(const Model& m, std::uint64_t first, std::uint64_t last) {
   const Stream params(kSeed, kStreamParameters);
@@ -100,8 +83,8 @@ double simulate(const Model& m, std::uint64_t first, std::uint64_t last) {
           const std::uint64_t q = static_cast<std::uint64_t>((t - 1) / 4);
           const Words4 w = st.words(r, q, 0, 1);
           for (int l = 0; l < 4; ++l) {
-            noise[k][l] =
-                ziggurat_normal(w.w[l], Extra{st, r, 4 * q + static_cast<std::uint64_t>(l) + 1});
+            noise[k][l] = ziggurat_normal(
+                w.w[l], WordSequence(st, r, 4 * q + static_cast<std::uint64_t>(l) + 1, 2));
           }
         }
         const double n = noise[k][lane];

@@ -296,43 +296,15 @@ namespace {
 constexpr std::uint64_t kNoiseQuad = 1;   ///< (run, quad, 0, 1): four years' normals
 constexpr std::uint64_t kNoiseExtra = 2;  ///< (run, year, k, 2): the ziggurat's extra words
 
-/// Further words for one (run, year)'s normal, on the rare ziggurat rejection.
-struct ExtraWords {
-  const Stream& stream;
-  std::uint64_t run;
-  std::uint64_t year_index;
-  std::uint64_t k = 0;
-  Words4 buf{};
-  unsigned used = 4;
-  std::uint64_t operator()() {
-    if (used == 4) {
-      buf = stream.words(run, year_index, k++, kNoiseExtra);
-      used = 0;
-    }
-    return buf.w[used++];
-  }
-};
-
 /// Fills z[l * stride + j] with the noise normals of years 4q+1 ... 4q+4 for the block.
 void fill_noise(const Stream& stream, const BlockCtx& ctx, std::uint64_t q, double* z) {
   const std::size_t stride = ctx.stride;
-  std::size_t j = 0;
-  // Two runs at a time: the two Philox calls are independent chains of multiplications,
-  // which the processor overlaps when they sit side by side (measured: a third faster).
-  for (; j + 2 <= ctx.n; j += 2) {
-    const std::uint64_t run = ctx.first_run + j;
-    const Words4 w0 = stream.words(run, q, 0, kNoiseQuad);
-    const Words4 w1 = stream.words(run + 1, q, 0, kNoiseQuad);
-    for (std::size_t l = 0; l < 4; ++l) {
-      z[l * stride + j] = ziggurat_normal(w0.w[l], ExtraWords{stream, run, 4 * q + l + 1});
-      z[l * stride + j + 1] = ziggurat_normal(w1.w[l], ExtraWords{stream, run + 1, 4 * q + l + 1});
-    }
-  }
-  for (; j < ctx.n; ++j) {
+  for (std::size_t j = 0; j < ctx.n; ++j) {
     const std::uint64_t run = ctx.first_run + j;
     const Words4 w = stream.words(run, q, 0, kNoiseQuad);
     for (std::size_t l = 0; l < 4; ++l) {
-      z[l * stride + j] = ziggurat_normal(w.w[l], ExtraWords{stream, run, 4 * q + l + 1});
+      z[l * stride + j] =
+          ziggurat_normal(w.w[l], WordSequence(stream, run, 4 * q + l + 1, kNoiseExtra));
     }
   }
 }

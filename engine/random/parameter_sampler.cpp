@@ -209,6 +209,7 @@ void ParameterSampler::transform(std::size_t n, std::size_t stride, double* valu
     std::vector<char> direct(k);
     for (std::size_t r = 0; r < k; ++r) {
       const auto p = static_cast<std::size_t>(m.corr_index[r]);
+      // A family that maps scores at all maps every score: probe with z = 0.
       direct[r] = m.dists[p].from_normal_score(0.0).has_value() ? 1 : 0;
       done[p] = direct[r];
     }

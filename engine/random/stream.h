@@ -47,6 +47,29 @@ class Stream {
   std::uint64_t key_[2];
 };
 
+/// Successive 64-bit words of the counters (c0, c1, k, c3) for k = 0, 1, 2, ..., four per
+/// Philox call: a source of further words where a method needs an unknown number (the
+/// ziggurat's rare rejections). The same arguments always give the same sequence.
+class WordSequence {
+ public:
+  WordSequence(const Stream& stream, std::uint64_t c0, std::uint64_t c1, std::uint64_t c3) noexcept
+      : stream_(stream), c0_(c0), c1_(c1), c3_(c3) {}
+  std::uint64_t operator()() noexcept {
+    if (used_ == 4) {
+      buf_ = stream_.words(c0_, c1_, k_++, c3_);
+      used_ = 0;
+    }
+    return buf_.w[used_++];
+  }
+
+ private:
+  const Stream& stream_;
+  std::uint64_t c0_, c1_, c3_;
+  std::uint64_t k_ = 0;
+  Words4 buf_{};
+  unsigned used_ = 4;
+};
+
 /// Standard normal from two uniforms in (0,1) (Box–Muller, cosine branch). Deterministic:
 /// uses only std::log, std::sqrt, std::cos of the C library.
 double normal_from(double u1, double u2) noexcept;
