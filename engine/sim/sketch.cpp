@@ -170,9 +170,9 @@ inline void bucket_indices(const double* v, std::size_t m, std::int32_t* idx) {
   for (; j < m; ++j) idx[j] = bucket_index(v[j]);
 }
 
-/// ++c[idx[j] - off] for j < m. Four indices are read before the four increments: measured
-/// three times faster than the plain loop (0.5 against 1.5 ns per value), which leaves the
-/// processor waiting on each increment before it reads the next index.
+/// ++c[idx[j] - off] for j < m. Four indices are read before the four increments: in a
+/// stand-alone test on this machine, 0.5-0.6 ns per value against 0.75-1.6 for the plain
+/// loop, which leaves the processor waiting on each increment before it reads the next index.
 inline void count_indices(std::uint64_t* c, std::int32_t off, const std::int32_t* idx,
                           std::size_t m) {
   std::size_t j = 0;
