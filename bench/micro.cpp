@@ -151,7 +151,7 @@ void BM_NormalTransform(benchmark::State& state) {
 BENCHMARK(BM_NormalTransform);
 
 void BM_BoxMuller(benchmark::State& state) {
-  // The transform plancast used before the ziggurat (and still uses for firm populations).
+  // The transform plancast used before the ziggurat, for comparison.
   std::vector<double> u(kN), z(kN);
   const Stream s(12345, 7);
   for (std::size_t j = 0; j < kN; ++j) u[j] = s.uniforms(j, 0, 0).u[0];

@@ -10,6 +10,7 @@
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
 #include "engine/random/stream.h"
+#include "engine/random/ziggurat.h"
 #include "engine/sim/block.h"
 #include "models/rate_model.h"
 
@@ -82,6 +83,11 @@ std::string threshold_name(double threshold) {
 }
 
 namespace {
+
+/// Counter purposes (last Philox counter word) of the noise stream: 1 four firms' normals,
+/// 2 the ziggurat's rare extra words (the entry stream's uniforms use 0).
+constexpr std::uint64_t kFirmNoise = 1;
+constexpr std::uint64_t kFirmExtra = 2;
 
 /// Capacity that a run with `n0` firms and Poisson(lambda_total) entrants exceeds with
 /// negligible probability (mean + 10 sd + 10), capped at kMaxFirmsPerRun.
@@ -206,12 +212,17 @@ void FirmWorker::step(BlockCtx& ctx) {
     const std::size_t n = f.size();
     const double sigma = p_.has_noise ? std::max(0.0, value_at(p_.sigma, ctx, j)) : 0.0;
     if (sigma > 0) {
-      // Firm i's noise: lanes (2(i%2), 2(i%2)+1) of draw i/2, so a firm's draws depend on
-      // its index only (entrants append; nobody is renumbered).
-      for (std::size_t i = 0; i < n; i += 2) {
-        const Uniform4 u = noise.uniforms(run, year_index, static_cast<std::uint32_t>(i / 2));
-        s[i] += d + sigma * normal_from(u.u[0], u.u[1]);
-        if (i + 1 < n) s[i + 1] += d + sigma * normal_from(u.u[2], u.u[3]);
+      // Firm i's noise: a ziggurat normal from word i%4 of the Philox counter
+      // (run, year, i/4, 1), extra words from (run, year·2^32 + i, k, 2); so a firm's draws
+      // depend on its index only (entrants append; nobody is renumbered).
+      for (std::size_t i = 0; i < n; i += 4) {
+        const Words4 w = noise.words(run, year_index, i / 4, kFirmNoise);
+        const std::size_t m = std::min<std::size_t>(4, n - i);
+        for (std::size_t l = 0; l < m; ++l) {
+          const std::uint64_t firm = (std::uint64_t{year_index} << 32) | (i + l);
+          s[i + l] +=
+              d + sigma * ziggurat_normal(w.w[l], WordSequence(noise, run, firm, kFirmExtra));
+        }
       }
     } else {
       for (std::size_t i = 0; i < n; ++i) s[i] += d;
