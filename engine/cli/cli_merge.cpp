@@ -98,13 +98,7 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
       throw UsageError("the output '" + p + "' is also a SHARD to read");
     }
   }
-  if (!json_path.empty()) check_output_path(json_path);
-  if (!csv_path.empty()) check_output_path(csv_path);
-  const std::string report_path =
-      vm.count("report") ? cli::check_report_path(vm["report"].as<std::string>(), json_path) : "";
-  if (!report_path.empty() && report_path == csv_path) {
-    throw UsageError("--csv and --report name the same file '" + report_path + "'");
-  }
+  const std::string report_path = cli::check_output_paths(vm, json_path, csv_path);
   const bool summary = !vm.count("quiet") && json_path != "-" && csv_path != "-";
 
   Scenario scenario;

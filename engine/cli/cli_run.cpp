@@ -251,13 +251,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
 
   // Fail before a long run, not after it, when an output cannot be written.
-  if (!json_path.empty()) check_output_path(json_path);
-  if (!csv_path.empty()) check_output_path(csv_path);
-  const std::string report_path =
-      vm.count("report") ? cli::check_report_path(vm["report"].as<std::string>(), json_path) : "";
-  if (!report_path.empty() && report_path == csv_path) {
-    throw UsageError("--csv and --report name the same file '" + report_path + "'");
-  }
+  const std::string report_path = cli::check_output_paths(vm, json_path, csv_path);
 
   const Registry& registry = builtin_registry();
   const std::optional<std::string> file =

@@ -256,6 +256,18 @@ std::pair<std::string, std::string> read_json_csv_paths(const po::variables_map&
   return {json_path, csv_path};
 }
 
+std::string check_output_paths(const po::variables_map& vm, const std::string& json_path,
+                               const std::string& csv_path) {
+  if (!json_path.empty()) check_output_path(json_path);
+  if (!csv_path.empty()) check_output_path(csv_path);
+  const std::string report_path =
+      vm.count("report") ? check_report_path(vm["report"].as<std::string>(), json_path) : "";
+  if (!report_path.empty() && report_path == csv_path) {
+    throw UsageError("--csv and --report name the same file '" + report_path + "'");
+  }
+  return report_path;
+}
+
 CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
                               std::uint64_t max_runs) {
   CommonFlags f;

@@ -68,6 +68,12 @@ std::string check_report_path(const std::string& path, const std::string& json_p
 /// standard output, not the same file. UsageError otherwise.
 std::pair<std::string, std::string> read_json_csv_paths(const po::variables_map& vm);
 
+/// Before any work: the folders of --json and --csv (as read_json_csv_paths gave them) and of
+/// --report can take the files, and --report names neither of the others. Returns the
+/// --report path ("" when not given). UsageError or RunError otherwise.
+std::string check_output_paths(const po::variables_map& vm, const std::string& json_path,
+                               const std::string& csv_path);
+
 /// While alive, SIGINT and SIGTERM set flag() instead of killing the process (a second
 /// signal kills as usual); a signal already ignored stays ignored. Restores the previous
 /// handlers when destroyed. One at a time.

@@ -155,7 +155,11 @@ struct ParameterSampler::Impl {
   std::vector<ParameterDef> params;
   std::vector<Distribution> dists;
   std::vector<int> corr_index;  ///< parameters in the copula, row order of L
-  std::vector<double> lower;    ///< L, row-major k x k, lower triangle
+  /// Per copula row: the marginal takes the score z' itself (normal, lognormal).
+  std::vector<char> direct;
+  /// Per parameter: set by the copula already (a direct row), so no quantile after it.
+  std::vector<char> done;
+  std::vector<double> lower;  ///< L, row-major k x k, lower triangle
 };
 
 ParameterSampler::ParameterSampler(std::vector<ParameterDef> params,
@@ -175,6 +179,14 @@ ParameterSampler::ParameterSampler(std::vector<ParameterDef> params,
   const Eigen::MatrixXd L = llt.matrixL();
   const auto k = static_cast<std::size_t>(L.rows());
   m.corr_index = std::move(cc.index);
+  m.direct.assign(k, 0);
+  m.done.assign(m.dists.size(), 0);
+  for (std::size_t r = 0; r < k; ++r) {
+    const auto p = static_cast<std::size_t>(m.corr_index[r]);
+    // A family that maps scores at all maps every score: probe with z = 0.
+    m.direct[r] = m.dists[p].from_normal_score(0.0).has_value() ? 1 : 0;
+    m.done[p] = m.direct[r];
+  }
   m.lower.assign(k * k, 0.0);
   for (std::size_t r = 0; r < k; ++r) {
     for (std::size_t c = 0; c <= r; ++c) {
@@ -197,8 +209,6 @@ const Distribution& ParameterSampler::distribution(std::size_t p) const {
 void ParameterSampler::transform(std::size_t n, std::size_t stride, double* values) const {
   const Impl& m = *impl_;
   const std::size_t k = m.corr_index.size();
-  // Parameters whose value the copula sets directly (normal and lognormal marginals).
-  std::vector<char> done(m.dists.size(), 0);
   if (k > 0) {
     // Gaussian copula: z = Φ⁻¹(u), z' = L z, u' = Φ(z') (e.g. Nelsen, "An Introduction to
     // Copulas", 2006, §5.3). L z is summed in a fixed order, so results do not depend on
@@ -206,13 +216,6 @@ void ParameterSampler::transform(std::size_t n, std::size_t stride, double* valu
     // z' itself (F⁻¹(Φ(z')) = mean + sd z', or its exp), skipping the round trip.
     const StdNormal phi;
     std::vector<double> z(k);
-    std::vector<char> direct(k);
-    for (std::size_t r = 0; r < k; ++r) {
-      const auto p = static_cast<std::size_t>(m.corr_index[r]);
-      // A family that maps scores at all maps every score: probe with z = 0.
-      direct[r] = m.dists[p].from_normal_score(0.0).has_value() ? 1 : 0;
-      done[p] = direct[r];
-    }
     for (std::size_t j = 0; j < n; ++j) {
       for (std::size_t r = 0; r < k; ++r) {
         const double u = values[static_cast<std::size_t>(m.corr_index[r]) * stride + j];
@@ -222,14 +225,14 @@ void ParameterSampler::transform(std::size_t n, std::size_t stride, double* valu
         double s = 0;
         for (std::size_t c = 0; c <= r; ++c) s += m.lower[r * k + c] * z[c];
         const auto p = static_cast<std::size_t>(m.corr_index[r]);
-        values[p * stride + j] = direct[r] != 0
+        values[p * stride + j] = m.direct[r] != 0
                                      ? *m.dists[p].from_normal_score(s)
                                      : std::clamp(boost::math::cdf(phi, s), kUMin, kUMax);
       }
     }
   }
   for (std::size_t p = 0; p < m.dists.size(); ++p) {
-    if (done[p] != 0) continue;
+    if (!m.done.empty() && m.done[p] != 0) continue;
     const Distribution& d = m.dists[p];
     double* row = values + p * stride;
     for (std::size_t j = 0; j < n; ++j) row[j] = d.quantile(row[j]);

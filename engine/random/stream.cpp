@@ -2,8 +2,6 @@
 // numbers: as easy as 1, 2, 3", SC 2011) from Random123, and the Box-Muller normal.
 #include "engine/random/stream.h"
 
-#include <Random123/philox.h>
-
 #include <cmath>
 
 namespace plancast {
@@ -42,11 +40,8 @@ Stream::Stream(std::uint64_t seed, std::uint32_t stream) noexcept : key_{seed, s
 
 Uniform4 Stream::uniforms(std::uint64_t run, std::uint32_t year_index,
                           std::uint32_t draw) const noexcept {
-  r123::Philox4x64 philox;
-  const r123::Philox4x64::ctr_type ctr = {{run, year_index, draw, 0}};
-  const r123::Philox4x64::key_type key = {{key_[0], key_[1]}};
-  const r123::Philox4x64::ctr_type w = philox(ctr, key);
-  return Uniform4{{to_unit(w.v[0]), to_unit(w.v[1]), to_unit(w.v[2]), to_unit(w.v[3])}};
+  const Words4 w = words(run, year_index, draw, 0);
+  return Uniform4{{to_unit(w.w[0]), to_unit(w.w[1]), to_unit(w.w[2]), to_unit(w.w[3])}};
 }
 
 double normal_from(double u1, double u2) noexcept {
