@@ -210,14 +210,18 @@ SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& so, const R
   }
   res.searched = {a, b};
 
-  // 2. Bisection. The stopping width is 1% of the value's Monte Carlo half-width, the
-  // slope taken from the widest bracket (a stable secant; its bias matters little here).
+  // 2. Bisection. The stopping width is 1% of the value's Monte Carlo half-width, from the
+  // latest well-resolved secant of the bracket (recomputed as the bracket narrows: a width
+  // fixed from the first, widest bracket would stop a search over --lo -1e10 --hi 1e10
+  // millions wide).
   const double se_p = std::sqrt(P * (1 - P) / static_cast<double>(res.runs));
   double slope_est = b > a ? (pb - pa) / (b - a) : 0.0;
   const double scale = std::max({1.0, std::fabs(a), std::fabs(b)});
-  const double tol = slope_est != 0
-                         ? std::max(0.01 * 1.96 * se_p / std::fabs(slope_est), 1e-12 * scale)
-                         : 1e-12 * scale;
+  auto tolerance = [&] {
+    return slope_est != 0 ? std::max(0.01 * 1.96 * se_p / std::fabs(slope_est), 1e-12 * scale)
+                          : 1e-12 * scale;
+  };
+  double tol = tolerance();
   for (int it = 0; it < so.max_iterations && b - a > tol && pa != P && pb != P; ++it) {
     const double m = 0.5 * (a + b);
     if (m <= a || m >= b) break;
@@ -229,6 +233,7 @@ SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& so, const R
     }
     // A secant over a well-resolved span (Δp beyond 10 standard errors) stays reliable.
     if (std::fabs(pb - pa) > 10 * se_p && b > a) slope_est = (pb - pa) / (b - a);
+    tol = tolerance();
   }
   if (pa == P) {
     res.value = a;
@@ -239,6 +244,25 @@ SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& so, const R
   }
   res.achieved = std::fabs(pa - P) < std::fabs(pb - P) ? pa : pb;
   res.std_error = se_p;
+  res.bracket = {a, b};
+  res.bracket_probability = {pa, pb};
+  // An honest answer or none: when neither end of the final bracket comes within the
+  // probability's Monte Carlo half-width of P, no value gives P. Either the probability
+  // jumps across P inside a bracket that cannot be narrowed further (every run crosses the
+  // target at the same value), or the steps ran out.
+  if (std::fabs(res.achieved - P) > 1.96 * se_p) {
+    const std::string where = "between " + so.path + " = " + num(a) + " (" + pct(pa) + ") and " +
+                              num(b) + " (" + pct(pb) + ")";
+    if (b - a <= tol || 0.5 * (a + b) <= a || 0.5 * (a + b) >= b) {
+      throw RunError("solve: no value of " + so.path + " gives target '" + so.target +
+                     "' a probability of " + pct(P) + ": the probability jumps " + where +
+                     " (the runs cross the target together, so it is not continuous there)");
+    }
+    throw RunError("solve: no value of " + so.path + " giving target '" + so.target + "' " +
+                   pct(P) + " was found in " + std::to_string(so.max_iterations) +
+                   " bisection steps: the last bracket is " + where +
+                   "; give a narrower --lo/--hi");
+  }
 
   // 3. The local slope by a central difference of one Monte Carlo half-width, with the same
   // random numbers on both sides (so the difference carries little noise).

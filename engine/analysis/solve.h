@@ -25,7 +25,8 @@ struct SolveOptions {
   /// The input's value in the scenario as loaded (needed when lo/hi are not given).
   std::optional<double> current;
   int max_expansions = 12;  ///< range growth steps without lo/hi
-  int max_iterations = 30;  ///< bisection steps
+  /// Bisection steps: 60 narrow any bracket of doubles down to 1e-12 of its scale.
+  int max_iterations = 60;
 };
 
 /// One evaluation: the target's probability with the input set to `value`.
@@ -43,8 +44,10 @@ struct SolveResult {
   double achieved = 0;   ///< estimated probability at the final bracket's upper-P end
   double std_error = 0;  ///< sqrt(P (1 − P) / N): the probability's Monte Carlo error
   double slope = 0;      ///< dP/dvalue near the solution (central difference, CRN)
-  std::array<double, 2> searched{0, 0};  ///< the range that bracketed P
-  bool expanded = false;                 ///< the range was found by growing from the current value
+  std::array<double, 2> searched{0, 0};             ///< the range that bracketed P
+  std::array<double, 2> bracket{0, 0};              ///< the final bracket [a, b] of the bisection
+  std::array<double, 2> bracket_probability{0, 0};  ///< the estimated P at a and at b
+  bool expanded = false;  ///< the range was found by growing from the current value
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
   std::vector<SolveEvaluation> evaluations;  ///< in the order made
@@ -64,7 +67,10 @@ using ScenarioAt = std::function<Scenario(double value)>;
 ///  - the uncertainty: se_p = sqrt(P(1−P)/N) divided by the slope dP/dv from a central
 ///    difference of half-width one Monte Carlo half-width around the solution.
 /// `on_evaluation`, if set, sees each evaluation as it is made. Throws RunError naming the
-/// probabilities at the ends of the searched range when P is not bracketed, ScenarioError
+/// probabilities at the ends of the searched range when P is not bracketed, and when the
+/// final bracket's probabilities both miss P by more than its Monte Carlo half-width 1.96 se
+/// (the probability jumps across P, or the steps ran out): never a value that does not give
+/// P. ScenarioError
 /// from loading (lo/hi/current invalid), Interrupted when options.cancel is set.
 SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& solve_options,
                   const Registry& registry, const RunOptions& options = {},

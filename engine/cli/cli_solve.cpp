@@ -178,6 +178,8 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
   j["value"] = r.value;
   j["value_ci95"] = {r.value_ci95[0], r.value_ci95[1]};
   j["achieved_probability"] = r.achieved;
+  j["bracket"] = {r.bracket[0], r.bracket[1]};
+  j["bracket_probability"] = {r.bracket_probability[0], r.bracket_probability[1]};
   j["probability_std_error"] = r.std_error;
   j["slope"] = r.slope;
   j["searched"] = {r.searched[0], r.searched[1]};
@@ -196,6 +198,10 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
     s += "\n";
     std::snprintf(buf, sizeof buf, "%s = %.6g gives target %s a probability of %s\n",
                   r.path.c_str(), r.value, r.target.c_str(), human_percent(r.probability).c_str());
+    s += buf;
+    std::snprintf(buf, sizeof buf, "  (estimated %s at %.6g and %s at %.6g, the final bracket)\n",
+                  human_percent(r.bracket_probability[0]).c_str(), r.bracket[0],
+                  human_percent(r.bracket_probability[1]).c_str(), r.bracket[1]);
     s += buf;
     std::snprintf(buf, sizeof buf, "95%% Monte Carlo interval of the value: [%.6g, %.6g]\n",
                   r.value_ci95[0], r.value_ci95[1]);

@@ -165,11 +165,16 @@ struct Axis {
 };
 
 /// Ticks at 1, 2, 2.5 or 5 × 10^k covering [lo, hi], about `want` of them; the axis is
-/// widened to the outer ticks.
+/// widened to the outer ticks. The axis spans at most ±kAxisLimit (values beyond are drawn
+/// at its edge), so that no step, end or tick can overflow to infinity, and the ticks are
+/// counted, not accumulated, so that a step below the ends' resolution cannot loop.
+constexpr double kAxisLimit = 1e300;
 Axis nice_axis(double lo, double hi, int want = 5) {
   Axis a;
   if (!std::isfinite(lo) || !std::isfinite(hi)) lo = 0, hi = 1;
   if (hi < lo) std::swap(lo, hi);
+  lo = std::clamp(lo, -kAxisLimit, kAxisLimit);
+  hi = std::clamp(hi, -kAxisLimit, kAxisLimit);
   if (hi - lo < 1e-12 * std::max(1.0, std::fabs(hi))) {
     const double pad = std::fabs(hi) > 0 ? std::fabs(hi) * 0.1 : 1.0;
     lo -= pad;
@@ -182,9 +187,11 @@ Axis nice_axis(double lo, double hi, int want = 5) {
     step = m * mag;
     if (step >= raw) break;
   }
-  a.lo = std::floor(lo / step + 1e-9) * step;
-  a.hi = std::ceil(hi / step - 1e-9) * step;
-  for (double v = a.lo; v <= a.hi + step * 1e-6; v += step) a.ticks.push_back(v);
+  const double first = std::floor(lo / step + 1e-9), last = std::ceil(hi / step - 1e-9);
+  a.lo = first * step;
+  a.hi = last * step;
+  const int n = static_cast<int>(std::min(last - first, 4.0 * want));
+  for (int i = 0; i <= n; ++i) a.ticks.push_back((first + i) * step);
   const double lg = std::log10(step);
   a.decimals = std::max(0, -static_cast<int>(std::floor(lg + 1e-9)));
   if (std::fabs(step / std::pow(10.0, std::floor(lg + 1e-9)) - 2.5) < 1e-9) a.decimals += 1;
@@ -201,7 +208,9 @@ struct Frame {
   double X(double x) const {
     return xhi > xlo ? left + (x - xlo) / (xhi - xlo) * width : left + width / 2;
   }
-  double Y(double v) const { return top + height - (v - y.lo) / (y.hi - y.lo) * height; }
+  double Y(double v) const {
+    return top + height - (std::clamp(v, y.lo, y.hi) - y.lo) / (y.hi - y.lo) * height;
+  }
 };
 
 std::string svg_open(double w, double h, const std::string& label) {

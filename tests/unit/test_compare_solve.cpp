@@ -192,6 +192,65 @@ TEST_CASE("solve: an unreachable probability names the range ends", "[solve]") {
                                                            Catch::Contains("at 0.05"));
 }
 
+TEST_CASE("solve: a wide --lo/--hi still narrows to the closed form", "[solve][stat]") {
+  // Issue 13 (6): the stopping width was fixed from the first bracket's secant, so a range
+  // of [-1000, 50] stopped with a bracket 0.018 wide around the wrong value.
+  const double exact = (std::log(1.7) + 0.8416212335729143 * std::sqrt(0.049)) / 10;
+  const std::string path = "parameters.trend.mean";
+  SolveOptions so;
+  so.target = "x_170";
+  so.path = path;
+  so.probability = 0.8;
+  so.lo = -1000.0;
+  so.hi = 50.0;  // 100·e^500 stays finite
+  auto at = [&](double v) {
+    Scenario sc = lognormal({path + "=" + exact_number_text(v)});
+    sc.simulation.runs = 50000;
+    return sc;
+  };
+  const SolveResult r = solve(at, so, builtin_registry());
+  // The value's Monte Carlo sd is se_p / slope = sqrt(0.16/50000) / 12.65 = 0.00014: 5 sd.
+  INFO("value " << r.value);
+  CHECK(std::fabs(r.value - exact) < 0.0007);
+  CHECK(std::fabs(r.achieved - 0.8) < 1.96 * r.std_error);
+  CHECK(r.bracket[0] <= r.value);
+  CHECK(r.bracket[1] >= r.value);
+}
+
+TEST_CASE("solve: a probability that jumps across P is refused, not answered", "[solve]") {
+  // Issue 13 (6): nothing random drives x, so P(x_2030 >= 170) is 0 below base 170/e^0.5 and
+  // 1 above it; no base gives 50%. solve used to print a value millions wide of the jump
+  // with exit 0.
+  const char* text = R"(plancast: 1
+name: step
+base_year: 2020
+horizon: 2030
+simulation: {runs: 1000, seed: 3}
+indicators:
+  x:
+    base: 100
+    growth: {trend: 0.05, form: log}
+targets:
+  - {id: x_170, indicator: x, year: 2030, at_least: 170}
+)";
+  const std::string path = "indicators.x.base";
+  SolveOptions so;
+  so.target = "x_170";
+  so.path = path;
+  so.probability = 0.5;
+  so.lo = 1.0;
+  so.hi = 1e10;
+  auto at = [&](double v) {
+    LoadOptions o;
+    o.sets = {path + "=" + exact_number_text(v)};
+    return load_scenario_text(text, "step.yaml", o, builtin_registry());
+  };
+  CHECK_THROWS_WITH(solve(at, so, builtin_registry()),
+                    Catch::Contains("no value of indicators.x.base gives target 'x_170'") &&
+                        Catch::Contains("jumps between indicators.x.base = 103.1") &&
+                        Catch::Contains("(0%)") && Catch::Contains("(100%)"));
+}
+
 TEST_CASE("value_at_path reads numbers by dotted path", "[solve]") {
   const Scenario sc = lognormal();
   CHECK(value_at_path(sc, "parameters.trend.sd") == 0.02);
