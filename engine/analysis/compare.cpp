@@ -2,10 +2,13 @@
 // target outcomes are kept as bits and each variant's runs are paired with them.
 #include "engine/analysis/compare.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 
+#include "engine/analysis/paired_interval.h"
 #include "engine/core/error.h"
 
 namespace plancast {
@@ -85,7 +88,9 @@ PairedDifference paired(double p_base, double p_var, std::uint64_t gained, std::
   const double sum_sq = static_cast<double>(gained) + static_cast<double>(lost);
   const double var = n > 1 ? std::max(0.0, (sum_sq - N * d.value * d.value) / (N - 1)) : 0.0;
   d.std_error = std::sqrt(var / N);
-  d.ci95 = {d.value - 1.96 * d.std_error, d.value + 1.96 * d.std_error};
+  // Not value ± 1.96·std_error: that interval has zero width when no run changes outcome
+  // and covers a small effect far less often than 95% (issue 14).
+  d.ci95 = tango_interval(gained, lost, n);
   d.unpaired_std_error = std::sqrt(p_base * (1 - p_base) / N + p_var * (1 - p_var) / N);
   return d;
 }
@@ -98,6 +103,15 @@ const IndicatorResult* find_indicator(const Results& r, const std::string& name)
 }
 
 }  // namespace
+
+std::string difference_points_text(const PairedDifference& d) {
+  const double h = 100 * (d.ci95[1] - d.ci95[0]) / 2;
+  const int dec = h > 0 ? std::clamp(static_cast<int>(std::ceil(-std::log10(h))), 1, 6) : 1;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%+.*f [%+.*f, %+.*f]", dec, 100 * d.value, dec, 100 * d.ci95[0],
+                dec, 100 * d.ci95[1]);
+  return buf;
+}
 
 Comparison compare(const std::vector<CompareEntry>& entries, const Registry& registry,
                    const RunOptions& options) {

@@ -1,5 +1,5 @@
 // Paired comparison of a scenario's base and its variants under common random numbers:
-// per-target probabilities, paired differences with McNemar-style standard errors, medians.
+// per-target probabilities, paired differences with score intervals (Tango 1998), medians.
 #pragma once
 
 #include <array>
@@ -23,14 +23,21 @@ inline constexpr std::uint64_t kMaxCompareRuns = 100'000'000;
 /// p_v − p_base for one target, from the per-run differences d_r = met_v(r) − met_base(r)
 /// of runs that share their random numbers (the same seed and run index).
 struct PairedDifference {
-  double value = 0;                  ///< mean of d_r = p_v − p_base
-  double std_error = 0;              ///< sd(d) / √N (sample sd, N − 1)
-  std::array<double, 2> ci95{0, 0};  ///< value ∓ 1.96 · std_error
-  double unpaired_std_error = 0;     ///< sqrt(p_b(1−p_b)/N + p_v(1−p_v)/N): independent runs
-  std::uint64_t gained = 0;          ///< runs met in the variant, missed in the base (d_r = +1)
-  std::uint64_t lost = 0;            ///< runs met in the base, missed in the variant (d_r = −1)
+  double value = 0;      ///< mean of d_r = p_v − p_base
+  double std_error = 0;  ///< plug-in sd(d) / √N (sample sd, N − 1); 0 when no run changes
+  /// Tango's (1998) score interval from gained, lost and N (paired_interval.h): not
+  /// value ± 1.96·std_error, asymmetric near 0 and ±1, never of zero width.
+  std::array<double, 2> ci95{0, 0};
+  double unpaired_std_error = 0;  ///< sqrt(p_b(1−p_b)/N + p_v(1−p_v)/N): independent runs
+  std::uint64_t gained = 0;       ///< runs met in the variant, missed in the base (d_r = +1)
+  std::uint64_t lost = 0;         ///< runs met in the base, missed in the variant (d_r = −1)
   bool operator==(const PairedDifference&) const = default;
 };
+
+/// The difference and its 95% interval in percentage points, "+18.2 [+18.0, +18.4]", with
+/// as many decimals (1 to 6) as it takes to show the interval's half-width to one
+/// significant digit, so that an interval never prints as [+0.0, +0.0].
+std::string difference_points_text(const PairedDifference& d);
 
 struct TargetComparison {
   std::string id;

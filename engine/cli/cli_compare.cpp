@@ -67,16 +67,6 @@ std::string wrap(const std::string& text, const std::string& first, const std::s
   return out + line + "\n";
 }
 
-/// A difference in percentage points with its 95% half-width: "+16.9 ± 0.3".
-std::string difference_text(const PairedDifference& d) {
-  const double v = 100 * d.value;
-  const double h = 100 * (d.ci95[1] - d.ci95[0]) / 2;
-  const int dec = h < 0.05 && h > 0 ? 2 : 1;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%+.*f \xC2\xB1 %.*f", dec, v, dec, h);
-  return buf;
-}
-
 std::string se_text(const PairedDifference& d) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2f / %.2f", 100 * d.std_error, 100 * d.unpaired_std_error);
@@ -91,9 +81,10 @@ struct Table {
   std::vector<std::vector<std::string>> cells;  ///< [row][scenario]
 };
 
-/// `repeat_first`: the first column (the base) appears in every chunk.
+/// `repeat_first`: the first column (the base) appears in every chunk. Cells wider than
+/// `max_cell` are cut.
 std::string render(const Table& t, const std::vector<std::string>& names, std::size_t min_cell,
-                   bool repeat_first = true) {
+                   bool repeat_first = true, std::size_t max_cell = 30) {
   std::size_t w0 = display_width(t.label_header);
   for (const auto& l : t.labels) w0 = std::max(w0, display_width(l));
   w0 = std::min<std::size_t>(w0, 28);
@@ -101,7 +92,7 @@ std::string render(const Table& t, const std::vector<std::string>& names, std::s
   for (std::size_t i = 0; i < names.size(); ++i) {
     w[i] = std::max(min_cell, std::min<std::size_t>(display_width(names[i]), 24));
     for (const auto& row : t.cells)
-      w[i] = std::max(w[i], std::min<std::size_t>(display_width(row[i]), 30));
+      w[i] = std::max(w[i], std::min(display_width(row[i]), max_cell));
   }
   std::string out;
   const std::size_t fixed = repeat_first ? 1 : 0;
@@ -143,12 +134,12 @@ std::string to_text(const Comparison& c) {
   s += ", common random numbers: run r of every variant uses the same draws\n\n";
 
   s += "Probability of each target, and the change from base in percentage points with its\n"
-       "95% interval (paired over runs):\n\n";
+       "95% interval [low, high] (paired over runs; Tango's score interval):\n\n";
   // Probability and change as two aligned parts of one cell.
   std::size_t w_diff = 0;
   for (const TargetComparison& tc : c.targets) {
     for (const auto& d : tc.difference) {
-      if (d) w_diff = std::max(w_diff, display_width(difference_text(*d)));
+      if (d) w_diff = std::max(w_diff, display_width(difference_points_text(*d)));
     }
   }
   Table t;
@@ -164,13 +155,14 @@ std::string to_text(const Comparison& c) {
       } else {
         std::string cell = fit(human_percent(*tc.probability[i]), 7, true);
         cell += "  ";
-        cell += fit(difference_text(*tc.difference[i]), w_diff, true);
+        cell += fit(difference_points_text(*tc.difference[i]), w_diff, true);
         row.push_back(cell);
       }
     }
     t.cells.push_back(std::move(row));
   }
-  s += render(t, c.variants, 7);
+  // The widest cell: a probability, and "+0.000000 [-0.000004, +0.000004]" at 10^8 runs.
+  s += render(t, c.variants, 7, true, 7 + 2 + 34);
 
   if (c.variants.size() > 1) {
     s += "\nStandard error of the change in points, paired / if the runs were independent:\n\n";
@@ -365,9 +357,8 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
       json_path.empty()
           ? ""
           : to_json(c).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  const std::string report = flags.report_path.empty()
-                                 ? ""
-                                 : compare_report_html(entries.front().scenario, c);
+  const std::string report =
+      flags.report_path.empty() ? "" : compare_report_html(entries.front().scenario, c);
   if (!quiet && json_path != "-") {
     out << to_text(c) << std::flush;
     if (!out) throw RunError("cannot write standard output");

@@ -901,8 +901,8 @@ std::string run_document(const Scenario* sc, const Results& r) {
 // ---- compare ----------------------------------------------------------------------------
 
 std::string compare_target_chart(const Comparison& c, const TargetComparison& tc) {
-  const double row = 26, W = 600;
-  const double left = 150, right = 180;
+  const double row = 26, W = 640;
+  const double left = 150, right = 220;  // room for "22.0%  +18.2 [+18.0, +18.4]"
   const double H = 20 + row * static_cast<double>(c.variants.size()) + 26;
   const double pw = W - left - right;
   std::string s = svg_open(W, H, "Probability of " + tc.id + " per variant");
@@ -937,8 +937,7 @@ std::string compare_target_chart(const Comparison& c, const TargetComparison& tc
     std::string label = percent(p);
     if (i < tc.difference.size() && tc.difference[i]) {
       const PairedDifference& d = *tc.difference[i];
-      label += printf_str("  (%+.1f", 100 * d.value);
-      label += printf_str(" \xC2\xB1 %.1f pts)", 100 * (d.ci95[1] - d.ci95[0]) / 2);
+      label += "  " + difference_points_text(d);
     }
     s += text_el(left + pw + 8, y + row / 2 + 4, label, "", "start");
   }
