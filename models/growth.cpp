@@ -1,6 +1,7 @@
 // growth: X_t = X_{t-1}·(1+g_t) or X_{t-1}·exp(g_t) with the shared rate model.
 #include "models/growth.h"
 
+#include <climits>
 #include <cmath>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -116,7 +117,8 @@ class GrowthSpec final : public ProcessSpec {
   std::vector<GrowthRateUse> growth_rates() const override {
     std::vector<GrowthRateUse> out;
     for (const TrendSegment& s : rate.trend) {
-      out.push_back({s.rate, s.converge ? "converge_to" : "rate"});
+      // A segment to INT_MAX is the `trend: RATE` shorthand.
+      out.push_back({s.rate, s.converge ? "converge_to" : s.until == INT_MAX ? "trend" : "rate"});
     }
     return out;
   }

@@ -239,20 +239,27 @@ std::vector<AuditFinding> plausibility_after_run(const Scenario& sc, const Resul
   return out;
 }
 
+std::string warning_message(const AuditFinding& f) {
+  if (f.kind == "target") return "target '" + f.subject + "': " + f.message;
+  return f.message;
+}
+
 std::string warning_line(const AuditFinding& f) {
-  std::string s = f.loc.str();
-  s += ": warning: ";
-  if (f.kind == "target") s += "target '" + f.subject + "': ";
-  s += f.message;
-  return s;
+  return f.loc.str() + ": warning: " + warning_message(f);
+}
+
+std::vector<AuditFinding> scenario_warning_findings(const Scenario& sc) {
+  std::vector<AuditFinding> out;
+  for (const TargetSpec& t : sc.targets) {
+    if (auto f = unreachable_target(sc, t)) out.push_back(std::move(*f));
+  }
+  for (AuditFinding& f : plausibility_findings(sc)) out.push_back(std::move(f));
+  return out;
 }
 
 std::vector<std::string> scenario_warnings(const Scenario& sc) {
   std::vector<std::string> out;
-  for (const TargetSpec& t : sc.targets) {
-    if (auto f = unreachable_target(sc, t)) out.push_back(warning_line(*f));
-  }
-  for (const AuditFinding& f : plausibility_findings(sc)) out.push_back(warning_line(f));
+  for (const AuditFinding& f : scenario_warning_findings(sc)) out.push_back(warning_line(f));
   return out;
 }
 

@@ -34,11 +34,15 @@ std::vector<AuditFinding> plausibility_findings(const Scenario& scenario);
 /// simulated year; kind "plausibility", located at its indicator.
 std::vector<AuditFinding> plausibility_after_run(const Scenario& scenario, const Results& results);
 
-/// "FILE:LINE:COL: warning: MESSAGE" (a target's id leads its message).
+/// The MESSAGE of a warning line: the finding's message, led by "target 'ID': " for a target.
+std::string warning_message(const AuditFinding& finding);
+/// "FILE:LINE:COL: warning: MESSAGE".
 std::string warning_line(const AuditFinding& finding);
 
-/// What validate and run print before simulating: every unreachable target
-/// (unreachable_target, reach.h), then every plausibility finding, as warning lines.
+/// What validate and run warn about before simulating: every unreachable target
+/// (unreachable_target, reach.h), then every plausibility finding.
+std::vector<AuditFinding> scenario_warning_findings(const Scenario& scenario);
+/// The same as warning lines.
 std::vector<std::string> scenario_warnings(const Scenario& scenario);
 
 }  // namespace plancast

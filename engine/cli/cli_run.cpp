@@ -266,7 +266,16 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   } catch (const ScenarioError& e) {
     throw relocate(e, flags, as_subtree);
   }
-  for (const std::string& w : scenario_warnings(scenario)) err << w << "\n";  // never fatal
+  std::vector<Diagnostic> warnings;  // never fatal; located as errors are (--set as typed)
+  for (const AuditFinding& f : scenario_warning_findings(scenario)) {
+    warnings.push_back({f.loc, warning_message(f)});
+  }
+  if (!warnings.empty()) {
+    const ScenarioError located = relocate(ScenarioError(warnings), flags, as_subtree);
+    for (const Diagnostic& d : located.diagnostics()) {
+      err << d.loc.str() << ": warning: " << d.message << "\n";
+    }
+  }
   err << std::flush;
 
   cli::CancelOnSignal cancel;

@@ -189,7 +189,7 @@ TEST_CASE("plausibility: growth rates written as percentages", "[audit][plausibi
   CHECK(c[0].grade == AuditGrade::warning);
   CHECK(c[0].subject == "gdp");
   CHECK(c[0].value("probably_meant") == Approx(0.05));
-  CHECK(contains(c[0].message, "gdp's growth `rate` 5 is 500% a year: did you mean 0.05 (5%)?"));
+  CHECK(contains(c[0].message, "gdp's growth `trend` 5 is 500% a year: did you mean 0.05 (5%)?"));
   // A parameter: its median, located at the parameter, naming its uses.
   const Scenario sp = load({"parameters.ict_trend.mean=5"});
   const auto p = plausibility_findings(sp);
@@ -197,7 +197,7 @@ TEST_CASE("plausibility: growth rates written as percentages", "[audit][plausibi
   CHECK(p[0].subject == "ict_trend");
   CHECK(p[0].value("median_rate") == Approx(5));
   CHECK(p[0].loc == sp.find_parameter("ict_trend")->loc);
-  CHECK(contains(p[0].message, "parameter ict_trend (ict's growth `rate`) has median 5"));
+  CHECK(contains(p[0].message, "parameter ict_trend (ict's growth `trend`) has median 5"));
   CHECK(contains(p[0].message, "did you mean 0.05"));
   // Below -0.5; a count's rate_growth; the edges themselves pass.
   CHECK(plausibility_findings(load({"indicators.gdp.growth.trend=-0.8"})).size() == 1);
@@ -265,6 +265,11 @@ TEST_CASE("reach and plausibility: validate and run warn, located, exit 0", "[au
   CHECK(std::regex_search(r.err, std::regex(":23:5: warning: target 'full': ")));
   CHECK(std::regex_search(r.err, std::regex(":7:[0-9]+: warning: parameter ict_trend ")));
   CHECK(std::regex_search(r.err, std::regex(": warning: ict_share: its simulated p99 ")));
+  // A warning from a --set is located at the --set as typed, after --runs and --seed.
+  const Cli s = run_cli(cli_run, {path, "-q", "--runs", "400", "--seed", "3", "--set",
+                                  "indicators.gdp.growth.trend=5"});
+  CHECK(s.code == 0);
+  CHECK(contains(s.err, "--set:1:29: warning: gdp's growth `trend` 5 is 500% a year"));
 }
 
 TEST_CASE("reach and plausibility: validate names the variant a warning comes from",
@@ -280,7 +285,8 @@ TEST_CASE("reach and plausibility: validate names the variant a warning comes fr
   CHECK(std::regex_search(v.err, std::regex(R"(warning: target 'full': [^\n]*\n)")));
   CHECK_FALSE(std::regex_search(v.err, std::regex(R"(target 'full'[^\n]*\(variant)")));
   CHECK(std::regex_search(
-      v.err, std::regex(R"(warning: gdp's growth `rate` 5 is 500% a year[^\n]*\(variant slip\))")));
+      v.err,
+      std::regex(R"(warning: gdp's growth `trend` 5 is 500% a year[^\n]*\(variant slip\))")));
   std::size_t lines = 0;
   for (char c : v.err) lines += c == '\n';
   CHECK(lines == 2);
