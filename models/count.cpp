@@ -190,6 +190,27 @@ class CountSpec final : public ProcessSpec {
       }
     }
   }
+  // Reachable values and assumed rates (issue 14, parts 6-7): arrivals never lower the
+  // count and exits never raise it (rate and exit parameters are clamped to >= 0).
+  std::optional<ValueRange> reachable(const IndicatorSpec& ind, std::size_t) const override {
+    if (!ind.has_base) return std::nullopt;
+    ValueRange r;
+    const std::string base = format_number(ind.base);
+    r.lo = 0;
+    r.why_lo = "a count is never below 0";
+    if (!exit.is_param() && exit.number == 0) {
+      r.lo = ind.base;
+      r.why_lo = "a count without exits (exit 0) never falls below its base " + base;
+    }
+    if (!rate.is_param() && rate.number == 0) {
+      r.hi = ind.base;
+      r.why_hi = "a count with rate 0 (no arrivals) never rises above its base " + base;
+    }
+    return r;
+  }
+  std::vector<GrowthRateUse> growth_rates() const override {
+    return {{rate_growth, "rate_growth"}};
+  }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<CountProcess>(rate, rate_growth, exit, ctx);
   }

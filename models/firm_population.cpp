@@ -307,6 +307,25 @@ class FirmSpec final : public ProcessSpec {
     }
   }
 
+  // Reachable values and assumed rates (issue 14, parts 6-7): firms that shrink stay in
+  // the population, so without entry no threshold ever counts more than the base-year
+  // firms above the lowest one.
+  std::optional<ValueRange> reachable(const IndicatorSpec&, std::size_t) const override {
+    ValueRange r;
+    r.lo = 0;
+    r.why_lo = "a count of firms is never below 0";
+    if (!entry.is_param() && entry.number == 0 && !counts.empty()) {
+      r.hi = static_cast<double>(counts.front());
+      r.why_hi = "without entry (entry 0) no threshold counts more than the " +
+                 std::to_string(counts.front()) +
+                 " firms above the lowest threshold at the base year";
+    }
+    return r;
+  }
+  std::vector<GrowthRateUse> growth_rates() const override {
+    if (!follows.empty()) return {};
+    return {{rate, "rate"}};
+  }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     auto p = std::make_unique<FirmProcess>();
     const Scenario& sc = ctx.scenario();

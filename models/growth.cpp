@@ -1,12 +1,14 @@
 // growth: X_t = X_{t-1}·(1+g_t) or X_{t-1}·exp(g_t) with the shared rate model.
 #include "models/growth.h"
 
+#include <climits>
 #include <cmath>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 #include "engine/config/node_reader.h"
+#include "engine/config/scenario.h"
 #include "models/rate_model.h"
 
 namespace plancast {
@@ -89,6 +91,37 @@ class GrowthSpec final : public ProcessSpec {
   bool log_form = false;
   std::vector<NameRef> references() const override { return rate.references(); }
   void check(const Scenario& sc, DiagnosticList& diags) const override { rate.check(sc, diags); }
+  // Reachable values and assumed rates (issue 14, parts 6-7). X_t keeps the sign of the
+  // base: the simple form floors the rate at -1, so it can reach 0; exp(g) never does.
+  std::optional<ValueRange> reachable(const IndicatorSpec& ind, std::size_t) const override {
+    if (!ind.has_base) return std::nullopt;
+    ValueRange r;
+    std::string from = log_form ? "growth in log form from base " : "growth from base ";
+    from += format_number(ind.base);
+    if (ind.base > 0) {
+      r.lo = 0;
+      r.lo_open = log_form;
+      r.why_lo = from + (log_form ? " stays strictly above 0"
+                                  : " never falls below 0 (its rate is floored at -1)");
+    } else if (ind.base < 0) {
+      r.hi = 0;
+      r.hi_open = log_form;
+      r.why_hi = from + (log_form ? " stays strictly below 0"
+                                  : " never rises above 0 (its rate is floored at -1)");
+    } else {
+      r.lo = r.hi = 0;
+      r.why_lo = r.why_hi = "growth from base 0 stays at 0";
+    }
+    return r;
+  }
+  std::vector<GrowthRateUse> growth_rates() const override {
+    std::vector<GrowthRateUse> out;
+    for (const TrendSegment& s : rate.trend) {
+      // A segment to INT_MAX is the `trend: RATE` shorthand.
+      out.push_back({s.rate, s.converge ? "converge_to" : s.until == INT_MAX ? "trend" : "rate"});
+    }
+    return out;
+  }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<GrowthProcess>(rate, log_form, ctx);
   }

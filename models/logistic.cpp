@@ -105,6 +105,17 @@ class LogisticSpec final : public ProcessSpec {
       }
     }
   }
+  // Reachable values (issue 14, part 6): logistic_from_logit keeps every value strictly
+  // inside (0, cap), whatever the rates.
+  std::optional<ValueRange> reachable(const IndicatorSpec&, std::size_t) const override {
+    ValueRange r;
+    r.lo = 0;
+    r.hi = cap;
+    r.lo_open = r.hi_open = true;
+    r.why_lo = "a logistic indicator stays strictly above 0";
+    r.why_hi = "a logistic indicator stays strictly below its cap " + format_number(cap);
+    return r;
+  }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<LogisticProcess>(rate, cap, ctx);
   }

@@ -14,6 +14,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "engine/analysis/plausibility.h"
+#include "engine/analysis/reach.h"
 #include "engine/random/distribution.h"
 
 namespace plancast {
@@ -751,6 +753,11 @@ AuditReport audit_scenario(const Scenario& sc) {
   }
   for (const IndicatorInfo& info : infos) base_findings(info, sc, infos, r.findings);
   for (const TargetSpec& t : sc.targets) {
+    // A target its process cannot reach at all: inconsistent, whatever the rates say.
+    if (auto unreachable = unreachable_target(sc, t)) {
+      r.findings.push_back(std::move(*unreachable));
+      continue;
+    }
     const IndicatorInfo* info = nullptr;
     for (const IndicatorInfo& i : infos) {
       if (i.spec->name == t.indicator) info = &i;
@@ -758,6 +765,7 @@ AuditReport audit_scenario(const Scenario& sc) {
     r.findings.push_back(target_finding(t, info, sc));
   }
   implied_findings(sc, infos, r.findings);
+  for (AuditFinding& f : plausibility_findings(sc)) r.findings.push_back(std::move(f));
   return r;
 }
 

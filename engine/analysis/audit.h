@@ -28,27 +28,33 @@ inline constexpr double kBaseTolerance = 0.005;
 inline constexpr double kShareRounding = 0.05;
 
 struct AuditFinding {
-  std::string kind;     ///< "claim" | "base" | "target" | "implied"
+  std::string kind;     ///< "claim" | "base" | "target" | "implied" | "plausibility"
   std::string subject;  ///< an indicator name or a target id
   AuditGrade grade = AuditGrade::ok;
   std::string message;  ///< one or two sentences with the numbers, for an economist
   /// The numbers behind the message (rates as fractions: 0.176), by name, in a fixed order:
   /// e.g. stated_cagr, implied_cagr, years_needed; for JSON and tests.
   std::vector<std::pair<std::string, double>> values;
+  /// Where the finding points in the file (set for unreachable targets and plausibility
+  /// findings, which validate and run also print as FILE:LINE:COL: warning: ...).
+  SourceLoc loc;
 
   /// The value named `name`, or NaN.
   double value(const std::string& name) const;
 };
 
 struct AuditReport {
-  std::vector<AuditFinding> findings;  ///< claims, base values, targets, implied; file order
+  /// Claims, base values, targets, implied, plausibility; file order within each.
+  std::vector<AuditFinding> findings;
   std::size_t count(AuditGrade g) const;
   bool inconsistent() const { return count(AuditGrade::inconsistent) > 0; }
 };
 
 /// Audits a loaded scenario (its selected variant). Reads the trend assumptions from the
 /// scenario's canonical text (the first trend segment's `rate` of a growth or logistic
-/// process, `rate` / `rate_growth` / `exit` of a count). Never throws for any process type.
+/// process, `rate` / `rate_growth` / `exit` of a count). A target outside the range its
+/// indicator's process can reach is graded inconsistent (reach.h); the plausibility
+/// findings (plausibility.h) come last. Never throws for any process type.
 AuditReport audit_scenario(const Scenario& scenario);
 
 /// Parses a formula of the form `100 * X / Y` or `X / Y * 100` (X, Y identifiers, any

@@ -28,7 +28,9 @@ const char* kAuditUsage =
     "Checks the scenario's own numbers without simulating: each stated growth claim against\n"
     "the history, base values against the history, the growth each target needs against\n"
     "history and the scenario's assumptions, and what a value target and a share target\n"
-    "imply for the denominator. Each finding is graded ok, warning or inconsistent.\n"
+    "imply for the denominator, targets the model cannot reach at all (inconsistent), and\n"
+    "inputs that are legal but implausible (plausibility: a growth rate above 100% a year,\n"
+    "a % base outside [0, 100]). Each finding is graded ok, warning or inconsistent.\n"
     "Without SCENARIO, audits the bundled Jiaxing scenario.\n"
     "Exit 0 when nothing is inconsistent, 1 when something is, 2 on bad input.\n";
 
@@ -87,6 +89,7 @@ const char* section_title(const std::string& kind) {
   if (kind == "claim") return "Stated growth claims against the history";
   if (kind == "base") return "Base values against the history";
   if (kind == "target") return "Growth each target needs";
+  if (kind == "plausibility") return "Plausibility of the inputs";
   return "What the targets imply together";
 }
 
@@ -110,7 +113,7 @@ std::string report_text(const Scenario& sc, const AuditReport& r) {
   subject_width += 2;
   const std::size_t start = kGradeWidth + subject_width;
   const std::size_t message_width = kTextWidth - start;
-  for (const char* kind : {"claim", "base", "target", "implied"}) {
+  for (const char* kind : {"claim", "base", "target", "implied", "plausibility"}) {
     bool any = false;
     for (const AuditFinding& f : r.findings) {
       if (f.kind != kind) continue;
@@ -176,6 +179,7 @@ std::string report_json(const Scenario& sc, const AuditReport& r) {
     o["subject"] = f.subject;
     o["grade"] = to_string(f.grade);
     o["message"] = f.message;
+    if (f.loc.line > 0) o["where"] = f.loc.str();
     J values = J::object();
     for (const auto& [k, v] : f.values) values[k] = std::isfinite(v) ? J(v) : J(nullptr);
     o["values"] = values;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/analysis/memory.h"
+#include "engine/analysis/plausibility.h"
 #include "engine/analysis/precision.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
@@ -265,6 +266,17 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   } catch (const ScenarioError& e) {
     throw relocate(e, flags, as_subtree);
   }
+  std::vector<Diagnostic> warnings;  // never fatal; located as errors are (--set as typed)
+  for (const AuditFinding& f : scenario_warning_findings(scenario)) {
+    warnings.push_back({f.loc, warning_message(f)});
+  }
+  if (!warnings.empty()) {
+    const ScenarioError located = relocate(ScenarioError(warnings), flags, as_subtree);
+    for (const Diagnostic& d : located.diagnostics()) {
+      err << d.loc.str() << ": warning: " << d.message << "\n";
+    }
+  }
+  err << std::flush;
 
   cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
@@ -312,6 +324,9 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   bar.finish();
   if (cancel.cancelled()) throw Interrupted();
+  for (const AuditFinding& f : plausibility_after_run(scenario, results)) {
+    err << warning_line(f) << "\n" << std::flush;  // a % series outside [0, 100]
+  }
 
   // Render everything first, then write: a rendering failure leaves no file behind.
   std::string json;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/analysis/plausibility.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
 #include "engine/config/scenario.h"
@@ -21,11 +22,14 @@ const char* kValidateUsage =
     "usage: plancast validate SCENARIO [options]\n"
     "\n"
     "Checks the whole scenario file, every variant included, without simulating, and\n"
-    "lists every problem as FILE:LINE:COL: error: MESSAGE. Exit 0 when it is valid, 2 if not.\n";
+    "lists every problem as FILE:LINE:COL: error: MESSAGE. Exit 0 when it is valid, 2 if not.\n"
+    "Targets no run can meet and implausible inputs (a growth rate above 100% a year, a %\n"
+    "base outside [0, 100]) are printed as FILE:LINE:COL: warning: MESSAGE; they do not\n"
+    "change the exit code.\n";
 
 }  // namespace
 
-int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   namespace po = cli::po;
   po::options_description desc("options");
   // clang-format off
@@ -66,6 +70,15 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
   const Scenario scenario = load_scenario_file(path, opts, registry);
   std::vector<Diagnostic> diags;
   std::set<std::string> seen;
+  // Warnings of the selection, then those only a variant has (marked with its name).
+  std::vector<std::string> warnings;
+  std::set<std::string> warned;
+  auto warn = [&](const Scenario& sc, const std::string& variant) {
+    for (const std::string& w : scenario_warnings(sc)) {
+      if (warned.insert(w).second)
+        warnings.push_back(variant.empty() ? w : w + " (variant " + variant + ")");
+    }
+  };
   auto check = [&](const Scenario& sc) {
     try {
       compile(sc, registry);
@@ -76,14 +89,19 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
     }
   };
   check(scenario);
+  warn(scenario, "");
   if (opts.variant.empty()) {
     for (const std::string& v : scenario.variant_names) {
       LoadOptions vo = opts;
       vo.variant = v;
-      check(load_scenario_file(path, vo, registry));
+      const Scenario variant = load_scenario_file(path, vo, registry);
+      check(variant);
+      warn(variant, v);
     }
   }
   if (!diags.empty()) throw ScenarioError(std::move(diags));
+  for (const std::string& w : warnings) err << w << "\n";
+  err << std::flush;
 
   if (!json_path.empty()) {
     nlohmann::ordered_json j;

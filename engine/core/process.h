@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@ namespace plancast {
 
 class NodeReader;
 struct BlockCtx;
+struct IndicatorSpec;
 struct Scenario;
 
 /// A name that a process refers to (a parameter, or an indicator output read in the same
@@ -84,6 +87,28 @@ class Process {
   virtual std::unique_ptr<ProcessWorker> make_worker(std::size_t block_size) const = 0;
 };
 
+// ---- What a process can say about its values, before simulating (issue 14, parts 6-7) ----
+// Read by engine/analysis/reach.cpp (targets no run can meet) and plausibility.cpp
+// (growth rates that look like percentages); never by the simulation.
+
+/// The values one output can take in every simulated year, as far as a process can state
+/// them from its own settings: an interval whose ends may be open or infinite.
+struct ValueRange {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false;  ///< lo itself is never taken (a logistic never reaches 0)
+  bool hi_open = false;  ///< hi itself is never taken (a logistic never reaches its cap)
+  /// Why no value lies below lo / above hi, in words that finish "cannot be met: ...":
+  /// "a logistic indicator stays strictly below its cap 100".
+  std::string why_lo, why_hi;
+};
+
+/// A growth rate a process assumes (a trend rate, the growth of an arrival rate), as written.
+struct GrowthRateUse {
+  Value value;      ///< the number or parameter, with where it was written
+  std::string key;  ///< the key it was written under: "rate", "converge_to", "rate_growth"
+};
+
 /// A parsed process of one indicator: what the YAML said, validated, names unresolved.
 class ProcessSpec {
  public:
@@ -97,6 +122,14 @@ class ProcessSpec {
   /// Checks that need the whole scenario (years, base): called by the loader for the base
   /// scenario and every variant, after names were resolved. Reports into diags.
   virtual void check(const Scenario& /*scenario*/, DiagnosticList& /*diags*/) const {}
+  /// The range output number `output` (index into outputs()) of `indicator` (this spec's
+  /// own) can take; nullopt when the process cannot say (a formula).
+  virtual std::optional<ValueRange> reachable(const IndicatorSpec& /*indicator*/,
+                                              std::size_t /*output*/) const {
+    return std::nullopt;
+  }
+  /// The annual growth rates the process assumes, for the plausibility warnings.
+  virtual std::vector<GrowthRateUse> growth_rates() const { return {}; }
   virtual std::unique_ptr<Process> compile(const CompileContext& ctx) const = 0;
 };
 
