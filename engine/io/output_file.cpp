@@ -191,6 +191,10 @@ void OutputSet::commit() {
   for (Item& it : items_) {
     if (it.kind == Item::kStream) {
       write_stream(*out_, it.content);
+    } else if (it.kind == Item::kSpecial && it.t.fd >= 0) {
+      const int err = write_all(it.t.fd, it.content, cancelled);
+      if (err < 0) throw Interrupted();
+      if (err != 0) fail(it.t.path, err);
     } else if (it.kind == Item::kSpecial) {
       int fd = -1;
       while ((fd = ::open(it.t.target.c_str(), O_WRONLY | O_CLOEXEC)) < 0 && errno == EINTR) {

@@ -149,6 +149,18 @@ bool legacy_is_stale(const std::string& pid_text, const struct stat& st) {
   return std::time(nullptr) - st.st_mtime > 60;
 }
 
+/// N when `p` names this process's descriptor N: /dev/fd/N, /proc/self/fd/N or
+/// /proc/PID/fd/N with our pid; -1 otherwise.
+int descriptor_alias(const std::string& p) {
+  const std::string self = "/proc/" + std::to_string(::getpid()) + "/fd/";
+  for (const std::string& prefix : {std::string("/dev/fd/"), std::string("/proc/self/fd/"), self}) {
+    if (p.compare(0, prefix.size(), prefix) == 0 && all_digits(p.substr(prefix.size()))) {
+      return std::stoi(p.substr(prefix.size()));
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
 OutputTarget resolve_output(const std::string& path) {
@@ -156,6 +168,15 @@ OutputTarget resolve_output(const std::string& path) {
   t.path = path;
   std::string p = path;
   for (int hops = 0;; ++hops) {
+    if ((t.fd = descriptor_alias(p)) >= 0) {
+      if (::fstat(t.fd, &t.st) != 0) fail(path, errno);
+      const int flags = ::fcntl(t.fd, F_GETFL);
+      if (flags < 0) fail(path, errno);
+      if ((flags & O_ACCMODE) == O_RDONLY) fail(path, EBADF);
+      t.exists = t.special = true;
+      t.target = p;
+      return t;
+    }
     struct stat ls {};
     if (::lstat(p.c_str(), &ls) != 0) {
       if (errno == ENOENT) break;  // to be created (its folder is checked later)
@@ -187,7 +208,7 @@ void check_output_path(const std::string& path) {
   if (path.empty()) throw RunError("cannot write an output file with an empty name");
   const OutputTarget t = resolve_output(path);
   if (t.special) {
-    if (::access(t.target.c_str(), W_OK) != 0) fail(path, errno);
+    if (t.fd < 0 && ::access(t.target.c_str(), W_OK) != 0) fail(path, errno);
     return;
   }
   struct stat dir {};

@@ -22,10 +22,15 @@ struct OutputTarget {
   bool via_link = false;
   bool exists = false;   ///< target exists (st is then valid)
   bool special = false;  ///< target exists and is not a regular file: written in place
+  /// /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: an open descriptor of this
+  /// process, written as it stands (its offset and append mode respected); `special`.
+  int fd = -1;
   struct stat st {};
 };
 
-/// Resolves `path` ("-" is not a path: not for it). RunError "cannot write PATH: REASON"
+/// Resolves `path` ("-" is not a path: not for it). A name of one of this process's open
+/// descriptors (/dev/stdout, /dev/fd/1, /proc/self/fd/1, directly or through links) is
+/// that descriptor, not the file it may lead to. RunError "cannot write PATH: REASON"
 /// when PATH is a folder, a loop of links (more than 40 hops), or a link that the Linux
 /// rule for shared folders forbids following: a link in a world-writable folder with the
 /// sticky bit (/tmp) owned neither by the user nor by the folder's owner (as the kernel's

@@ -187,6 +187,15 @@ case "$case" in
     code=${PIPESTATUS[0]}
     expect 1 "^plancast: error: cannot write standard output: Broken pipe"
     [[ "$(cat head.out)" == "indicator,year,statistic,value" ]] || fail "head got '$(cat head.out)'" ;;
+  dev_stdout)  # /dev/stdout is standard output as it stands: a pipe, or a file appended to
+    "${run[@]}" --json /dev/stdout 2>err | cat > piped.json; code=${PIPESTATUS[0]}
+    ok_exit
+    grep -q '"runs": 2000' piped.json || fail "nothing came through the pipe"
+    echo first > log.txt
+    "${run[@]}" --json /dev/stdout >> log.txt 2>err; code=$?
+    ok_exit
+    [[ "$(head -1 log.txt)" == first ]] || fail "the file opened for appending was replaced"
+    grep -q '"runs": 2000' log.txt || fail "the results were not appended" ;;
   *) fail "unknown case" ;;
 esac
 no_temporaries

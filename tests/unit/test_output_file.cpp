@@ -131,6 +131,24 @@ TEST_CASE("write_output: whole file or nothing", "[io][output]") {
       CHECK(S_ISCHR(stat_of("/dev/full").st_mode));
     }
   }
+  SECTION("/dev/fd/N and /proc/self/fd/N are the open descriptor, written as it stands") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    write_output("/dev/fd/" + std::to_string(fds[1]), "through /dev/fd\n");
+    write_output("/proc/self/fd/" + std::to_string(fds[1]), "and /proc\n");
+    char buf[64] = {};
+    CHECK(::read(fds[0], buf, sizeof buf - 1) == 26);
+    CHECK(std::string(buf) == "through /dev/fd\nand /proc\n");
+    CHECK_THROWS_AS(check_output_path("/dev/fd/" + std::to_string(fds[0])), RunError);  // read end
+    ::close(fds[0]);
+    ::close(fds[1]);
+    // Appending to a file opened for appending, not replacing it.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    write_output("/dev/fd/" + std::to_string(fd), "appended\n");
+    ::close(fd);
+    CHECK(slurp(path) == "second, longer\nappended\n");
+  }
   CHECK_NOTHROW(check_output_path(path));
   CHECK_NOTHROW(check_output_path("-"));
 }
