@@ -226,7 +226,7 @@ int cli_audit(const std::vector<std::string>& args, std::ostream& out, std::ostr
   cli::CancelOnSignal cancel;  // from here on, an interrupt writes nothing
   OutputSet outputs(&out, &cancel.flag());
   if (!json_path.empty()) outputs.stage(json_path, report_json(scenario, report));
-  if (json_path != "-") write_stream(out, report_text(scenario, report));
+  if (json_path != "-") write_stream(out, report_text(scenario, report), &cancel.flag());
   outputs.commit();
   return code;
 }

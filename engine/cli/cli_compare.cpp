@@ -371,7 +371,7 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
   OutputSet outputs(&out, &cancel.flag());
   if (!json_path.empty()) outputs.stage(json_path, std::move(json));
   if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));
-  if (!quiet && json_path != "-") write_stream(out, to_text(c));
+  if (!quiet && json_path != "-") write_stream(out, to_text(c), &cancel.flag());
   outputs.commit();
   return 0;
 }

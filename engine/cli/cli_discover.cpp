@@ -277,7 +277,7 @@ int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::o
   // One transaction (output_file.h): the file staged, the text, then put in place.
   OutputSet outputs(&out, &cancel.flag());
   if (!json_path.empty()) outputs.stage(json_path, std::move(json));
-  if (!quiet && json_path != "-") write_stream(out, text_report(r, dopt));
+  if (!quiet && json_path != "-") write_stream(out, text_report(r, dopt), &cancel.flag());
   outputs.commit();
   return 0;
 }

@@ -110,7 +110,7 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (!json_path.empty()) outputs.stage(json_path, std::move(json));
   if (!csv_path.empty()) outputs.stage(csv_path, std::move(csv));
   if (!report_path.empty()) outputs.stage(report_path, std::move(report));
-  if (summary) write_stream(out, to_text_summary(results));
+  if (summary) write_stream(out, to_text_summary(results), &cancel.flag());
   outputs.commit();
   return 0;
 }

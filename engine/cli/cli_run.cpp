@@ -266,7 +266,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (cancel.cancelled()) throw Interrupted();
     OutputSet outputs(&out, &cancel.flag());
     outputs.stage(json_path, std::move(text));
-    if (summary) write_stream(out, note);
+    if (summary) write_stream(out, note, &cancel.flag());
     outputs.commit();
     return 0;
   }
@@ -332,7 +332,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (summary) {
     std::string text = to_text_summary(results);
     if (adaptive) text += precision_text(*adaptive, *precision);
-    write_stream(out, text);
+    write_stream(out, text, &cancel.flag());
   }
   outputs.commit();
   return 0;

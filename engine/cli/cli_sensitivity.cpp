@@ -314,7 +314,7 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   OutputSet outputs(&out, &cancel.flag());
   if (!json_path.empty()) outputs.stage(json_path, std::move(json));
   if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));
-  if (!quiet && json_path != "-") write_stream(out, text);
+  if (!quiet && json_path != "-") write_stream(out, text, &cancel.flag());
   outputs.commit();
   return 0;
 }

@@ -219,7 +219,7 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
                   r.evaluations.size(), static_cast<unsigned long long>(r.runs),
                   static_cast<unsigned long long>(r.seed));
     s += buf;
-    write_stream(out, s);
+    write_stream(out, s, &cancel.flag());
   }
   outputs.commit();
   return 0;

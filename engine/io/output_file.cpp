@@ -190,7 +190,7 @@ void OutputSet::commit() {
   // The streams first: a reader that has gone (a closed pipe) stops the set.
   for (Item& it : items_) {
     if (it.kind == Item::kStream) {
-      write_stream(*out_, it.content);
+      write_stream(*out_, it.content, cancel_);
     } else if (it.kind == Item::kSpecial && it.t.fd >= 0) {
       const int err = write_all(it.t.fd, it.content, cancelled);
       if (err < 0) throw Interrupted();
@@ -289,14 +289,27 @@ void write_output(const std::string& path, const std::string& content) {
   set.commit();
 }
 
-void write_stream(std::ostream& out, std::string_view text) {
+void write_stream(std::ostream& out, std::string_view text, const std::atomic<bool>* cancel) {
+  const auto stdout_error = [](int err) {
+    return RunError(err != 0 ? std::string("cannot write standard output: ") + std::strerror(err)
+                             : std::string("cannot write standard output"));
+  };
+  const auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
   errno = 0;
+  if (&out == &std::cout && is_output_rank()) {
+    // Straight to the descriptor, so that a write blocked on a full pipe and cut short by
+    // a signal is seen as an interrupt (stdio would retry the rest and block again).
+    if (!std::cout.flush()) throw stdout_error(errno);
+    const int err = write_all(STDOUT_FILENO, text, cancelled);
+    if (err < 0) throw Interrupted();
+    if (err != 0) throw stdout_error(err);
+    return;
+  }
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.flush();
   if (!out) {
-    const int err = errno;
-    throw RunError(err != 0 ? std::string("cannot write standard output: ") + std::strerror(err)
-                            : std::string("cannot write standard output"));
+    if (cancelled()) throw Interrupted();
+    throw stdout_error(errno);
   }
 }
 

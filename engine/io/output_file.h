@@ -68,8 +68,10 @@ class OutputSet {
 void write_output(const std::string& path, const std::string& content);
 
 /// Writes `text` to `out` and flushes: RunError "cannot write standard output: REASON"
-/// (e.g. "Broken pipe" when the reader has gone, with SIGPIPE ignored) on failure.
-void write_stream(std::ostream& out, std::string_view text);
+/// (e.g. "Broken pipe" when the reader has gone, with SIGPIPE ignored) on failure;
+/// Interrupted when `cancel` (may be null) is set while a write waits (a full pipe).
+void write_stream(std::ostream& out, std::string_view text,
+                  const std::atomic<bool>* cancel = nullptr);
 
 /// Cheap check before a long run: throws RunError ("cannot write PATH: reason") when PATH
 /// is a folder, its folder does not exist or is not writable, it exists and the user may
