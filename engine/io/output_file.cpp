@@ -141,8 +141,8 @@ void OutputSet::stage(const std::string& path, std::string content) {
       }
       // Locked, then checked still ours: a cleaner that took the lock first removed it.
       ::flock(fd, LOCK_EX);
-      struct stat a {
-      }, b{};
+      struct stat a {};
+      struct stat b {};
       if (::fstat(fd, &a) != 0 || ::lstat(it.temp.c_str(), &b) != 0 || a.st_ino != b.st_ino ||
           a.st_dev != b.st_dev) {
         ::close(fd);

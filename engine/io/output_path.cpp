@@ -116,8 +116,8 @@ FileKey output_key(const std::string& path) {
 FileKey input_key(const std::string& path) {
   FileKey k;
   k.text = path;
-  struct stat st {
-  }, lst{};
+  struct stat st {};
+  struct stat lst {};
   if (path.empty() || path == "-") {
     k.state = FileKey::kExempt;
   } else if (::stat(path.c_str(), &st) == 0) {
@@ -275,8 +275,8 @@ int remove_leftover_temporaries(const std::string& dir, const std::string& name)
     // O_NONBLOCK: a pipe so named must not block; only regular files are removed.
     const int fd = ::open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) continue;
-    struct stat st {
-    }, now{};
+    struct stat st {};
+    struct stat now {};
     bool stale = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     // This version's writers hold a lock on their temporary while they live (a SIGKILL
     // releases it); the removal is done holding that lock, so no live writer loses its file.
