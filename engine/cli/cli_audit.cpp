@@ -214,7 +214,7 @@ int cli_audit(const std::vector<std::string>& args, std::ostream& out, std::ostr
   }
   const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
   if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
-  if (!json_path.empty()) check_output_path(json_path);
+  cli::check_outputs(vm, {{"--json", json_path}});
 
   LoadOptions opts;
   if (vm.count("variant")) opts.variant = vm["variant"].as<std::string>();
@@ -227,14 +227,11 @@ int cli_audit(const std::vector<std::string>& args, std::ostream& out, std::ostr
 
   const AuditReport report = audit_scenario(scenario);
   const int code = report.inconsistent() ? 1 : 0;
-  if (json_path == "-") {
-    out << report_json(scenario, report) << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-    return code;
-  }
-  if (!json_path.empty()) write_output(json_path, report_json(scenario, report));
-  out << report_text(scenario, report) << std::flush;
-  if (!out) throw RunError("cannot write standard output");
+  cli::CancelOnSignal cancel;  // from here on, an interrupt writes nothing
+  OutputSet outputs(&out, &cancel.flag());
+  if (!json_path.empty()) outputs.stage(json_path, report_json(scenario, report));
+  if (json_path != "-") write_stream(out, report_text(scenario, report), &cancel.flag());
+  outputs.commit();
   return code;
 }
 

@@ -353,23 +353,18 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
   bar.finish();
   if (cancel.cancelled()) throw Interrupted();
 
-  const std::string json =
+  std::string json =
       json_path.empty()
           ? ""
           : to_json(c).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  const std::string report =
+  std::string report =
       flags.report_path.empty() ? "" : compare_report_html(entries.front().scenario, c);
-  if (!quiet && json_path != "-") {
-    out << to_text(c) << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  }
-  if (json_path == "-") {
-    out << json << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  } else if (!json_path.empty()) {
-    write_output(json_path, json);
-  }
-  if (!flags.report_path.empty()) write_output(flags.report_path, report);
+  // One transaction (output_file.h): files staged, the table, then all put in place.
+  OutputSet outputs(&out, &cancel.flag());
+  if (!json_path.empty()) outputs.stage(json_path, std::move(json));
+  if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));
+  if (!quiet && json_path != "-") write_stream(out, to_text(c), &cancel.flag());
+  outputs.commit();
   return 0;
 }
 

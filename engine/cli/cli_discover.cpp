@@ -270,20 +270,15 @@ int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::o
   bar.finish();
   if (cancel.cancelled()) throw Interrupted();
 
-  const std::string json =
+  std::string json =
       json_path.empty()
           ? ""
           : to_json(r).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  if (!quiet && json_path != "-") {
-    out << text_report(r, dopt) << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  }
-  if (json_path == "-") {
-    out << json << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  } else if (!json_path.empty()) {
-    write_output(json_path, json);
-  }
+  // One transaction (output_file.h): the file staged, the text, then put in place.
+  OutputSet outputs(&out, &cancel.flag());
+  if (!json_path.empty()) outputs.stage(json_path, std::move(json));
+  if (!quiet && json_path != "-") write_stream(out, text_report(r, dopt), &cancel.flag());
+  outputs.commit();
   return 0;
 }
 

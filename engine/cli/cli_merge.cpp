@@ -93,33 +93,25 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (!vm.count("shard")) throw UsageError("merge needs SHARD files (plancast run --shard K/N)");
   const auto paths = vm["shard"].as<std::vector<std::string>>();
   const auto [json_path, csv_path] = cli::read_json_csv_paths(vm);
-  for (const std::string& p : paths) {
-    if (p == json_path || p == csv_path) {
-      throw UsageError("the output '" + p + "' is also a SHARD to read");
-    }
-  }
-  const std::string report_path = cli::check_output_paths(vm, json_path, csv_path);
+  std::vector<NamedPath> inputs;
+  for (const std::string& p : paths) inputs.push_back({"a SHARD to read", p});
+  const std::string report_path = cli::check_output_paths(vm, json_path, csv_path, inputs);
   const bool summary = !vm.count("quiet") && json_path != "-" && csv_path != "-";
 
   Scenario scenario;
   const Results results = merge_shards(paths, builtin_registry(), &scenario);
 
-  // Render everything first, then write: a rendering failure leaves no file behind.
-  const std::string json = json_path.empty() ? "" : to_json_text(results);
-  const std::string csv = csv_path.empty() ? "" : to_csv_text(results);
-  const std::string report = report_path.empty() ? "" : run_report_html(scenario, results);
-  if (summary) {
-    out << to_text_summary(results) << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  }
-  auto emit = [&](const std::string& path, const std::string& content) {
-    if (path != "-") return write_output(path, content);
-    out << content << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  };
-  if (!json_path.empty()) emit(json_path, json);
-  if (!csv_path.empty()) emit(csv_path, csv);
-  if (!report_path.empty()) write_output(report_path, report);
+  // Render everything first, then write them as one transaction (output_file.h).
+  std::string json = json_path.empty() ? "" : to_json_text(results);
+  std::string csv = csv_path.empty() ? "" : to_csv_text(results);
+  std::string report = report_path.empty() ? "" : run_report_html(scenario, results);
+  cli::CancelOnSignal cancel;  // from here on, an interrupt writes nothing
+  OutputSet outputs(&out, &cancel.flag());
+  if (!json_path.empty()) outputs.stage(json_path, std::move(json));
+  if (!csv_path.empty()) outputs.stage(csv_path, std::move(csv));
+  if (!report_path.empty()) outputs.stage(report_path, std::move(report));
+  if (summary) write_stream(out, to_text_summary(results), &cancel.flag());
+  outputs.commit();
   return 0;
 }
 

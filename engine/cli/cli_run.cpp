@@ -88,17 +88,6 @@ std::string precision_text(const PrecisionOutcome& o, double e) {
   return s;
 }
 
-/// Writes `content` to the output stream for "-" (so in-process callers can capture it),
-/// else to the file.
-void emit(const std::string& path, const std::string& content, std::ostream& out) {
-  if (path == "-") {
-    out << content << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  } else {
-    write_output(path, content);
-  }
-}
-
 /// --runs, --seed and --sampler as (flag, simulation key, value), in that order.
 struct FlagSet {
   const char* flag;
@@ -284,11 +273,13 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   if (shard) {
     std::string note;
-    const std::string text = cli::run_shard(scenario, *compiled, ro, *shard, note);
+    std::string text = cli::run_shard(scenario, *compiled, ro, *shard, note);
     bar.finish();
     if (cancel.cancelled()) throw Interrupted();
-    if (summary) out << note << std::flush;
-    emit(json_path, text, out);
+    OutputSet outputs(&out, &cancel.flag());
+    outputs.stage(json_path, std::move(text));
+    if (summary) write_stream(out, note, &cancel.flag());
+    outputs.commit();
     return 0;
   }
   std::optional<PrecisionOutcome> adaptive;
@@ -343,19 +334,22 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   } else if (!json_path.empty()) {
     json = to_json_text(results);
   }
-  const std::string csv = csv_path.empty() ? "" : to_csv_text(results);
+  std::string csv = csv_path.empty() ? "" : to_csv_text(results);
   // The report describes the scenario the results came from (with --precision, the last
   // round's differs only in simulation.runs, which the results carry).
-  const std::string report = report_path.empty() ? "" : run_report_html(scenario, results);
+  std::string report = report_path.empty() ? "" : run_report_html(scenario, results);
+  // One transaction (output_file.h): every file staged, then the summary or the "-" output,
+  // then all renamed into place; an interrupt before that writes nothing.
+  OutputSet outputs(&out, &cancel.flag());
+  if (!json_path.empty()) outputs.stage(json_path, std::move(json));
+  if (!csv_path.empty()) outputs.stage(csv_path, std::move(csv));
+  if (!report_path.empty()) outputs.stage(report_path, std::move(report));
   if (summary) {
-    out << to_text_summary(results);
-    if (adaptive) out << precision_text(*adaptive, *precision);
-    out << std::flush;
-    if (!out) throw RunError("cannot write standard output");
+    std::string text = to_text_summary(results);
+    if (adaptive) text += precision_text(*adaptive, *precision);
+    write_stream(out, text, &cancel.flag());
   }
-  if (!json_path.empty()) emit(json_path, json, out);
-  if (!csv_path.empty()) emit(csv_path, csv, out);
-  if (!report_path.empty()) write_output(report_path, report);
+  outputs.commit();
   return 0;
 }
 

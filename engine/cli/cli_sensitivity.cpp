@@ -310,17 +310,12 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   }
   bar.finish();
   if (cancel.cancelled()) throw Interrupted();
-  if (!quiet && json_path != "-") {
-    out << text << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  }
-  if (json_path == "-") {
-    out << json << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  } else if (!json_path.empty()) {
-    write_output(json_path, json);
-  }
-  if (!flags.report_path.empty()) write_output(flags.report_path, report);
+  // One transaction (output_file.h): files staged, the table, then all put in place.
+  OutputSet outputs(&out, &cancel.flag());
+  if (!json_path.empty()) outputs.stage(json_path, std::move(json));
+  if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));
+  if (!quiet && json_path != "-") write_stream(out, text, &cancel.flag());
+  outputs.commit();
   return 0;
 }
 

@@ -191,6 +191,9 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
       json_path.empty()
           ? ""
           : j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  // One transaction (output_file.h): the file staged, the text, then put in place.
+  OutputSet outputs(&out, &cancel.flag());
+  if (!json_path.empty()) outputs.stage(json_path, json);
   if (!quiet && json_path != "-") {
     char buf[512];
     std::string s = "plancast solve: ";
@@ -222,15 +225,9 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
                   r.evaluations.size(), static_cast<unsigned long long>(r.runs),
                   static_cast<unsigned long long>(r.seed));
     s += buf;
-    out << s << std::flush;
-    if (!out) throw RunError("cannot write standard output");
+    write_stream(out, s, &cancel.flag());
   }
-  if (json_path == "-") {
-    out << json << std::flush;
-    if (!out) throw RunError("cannot write standard output");
-  } else if (!json_path.empty()) {
-    write_output(json_path, json);
-  }
+  outputs.commit();
   return 0;
 }
 

@@ -57,7 +57,7 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
 
   const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
   if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
-  if (!json_path.empty()) check_output_path(json_path);
+  cli::check_outputs(vm, {{"--json", json_path}});  // not the SCENARIO itself, however spelled
 
   LoadOptions opts;
   if (vm.count("variant")) opts.variant = vm["variant"].as<std::string>();

@@ -1,5 +1,9 @@
 // The plancast executable: dispatches to a subcommand and maps exceptions to exit codes
 // (0 ok, 1 failure while running, 2 bad input or usage, 130 interrupted).
+#include <signal.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <new>
 #include <string>
@@ -55,9 +59,12 @@ static int run_command(int argc, char** argv) {
   try {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     const int code = dispatch(args, command);
+    errno = 0;
     std::cout.flush();
     if (!std::cout) {
-      std::cerr << "plancast: error: cannot write standard output\n";
+      const int err = errno;
+      std::cerr << "plancast: error: cannot write standard output"
+                << (err != 0 ? std::string(": ") + std::strerror(err) : std::string()) << "\n";
       return 1;
     }
     return code;
@@ -86,6 +93,10 @@ static int run_command(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+  // A reader that goes away (`plancast ... | head`) makes writes fail with EPIPE, reported
+  // as "cannot write standard output: Broken pipe" with exit 1, instead of killing the
+  // process by SIGPIPE (docs/reliability.md, the error contract).
+  ::signal(SIGPIPE, SIG_IGN);
   // Under mpirun/srun (PLANCAST_MPI builds): ranks share the runs; only rank 0 writes.
   plancast::cli::MpiSession mpi(&argc, &argv);
   if (*mpi.startup_error() != '\0') {

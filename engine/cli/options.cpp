@@ -234,11 +234,9 @@ void ProgressBar::finish() {
   drawn_ = false;
 }
 
-std::string check_report_path(const std::string& path, const std::string& json_path) {
+std::string check_report_path(const std::string& path) {
   if (path.empty()) throw UsageError("--report: empty file name");
   if (path == "-") throw UsageError("--report: needs a file name (F.html), not '-'");
-  if (path == json_path) throw UsageError("--json and --report name the same file '" + path + "'");
-  check_output_path(path);
   return path;
 }
 
@@ -250,21 +248,27 @@ std::pair<std::string, std::string> read_json_csv_paths(const po::variables_map&
   if (json_path == "-" && csv_path == "-") {
     throw UsageError("--json and --csv cannot both write to standard output ('-')");
   }
-  if (!json_path.empty() && json_path == csv_path) {
-    throw UsageError("--json and --csv name the same file '" + json_path + "'");
-  }
   return {json_path, csv_path};
 }
 
-std::string check_output_paths(const po::variables_map& vm, const std::string& json_path,
-                               const std::string& csv_path) {
-  if (!json_path.empty()) check_output_path(json_path);
-  if (!csv_path.empty()) check_output_path(csv_path);
-  const std::string report_path =
-      vm.count("report") ? check_report_path(vm["report"].as<std::string>(), json_path) : "";
-  if (!report_path.empty() && report_path == csv_path) {
-    throw UsageError("--csv and --report name the same file '" + report_path + "'");
+void check_outputs(const po::variables_map& vm, const std::vector<NamedPath>& outputs,
+                   const std::vector<NamedPath>& inputs) {
+  std::vector<NamedPath> all_inputs = inputs;
+  if (vm.count("scenario")) {
+    all_inputs.insert(all_inputs.begin(), {"the scenario", vm["scenario"].as<std::string>()});
   }
+  check_distinct_files(outputs, all_inputs);
+  for (const NamedPath& o : outputs) {
+    if (!o.path.empty()) check_output_path(o.path);
+  }
+}
+
+std::string check_output_paths(const po::variables_map& vm, const std::string& json_path,
+                               const std::string& csv_path, const std::vector<NamedPath>& inputs) {
+  const std::string report_path =
+      vm.count("report") ? check_report_path(vm["report"].as<std::string>()) : "";
+  check_outputs(vm, {{"--json", json_path}, {"--csv", csv_path}, {"--report", report_path}},
+                inputs);
   return report_path;
 }
 
@@ -287,10 +291,9 @@ CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_run
   if (vm.count("json")) {
     f.json_path = vm["json"].as<std::string>();
     if (f.json_path.empty()) throw UsageError("--json: empty file name");
-    check_output_path(f.json_path);
   }
-  if (vm.count("report"))
-    f.report_path = check_report_path(vm["report"].as<std::string>(), f.json_path);
+  if (vm.count("report")) f.report_path = check_report_path(vm["report"].as<std::string>());
+  check_outputs(vm, {{"--json", f.json_path}, {"--report", f.report_path}});
   f.quiet = vm.count("quiet") > 0;
   f.max_memory = read_max_memory(vm);
   return f;

@@ -15,6 +15,7 @@
 #include <boost/program_options.hpp>
 
 #include "engine/config/scenario.h"
+#include "engine/io/output_path.h"
 
 namespace plancast::cli {
 
@@ -44,8 +45,8 @@ std::uint64_t read_max_memory(const po::variables_map& vm);
 inline constexpr std::uint64_t kMaxThreads = 4096;
 
 /// The flags the analysis commands share, read and checked once: --runs (within
-/// [min_runs, max_runs]), --seed, --threads, --variant, --set, --json (its folder checked
-/// before any work), --report (likewise; not "-", not the --json file), --quiet. A flag a
+/// [min_runs, max_runs]), --seed, --threads, --variant, --set, --json and --report (checked
+/// by check_outputs before any work; --report not "-"), --quiet. A flag a
 /// command does not define simply stays unset.
 struct CommonFlags {
   std::optional<std::uint64_t> runs, seed;
@@ -60,19 +61,25 @@ struct CommonFlags {
 CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
                               std::uint64_t max_runs);
 
-/// --report F.html: UsageError when empty, "-" or the same file as `json_path`; RunError
-/// (check_output_path) when its folder cannot take it. Returns `path`.
-std::string check_report_path(const std::string& path, const std::string& json_path);
+/// --report F.html: UsageError when empty or "-". Returns `path`.
+std::string check_report_path(const std::string& path);
 
 /// The --json and --csv file names ("" when not given), checked: not empty, not both
-/// standard output, not the same file. UsageError otherwise.
+/// standard output. UsageError otherwise.
 std::pair<std::string, std::string> read_json_csv_paths(const po::variables_map& vm);
 
-/// Before any work: the folders of --json and --csv (as read_json_csv_paths gave them) and of
-/// --report can take the files, and --report names neither of the others. Returns the
-/// --report path ("" when not given). UsageError or RunError otherwise.
+/// Before any work, for every command that writes files: no output is the same file as the
+/// SCENARIO (when `vm` has one), as one of `inputs` (merge's shards) or as another output,
+/// however spelled (check_distinct_files: exit 2); then every output can be written
+/// (check_output_path: exit 1). Outputs with an empty path are skipped.
+void check_outputs(const po::variables_map& vm, const std::vector<NamedPath>& outputs,
+                   const std::vector<NamedPath>& inputs = {});
+
+/// check_outputs for --json and --csv (as read_json_csv_paths gave them) and --report.
+/// Returns the --report path ("" when not given). UsageError or RunError otherwise.
 std::string check_output_paths(const po::variables_map& vm, const std::string& json_path,
-                               const std::string& csv_path);
+                               const std::string& csv_path,
+                               const std::vector<NamedPath>& inputs = {});
 
 /// While alive, SIGINT and SIGTERM set flag() instead of killing the process (a second
 /// signal kills as usual); a signal already ignored stays ignored. Restores the previous

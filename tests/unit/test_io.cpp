@@ -1,8 +1,7 @@
-// Tests of the result writers (JSON, CSV, text, safe file output), make_proportion and the
-// CLI subcommands called in-process.
+// Tests of the result writers (JSON, CSV, text), make_proportion and the CLI subcommands
+// called in-process. Output files (the transaction): test_output_file.cpp.
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -17,7 +16,6 @@
 #include "engine/core/error.h"
 #include "engine/io/csv.h"
 #include "engine/io/json.h"
-#include "engine/io/output_file.h"
 #include "engine/io/text.h"
 #include "engine/sim/results.h"
 
@@ -300,74 +298,6 @@ TEST_CASE("text summary: content and 100-column limit", "[io][text]") {
   const std::string wide = to_text_summary(r);
   for (const auto& l : lines_of(wide)) CHECK(display_width(l) <= kTextWidth);
   CHECK(wide.find('~') != std::string::npos);
-}
-
-TEST_CASE("write_output: whole file or nothing", "[io][output]") {
-  TempDir dir;
-  const std::string path = (dir.path / "out.json").string();
-  write_output(path, "first\n");
-  CHECK(slurp(path) == "first\n");
-  write_output(path, "second, longer\n");
-  CHECK(slurp(path) == "second, longer\n");
-  CHECK(dir.entries() == 1);  // no temporary left behind
-
-  SECTION("nonexistent directory") {
-    const std::string bad = (dir.path / "missing" / "out.json").string();
-    CHECK_THROWS_AS(write_output(bad, "x"), RunError);
-    CHECK_THROWS_WITH(write_output(bad, "x"), Catch::Contains("cannot write " + bad));
-    CHECK_THROWS_AS(check_output_path(bad), RunError);
-    CHECK_FALSE(fs::exists(dir.path / "missing"));
-    CHECK(dir.entries() == 1);
-  }
-  SECTION("target is a directory") {
-    fs::create_directory(dir.path / "sub");
-    const std::string sub = (dir.path / "sub").string();
-    CHECK_THROWS_AS(write_output(sub, "x"), RunError);
-    CHECK_THROWS_AS(check_output_path(sub), RunError);
-    CHECK(fs::is_directory(sub));
-    CHECK(dir.entries() == 2);
-  }
-  SECTION("parent is a file") {
-    const std::string under_file = path + "/x.json";
-    CHECK_THROWS_AS(write_output(under_file, "x"), RunError);
-    CHECK(slurp(path) == "second, longer\n");
-  }
-  SECTION("unwritable directory") {
-    if (::geteuid() == 0) {
-      WARN("running as root: permission bits do not stop writes; case skipped");
-    } else {
-      fs::create_directory(dir.path / "ro");
-      fs::permissions(dir.path / "ro", fs::perms::owner_read | fs::perms::owner_exec);
-      const std::string ro = (dir.path / "ro" / "out.json").string();
-      CHECK_THROWS_AS(write_output(ro, "x"), RunError);
-      CHECK_THROWS_AS(check_output_path(ro), RunError);
-      fs::permissions(dir.path / "ro", fs::perms::owner_all);
-      CHECK(fs::is_empty(dir.path / "ro"));
-    }
-  }
-  SECTION("symlink: the file it names is replaced, the link kept") {
-    const fs::path real = dir.path / "real.json";
-    write_output(real.string(), "old\n");
-    fs::create_symlink(real, dir.path / "link.json");
-    write_output((dir.path / "link.json").string(), "new\n");
-    CHECK(fs::is_symlink(dir.path / "link.json"));
-    CHECK(slurp(real) == "new\n");
-    CHECK(dir.entries() == 3);
-  }
-  SECTION("special files are written in place, never replaced") {
-    CHECK_NOTHROW(check_output_path("/dev/null"));
-    CHECK_NOTHROW(write_output("/dev/null", "discarded\n"));
-    struct stat st {};
-    REQUIRE(::stat("/dev/null", &st) == 0);
-    CHECK(S_ISCHR(st.st_mode));
-    if (fs::exists("/dev/full")) {
-      CHECK_THROWS_AS(write_output("/dev/full", std::string(100000, 'x')), RunError);
-      REQUIRE(::stat("/dev/full", &st) == 0);
-      CHECK(S_ISCHR(st.st_mode));
-    }
-  }
-  CHECK_NOTHROW(check_output_path(path));
-  CHECK_NOTHROW(check_output_path("-"));
 }
 
 TEST_CASE("cli: usage errors are thrown, help and version printed", "[cli]") {
