@@ -312,6 +312,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   bar.finish();
   if (cancel.cancelled()) throw Interrupted();
+  // Non-finite values change what the numbers mean: said on standard error, even with -q.
+  err << nonfinite_warnings(results, &scenario) << std::flush;
 
   // Render everything first, then write: a rendering failure leaves no file behind.
   std::string json;
