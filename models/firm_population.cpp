@@ -141,6 +141,11 @@ class FirmWorker final : public ProcessWorker {
   /// generous bound on entrants) and keeps its capacity from block to block, so memory is
   /// what the runs need, not block size × the cap, and steps do not allocate.
   std::vector<std::vector<double>> firms_;
+  /// Per run of the block: 1 once the followed indicator's value (or the growth from it)
+  /// was not finite. The firms' sizes are then undefined, and so are the run's counts: NaN
+  /// from that year on, counted as non-finite (docs/reliability.md, "Non-finite values"),
+  /// never a silent 0.
+  std::vector<std::uint8_t> undefined_;
 };
 
 class FirmProcess final : public Process {
@@ -160,13 +165,20 @@ class FirmProcess final : public Process {
   std::size_t initial_cap = 1;
 };
 
-FirmWorker::FirmWorker(const FirmProcess& p, std::size_t block) : p_(p), firms_(block) {
+FirmWorker::FirmWorker(const FirmProcess& p, std::size_t block)
+    : p_(p), firms_(block), undefined_(block, 0) {
   for (auto& f : firms_) f.reserve(p.initial_cap);
 }
 
 void FirmWorker::write_counts(BlockCtx& ctx, std::size_t j) const {
   const std::vector<double>& s = firms_[j];
   const std::size_t K = p_.log_t.size();
+  if (undefined_[j]) {
+    for (std::size_t k = 0; k < K; ++k) {
+      ctx.slot(p_.slots[k])[j] = std::numeric_limits<double>::quiet_NaN();
+    }
+    return;
+  }
   for (std::size_t k = 0; k < K; ++k) {
     const double lt = p_.log_t[k];
     std::size_t c = 0;
@@ -176,7 +188,9 @@ void FirmWorker::write_counts(BlockCtx& ctx, std::size_t j) const {
 }
 
 void FirmWorker::init(BlockCtx& ctx) {
+  const double* x = p_.follow_slot >= 0 ? ctx.slot(p_.follow_slot) : nullptr;
   for (std::size_t j = 0; j < ctx.n; ++j) {
+    undefined_[j] = x != nullptr && !std::isfinite(x[j]) ? 1 : 0;
     if (p_.has_entry && p_.entry.is_param()) {
       // A parameter-valued entry rate is known per run only now: make room once.
       firms_[j].reserve(capacity_for(p_.start.size(), value_at(p_.entry, ctx, j) * p_.years));
@@ -194,9 +208,15 @@ void FirmWorker::step(BlockCtx& ctx) {
   const double* xp = p_.follow_slot >= 0 ? ctx.prev_slot(p_.follow_slot) : nullptr;
   for (std::size_t j = 0; j < ctx.n; ++j) {
     const std::uint64_t run = ctx.first_run + j;
+    if (undefined_[j]) {
+      write_counts(ctx, j);
+      continue;
+    }
     double d;
     if (x != nullptr) {
-      if (!(x[j] > 0)) {
+      if (!std::isfinite(x[j])) {
+        d = std::numeric_limits<double>::quiet_NaN();  // growth of an undefined value
+      } else if (!(x[j] > 0)) {
         d = -HUGE_VAL;  // the followed indicator vanished: so do its firms
       } else if (!(xp[j] > 0)) {
         d = 0;  // nothing to scale from: sizes stay
@@ -205,7 +225,12 @@ void FirmWorker::step(BlockCtx& ctx) {
       }
     } else {
       const double r = value_at(p_.rate, ctx, j);
-      d = r > -1 ? std::log1p(r) : -HUGE_VAL;
+      d = std::isnan(r) ? r : r > -1 ? std::log1p(r) : -HUGE_VAL;
+    }
+    if (std::isnan(d)) {
+      undefined_[j] = 1;
+      write_counts(ctx, j);
+      continue;
     }
     std::vector<double>& f = firms_[j];
     double* s = f.data();

@@ -5,7 +5,8 @@
 // conditional Pareto quantiles q = (i + 0.5)/n_k, so every base-year count N_k is exact.
 // Each year, for each firm f of a run:
 //   ln S_f,t = ln S_f,t−1 + d_t + σ·z_f,t      z_f,t ~ N(0, 1) i.i.d.
-//   d_t = ln(X_t / X_t−1)   with follows: X (same run; 0 while X_t−1 <= 0 < X_t, −∞ if X_t <= 0)
+//   d_t = ln(X_t / X_t−1)   with follows: X (same run; 0 while X_t−1 <= 0 < X_t, −∞ if X_t <= 0;
+//                           X_t not finite: the run's counts are NaN from then on)
 //   d_t = ln(1 + rate)      with rate
 // then Poisson(entry) new firms enter at exactly T_1. Firms that fall below T_1 stay in the
 // population (they can grow back). Output k counts the firms with S >= T_k.

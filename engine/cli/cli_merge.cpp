@@ -69,7 +69,6 @@ const char* kMergeUsage =
 }  // namespace
 
 int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  (void)err;
   namespace po = cli::po;
   po::options_description desc("options");
   // clang-format off
@@ -100,6 +99,8 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
 
   Scenario scenario;
   const Results results = merge_shards(paths, builtin_registry(), &scenario);
+  // Not located: the shards' scenario is their canonical text, whose lines are not the file's.
+  err << nonfinite_warnings(results) << std::flush;
 
   // Render everything first, then write them as one transaction (output_file.h).
   std::string json = json_path.empty() ? "" : to_json_text(results);

@@ -318,6 +318,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   for (const AuditFinding& f : plausibility_after_run(scenario, results)) {
     err << warning_line(f) << "\n" << std::flush;  // a % series outside [0, 100]
   }
+  // Non-finite values change what the numbers mean: said on standard error, even with -q.
+  err << nonfinite_warnings(results, &scenario) << std::flush;
 
   // Render everything first, then write: a rendering failure leaves no file behind.
   std::string json;

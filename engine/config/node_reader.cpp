@@ -42,8 +42,11 @@ std::string describe(const YAML::Node& n) {
   return "'" + s + "'";
 }
 
+/// A scalar written as a string: quoted ("100", tag "!") or tagged `!!str 100`. Either is
+/// refused where a number, integer or boolean is needed.
 bool is_quoted(const YAML::Node& n) {
-  return n.Tag() == "!";
+  const std::string& tag = n.Tag();
+  return tag == "!" || tag == "tag:yaml.org,2002:str";
 }
 
 /// Result of reading a scalar as a double: the value, or the reason it is not one.

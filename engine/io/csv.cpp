@@ -85,6 +85,7 @@ std::string to_csv_text(const Results& r) {
   for (const TargetResult& tr : r.targets) {
     const std::string name = field("target:" + tr.id);
     w.proportion(name, tr.year, tr.p);
+    w.count(name, tr.year, "nonfinite", tr.nonfinite);
     if (tr.by) {
       for (std::size_t t = 0; t < r.years.size(); ++t) {
         w.row(name, r.years[t], "first_reach", at(tr.first_reach, t, nan));

@@ -13,7 +13,7 @@ namespace plancast {
 ///    p01 p05 p10 p25 p50 p75 p90 p95 p99, nonfinite, floored;
 ///  - per target (scenario order), indicator column `target:ID` (IDs cannot clash with
 ///    indicator names, which are identifiers without ':'), at the target's year:
-///    probability, std_error, ci95_lo, ci95_hi, hits; for `by` targets then one
+///    probability, std_error, ci95_lo, ci95_hi, hits, nonfinite; for `by` targets then one
 ///    `first_reach` row per year (ascending) with the probability of first reaching the
 ///    target in that year;
 ///  - per joint group (ascending year), indicator column `joint`: probability, std_error,

@@ -71,6 +71,7 @@ nlohmann::ordered_json to_json(const Results& r) {
     o["std_error"] = number(t.p.std_error);
     o["ci95"] = interval(t.p.ci95);
     o["hits"] = t.p.hits;
+    o["nonfinite"] = t.nonfinite;
     if (t.by) o["first_reach"] = numbers(t.first_reach);
     targets.push_back(std::move(o));
   }

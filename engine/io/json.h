@@ -15,9 +15,11 @@ namespace plancast {
 ///   indicators {NAME: {unit, title (only if non-empty), mean, sd, min, max,
 ///               quantiles {p01 … p99}, nonfinite, floored}},
 ///   targets [{id, indicator, year, op, value, by, probability, std_error, ci95, hits,
-///             first_reach (only for `by` targets)}],
+///             nonfinite, first_reach (only for `by` targets)}],
 ///   joint [{year, targets, probability, std_error, ci95}].
-/// Per-year arrays align with `years`. Non-finite doubles become null. Nothing depends on
+/// Per-year arrays align with `years`. Non-finite doubles become null. `nonfinite` counts
+/// runs whose value was not finite: per indicator and year (left out of the statistics),
+/// per target (counted as not met; docs/reliability.md, "Non-finite values"). Nothing depends on
 /// the time, host or thread count, so equal Results give equal text.
 nlohmann::ordered_json to_json(const Results& results);
 

@@ -839,6 +839,13 @@ std::string reach_section(const Results& r) {
 
 std::string notes_section(const Results& r) {
   std::string s;
+  for (const TargetResult& t : r.targets) {
+    if (t.nonfinite > 0) {
+      s += "<li>Target " + esc(t.id) + ": " + std::to_string(t.nonfinite) + " of " +
+           std::to_string(r.runs) + " runs had a value of " + esc(t.indicator) +
+           " that was not a number, and count as not met.</li>\n";
+    }
+  }
   for (const IndicatorResult& ind : r.indicators) {
     std::uint64_t nonfinite = 0, floored = 0;
     for (auto n : ind.nonfinite) nonfinite += n;

@@ -93,7 +93,9 @@ std::uint64_t count(const json& j, const char* key) {
 ojson sum_json(const ExactSum& s) {
   ojson p = ojson::array();
   for (double x : s.partials()) p.push_back(hex_double(x));
-  return ojson{{"partials", p}, {"special", hex_double(s.special())}};
+  ojson out{{"partials", p}, {"special", hex_double(s.special())}};
+  if (s.carry() != 0) out["carry"] = s.carry();  // units of 2^1023 beyond the partials
+  return out;
 }
 
 ExactSum sum_from(const json& j) {
@@ -110,7 +112,13 @@ ExactSum sum_from(const json& j) {
   } else {
     special = parse_double(j.at("special"));
   }
-  return ExactSum::from_parts(v, special);
+  std::int64_t carry = 0;
+  if (j.contains("carry")) {
+    const json& c = j.at("carry");
+    if (!c.is_number_integer()) throw std::invalid_argument("carry: not an integer");
+    carry = c.get<std::int64_t>();
+  }
+  return ExactSum::from_parts(v, special, carry);
 }
 
 ojson buckets_json(const std::vector<std::pair<std::int32_t, std::uint64_t>>& b) {
@@ -199,6 +207,7 @@ nlohmann::ordered_json state_to_json(const RunState& s) {
   j["target_hits"] = s.target_hits;
   j["first_reach"] = s.first_reach;
   j["joint_hits"] = s.joint_hits;
+  j["target_nonfinite"] = s.target_nonfinite;
   return j;
 }
 
@@ -233,6 +242,16 @@ RunState state_from_json(const nlohmann::json& j, const RunState& shape) {
       s.sketch[c].add_zeros(count(cell, "zero"));
       buckets_from(cell.at("positive"), false, s.sketch[c]);
       buckets_from(cell.at("negative"), true, s.sketch[c]);
+      // An exact sum's carry counts units 2^1023; a deviation is below 2^1025 (4 units), so
+      // |carry| <= 4 runs (+3) whatever the order (bounds the merged carries too).
+      for (const ExactSum* e : {&s.sum[c], &s.sumsq[c]}) {
+        const std::int64_t k = e->carry();
+        const std::uint64_t mag =
+            k < 0 ? 0 - static_cast<std::uint64_t>(k) : static_cast<std::uint64_t>(k);
+        if (mag / 4 > s.runs) {
+          throw std::invalid_argument("cell " + std::to_string(c) + ": carry beyond its runs");
+        }
+      }
       if (s.finite[c] + s.nonfinite[c] != s.runs || s.sketch[c].count() != s.finite[c]) {
         throw std::invalid_argument("cell " + std::to_string(c) + ": counts do not add up");
       }
@@ -245,6 +264,13 @@ RunState state_from_json(const nlohmann::json& j, const RunState& shape) {
     }
     for (auto h : s.joint_hits) {
       if (h > s.runs) throw std::invalid_argument("joint_hits: more hits than runs");
+    }
+    s.target_nonfinite =
+        counts(j.at("target_nonfinite"), shape.target_nonfinite.size(), "target_nonfinite");
+    for (std::size_t k = 0; k < s.target_nonfinite.size(); ++k) {
+      if (s.target_nonfinite[k] > s.runs - s.target_hits[k]) {
+        throw std::invalid_argument("target_nonfinite: more than the runs that missed");
+      }
     }
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(e.what());

@@ -224,6 +224,12 @@ std::string to_text_summary(const Results& r) {
   }
 
   std::vector<std::string> notes;
+  for (const TargetResult& t : r.targets) {
+    if (t.nonfinite > 0) {
+      notes.push_back("note: target " + t.id + ": " + std::to_string(t.nonfinite) +
+                      " runs with a non-finite " + t.indicator + ", counted as not met");
+    }
+  }
   for (const IndicatorResult& ind : r.indicators) {
     std::uint64_t nonfinite = 0, floored = 0;
     for (auto n : ind.nonfinite) nonfinite += n;
@@ -240,6 +246,52 @@ std::string to_text_summary(const Results& r) {
   if (!notes.empty()) {
     out += '\n';
     for (const auto& n : notes) line(out, n);
+  }
+  return out;
+}
+
+std::string nonfinite_warnings(const Results& r, const Scenario* scenario) {
+  auto where = [](const SourceLoc* loc) {
+    return loc != nullptr && !loc->file.empty() ? loc->str() + ": warning: "
+                                                : std::string("warning: ");
+  };
+  auto of_runs = [&r](std::uint64_t n) {
+    return std::to_string(n) + " of " + std::to_string(r.runs) + " runs";
+  };
+  std::string out;
+  for (std::size_t k = 0; k < r.targets.size(); ++k) {
+    const TargetResult& t = r.targets[k];
+    if (t.nonfinite == 0) continue;
+    const SourceLoc* loc = nullptr;
+    if (scenario != nullptr && k < scenario->targets.size() && scenario->targets[k].id == t.id) {
+      loc = &scenario->targets[k].loc;
+    }
+    out += where(loc) + "target '" + t.id + "': " + of_runs(t.nonfinite);
+    out += t.by ? " did not reach it and had a non-finite " + t.indicator + " in some year up to " +
+                      std::to_string(t.year)
+                : " had a non-finite " + t.indicator + " in " + std::to_string(t.year);
+    out += " (NaN or infinite); they count as not met\n";
+  }
+  for (const IndicatorResult& ind : r.indicators) {
+    std::uint64_t worst = 0;
+    std::size_t years = 0;
+    for (const std::uint64_t n : ind.nonfinite) {
+      worst = std::max(worst, n);
+      years += n > 0 ? 1 : 0;
+    }
+    if (years == 0) continue;
+    const SourceLoc* loc = nullptr;
+    if (scenario != nullptr) {
+      for (const IndicatorSpec& spec : scenario->indicators) {
+        if (std::find(spec.outputs.begin(), spec.outputs.end(), ind.name) != spec.outputs.end()) {
+          loc = &spec.loc;
+        }
+      }
+    }
+    out += where(loc) + "indicator '" + ind.name + "': non-finite values (NaN or infinite) in " +
+           std::to_string(years) + " of " + std::to_string(ind.nonfinite.size()) +
+           " years, at most " + of_runs(worst) +
+           " a year; left out of its statistics (JSON: nonfinite)\n";
   }
   return out;
 }

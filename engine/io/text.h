@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "engine/config/scenario.h"
 #include "engine/sim/results.h"
 
 namespace plancast {
@@ -24,6 +25,14 @@ inline constexpr std::size_t kTextWidth = 100;
 /// 0.1762); probabilities in % with one decimal, two below 1% and above 99% ("41.2%",
 /// "0.14%", "<0.01%" for tiny non-zero ones).
 std::string to_text_summary(const Results& results);
+
+/// Warnings about non-finite values (docs/reliability.md, "Non-finite values"), one line
+/// each ending in "\n": per target with runs whose value was not finite where it is judged
+/// (they count as not met), then per indicator with non-finite values (left out of its
+/// statistics), once each however many years. "FILE:LINE:COL: warning: ..." at the target's
+/// or indicator's place in `scenario` when given, else "warning: ...". Empty when every value
+/// was finite.
+std::string nonfinite_warnings(const Results& results, const Scenario* scenario = nullptr);
 
 /// "41.2%", "0.14%", "99.87%", "0%", "100%", "<0.01%", ">99.99%"; "n/a" when not finite.
 std::string human_percent(double p);

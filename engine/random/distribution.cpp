@@ -386,8 +386,52 @@ void Distribution::Impl::compute_moments() const {
 }
 
 Distribution::Distribution(const DistSpec& spec) : impl_(std::make_unique<Impl>()) {
+  impl_->spec = spec;
+  const DistSpec& s = impl_->spec;
+  // A library error (e.g. Boost.Math refusing a beta shape that overflowed to NaN: a PERT on
+  // [-1e308, 1e308]) is bad input at the distribution's line, never a failure with the
+  // library's text (docs/reliability.md, "Non-finite values").
+  try {
+    build();
+  } catch (const ScenarioError&) {
+    throw;
+  } catch (const std::exception&) {
+    impl_->truncated = false;
+    fail(s, safe_describe() +
+                " cannot be computed in double precision (a derived value such as max - min "
+                "overflows or underflows); rescale the unit or choose other values");
+  }
+  // Draws are quantiles at uniform probabilities: a distribution whose quantiles are not
+  // finite at the extremes drawn in practice (and at the median) cannot give finite draws.
+  struct Probe {
+    double u;
+    const char* text;
+  };
+  for (const Probe& p : {Probe{1e-12, "1e-12"}, Probe{0.5, "0.5"}, Probe{1 - 1e-12, "1 - 1e-12"}}) {
+    double x = 0;
+    try {
+      x = impl_->quantile(p.u);
+    } catch (const std::exception&) {
+      x = std::numeric_limits<double>::quiet_NaN();
+    }
+    if (!finite(x)) {
+      fail(s, safe_describe() + " has the non-finite value " + (std::isnan(x) ? "NaN" : num(x)) +
+                  " at probability " + p.text +
+                  " (its draws must be finite numbers; rescale the unit or choose other values)");
+    }
+  }
+}
+
+std::string Distribution::safe_describe() const {
+  try {
+    return describe();
+  } catch (const std::exception&) {
+    return to_string(impl_->spec.family);
+  }
+}
+
+void Distribution::build() {
   Impl& m = *impl_;
-  m.spec = spec;
   const DistSpec& s = m.spec;
 
   switch (s.family) {

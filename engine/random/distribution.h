@@ -15,7 +15,10 @@ namespace plancast {
 class Distribution {
  public:
   /// Checks the spec's values (throws ScenarioError at spec.loc when they cannot define the
-  /// distribution, e.g. sd < 0, min >= max, truncation range with no mass).
+  /// distribution, e.g. sd < 0, min >= max, truncation range with no mass), including that
+  /// its quantiles at probabilities 1e-12, 0.5 and 1 - 1e-12 are finite (so that draws can
+  /// be: uniform on [-1e308, 1e308] or gamma with shape 1e-310 are refused) and that the
+  /// library computes it (an error from Boost.Math becomes a ScenarioError at spec.loc).
   explicit Distribution(const DistSpec& spec);
   ~Distribution();
   Distribution(Distribution&&) noexcept;
@@ -37,6 +40,9 @@ class Distribution {
   std::string describe() const;
 
  private:
+  void build();                       ///< the checks and set-up by family, then truncation
+  std::string safe_describe() const;  ///< describe(), or the family name if that fails
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

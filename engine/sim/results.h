@@ -48,6 +48,10 @@ struct TargetResult {
   double value = 0;
   bool by = false;
   Proportion p;
+  /// Runs whose indicator value was not finite (NaN or ±inf) where the target is judged: in
+  /// its year, or for `by` targets in some year up to it (runs not reached). They count as
+  /// not met, so hits + nonfinite <= runs. Normally 0.
+  std::uint64_t nonfinite = 0;
   /// For `by` targets: per year (aligned with Results::years) the probability that the
   /// target is first reached in that year. Empty otherwise.
   std::vector<double> first_reach;

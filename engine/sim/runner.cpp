@@ -43,8 +43,14 @@ struct CompiledTarget {
   double value = 0;
   bool by = false;
   int by_index = -1;  ///< index among `by` targets (their per-run "reached" flags)
-  bool met(double x) const { return at_least ? x >= value : x <= value; }
+  /// A run whose value is not finite (NaN or ±inf) meets no target: +inf is not ">= v"
+  /// and NaN not "<= v" (docs/reliability.md, "Non-finite values").
+  bool met(double x) const { return std::isfinite(x) && (at_least ? x >= value : x <= value); }
 };
+
+/// Per-run flags of a `by` target (ThreadState::reached).
+constexpr std::uint8_t kReached = 1;       ///< met in some year so far
+constexpr std::uint8_t kSawNonfinite = 2;  ///< its value was not finite in some year so far
 
 struct JointGroup {
   int t = 0;
@@ -121,7 +127,7 @@ class Context final : public CompileContext {
 struct ThreadState {
   std::vector<std::unique_ptr<ProcessWorker>> workers;
   std::vector<double> params, values, prev, scratch;
-  std::vector<std::uint8_t> reached;  ///< [by target][run]
+  std::vector<std::uint8_t> reached;  ///< [by target][run]: kReached | kSawNonfinite
   std::vector<std::uint8_t> all_met;
   std::vector<std::uint8_t> met;  ///< [target][run], filled only for an observer
   std::vector<double> watched;    ///< [watch cell][run], filled only for an observer
@@ -283,7 +289,23 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
     }
     acc.min[c] = lo;
     acc.max[c] = hi;
-    acc.sum[c].add(sum);
+    if (std::isfinite(sum)) {
+      acc.sum[c].add(sum);
+    } else {
+      // The block's deviations overflow a double sum (values near 1e308; non-finite values
+      // were skipped): add them exactly, a deviation that overflows itself as its two terms.
+      for (std::size_t j = 0; j < n; ++j) {
+        const double v = x[j];
+        if (!std::isfinite(v)) continue;
+        const double d = v - k;
+        if (std::isfinite(d)) {
+          acc.sum[c].add(d);
+        } else {
+          acc.sum[c].add(v);
+          acc.sum[c].add(-k);
+        }
+      }
+    }
     acc.sumsq[c].add(sumsq);
     acc.finite[c] += n - bad;
     acc.nonfinite[c] += bad;
@@ -302,7 +324,8 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
     ts.counters.floored[s] = 0;
   }
 
-  // Targets: `by` targets remember per run whether they have been reached.
+  // Targets: `by` targets remember per run whether they have been reached (bit 0) and
+  // whether their value was not finite in some year so far (bit 1).
   for (std::size_t k = 0; k < cs.targets.size(); ++k) {
     const CompiledTarget& tg = cs.targets[k];
     const double* x = ctx.values + static_cast<std::size_t>(tg.slot) * kBlockSize;
@@ -313,28 +336,40 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
       if (t == 0) std::fill_n(reached, n, std::uint8_t{0});
       std::uint64_t first = 0;
       for (std::size_t j = 0; j < n; ++j) {
-        if (!reached[j] && tg.met(x[j])) {
-          reached[j] = 1;
+        if (reached[j] & kReached) continue;
+        if (tg.met(x[j])) {
+          reached[j] |= kReached;
           ++first;
+        } else if (!std::isfinite(x[j])) {
+          reached[j] |= kSawNonfinite;
         }
       }
       acc.first_reach[k * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t)] +=
           first;
       if (t == tg.t) {
-        std::uint64_t hits = 0;
-        for (std::size_t j = 0; j < n; ++j) hits += reached[j];
+        std::uint64_t hits = 0, bad = 0;
+        for (std::size_t j = 0; j < n; ++j) {
+          hits += reached[j] & kReached;
+          bad += reached[j] == kSawNonfinite ? 1 : 0;  // not reached, non-finite at some point
+        }
         acc.target_hits[k] += hits;
-        if (observe) std::copy_n(reached, n, ts.met.begin() + k * kBlockSize);
+        acc.target_nonfinite[k] += bad;
+        if (observe) {
+          std::uint8_t* met = ts.met.data() + k * kBlockSize;
+          for (std::size_t j = 0; j < n; ++j) met[j] = reached[j] & kReached;
+        }
       }
     } else if (t == tg.t) {
-      std::uint64_t hits = 0;
+      std::uint64_t hits = 0, bad = 0;
       std::uint8_t* met = ts.met.data() + k * kBlockSize;
       for (std::size_t j = 0; j < n; ++j) {
         const std::uint8_t m = tg.met(x[j]) ? 1 : 0;
         hits += m;
+        bad += std::isfinite(x[j]) ? 0 : 1;
         if (observe) met[j] = m;
       }
       acc.target_hits[k] += hits;
+      acc.target_nonfinite[k] += bad;
     }
   }
   for (std::size_t g = 0; g < cs.joint.size(); ++g) {
@@ -346,7 +381,7 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
       if (tg.by) {
         const std::uint8_t* reached =
             ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
-        for (std::size_t j = 0; j < n; ++j) ts.all_met[j] &= reached[j];
+        for (std::size_t j = 0; j < n; ++j) ts.all_met[j] &= reached[j] & kReached;
       } else {
         const double* x = ctx.values + static_cast<std::size_t>(tg.slot) * kBlockSize;
         for (std::size_t j = 0; j < n; ++j) ts.all_met[j] &= tg.met(x[j]) ? 1 : 0;
@@ -746,9 +781,23 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
       const double dn = static_cast<double>(n);
       const double sum = total.sum[c].value();
       const double sumsq = total.sumsq[c].value();
-      ir.mean.push_back(shift[c] + sum / dn);
-      const double var = n > 1 ? std::max(0.0, (sumsq - sum * sum / dn) / (dn - 1)) : 0.0;
-      ir.sd.push_back(std::sqrt(var));
+      if (std::isfinite(sum)) {
+        ir.mean.push_back(shift[c] + sum / dn);
+      } else {
+        // Every value is finite but their total is beyond the double range (values near
+        // 1e308): the exact sum scaled by 2^-64 divided by n, and scaled back. The mean of
+        // finite values lies in [min, max].
+        const double scaled = std::ldexp(shift[c], -64) + total.sum[c].value_scaled(-64) / dn;
+        ir.mean.push_back(std::clamp(std::ldexp(scaled, 64), total.min[c], total.max[c]));
+      }
+      // sum² / n, without overflowing when sum² alone would.
+      double ss = sum * sum / dn;
+      if (!std::isfinite(ss)) ss = sum * (sum / dn);
+      const double var = n > 1 ? (sumsq - ss) / (dn - 1) : 0.0;
+      // Squared deviations beyond the double range (|x - run 0's value| > 1.3e154) leave
+      // the sd unknown: null, never a false 0.
+      ir.sd.push_back(std::isfinite(var) ? std::sqrt(std::max(0.0, var))
+                                         : std::numeric_limits<double>::quiet_NaN());
       ir.min.push_back(total.min[c]);
       ir.max.push_back(total.max[c]);
       for (std::size_t q = 0; q < kQuantileLevels.size(); ++q) {
@@ -769,6 +818,7 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
     tr.value = ts.value;
     tr.by = ts.by;
     tr.p = make_proportion(total.target_hits[k], runs);
+    tr.nonfinite = total.target_nonfinite[k];
     if (ts.by) {
       for (std::size_t t = 0; t < years; ++t) {
         tr.first_reach.push_back(static_cast<double>(total.first_reach[k * years + t]) /

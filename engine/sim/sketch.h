@@ -11,25 +11,38 @@
 namespace plancast {
 
 /// Exact sum of doubles: the result is the correctly rounded true sum, whatever order the
-/// values were added or partial sums merged in.
+/// values were added or partial sums merged in. Sums beyond the double range stay exact: the
+/// excess is kept as a whole number of units 2^1023 (`carry`), so that value_scaled() can
+/// still give, e.g., a mean of values near 1e308 whose total overflows.
 class ExactSum {
  public:
   void add(double x);
   void merge(const ExactSum& other);
-  /// Correctly rounded value of the exact sum.
+  /// Correctly rounded value of the exact sum (±inf when it is beyond the double range).
   double value() const;
+  /// The exact sum times 2^e (e <= 0), correctly rounded: finite for any sum of finite
+  /// doubles when e <= -64 (partials below 2^(-1074-e) lose their last bits to the scaling).
+  double value_scaled(int e) const;
   bool operator==(const ExactSum& o) const;
-  /// For serialisation (shard files): the partials and the sum of non-finite inputs.
-  /// from_parts rebuilds a sum of the same exact value (adding the partials one by one).
+  /// For serialisation (shard files): the partials, the sum of non-finite inputs and the
+  /// carry. from_parts rebuilds a sum of the same exact value (adding the partials one by one).
   const std::vector<double>& partials() const { return partials_; }
   double special() const { return special_; }
-  static ExactSum from_parts(const std::vector<double>& partials, double special);
+  std::int64_t carry() const { return carry_; }
+  static ExactSum from_parts(const std::vector<double>& partials, double special,
+                             std::int64_t carry = 0);
 
  private:
+  /// Moves one unit of the carry into the partials, unless that overflows (returns false).
+  bool fold_once();
+
   std::vector<double> partials_;  ///< non-overlapping, increasing magnitude
-  /// Sum of non-finite inputs and of partial sums that overflowed (as math.fsum's
-  /// special_sum): 0 while everything is finite; ±inf or nan otherwise, and then value().
+  /// Sum of non-finite inputs (as math.fsum's special_sum): 0 while every input is finite;
+  /// ±inf or nan otherwise, and then value().
   double special_ = 0;
+  /// The exact sum is carry · 2^1023 + the sum of the partials (carry != 0 only for sums
+  /// whose partials would overflow).
+  std::int64_t carry_ = 0;
 };
 
 /// DDSketch with the cubically interpolated mapping (sketch.cpp): value x > 0 goes to

@@ -23,11 +23,13 @@ RunState::RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std:
       floored(cells),
       target_hits(n_targets),
       first_reach(n_targets * static_cast<std::size_t>(n_years)),
-      joint_hits(n_joint) {}
+      joint_hits(n_joint),
+      target_nonfinite(n_targets) {}
 
 bool RunState::same_shape(const RunState& o) const {
   return slots == o.slots && years == o.years && cells == o.cells &&
-         target_hits.size() == o.target_hits.size() && joint_hits.size() == o.joint_hits.size();
+         target_hits.size() == o.target_hits.size() && joint_hits.size() == o.joint_hits.size() &&
+         target_nonfinite.size() == o.target_nonfinite.size();
 }
 
 namespace {
@@ -54,13 +56,17 @@ void RunState::merge(const RunState& o) {
   for (std::size_t k = 0; k < target_hits.size(); ++k) target_hits[k] += o.target_hits[k];
   for (std::size_t k = 0; k < first_reach.size(); ++k) first_reach[k] += o.first_reach[k];
   for (std::size_t k = 0; k < joint_hits.size(); ++k) joint_hits[k] += o.joint_hits[k];
+  for (std::size_t k = 0; k < target_nonfinite.size(); ++k) {
+    target_nonfinite[k] += o.target_nonfinite[k];
+  }
 }
 
 bool RunState::operator==(const RunState& o) const {
   return same_shape(o) && same_bits(shift, o.shift) && runs == o.runs && sketch == o.sketch &&
          sum == o.sum && sumsq == o.sumsq && same_bits(min, o.min) && same_bits(max, o.max) &&
          finite == o.finite && nonfinite == o.nonfinite && floored == o.floored &&
-         target_hits == o.target_hits && first_reach == o.first_reach && joint_hits == o.joint_hits;
+         target_hits == o.target_hits && first_reach == o.first_reach &&
+         joint_hits == o.joint_hits && target_nonfinite == o.target_nonfinite;
 }
 
 }  // namespace plancast

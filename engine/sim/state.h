@@ -27,6 +27,10 @@ struct RunState {
   std::vector<std::uint64_t> finite, nonfinite, floored;
   /// Per target; first_reach is [target][year]; joint_hits per joint group (year).
   std::vector<std::uint64_t> target_hits, first_reach, joint_hits;
+  /// Per target: runs whose indicator value was not finite where the target is judged (its
+  /// year; for `by` targets, runs not reached that were non-finite in some year up to it).
+  /// Such runs meet no target (docs/reliability.md, "Non-finite values").
+  std::vector<std::uint64_t> target_nonfinite;
 
   RunState() = default;
   RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std::size_t n_joint);

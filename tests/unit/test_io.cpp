@@ -79,6 +79,7 @@ Results sample_results() {
   b.value = 10.5;
   b.by = true;
   b.p = make_proportion(300, 1000);
+  b.nonfinite = 7;
   b.first_reach = {0.0, 0.1, 0.2};
   r.targets.push_back(b);
   JointResult j;
@@ -189,10 +190,12 @@ TEST_CASE("JSON: SPEC §3 field names and order", "[io][json]") {
   REQUIRE(j["targets"].size() == 2);
   CHECK(keys(j["targets"][0]) == std::vector<std::string>{"id", "indicator", "year", "op", "value",
                                                           "by", "probability", "std_error", "ci95",
-                                                          "hits"});
+                                                          "hits", "nonfinite"});
   CHECK(keys(j["targets"][1]) == std::vector<std::string>{"id", "indicator", "year", "op", "value",
                                                           "by", "probability", "std_error", "ci95",
-                                                          "hits", "first_reach"});
+                                                          "hits", "nonfinite", "first_reach"});
+  CHECK(j["targets"][0]["nonfinite"] == 0);
+  CHECK(j["targets"][1]["nonfinite"] == 7);
   CHECK(j["targets"][0]["probability"] == 0.412);
   CHECK(j["targets"][0]["hits"] == 412);
   CHECK(j["targets"][1]["op"] == "<=");
@@ -235,8 +238,8 @@ TEST_CASE("CSV: long format, header, rows and quoting", "[io][csv]") {
   const auto lines = lines_of(text);
   REQUIRE(!lines.empty());
   CHECK(lines[0] == "indicator,year,statistic,value");
-  // 2 indicators × 3 years × 15 statistics, 2 targets × 5, 3 first_reach rows, 1 joint × 5.
-  CHECK(lines.size() == 1 + 2 * 3 * 15 + 2 * 5 + 3 + 5);
+  // 2 indicators × 3 years × 15 statistics, 2 targets × 6, 3 first_reach rows, 1 joint × 5.
+  CHECK(lines.size() == 1 + 2 * 3 * 15 + 2 * 6 + 3 + 5);
   CHECK(lines[1] == "gdp,2020,mean,5509.8");
   CHECK(lines[2] == "gdp,2020,sd,550.98");
   CHECK(lines[5] == "gdp,2020,p01,4407.84");
@@ -247,6 +250,7 @@ TEST_CASE("CSV: long format, header, rows and quoting", "[io][csv]") {
   CHECK(text.find("\n\"target:gdp,\"\"2022\"\"\",2022,probability,0.412\n") != std::string::npos);
   CHECK(text.find("\ntarget:share_by_2022,2022,ci95_hi,") != std::string::npos);
   CHECK(text.find("\ntarget:share_by_2022,2021,first_reach,0.1\n") != std::string::npos);
+  CHECK(text.find("\ntarget:share_by_2022,2022,nonfinite,7\n") != std::string::npos);
   CHECK(text.find("\njoint,2022,hits,100\n") != std::string::npos);
   for (const auto& l : lines) {
     // Every row has exactly 4 fields (quoted commas aside).
