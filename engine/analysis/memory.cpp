@@ -79,7 +79,7 @@ MemoryEstimate estimate_compare_memory(const Scenario& base, std::uint64_t runs,
 MemoryEstimate estimate_sobol_memory(const Scenario& s, std::uint64_t base_runs, int threads) {
   MemoryEstimate e = estimate_run_memory(s, threads);
   const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
-  const std::uint64_t designs = s.parameters.size() + 2;
+  const std::uint64_t designs = s.parameters.size() + 3;  // A, B, AB_i, AB_noise
   const std::uint64_t outputs = mul(mul(designs, base_runs), 8);
   const std::uint64_t bootstrap = mul(mul(t, base_runs), 8);
   e.bytes = add(e.bytes, add(outputs, bootstrap));

@@ -33,7 +33,7 @@ int effective_threads(int threads);
 MemoryEstimate estimate_run_memory(const Scenario& s, int threads);
 /// compare: one run's memory plus the base's outcome of every target in every run (1 bit).
 MemoryEstimate estimate_compare_memory(const Scenario& base, std::uint64_t runs, int threads);
-/// sensitivity --method sobol: the output of each of (parameters + 2) x base_runs runs (8
+/// sensitivity --method sobol: the output of each of (parameters + 3) x base_runs runs (8
 /// bytes) plus, per thread, the bootstrap's row indices (8 bytes per base run).
 MemoryEstimate estimate_sobol_memory(const Scenario& s, std::uint64_t base_runs, int threads);
 /// discover: every run's parameters (8 bytes each) and the peeling's per-run indices.

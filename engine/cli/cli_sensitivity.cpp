@@ -30,7 +30,7 @@ const char* kSensitivityUsage =
     "\n"
     "Which assumptions (parameters) drive an outcome: an indicator's value in a year, or\n"
     "whether a target is met. sobol (default): first-order (S1) and total (ST) Sobol\n"
-    "indices with bootstrap 95% intervals, from N base rows and N*(P+2) runs for P\n"
+    "indices with bootstrap 95% intervals, from N base rows and N*(P+3) runs for P\n"
     "parameters (default N 10000). tornado: the outcome with each parameter at its p10 and\n"
     "its p90 and the others at their medians, N runs per setting (default 4000), sorted by\n"
     "swing. Without SCENARIO, the bundled Jiaxing scenario. See docs/analysis.md.\n";
@@ -58,6 +58,31 @@ std::string with_commas(std::uint64_t v) {
     s.push_back(digits[k]);
   }
   return s;
+}
+
+/// The Sobol and Shapley tables' row for the runs' own randomness.
+constexpr const char* kNoiseRow = "(noise and shocks)";
+
+/// What sobol says when the scenario correlates parameters.
+constexpr const char* kOrderNote =
+    "\nnote: the scenario correlates parameters, so these indices depend on the order of the\n"
+    "parameters in the file (each belongs to the part of its parameter independent of those\n"
+    "listed before it). For an attribution that does not depend on the order, use\n"
+    "--method shapley.\n";
+
+std::string interval(double lo, double hi) {
+  std::string s = "[";
+  s += fmt("%.3f", lo);
+  s += ", ";
+  s += fmt("%.3f", hi);
+  s += "]";
+  return s;
+}
+
+/// A bar of 24 columns at most for a share in [0, 1].
+std::string share_bar(double share) {
+  const int n = static_cast<int>(std::lround(std::clamp(share, 0.0, 1.0) * 24));
+  return std::string(static_cast<std::size_t>(n), '#');
 }
 
 std::string describe_output(const SensitivityOutput& o, const Scenario& sc) {
@@ -97,37 +122,30 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
   std::vector<SobolIndex> sorted = r.parameters;
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const SobolIndex& a, const SobolIndex& b) { return a.st > b.st; });
+  sorted.push_back(r.noise);
+  sorted.back().name = kNoiseRow;
   double sum = 0;
   for (const SobolIndex& ix : sorted) {
     sum += ix.s1;
-    std::string ci1 = "[";
-    ci1 += fmt("%.3f", ix.s1_lo);
-    ci1 += ", ";
-    ci1 += fmt("%.3f", ix.s1_hi);
-    ci1 += "]";
-    std::string cit = "[";
-    cit += fmt("%.3f", ix.st_lo);
-    cit += ", ";
-    cit += fmt("%.3f", ix.st_hi);
-    cit += "]";
-    const int bar = static_cast<int>(std::lround(std::clamp(ix.st, 0.0, 1.0) * 24));
     std::string line = pad(ix.name, 22);
     line += pad(fmt("%.3f", ix.s1), 7, true);
     line += "  ";
-    line += pad(ci1, 17);
+    line += pad(interval(ix.s1_lo, ix.s1_hi), 17);
     line += pad(fmt("%.3f", ix.st), 7, true);
     line += "  ";
-    line += pad(cit, 17);
-    line += std::string(static_cast<std::size_t>(bar), '#');
+    line += pad(interval(ix.st_lo, ix.st_hi), 17);
+    line += share_bar(ix.st);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     s += line + "\n";
   }
   s += "\nsum of S1 ";
   s += fmt("%.3f", sum);
-  s += ": the remaining ";
+  s += " (parameters and noise): the remaining ";
   s += fmt("%.3f", std::max(0.0, 1 - sum));
-  s += " of the variance comes from interactions\nand from the runs' own noise and shocks (see "
-       "docs/analysis.md).\n";
+  s += " of the variance comes from\ninteractions, between parameters and between parameters "
+       "and the noise. The noise row\nis every random number of a run that is not a parameter "
+       "(noise, shocks, counts, firm\ndraws), as one factor (see docs/analysis.md).\n";
+  if (r.correlated) s += kOrderNote;
   return s;
 }
 
@@ -199,6 +217,19 @@ std::string sobol_json(const SobolResult& r) {
     ps[ix.name] = p;
   }
   j["parameters"] = ps;
+  nlohmann::ordered_json noise;
+  noise["S1"] = r.noise.s1;
+  noise["S1_ci95"] = {r.noise.s1_lo, r.noise.s1_hi};
+  noise["ST"] = r.noise.st;
+  noise["ST_ci95"] = {r.noise.st_lo, r.noise.st_hi};
+  j["noise"] = noise;
+  j["noise_seed"] = r.noise_seed;
+  j["order_dependent"] = r.correlated;
+  if (r.correlated) {
+    j["note"] =
+        "the scenario correlates parameters: these indices depend on the order of the "
+        "parameters in the file; use --method shapley for an order-free attribution";
+  }
   return j.dump(2) + "\n";
 }
 
