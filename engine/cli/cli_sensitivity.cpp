@@ -1,5 +1,5 @@
-// `plancast sensitivity`: Sobol indices (or a tornado) of one output, as a sorted table
-// within 100 columns and as JSON (SPEC §4).
+// `plancast sensitivity`: Sobol indices, Shapley effects or a tornado of one output, as a
+// sorted table within 100 columns and as JSON (SPEC §4; docs/analysis.md).
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -10,6 +10,7 @@
 
 #include "engine/analysis/memory.h"
 #include "engine/analysis/sensitivity.h"
+#include "engine/analysis/shapley.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
@@ -33,7 +34,10 @@ const char* kSensitivityUsage =
     "indices with bootstrap 95% intervals, from N base rows and N*(P+3) runs for P\n"
     "parameters (default N 10000). tornado: the outcome with each parameter at its p10 and\n"
     "its p90 and the others at their medians, N runs per setting (default 4000), sorted by\n"
-    "swing. Without SCENARIO, the bundled Jiaxing scenario. See docs/analysis.md.\n";
+    "swing. shapley: Shapley effects (each parameter's share of the variance, averaged over\n"
+    "the orders in which parameters can be learnt: well defined with correlations and free\n"
+    "of the file's order), from N random permutations and 3*N*(P+1) runs (default N 2000).\n"
+    "Without SCENARIO, the bundled Jiaxing scenario. See docs/analysis.md.\n";
 
 std::string fmt(const char* f, double x) {
   char buf[64];
@@ -149,6 +153,53 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
   return s;
 }
 
+std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, const Scenario& sc) {
+  std::string s = "Shapley effects of ";
+  s += describe_output(o, sc);
+  s += "\n";
+  s += o.is_target ? "probability " : "mean ";
+  s += fmt("%.4g", r.mean);
+  s += ", variance ";
+  s += fmt("%.4g", r.variance);
+  s += "; ";
+  s += with_commas(r.permutations);
+  s += " permutations, ";
+  s += with_commas(r.total_runs);
+  s += " runs, seed ";
+  s += std::to_string(r.seed);
+  s += "\n\n";
+  s += pad("parameter", 22) + pad("Shapley", 8, true) + "  " + "95% interval\n";
+  std::vector<ShapleyEffect> sorted = r.parameters;
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.shapley > b.shapley; });
+  ShapleyEffect noise;
+  noise.name = kNoiseRow;
+  noise.shapley = 1 - r.explained;
+  noise.lo = 1 - r.explained_hi;
+  noise.hi = 1 - r.explained_lo;
+  sorted.push_back(noise);
+  for (const ShapleyEffect& e : sorted) {
+    std::string line = pad(e.name, 22);
+    line += pad(fmt("%.3f", e.shapley), 8, true);
+    line += "  ";
+    line += pad(interval(e.lo, e.hi), 18);
+    line += share_bar(e.shapley);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    s += line + "\n";
+  }
+  s += "\nThe parameters together explain ";
+  s += fmt("%.3f", r.explained);
+  s += " ";
+  s += interval(r.explained_lo, r.explained_hi);
+  s += " of the variance (the sum of their effects);\nthe noise row, the rest, is every "
+       "random number of a run that is not a parameter\n(noise, shocks, counts, firm draws), "
+       "alone and in interaction with the parameters.\nShapley effects share each interaction "
+       "and each correlation among the parameters\ninvolved; they do not depend on the order "
+       "of the file (see docs/analysis.md).\n";
+  return s;
+}
+
 std::string tornado_text(const TornadoResult& r, const SensitivityOutput& o, const Scenario& sc) {
   std::string s = "Tornado of ";
   s += describe_output(o, sc);
@@ -233,6 +284,31 @@ std::string sobol_json(const SobolResult& r) {
   return j.dump(2) + "\n";
 }
 
+std::string shapley_json(const ShapleyResult& r) {
+  nlohmann::ordered_json j;
+  j["of"] = r.of;
+  j["method"] = "shapley";
+  j["seed"] = r.seed;
+  j["permutations"] = r.permutations;
+  j["inner_runs"] = kShapleyInner;
+  j["variance_rows"] = r.variance_rows;
+  j["runs"] = r.total_runs;
+  j["bootstrap"] = r.bootstrap;
+  j["mean"] = r.mean;
+  j["variance"] = r.variance;
+  j["explained"] = r.explained;
+  j["explained_ci95"] = {r.explained_lo, r.explained_hi};
+  nlohmann::ordered_json ps = nlohmann::ordered_json::object();
+  for (const ShapleyEffect& e : r.parameters) {
+    nlohmann::ordered_json p;
+    p["shapley"] = e.shapley;
+    p["shapley_ci95"] = {e.lo, e.hi};
+    ps[e.name] = p;
+  }
+  j["parameters"] = ps;
+  return j.dump(2) + "\n";
+}
+
 std::string tornado_json(const TornadoResult& r) {
   nlohmann::ordered_json j;
   j["of"] = r.of;
@@ -266,9 +342,10 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
     ("help,h", "show this help")
     ("of", po::value<std::string>()->value_name("INDICATOR@YEAR|TARGET_ID"),
      "the outcome: an indicator's value in a year, or a target (1 if met, else 0)")
-    ("method", po::value<std::string>()->value_name("sobol|tornado"), "default: sobol")
+    ("method", po::value<std::string>()->value_name("sobol|shapley|tornado"), "default: sobol")
     ("runs", po::value<std::string>()->value_name("N"),
-     "sobol: base rows (default 10000); tornado: runs per setting (default 4000)")
+     "sobol: base rows (default 10000); shapley: permutations (default 2000); tornado: runs "
+     "per setting (default 4000)")
     ("seed", po::value<std::string>()->value_name("S"), "random seed (default: the file's)")
     ("threads", po::value<std::string>()->value_name("T"),
      "worker threads; 0 or absent: all cores (results do not depend on it)")
@@ -277,7 +354,8 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
      "override one value (YAML), after --variant; repeatable")
     ("json", po::value<std::string>()->value_name("F"), "write the indices as JSON ('-': stdout)")
     ("report", po::value<std::string>()->value_name("F.html"),
-     "write a self-contained HTML report (S1/ST bars with intervals, or the tornado chart)")
+     "write a self-contained HTML report (S1/ST or Shapley bars with intervals, or the "
+     "tornado chart)")
     ("quiet,q", "no table and no progress bar");
   // clang-format on
   cli::add_max_memory_option(desc);
@@ -292,10 +370,10 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   }
   if (!vm.count("of")) throw UsageError("sensitivity needs --of INDICATOR@YEAR or --of TARGET_ID");
   const std::string method = vm.count("method") ? vm["method"].as<std::string>() : "sobol";
-  if (method != "sobol" && method != "tornado") {
+  if (method != "sobol" && method != "shapley" && method != "tornado") {
     std::string m = "--method: '";
     m += method;
-    m += "' is not a method (expected sobol or tornado)";
+    m += "' is not a method (expected sobol, shapley or tornado)";
     throw UsageError(m);
   }
   SensitivityOptions so;
@@ -316,7 +394,10 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   check_memory("sensitivity",
                method == "sobol" ? estimate_sobol_memory(
                                        scenario, so.runs ? so.runs : kSobolDefaultRuns, so.threads)
-                                 : estimate_run_memory(scenario, so.threads),
+               : method == "shapley"
+                   ? estimate_shapley_memory(
+                         scenario, so.runs ? so.runs : kShapleyDefaultPermutations, so.threads)
+                   : estimate_run_memory(scenario, so.threads),
                flags.max_memory);
 
   cli::CancelOnSignal cancel;
@@ -330,6 +411,13 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
     json = sobol_json(r);
     if (!flags.report_path.empty()) {
       report = sobol_report_html(scenario, r, describe_output(output, scenario));
+    }
+  } else if (method == "shapley") {
+    const ShapleyResult r = shapley_sensitivity(scenario, registry, output, so);
+    text = shapley_text(r, output, scenario);
+    json = shapley_json(r);
+    if (!flags.report_path.empty()) {
+      report = shapley_report_html(scenario, r, describe_output(output, scenario));
     }
   } else {
     const TornadoResult r = tornado_sensitivity(scenario, registry, output, so);
