@@ -226,7 +226,7 @@ indicators:
   }
 }
 
-TEST_CASE("the Shapley report's chart and table; the Sobol report's noise row and order note",
+TEST_CASE("the Shapley report's chart and table, the Sobol report's noise row and order note",
           "[sensitivity][report]") {
   const std::string path = std::string(PLANCAST_SOURCE_DIR) + "/tests/cli/cases/sens_corr.yaml";
   const Scenario sc = load_scenario_file(path, {}, builtin_registry());
