@@ -94,14 +94,13 @@ MemoryEstimate estimate_shapley_memory(const Scenario& s, std::uint64_t permutat
   const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
   const std::uint64_t params = s.parameters.size();
   const std::uint64_t runs = shapley_total_runs(params, permutations);
-  const std::uint64_t outputs = mul(runs, 16);
-  const std::uint64_t perms = mul(mul(permutations, std::max<std::uint64_t>(params, 1)), 16);
-  const std::uint64_t rows =
-      add(permutations, mul(kShapleyVarianceRowsPerPermutation, permutations));
-  const std::uint64_t bootstrap = mul(mul(t, rows), 8);
+  const std::uint64_t outputs = mul(runs, 8);
+  const std::uint64_t perms = mul(permutations, mul(std::max<std::uint64_t>(params, 1) + 1, 16));
+  const std::uint64_t bootstrap = mul(mul(t, permutations), 8);
   e.bytes = add(e.bytes, add(add(outputs, perms), bootstrap));
-  e.detail = "the output of " + grouped(runs) + " runs and " + grouped(permutations) +
-             " permutations x " + std::to_string(params) + " parameters; " + e.detail;
+  e.detail = "the output of " + grouped(runs) + " runs, 8 bytes each, and " +
+             grouped(permutations) + " permutations x " + std::to_string(params) + " parameters; " +
+             e.detail;
   return e;
 }
 

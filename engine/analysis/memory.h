@@ -37,9 +37,10 @@ MemoryEstimate estimate_compare_memory(const Scenario& base, std::uint64_t runs,
 /// bytes) plus, per thread, the bootstrap's row indices (8 bytes per base run).
 MemoryEstimate estimate_sobol_memory(const Scenario& s, std::uint64_t base_runs, int threads);
 /// sensitivity --method shapley (a function of its own, issue 14): the output of each of the
-/// design's runs (shapley_total_runs: 3m(P+1) for m permutations) kept twice (8 bytes each),
-/// the permutations and their contributions (16 bytes per permutation and parameter) and,
-/// per thread, the bootstrap's indices (8 bytes per permutation and variance row).
+/// design's runs (shapley_total_runs: 3m(P+1) for m permutations, 8 bytes each), the
+/// permutations, their contributions and both ends (16 bytes per permutation and parameter,
+/// plus 16 per permutation) and, per thread, the bootstrap's indices (8 bytes per
+/// permutation).
 MemoryEstimate estimate_shapley_memory(const Scenario& s, std::uint64_t permutations, int threads);
 /// discover: every run's parameters (8 bytes each) and the peeling's per-run indices.
 MemoryEstimate estimate_discover_memory(const Scenario& s, std::uint64_t runs, int threads);

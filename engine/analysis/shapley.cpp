@@ -8,11 +8,18 @@
 // J_j = {π_1..π_j}, parameter π_j's marginal contribution is c(J_j) − c(J_{j−1}); its Shapley
 // effect is the mean over permutations, divided by Var f. c(J_P) = Var f and, with noise,
 // c(∅) = E Var(f | x) ≠ 0, so the effects sum to (Var f − E Var(f|x)) / Var f: the share
-// the parameters explain. Each c(J_j), 1 <= j < P, is estimated from N_O = 1 outer draw of
-// x_{-J} and N_I = 3 inner draws of x_J given x_{-J}, each with its own noise (the sample
-// variance of the 3 outputs); Var f and c(∅) from N_V twin rows (the same x run twice with
-// other noise: c(∅) = mean of (f − f')² / 2). The levels of one permutation share their
-// outer and inner draws (common random numbers across levels; see fill()).
+// the parameters explain. Each c(J_j), 0 <= j <= P, is estimated from N_O = 1 outer draw of
+// x_{-J} and N_I = 3 inner draws of x_J given x_{-J}, each with its own noise: the sample
+// variance of the 3 outputs. Song et al. take c(∅) = 0 (no noise) and c(J_P) from a separate
+// sample of N_V runs; plancast estimates both ends in every permutation like the other
+// levels, and all the levels of a permutation share their draws, noise included (common
+// random numbers: level j is its own job of m·N_I runs, run k·N_I + l in every level, so
+// run (k, l) has the same noise throughout, and the same w but for π_j's entry; see fill()).
+// Each ĉ stays unbiased; a parameter that neither acts nor is correlated then adds exactly
+// 0 wherever it joins, where an independent Var f sample would leave it the heavy-tailed
+// difference of two variance estimates (on the bundled scenario, effects of −0.06 ± 0.02
+// for a parameter that does not enter the output). Sh_i = Σ_k Δ_k,i / Σ_k ĉ_k(J_P): a ratio
+// estimator whose effects sum exactly to 1 − Σ_k ĉ_k(∅) / Σ_k ĉ_k(J_P).
 //
 // Conditional draws. The scenario's parameters are coupled by a Gaussian copula: x_p =
 // F_p⁻¹(Φ(s_p)) with normal scores s ~ N(0, R). Given the scores of x_{-J}, those of x_J are
@@ -49,7 +56,7 @@ namespace plancast {
 namespace {
 
 // Purposes of the design's Philox words (the counter's last word).
-constexpr std::uint64_t kTagVariance = 1, kTagOrder = 2, kTagOuter = 3, kTagInner = 4;
+constexpr std::uint64_t kTagOrder = 2, kTagOuter = 3, kTagInner = 4;
 
 double normal_of(std::uint64_t word) {
   return normal_quantile((static_cast<double>(word >> 11) + 0.5) * 0x1p-53);
@@ -98,31 +105,23 @@ Eigen::MatrixXd cholesky_in(const Eigen::MatrixXd& r, const std::vector<std::siz
   return llt.matrixL();
 }
 
-/// The uniforms of every run of the design (layout: shapley.h, shapley_estimates).
-class ShapleyDesign final : public UniformSampler {
+/// The design's permutations and draws (layout: shapley.h, shapley_estimates).
+class ShapleyDesign {
  public:
-  ShapleyDesign(const Scenario& sc, std::uint64_t seed, std::uint64_t permutations,
-                std::uint64_t variance_rows)
+  ShapleyDesign(const Scenario& sc, std::uint64_t seed)
       : p_(sc.parameters.size()),
-        m_(permutations),
-        nv_(variance_rows),
         stream_(seed, stream_id_for("sensitivity.shapley")),
         r_(correlation_of(sc)) {
     for (const ParameterSpec& ps : sc.parameters) {
       names_.push_back(ps.name);
       keys_.push_back(stream_id_for(ps.name));
     }
-    by_name_.resize(p_);
-    std::iota(by_name_.begin(), by_name_.end(), std::size_t{0});
-    std::sort(by_name_.begin(), by_name_.end(),
-              [&](std::size_t a, std::size_t b) { return names_[a] < names_[b]; });
     std::vector<std::size_t> file(p_);
     std::iota(file.begin(), file.end(), std::size_t{0});
     l_file_ = cholesky_in(r_, file);
-    l_name_ = cholesky_in(r_, by_name_);
   }
 
-  std::uint64_t permutation_runs() const { return m_ * (p_ - 1) * kShapleyInner; }
+  std::size_t size() const { return p_; }
 
   /// Permutation k: the parameters ordered by a word keyed by (k, name hash), ties (equal
   /// hashes) by name.
@@ -137,45 +136,32 @@ class ShapleyDesign final : public UniformSampler {
     return pi;
   }
 
-  void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
-            double* out) const override {
+  /// Uniforms of runs [first, first + n) of level `level`: run k·N_I + l is inner draw l of
+  /// permutation k. The order is (π_P, ..., π_1); positions below P − level hold x_{-J}
+  /// (the permutation's outer w, shared by its inner runs and by every level), the last
+  /// `level` positions hold J (inner w number l, also shared by every level). So levels j−1
+  /// and j of a permutation differ only in the entry of π_j, outer in one, inner in the other.
+  void fill(std::size_t level, std::uint64_t first, std::size_t n, std::size_t stride,
+            double* out) const {
     std::uint64_t cached = UINT64_MAX;  // the permutation whose factor is at hand
     std::vector<std::size_t> order(p_);
     Eigen::MatrixXd l_perm;
-    Eigen::VectorXd w(static_cast<Eigen::Index>(p_)), s(static_cast<Eigen::Index>(p_));
-    Eigen::VectorXd scores(static_cast<Eigen::Index>(p_));
+    Eigen::VectorXd w(idx(p_)), s(idx(p_)), scores(idx(p_));
+    const std::size_t fixed = p_ - level;
     for (std::size_t j = 0; j < n; ++j) {
-      const std::uint64_t run = first_run + j;
-      const Eigen::MatrixXd* l = &l_name_;
-      const std::vector<std::size_t>* ord = &by_name_;
-      if (run < 2 * nv_) {  // variance row run / 2, run twice (twins share every w)
-        for (std::size_t q = 0; q < p_; ++q) w(idx(q)) = word(run / 2, 0, q, kTagVariance);
-      } else {
-        const std::uint64_t t = run - 2 * nv_;
-        const std::uint64_t block = t / kShapleyInner, inner = t % kShapleyInner;
-        const std::uint64_t k = block / (p_ - 1), level = 1 + block % (p_ - 1);
-        if (k != cached) {
-          const std::vector<std::size_t> pi = permutation(k);
-          for (std::size_t q = 0; q < p_; ++q) order[q] = pi[p_ - 1 - q];
-          l_perm = cholesky_in(r_, order);
-          cached = k;
-        }
-        l = &l_perm;
-        ord = &order;
-        // Positions below P − level hold x_{-J} (the outer draw, shared by the inner runs);
-        // the last `level` positions hold J, drawn anew in each inner run. The outer and the
-        // inner w are the permutation's, common to all its levels (common random numbers:
-        // each c(J_j) stays unbiased, and successive levels differ only in π_j's entry, so a
-        // parameter without effect and without correlation adds exactly 0 when it joins at
-        // any place but the last, where Var f is the estimate of Song et al.).
-        const std::size_t fixed = p_ - static_cast<std::size_t>(level);
-        for (std::size_t q = 0; q < p_; ++q) {
-          w(idx(q)) =
-              q < fixed ? word(k, 0, q, kTagOuter) : word(k, 0, (inner << 32) | q, kTagInner);
-        }
+      const std::uint64_t run = first + j;
+      const std::uint64_t k = run / kShapleyInner, inner = run % kShapleyInner;
+      if (k != cached) {
+        const std::vector<std::size_t> pi = permutation(k);
+        for (std::size_t q = 0; q < p_; ++q) order[q] = pi[p_ - 1 - q];
+        l_perm = cholesky_in(r_, order);
+        cached = k;
       }
-      s.noalias() = l->triangularView<Eigen::Lower>() * w;
-      for (std::size_t q = 0; q < p_; ++q) scores(idx((*ord)[q])) = s(idx(q));
+      for (std::size_t q = 0; q < p_; ++q) {
+        w(idx(q)) = q < fixed ? word(k, q, kTagOuter) : word(k, (inner << 32) | q, kTagInner);
+      }
+      s.noalias() = l_perm.triangularView<Eigen::Lower>() * w;
+      for (std::size_t q = 0; q < p_; ++q) scores(idx(order[q])) = s(idx(q));
       // Uniforms whose copula image is `scores`: z = L_file⁻¹ s.
       l_file_.triangularView<Eigen::Lower>().solveInPlace(scores);
       for (std::size_t p = 0; p < p_; ++p) out[p * stride + j] = uniform_of(scores(idx(p)));
@@ -184,20 +170,32 @@ class ShapleyDesign final : public UniformSampler {
 
  private:
   static Eigen::Index idx(std::size_t i) { return static_cast<Eigen::Index>(i); }
-  /// Standard normal number q (its low 32 bits; the rest of `c2` above) of counter
-  /// (c0, c1, c2 / 4, tag).
-  double word(std::uint64_t c0, std::uint64_t c1, std::uint64_t c2, std::uint64_t tag) const {
-    const std::uint64_t q = c2 & 0xffffffffu, hi = c2 >> 32;
-    return normal_of(stream_.words(c0, c1, (hi << 32) | (q / 4), tag).w[q % 4]);
+  /// Standard normal number q (the low 32 bits of c; the rest above) of counter
+  /// (c0, c / 4 with the high bits kept, 0, tag).
+  double word(std::uint64_t c0, std::uint64_t c, std::uint64_t tag) const {
+    const std::uint64_t q = c & 0xffffffffu, hi = c >> 32;
+    return normal_of(stream_.words(c0, (hi << 32) | (q / 4), 0, tag).w[q % 4]);
   }
 
   std::size_t p_;
-  std::uint64_t m_, nv_;
   Stream stream_;
-  Eigen::MatrixXd r_, l_file_, l_name_;
+  Eigen::MatrixXd r_, l_file_;
   std::vector<std::string> names_;
   std::vector<std::uint32_t> keys_;
-  std::vector<std::size_t> by_name_;
+};
+
+/// One level of the design as the runner's parameter uniforms.
+class LevelSampler final : public UniformSampler {
+ public:
+  LevelSampler(const ShapleyDesign& design, std::size_t level) : d_(design), level_(level) {}
+  void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
+            double* out) const override {
+    d_.fill(level_, first_run, n, stride, out);
+  }
+
+ private:
+  const ShapleyDesign& d_;
+  std::size_t level_;
 };
 
 double sample_variance(const double* x, std::size_t n) {
@@ -209,104 +207,69 @@ double sample_variance(const double* x, std::size_t n) {
   return ss / double(n - 1);
 }
 
-/// The variance rows' statistics on rows idx (all rows when empty): mean, Var f (the mean
-/// of the two twins' sample variances, each unbiased) and c(∅) = mean (f − f')² / 2.
-struct VarianceStats {
-  double mean = 0, variance = 0, noise = 0;
-};
-VarianceStats variance_stats(const std::vector<double>& fv, const std::vector<std::size_t>& idx) {
-  const std::size_t n = idx.empty() ? fv.size() / 2 : idx.size();
-  auto row = [&](std::size_t k) { return idx.empty() ? k : idx[k]; };
-  double s0 = 0, s1 = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    s0 += fv[2 * row(k)];
-    s1 += fv[2 * row(k) + 1];
-  }
-  const double m0 = s0 / double(n), m1 = s1 / double(n);
-  double q0 = 0, q1 = 0, d = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const double a = fv[2 * row(k)], b = fv[2 * row(k) + 1];
-    q0 += (a - m0) * (a - m0);
-    q1 += (b - m1) * (b - m1);
-    d += (a - b) * (a - b);
-  }
-  VarianceStats v;
-  v.mean = (m0 + m1) / 2;
-  v.variance = n > 1 ? (q0 + q1) / (2 * double(n - 1)) : 0;
-  v.noise = d / (2 * double(n));
-  return v;
-}
-
 }  // namespace
 
 std::uint64_t shapley_total_runs(std::size_t n_params, std::uint64_t permutations) {
-  const std::uint64_t p = n_params;
-  return 2 * kShapleyVarianceRowsPerPermutation * permutations +
-         permutations * (p > 0 ? p - 1 : 0) * kShapleyInner;
+  return (static_cast<std::uint64_t>(n_params) + 1) * permutations * kShapleyInner;
 }
 
-ShapleyResult shapley_estimates(const std::vector<double>& fv, const std::vector<double>& fp,
+ShapleyResult shapley_estimates(const std::vector<std::vector<double>>& levels,
                                 const std::vector<std::vector<std::size_t>>& perms,
                                 std::size_t inner, const std::vector<std::string>& names,
                                 std::size_t resamples, std::uint64_t bootstrap_seed) {
-  const std::size_t np = names.size(), m = perms.size(), nv = fv.size() / 2;
-  const std::size_t levels = np > 0 ? np - 1 : 0;
-  // d[k][i]: parameter i's contribution in permutation k, but for the terms in c(∅) (the
-  // first parameter's −c(∅)) and Var f (the last one's +Var f), added per resample.
+  const std::size_t np = names.size(), m = perms.size();
+  // Per permutation: each parameter's contribution ĉ(J_j) − ĉ(J_{j−1}), and both ends.
   std::vector<std::vector<double>> d(m, std::vector<double>(np, 0.0));
-  std::vector<std::size_t> first(m), last(m);
+  std::vector<double> c0(m), call(m);
   for (std::size_t k = 0; k < m; ++k) {
-    const std::vector<std::size_t>& pi = perms[k];
-    double prev = 0;
-    for (std::size_t j = 1; j <= levels; ++j) {
-      const double c = sample_variance(fp.data() + ((k * levels + j - 1) * inner), inner);
-      d[k][pi[j - 1]] += c - prev;
+    double prev = sample_variance(levels[0].data() + k * inner, inner);
+    c0[k] = prev;
+    for (std::size_t j = 1; j <= np; ++j) {
+      const double c = sample_variance(levels[j].data() + k * inner, inner);
+      d[k][perms[k][j - 1]] = c - prev;
       prev = c;
     }
-    d[k][pi[np - 1]] -= prev;
-    first[k] = pi[0];
-    last[k] = pi[np - 1];
+    call[k] = prev;
   }
-  auto effects = [&](const std::vector<std::size_t>& kidx, const VarianceStats& vs,
-                     std::vector<double>& sh) {
+  // Effects and explained share on the permutations kidx (all when empty); false when the
+  // variance estimate is not positive.
+  auto estimate = [&](const std::vector<std::size_t>& kidx, std::vector<double>& sh,
+                      double& explained, double* variance = nullptr) {
     const std::size_t n = kidx.empty() ? m : kidx.size();
     sh.assign(np, 0.0);
+    double v = 0, noise = 0;
     for (std::size_t t = 0; t < n; ++t) {
       const std::size_t k = kidx.empty() ? t : kidx[t];
       for (std::size_t i = 0; i < np; ++i) sh[i] += d[k][i];
-      sh[first[k]] -= vs.noise;
-      sh[last[k]] += vs.variance;
+      v += call[k];
+      noise += c0[k];
     }
-    for (double& x : sh) x /= double(n) * vs.variance;
+    if (variance) *variance = n > 0 ? v / double(n) : 0;
+    if (!(v > 0)) return false;
+    for (double& x : sh) x /= v;
+    explained = 1 - noise / v;
+    return true;
   };
   ShapleyResult r;
   r.permutations = m;
-  r.variance_rows = nv;
   r.bootstrap = resamples;
-  const VarianceStats all = variance_stats(fv, {});
-  if (!(all.variance > 0)) {
+  std::vector<double> sh;
+  if (!estimate({}, sh, r.explained, &r.variance)) {
     throw RunError("sensitivity: the output does not vary across runs (zero variance)");
   }
-  r.mean = all.mean;
-  r.variance = all.variance;
-  r.explained = 1 - all.noise / all.variance;
-  std::vector<double> sh;
-  effects({}, all, sh);
-  // Bootstrap: resample b draws the permutations (counter part 1) and the variance rows
-  // (part 2) from stream (bootstrap_seed, id), independent of the thread count.
+  double sum = 0;
+  for (double x : levels[np]) sum += x;
+  r.mean = sum / double(levels[np].size());
+  // Bootstrap: resample b draws the permutations from stream (bootstrap_seed, id), counter
+  // (b, 1, k / 4), independent of the thread count.
   std::vector<std::vector<double>> bsh(resamples);
   std::vector<double> bexp(resamples, 0.0);
   std::vector<char> ok(resamples, 0);
   const Stream stream(bootstrap_seed, stream_id_for("sensitivity.shapley.bootstrap"));
   tbb::parallel_for(std::size_t{0}, resamples, [&](std::size_t b) {
-    std::vector<std::size_t> kidx, vidx;
+    std::vector<std::size_t> kidx;
     bootstrap_rows(stream, b, 1, m, kidx);
-    bootstrap_rows(stream, b, 2, nv, vidx);
-    const VarianceStats vs = variance_stats(fv, vidx);
-    if (!(vs.variance > 0) || m == 0) return;
-    effects(kidx, vs, bsh[b]);
-    bexp[b] = 1 - vs.noise / vs.variance;
-    ok[b] = 1;
+    ok[b] = estimate(kidx, bsh[b], bexp[b]) ? 1 : 0;
   });
   auto interval = [&](auto value_of, double est, double& lo, double& hi) {
     std::vector<double> v;
@@ -331,23 +294,24 @@ ShapleyResult shapley_estimates(const std::vector<double>& fv, const std::vector
 ShapleyResult shapley_sensitivity(const Scenario& scenario, const Registry& registry,
                                   const SensitivityOutput& output, const SensitivityOptions& opts) {
   const std::uint64_t m = opts.runs ? opts.runs : kShapleyDefaultPermutations;
-  const std::uint64_t nv = kShapleyVarianceRowsPerPermutation * m;
   const std::size_t np = scenario.parameters.size();
   const std::uint64_t total = shapley_total_runs(np, m);
-  const auto compiled = prepare_sensitivity(scenario, registry, opts, total);
+  // One job of m·N_I runs per level: run k·N_I + l has the same noise in every level.
+  const auto compiled = prepare_sensitivity(scenario, registry, opts, m * kShapleyInner);
   const Scenario& sc = scenario_of(*compiled);
-  const ShapleyDesign design(sc, sc.simulation.seed, m, nv);
+  const ShapleyDesign design(sc, sc.simulation.seed);
   SensitivityJob job(output, opts, total);
-  std::vector<double> f = job.run_with(*compiled, design);
-  const std::vector<double> fp(f.begin() + static_cast<std::ptrdiff_t>(2 * nv), f.end());
-  f.resize(2 * nv);
+  std::vector<std::vector<double>> levels;
+  for (std::size_t j = 0; j <= np; ++j) {
+    levels.push_back(job.run_with(*compiled, LevelSampler(design, j)));
+  }
   std::vector<std::vector<std::size_t>> perms;
   perms.reserve(m);
   for (std::uint64_t k = 0; k < m; ++k) perms.push_back(design.permutation(k));
   std::vector<std::string> names;
   for (const ParameterSpec& p : sc.parameters) names.push_back(p.name);
   ShapleyResult r =
-      shapley_estimates(f, fp, perms, kShapleyInner, names, opts.bootstrap, opts.bootstrap_seed);
+      shapley_estimates(levels, perms, kShapleyInner, names, opts.bootstrap, opts.bootstrap_seed);
   r.of = output.of;
   r.seed = sc.simulation.seed;
   r.total_runs = total;

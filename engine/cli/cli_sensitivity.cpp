@@ -291,7 +291,6 @@ std::string shapley_json(const ShapleyResult& r) {
   j["seed"] = r.seed;
   j["permutations"] = r.permutations;
   j["inner_runs"] = kShapleyInner;
-  j["variance_rows"] = r.variance_rows;
   j["runs"] = r.total_runs;
   j["bootstrap"] = r.bootstrap;
   j["mean"] = r.mean;

@@ -183,6 +183,7 @@ TEST_CASE("Shapley with noise: the effects sum to the share the parameters expla
   const std::string yaml = std::string(kHead) + R"(parameters:
   x1: {dist: uniform, min: 0, max: 1}
   x2: {dist: uniform, min: 0, max: 1}
+  unused: {dist: normal, mean: 0, sd: 1}
 indicators:
   g: {base: 1, growth: {trend: 0, noise: {sd: 0.5}, form: log}}
   f: {formula: x1 * g + x2}
@@ -197,6 +198,10 @@ indicators:
   INFO("explained " << r.explained << " [" << r.explained_lo << ", " << r.explained_hi << "]");
   CHECK(se > 0);
   CHECK(std::abs(r.explained - explained) < 4.5 * se);
+  // Every level of a permutation has the same noise: a parameter the output does not use
+  // gets exactly 0, noise or not.
+  CHECK(effect(r, "unused").shapley == 0);
+  CHECK(effect(r, "unused").hi == 0);
   CHECK(effect(r, "x1").shapley + effect(r, "x2").shapley == Approx(r.explained).epsilon(1e-12));
 }
 
@@ -213,12 +218,11 @@ indicators:
 )";
   const ShapleyResult r1 = shapley_of(yaml, 300, 1);
   const ShapleyResult r4 = shapley_of(yaml, 300, 4);
-  // A parameter without effect: 0 within its Monte Carlo error (it adds exactly nothing
-  // when it joins before the last place; in the last, Var f − c(J_{P−1}) is 0 on average).
-  const ShapleyEffect& c = effect(r1, "c");
-  CHECK(c.lo < 0);
-  CHECK(c.hi > 0);
-  CHECK(std::abs(c.shapley) < 4.5 * se_of(c));
+  // The levels of a permutation share their draws: a parameter that neither acts nor is
+  // correlated adds exactly nothing wherever it joins.
+  CHECK(effect(r1, "c").shapley == 0);
+  CHECK(effect(r1, "c").lo == 0);
+  CHECK(effect(r1, "c").hi == 0);
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(r1.parameters[i].shapley == r4.parameters[i].shapley);
     CHECK(r1.parameters[i].lo == r4.parameters[i].lo);
