@@ -192,11 +192,11 @@ std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, con
   s += fmt("%.3f", r.explained);
   s += " ";
   s += interval(r.explained_lo, r.explained_hi);
-  s += " of the variance (the sum of their effects);\nthe noise row, the rest, is every "
-       "random number of a run that is not a parameter\n(noise, shocks, counts, firm draws), "
-       "alone and in interaction with the parameters.\nShapley effects share each interaction "
-       "and each correlation among the parameters\ninvolved; they do not depend on the order "
-       "of the file (see docs/analysis.md).\n";
+  s += " of the variance (the sum of their\neffects); the noise row, the rest, is every random "
+       "number of a run that is not a\nparameter (noise, shocks, counts, firm draws), alone "
+       "and in interaction with the\nparameters. Shapley effects share each interaction and "
+       "each correlation among the\nparameters involved; they do not depend on the order of "
+       "the file (see docs/analysis.md).\n";
   return s;
 }
 
