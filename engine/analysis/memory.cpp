@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "engine/analysis/shapley.h"
 #include "engine/core/error.h"
 #include "engine/sim/runner.h"
 
@@ -79,12 +80,27 @@ MemoryEstimate estimate_compare_memory(const Scenario& base, std::uint64_t runs,
 MemoryEstimate estimate_sobol_memory(const Scenario& s, std::uint64_t base_runs, int threads) {
   MemoryEstimate e = estimate_run_memory(s, threads);
   const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
-  const std::uint64_t designs = s.parameters.size() + 2;
+  const std::uint64_t designs = s.parameters.size() + 3;  // A, B, AB_i, AB_noise
   const std::uint64_t outputs = mul(mul(designs, base_runs), 8);
   const std::uint64_t bootstrap = mul(mul(t, base_runs), 8);
   e.bytes = add(e.bytes, add(outputs, bootstrap));
   e.detail = "the output of " + std::to_string(designs) + " designs x " + grouped(base_runs) +
              " runs, 8 bytes each, and the bootstrap's row indices; " + e.detail;
+  return e;
+}
+
+MemoryEstimate estimate_shapley_memory(const Scenario& s, std::uint64_t permutations, int threads) {
+  MemoryEstimate e = estimate_run_memory(s, threads);
+  const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
+  const std::uint64_t params = s.parameters.size();
+  const std::uint64_t runs = shapley_total_runs(params, permutations);
+  const std::uint64_t outputs = mul(runs, 8);
+  const std::uint64_t perms = mul(permutations, mul(std::max<std::uint64_t>(params, 1) + 1, 16));
+  const std::uint64_t bootstrap = mul(mul(t, permutations), 8);
+  e.bytes = add(e.bytes, add(add(outputs, perms), bootstrap));
+  e.detail = "the output of " + grouped(runs) + " runs, 8 bytes each, and " +
+             grouped(permutations) + " permutations x " + std::to_string(params) + " parameters; " +
+             e.detail;
   return e;
 }
 

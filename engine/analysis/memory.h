@@ -33,9 +33,15 @@ int effective_threads(int threads);
 MemoryEstimate estimate_run_memory(const Scenario& s, int threads);
 /// compare: one run's memory plus the base's outcome of every target in every run (1 bit).
 MemoryEstimate estimate_compare_memory(const Scenario& base, std::uint64_t runs, int threads);
-/// sensitivity --method sobol: the output of each of (parameters + 2) x base_runs runs (8
+/// sensitivity --method sobol: the output of each of (parameters + 3) x base_runs runs (8
 /// bytes) plus, per thread, the bootstrap's row indices (8 bytes per base run).
 MemoryEstimate estimate_sobol_memory(const Scenario& s, std::uint64_t base_runs, int threads);
+/// sensitivity --method shapley (a function of its own, issue 14): the output of each of the
+/// design's runs (shapley_total_runs: 3m(P+1) for m permutations, 8 bytes each), the
+/// permutations, their contributions and both ends (16 bytes per permutation and parameter,
+/// plus 16 per permutation) and, per thread, the bootstrap's indices (8 bytes per
+/// permutation).
+MemoryEstimate estimate_shapley_memory(const Scenario& s, std::uint64_t permutations, int threads);
 /// discover: every run's parameters (8 bytes each) and the peeling's per-run indices.
 MemoryEstimate estimate_discover_memory(const Scenario& s, std::uint64_t runs, int threads);
 

@@ -1,6 +1,7 @@
 // Sobol indices (Saltelli 2010 design and first-order estimator, Jansen 1999 total
-// estimator, percentile bootstrap) and the tornado, both driven through the runner with a
-// replacement uniform sampler so that run r of every setting shares its noise streams.
+// estimator, percentile bootstrap), with the runs' own randomness as one more factor of the
+// design, and the tornado (run r of every setting shares its noise streams: common random
+// numbers); both driven through the runner with a replacement uniform sampler.
 #include "engine/analysis/sensitivity.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <tbb/parallel_for.h>
 #include <boost/math/distributions/normal.hpp>
 
+#include "engine/analysis/sensitivity_job.h"
 #include "engine/core/error.h"
 #include "engine/random/distribution.h"
 #include "engine/random/parameter_sampler.h"
@@ -58,89 +60,6 @@ class ConstantSampler final : public UniformSampler {
  private:
   std::vector<double> u_;
 };
-
-/// Stores the output of every run (indexed by run, so safe from several threads).
-class OutputCollector final : public RunObserver {
- public:
-  OutputCollector(const SensitivityOutput& output, std::vector<double>& f)
-      : output_(output), f_(f) {}
-  void on_block(const BlockView& b) override {
-    for (std::size_t j = 0; j < b.n; ++j) {
-      f_[b.first_run + j] =
-          output_.is_target ? double(b.met[output_.target * b.stride + j]) : b.watched[j];
-    }
-  }
-
- private:
-  const SensitivityOutput& output_;
-  std::vector<double>& f_;
-};
-
-/// One job of several run() calls: progress over the whole job, outputs checked finite.
-class Job {
- public:
-  Job(const CompiledScenario& compiled, const SensitivityOutput& output,
-      const SensitivityOptions& opts, std::uint64_t runs, std::uint64_t total)
-      : compiled_(compiled), output_(output), opts_(opts), runs_(runs), total_(total) {}
-
-  std::vector<double> run_with(const UniformSampler& uniforms) {
-    std::vector<double> f(runs_, 0.0);
-    OutputCollector collector(output_, f);
-    RunOptions ro;
-    ro.threads = opts_.threads;
-    ro.cancel = opts_.cancel;
-    ro.uniforms = &uniforms;
-    ro.observer = &collector;
-    if (!output_.is_target) ro.watch = {WatchCell{output_.indicator, output_.year}};
-    if (opts_.progress) {
-      const std::uint64_t offset = done_;
-      ro.progress = [this, offset](std::uint64_t d, std::uint64_t) {
-        opts_.progress(offset + d, total_);
-      };
-    }
-    run(compiled_, ro);
-    done_ += runs_;
-    if (opts_.progress) opts_.progress(done_, total_);
-    std::uint64_t bad = 0;
-    for (double x : f) bad += std::isfinite(x) ? 0 : 1;
-    if (bad > 0) {
-      std::string m = std::to_string(bad);
-      m += " runs gave a non-finite value of ";
-      m += output_.of;
-      m += "; sensitivity needs a finite output in every run";
-      throw RunError(m);
-    }
-    return f;
-  }
-
- private:
-  const CompiledScenario& compiled_;
-  const SensitivityOutput& output_;
-  const SensitivityOptions& opts_;
-  std::uint64_t runs_, total_, done_ = 0;
-};
-
-/// The scenario with N runs per run() and the analysis seed, compiled.
-std::shared_ptr<const CompiledScenario> prepare(const Scenario& scenario, const Registry& registry,
-                                                const SensitivityOptions& opts,
-                                                std::uint64_t runs) {
-  if (scenario.parameters.empty()) {
-    throw UsageError("sensitivity: the scenario has no parameters to vary");
-  }
-  Scenario sc = scenario;
-  sc.simulation.runs = runs;
-  if (opts.seed) sc.simulation.seed = *opts.seed;
-  return compile(sc, registry);
-}
-
-/// Percentile of sorted values (linear interpolation between order statistics).
-double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const double h = q * double(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - double(lo)) * (sorted[hi] - sorted[lo]);
-}
 
 /// S1 and ST of every parameter on the rows idx (or all rows when idx is empty).
 /// Returns false when the variance is zero.
@@ -255,13 +174,8 @@ SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<dou
   std::vector<char> ok(resamples, 0);
   const Stream stream(bootstrap_seed, stream_id_for("sensitivity.bootstrap"));
   tbb::parallel_for(std::size_t{0}, resamples, [&](std::size_t b) {
-    std::vector<std::size_t> idx(n);
-    for (std::size_t k = 0; k < n; k += 4) {
-      const Uniform4 u = stream.uniforms(b, 0, static_cast<std::uint32_t>(k / 4));
-      for (std::size_t l = 0; l < 4 && k + l < n; ++l) {
-        idx[k + l] = std::min(n - 1, static_cast<std::size_t>(u.u[l] * double(n)));
-      }
-    }
+    std::vector<std::size_t> idx;
+    bootstrap_rows(stream, b, 0, n, idx);
     ok[b] = estimate(fa, fb, fab, idx, bs1[b], bst[b]) ? 1 : 0;
   });
   for (std::size_t i = 0; i < np; ++i) {
@@ -277,20 +191,29 @@ SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<dou
     ix.name = i < names.size() ? names[i] : std::to_string(i);
     ix.s1 = s1[i];
     ix.st = st[i];
-    ix.s1_lo = a.empty() ? s1[i] : percentile(a, 0.025);
-    ix.s1_hi = a.empty() ? s1[i] : percentile(a, 0.975);
-    ix.st_lo = t.empty() ? st[i] : percentile(t, 0.025);
-    ix.st_hi = t.empty() ? st[i] : percentile(t, 0.975);
+    ix.s1_lo = a.empty() ? s1[i] : sorted_percentile(a, 0.025);
+    ix.s1_hi = a.empty() ? s1[i] : sorted_percentile(a, 0.975);
+    ix.st_lo = t.empty() ? st[i] : sorted_percentile(t, 0.025);
+    ix.st_hi = t.empty() ? st[i] : sorted_percentile(t, 0.975);
     r.parameters.push_back(std::move(ix));
   }
   return r;
 }
 
+static std::uint64_t sobol_noise_seed(std::uint64_t seed) {
+  return Stream(seed, stream_id_for("sensitivity.noise")).words(0, 0, 0, 0).w[0];
+}
+
 SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry,
                               const SensitivityOutput& output, const SensitivityOptions& opts) {
   const std::uint64_t n = opts.runs ? opts.runs : kSobolDefaultRuns;
-  const auto compiled = prepare(scenario, registry, opts, n);
-  const Scenario& sc = scenario_of(*compiled);
+  // The runs' own randomness is a pure function of (seed, indicator, run, year): the A
+  // rows (and AB_i, which keep A's noise) run under seed S, the B rows (and AB_noise,
+  // A's parameters with B's noise) under a second seed derived from S.
+  const auto compiled_a = prepare_sensitivity(scenario, registry, opts, n);
+  const Scenario& sc = scenario_of(*compiled_a);
+  const std::uint64_t noise_seed = sobol_noise_seed(sc.simulation.seed);
+  const auto compiled_b = reseeded(*compiled_a, registry, noise_seed);
   const std::size_t np = sc.parameters.size();
   auto base = make_uniform_sampler(sc.simulation.sampler, sc.simulation.seed, 2 * np, n);
   if (!base) {
@@ -299,27 +222,33 @@ SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry
     m += "'";
     throw UsageError(m);
   }
-  Job job(*compiled, output, opts, n, n * (np + 2));
-  const std::vector<double> fa = job.run_with(DesignSampler(*base, np, -1));
-  const std::vector<double> fb = job.run_with(DesignSampler(*base, np, -2));
+  SensitivityJob job(output, opts, n * (np + 3));
+  const std::vector<double> fa = job.run_with(*compiled_a, DesignSampler(*base, np, -1));
+  const std::vector<double> fb = job.run_with(*compiled_b, DesignSampler(*base, np, -2));
   std::vector<std::vector<double>> fab;
   for (std::size_t i = 0; i < np; ++i) {
-    fab.push_back(job.run_with(DesignSampler(*base, np, static_cast<long>(i))));
+    fab.push_back(job.run_with(*compiled_a, DesignSampler(*base, np, static_cast<long>(i))));
   }
+  fab.push_back(job.run_with(*compiled_b, DesignSampler(*base, np, -1)));  // AB_noise
   std::vector<std::string> names;
   for (const ParameterSpec& p : sc.parameters) names.push_back(p.name);
+  names.push_back("noise");
   SobolResult r = sobol_estimates(fa, fb, fab, names, opts.bootstrap, opts.bootstrap_seed);
+  r.noise = r.parameters.back();
+  r.parameters.pop_back();
   r.of = output.of;
   r.sampler = sc.simulation.sampler;
   r.seed = sc.simulation.seed;
-  r.total_runs = n * (np + 2);
+  r.noise_seed = noise_seed;
+  r.total_runs = n * (np + 3);
+  r.correlated = !sc.correlations.empty();
   return r;
 }
 
 TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& registry,
                                   const SensitivityOutput& output, const SensitivityOptions& opts) {
   const std::uint64_t n = opts.runs ? opts.runs : kTornadoDefaultRuns;
-  const auto compiled = prepare(scenario, registry, opts, n);
+  const auto compiled = prepare_sensitivity(scenario, registry, opts, n);
   const Scenario& sc = scenario_of(*compiled);
   const ParameterSampler& ps = parameters_of(*compiled);
   const std::size_t np = ps.size();
@@ -365,13 +294,13 @@ TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& regi
     return s / double(f.size());
   };
 
-  Job job(*compiled, output, opts, n, n * (2 * np + 1));
+  SensitivityJob job(output, opts, n * (2 * np + 1));
   TornadoResult r;
   r.of = output.of;
   r.runs_per_setting = n;
   r.total_runs = n * (2 * np + 1);
   r.seed = sc.simulation.seed;
-  r.baseline = mean_of(job.run_with(ConstantSampler(std::vector<double>(np, 0.5))));
+  r.baseline = mean_of(job.run_with(*compiled, ConstantSampler(std::vector<double>(np, 0.5))));
   for (std::size_t p = 0; p < np; ++p) {
     TornadoBar bar;
     bar.name = sc.parameters[p].name;
@@ -381,8 +310,8 @@ TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& regi
     ps.transform(1, 1, vhi.data());
     bar.p10_value = vlo[p];
     bar.p90_value = vhi[p];
-    bar.low = mean_of(job.run_with(ConstantSampler(ulo)));
-    bar.high = mean_of(job.run_with(ConstantSampler(uhi)));
+    bar.low = mean_of(job.run_with(*compiled, ConstantSampler(ulo)));
+    bar.high = mean_of(job.run_with(*compiled, ConstantSampler(uhi)));
     bar.swing = std::abs(bar.high - bar.low);
     // The copula inversion holds the others at their medians up to round-off: a swing
     // below 1e-9 of the output's scale is that round-off, reported as none.

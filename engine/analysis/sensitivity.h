@@ -1,6 +1,7 @@
 // Sensitivity of one output (an indicator in a year, or a target's 0/1) to the parameters:
-// Sobol indices (Saltelli et al. 2010 design, Jansen 1999 estimators, bootstrap intervals)
-// and a tornado (each parameter at its p10 and p90, the others at their medians).
+// Sobol indices (Saltelli et al. 2010 design, Jansen 1999 estimators, bootstrap intervals),
+// with the runs' own randomness as one more factor, and a tornado (each parameter at its
+// p10 and p90, the others at their medians). Shapley effects: shapley.h.
 #pragma once
 
 #include <atomic>
@@ -17,7 +18,7 @@ namespace plancast {
 
 class Registry;
 
-/// Default base rows of the Sobol design (the job runs N·(P+2) futures).
+/// Default base rows of the Sobol design (the job runs N·(P+3) futures).
 inline constexpr std::uint64_t kSobolDefaultRuns = 10000;
 /// Default runs per setting of the tornado (the job runs N·(2P+1) futures).
 inline constexpr std::uint64_t kTornadoDefaultRuns = 4000;
@@ -60,17 +61,26 @@ struct SobolResult {
   std::string of;
   std::string sampler;
   std::uint64_t base_runs = 0;   ///< N
-  std::uint64_t total_runs = 0;  ///< N·(P+2)
+  std::uint64_t total_runs = 0;  ///< N·(P+3)
   std::uint64_t seed = 0;
+  std::uint64_t noise_seed = 0;  ///< the seed of the B rows' own noise (see sobol_sensitivity)
   std::size_t bootstrap = 0;
   double mean = 0;                     ///< mean of the output over A and B
   double variance = 0;                 ///< its variance (the denominator of the indices)
   std::vector<SobolIndex> parameters;  ///< in scenario order
+  /// Every per-run random number that is not a parameter (noise, shocks, counts, firm
+  /// draws), as one factor; name "noise".
+  SobolIndex noise;
+  /// The scenario correlates parameters: the indices then depend on the parameters' order
+  /// in the file (each belongs to the part of its parameter independent of those listed
+  /// before it); Shapley effects (shapley.h) do not.
+  bool correlated = false;
 };
 
 /// The estimators alone, on outputs already computed: fa, fb (N each) and fab[i] (N each,
-/// A with column i taken from B). Outputs are centred on the pooled mean of A and B first.
+/// A with factor i taken from B). Outputs are centred on the pooled mean of A and B first.
 /// Percentile bootstrap over rows (resamples, seed). `names` gives each index its name.
+/// Returns one index per column of fab in `parameters` (noise left empty).
 /// Throws RunError when the output does not vary (zero variance).
 SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<double>& fb,
                             const std::vector<std::vector<double>>& fab,
@@ -78,9 +88,13 @@ SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<dou
                             std::uint64_t bootstrap_seed);
 
 /// Runs the Saltelli design on `scenario` (its sampler, opts.seed; simulation.runs is
-/// replaced by N per matrix) and estimates the indices. Throws ScenarioError (compile),
-/// UsageError (bad --of, no parameters), RunError (non-finite output, constant output),
-/// Interrupted.
+/// replaced by N per matrix) and estimates the indices. The runs' own randomness ω is one
+/// more factor of the design: A = (x_A, ω_A), B = (x_B, ω_B), AB_i = A with x_i from B (so
+/// with ω_A), AB_noise = (x_A, ω_B). ω_A is the noise of seed S (run r of A is run r of
+/// `plancast run` with the same parameter values), ω_B that of noise_seed, a pure function
+/// of S. So S1_i = Var E[f | x_i] / Var f and ST_i = E Var(f | everything but x_i) / Var f,
+/// also with noise. N·(P+3) runs. Throws ScenarioError (compile), UsageError (bad --of, no
+/// parameters), RunError (non-finite output, constant output), Interrupted.
 SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry,
                               const SensitivityOutput& output, const SensitivityOptions& opts);
 

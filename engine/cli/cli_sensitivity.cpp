@@ -1,5 +1,5 @@
-// `plancast sensitivity`: Sobol indices (or a tornado) of one output, as a sorted table
-// within 100 columns and as JSON (SPEC §4).
+// `plancast sensitivity`: Sobol indices, Shapley effects or a tornado of one output, as a
+// sorted table within 100 columns and as JSON (SPEC §4; docs/analysis.md).
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -10,6 +10,7 @@
 
 #include "engine/analysis/memory.h"
 #include "engine/analysis/sensitivity.h"
+#include "engine/analysis/shapley.h"
 #include "engine/cli/bundled.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
@@ -30,10 +31,13 @@ const char* kSensitivityUsage =
     "\n"
     "Which assumptions (parameters) drive an outcome: an indicator's value in a year, or\n"
     "whether a target is met. sobol (default): first-order (S1) and total (ST) Sobol\n"
-    "indices with bootstrap 95% intervals, from N base rows and N*(P+2) runs for P\n"
+    "indices with bootstrap 95% intervals, from N base rows and N*(P+3) runs for P\n"
     "parameters (default N 10000). tornado: the outcome with each parameter at its p10 and\n"
     "its p90 and the others at their medians, N runs per setting (default 4000), sorted by\n"
-    "swing. Without SCENARIO, the bundled Jiaxing scenario. See docs/analysis.md.\n";
+    "swing. shapley: Shapley effects (each parameter's share of the variance, averaged over\n"
+    "the orders in which parameters can be learnt: well defined with correlations and free\n"
+    "of the file's order), from N random permutations and 3*N*(P+1) runs (default N 2000).\n"
+    "Without SCENARIO, the bundled Jiaxing scenario. See docs/analysis.md.\n";
 
 std::string fmt(const char* f, double x) {
   char buf[64];
@@ -58,6 +62,31 @@ std::string with_commas(std::uint64_t v) {
     s.push_back(digits[k]);
   }
   return s;
+}
+
+/// The Sobol and Shapley tables' row for the runs' own randomness.
+constexpr const char* kNoiseRow = "(noise and shocks)";
+
+/// What sobol says when the scenario correlates parameters.
+constexpr const char* kOrderNote =
+    "\nnote: the scenario correlates parameters, so these indices depend on the order of the\n"
+    "parameters in the file (each belongs to the part of its parameter independent of those\n"
+    "listed before it). For an attribution that does not depend on the order, use\n"
+    "--method shapley.\n";
+
+std::string interval(double lo, double hi) {
+  std::string s = "[";
+  s += fmt("%.3f", lo);
+  s += ", ";
+  s += fmt("%.3f", hi);
+  s += "]";
+  return s;
+}
+
+/// A bar of 24 columns at most for a share in [0, 1].
+std::string share_bar(double share) {
+  const int n = static_cast<int>(std::lround(std::clamp(share, 0.0, 1.0) * 24));
+  return std::string(static_cast<std::size_t>(n), '#');
 }
 
 std::string describe_output(const SensitivityOutput& o, const Scenario& sc) {
@@ -97,37 +126,77 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
   std::vector<SobolIndex> sorted = r.parameters;
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const SobolIndex& a, const SobolIndex& b) { return a.st > b.st; });
+  sorted.push_back(r.noise);
+  sorted.back().name = kNoiseRow;
   double sum = 0;
   for (const SobolIndex& ix : sorted) {
     sum += ix.s1;
-    std::string ci1 = "[";
-    ci1 += fmt("%.3f", ix.s1_lo);
-    ci1 += ", ";
-    ci1 += fmt("%.3f", ix.s1_hi);
-    ci1 += "]";
-    std::string cit = "[";
-    cit += fmt("%.3f", ix.st_lo);
-    cit += ", ";
-    cit += fmt("%.3f", ix.st_hi);
-    cit += "]";
-    const int bar = static_cast<int>(std::lround(std::clamp(ix.st, 0.0, 1.0) * 24));
     std::string line = pad(ix.name, 22);
     line += pad(fmt("%.3f", ix.s1), 7, true);
     line += "  ";
-    line += pad(ci1, 17);
+    line += pad(interval(ix.s1_lo, ix.s1_hi), 17);
     line += pad(fmt("%.3f", ix.st), 7, true);
     line += "  ";
-    line += pad(cit, 17);
-    line += std::string(static_cast<std::size_t>(bar), '#');
+    line += pad(interval(ix.st_lo, ix.st_hi), 17);
+    line += share_bar(ix.st);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     s += line + "\n";
   }
   s += "\nsum of S1 ";
   s += fmt("%.3f", sum);
-  s += ": the remaining ";
+  s += " (parameters and noise): the remaining ";
   s += fmt("%.3f", std::max(0.0, 1 - sum));
-  s += " of the variance comes from interactions\nand from the runs' own noise and shocks (see "
-       "docs/analysis.md).\n";
+  s += " of the variance comes from\ninteractions, between parameters and between parameters "
+       "and the noise. The noise row\nis every random number of a run that is not a parameter "
+       "(noise, shocks, counts, firm\ndraws), as one factor (see docs/analysis.md).\n";
+  if (r.correlated) s += kOrderNote;
+  return s;
+}
+
+std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, const Scenario& sc) {
+  std::string s = "Shapley effects of ";
+  s += describe_output(o, sc);
+  s += "\n";
+  s += o.is_target ? "probability " : "mean ";
+  s += fmt("%.4g", r.mean);
+  s += ", variance ";
+  s += fmt("%.4g", r.variance);
+  s += "; ";
+  s += with_commas(r.permutations);
+  s += " permutations, ";
+  s += with_commas(r.total_runs);
+  s += " runs, seed ";
+  s += std::to_string(r.seed);
+  s += "\n\n";
+  s += pad("parameter", 22) + pad("Shapley", 8, true) + "  " + "95% interval\n";
+  std::vector<ShapleyEffect> sorted = r.parameters;
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.shapley > b.shapley; });
+  ShapleyEffect noise;
+  noise.name = kNoiseRow;
+  noise.shapley = 1 - r.explained;
+  noise.lo = 1 - r.explained_hi;
+  noise.hi = 1 - r.explained_lo;
+  sorted.push_back(noise);
+  for (const ShapleyEffect& e : sorted) {
+    std::string line = pad(e.name, 22);
+    line += pad(fmt("%.3f", e.shapley), 8, true);
+    line += "  ";
+    line += pad(interval(e.lo, e.hi), 18);
+    line += share_bar(e.shapley);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    s += line + "\n";
+  }
+  s += "\nThe parameters together explain ";
+  s += fmt("%.3f", r.explained);
+  s += " ";
+  s += interval(r.explained_lo, r.explained_hi);
+  s += " of the variance (the sum of their\neffects); the noise row, the rest, is every random "
+       "number of a run that is not a\nparameter (noise, shocks, counts, firm draws), alone "
+       "and in interaction with the\nparameters. Shapley effects share each interaction and "
+       "each correlation among the\nparameters involved; they do not depend on the order of "
+       "the file (see docs/analysis.md).\n";
   return s;
 }
 
@@ -199,6 +268,43 @@ std::string sobol_json(const SobolResult& r) {
     ps[ix.name] = p;
   }
   j["parameters"] = ps;
+  nlohmann::ordered_json noise;
+  noise["S1"] = r.noise.s1;
+  noise["S1_ci95"] = {r.noise.s1_lo, r.noise.s1_hi};
+  noise["ST"] = r.noise.st;
+  noise["ST_ci95"] = {r.noise.st_lo, r.noise.st_hi};
+  j["noise"] = noise;
+  j["noise_seed"] = r.noise_seed;
+  j["order_dependent"] = r.correlated;
+  if (r.correlated) {
+    j["note"] =
+        "the scenario correlates parameters: these indices depend on the order of the "
+        "parameters in the file; use --method shapley for an order-free attribution";
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string shapley_json(const ShapleyResult& r) {
+  nlohmann::ordered_json j;
+  j["of"] = r.of;
+  j["method"] = "shapley";
+  j["seed"] = r.seed;
+  j["permutations"] = r.permutations;
+  j["inner_runs"] = kShapleyInner;
+  j["runs"] = r.total_runs;
+  j["bootstrap"] = r.bootstrap;
+  j["mean"] = r.mean;
+  j["variance"] = r.variance;
+  j["explained"] = r.explained;
+  j["explained_ci95"] = {r.explained_lo, r.explained_hi};
+  nlohmann::ordered_json ps = nlohmann::ordered_json::object();
+  for (const ShapleyEffect& e : r.parameters) {
+    nlohmann::ordered_json p;
+    p["shapley"] = e.shapley;
+    p["shapley_ci95"] = {e.lo, e.hi};
+    ps[e.name] = p;
+  }
+  j["parameters"] = ps;
   return j.dump(2) + "\n";
 }
 
@@ -235,9 +341,10 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
     ("help,h", "show this help")
     ("of", po::value<std::string>()->value_name("INDICATOR@YEAR|TARGET_ID"),
      "the outcome: an indicator's value in a year, or a target (1 if met, else 0)")
-    ("method", po::value<std::string>()->value_name("sobol|tornado"), "default: sobol")
+    ("method", po::value<std::string>()->value_name("sobol|shapley|tornado"), "default: sobol")
     ("runs", po::value<std::string>()->value_name("N"),
-     "sobol: base rows (default 10000); tornado: runs per setting (default 4000)")
+     "sobol: base rows (default 10000); shapley: permutations (default 2000); tornado: runs "
+     "per setting (default 4000)")
     ("seed", po::value<std::string>()->value_name("S"), "random seed (default: the file's)")
     ("threads", po::value<std::string>()->value_name("T"),
      "worker threads; 0 or absent: all cores (results do not depend on it)")
@@ -246,7 +353,8 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
      "override one value (YAML), after --variant; repeatable")
     ("json", po::value<std::string>()->value_name("F"), "write the indices as JSON ('-': stdout)")
     ("report", po::value<std::string>()->value_name("F.html"),
-     "write a self-contained HTML report (S1/ST bars with intervals, or the tornado chart)")
+     "write a self-contained HTML report (S1/ST or Shapley bars with intervals, or the "
+     "tornado chart)")
     ("quiet,q", "no table and no progress bar");
   // clang-format on
   cli::add_max_memory_option(desc);
@@ -261,10 +369,10 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   }
   if (!vm.count("of")) throw UsageError("sensitivity needs --of INDICATOR@YEAR or --of TARGET_ID");
   const std::string method = vm.count("method") ? vm["method"].as<std::string>() : "sobol";
-  if (method != "sobol" && method != "tornado") {
+  if (method != "sobol" && method != "shapley" && method != "tornado") {
     std::string m = "--method: '";
     m += method;
-    m += "' is not a method (expected sobol or tornado)";
+    m += "' is not a method (expected sobol, shapley or tornado)";
     throw UsageError(m);
   }
   SensitivityOptions so;
@@ -285,7 +393,10 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   check_memory("sensitivity",
                method == "sobol" ? estimate_sobol_memory(
                                        scenario, so.runs ? so.runs : kSobolDefaultRuns, so.threads)
-                                 : estimate_run_memory(scenario, so.threads),
+               : method == "shapley"
+                   ? estimate_shapley_memory(
+                         scenario, so.runs ? so.runs : kShapleyDefaultPermutations, so.threads)
+                   : estimate_run_memory(scenario, so.threads),
                flags.max_memory);
 
   cli::CancelOnSignal cancel;
@@ -299,6 +410,13 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
     json = sobol_json(r);
     if (!flags.report_path.empty()) {
       report = sobol_report_html(scenario, r, describe_output(output, scenario));
+    }
+  } else if (method == "shapley") {
+    const ShapleyResult r = shapley_sensitivity(scenario, registry, output, so);
+    text = shapley_text(r, output, scenario);
+    json = shapley_json(r);
+    if (!flags.report_path.empty()) {
+      report = shapley_report_html(scenario, r, describe_output(output, scenario));
     }
   } else {
     const TornadoResult r = tornado_sensitivity(scenario, registry, output, so);

@@ -7,6 +7,7 @@
 
 #include "engine/analysis/compare.h"
 #include "engine/analysis/sensitivity.h"
+#include "engine/analysis/shapley.h"
 #include "engine/config/scenario.h"
 #include "engine/sim/results.h"
 
@@ -37,10 +38,18 @@ std::string run_report_html(const Scenario& scenario, const Results& results);
 std::string compare_report_html(const Scenario& base, const Comparison& comparison);
 
 /// The report of `plancast sensitivity --method sobol`: S1 and ST bars with their 95%
-/// intervals per parameter, sorted by ST, and the assumptions table. `of` describes the
+/// intervals per parameter, sorted by ST, then the runs' own randomness (noise) as one
+/// factor; a note when correlations make the indices depend on the file's order; the
+/// assumptions table. `of` describes the
 /// outcome in words ("core_va_2025 (1 if core_va >= 1350 in 2025, else 0)").
 std::string sobol_report_html(const Scenario& scenario, const SobolResult& result,
                               const std::string& of);
+
+/// The report of `plancast sensitivity --method shapley`: a bar per parameter with its 95%
+/// interval, largest first, then the share left to the runs' own randomness; the table;
+/// the assumptions table.
+std::string shapley_report_html(const Scenario& scenario, const ShapleyResult& result,
+                                const std::string& of);
 
 /// The report of `plancast sensitivity --method tornado`: the tornado chart (each
 /// parameter's p10 and p90 outcome around the baseline), largest swing first.

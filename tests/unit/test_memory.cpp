@@ -57,8 +57,11 @@ TEST_CASE("memory estimates: stored samples are counted exactly", "[memory]") {
   // compare: 2 targets, one bit per run, in 64-bit words.
   CHECK(estimate_compare_memory(s, 1000, 2).bytes == base.bytes + 2 * 16 * 8);
   CHECK(estimate_compare_memory(s, 100000000, 2).bytes == base.bytes + 2 * 1562500 * 8);
-  // sobol: (2 parameters + 2) designs x runs x 8 bytes, and 2 threads' bootstrap indices.
-  CHECK(estimate_sobol_memory(s, 1000000, 2).bytes == base.bytes + 4 * 8000000 + 2 * 8000000);
+  // sobol: (2 parameters + 3) designs x runs x 8 bytes, and 2 threads' bootstrap indices.
+  CHECK(estimate_sobol_memory(s, 1000000, 2).bytes == base.bytes + 5 * 8000000 + 2 * 8000000);
+  // shapley, 1000 permutations of 2 parameters: 3·1000·(2+1) runs x 8 bytes, 1000 x (2+1) x
+  // 16 bytes for the permutations, 2 threads x 1000 bootstrap indices x 8 bytes.
+  CHECK(estimate_shapley_memory(s, 1000, 2).bytes == base.bytes + 9000 * 8 + 48000 + 16000);
   // discover: 2 parameters x 8 bytes + 17 bytes per run.
   CHECK(estimate_discover_memory(s, 1000000, 2).bytes == base.bytes + 33 * 1000000ull);
   // Absurd requests saturate instead of wrapping round to a small number.

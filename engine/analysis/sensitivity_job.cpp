@@ -1,0 +1,107 @@
+// The sensitivity methods' shared machinery (see sensitivity_job.h).
+#include "engine/analysis/sensitivity_job.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/core/error.h"
+#include "engine/random/parameter_sampler.h"
+#include "engine/random/stream.h"
+#include "engine/sim/runner.h"
+
+namespace plancast {
+
+namespace {
+
+/// Stores the output of every run (indexed by run, so safe from several threads).
+class OutputCollector final : public RunObserver {
+ public:
+  OutputCollector(const SensitivityOutput& output, std::vector<double>& f)
+      : output_(output), f_(f) {}
+  void on_block(const BlockView& b) override {
+    for (std::size_t j = 0; j < b.n; ++j) {
+      f_[b.first_run + j] =
+          output_.is_target ? double(b.met[output_.target * b.stride + j]) : b.watched[j];
+    }
+  }
+
+ private:
+  const SensitivityOutput& output_;
+  std::vector<double>& f_;
+};
+
+}  // namespace
+
+std::shared_ptr<const CompiledScenario> prepare_sensitivity(const Scenario& scenario,
+                                                            const Registry& registry,
+                                                            const SensitivityOptions& opts,
+                                                            std::uint64_t runs) {
+  if (scenario.parameters.empty()) {
+    throw UsageError("sensitivity: the scenario has no parameters to vary");
+  }
+  Scenario sc = scenario;
+  sc.simulation.runs = runs;
+  if (opts.seed) sc.simulation.seed = *opts.seed;
+  return compile(sc, registry);
+}
+
+std::shared_ptr<const CompiledScenario> reseeded(const CompiledScenario& compiled,
+                                                 const Registry& registry, std::uint64_t seed) {
+  Scenario sc = scenario_of(compiled);
+  sc.simulation.seed = seed;
+  return compile(sc, registry);
+}
+
+std::vector<double> SensitivityJob::run_with(const CompiledScenario& compiled,
+                                             const UniformSampler& uniforms) {
+  const std::uint64_t runs = scenario_of(compiled).simulation.runs;
+  std::vector<double> f(runs, 0.0);
+  OutputCollector collector(output_, f);
+  RunOptions ro;
+  ro.threads = opts_.threads;
+  ro.cancel = opts_.cancel;
+  ro.uniforms = &uniforms;
+  ro.observer = &collector;
+  if (!output_.is_target) ro.watch = {WatchCell{output_.indicator, output_.year}};
+  if (opts_.progress) {
+    const std::uint64_t offset = done_;
+    ro.progress = [this, offset](std::uint64_t d, std::uint64_t) {
+      opts_.progress(offset + d, total_);
+    };
+  }
+  run(compiled, ro);
+  done_ += runs;
+  if (opts_.progress) opts_.progress(done_, total_);
+  std::uint64_t bad = 0;
+  for (double x : f) bad += std::isfinite(x) ? 0 : 1;
+  if (bad > 0) {
+    std::string m = std::to_string(bad);
+    m += " runs gave a non-finite value of ";
+    m += output_.of;
+    m += "; sensitivity needs a finite output in every run";
+    throw RunError(m);
+  }
+  return f;
+}
+
+double sorted_percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double h = q * double(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - double(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+void bootstrap_rows(const Stream& stream, std::size_t b, std::uint32_t part, std::size_t n,
+                    std::vector<std::size_t>& idx) {
+  idx.resize(n);
+  for (std::size_t k = 0; k < n; k += 4) {
+    const Uniform4 u = stream.uniforms(b, part, static_cast<std::uint32_t>(k / 4));
+    for (std::size_t l = 0; l < 4 && k + l < n; ++l) {
+      idx[k + l] = std::min(n - 1, static_cast<std::size_t>(u.u[l] * double(n)));
+    }
+  }
+}
+
+}  // namespace plancast

@@ -1,0 +1,62 @@
+// What the sensitivity methods (sensitivity.cpp: Sobol, tornado; shapley.cpp: Shapley
+// effects) share: the scenario prepared for a design, a job of several run() calls whose
+// output is kept run by run, percentiles of bootstrap replicates and the bootstrap's rows.
+// Internal to engine/analysis.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/analysis/sensitivity.h"
+
+namespace plancast {
+
+class CompiledScenario;
+class Stream;
+class UniformSampler;
+
+/// The scenario with `runs` runs per run() call and the analysis seed (opts.seed, else the
+/// file's), compiled. Throws UsageError when it has no parameters, ScenarioError (compile).
+std::shared_ptr<const CompiledScenario> prepare_sensitivity(const Scenario& scenario,
+                                                            const Registry& registry,
+                                                            const SensitivityOptions& opts,
+                                                            std::uint64_t runs);
+
+/// The same compiled scenario with another seed for the runs' own random numbers (noise,
+/// shocks, counts, firm draws: every process stream is keyed by (seed, indicator), and
+/// nothing else in a compiled scenario depends on the seed).
+std::shared_ptr<const CompiledScenario> reseeded(const CompiledScenario& compiled,
+                                                 const Registry& registry, std::uint64_t seed);
+
+/// One analysis of several run() calls: progress over the whole job (`total` runs), each
+/// call's output checked finite.
+class SensitivityJob {
+ public:
+  SensitivityJob(const SensitivityOutput& output, const SensitivityOptions& opts,
+                 std::uint64_t total)
+      : output_(output), opts_(opts), total_(total) {}
+
+  /// Runs `compiled` (its simulation.runs runs) with `uniforms` in place of its parameter
+  /// sampler and returns the output of every run, by run index. Throws RunError when a
+  /// run's output is not finite, Interrupted.
+  std::vector<double> run_with(const CompiledScenario& compiled, const UniformSampler& uniforms);
+
+ private:
+  const SensitivityOutput& output_;
+  const SensitivityOptions& opts_;
+  std::uint64_t total_, done_ = 0;
+};
+
+/// Percentile q of sorted values (linear interpolation between order statistics); 0 if
+/// there are none.
+double sorted_percentile(const std::vector<double>& sorted, double q);
+
+/// Bootstrap resample `b` of n rows: idx[k] uniform on [0, n), from `stream` at counter
+/// (b, part, k / 4), lane k % 4; `part` tells apart the several row sets of one resample.
+/// A pure function of its arguments, so intervals do not depend on the thread count.
+void bootstrap_rows(const Stream& stream, std::size_t b, std::uint32_t part, std::size_t n,
+                    std::vector<std::size_t>& idx);
+
+}  // namespace plancast
