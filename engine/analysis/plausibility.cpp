@@ -245,7 +245,7 @@ std::string warning_message(const AuditFinding& f) {
 }
 
 std::string warning_line(const AuditFinding& f) {
-  return f.loc.str() + ": warning: " + warning_message(f);
+  return Diagnostic{f.loc, warning_message(f)}.warning_str();
 }
 
 std::vector<AuditFinding> scenario_warning_findings(const Scenario& sc) {

@@ -262,7 +262,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (!warnings.empty()) {
     const ScenarioError located = relocate(ScenarioError(warnings), flags, as_subtree);
     for (const Diagnostic& d : located.diagnostics()) {
-      err << d.loc.str() << ": warning: " << d.message << "\n";
+      err << d.warning_str() << "\n";
     }
   }
   err << std::flush;

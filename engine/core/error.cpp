@@ -12,6 +12,10 @@ std::string Diagnostic::str() const {
   return loc.str() + ": error: " + message;
 }
 
+std::string Diagnostic::warning_str() const {
+  return (loc.file.empty() ? std::string() : loc.str() + ": ") + "warning: " + message;
+}
+
 void DiagnosticList::error(const SourceLoc& loc, std::string message) {
   items_.push_back({loc, std::move(message)});
 }

@@ -24,6 +24,9 @@ struct Diagnostic {
   std::string message;
   /// "FILE:LINE:COL: error: MESSAGE"
   std::string str() const;
+  /// The same problem as a warning (suspicious but legal input; the command still runs):
+  /// "FILE:LINE:COL: warning: MESSAGE", or "warning: MESSAGE" when there is no file.
+  std::string warning_str() const;
 };
 
 /// Collects every problem of one input so that all of them are reported at once.

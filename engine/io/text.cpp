@@ -251,9 +251,8 @@ std::string to_text_summary(const Results& r) {
 }
 
 std::string nonfinite_warnings(const Results& r, const Scenario* scenario) {
-  auto where = [](const SourceLoc* loc) {
-    return loc != nullptr && !loc->file.empty() ? loc->str() + ": warning: "
-                                                : std::string("warning: ");
+  auto warn = [](const SourceLoc* loc, const std::string& message) {
+    return Diagnostic{loc != nullptr ? *loc : SourceLoc{}, message}.warning_str() + "\n";
   };
   auto of_runs = [&r](std::uint64_t n) {
     return std::to_string(n) + " of " + std::to_string(r.runs) + " runs";
@@ -266,11 +265,11 @@ std::string nonfinite_warnings(const Results& r, const Scenario* scenario) {
     if (scenario != nullptr && k < scenario->targets.size() && scenario->targets[k].id == t.id) {
       loc = &scenario->targets[k].loc;
     }
-    out += where(loc) + "target '" + t.id + "': " + of_runs(t.nonfinite);
-    out += t.by ? " did not reach it and had a non-finite " + t.indicator + " in some year up to " +
-                      std::to_string(t.year)
-                : " had a non-finite " + t.indicator + " in " + std::to_string(t.year);
-    out += " (NaN or infinite); they count as not met\n";
+    std::string m = "target '" + t.id + "': " + of_runs(t.nonfinite);
+    m += t.by ? " did not reach it and had a non-finite " + t.indicator + " in some year up to " +
+                    std::to_string(t.year)
+              : " had a non-finite " + t.indicator + " in " + std::to_string(t.year);
+    out += warn(loc, m + " (NaN or infinite); they count as not met");
   }
   for (const IndicatorResult& ind : r.indicators) {
     std::uint64_t worst = 0;
@@ -288,10 +287,10 @@ std::string nonfinite_warnings(const Results& r, const Scenario* scenario) {
         }
       }
     }
-    out += where(loc) + "indicator '" + ind.name + "': non-finite values (NaN or infinite) in " +
-           std::to_string(years) + " of " + std::to_string(ind.nonfinite.size()) +
-           " years, at most " + of_runs(worst) +
-           " a year; left out of its statistics (JSON: nonfinite)\n";
+    out += warn(loc, "indicator '" + ind.name + "': non-finite values (NaN or infinite) in " +
+                         std::to_string(years) + " of " + std::to_string(ind.nonfinite.size()) +
+                         " years, at most " + of_runs(worst) +
+                         " a year; left out of its statistics (JSON: nonfinite)");
   }
   return out;
 }
