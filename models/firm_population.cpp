@@ -9,6 +9,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/random/distribution.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
 #include "engine/sim/block.h"
@@ -148,6 +149,16 @@ class FirmProcess final : public Process {
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<FirmWorker>(*this, block);
   }
+  /// The firm vectors: per run of the block, 8 bytes for each firm it holds by the horizon
+  /// (the initial firms and the expected entrants, at a parameter-valued entry rate's 99th
+  /// percentile; the reserved slack beyond them is never touched, so it takes no memory),
+  /// and the vector itself.
+  std::uint64_t worker_bytes(std::size_t block) const override {
+    const double firms = std::min(static_cast<double>(start.size()) + entry_high * years,
+                                  static_cast<double>(kMaxFirmsPerRun));
+    return block * (sizeof(std::vector<double>) +
+                    sizeof(double) * static_cast<std::uint64_t>(std::ceil(firms)));
+  }
   std::string name;
   std::vector<double> log_t;  ///< ln T_k, increasing
   std::vector<int> slots;     ///< output slot per threshold
@@ -158,6 +169,7 @@ class FirmProcess final : public Process {
   int years = 0;  ///< simulated years (horizon − base year)
   std::uint32_t noise_stream = 0, entry_stream = 0;
   std::size_t initial_cap = 1;
+  double entry_high = 0;  ///< entrants per year at most, for worker_bytes
 };
 
 FirmWorker::FirmWorker(const FirmProcess& p, std::size_t block) : p_(p), firms_(block) {
@@ -331,6 +343,12 @@ class FirmSpec final : public ProcessSpec {
     p->entry_stream = ctx.stream_id() + 1;
     const double lambda = p->entry.is_param() ? 0.0 : p->entry.number;
     p->initial_cap = capacity_for(p->start.size(), lambda * p->years);
+    p->entry_high = lambda;
+    if (p->entry.is_param()) {
+      if (const ParameterSpec* ps = sc.find_parameter(entry.param)) {
+        p->entry_high = std::max(0.0, Distribution(ps->dist).quantile(0.99));
+      }
+    }
     return p;
   }
 };

@@ -349,8 +349,9 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
     e.scenario.simulation.sampler = sim.sampler;
   }
   check_memory("compare",
-               estimate_compare_memory(entries.front().scenario,
-                                       entries.front().scenario.simulation.runs, ro.threads),
+               estimate_compare_memory(*compile(entries.front().scenario, registry),
+                                       entries.front().scenario.simulation.runs, ro.threads,
+                                       flags.max_memory),
                flags.max_memory);
 
   cli::CancelOnSignal cancel;
@@ -365,9 +366,8 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
       json_path.empty()
           ? ""
           : to_json(c).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  const std::string report = flags.report_path.empty()
-                                 ? ""
-                                 : compare_report_html(entries.front().scenario, c);
+  const std::string report =
+      flags.report_path.empty() ? "" : compare_report_html(entries.front().scenario, c);
   if (!quiet && json_path != "-") {
     out << to_text(c) << std::flush;
     if (!out) throw RunError("cannot write standard output");

@@ -79,9 +79,9 @@ class QuantileSketch {
   static constexpr std::uint64_t kDenseMinBuckets = 2048;
   static constexpr std::uint64_t kDenseFactor = 4;
   /// Heap bytes of one store holding `count` values in `occupied` distinct buckets spread
-  /// over `span` buckets, laid out by that rule: dense 8 bytes per bucket of the range (plus
-  /// the growth slack, 1/8 on average), sparse 12 per occupied bucket (plus 1/4 average
-  /// growth slack). What engine/analysis/memory.cpp counts for a store it predicts.
+  /// over `span` buckets, laid out by that rule without growth slack: dense 8 bytes per
+  /// bucket of the range, sparse 12 per occupied bucket. A store that grew holds up to a
+  /// quarter more (dense: slack on the side that grew; sparse: capacity grown by half).
   static std::uint64_t store_bytes(std::uint64_t count, std::uint64_t occupied, std::uint64_t span);
   /// Whether a store of `count` values over `span` buckets is dense.
   static bool dense_layout(std::uint64_t count, std::uint64_t span) {

@@ -12,10 +12,8 @@ namespace plancast {
 std::uint64_t QuantileSketch::store_bytes(std::uint64_t count, std::uint64_t occupied,
                                           std::uint64_t span) {
   if (count == 0) return 0;
-  occupied = std::min(occupied, span);
-  if (dense_layout(count, span)) return 8 * span + span;  // + 1/8: the growth slack, on average
-  const std::uint64_t entry = sizeof(std::uint64_t) + sizeof(std::int32_t);
-  return entry * occupied + entry * occupied / 4;  // + 1/4: the growth slack, on average
+  if (dense_layout(count, span)) return sizeof(std::uint64_t) * span;
+  return (sizeof(std::uint64_t) + sizeof(std::int32_t)) * std::min(occupied, span);
 }
 
 void QuantileSketch::Store::reserve_range(std::int32_t lo, std::int32_t hi) {
