@@ -149,10 +149,8 @@ class FirmProcess final : public Process {
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<FirmWorker>(*this, block);
   }
-  /// The firm vectors: per run of the block, 8 bytes for each firm it holds by the horizon
-  /// (the initial firms and the expected entrants, at a parameter-valued entry rate's 99th
-  /// percentile; the reserved slack beyond them is never touched, so it takes no memory),
-  /// and the vector itself.
+  /// Per run of the block, its vector and 8 bytes per firm held by the horizon: initial and
+  /// expected entrants (a parameter entry at its 99th percentile; untouched reserve is free).
   std::uint64_t worker_bytes(std::size_t block) const override {
     const double firms = std::min(static_cast<double>(start.size()) + entry_high * years,
                                   static_cast<double>(kMaxFirmsPerRun));
@@ -343,12 +341,8 @@ class FirmSpec final : public ProcessSpec {
     p->entry_stream = ctx.stream_id() + 1;
     const double lambda = p->entry.is_param() ? 0.0 : p->entry.number;
     p->initial_cap = capacity_for(p->start.size(), lambda * p->years);
-    p->entry_high = lambda;
-    if (p->entry.is_param()) {
-      if (const ParameterSpec* ps = sc.find_parameter(entry.param)) {
-        p->entry_high = std::max(0.0, Distribution(ps->dist).quantile(0.99));
-      }
-    }
+    const ParameterSpec* ep = p->entry.is_param() ? sc.find_parameter(entry.param) : nullptr;
+    p->entry_high = ep ? std::max(0.0, Distribution(ep->dist).quantile(0.99)) : lambda;
     return p;
   }
 };
