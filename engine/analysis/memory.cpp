@@ -102,9 +102,8 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
   const std::uint64_t block =
       mul(kBlockSize, add(mul(8, params + 2 * series + 1), 2 * targets + 1)) + kThreadBytes;
   parts.push_back({mul(t, block), "block arrays of " + threads_text});
-  parts.push_back(
-      {mul(t, worker_bytes(cs)),
-       "firm vectors and other per-run state and scratch of the processes, " + threads_text});
+  parts.push_back({mul(t, worker_bytes(cs)),
+                   "process state (firm vectors, rate and formula scratch) of " + threads_text});
   // The outputs are built once the simulation's memory is free: they count where larger.
   const std::uint64_t outputs = mul(cells, kOutputCellBytes);
   const std::string sketch_text = "quantile sketches of " + threads_text +

@@ -110,8 +110,7 @@ TEST_CASE("the memory hook: firm vectors are counted per run of a block, per thr
     FAIL("not refused");
   } catch (const UsageError& err) {
     const std::string msg = err.what();
-    CHECK(msg.find("firm vectors and other per-run state and scratch of the processes, 2 "
-                   "threads: " +
+    CHECK(msg.find("(process state (firm vectors, rate and formula scratch) of 2 threads: " +
                    memory_text(2 * worker_bytes(*plain))) != std::string::npos);
   }
 }
