@@ -1,8 +1,8 @@
 // Memory a command will need, estimated before it starts, so that a run too big for the
 // machine is refused at once with the figure (--max-memory) instead of failing, or
 // thrashing the machine, an hour in. docs/reliability.md#limits-and-caps explains the sums
-// and gives measured peaks beside the estimates; docs/decisions.md ("Memory estimate") why
-// it is done this way.
+// and gives measured peaks beside the estimates; docs/decisions.md ("Sketch stores and the
+// memory estimate") why it is done this way.
 #pragma once
 
 #include <cstdint>

@@ -38,12 +38,12 @@ class ExactSum {
 /// relative error α of every value in it. Negative values use a mirrored store; |x| <
 /// kMinIndexable counts as zero.
 ///
-/// Memory (docs/decisions.md, "Sketch stores"): each sign's store is dense (one 8-byte counter
-/// per bucket over the range its values span) while that range is at most
-/// max(kDenseMinBuckets, kDenseFactor × values counted) buckets, and sparse otherwise (only
-/// the occupied buckets, 12 bytes each). So a store never costs much more than
-/// 32 bytes × min(range, values counted) + 16 KB, however far apart its values lie, and it
-/// does not grow with the count once the range is covered. The layout never changes a count,
+/// Memory (docs/decisions.md, "Sketch stores and the memory estimate"): each sign's store is
+/// dense (one 8-byte counter per bucket over the range its values span) while that range is
+/// at most max(kDenseMinBuckets, kDenseFactor × values counted) buckets, and sparse otherwise
+/// (only the occupied buckets, 12 bytes each). So a store never costs much more than 32
+/// bytes per value counted + 16 KB, nor more than its range, however far apart its values
+/// lie, and it does not grow with the count once the range is covered. The layout never changes a count,
 /// so quantiles, merges and shard files are the same in either layout.
 class QuantileSketch {
  public:
