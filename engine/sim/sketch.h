@@ -43,8 +43,8 @@ class ExactSum {
 /// at most max(kDenseMinBuckets, kDenseFactor × values counted) buckets, and sparse otherwise
 /// (only the occupied buckets, 12 bytes each). So a store never costs much more than 32
 /// bytes per value counted + 16 KB, nor more than its range, however far apart its values
-/// lie, and it does not grow with the count once the range is covered. The layout never changes a count,
-/// so quantiles, merges and shard files are the same in either layout.
+/// lie, and it does not grow with the count once the range is covered. The layout never changes a
+/// count, so quantiles, merges and shard files are the same in either layout.
 class QuantileSketch {
  public:
   /// Relative accuracy α of quantiles (documented in docs/methods.md).
