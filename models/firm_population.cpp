@@ -9,6 +9,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/random/distribution.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
 #include "engine/sim/block.h"
@@ -153,6 +154,14 @@ class FirmProcess final : public Process {
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<FirmWorker>(*this, block);
   }
+  /// Per run of the block, its vector and 8 bytes per firm held by the horizon: initial and
+  /// expected entrants (a parameter entry at its 99th percentile; untouched reserve is free).
+  std::uint64_t worker_bytes(std::size_t block) const override {
+    const double firms = std::min(static_cast<double>(start.size()) + entry_high * years,
+                                  static_cast<double>(kMaxFirmsPerRun));
+    return block * (sizeof(std::vector<double>) +
+                    sizeof(double) * static_cast<std::uint64_t>(std::ceil(firms)));
+  }
   std::string name;
   std::vector<double> log_t;  ///< ln T_k, increasing
   std::vector<int> slots;     ///< output slot per threshold
@@ -163,6 +172,7 @@ class FirmProcess final : public Process {
   int years = 0;  ///< simulated years (horizon − base year)
   std::uint32_t noise_stream = 0, entry_stream = 0;
   std::size_t initial_cap = 1;
+  double entry_high = 0;  ///< entrants per year at most, for worker_bytes
 };
 
 FirmWorker::FirmWorker(const FirmProcess& p, std::size_t block)
@@ -375,6 +385,8 @@ class FirmSpec final : public ProcessSpec {
     p->entry_stream = ctx.stream_id() + 1;
     const double lambda = p->entry.is_param() ? 0.0 : p->entry.number;
     p->initial_cap = capacity_for(p->start.size(), lambda * p->years);
+    const ParameterSpec* ep = p->entry.is_param() ? sc.find_parameter(entry.param) : nullptr;
+    p->entry_high = ep ? std::max(0.0, Distribution(ep->dist).quantile(0.99)) : lambda;
     return p;
   }
 };

@@ -36,6 +36,10 @@ class GrowthProcess final : public Process {
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<GrowthWorker>(*this, block);
   }
+  /// The rate model's per-run state and the block's growth rates (8 bytes per run each).
+  std::uint64_t worker_bytes(std::size_t block) const override {
+    return sizeof(double) * (RateModel::State(block).size() + block);
+  }
   RateModel model;
   bool log_form;
   int slot;

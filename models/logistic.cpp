@@ -59,6 +59,10 @@ class LogisticProcess final : public Process {
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<LogisticWorker>(*this, block);
   }
+  /// The rate model's per-run state, the block's rates and logits (8 bytes per run each).
+  std::uint64_t worker_bytes(std::size_t block) const override {
+    return sizeof(double) * (RateModel::State(block).size() + 2 * block);
+  }
   RateModel model;
   int slot;
   double cap;

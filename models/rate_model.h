@@ -65,6 +65,8 @@ class RateModel {
     std::vector<double> z;
     explicit State(std::size_t block = 0)
         : eps(block), mu_last(block), mu_anchor(block), z(4 * block) {}
+    /// Numbers held (for Process::worker_bytes).
+    std::size_t size() const { return eps.size() + mu_last.size() + mu_anchor.size() + z.size(); }
   };
 
   void init(State& s, const BlockCtx& ctx) const;

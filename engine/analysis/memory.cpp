@@ -1,25 +1,22 @@
-// Up-front memory estimates (see memory.h).
+// Up-front memory estimates (see memory.h): a pilot of the job's first block measures the
+// quantile sketches, the processes report their per-thread state, the rest is counted.
 #include "engine/analysis/memory.h"
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <thread>
 
 #include "engine/analysis/shapley.h"
 #include "engine/core/error.h"
-#include "engine/sim/runner.h"
+#include "engine/sim/sketch.h"
+#include "engine/sim/state.h"
 
 namespace plancast {
 
 namespace {
-
-std::uint64_t series_count(const Scenario& s) {
-  std::uint64_t n = 0;
-  for (const IndicatorSpec& ind : s.indicators) n += std::max<std::size_t>(ind.outputs.size(), 1);
-  return n;
-}
 
 /// Saturating arithmetic: an absurd request must give a huge estimate, never wrap.
 std::uint64_t mul(std::uint64_t a, std::uint64_t b) {
@@ -29,8 +26,214 @@ std::uint64_t mul(std::uint64_t a, std::uint64_t b) {
 std::uint64_t add(std::uint64_t a, std::uint64_t b) {
   return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
+std::uint64_t from_double(double x) {
+  if (!(x > 0)) return 0;
+  if (x >= 1.8e19) return UINT64_MAX;
+  return static_cast<std::uint64_t>(x);
+}
+
+/// What glibc's malloc takes for an array of `bytes`: a 16-byte-aligned chunk with an 8-byte
+/// header, at least 32 bytes.
+std::uint64_t chunk(std::uint64_t bytes) {
+  if (bytes == 0) return 0;
+  return std::max<std::uint64_t>(32, (bytes + 8 + 15) / 16 * 16);
+}
+
+/// Bucket index of the value of rank r (1-based) counted from the top (or the bottom).
+std::int32_t index_at_rank(const std::vector<std::pair<std::int32_t, std::uint64_t>>& b,
+                           std::uint64_t r, bool from_top) {
+  std::uint64_t seen = 0;
+  for (std::size_t k = 0; k < b.size(); ++k) {
+    const auto& [index, count] = from_top ? b[b.size() - 1 - k] : b[k];
+    seen += count;
+    if (seen >= r) return index;
+  }
+  return from_top ? b.front().first : b.back().first;
+}
+
+/// One part of an estimate: bytes and what they are for.
+struct Part {
+  std::uint64_t bytes = 0;
+  std::string what;
+};
+
+MemoryEstimate sum_parts(std::vector<Part> parts) {
+  std::stable_sort(parts.begin(), parts.end(),
+                   [](const Part& a, const Part& b) { return a.bytes > b.bytes; });
+  MemoryEstimate e;
+  for (const Part& p : parts) {
+    if (p.bytes == 0) continue;
+    e.bytes = add(e.bytes, p.bytes);
+    if (!e.detail.empty()) e.detail += "; ";
+    e.detail += p.what + ": " + memory_text(p.bytes);
+  }
+  return e;
+}
+
+/// Per cell of a RunState, besides the sketch's stores: the sketch object, two exact sums,
+/// the shift, extremes and three counts.
+constexpr std::uint64_t kCellBytes =
+    sizeof(QuantileSketch) + 2 * sizeof(ExactSum) + 3 * sizeof(double) + 3 * sizeof(std::uint64_t);
+
+std::string plural(std::uint64_t n, const char* one, const char* many) {
+  return grouped(n) + " " + (n == 1 ? one : many);
+}
+
+/// The parts of one run of the job: see estimate_run_memory in memory.h.
+std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64_t runs,
+                            std::uint64_t budget) {
+  const Scenario& s = scenario_of(cs);
+  if (runs == 0) runs = s.simulation.runs;
+  std::uint64_t series = 0;
+  for (const IndicatorSpec& ind : s.indicators)
+    series += std::max<std::size_t>(ind.outputs.size(), 1);
+  const std::uint64_t years = static_cast<std::uint64_t>(std::max(s.n_years(), 1));
+  const std::uint64_t cells = series * years;
+  const std::uint64_t params = std::max<std::uint64_t>(s.parameters.size(), 1);
+  const std::uint64_t targets = s.targets.size();
+  const std::uint64_t blocks = (runs + kBlockSize - 1) / kBlockSize;
+  // Threads that get blocks (each keeps its own accumulator of every cell).
+  const std::uint64_t t = std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(static_cast<std::uint64_t>(effective_threads(threads)), blocks));
+  const std::string threads_text = plural(t, "thread", "threads");
+
+  std::vector<Part> parts;
+  parts.push_back({kProgramBytes, "the program"});
+  // Block arrays: parameters, values and previous values (8 bytes each), per-target bytes.
+  const std::uint64_t block =
+      mul(kBlockSize, add(mul(8, params + 2 * series + 1), 2 * targets + 1)) + kThreadBytes;
+  parts.push_back({mul(t, block), "block arrays of " + threads_text});
+  parts.push_back({mul(t, worker_bytes(cs)),
+                   "process state (firm vectors, rate and formula scratch) of " + threads_text});
+  // The outputs are built once the simulation's memory is free: they count where larger.
+  const std::uint64_t outputs = mul(cells, kOutputCellBytes);
+  const std::string sketch_text = "quantile sketches of " + threads_text +
+                                  " and the merged result (" + plural(series, "series", "series") +
+                                  " x " + plural(years, "year", "years");
+  // The pilot needs one thread's share; it is skipped when that is more than the budget
+  // and more than kPilotAlwaysBytes (small pilots always run, so that --max-memory 1M shows
+  // the whole estimate), and then the figure is a lower bound.
+  const std::uint64_t pilot_need =
+      add(add(kProgramBytes, block + worker_bytes(cs)), mul(2 * cells, kCellBytes));
+  if (pilot_need > budget && pilot_need > kPilotAlwaysBytes) {
+    parts.push_back({std::max(mul(mul(t + 1, cells), kCellBytes), outputs),
+                     sketch_text + ", at least; not sized, the rest is already over)"});
+    return parts;
+  }
+
+  // The pilot: the job's first block, on one thread.
+  RunOptions one;
+  one.threads = 1;
+  RunState pilot = make_state(cs, one);
+  simulate(cs, 0, 1, pilot, one);
+  const double pilot_runs = static_cast<double>(pilot.runs);
+  const double per_thread = static_cast<double>(runs) / static_cast<double>(t);
+  // A thread's stores are laid out by its first block and grow with the later ones.
+  const Growth thread_growth = blocks > t ? Growth::blocks : Growth::none;
+  std::uint64_t sketches = 0;
+  std::uint64_t widest = 0;  // buckets
+  for (std::size_t c = 0; c < pilot.cells; ++c) {
+    const QuantileSketch& sk = pilot.sketch[c];
+    std::uint64_t cell = kCellBytes;
+    for (const ExactSum* e : {&pilot.sum[c], &pilot.sumsq[c]}) {
+      cell += chunk(e->partials().capacity() * sizeof(double));
+    }
+    std::uint64_t thread_cell = cell, merged_cell = cell;
+    for (const bool negative : {false, true}) {
+      const auto b = sk.buckets(negative);
+      if (b.empty()) continue;
+      const StoreSample ss = sample_store(b);
+      widest = std::max(widest, ss.span);
+      // Each thread's store sees its share of the runs, the merged store all of them.
+      const double share = static_cast<double>(ss.values) / pilot_runs;
+      thread_cell = add(thread_cell, predict_store_bytes(ss, share * per_thread, thread_growth));
+      merged_cell = add(merged_cell, predict_store_bytes(ss, share * static_cast<double>(runs),
+                                                         t > 1 ? Growth::merges : Growth::none));
+    }
+    sketches = add(sketches, add(mul(t, thread_cell), merged_cell));
+  }
+  // A bucket spans a factor of at most γ = (1+α)/(1-α), about 1/0.7 of ln γ in log2 (sketch.cpp).
+  std::string range;
+  if (widest > 1) {
+    const double a = QuantileSketch::kRelativeAccuracy;
+    const double orders =
+        static_cast<double>(widest) * (std::log1p(a) - std::log1p(-a)) / 0.7 * std::log10(2.0);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, ", values over up to %.*f orders of magnitude",
+                  orders < 10 ? 1 : 0, orders);
+    range = buf;
+  }
+  // Simulation and output phases do not overlap: the larger counts.
+  parts.push_back({std::max(sketches, outputs),
+                   sketches >= outputs
+                       ? sketch_text + range + ", sized by a pilot of the first " +
+                             plural(pilot.runs, "run", "runs") + ")"
+                       : "the results and their outputs (" +
+                             plural(cells, "indicator-year", "indicator-years") + ")"});
+  return parts;
+}
+
+MemoryEstimate with_extra(const CompiledScenario& cs, int threads, std::uint64_t runs,
+                          std::uint64_t budget, Part extra) {
+  std::vector<Part> parts = run_parts(cs, threads, runs, budget);
+  parts.push_back(std::move(extra));
+  return sum_parts(std::move(parts));
+}
 
 }  // namespace
+
+StoreSample sample_store(const std::vector<std::pair<std::int32_t, std::uint64_t>>& b) {
+  StoreSample s;
+  if (b.empty()) return s;
+  double half = 0;
+  for (const auto& [index, count] : b) {
+    s.values += count;
+    half += 1 - std::exp2(-static_cast<double>(std::min<std::uint64_t>(count, 64)));
+  }
+  s.occupied = b.size();
+  s.span = static_cast<std::uint64_t>(b.back().first - b.front().first) + 1;
+  // The extremes of n values move out by about the same number of buckets each time n
+  // doubles (exactly so for a power-law tail, less for a normal one): measured between the
+  // extreme and the value of rank K at each end, K up to 16 (log2 K doublings apart).
+  const std::uint64_t k = std::min<std::uint64_t>(16, s.values / 4);
+  if (k >= 2) {
+    const double top = index_at_rank(b, 1, true) - index_at_rank(b, k, true);
+    const double bottom = index_at_rank(b, k, false) - index_at_rank(b, 1, false);
+    s.growth = (top + bottom) / std::log2(static_cast<double>(k));
+  }
+  // Occupied buckets of a random half of the values (a bucket of c values keeps at least
+  // one with probability 1 - 2^-c): their ratio to all gives the power of the growth.
+  const double occ = static_cast<double>(s.occupied);
+  s.distinct_power = occ > half ? std::clamp(std::log2(occ / half), 0.0, 1.0) : 0.0;
+  return s;
+}
+
+std::uint64_t predict_store_bytes(const StoreSample& s, double values, Growth growth) {
+  if (s.values == 0 || !(values > 0)) return 0;
+  const double ratio = values / static_cast<double>(s.values);
+  constexpr double kMaxSpan = QuantileSketch::kMaxBucket - QuantileSketch::kMinBucket + 1;
+  const double span =
+      std::clamp(static_cast<double>(s.span) + s.growth * std::log2(ratio), 1.0, kMaxSpan);
+  const double occupied =
+      std::clamp(static_cast<double>(s.occupied) * std::pow(ratio, s.distinct_power), 1.0,
+                 std::min(span, std::max(values, 1.0)));
+  const std::uint64_t count = from_double(std::ceil(values));
+  const auto sp = static_cast<std::uint64_t>(span), oc = static_cast<std::uint64_t>(occupied);
+  const bool dense = QuantileSketch::dense_layout(count, sp);
+  const std::uint64_t exact = QuantileSketch::store_bytes(count, oc, sp);
+  // Block by block: a quarter of growth slack on average; and for dense stores, which grow a
+  // little at a time, the allocator's holes left by the arrays each growth replaced (heap
+  // held / heap in use measured 1.2-1.3 at the end of the simulation of
+  // tests/faults/memory/many.yaml with 2 and 8 threads): 1.25 x 1.25. Sparse stores grow by
+  // half at a time and left no measurable holes (tests/faults/memory/wide.yaml). Merged
+  // from several threads: a few growths, an eighth (dense) or a quarter (sparse) of slack.
+  std::uint64_t bytes = exact;
+  if (growth == Growth::blocks) bytes = dense ? exact * 25 / 16 : exact * 5 / 4;
+  if (growth == Growth::merges) bytes = dense ? exact * 9 / 8 : exact * 5 / 4;
+  bytes += dense ? 16 : 32;
+  // Fewer than one value expected: the store exists in that fraction of cases.
+  return values < 1 ? from_double(static_cast<double>(bytes) * values) : bytes;
+}
 
 std::string grouped(std::uint64_t v) {
   const std::string d = std::to_string(v);
@@ -48,72 +251,58 @@ int effective_threads(int threads) {
   return hw > 0 ? static_cast<int>(hw) : 1;
 }
 
-MemoryEstimate estimate_run_memory(const Scenario& s, int threads) {
-  const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
-  const std::uint64_t series = series_count(s);
-  const std::uint64_t years = static_cast<std::uint64_t>(std::max(s.n_years(), 1));
-  const std::uint64_t params = std::max<std::uint64_t>(s.parameters.size(), 1);
-  const std::uint64_t targets = s.targets.size();
-  // Block buffers: parameters, values and previous values (8 bytes each), per-target bytes.
-  const std::uint64_t block =
-      mul(kBlockSize, add(mul(8, params + 2 * series + 1), 2 * targets + 1));
-  const std::uint64_t sketches = mul(mul(series, years), kSketchBytes);
-  MemoryEstimate e;
-  e.bytes = add(mul(t, block), mul(t + 1, sketches));
-  e.detail = std::to_string(t) + (t == 1 ? " thread" : " threads") + " x " +
-             std::to_string(series) + " indicator series x " + std::to_string(years) +
-             " years of quantile sketches";
-  return e;
+MemoryEstimate estimate_run_memory(const CompiledScenario& cs, int threads, std::uint64_t runs,
+                                   std::uint64_t budget) {
+  return sum_parts(run_parts(cs, threads, runs, budget));
 }
 
-MemoryEstimate estimate_compare_memory(const Scenario& base, std::uint64_t runs, int threads) {
-  MemoryEstimate e = estimate_run_memory(base, threads);
-  const std::uint64_t targets = base.targets.size();
+MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64_t runs,
+                                       int threads, std::uint64_t budget) {
+  const std::uint64_t targets = scenario_of(base).targets.size();
   const std::uint64_t bits = mul(targets, mul((runs + 63) / 64, 8));
-  e.bytes = add(e.bytes, bits);
-  e.detail = "the base's outcome of " + std::to_string(targets) +
-             (targets == 1 ? " target x " : " targets x ") + grouped(runs) +
-             " runs, one bit each; " + e.detail;
-  return e;
+  return with_extra(base, threads, runs, budget,
+                    {bits, "the base's outcome of " + plural(targets, "target", "targets") + " x " +
+                               grouped(runs) + " runs, one bit each"});
 }
 
-MemoryEstimate estimate_sobol_memory(const Scenario& s, std::uint64_t base_runs, int threads) {
-  MemoryEstimate e = estimate_run_memory(s, threads);
+MemoryEstimate estimate_sobol_memory(const CompiledScenario& cs, std::uint64_t base_runs,
+                                     int threads, std::uint64_t budget) {
   const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
-  const std::uint64_t designs = s.parameters.size() + 3;  // A, B, AB_i, AB_noise
+  const std::uint64_t designs = scenario_of(cs).parameters.size() + 3;  // A, B, AB_i, AB_noise
   const std::uint64_t outputs = mul(mul(designs, base_runs), 8);
   const std::uint64_t bootstrap = mul(mul(t, base_runs), 8);
-  e.bytes = add(e.bytes, add(outputs, bootstrap));
-  e.detail = "the output of " + std::to_string(designs) + " designs x " + grouped(base_runs) +
-             " runs, 8 bytes each, and the bootstrap's row indices; " + e.detail;
-  return e;
+  return with_extra(cs, threads, base_runs, budget,
+                    {add(outputs, bootstrap), "the output of " + std::to_string(designs) +
+                                                  " designs x " + grouped(base_runs) +
+                                                  " runs, 8 bytes each, and the bootstrap's "
+                                                  "row indices"});
 }
 
-MemoryEstimate estimate_shapley_memory(const Scenario& s, std::uint64_t permutations, int threads) {
-  MemoryEstimate e = estimate_run_memory(s, threads);
+MemoryEstimate estimate_shapley_memory(const CompiledScenario& cs, std::uint64_t permutations,
+                                       int threads, std::uint64_t budget) {
   const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
-  const std::uint64_t params = s.parameters.size();
+  const std::uint64_t params = scenario_of(cs).parameters.size();
   const std::uint64_t runs = shapley_total_runs(params, permutations);
   const std::uint64_t outputs = mul(runs, 8);
   const std::uint64_t perms = mul(permutations, mul(std::max<std::uint64_t>(params, 1) + 1, 16));
   const std::uint64_t bootstrap = mul(mul(t, permutations), 8);
-  e.bytes = add(e.bytes, add(add(outputs, perms), bootstrap));
-  e.detail = "the output of " + grouped(runs) + " runs, 8 bytes each, and " +
-             grouped(permutations) + " permutations x " + std::to_string(params) + " parameters; " +
-             e.detail;
-  return e;
+  return with_extra(
+      cs, threads, runs, budget,
+      {add(add(outputs, perms), bootstrap),
+       "the output of " + grouped(runs) + " runs, 8 bytes each, and " + grouped(permutations) +
+           " permutations x " + std::to_string(params) + " parameters"});
 }
 
-MemoryEstimate estimate_discover_memory(const Scenario& s, std::uint64_t runs, int threads) {
-  MemoryEstimate e = estimate_run_memory(s, threads);
-  const std::uint64_t params = s.parameters.size();
+MemoryEstimate estimate_discover_memory(const CompiledScenario& cs, std::uint64_t runs, int threads,
+                                        std::uint64_t budget) {
+  const std::uint64_t params = scenario_of(cs).parameters.size();
   // x: 8 bytes per parameter and run; outcome 1 byte; peeling: box index 4, sort buffer 8,
   // kept index 4 bytes per run.
   const std::uint64_t per_run = add(mul(8, params), 17);
-  e.bytes = add(e.bytes, mul(per_run, runs));
-  e.detail = "the " + std::to_string(params) + " parameters of each of " + grouped(runs) +
-             " runs, 8 bytes each; " + e.detail;
-  return e;
+  return with_extra(
+      cs, threads, runs, budget,
+      {mul(per_run, runs), "the " + std::to_string(params) + " parameters of each of " +
+                               grouped(runs) + " runs, 8 bytes each"});
 }
 
 std::uint64_t default_memory_budget() {

@@ -341,8 +341,9 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
     e.scenario.simulation.sampler = sim.sampler;
   }
   check_memory("compare",
-               estimate_compare_memory(entries.front().scenario,
-                                       entries.front().scenario.simulation.runs, ro.threads),
+               estimate_compare_memory(*compile(entries.front().scenario, registry),
+                                       entries.front().scenario.simulation.runs, ro.threads,
+                                       flags.max_memory),
                flags.max_memory);
 
   cli::CancelOnSignal cancel;

@@ -259,8 +259,9 @@ int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::o
   const std::optional<std::string> file =
       vm.count("scenario") ? std::optional(vm["scenario"].as<std::string>()) : std::nullopt;
   const Scenario scenario = load(file, opts, runs, seed, registry);
-  check_memory("discover", estimate_discover_memory(scenario, runs, ro.threads), flags.max_memory);
   const auto compiled = compile(scenario, registry);
+  check_memory("discover", estimate_discover_memory(*compiled, runs, ro.threads, flags.max_memory),
+               flags.max_memory);
 
   cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));

@@ -248,7 +248,6 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       vm.count("scenario") ? std::optional(vm["scenario"].as<std::string>()) : std::nullopt;
   bool as_subtree = false;
   const Scenario scenario = load_with_flags(file, opts, flags, registry, as_subtree);
-  check_memory("run", estimate_run_memory(scenario, ro.threads), cli::read_max_memory(vm));
   std::shared_ptr<const CompiledScenario> compiled;
   try {
     compiled = compile(scenario, registry);
@@ -266,6 +265,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
   }
   err << std::flush;
+  const std::uint64_t budget = cli::read_max_memory(vm);
+  check_memory("run", estimate_run_memory(*compiled, ro.threads, 0, budget), budget);
 
   cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));

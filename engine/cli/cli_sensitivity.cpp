@@ -390,14 +390,17 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
           ? load_scenario_file(vm["scenario"].as<std::string>(), opts, registry)
           : load_scenario_text(std::string(bundled_scenario_text()), kBundledName, opts, registry);
   const SensitivityOutput output = resolve_output(scenario, vm["of"].as<std::string>());
-  check_memory("sensitivity",
-               method == "sobol" ? estimate_sobol_memory(
-                                       scenario, so.runs ? so.runs : kSobolDefaultRuns, so.threads)
-               : method == "shapley"
-                   ? estimate_shapley_memory(
-                         scenario, so.runs ? so.runs : kShapleyDefaultPermutations, so.threads)
-                   : estimate_run_memory(scenario, so.threads),
-               flags.max_memory);
+  const auto compiled = compile(scenario, registry);
+  check_memory(
+      "sensitivity",
+      method == "sobol" ? estimate_sobol_memory(*compiled, so.runs ? so.runs : kSobolDefaultRuns,
+                                                so.threads, flags.max_memory)
+      : method == "shapley"
+          ? estimate_shapley_memory(*compiled, so.runs ? so.runs : kShapleyDefaultPermutations,
+                                    so.threads, flags.max_memory)
+          : estimate_run_memory(*compiled, so.threads, so.runs ? so.runs : kTornadoDefaultRuns,
+                                flags.max_memory),
+      flags.max_memory);
 
   cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));

@@ -124,7 +124,9 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
   };
   // The scenario as given: the target must exist, and PATH's value is where the search starts.
   const Scenario given = load(opts);
-  check_memory("solve", estimate_run_memory(given, ro.threads), flags.max_memory);
+  check_memory("solve",
+               estimate_run_memory(*compile(given, registry), ro.threads, 0, flags.max_memory),
+               flags.max_memory);
   bool has_target = false;
   std::string targets;
   for (const TargetSpec& t : given.targets) {

@@ -85,6 +85,11 @@ class Process {
  public:
   virtual ~Process() = default;
   virtual std::unique_ptr<ProcessWorker> make_worker(std::size_t block_size) const = 0;
+  /// Memory hook (--max-memory; engine/analysis/memory.cpp): the bytes that one worker made
+  /// by make_worker(block_size) holds at its largest during a run, its scratch arrays and
+  /// per-run state (one worker per thread). Default 0: nothing sizeable. A process whose
+  /// state grows with its input (firms, long histories) must answer it.
+  virtual std::uint64_t worker_bytes(std::size_t /*block_size*/) const { return 0; }
 };
 
 // ---- What a process can say about its values, before simulating (issue 14, parts 6-7) ----

@@ -477,6 +477,12 @@ const ParameterSampler& parameters_of(const CompiledScenario& compiled) {
   return *compiled.parameters;
 }
 
+std::uint64_t worker_bytes(const CompiledScenario& cs) {
+  std::uint64_t bytes = 0;
+  for (const auto& p : cs.processes) bytes += p->worker_bytes(kBlockSize);
+  return bytes;
+}
+
 std::uint64_t block_count(const CompiledScenario& cs) {
   const std::uint64_t runs = cs.scenario.simulation.runs;
   return runs / kBlockSize + (runs % kBlockSize != 0 ? 1 : 0);

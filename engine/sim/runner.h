@@ -78,6 +78,10 @@ const Scenario& scenario_of(const CompiledScenario& compiled);
 /// The compiled parameters: names in scenario order, distributions, copula.
 const ParameterSampler& parameters_of(const CompiledScenario& compiled);
 
+/// Bytes of scratch and per-run state that one thread's process workers hold: the sum of
+/// Process::worker_bytes(kBlockSize) over the compiled processes (for --max-memory).
+std::uint64_t worker_bytes(const CompiledScenario& compiled);
+
 /// Blocks of kBlockSize runs in the job (the last one may be shorter).
 std::uint64_t block_count(const CompiledScenario& compiled);
 

@@ -249,65 +249,6 @@ inline double representative(std::int32_t i) {
 
 }  // namespace
 
-void QuantileSketch::Store::reserve_range(std::int32_t lo, std::int32_t hi) {
-  if (counts.empty()) {
-    offset = lo;
-    counts.assign(static_cast<std::size_t>(hi - lo) + 1, 0);
-    return;
-  }
-  const std::int32_t cur_lo = offset;
-  const std::int32_t cur_hi = offset + static_cast<std::int32_t>(counts.size()) - 1;
-  if (lo >= cur_lo && hi <= cur_hi) return;
-  // Slack on a growing side keeps gradual growth amortised; memory stays within about 1.25×
-  // the occupied range (+16).
-  const std::int32_t slack =
-      std::max<std::int32_t>(16, static_cast<std::int32_t>(counts.size() / 4));
-  const std::int32_t new_lo = lo < cur_lo ? lo - slack : cur_lo;
-  const std::int32_t new_hi = hi > cur_hi ? hi + slack : cur_hi;
-  std::vector<std::uint64_t> grown(static_cast<std::size_t>(new_hi - new_lo) + 1, 0);
-  std::copy(counts.begin(), counts.end(), grown.begin() + (cur_lo - new_lo));
-  counts.swap(grown);
-  offset = new_lo;
-}
-
-void QuantileSketch::Store::add(std::int32_t index, std::uint64_t n) {
-  reserve_range(index, index);
-  counts[static_cast<std::size_t>(index - offset)] += n;
-  total += n;
-}
-
-void QuantileSketch::Store::merge(const Store& o) {
-  if (o.total == 0) return;
-  std::size_t first = 0, last = o.counts.size() - 1;
-  while (o.counts[first] == 0) ++first;
-  while (o.counts[last] == 0) --last;
-  reserve_range(o.offset + static_cast<std::int32_t>(first),
-                o.offset + static_cast<std::int32_t>(last));
-  for (std::size_t k = first; k <= last; ++k) {
-    counts[static_cast<std::size_t>(o.offset + static_cast<std::int32_t>(k) - offset)] +=
-        o.counts[k];
-  }
-  total += o.total;
-}
-
-bool QuantileSketch::Store::operator==(const Store& o) const {
-  // Same counts per bucket index; the allocated range (offset, slack) may differ.
-  if (total != o.total) return false;
-  auto at = [](const Store& s, std::int64_t i) -> std::uint64_t {
-    const std::int64_t k = i - s.offset;
-    return k >= 0 && k < static_cast<std::int64_t>(s.counts.size())
-               ? s.counts[static_cast<std::size_t>(k)]
-               : 0;
-  };
-  const auto lo = std::min<std::int64_t>(offset, o.offset);
-  const auto hi = std::max<std::int64_t>(offset + static_cast<std::int64_t>(counts.size()),
-                                         o.offset + static_cast<std::int64_t>(o.counts.size()));
-  for (std::int64_t i = lo; i < hi; ++i) {
-    if (at(*this, i) != at(o, i)) return false;
-  }
-  return true;
-}
-
 void QuantileSketch::add(double x) {
   const double a = std::fabs(x);
   if (!(a >= kMinIndexable)) {
@@ -332,11 +273,18 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
     positive_.add(ilo, n);
     return;
   }
-  positive_.reserve_range(ilo, ihi);
-  std::uint64_t* c = positive_.counts.data();
-  const std::int32_t off = positive_.offset;
   constexpr std::size_t kChunk = 256;
   std::int32_t idx[kChunk];
+  if (!positive_.prepare(ilo, ihi, n)) {  // a sparse store (values far apart for their count)
+    for (std::size_t start = 0; start < n; start += kChunk) {
+      const std::size_t m = std::min(kChunk, n - start);
+      bucket_indices(x + start, m, idx);
+      positive_.add_indices(idx, m);
+    }
+    return;
+  }
+  std::uint64_t* c = positive_.counts.data();
+  const std::int32_t off = positive_.offset;
   for (std::size_t start = 0; start < n; start += kChunk) {
     const std::size_t m = std::min(kChunk, n - start);
     bucket_indices(x + start, m, idx);
@@ -363,16 +311,20 @@ void QuantileSketch::add_many(const double* x, std::size_t n) {
     }
     if (lo >= kMinIndexable && hi <= std::numeric_limits<double>::max()) {
       bucket_indices(v, m, idx);
-      positive_.reserve_range(bucket_index(lo), bucket_index(hi));
-      count_indices(positive_.counts.data(), positive_.offset, idx, m);
-      positive_.total += m;
+      if (positive_.prepare(bucket_index(lo), bucket_index(hi), m)) {
+        count_indices(positive_.counts.data(), positive_.offset, idx, m);
+        positive_.total += m;
+      } else {
+        positive_.add_indices(idx, m);
+      }
       continue;
     }
     add_chunk(v, m, idx);
   }
 }
 
-/// A chunk with zeros, negative values or values too small to index (idx: scratch of m).
+/// A chunk (m <= 256) with zeros, negative values or values too small to index (idx:
+/// scratch of m).
 void QuantileSketch::add_chunk(const double* v, std::size_t m, std::int32_t* idx) {
   std::int32_t plo = INT32_MAX, phi = INT32_MIN, nlo = INT32_MAX, nhi = INT32_MIN;
   std::uint64_t zeros = 0, npos = 0, nneg = 0;
@@ -396,27 +348,33 @@ void QuantileSketch::add_chunk(const double* v, std::size_t m, std::int32_t* idx
     }
   }
   zero_ += zeros;
-  if (nneg == 0) {
-    if (npos == 0) return;
-    // Common case: all positive.
-    positive_.reserve_range(plo, phi);
-    std::uint64_t* c = positive_.counts.data();
-    const std::int32_t off = positive_.offset;
-    for (std::size_t j = 0; j < m; ++j) {
-      if (idx[j] != kNoIndex) ++c[static_cast<std::size_t>(idx[j] - off)];
-    }
-    positive_.total += npos;
-    return;
-  }
-  if (npos > 0) positive_.reserve_range(plo, phi);
-  negative_.reserve_range(nlo, nhi);
+  // Each sign: dense stores count in place; a sparse one takes that sign's indices.
+  const bool pdense = npos == 0 || positive_.prepare(plo, phi, npos);
+  const bool ndense = nneg == 0 || negative_.prepare(nlo, nhi, nneg);
+  std::int32_t pidx[256], nidx[256];
+  std::size_t np = 0, nn = 0;
   for (std::size_t j = 0; j < m; ++j) {
     if (idx[j] == kNoIndex) continue;
-    Store& s = v[j] > 0 ? positive_ : negative_;
-    ++s.counts[static_cast<std::size_t>(idx[j] - s.offset)];
+    const bool pos = v[j] > 0;
+    Store& s = pos ? positive_ : negative_;
+    if (pos ? pdense : ndense) {
+      ++s.counts[static_cast<std::size_t>(idx[j] - s.offset)];
+    } else if (pos) {
+      pidx[np++] = idx[j];
+    } else {
+      nidx[nn++] = idx[j];
+    }
   }
-  positive_.total += npos;
-  negative_.total += nneg;
+  if (pdense) {
+    positive_.total += npos;
+  } else {
+    positive_.add_indices(pidx, np);
+  }
+  if (ndense) {
+    negative_.total += nneg;
+  } else {
+    negative_.add_indices(nidx, nn);
+  }
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
@@ -438,13 +396,13 @@ double QuantileSketch::quantile(double q) const {
   // Most negative first: the negative store's highest index.
   for (std::size_t k = negative_.counts.size(); k-- > 0;) {
     cum += negative_.counts[k];
-    if (cum > rank) return -representative(negative_.offset + static_cast<std::int32_t>(k));
+    if (cum > rank) return -representative(negative_.key(k));
   }
   cum += zero_;
   if (cum > rank) return 0.0;
   for (std::size_t k = 0; k < positive_.counts.size(); ++k) {
     cum += positive_.counts[k];
-    if (cum > rank) return representative(positive_.offset + static_cast<std::int32_t>(k));
+    if (cum > rank) return representative(positive_.key(k));
   }
   return std::numeric_limits<double>::quiet_NaN();  // unreachable: rank < count
 }
@@ -457,7 +415,7 @@ std::vector<std::pair<std::int32_t, std::uint64_t>> QuantileSketch::buckets(bool
   const Store& s = negative ? negative_ : positive_;
   std::vector<std::pair<std::int32_t, std::uint64_t>> out;
   for (std::size_t k = 0; k < s.counts.size(); ++k) {
-    if (s.counts[k] != 0) out.emplace_back(s.offset + static_cast<std::int32_t>(k), s.counts[k]);
+    if (s.counts[k] != 0) out.emplace_back(s.key(k), s.counts[k]);
   }
   return out;
 }
@@ -468,7 +426,8 @@ void QuantileSketch::add_bucket(bool negative, std::int32_t index, std::uint64_t
 
 std::size_t QuantileSketch::memory_bytes() const {
   return sizeof(*this) +
-         (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(std::uint64_t);
+         (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(std::uint64_t) +
+         (positive_.keys.capacity() + negative_.keys.capacity()) * sizeof(std::int32_t);
 }
 
 }  // namespace plancast

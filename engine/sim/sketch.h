@@ -49,8 +49,15 @@ class ExactSum {
 /// bucket ceil(m L(x)), L a cheap increasing approximation of log2, m = 0.7 / ln γ,
 /// γ = (1+α)/(1-α); every bucket spans at most a factor γ, so its representative is within
 /// relative error α of every value in it. Negative values use a mirrored store; |x| <
-/// kMinIndexable counts as zero. Memory: one counter per occupied bucket range,
-/// independent of the count.
+/// kMinIndexable counts as zero.
+///
+/// Memory (docs/decisions.md, "Sketch stores and the memory estimate"): each sign's store is
+/// dense (one 8-byte counter per bucket over the range its values span) while that range is
+/// at most max(kDenseMinBuckets, kDenseFactor × values counted) buckets, and sparse otherwise
+/// (only the occupied buckets, 12 bytes each). So a store never costs much more than 32
+/// bytes per value counted + 16 KB, nor more than its range, however far apart its values
+/// lie, and it does not grow with the count once the range is covered. The layout never changes a
+/// count, so quantiles, merges and shard files are the same in either layout.
 class QuantileSketch {
  public:
   /// Relative accuracy α of quantiles (documented in docs/methods.md).
@@ -69,7 +76,7 @@ class QuantileSketch {
   /// count() must be > 0 (otherwise the result is NaN).
   double quantile(double q) const;
   bool operator==(const QuantileSketch& o) const;
-  /// Bytes held (for the memory-growth test).
+  /// Bytes held: the object and its stores' heap arrays (by capacity).
   std::size_t memory_bytes() const;
   /// For serialisation (shard files): values counted as zero, and the occupied buckets of
   /// one sign as (index, count) pairs in increasing index; add_bucket/add_zeros add counts
@@ -80,14 +87,48 @@ class QuantileSketch {
   void add_bucket(bool negative, std::int32_t index, std::uint64_t count);
   void add_zeros(std::uint64_t count) { zero_ += count; }
 
+  /// The layout rule (see the class comment): a store is dense while its bucket range is at
+  /// most max(kDenseMinBuckets, kDenseFactor × its count).
+  static constexpr std::uint64_t kDenseMinBuckets = 2048;
+  static constexpr std::uint64_t kDenseFactor = 4;
+  /// Heap bytes of one store holding `count` values in `occupied` distinct buckets spread
+  /// over `span` buckets, laid out by that rule without growth slack: dense 8 bytes per
+  /// bucket of the range, sparse 12 per occupied bucket. A store that grew holds up to a
+  /// quarter more (dense: slack on the side that grew; sparse: capacity grown by half).
+  static std::uint64_t store_bytes(std::uint64_t count, std::uint64_t occupied, std::uint64_t span);
+  /// Whether a store of `count` values over `span` buckets is dense.
+  static bool dense_layout(std::uint64_t count, std::uint64_t span) {
+    return span <= kDenseMinBuckets || (span + kDenseFactor - 1) / kDenseFactor <= count;
+  }
+
  private:
+  /// One sign's counts. Dense: counts[k] belongs to bucket offset + k, over the range seen
+  /// (plus slack). Sparse: counts[k] belongs to bucket keys[k], keys increasing, occupied
+  /// buckets only. key(k) is bucket of counts[k] in either layout.
   struct Store {
-    std::int32_t offset = 0;            ///< bucket index of counts[0]
-    std::vector<std::uint64_t> counts;  ///< dense over [offset, offset + size)
+    std::int32_t offset = 0;  ///< dense: bucket index of counts[0]
+    bool sparse = false;
+    std::vector<std::uint64_t> counts;  ///< dense over [offset, offset + size), or per key
+    std::vector<std::int32_t> keys;     ///< sparse: the occupied buckets, increasing
     std::uint64_t total = 0;
+    std::int32_t key(std::size_t k) const {
+      return sparse ? keys[k] : offset + static_cast<std::int32_t>(k);
+    }
+    /// Makes buckets [lo, hi] ready for n more values: true when the store is then dense with
+    /// [lo, hi] addressable (increment counts[i - offset] and total), false when it is sparse
+    /// (use add_sorted / add_indices). May change the layout (dense_layout()).
+    bool prepare(std::int32_t lo, std::int32_t hi, std::uint64_t n);
     void add(std::int32_t index, std::uint64_t n);
-    /// Makes [lo, hi] addressable (growing with some slack on the side that grows).
+    /// Sparse store: adds idx[0..m) (one value each; idx is sorted in place).
+    void add_indices(std::int32_t* idx, std::size_t m);
+    /// Sparse store: adds u buckets k[i] (increasing, distinct) with counts c[i] > 0.
+    void add_sorted(const std::int32_t* k, const std::uint64_t* c, std::size_t u);
+    /// Makes [lo, hi] addressable in a dense store (growing with some slack).
     void reserve_range(std::int32_t lo, std::int32_t hi);
+    void to_sparse();
+    void to_dense(std::int32_t lo, std::int32_t hi);
+    /// The first and last occupied bucket (total > 0).
+    std::pair<std::int32_t, std::int32_t> occupied_range() const;
     void merge(const Store& o);
     bool operator==(const Store& o) const;
   };

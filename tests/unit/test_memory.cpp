@@ -1,12 +1,16 @@
 // --max-memory: size parsing, the up-front estimates and the refusal (engine/analysis/memory).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "engine/analysis/memory.h"
 #include "engine/cli/options.h"
 #include "engine/core/error.h"
+#include "engine/random/stream.h"
 #include "engine/sim/runner.h"
+#include "engine/sim/sketch.h"
 #include "models/register_builtin.h"
 
 using namespace plancast;
@@ -46,42 +50,122 @@ TEST_CASE("memory sizes for --max-memory: units are powers of 1024, at least 1 M
   }
 }
 
-TEST_CASE("memory estimates: stored samples are counted exactly", "[memory]") {
-  const Scenario s = small_scenario(3, 2);
-  const MemoryEstimate base = estimate_run_memory(s, 2);
-  // 2 threads: block buffers; 3 series x 10 years of sketches, per thread plus the merged set.
-  const std::uint64_t block = kBlockSize * (8 * (2 + 2 * 3 + 1) + 2 * 2 + 1);
-  CHECK(base.bytes == 2 * block + 3 * 3 * 10 * kSketchBytes);
-  CHECK(base.detail == "2 threads x 3 indicator series x 10 years of quantile sketches");
-  // The run's own memory does not grow with the number of runs.
-  // compare: 2 targets, one bit per run, in 64-bit words.
-  CHECK(estimate_compare_memory(s, 1000, 2).bytes == base.bytes + 2 * 16 * 8);
-  CHECK(estimate_compare_memory(s, 100000000, 2).bytes == base.bytes + 2 * 1562500 * 8);
-  // sobol: (2 parameters + 3) designs x runs x 8 bytes, and 2 threads' bootstrap indices.
-  CHECK(estimate_sobol_memory(s, 1000000, 2).bytes == base.bytes + 5 * 8000000 + 2 * 8000000);
-  // shapley, 1000 permutations of 2 parameters: 3·1000·(2+1) runs x 8 bytes, 1000 x (2+1) x
-  // 16 bytes for the permutations, 2 threads x 1000 bootstrap indices x 8 bytes.
-  CHECK(estimate_shapley_memory(s, 1000, 2).bytes == base.bytes + 9000 * 8 + 48000 + 16000);
-  // discover: 2 parameters x 8 bytes + 17 bytes per run.
-  CHECK(estimate_discover_memory(s, 1000000, 2).bytes == base.bytes + 33 * 1000000ull);
-  // Absurd requests saturate instead of wrapping round to a small number.
-  CHECK(estimate_sobol_memory(s, UINT64_MAX / 2, 2).bytes == UINT64_MAX);
+namespace {
+
+std::shared_ptr<const CompiledScenario> compiled(const std::string& yaml) {
+  return compile(load_scenario_text(yaml, "mem.yaml", {}, builtin_registry()), builtin_registry());
 }
 
-TEST_CASE("check_memory refuses with the estimate and names --max-memory", "[memory]") {
+/// A firm population alone (no other process), n0 firms, optionally Poisson entry.
+std::string firms_yaml(int n0, const std::string& entry = "0") {
+  return "plancast: 1\nname: f\nbase_year: 2020\nhorizon: 2025\nsimulation: {runs: 300}\n"
+         "parameters:\n  e: {dist: uniform, min: 0, max: 100}\nindicators:\n"
+         "  f: {firm_population: {counts: {1: " +
+         std::to_string(n0) + ", 10: " + std::to_string(n0 / 10) +
+         "}, rate: 0.02, sigma: 0.1, entry: " + entry + "}}\n";
+}
+
+}  // namespace
+
+TEST_CASE("memory estimates: stored samples are counted exactly", "[memory]") {
   const Scenario s = small_scenario(3, 2);
-  const MemoryEstimate e = estimate_compare_memory(s, 100000000, 1);
-  CHECK_NOTHROW(check_memory("compare", e, e.bytes));
+  const auto cs = compile(s, builtin_registry());
+  const MemoryEstimate base = estimate_run_memory(*cs, 2, 1000);
+  // The per-run parts come on top of one run's estimate for the same number of runs.
+  // compare: 2 targets, one bit per run, in 64-bit words.
+  CHECK(estimate_compare_memory(*cs, 1000, 2).bytes == base.bytes + 2 * 16 * 8);
+  const MemoryEstimate big = estimate_run_memory(*cs, 2, 100000000);
+  CHECK(estimate_compare_memory(*cs, 100000000, 2).bytes == big.bytes + 2 * 1562500 * 8);
+  // sobol: (2 parameters + 3) designs x runs x 8 bytes, and 2 threads' bootstrap indices.
+  const MemoryEstimate m = estimate_run_memory(*cs, 2, 1000000);
+  CHECK(estimate_sobol_memory(*cs, 1000000, 2).bytes == m.bytes + 5 * 8000000 + 2 * 8000000);
+  // shapley, 1000 permutations of 2 parameters: 3·1000·(2+1) runs x 8 bytes, 1000 x (2+1) x
+  // 16 bytes for the permutations, 2 threads x 1000 bootstrap indices x 8 bytes.
+  const MemoryEstimate sh = estimate_run_memory(*cs, 2, 9000);
+  CHECK(estimate_shapley_memory(*cs, 1000, 2).bytes == sh.bytes + 9000 * 8 + 48000 + 16000);
+  // discover: 2 parameters x 8 bytes + 17 bytes per run.
+  CHECK(estimate_discover_memory(*cs, 1000000, 2).bytes == m.bytes + 33 * 1000000ull);
+  // Absurd requests saturate instead of wrapping round to a small number.
+  CHECK(estimate_sobol_memory(*cs, UINT64_MAX / 2, 2).bytes == UINT64_MAX);
+  // The run's own memory grows only slowly with the runs (the sketches' tails), and with
+  // the threads (one set of sketches each).
+  CHECK(big.bytes < 2 * base.bytes);
+  CHECK(estimate_run_memory(*cs, 8, 100000).bytes > estimate_run_memory(*cs, 2, 100000).bytes);
+  CHECK(base.detail.find("quantile sketches of 2 threads and the merged result (3 series x 10 "
+                         "years") != std::string::npos);
+  CHECK(base.detail.find("sized by a pilot of the first 256 runs") != std::string::npos);
+}
+
+TEST_CASE("the memory hook: firm vectors are counted per run of a block, per thread", "[memory]") {
+  // 256 runs a block, each with a vector of 8-byte log sizes for its firms.
+  const auto plain = compiled(firms_yaml(5000));
+  CHECK(worker_bytes(*plain) == kBlockSize * (sizeof(std::vector<double>) + 8 * 5000));
+  // Poisson entry of 10 a year over 5 years: the 50 expected entrants too.
+  const auto entry = compiled(firms_yaml(5000, "10"));
+  CHECK(worker_bytes(*entry) == kBlockSize * (sizeof(std::vector<double>) + 8 * 5050));
+  // A parameter-valued entry: its 99th percentile (uniform 0-100: 99) each year.
+  const auto param = compiled(firms_yaml(5000, "e"));
+  CHECK(worker_bytes(*param) == kBlockSize * (sizeof(std::vector<double>) + 8 * 5495));
+  // The estimate counts them once per thread, and the refusal names them.
+  const MemoryEstimate one = estimate_run_memory(*plain, 1), four = estimate_run_memory(*plain, 2);
+  CHECK(four.bytes - one.bytes >= worker_bytes(*plain));
   try {
-    check_memory("compare", e, e.bytes - 1);
+    check_memory("run", four, 1 << 20);
     FAIL("not refused");
   } catch (const UsageError& err) {
-    const std::string m = err.what();
-    CHECK(m.rfind("compare would need about " + memory_text(e.bytes) + " of memory (", 0) == 0);
-    CHECK(m.find("the base's outcome of 2 targets x 100,000,000 runs, one bit each") !=
-          std::string::npos);
-    CHECK(m.find("allowed by --max-memory") != std::string::npos);
+    const std::string msg = err.what();
+    CHECK(msg.find("(process state (firm vectors, rate and formula scratch) of 2 threads: " +
+                   memory_text(2 * worker_bytes(*plain))) != std::string::npos);
   }
+}
+
+TEST_CASE("the pilot is skipped when its own share would not fit", "[memory]") {
+  // 99,000 firms in each of two populations: 2 x 256 x 99,000 x 8 bytes = 387 MB for one
+  // thread, more than kPilotAlwaysBytes: with a small budget, refused without the pilot.
+  // (300 runs: 2 blocks, so 2 of the 4 threads get work.)
+  std::string y = firms_yaml(99000);
+  y += "  g: {firm_population: {counts: {1: 99000, 10: 9900}, rate: 0.02}}\n";
+  const auto cs = compiled(y);
+  CHECK(worker_bytes(*cs) > kPilotAlwaysBytes);
+  const MemoryEstimate e = estimate_run_memory(*cs, 4, 0, 1 << 20);
+  CHECK(e.bytes > worker_bytes(*cs) * 2);
+  CHECK(e.detail.find("at least; not sized") != std::string::npos);
+}
+
+TEST_CASE("the store model: how buckets and ranges grow with the values", "[memory]") {
+  // Distinct values: occupied buckets grow in proportion; the same value: not at all.
+  std::vector<std::pair<std::int32_t, std::uint64_t>> distinct, same = {{100, 256}};
+  for (std::int32_t i = 0; i < 256; ++i) distinct.push_back({i * 700, 1});
+  const StoreSample d = sample_store(distinct), o = sample_store(same);
+  CHECK(d.values == 256);
+  CHECK(d.occupied == 256);
+  CHECK(d.distinct_power == Approx(1.0));
+  CHECK(o.distinct_power == Approx(0.0).margin(1e-12));
+  CHECK(o.growth == 0);
+  // One bucket, however many values: 8 bytes and the allocator's 16.
+  CHECK(predict_store_bytes(o, 1e6, Growth::none) == 8 + 16);
+  // 256 distinct values 700 buckets apart span 178,501 buckets: sparse, 12 bytes each; at
+  // 4x the values, 4x the buckets (never more than the range holds).
+  CHECK(predict_store_bytes(d, 256, Growth::none) == 12 * 256 + 32);
+  CHECK(predict_store_bytes(d, 1024, Growth::none) == 12 * 1024 + 32);
+  CHECK(predict_store_bytes(d, 1e9, Growth::none) ==
+        8 * (QuantileSketch::kMaxBucket - QuantileSketch::kMinBucket + 1) + 16);
+  // A power-law tail (exponential in the bucket index): the range grows by the same number
+  // of buckets at each doubling; predicted from 256 values, checked at 16x as many.
+  std::vector<double> x;
+  const Stream st(99, 1);
+  for (std::uint64_t r = 0; x.size() < 4096; ++r) {
+    const Uniform4 u = st.uniforms(r, 0, 0);
+    for (double v : u.u) x.push_back(std::exp(-0.2 * std::log(v)));  // Pareto(5) values
+  }
+  QuantileSketch small, large;
+  small.add_many(x.data(), 256);
+  large.add_many(x.data(), x.size());
+  const StoreSample s = sample_store(small.buckets(false)), l = sample_store(large.buckets(false));
+  const double predicted = static_cast<double>(s.span) + s.growth * 4;
+  INFO("span at 256 values " << s.span << ", predicted at 4096 " << predicted << ", actual "
+                             << l.span);
+  CHECK(predicted == Approx(static_cast<double>(l.span)).epsilon(0.25));
 }
 
 TEST_CASE("memory_text and the default budget", "[memory]") {

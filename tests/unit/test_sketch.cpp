@@ -292,3 +292,118 @@ TEST_CASE("ExactSum does not depend on order or on how it is merged", "[sketch][
   }
   CHECK(ints.value() == static_cast<double>(ref));
 }
+
+namespace {
+
+/// n values spread log-uniformly over the whole indexable range, 1e-12 to 1e308, with
+/// signs mixed in when `negatives` (the sd-60 log-form scenario's cells look like this).
+std::vector<double> far_apart(std::size_t n, std::uint32_t stream, bool negatives) {
+  const Stream s(kSeed, stream);
+  std::vector<double> x(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Uniform4 u = s.uniforms(i, 0, 0);
+    x[i] = std::pow(10.0, -12.0 + 320.0 * u.u[0]);
+    if (negatives && u.u[1] < 0.3) x[i] = -x[i];
+  }
+  return x;
+}
+
+/// The sketch's q-quantile must be the representative of the bucket holding the exact order
+/// statistic, whatever the store's layout: a one-value sketch of that value gives it.
+void check_exact_buckets(const QuantileSketch& s, const std::vector<double>& x) {
+  for (double q : {0.0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1.0}) {
+    QuantileSketch one;
+    one.add(exact_quantile(x, q));
+    INFO("q=" << q);
+    CHECK(s.quantile(q) == one.quantile(0.5));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("values far apart: memory grows with the values held, not with their spread",
+          "[sketch][memory]") {
+  // 1,000 values over 320 orders of magnitude: a dense store would span about 183,000
+  // buckets (1.5 MB); the sparse store keeps the occupied ones, 12 bytes each plus slack.
+  const std::vector<double> x = far_apart(1000, 11, false);
+  QuantileSketch one, many, bounded;
+  for (double v : x) one.add(v);
+  many.add_many(x.data(), x.size());
+  for (std::size_t i = 0; i < x.size(); i += 256) {
+    const std::size_t m = std::min<std::size_t>(256, x.size() - i);
+    const auto [lo, hi] =
+        std::minmax_element(x.begin() + static_cast<long>(i), x.begin() + static_cast<long>(i + m));
+    bounded.add_many(x.data() + i, m, *lo, *hi);
+  }
+  for (const QuantileSketch* s : {&one, &many, &bounded}) {
+    INFO("memory " << s->memory_bytes() << " bytes");
+    CHECK(s->memory_bytes() <= 24 * 1000 + 1024);
+    CHECK(*s == one);
+    CHECK(s->count() == x.size());
+    check_exact_buckets(*s, x);
+  }
+  // The estimate's model of a store agrees with what the store holds (within its slack).
+  const auto b = one.buckets(false);
+  const std::uint64_t span = static_cast<std::uint64_t>(b.back().first - b.front().first) + 1;
+  const std::uint64_t model = QuantileSketch::store_bytes(x.size(), b.size(), span);
+  CHECK(one.memory_bytes() - sizeof(QuantileSketch) <= model * 3 / 2);
+  CHECK(one.memory_bytes() - sizeof(QuantileSketch) >= model * 2 / 3);
+}
+
+TEST_CASE("the layout follows the count: dense once the values cover their range",
+          "[sketch][memory]") {
+  // Values in a factor of 10^6 (about 7,000 buckets): sparse for the first few hundred,
+  // dense (fast path, memory flat) once there are enough of them; quantiles exact throughout.
+  const std::vector<double> z = normals(200000, 12);
+  std::vector<double> x(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) x[i] = 1e3 * std::exp(2.5 * z[i]);
+  QuantileSketch s;
+  std::size_t early = 0, late = 0;
+  for (std::size_t i = 0; i < x.size(); i += 256) {
+    const auto [lo, hi] = std::minmax_element(x.begin() + static_cast<long>(i),
+                                              x.begin() + static_cast<long>(i + 256));
+    s.add_many(x.data() + i, 256, *lo, *hi);
+    if (i == 256) early = s.memory_bytes();
+    if (i + 256 == 100096) late = s.memory_bytes();
+    if (i == 256 || i == 2560 || i + 256 == x.size()) {
+      const std::vector<double> seen(x.begin(), x.begin() + static_cast<long>(i + 256));
+      check_exact_buckets(s, seen);
+    }
+  }
+  CHECK(early < 512 * 24);          // 512 values: sparse
+  CHECK(s.memory_bytes() == late);  // dense: flat
+  CHECK(late < 12000 * 8);          // about the range, not the count
+}
+
+TEST_CASE("sparse and dense stores merge exactly in any order", "[sketch][memory]") {
+  // Shards of very different sizes: small ones sparse, large ones dense, with both signs.
+  std::vector<double> x = far_apart(20000, 13, true);
+  const std::vector<double> z = normals(60000, 14);
+  for (double v : z) x.push_back(50 * std::exp(0.5 * v) * (v > 1.5 ? -1 : 1));
+  std::vector<QuantileSketch> part(6);
+  const std::size_t sizes[] = {10, 300, 3000, 40, 20000};
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < 5; ++k) {
+    part[k].add_many(x.data() + at, sizes[k]);
+    at += sizes[k];
+  }
+  part[5].add_many(x.data() + at, x.size() - at);
+  QuantileSketch whole;
+  for (double v : x) whole.add(v);
+  QuantileSketch fwd, rev;
+  for (std::size_t k = 0; k < part.size(); ++k) fwd.merge(part[k]);
+  for (std::size_t k = part.size(); k-- > 0;) rev.merge(part[k]);
+  for (const QuantileSketch* s : {&fwd, &rev}) {
+    CHECK(*s == whole);
+    CHECK(s->buckets(false) == whole.buckets(false));
+    CHECK(s->buckets(true) == whole.buckets(true));
+    check_exact_buckets(*s, x);
+  }
+  // Rebuilt from its buckets (as a shard file is read): the same sketch.
+  QuantileSketch back;
+  for (const bool neg : {false, true}) {
+    for (const auto& [i, c] : whole.buckets(neg)) back.add_bucket(neg, i, c);
+  }
+  back.add_zeros(whole.zero_count());
+  CHECK(back == whole);
+}

@@ -1,0 +1,218 @@
+// The quantile sketch's bucket stores (sketch.h): dense while the bucket range is small
+// for the count, sparse (occupied buckets only) otherwise, so that a store's memory is
+// bounded by the values it holds, not by how far apart they lie. The layout never changes
+// a count: only how the counts are kept.
+#include <algorithm>
+#include <cstring>
+
+#include "engine/sim/sketch.h"
+
+namespace plancast {
+
+std::uint64_t QuantileSketch::store_bytes(std::uint64_t count, std::uint64_t occupied,
+                                          std::uint64_t span) {
+  if (count == 0) return 0;
+  if (dense_layout(count, span)) return sizeof(std::uint64_t) * span;
+  return (sizeof(std::uint64_t) + sizeof(std::int32_t)) * std::min(occupied, span);
+}
+
+void QuantileSketch::Store::reserve_range(std::int32_t lo, std::int32_t hi) {
+  if (counts.empty()) {
+    offset = lo;
+    counts.assign(static_cast<std::size_t>(hi - lo) + 1, 0);
+    return;
+  }
+  const std::int32_t cur_lo = offset;
+  const std::int32_t cur_hi = offset + static_cast<std::int32_t>(counts.size()) - 1;
+  if (lo >= cur_lo && hi <= cur_hi) return;
+  // Slack on a growing side keeps gradual growth amortised; memory stays within about 1.25×
+  // the occupied range (+16).
+  const std::int32_t slack =
+      std::max<std::int32_t>(16, static_cast<std::int32_t>(counts.size() / 4));
+  const std::int32_t new_lo = lo < cur_lo ? lo - slack : cur_lo;
+  const std::int32_t new_hi = hi > cur_hi ? hi + slack : cur_hi;
+  std::vector<std::uint64_t> grown(static_cast<std::size_t>(new_hi - new_lo) + 1, 0);
+  std::copy(counts.begin(), counts.end(), grown.begin() + (cur_lo - new_lo));
+  counts.swap(grown);
+  offset = new_lo;
+}
+
+std::pair<std::int32_t, std::int32_t> QuantileSketch::Store::occupied_range() const {
+  if (sparse) return {keys.front(), keys.back()};
+  std::size_t first = 0, last = counts.size() - 1;
+  while (counts[first] == 0) ++first;
+  while (counts[last] == 0) --last;
+  return {offset + static_cast<std::int32_t>(first), offset + static_cast<std::int32_t>(last)};
+}
+
+void QuantileSketch::Store::to_sparse() {
+  std::vector<std::int32_t> k;
+  std::vector<std::uint64_t> c;
+  std::size_t occupied = 0;
+  for (const std::uint64_t n : counts) occupied += n != 0 ? 1 : 0;
+  k.reserve(occupied);
+  c.reserve(occupied);
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    k.push_back(offset + static_cast<std::int32_t>(i));
+    c.push_back(counts[i]);
+  }
+  keys.swap(k);
+  counts.swap(c);
+  sparse = true;
+}
+
+void QuantileSketch::Store::to_dense(std::int32_t lo, std::int32_t hi) {
+  std::vector<std::uint64_t> c(static_cast<std::size_t>(hi - lo) + 1, 0);
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    c[static_cast<std::size_t>(keys[i] - lo)] = counts[i];
+  counts.swap(c);
+  std::vector<std::int32_t>().swap(keys);  // release the keys' memory
+  offset = lo;
+  sparse = false;
+}
+
+bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint64_t n) {
+  if (!sparse) {
+    // The hot path: the range is already addressable.
+    if (!counts.empty() && lo >= offset && hi < offset + static_cast<std::int32_t>(counts.size())) {
+      return true;
+    }
+    std::int32_t span_lo = lo, span_hi = hi;
+    if (!counts.empty()) {
+      span_lo = std::min(lo, offset);
+      span_hi = std::max(hi, offset + static_cast<std::int32_t>(counts.size()) - 1);
+    }
+    const auto span = static_cast<std::uint64_t>(span_hi - span_lo) + 1;
+    if (dense_layout(total + n, span)) {
+      reserve_range(lo, hi);
+      return true;
+    }
+    to_sparse();
+    return false;
+  }
+  const std::int32_t span_lo = keys.empty() ? lo : std::min(lo, keys.front());
+  const std::int32_t span_hi = keys.empty() ? hi : std::max(hi, keys.back());
+  if (!dense_layout(total + n, static_cast<std::uint64_t>(span_hi - span_lo) + 1)) return false;
+  to_dense(span_lo, span_hi);
+  return true;
+}
+
+void QuantileSketch::Store::add(std::int32_t index, std::uint64_t n) {
+  if (prepare(index, index, n)) {
+    counts[static_cast<std::size_t>(index - offset)] += n;
+    total += n;
+  } else {
+    add_sorted(&index, &n, 1);
+  }
+}
+
+void QuantileSketch::Store::add_indices(std::int32_t* idx, std::size_t m) {
+  std::sort(idx, idx + m);
+  std::int32_t k[256];
+  std::uint64_t c[256];
+  std::size_t done = 0;
+  while (done < m) {
+    // Runs of equal indices, at most 256 distinct ones at a time.
+    std::size_t u = 0;
+    while (done < m && u < 256) {
+      std::size_t e = done + 1;
+      while (e < m && idx[e] == idx[done]) ++e;
+      k[u] = idx[done];
+      c[u] = e - done;
+      ++u;
+      done = e;
+    }
+    add_sorted(k, c, u);
+  }
+}
+
+void QuantileSketch::Store::add_sorted(const std::int32_t* k, const std::uint64_t* c,
+                                       std::size_t u) {
+  // Where each new bucket goes (binary search from the previous one), and how many are new.
+  std::size_t fresh = 0;
+  auto pos = keys.begin();
+  for (std::size_t i = 0; i < u; ++i) {
+    pos = std::lower_bound(pos, keys.end(), k[i]);
+    if (pos == keys.end() || *pos != k[i]) ++fresh;
+    total += c[i];
+  }
+  if (fresh == 0) {
+    pos = keys.begin();
+    for (std::size_t i = 0; i < u; ++i) {
+      pos = std::lower_bound(pos, keys.end(), k[i]);
+      counts[static_cast<std::size_t>(pos - keys.begin())] += c[i];
+    }
+    return;
+  }
+  // Grow by at least half so that appending stays amortised, then merge from the back.
+  const std::size_t old = keys.size(), size = old + fresh;
+  if (size > keys.capacity()) {
+    const std::size_t cap = std::max(size, old + old / 2);
+    keys.reserve(cap);
+    counts.reserve(cap);
+  }
+  keys.resize(size);
+  counts.resize(size);
+  std::size_t i = old, j = u, w = size;
+  while (j > 0) {
+    if (i > 0 && keys[i - 1] > k[j - 1]) {
+      --i;
+      --w;
+      keys[w] = keys[i];
+      counts[w] = counts[i];
+    } else if (i > 0 && keys[i - 1] == k[j - 1]) {
+      --i;
+      --j;
+      --w;
+      keys[w] = keys[i];
+      counts[w] = counts[i] + c[j];
+    } else {
+      --j;
+      --w;
+      keys[w] = k[j];
+      counts[w] = c[j];
+    }
+  }
+}
+
+void QuantileSketch::Store::merge(const Store& o) {
+  if (o.total == 0) return;
+  const auto [lo, hi] = o.occupied_range();
+  if (prepare(lo, hi, o.total)) {
+    for (std::size_t i = 0; i < o.counts.size(); ++i) {
+      if (o.counts[i] != 0) counts[static_cast<std::size_t>(o.key(i) - offset)] += o.counts[i];
+    }
+    total += o.total;
+    return;
+  }
+  if (o.sparse) {
+    add_sorted(o.keys.data(), o.counts.data(), o.keys.size());
+    return;
+  }
+  std::vector<std::int32_t> k;
+  std::vector<std::uint64_t> c;
+  for (std::size_t i = 0; i < o.counts.size(); ++i) {
+    if (o.counts[i] == 0) continue;
+    k.push_back(o.key(i));
+    c.push_back(o.counts[i]);
+  }
+  add_sorted(k.data(), c.data(), k.size());
+}
+
+bool QuantileSketch::Store::operator==(const Store& o) const {
+  // Same count per bucket index; the layout (dense, sparse, offset, slack) may differ.
+  if (total != o.total) return false;
+  std::size_t i = 0, j = 0;
+  for (;;) {
+    while (i < counts.size() && counts[i] == 0) ++i;
+    while (j < o.counts.size() && o.counts[j] == 0) ++j;
+    if (i == counts.size() || j == o.counts.size())
+      return i == counts.size() && j == o.counts.size();
+    if (key(i) != o.key(j) || counts[i] != o.counts[j]) return false;
+    ++i;
+    ++j;
+  }
+}
+
+}  // namespace plancast
