@@ -89,7 +89,8 @@ ShardFile read_header(const std::string& path, const json& j,
     if (!j.contains(k)) fail("", std::string("not a valid plancast shard file (no \"") + k + "\")");
   }
   const bool has_sha = j.contains("state_sha256"), has_mac = j.contains("shard_hmac_sha256");
-  for (const auto& [k, val] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& k = item.key();
     if (std::find_if(std::begin(kHeaderKeys), std::end(kHeaderKeys),
                      [&](const char* w) { return k == w; }) == std::end(kHeaderKeys) &&
         k != "state_sha256" && k != "shard_hmac_sha256") {

@@ -265,6 +265,14 @@ nlohmann::json parse_shard_json(const std::string& name, const std::string& text
     throw ScenarioError(locate(name, text, e.byte > 0 ? e.byte - 1 : 0),
                         "not a plancast shard file (JSON " +
                             (p == std::string::npos ? what : what.substr(p)) + ")");
+  } catch (const json::exception& e) {
+    // A number beyond the range of a double (out_of_range.406, "1e400"): located where the
+    // parser stopped, just after it.
+    std::string what = e.what();
+    const auto p = what.find("] ");
+    throw ScenarioError(
+        locate(name, text, offset() > 0 ? offset() - 1 : 0),
+        "not a plancast shard file (" + (p == std::string::npos ? what : what.substr(p + 2)) + ")");
   }
 }
 

@@ -42,7 +42,8 @@ class Reader {
       if (!j.contains(k)) fail(at, std::string("no \"") + k + "\"");
     }
     if (j.size() != keys.size()) {
-      for (const auto& [k, v] : j.items()) {
+      for (const auto& item : j.items()) {
+        const std::string& k = item.key();
         if (std::none_of(keys.begin(), keys.end(), [&](const char* w) { return k == w; })) {
           fail(at + "/" + pointer_token(k), "\"" + k.substr(0, 40) + "\" is not part of a state");
         }

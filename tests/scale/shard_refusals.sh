@@ -86,6 +86,12 @@ wait
 refused "^/dev/zero:1:1: error: not a plancast shard file \(a NUL byte" /dev/zero
 refused "^\.: error: cannot read the shard file \(it is a folder\)" .
 
+# A number beyond the range of a double (found by fuzz_shard): once exit 1 with the JSON
+# library's message, now a located refusal.
+sed 's/"runs":3000,/"runs":1e400,/' s2.json > number_overflow.json
+refused "^number_overflow\.json:1:[0-9]+: error: not a plancast shard file \(number overflow parsing '1e400'\)" \
+  s1.json number_overflow.json s3.json
+
 # Impossible contents with the checksum recomputed (issue 13, defect 8): forge.py edits a
 # real shard of tests/scale/forged.yaml and writes a fresh state_sha256, so only plancast's
 # content checks can refuse it. Cell c is indicator c / 6, year 2020 + c % 6 (gdp, gap,
