@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <string_view>
 
 #include "engine/core/error.h"
 #include "engine/io/shard_read.h"
@@ -33,22 +34,22 @@ std::string hash_of(const std::string& version, const std::string& canonical,
   return sha256_hex(s);
 }
 
-/// What the HMAC covers: the job (its hash covers the scenario text, version, variant, runs,
-/// seed and sampler), the names shown for it, the share and the state (its key-sorted JSON
-/// text). Each field is length-prefixed, so that no two headers give the same message.
-std::string mac_message(const std::string& job, const std::string& scenario,
-                        const std::string& file, std::uint64_t k, std::uint64_t n,
-                        const std::string& state_text) {
-  std::string m = "plancast-shard-hmac\n";
+/// The HMAC of a shard under `key`: of its job (whose hash covers the scenario text,
+/// version, variant, runs, seed and sampler), the names shown for it, its share and its
+/// state's bytes. Each field is length-prefixed, so that no two headers give one message.
+std::string shard_mac(const std::string& key, const std::string& job, const std::string& scenario,
+                      const std::string& file, std::uint64_t k, std::uint64_t n,
+                      std::string_view state) {
+  std::string head = "plancast-shard-hmac\n";
   auto field = [&](const char* name, const std::string& v) {
-    m += std::string(name) + " " + std::to_string(v.size()) + "\n" + v + "\n";
+    head += std::string(name) + " " + std::to_string(v.size()) + "\n" + v + "\n";
   };
   field("job_hash", job);
   field("scenario", scenario);
   field("scenario_file", file);
   field("shard", std::to_string(k) + "/" + std::to_string(n));
-  field("state", state_text);
-  return m;
+  head += "state " + std::to_string(state.size()) + "\n";
+  return hmac_sha256_hex(key, {head, state, "\n"});
 }
 
 std::uint64_t blocks_of(std::uint64_t runs) {
@@ -74,10 +75,11 @@ const char* const kHeaderKeys[] = {"format",        "format_version",  "plancast
                                    "shard",         "shards",          "first_block",
                                    "last_block",    "scenario_text",   "state"};
 
-ShardFile read_header(const std::string& path, const json& j,
+ShardFile read_header(const std::string& path, const ShardScan& scan, std::string_view state,
                       const std::optional<std::string>& key) {
+  const json& j = scan.header;
   auto fail = [](const std::string& at, const std::string& m) { throw FieldError{at, m}; };
-  if (!j.is_object() || !j.contains("format") || j.at("format") != "plancast-shard") {
+  if (!j.contains("format") || j.at("format") != "plancast-shard") {
     fail("", "not a plancast shard file (no \"format\": \"plancast-shard\")");
   }
   const json& v = j.at("format_version");
@@ -86,7 +88,9 @@ ShardFile read_header(const std::string& path, const json& j,
                                 "; this plancast reads " + std::to_string(kShardFormatVersion));
   }
   for (const char* k : kHeaderKeys) {
-    if (!j.contains(k)) fail("", std::string("not a valid plancast shard file (no \"") + k + "\")");
+    if (std::string(k) == "state" ? !scan.has_state : !j.contains(k)) {
+      fail("", std::string("not a valid plancast shard file (no \"") + k + "\")");
+    }
   }
   const bool has_sha = j.contains("state_sha256"), has_mac = j.contains("shard_hmac_sha256");
   for (const auto& item : j.items()) {
@@ -153,15 +157,14 @@ ShardFile read_header(const std::string& path, const json& j,
                               std::string(kShardKeyVariable) + "); with " + kShardKeyVariable +
                               " set, merge accepts only shards written with the same key");
   }
-  const std::string state_text = j.at("state").dump();
+  // Over the state's bytes as they are in the file: nothing is re-serialised.
   if (has_sha) {
     if (!j.at("state_sha256").is_string() ||
-        sha256_hex(state_text) != j.at("state_sha256").get_ref<const std::string&>()) {
+        sha256_hex_of(state) != j.at("state_sha256").get_ref<const std::string&>()) {
       fail("/state_sha256", "the shard's state_sha256 does not match its state (was it edited?)");
     }
   } else {
-    const std::string mac =
-        hmac_sha256_hex(*key, mac_message(f.hash, f.scenario, f.file, f.k, f.n, state_text));
+    const std::string mac = shard_mac(*key, f.hash, f.scenario, f.file, f.k, f.n, state);
     if (!j.at("shard_hmac_sha256").is_string() ||
         !same_digest(mac, j.at("shard_hmac_sha256").get_ref<const std::string&>())) {
       fail("/shard_hmac_sha256",
@@ -202,10 +205,12 @@ Results merge_from(std::size_t count,
   for (std::size_t i = 0; i < count; ++i) {
     std::string name, text;
     source(i, name, text);
-    const json j = parse_shard_json(name, text);
+    const ShardScan scan = scan_shard(name, text);
+    const std::string_view state =
+        std::string_view(text).substr(scan.state_begin, scan.state_end - scan.state_begin);
     ShardFile f;
     try {
-      f = read_header(name, j, key);
+      f = read_header(name, scan, state, key);
     } catch (const FieldError& e) {
       throw ScenarioError(locate_pointer(name, text, e.at), e.message);
     } catch (const json::exception& e) {
@@ -244,7 +249,8 @@ Results merge_from(std::size_t count,
     }
     RunState s;
     try {
-      s = state_from_json(j.at("state"), shape, &layout);
+      StateBuilder builder(shape, &layout);
+      s = stream_state(text, scan, builder);
       const BlockRange r = part_of(block_count(*cs), f.k, f.n);
       const std::uint64_t expect =
           std::min(f.runs, r.last * kBlockSize) - std::min(f.runs, r.first * kBlockSize);
@@ -302,18 +308,17 @@ std::string to_shard_text(const Scenario& sc, std::uint64_t k, std::uint64_t n,
   j["first_block"] = r.first;
   j["last_block"] = r.last;
   j["scenario_text"] = sc.canonical_text;
-  ojson st = state_to_json(state);
-  // Checksum of the state over its key-sorted JSON text, as the reader sees it (an edited
-  // count would otherwise merge silently); or, with a key, the HMAC of the shard.
-  const std::string state_text = json(st).dump();
+  // The state last, after its checksum over its bytes in the file (an edited count would
+  // otherwise merge silently), or, with a key, the HMAC of the shard.
+  const std::string state_text = state_to_json(state).dump();
   if (key) {
-    j["shard_hmac_sha256"] =
-        hmac_sha256_hex(*key, mac_message(job_hash(sc), sc.name, sc.file, k, n, state_text));
+    j["shard_hmac_sha256"] = shard_mac(*key, job_hash(sc), sc.name, sc.file, k, n, state_text);
   } else {
-    j["state_sha256"] = sha256_hex(state_text);
+    j["state_sha256"] = sha256_hex_of(state_text);
   }
-  j["state"] = std::move(st);
-  return j.dump(-1, ' ', false, ojson::error_handler_t::replace) + "\n";
+  std::string text = j.dump(-1, ' ', false, ojson::error_handler_t::replace);
+  text.pop_back();  // the closing brace
+  return text + ",\"state\":" + state_text + "}\n";
 }
 
 Results merge_shards(const std::vector<std::string>& paths, const Registry& registry,

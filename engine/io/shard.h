@@ -22,17 +22,20 @@ class Registry;
 
 /// Version of the shard file layout; a file of another version is refused. Version 2: the
 /// sketch buckets of the cubically interpolated mapping (version 1: logarithmic). Version 3:
-/// the checksum is either `state_sha256` or, with PLANCAST_SHARD_KEY, `shard_hmac_sha256`.
+/// the checksum, over the state's bytes as written (the state last), is either
+/// `state_sha256` or, with PLANCAST_SHARD_KEY, `shard_hmac_sha256`.
 inline constexpr int kShardFormatVersion = 3;
 
 /// Largest shard file merge reads: 256 MiB. A shard holds the canonical scenario text (at
-/// most 4 MiB as a scenario file, under 25 MiB even when every byte needs a JSON escape) and
-/// about 0.3 to 3 KB per indicator and year (the sketch of a cell grows with the spread of
-/// its values, not with the runs), so 256 MiB is room for some 100,000 indicator-years.
-/// Parsing holds at most about 20 times the file's size in memory (nlohmann-json's tree).
+/// most 4 MiB as a scenario file, under 25 MiB even when every byte needs a JSON escape) and,
+/// per indicator and year, its run counts, sums and sketch: about 1 KB for the bundled
+/// scenario, up to some 35 KB for values spread over hundreds of orders of magnitude (the
+/// sketch grows with the spread of the values, not with the runs). Merge holds the text of
+/// one file, the job's merged state and one shard's state; never a tree of the whole file.
 inline constexpr std::size_t kMaxShardBytes = std::size_t{256} << 20;
 /// Deepest nesting of JSON arrays and objects in a shard file: a real shard nests 6 deep
-/// (file, state, cells, cell, sum, partials), so 8 leaves room and no recursion risk.
+/// (file, state, cells, cell, sketch buckets, bucket run); anything else is refused where
+/// its shape differs from a shard's, so this is a second line of defence.
 inline constexpr int kMaxShardDepth = 8;
 /// Environment variable holding the key of the shards' HMAC (docs/scale-out.md).
 inline constexpr const char* kShardKeyVariable = "PLANCAST_SHARD_KEY";
@@ -80,7 +83,7 @@ RunState state_from_json(const nlohmann::json& j, const RunState& shape,
 /// The text of shard file k of n (1-based) holding `state`, the state of blocks
 /// part_of(block_count, k, n) of the job `scenario`. With a `key`, the shard carries an
 /// HMAC-SHA-256 of its job, share and state under that key (shard_hmac_sha256) instead of
-/// the plain SHA-256 of its state (state_sha256).
+/// the plain SHA-256 of its state's bytes (state_sha256).
 std::string to_shard_text(const Scenario& scenario, std::uint64_t k, std::uint64_t n,
                           const RunState& state, const std::optional<std::string>& key = {});
 
@@ -90,7 +93,8 @@ std::string to_shard_text(const Scenario& scenario, std::uint64_t k, std::uint64
 /// a duplicate key, a checksum or HMAC that does not match, impossible contents), shards of
 /// different jobs or splits, a shard given twice, and (UsageError) missing shards. With a
 /// `key`, only shards with a valid HMAC under it are accepted; without, a shard with an HMAC
-/// is refused. Holds one shard file at a time. `scenario` receives the job's scenario.
+/// is refused. Reads one file at a time, its state streamed cell by cell (no tree of the
+/// whole file). `scenario` receives the job's scenario.
 Results merge_shards(const std::vector<std::string>& paths, const Registry& registry,
                      Scenario* scenario = nullptr, const std::optional<std::string>& key = {});
 

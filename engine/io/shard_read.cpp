@@ -5,18 +5,21 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <set>
 #include <vector>
 
 #include "engine/io/shard.h"
+#include "engine/sim/sketch.h"
 
 namespace plancast::shard_detail {
 
@@ -170,6 +173,231 @@ class PointerFinder {
   bool value_on_path_ = true, found_ = false;
 };
 
+/// The scan of a shard text (a SAX handler: nothing is built but the single values of the
+/// header and the state): nesting at most kMaxShardDepth, no key twice in one object, and
+/// the shape of a shard (its keys, and which values are objects, arrays, strings or
+/// numbers), so that foreign or padded content is refused where it starts.
+class ShardScanner {
+ public:
+  ShardScanner(const std::string& text, const char** far, ShardScan& out)
+      : text_(text), far_(far), out_(out) {}
+
+  bool null() { return scalar(json(nullptr)); }
+  bool boolean(bool v) { return scalar(json(v)); }
+  bool number_integer(json::number_integer_t v) { return scalar(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return scalar(json(v)); }
+  bool number_float(json::number_float_t v, const std::string&) { return scalar(json(v)); }
+  bool string(std::string& v) { return scalar(json(std::move(v))); }
+  bool binary(json::binary_t&) { return scalar(json(nullptr)); }
+  bool start_object(std::size_t) { return open(true); }
+  bool start_array(std::size_t) { return open(false); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(std::string& k) {
+    Frame& f = frames_.back();
+    const std::size_t at = string_start(text_, offset());
+    if (!f.keys.insert(k).second) {
+      throw GuardError{at, "not a valid plancast shard file (the key \"" + k.substr(0, 60) +
+                               "\" is given twice in one object)"};
+    }
+    f.next = kind_of(f.kind, k);
+    if (f.next == Kind::none) {
+      refuse(at, "", Kind::none,
+             "\"" + k.substr(0, 60) + "\" is not part of a " +
+                 (f.kind == Kind::root ? "shard" : "shard's state"));
+    }
+    f.key = k;
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const json::exception& e) {
+    std::string what = e.what();
+    const auto p = what.find("syntax error");
+    const auto q = what.find("] ");
+    throw GuardError{
+        position > 0 ? position - 1 : 0,
+        p != std::string::npos   ? "not a plancast shard file (JSON " + what.substr(p) + ")"
+        : q != std::string::npos ? "not a plancast shard file (" + what.substr(q + 2) + ")"
+                                 : "not a plancast shard file (" + what + ")"};
+  }
+
+ private:
+  enum class Kind {
+    none,
+    any,
+    str,
+    num,  // scalars (any: checked after the scan)
+    root,
+    state,
+    cell,
+    sum,  // objects
+    strs,
+    nums,
+    cells,
+    partials,
+    buckets,
+    run  // arrays
+  };
+  struct Frame {
+    Kind kind;
+    std::set<std::string> keys;
+    Kind next = Kind::any;  ///< object: the kind of the value of the last key
+    std::string key;        ///< object: the last key (root and state only)
+    std::size_t count = 0;  ///< array: elements so far
+  };
+
+  bool open(bool object) {
+    const std::size_t at = offset() - 1;
+    if (frames_.size() + 1 > static_cast<std::size_t>(kMaxShardDepth)) {
+      throw GuardError{at, "not a plancast shard file (arrays and objects nested more than " +
+                               std::to_string(kMaxShardDepth) + " deep)"};
+    }
+    const Kind want = expected(at);
+    if (object ? !is_object(want) : !is_array(want)) {
+      refuse(at, object ? "an object" : "an array", want);
+    }
+    if (want == Kind::state) {
+      out_.has_state = true;
+      out_.state_begin = at;
+    }
+    frames_.push_back(Frame{want, {}, Kind::any, {}, 0});
+    return true;
+  }
+  bool close() {
+    if (frames_.back().kind == Kind::state) out_.state_end = offset();
+    frames_.pop_back();
+    return true;
+  }
+  bool scalar(json v) {
+    const std::size_t at = v.is_string() ? string_start(text_, offset()) : token_start(offset());
+    const Kind want = expected(at);
+    if (is_object(want) || is_array(want) || (want == Kind::str && !v.is_string()) ||
+        (want == Kind::num && !v.is_number())) {
+      refuse(at, v.is_string() ? "a string" : "a single value", want);
+    }
+    const Frame& f = frames_.back();
+    if (f.kind == Kind::root) {
+      out_.header[f.key] = std::move(v);
+    } else if (f.kind == Kind::state) {
+      out_.state_scalars[f.key] = std::move(v);
+    }
+    return true;
+  }
+
+  static bool is_object(Kind k) { return k >= Kind::root && k <= Kind::sum; }
+  static bool is_array(Kind k) { return k >= Kind::strs; }
+
+  static Kind kind_of(Kind object, const std::string& k) {
+    auto in = [&](std::initializer_list<const char*> names) {
+      return std::any_of(names.begin(), names.end(), [&](const char* n) { return k == n; });
+    };
+    switch (object) {
+      case Kind::root:
+        if (k == "state") return Kind::state;
+        return in({"format", "format_version", "plancast_version", "job_hash", "scenario",
+                   "variant", "scenario_file", "scenario_sha256", "runs", "seed", "sampler",
+                   "block_size", "shard", "shards", "first_block", "last_block", "scenario_text",
+                   "state_sha256", "shard_hmac_sha256"})
+                   ? Kind::any
+                   : Kind::none;
+      case Kind::state:
+        if (k == "shift") return Kind::strs;
+        if (k == "cells") return Kind::cells;
+        if (in({"target_hits", "first_reach", "joint_hits"})) return Kind::nums;
+        return in({"slots", "years", "targets", "joint", "runs"}) ? Kind::any : Kind::none;
+      case Kind::cell:
+        if (k == "sum" || k == "sumsq") return Kind::sum;
+        if (k == "positive" || k == "negative") return Kind::buckets;
+        return in({"finite", "nonfinite", "floored", "min", "max", "zero"}) ? Kind::any
+                                                                            : Kind::none;
+      case Kind::sum:
+        return k == "partials" ? Kind::partials : k == "special" ? Kind::any : Kind::none;
+      default:
+        return Kind::none;
+    }
+  }
+
+  /// The kind the value starting now must have; counts array elements against their limits.
+  Kind expected(std::size_t at) {
+    if (frames_.empty()) return Kind::root;
+    Frame& f = frames_.back();
+    if (is_object(f.kind)) return f.next;
+    ++f.count;
+    // A sum has at most 64 partials; a sketch store at most one bucket per index.
+    const std::size_t span = QuantileSketch::kMaxBucket - QuantileSketch::kMinBucket + 1;
+    const std::size_t most = f.kind == Kind::partials  ? 64
+                             : f.kind == Kind::buckets ? span
+                             : f.kind == Kind::run     ? span + 1
+                                                       : SIZE_MAX;
+    if (f.count > most) {
+      refuse(at, "", Kind::none, "more than " + std::to_string(most) + " elements in an array");
+    }
+    switch (f.kind) {
+      case Kind::strs:
+      case Kind::partials:
+        return Kind::str;
+      case Kind::nums:
+      case Kind::run:
+        return Kind::num;
+      case Kind::cells:
+        return Kind::cell;
+      default:
+        return Kind::run;  // buckets
+    }
+  }
+
+  [[noreturn]] void refuse(std::size_t at, const std::string& got, Kind want,
+                           std::string why = "") const {
+    // A file of another format or version says so first.
+    const json& format = out_.header.contains("format") ? out_.header["format"] : json();
+    const json& version =
+        out_.header.contains("format_version") ? out_.header["format_version"] : json();
+    if (!format.is_null() && format != "plancast-shard") {
+      throw GuardError{at, "not a plancast shard file (no \"format\": \"plancast-shard\")"};
+    }
+    if (!version.is_null() && version != kShardFormatVersion) {
+      throw GuardError{at, "shard format version " + version.dump().substr(0, 40) +
+                               "; this plancast reads " + std::to_string(kShardFormatVersion)};
+    }
+    if (frames_.empty() && want == Kind::root) {
+      throw GuardError{at, "not a plancast shard file (not a JSON object)"};
+    }
+    if (why.empty()) {
+      const char* w = want == Kind::str                         ? "a string"
+                      : want == Kind::num                       ? "a number"
+                      : want == Kind::any                       ? "a single value"
+                      : is_object(want)                         ? "an object"
+                      : want == Kind::buckets                   ? "an array of bucket runs"
+                      : want == Kind::cells                     ? "an array of cells"
+                      : want == Kind::nums || want == Kind::run ? "an array of numbers"
+                                                                : "an array of strings";
+      why = got + " where a shard has " + w;
+    }
+    // Before "format" is seen, the file may be anything: not a shard at all.
+    const bool foreign = format.is_null() && frames_.size() <= 1;
+    throw GuardError{at, std::string(foreign ? "not a plancast shard file ("
+                                             : "not a valid plancast shard file (") +
+                             why + ")"};
+  }
+
+  std::size_t offset() const { return static_cast<std::size_t>(*far_ - text_.data()); }
+  /// Start of the number or literal read up to `end` (the parser may have read one more).
+  std::size_t token_start(std::size_t end) const {
+    auto part = [&](std::size_t i) {
+      const char c = text_[i];
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+    };
+    std::size_t i = end;
+    if (i > 0 && !part(i - 1)) --i;
+    while (i > 0 && part(i - 1)) --i;
+    return i;
+  }
+
+  const std::string& text_;
+  const char** far_;
+  ShardScan& out_;
+  std::vector<Frame> frames_;
+};
+
 }  // namespace
 
 std::string read_shard_bytes(const std::string& path) {
@@ -217,63 +445,17 @@ std::string read_shard_bytes(const std::string& path) {
   return text;
 }
 
-nlohmann::json parse_shard_json(const std::string& name, const std::string& text) {
+ShardScan scan_shard(const std::string& name, const std::string& text) {
   const char* far = text.data();
   const CountingIt first{text.data(), &far}, last{text.data() + text.size(), &far};
-  const auto offset = [&] { return static_cast<std::size_t>(far - text.data()); };
-  std::vector<std::set<std::string>> keys;  // of each open object
-  std::vector<bool> is_object;
-  const json::parser_callback_t guard = [&](int depth, json::parse_event_t event, json& parsed) {
-    using E = json::parse_event_t;
-    switch (event) {
-      case E::object_start:
-      case E::array_start:
-        if (depth + 1 > kMaxShardDepth) {
-          throw GuardError{offset() - 1, "not a plancast shard file (arrays and objects nested " +
-                                             std::string("more than ") +
-                                             std::to_string(kMaxShardDepth) + " deep)"};
-        }
-        is_object.push_back(event == E::object_start);
-        if (event == E::object_start) keys.emplace_back();
-        break;
-      case E::object_end:
-      case E::array_end:
-        if (is_object.back()) keys.pop_back();
-        is_object.pop_back();
-        break;
-      case E::key: {
-        const std::string& k = parsed.get_ref<const std::string&>();
-        if (!keys.back().insert(k).second) {
-          throw GuardError{string_start(text, offset()),
-                           "not a valid plancast shard file (the key \"" + k.substr(0, 60) +
-                               "\" is given twice in one object)"};
-        }
-        break;
-      }
-      case E::value:
-        break;
-    }
-    return true;
-  };
+  ShardScan scan;
+  ShardScanner scanner(text, &far, scan);
   try {
-    return json::parse(first, last, guard);
+    json::sax_parse(first, last, &scanner);
   } catch (const GuardError& e) {
     throw ScenarioError(locate(name, text, e.pos), e.message);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    const auto p = what.find("syntax error");
-    throw ScenarioError(locate(name, text, e.byte > 0 ? e.byte - 1 : 0),
-                        "not a plancast shard file (JSON " +
-                            (p == std::string::npos ? what : what.substr(p)) + ")");
-  } catch (const json::exception& e) {
-    // A number beyond the range of a double (out_of_range.406, "1e400"): located where the
-    // parser stopped, just after it.
-    std::string what = e.what();
-    const auto p = what.find("] ");
-    throw ScenarioError(
-        locate(name, text, offset() > 0 ? offset() - 1 : 0),
-        "not a plancast shard file (" + (p == std::string::npos ? what : what.substr(p + 2)) + ")");
   }
+  return scan;
 }
 
 SourceLoc locate_pointer(const std::string& name, const std::string& text,
@@ -297,21 +479,51 @@ SourceLoc locate_pointer(const std::string& name, const std::string& text,
   return finder.found() ? locate(name, text, finder.where()) : SourceLoc{name, 0, 0};
 }
 
-std::string hmac_sha256_hex(const std::string& key, const std::string& message) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), md,
-           &len) == nullptr) {
-    throw RunError("HMAC-SHA-256 failed (OpenSSL HMAC)");
-  }
+namespace {
+std::string hex_of(const unsigned char* md, std::size_t len) {
   static const char* hex = "0123456789abcdef";
   std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
+  for (std::size_t i = 0; i < len; ++i) {
     out += hex[md[i] >> 4];
     out += hex[md[i] & 15];
   }
   return out;
+}
+}  // namespace
+
+std::string sha256_hex_of(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+    throw RunError("SHA-256 failed (OpenSSL EVP_Digest)");
+  }
+  return hex_of(md, len);
+}
+
+std::string hmac_sha256_hex(const std::string& key, std::initializer_list<std::string_view> parts) {
+  struct Mac {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    EVP_MAC_CTX* ctx = mac != nullptr ? EVP_MAC_CTX_new(mac) : nullptr;
+    ~Mac() {
+      EVP_MAC_CTX_free(ctx);
+      EVP_MAC_free(mac);
+    }
+  } m;
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                               OSSL_PARAM_construct_end()};
+  bool ok =
+      m.ctx != nullptr && EVP_MAC_init(m.ctx, reinterpret_cast<const unsigned char*>(key.data()),
+                                       key.size(), params) == 1;
+  for (std::string_view p : parts) {
+    ok = ok &&
+         EVP_MAC_update(m.ctx, reinterpret_cast<const unsigned char*>(p.data()), p.size()) == 1;
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  std::size_t len = 0;
+  ok = ok && EVP_MAC_final(m.ctx, md, &len, sizeof md) == 1;
+  if (!ok) throw RunError("HMAC-SHA-256 failed (OpenSSL EVP_MAC)");
+  return hex_of(md, len);
 }
 
 bool same_digest(const std::string& a, const std::string& b) {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "engine/io/shard.h"
+#include "engine/io/shard_read.h"
 
 namespace plancast {
 
@@ -330,50 +331,180 @@ nlohmann::ordered_json state_to_json(const RunState& s) {
   return j;
 }
 
-RunState state_from_json(const nlohmann::json& j, const RunState& shape,
-                         const StateLayout* layout) {
+namespace shard_detail {
+
+StateBuilder::StateBuilder(const RunState& shape, const StateLayout* layout)
+    : s_(shape), layout_(layout) {
+  if (layout != nullptr && (layout->target_by.size() != s_.target_hits.size() ||
+                            layout->joint.size() != s_.joint_hits.size())) {
+    throw std::logic_error("state layout does not fit the state");
+  }
+}
+
+void StateBuilder::begin(const nlohmann::json& j) {
   using R = Reader;
-  RunState s = shape;
-  R::keys(j, "",
-          {"slots", "years", "targets", "joint", "runs", "shift", "cells", "target_hits",
-           "first_reach", "joint_hits"});
-  if (R::count(j.at("slots"), "/slots") != shape.slots ||
-      R::count(j.at("years"), "/years") != std::uint64_t(shape.years) ||
-      R::count(j.at("targets"), "/targets") != shape.target_hits.size() ||
-      R::count(j.at("joint"), "/joint") != shape.joint_hits.size()) {
+  for (const char* k : {"slots", "years", "targets", "joint", "runs"}) {
+    if (!j.contains(k)) R::fail("", std::string("no \"") + k + "\"");
+  }
+  if (R::count(j.at("slots"), "/slots") != s_.slots ||
+      R::count(j.at("years"), "/years") != std::uint64_t(s_.years) ||
+      R::count(j.at("targets"), "/targets") != s_.target_hits.size() ||
+      R::count(j.at("joint"), "/joint") != s_.joint_hits.size()) {
     R::fail("", "its dimensions do not fit the scenario");
   }
   // No state holds more runs than a job may have (so that sums of counts cannot wrap).
-  s.runs = R::count_upto(j.at("runs"), "/runs", kMaxRuns, "the most runs a job may have");
-  const json& shift = R::array(j.at("shift"), "/shift", shape.cells, "numbers");
-  for (std::size_t c = 0; c < shape.cells; ++c) {
-    const double x = R::number(shift[c], "/shift/" + std::to_string(c), true);
-    if (std::memcmp(&x, &shape.shift[c], sizeof x) != 0) {
-      R::fail("/shift/" + std::to_string(c), "its run-0 value differs from this scenario's");
+  s_.runs = R::count_upto(j.at("runs"), "/runs", kMaxRuns, "the most runs a job may have");
+}
+
+void StateBuilder::field(const std::string& key, const nlohmann::json& v) {
+  using R = Reader;
+  if (key == "shift") {
+    const json& shift = R::array(v, "/shift", s_.cells, "numbers");
+    for (std::size_t c = 0; c < s_.cells; ++c) {
+      const double x = R::number(shift[c], "/shift/" + std::to_string(c), true);
+      if (std::memcmp(&x, &s_.shift[c], sizeof x) != 0) {
+        R::fail("/shift/" + std::to_string(c), "its run-0 value differs from this scenario's");
+      }
     }
+    shift_ = true;
+    return;
   }
-  const json& cells = R::array(j.at("cells"), "/cells", shape.cells, "cells");
-  for (std::size_t c = 0; c < shape.cells; ++c) {
-    R::cell(cells[c], "/cells/" + std::to_string(c), c, s);
+  std::vector<std::uint64_t>& out = key == "target_hits"   ? s_.target_hits
+                                    : key == "first_reach" ? s_.first_reach
+                                                           : s_.joint_hits;
+  (key == "target_hits" ? hits_ : key == "first_reach" ? reach_ : joint_) = true;
+  const std::string at = "/" + key;
+  const json& a = R::array(v, at, out.size(), "counts");
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = R::count_upto(a[i], at + "/" + std::to_string(i), s_.runs);
   }
-  auto counts = [&](const char* key, std::vector<std::uint64_t>& out) {
-    const std::string at = std::string("/") + key;
-    const json& a = R::array(j.at(key), at, out.size(), "counts");
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i] = R::count_upto(a[i], at + "/" + std::to_string(i), s.runs);
+}
+
+void StateBuilder::cell(std::size_t c, const nlohmann::json& cell) {
+  if (c >= s_.cells) {
+    Reader::fail("/cells/" + std::to_string(c),
+                 "more cells than the scenario's " + std::to_string(s_.cells));
+  }
+  Reader::cell(cell, "/cells/" + std::to_string(c), c, s_);
+  cells_ = c + 1;
+}
+
+RunState StateBuilder::finish() {
+  if (cells_ != s_.cells) {
+    Reader::fail("/cells", "expected an array of " + std::to_string(s_.cells) + " cells");
+  }
+  for (const auto& [seen, key] :
+       {std::pair{shift_, "shift"}, std::pair{hits_, "target_hits"},
+        std::pair{reach_, "first_reach"}, std::pair{joint_, "joint_hits"}}) {
+    if (!seen) Reader::fail("", std::string("no \"") + key + "\"");
+  }
+  if (layout_ != nullptr) Reader::targets(s_, *layout_);
+  return std::move(s_);
+}
+
+namespace {
+
+/// SAX handler over the state's text: its single values are known (ShardScan); every other
+/// value of the state is built as a tree and handed to the builder, each cell on its own,
+/// so that only one cell's tree exists at a time.
+class StateStream {
+ public:
+  explicit StateStream(StateBuilder& b) : b_(b) {}
+  bool null() { return put(json(nullptr)); }
+  bool boolean(bool v) { return put(json(v)); }
+  bool number_integer(json::number_integer_t v) { return put(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return put(json(v)); }
+  bool number_float(json::number_float_t v, const std::string&) { return put(json(v)); }
+  bool string(std::string& v) { return put(json(std::move(v))); }
+  bool binary(json::binary_t&) { return put(json(nullptr)); }
+  bool start_object(std::size_t) { return open(json::object()); }
+  bool start_array(std::size_t) { return open(json::array()); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(std::string& k) {
+    if (depth_ == 1) {
+      top_key_ = k;
+    } else {
+      keys_.back() = k;
     }
-  };
-  counts("target_hits", s.target_hits);
-  counts("first_reach", s.first_reach);
-  counts("joint_hits", s.joint_hits);
-  if (layout != nullptr) {
-    if (layout->target_by.size() != s.target_hits.size() ||
-        layout->joint.size() != s.joint_hits.size()) {
-      throw std::logic_error("state layout does not fit the state");
-    }
-    R::targets(s, *layout);
+    return true;
   }
-  return s;
+  bool parse_error(std::size_t, const std::string&, const json::exception& e) {
+    throw std::logic_error(std::string("a scanned state does not parse: ") + e.what());
+  }
+
+ private:
+  bool open(json v) {
+    ++depth_;
+    if (depth_ == 1) return true;  // the state object itself
+    if (depth_ == 2 && top_key_ == "cells") {
+      in_cells_ = true;  // the cells array: its elements go one by one
+      return true;
+    }
+    tree_.push_back(std::move(v));
+    keys_.emplace_back();
+    return true;
+  }
+  bool close() {
+    --depth_;
+    if (depth_ == 0) return true;
+    if (tree_.empty()) {
+      in_cells_ = false;  // end of the cells array
+      return true;
+    }
+    json v = std::move(tree_.back());
+    tree_.pop_back();
+    keys_.pop_back();
+    return put(std::move(v));
+  }
+  bool put(json v) {
+    if (!tree_.empty()) {
+      json& top = tree_.back();
+      if (top.is_object()) {
+        top[keys_.back()] = std::move(v);
+      } else {
+        top.push_back(std::move(v));
+      }
+    } else if (in_cells_) {
+      b_.cell(cell_++, v);
+    } else if (!v.is_primitive()) {
+      b_.field(top_key_, v);  // the state's single values came from the scan
+    }
+    return true;
+  }
+
+  StateBuilder& b_;
+  int depth_ = 0;
+  std::string top_key_;
+  bool in_cells_ = false;
+  std::size_t cell_ = 0;
+  std::vector<json> tree_;
+  std::vector<std::string> keys_;
+};
+
+}  // namespace
+
+RunState stream_state(const std::string& text, const ShardScan& scan, StateBuilder& b) {
+  b.begin(scan.state_scalars);
+  StateStream stream(b);
+  json::sax_parse(text.begin() + static_cast<std::ptrdiff_t>(scan.state_begin),
+                  text.begin() + static_cast<std::ptrdiff_t>(scan.state_end), &stream);
+  return b.finish();
+}
+
+}  // namespace shard_detail
+
+RunState state_from_json(const nlohmann::json& j, const RunState& shape,
+                         const StateLayout* layout) {
+  Reader::keys(j, "",
+               {"slots", "years", "targets", "joint", "runs", "shift", "cells", "target_hits",
+                "first_reach", "joint_hits"});
+  shard_detail::StateBuilder b(shape, layout);
+  b.begin(j);
+  for (const char* k : {"shift", "target_hits", "first_reach", "joint_hits"}) b.field(k, j.at(k));
+  const json& cells = Reader::array(j.at("cells"), "/cells", shape.cells, "cells");
+  for (std::size_t c = 0; c < shape.cells; ++c) b.cell(c, cells[c]);
+  return b.finish();
 }
 
 }  // namespace plancast

@@ -39,14 +39,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   merge_one(text, std::nullopt);
   merge_one(text, std::string("fuzz-key"));
-  nlohmann::json j;
+  shard_detail::ShardScan scan;
   try {
-    j = shard_detail::parse_shard_json("fuzz.json", text);
+    scan = shard_detail::scan_shard("fuzz.json", text);
   } catch (const ScenarioError&) {
     return 0;
   }
-  if (!j.is_object() || !j.contains("state") || !j.contains("state_sha256")) return 0;
-  j["state_sha256"] = sha256_hex(j["state"].dump());
-  merge_one(j.dump(), std::nullopt);
+  if (!scan.has_state || !scan.header.contains("state_sha256")) return 0;
+  // The same header and state with the state's checksum recomputed (the state last).
+  const std::string state = text.substr(scan.state_begin, scan.state_end - scan.state_begin);
+  nlohmann::json header = scan.header;
+  header["state_sha256"] = shard_detail::sha256_hex_of(state);
+  std::string fixed = header.dump();
+  fixed.pop_back();
+  merge_one(fixed + ",\"state\":" + state + "}", std::nullopt);
   return 0;
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Forges a plancast shard file for the refusal tests: applies EDIT (Python statements on
 `d`, the whole file, and `s`, its state) to a real shard IN, then recomputes its checksum as
-plancast writes it (state_sha256: SHA-256 of the state's key-sorted compact JSON), or with
---key K its HMAC (shard_hmac_sha256, engine/io/shard.cpp mac_message), so that only
-plancast's content checks can tell the forgery. --raw writes the edited text without
+plancast writes it (state_sha256: SHA-256 of the state's bytes, written last and compact),
+or with --key K its HMAC (shard_hmac_sha256, engine/io/shard.cpp shard_mac), so that only
+plancast's content checks can tell the forgery. --sorted: the checksum of format 2 (over
+the state's key-sorted JSON text), to show what a plancast before issue 13 accepted. --raw writes the edited text without
 recomputing anything. --dup-state KEY=JSON (--dup-head KEY=JSON) puts a first, innocent
 occurrence of KEY at the start of the state (of the file): a parser where the last one wins
 sees the edited value, which the checksum covers; a reader of the file sees JSON first.
 
-    forge.py IN OUT [--key K] [--raw] [--dup-state KEY=JSON] [--dup-head KEY=JSON] [EDIT...]
+    forge.py IN OUT [--key K] [--raw] [--sorted] [--dup-state KEY=JSON] [--dup-head KEY=JSON]
+             [EDIT...]
 """
 import argparse
 import hashlib
@@ -16,8 +18,11 @@ import hmac
 import json
 
 
+SORTED = False
+
+
 def canonical(x):
-    return json.dumps(x, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(x, sort_keys=SORTED, separators=(",", ":"), ensure_ascii=False)
 
 
 def mac_message(d):
@@ -37,10 +42,13 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--key")
     ap.add_argument("--raw", action="store_true")
+    ap.add_argument("--sorted", action="store_true")
     ap.add_argument("--dup-state", action="append", default=[])
     ap.add_argument("--dup-head", action="append", default=[])
     ap.add_argument("edits", nargs="*")
     a = ap.parse_intermixed_args()
+    global SORTED
+    SORTED = a.sorted
     with open(a.inp, encoding="utf-8") as f:
         d = json.load(f)
     s = d["state"]

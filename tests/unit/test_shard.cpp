@@ -281,14 +281,17 @@ TEST_CASE("impossible state contents are refused even with a valid checksum", "[
   refused([](nlohmann::json& b) { b["first_reach"][6 + 2] = 1000000000000000000ULL; },
           "/first_reach/8");
   refused(
-      [](nlohmann::json& b) { b["first_reach"][6 + 2] = b["first_reach"][6 + 2].get<std::uint64_t>() + 1; },
+      [](nlohmann::json& b) {
+        b["first_reach"][6 + 2] = b["first_reach"][6 + 2].get<std::uint64_t>() + 1;
+      },
       "/target_hits/1");
   refused([](nlohmann::json& b) { b["first_reach"][6 + 5] = 1; }, "/first_reach/11");  // after 2024
   refused([](nlohmann::json& b) { b["first_reach"][3] = 1; }, "/first_reach/3");  // not a by target
   refused([](nlohmann::json& b) { b["target_hits"][0] = 2561; }, "/target_hits/0");
   // Joint groups by year: 2024 holds gdp_by alone, so its joint count is gdp_by's hits.
-  refused([](nlohmann::json& b) { b["joint_hits"][0] = b["target_hits"][1].get<std::uint64_t>() + 1; },
-          "/joint_hits/0");
+  refused(
+      [](nlohmann::json& b) { b["joint_hits"][0] = b["target_hits"][1].get<std::uint64_t>() + 1; },
+      "/joint_hits/0");
   refused(
       [](nlohmann::json& b) {
         auto& c = b["cells"][5];
@@ -322,15 +325,42 @@ TEST_CASE("merge refuses hostile shard texts with a located error", "[shard]") {
   const SmallJob job;
   const std::string s1 = job.shard(1, 2), s2 = job.shard(2, 2);
   REQUIRE(merge_error({{"a", s1}, {"b", s2}}).empty());
-  SECTION("nesting deeper than the limit, checked while parsing") {
+  SECTION("deep nesting and foreign shapes, refused where they start") {
+    // 100,000 nested arrays as the state (once a crash): refused at its first '['.
     std::string deep = s1;
     const auto at = deep.find("\"state\":") + 8;
     deep.replace(at, deep.size() - at - 2, std::string(100000, '[') + std::string(100000, ']'));
     SourceLoc loc;
     CHECK_THAT(merge_error({{"a", deep}, {"b", s2}}, {}, &loc),
-               Catch::Contains("nested more than 8 deep"));
+               Catch::Contains("an array where a shard has an object"));
     CHECK(loc.line == 1);
-    CHECK(static_cast<std::size_t>(loc.col) == at + 8);  // the 9th '[' (1-based column)
+    CHECK(static_cast<std::size_t>(loc.col) == at + 1);
+    // Nesting where arrays do belong (a sketch bucket run holds numbers, not arrays).
+    deep = s1;
+    const auto run = deep.find("\"positive\":[[") + 13;
+    deep.insert(run, std::string(50000, '[') + std::string(50000, ']') + ",");
+    CHECK_THAT(merge_error({{"a", deep}, {"b", s2}}, {}, &loc),
+               Catch::Contains("an array where a shard has a number"));
+    CHECK(static_cast<std::size_t>(loc.col) == run + 1);
+    // Padding where a shard has single values, strings or numbers.
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"\"seed\":11,", "\"seed\":[0,0,0],"},
+             {"\"shift\":[", "\"shift\":[0,"},
+             {"\"joint_hits\":[", "\"joint_hits\":[\"\","},
+             {"\"cells\":[", "\"cells\":[[],"},
+             {"\"partials\":[", "\"partials\":[{},"},
+         }) {
+      std::string bad = s1;
+      REQUIRE(bad.find(from) != std::string::npos);
+      bad.replace(bad.find(from), from.size(), to);
+      CHECK_THAT(merge_error({{"a", bad}, {"b", s2}}), Catch::Contains("where a shard has"));
+    }
+    std::string many = s1;
+    std::string zeros;
+    for (int i = 0; i < 65; ++i) zeros += "\"0x0p+0\",";
+    many.insert(many.find("\"partials\":[") + 12, zeros);
+    CHECK_THAT(merge_error({{"a", many}, {"b", s2}}),
+               Catch::Contains("more than 64 elements in an array"));
   }
   SECTION("a duplicate key, wherever it is") {
     std::string dup = s1;
@@ -342,21 +372,24 @@ TEST_CASE("merge refuses hostile shard texts with a located error", "[shard]") {
     CHECK_THAT(merge_error({{"a", dup}, {"b", s2}}),
                Catch::Contains("the key \"shard\" is given twice"));
   }
-  SECTION("a pretty-printed shard is still a shard; its errors point at the line") {
-    nlohmann::json j = nlohmann::json::parse(s1);
-    const std::string pretty = j.dump(2);
-    REQUIRE(merge_error({{"a", pretty}, {"b", s2}}).empty());
-    j["state"]["cells"][5]["min"] = "nan";
-    j["state_sha256"] = sha256_hex(j["state"].dump());
-    const std::string bad = j.dump(2);
+  SECTION("a reformatted shard counts as edited; errors point at their line and column") {
+    // The checksum is over the state's bytes as written: reformatting changes them.
+    const std::string pretty = nlohmann::json::parse(s1).dump(2);
     SourceLoc loc;
+    CHECK_THAT(merge_error({{"a", pretty}, {"b", s2}}, {}, &loc),
+               Catch::Contains("state_sha256 does not match"));
+    const auto sha = pretty.find("\"state_sha256\": ") + 16;
+    CHECK(loc.line ==
+          1 + std::count(pretty.begin(), pretty.begin() + static_cast<long>(sha), '\n'));
+    CHECK(static_cast<std::size_t>(loc.col) == sha - pretty.rfind('\n', sha));
+    // A number where a shard has a string: at the number.
+    std::string bad = pretty;
+    const auto num = bad.find("\"0x", bad.find("\"shift\": ["));
+    bad.insert(num, "7,");
     CHECK_THAT(merge_error({{"a", bad}, {"b", s2}}, {}, &loc),
-               Catch::Contains("cells/5/min: 'nan' where only a finite number can occur"));
-    // At the value of cell 5's "min" (the sixth "min" of the file).
-    std::size_t p = 0;
-    for (int i = 0; i < 6; ++i) p = bad.find("\"min\": ", p) + 7;
-    CHECK(loc.line == 1 + std::count(bad.begin(), bad.begin() + static_cast<long>(p), '\n'));
-    CHECK(static_cast<std::size_t>(loc.col) == p - bad.rfind('\n', p));
+               Catch::Contains("a single value where a shard has a string"));
+    CHECK(loc.line == 1 + std::count(bad.begin(), bad.begin() + static_cast<long>(num), '\n'));
+    CHECK(static_cast<std::size_t>(loc.col) == num + 1 - (bad.rfind('\n', num) + 1));
   }
   SECTION("more than 256 MiB") {
     CHECK_THAT(merge_error({{"a", std::string(kMaxShardBytes + 1, ' ')}}),
