@@ -112,8 +112,8 @@ forged() {  # forged NAME EXPECTED_STDERR_REGEX FORGE_ARGS...
   refused "^$name\.json:[0-9]+:[0-9]+: error: .*$want" "$name.json" f2.json
 }
 # The forger itself is faithful: an unedited re-forge merges to the single run's results.
-python3 "$SRC/tests/scale/forge.py" f1.json f1_again.json
-$PC merge f1_again.json f2.json --json f_merged.json --quiet
+python3 "$SRC/tests/scale/forge.py" f1.json f1_again.json ${FORGE:-}
+$PC merge f1_again.json f2.json --json f_merged.json --quiet || fail "forge.py's checksum differs"
 cmp f_single.json f_merged.json || fail "forge.py without edits changed the results"
 forged reach_1e18 "first_reach/9: 1000000000000000000 is more than the shard's runs \(1024\)" \
   "s['first_reach'][9] = 10**18"
