@@ -3,9 +3,6 @@
 #include "engine/io/shard_read.h"
 
 #include <fcntl.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -477,57 +474,6 @@ SourceLoc locate_pointer(const std::string& name, const std::string& text,
   } catch (const json::exception&) {
   }
   return finder.found() ? locate(name, text, finder.where()) : SourceLoc{name, 0, 0};
-}
-
-namespace {
-std::string hex_of(const unsigned char* md, std::size_t len) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
-}  // namespace
-
-std::string sha256_hex_of(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-    throw RunError("SHA-256 failed (OpenSSL EVP_Digest)");
-  }
-  return hex_of(md, len);
-}
-
-std::string hmac_sha256_hex(const std::string& key, std::initializer_list<std::string_view> parts) {
-  struct Mac {
-    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    EVP_MAC_CTX* ctx = mac != nullptr ? EVP_MAC_CTX_new(mac) : nullptr;
-    ~Mac() {
-      EVP_MAC_CTX_free(ctx);
-      EVP_MAC_free(mac);
-    }
-  } m;
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
-                               OSSL_PARAM_construct_end()};
-  bool ok =
-      m.ctx != nullptr && EVP_MAC_init(m.ctx, reinterpret_cast<const unsigned char*>(key.data()),
-                                       key.size(), params) == 1;
-  for (std::string_view p : parts) {
-    ok = ok &&
-         EVP_MAC_update(m.ctx, reinterpret_cast<const unsigned char*>(p.data()), p.size()) == 1;
-  }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  std::size_t len = 0;
-  ok = ok && EVP_MAC_final(m.ctx, md, &len, sizeof md) == 1;
-  if (!ok) throw RunError("HMAC-SHA-256 failed (OpenSSL EVP_MAC)");
-  return hex_of(md, len);
-}
-
-bool same_digest(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace plancast::shard_detail

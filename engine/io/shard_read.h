@@ -64,8 +64,8 @@ RunState stream_state(const std::string& text, const ShardScan& scan, StateBuild
 SourceLoc locate_pointer(const std::string& name, const std::string& text,
                          const std::string& pointer);
 
-/// SHA-256 of `bytes` and HMAC-SHA-256 under `key` of the concatenated `parts` (OpenSSL),
-/// as 64 lowercase hex digits.
+/// SHA-256 of `bytes` and HMAC-SHA-256 under `key` of the concatenated `parts` (OpenSSL;
+/// defined in shard.cpp), as 64 lowercase hex digits.
 std::string sha256_hex_of(std::string_view bytes);
 std::string hmac_sha256_hex(const std::string& key, std::initializer_list<std::string_view> parts);
 /// Equal digests, compared in time independent of where they differ.
