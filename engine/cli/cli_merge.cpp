@@ -2,6 +2,7 @@
 // (plancast run --shard K/N) combined into the whole job's results, byte-identical to a
 // single `plancast run`; and the --shard part of `plancast run`.
 #include <charconv>
+#include <cstdlib>
 #include <iostream>
 
 #include "engine/cli/cli.h"
@@ -38,8 +39,20 @@ ShardSpec parse_shard(const std::string& text) {
   return spec;
 }
 
+std::optional<std::string> shard_key() {
+  const char* v = std::getenv(kShardKeyVariable);
+  if (v == nullptr) return std::nullopt;
+  if (*v == '\0') {
+    throw UsageError(std::string(kShardKeyVariable) +
+                     " is set but empty; set it to a long secret (e.g. openssl rand -hex 32) "
+                     "or unset it");
+  }
+  return std::string(v);
+}
+
 std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled,
                       const RunOptions& options, const ShardSpec& shard, std::string& note) {
+  const std::optional<std::string> key = shard_key();
   const std::uint64_t runs = scenario.simulation.runs;
   const BlockRange r = part_of(block_count(compiled), shard.k, shard.n);
   RunState state = make_state(compiled, options);
@@ -50,7 +63,8 @@ std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled
          std::to_string(first) + " to " + std::to_string(last) + " (" +
          std::to_string(last - first) + " of " + std::to_string(runs) +
          "); combine all shards with plancast merge\n";
-  return to_shard_text(scenario, shard.k, shard.n, state);
+  note += key ? "shard protected by an HMAC under " + std::string(kShardKeyVariable) + "\n" : "";
+  return to_shard_text(scenario, shard.k, shard.n, state, key);
 }
 
 }  // namespace cli
@@ -64,7 +78,11 @@ const char* kMergeUsage =
     "from 1 to N, possibly run on different machines) into the results of the whole job:\n"
     "the same summary, JSON, CSV and report as one plancast run with the same scenario,\n"
     "seed and runs, byte for byte. Shards may be given in any order. Refuses shards of\n"
-    "different scenarios or settings, a shard given twice, and missing shards.\n";
+    "different scenarios or settings, a shard given twice, missing shards, and files that\n"
+    "are not intact shards (over 256 MiB, edited, impossible counts).\n"
+    "\n"
+    "With PLANCAST_SHARD_KEY set (to the same secret as when the shards were written with\n"
+    "run --shard), only shards carrying a valid HMAC under that key are accepted.\n";
 
 }  // namespace
 
@@ -97,8 +115,9 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
   const std::string report_path = cli::check_output_paths(vm, json_path, csv_path, inputs);
   const bool summary = !vm.count("quiet") && json_path != "-" && csv_path != "-";
 
+  const std::optional<std::string> key = cli::shard_key();
   Scenario scenario;
-  const Results results = merge_shards(paths, builtin_registry(), &scenario);
+  const Results results = merge_shards(paths, builtin_registry(), &scenario, key);
   // Not located: the shards' scenario is their canonical text, whose lines are not the file's.
   err << nonfinite_warnings(results) << std::flush;
 

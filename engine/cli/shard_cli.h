@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/config/scenario.h"
@@ -20,8 +21,13 @@ inline constexpr std::uint64_t kMaxShards = 1'000'000;
 /// "K/N" with 1 <= K <= N <= kMaxShards; UsageError otherwise ("--shard: ...").
 ShardSpec parse_shard(const std::string& text);
 
+/// The shards' HMAC key: the value of PLANCAST_SHARD_KEY, or none when it is not set.
+/// UsageError if it is set but empty (an empty key protects nothing).
+std::optional<std::string> shard_key();
+
 /// Simulates part K of N of the job's blocks (split among MPI ranks, if any) and returns
-/// the shard file's text. `note` receives a one-line summary for the terminal.
+/// the shard file's text (with an HMAC under shard_key(), if set). `note` receives a one-line
+/// summary for the terminal.
 std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled,
                       const RunOptions& options, const ShardSpec& shard, std::string& note);
 

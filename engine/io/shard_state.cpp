@@ -1,0 +1,462 @@
+// The run state of a shard as JSON, and the checks that a state read back is one that some
+// set of runs could have produced (docs/reliability.md, "Shard files").
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "engine/io/shard.h"
+#include "engine/io/shard_read.h"
+
+namespace plancast {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using json = nlohmann::json;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string hex_double(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a", x);
+  return buf;
+}
+
+/// Reads the state at JSON pointer `at` (for messages), refusing what no run produces.
+class Reader {
+ public:
+  [[noreturn]] static void fail(const std::string& at, const std::string& what) {
+    throw StateError(at, (at.empty() ? std::string() : at.substr(1) + ": ") + what);
+  }
+
+  /// `j` is an object with exactly the keys `keys`.
+  static void keys(const json& j, const std::string& at, std::initializer_list<const char*> keys) {
+    if (!j.is_object()) fail(at, "expected an object");
+    for (const char* k : keys) {
+      if (!j.contains(k)) fail(at, std::string("no \"") + k + "\"");
+    }
+    if (j.size() != keys.size()) {
+      for (const auto& item : j.items()) {
+        const std::string& k = item.key();
+        if (std::none_of(keys.begin(), keys.end(), [&](const char* w) { return k == w; })) {
+          fail(at + "/" + pointer_token(k), "\"" + k.substr(0, 40) + "\" is not part of a state");
+        }
+      }
+    }
+  }
+
+  static std::string pointer_token(const std::string& k) {
+    std::string s;
+    for (char c : k.substr(0, 200)) s += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    return s;
+  }
+
+  static std::uint64_t count(const json& x, const std::string& at) {
+    if (!x.is_number_unsigned()) fail(at, "not a count (an integer from 0)");
+    return x.get<std::uint64_t>();
+  }
+
+  /// A count that cannot exceed `most` runs (so that sums of counts cannot wrap).
+  static std::uint64_t count_upto(const json& x, const std::string& at, std::uint64_t most,
+                                  const char* of = "the shard's runs") {
+    const std::uint64_t v = count(x, at);
+    if (v > most)
+      fail(at, std::to_string(v) + " is more than " + of + " (" + std::to_string(most) + ")");
+    return v;
+  }
+
+  /// A hex float; "nan", "inf" and "-inf" only where `special` is allowed.
+  static double number(const json& x, const std::string& at, bool special) {
+    if (!x.is_string()) fail(at, "not a number in hex-float form");
+    const std::string& s = x.get_ref<const std::string&>();
+    if (s == "nan" || s == "inf" || s == "-inf") {
+      if (!special) fail(at, "'" + s + "' where only a finite number can occur");
+      return s == "nan" ? std::numeric_limits<double>::quiet_NaN() : s == "inf" ? kInf : -kInf;
+    }
+    if (s.size() < 3 || s.size() > 40 || s.find("0x") == std::string::npos) {
+      fail(at, "'" + s.substr(0, 40) + "' is not a hex-float number");
+    }
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v)) {
+      fail(at, "'" + s + "' is not a hex-float number");
+    }
+    return v;
+  }
+
+  static const json& array(const json& j, const std::string& at, std::size_t n, const char* of) {
+    if (!j.is_array() || j.size() != n) {
+      fail(at, "expected an array of " + std::to_string(n) + " " + of);
+    }
+    return j;
+  }
+
+  /// An exact sum: its partials, the sum of its non-finite terms and, for a sum beyond the
+  /// double range, its carry (whole units of 2^1023; a term is below 2^1025, 4 units, so
+  /// |carry| is at most 4 per run, merged or not).
+  static ExactSum sum(const json& j, const std::string& at, std::uint64_t runs) {
+    if (j.is_object() && j.contains("carry")) {
+      keys(j, at, {"partials", "special", "carry"});
+    } else {
+      keys(j, at, {"partials", "special"});
+    }
+    const json& p = j.at("partials");
+    if (!p.is_array() || p.size() > 64) fail(at + "/partials", "expected at most 64 numbers");
+    std::vector<double> v;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      v.push_back(number(p[i], at + "/partials/" + std::to_string(i), false));
+    }
+    // The sum of non-finite terms: 0, or ±inf or nan.
+    const double special = number(j.at("special"), at + "/special", true);
+    if (std::isfinite(special) && special != 0) {
+      fail(at + "/special", "a finite non-zero value (only 0, inf, -inf or nan can occur)");
+    }
+    std::int64_t carry = 0;
+    if (j.contains("carry")) {
+      const json& c = j.at("carry");
+      if (!c.is_number_integer()) fail(at + "/carry", "not an integer");
+      carry = c.get<std::int64_t>();
+      const std::uint64_t mag =
+          carry < 0 ? 0 - static_cast<std::uint64_t>(carry) : static_cast<std::uint64_t>(carry);
+      if (carry == 0 || mag / 4 > runs) {
+        fail(at + "/carry", std::to_string(carry) + " is not a carry " + std::to_string(runs) +
+                                " runs can make (1 to 4 per run)");
+      }
+    }
+    return ExactSum::from_parts(v, special, carry);
+  }
+
+  /// Sketch buckets [[first index, count, count, ...], ...] in increasing, non-adjacent runs
+  /// of non-zero counts, as state_to_json writes them; returns their total.
+  static std::uint64_t buckets(const json& j, const std::string& at, bool negative,
+                               std::uint64_t runs, QuantileSketch& sk) {
+    if (!j.is_array()) fail(at, "sketch buckets: not an array");
+    std::uint64_t total = 0;
+    std::int64_t next_free = std::numeric_limits<std::int64_t>::min();
+    for (std::size_t r = 0; r < j.size(); ++r) {
+      const json& run = j[r];
+      const std::string ra = at + "/" + std::to_string(r);
+      if (!run.is_array() || run.size() < 2 || !run[0].is_number_integer()) {
+        fail(ra, "sketch buckets: expected [index, count, ...]");
+      }
+      const std::int64_t first = run[0].get<std::int64_t>();
+      if (first < QuantileSketch::kMinBucket ||
+          first > QuantileSketch::kMaxBucket - static_cast<std::int64_t>(run.size()) + 2) {
+        fail(ra + "/0", "sketch bucket index out of range");
+      }
+      if (first <= next_free) fail(ra + "/0", "sketch buckets out of order or overlapping");
+      for (std::size_t k = 1; k < run.size(); ++k) {
+        const std::string ka = ra + "/" + std::to_string(k);
+        const std::uint64_t c = count_upto(run[k], ka, runs);
+        if (c == 0) fail(ka, "an empty sketch bucket (never written)");
+        total += c;
+        if (total > runs) fail(ka, "the sketch holds more values than the shard's runs");
+        sk.add_bucket(negative, static_cast<std::int32_t>(first + static_cast<std::int64_t>(k) - 1),
+                      c);
+      }
+      next_free = first + static_cast<std::int64_t>(run.size()) - 1;  // one past the last + 1
+    }
+    return total;
+  }
+
+  /// The lowest and highest sketch values must be those of the minimum and maximum (every
+  /// bucket's representative is within relative error α of the values in it).
+  static bool near(double q, double v) {
+    if (std::isinf(q) && std::abs(v) > 1e307 && (q > 0) == (v > 0)) return true;
+    return std::abs(q - v) <=
+           2 * QuantileSketch::kRelativeAccuracy * std::abs(v) + QuantileSketch::kMinIndexable;
+  }
+
+  static void cell(const json& j, const std::string& at, std::size_t c, RunState& s) {
+    keys(j, at,
+         {"finite", "nonfinite", "floored", "min", "max", "sum", "sumsq", "zero", "positive",
+          "negative"});
+    const std::uint64_t runs = s.runs;
+    const std::uint64_t n = s.finite[c] = count_upto(j.at("finite"), at + "/finite", runs);
+    s.nonfinite[c] = count_upto(j.at("nonfinite"), at + "/nonfinite", runs);
+    if (s.nonfinite[c] != runs - n) {
+      fail(at + "/nonfinite", "finite (" + std::to_string(n) + ") + nonfinite (" +
+                                  std::to_string(s.nonfinite[c]) + ") is not the shard's " +
+                                  std::to_string(runs) + " runs");
+    }
+    // One growth step per run and year: at most one floored rate each.
+    s.floored[c] = count_upto(j.at("floored"), at + "/floored", runs);
+    const double lo = s.min[c] = number(j.at("min"), at + "/min", n == 0);
+    const double hi = s.max[c] = number(j.at("max"), at + "/max", n == 0);
+    s.sum[c] = sum(j.at("sum"), at + "/sum", runs);
+    s.sumsq[c] = sum(j.at("sumsq"), at + "/sumsq", runs);
+    QuantileSketch& sk = s.sketch[c] = QuantileSketch();
+    const std::uint64_t zero = count_upto(j.at("zero"), at + "/zero", runs);
+    sk.add_zeros(zero);
+    const std::uint64_t pos = buckets(j.at("positive"), at + "/positive", false, runs, sk);
+    const std::uint64_t neg = buckets(j.at("negative"), at + "/negative", true, runs, sk);
+    if (zero + pos + neg != n) {
+      fail(at + "/zero", "the sketch holds " + std::to_string(zero + pos + neg) +
+                             " values, not the cell's " + std::to_string(n) + " finite ones");
+    }
+    if (n == 0) {
+      // No finite value: min and max keep their starting values and nothing was summed.
+      if (lo != kInf) fail(at + "/min", "not inf in a cell without finite values");
+      if (hi != -kInf) fail(at + "/max", "not -inf in a cell without finite values");
+      if (!(s.sum[c].value() == 0)) fail(at + "/sum", "not 0 in a cell without finite values");
+      if (!(s.sumsq[c].value() == 0)) fail(at + "/sumsq", "not 0 in a cell without finite values");
+      return;
+    }
+    if (lo > hi) fail(at + "/min", "min " + hex_double(lo) + " is above max " + hex_double(hi));
+    if (!near(sk.quantile(0), lo)) fail(at + "/min", "the sketch's lowest value is not the min");
+    if (!near(sk.quantile(1), hi)) fail(at + "/max", "the sketch's highest value is not the max");
+    // Sums are of x − shift over the finite values: their mean lies within [min, max] − shift
+    // (up to the rounding of per-block sums), and the mean square between mean² and the
+    // largest square. A sum becomes non-finite only when it overflows.
+    const double dn = static_cast<double>(n);
+    const double dlo = lo - s.shift[c], dhi = hi - s.shift[c];
+    const double big = std::max(std::abs(dlo), std::abs(dhi));
+    const double tol = 1e-9 * big;
+    const ExactSum& sm = s.sum[c];
+    const ExactSum& sq = s.sumsq[c];
+    if (!std::isfinite(big)) return;
+    if (!std::isfinite(sm.value()) && !(dn * big > 1e307)) {
+      fail(at + "/sum/special", "the sum overflowed, but its values cannot add up that far");
+    }
+    if (!std::isfinite(sq.value()) && !(dn * big * big > 1e307)) {
+      fail(at + "/sumsq/special", "the sum overflowed, but its values cannot add up that far");
+    }
+    if (!std::isfinite(sm.value()) || !std::isfinite(sq.value())) return;
+    const double mean = sm.value() / dn, meansq = sq.value() / dn;
+    if (!(mean >= dlo - tol && mean <= dhi + tol)) {
+      fail(at + "/sum", "the mean it gives is not between min and max");
+    }
+    if (std::isfinite(big * big) &&
+        !(meansq <= big * big * (1 + 1e-9) && meansq >= mean * mean - 1e-9 * big * big)) {
+      fail(at + "/sumsq", "the mean square it gives does not fit the sum, min and max");
+    }
+  }
+
+  /// Runs that were not finite where a target is judged do not meet it: a run is one or the
+  /// other (needs no layout).
+  static void nonfinite_targets(const RunState& s) {
+    for (std::size_t k = 0; k < s.target_nonfinite.size(); ++k) {
+      if (s.target_nonfinite[k] > s.runs - s.target_hits[k]) {
+        fail("/target_nonfinite/" + std::to_string(k),
+             "target " + std::to_string(k) + ": " + std::to_string(s.target_nonfinite[k]) +
+                 " non-finite runs and " + std::to_string(s.target_hits[k]) +
+                 " hits are more than the shard's " + std::to_string(s.runs) + " runs");
+      }
+    }
+  }
+
+  static void targets(const RunState& s, const StateLayout& layout) {
+    const std::size_t years = static_cast<std::size_t>(s.years);
+    for (std::size_t k = 0; k < s.target_hits.size(); ++k) {
+      std::uint64_t first = 0;
+      for (std::size_t t = 0; t < years; ++t) {
+        const std::uint64_t f = s.first_reach[k * years + t];
+        const std::string at = "/first_reach/" + std::to_string(k * years + t);
+        // Runs reach a `by` target first in one year up to its year; others have none.
+        const std::string year = std::to_string(layout.base_year + static_cast<int>(t));
+        if (f != 0 && !layout.target_by[k]) {
+          fail(at,
+               layout.target_id[k] + " is not a 'by' target: no run reaches it first in " + year);
+        }
+        if (f != 0 && t > static_cast<std::size_t>(layout.target_year[k])) {
+          fail(at,
+               "no run reaches " + layout.target_id[k] + " first in " + year + ", after its year");
+        }
+        first += f;  // each at most runs (2^40), so no wrap
+      }
+      if (layout.target_by[k] && first != s.target_hits[k]) {
+        fail("/target_hits/" + std::to_string(k),
+             layout.target_id[k] + ": " + std::to_string(s.target_hits[k]) +
+                 " hits, but its first-reach counts add up to " + std::to_string(first));
+      }
+    }
+    for (std::size_t g = 0; g < s.joint_hits.size(); ++g) {
+      // All targets of the year met: at most the fewest hits of one, at least what the
+      // hits force (sum of hits − (m − 1) runs).
+      std::uint64_t fewest = s.runs, total = 0;
+      for (std::size_t k : layout.joint[g]) {
+        fewest = std::min(fewest, s.target_hits[k]);
+        total += s.target_hits[k];
+      }
+      const std::uint64_t m = layout.joint[g].size();
+      const std::uint64_t forced = total > (m - 1) * s.runs ? total - (m - 1) * s.runs : 0;
+      const std::uint64_t h = s.joint_hits[g];
+      if (h > fewest || h < forced) {
+        fail("/joint_hits/" + std::to_string(g),
+             std::to_string(h) + " runs meeting all targets of the year; their hits allow " +
+                 std::to_string(forced) + " to " + std::to_string(fewest));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+StateLayout layout_of(const Scenario& sc) {
+  StateLayout l;
+  l.base_year = sc.base_year;
+  std::map<int, std::vector<std::size_t>> groups;  // as compile(): by year, ascending
+  for (std::size_t k = 0; k < sc.targets.size(); ++k) {
+    const int t = sc.targets[k].year - sc.base_year;
+    l.target_id.push_back(sc.targets[k].id);
+    l.target_year.push_back(t);
+    l.target_by.push_back(sc.targets[k].by);
+    groups[t].push_back(k);
+  }
+  for (auto& [t, g] : groups) l.joint.push_back(std::move(g));
+  return l;
+}
+
+nlohmann::ordered_json state_to_json(const RunState& s) {
+  ojson j;
+  j["slots"] = s.slots;
+  j["years"] = s.years;
+  j["targets"] = s.target_hits.size();
+  j["joint"] = s.joint_hits.size();
+  j["runs"] = s.runs;
+  ojson shift = ojson::array();
+  for (double x : s.shift) shift.push_back(hex_double(x));
+  j["shift"] = shift;
+  auto sum_json = [](const ExactSum& sum) {
+    ojson p = ojson::array();
+    for (double x : sum.partials()) p.push_back(hex_double(x));
+    ojson out{{"partials", p}, {"special", hex_double(sum.special())}};
+    if (sum.carry() != 0) out["carry"] = sum.carry();  // units of 2^1023 beyond the partials
+    return out;
+  };
+  // [first index, count, count, ...] runs of consecutive buckets: [[i0, c0, c1], [i5, c5]].
+  auto buckets_json = [](const std::vector<std::pair<std::int32_t, std::uint64_t>>& b) {
+    ojson out = ojson::array();
+    for (std::size_t k = 0; k < b.size();) {
+      ojson run = ojson::array({b[k].first});
+      for (std::int32_t next = b[k].first; k < b.size() && b[k].first == next; ++next, ++k) {
+        run.push_back(b[k].second);
+      }
+      out.push_back(run);
+    }
+    return out;
+  };
+  ojson cells = ojson::array();
+  for (std::size_t c = 0; c < s.cells; ++c) {
+    ojson cell;
+    cell["finite"] = s.finite[c];
+    cell["nonfinite"] = s.nonfinite[c];
+    cell["floored"] = s.floored[c];
+    cell["min"] = hex_double(s.min[c]);
+    cell["max"] = hex_double(s.max[c]);
+    cell["sum"] = sum_json(s.sum[c]);
+    cell["sumsq"] = sum_json(s.sumsq[c]);
+    cell["zero"] = s.sketch[c].zero_count();
+    cell["positive"] = buckets_json(s.sketch[c].buckets(false));
+    cell["negative"] = buckets_json(s.sketch[c].buckets(true));
+    cells.push_back(std::move(cell));
+  }
+  j["cells"] = std::move(cells);
+  j["target_hits"] = s.target_hits;
+  j["first_reach"] = s.first_reach;
+  j["joint_hits"] = s.joint_hits;
+  j["target_nonfinite"] = s.target_nonfinite;
+  return j;
+}
+
+namespace shard_detail {
+
+StateBuilder::StateBuilder(const RunState& shape, const StateLayout* layout)
+    : s_(shape), layout_(layout) {
+  if (layout != nullptr && (layout->target_by.size() != s_.target_hits.size() ||
+                            layout->joint.size() != s_.joint_hits.size())) {
+    throw std::logic_error("state layout does not fit the state");
+  }
+}
+
+void StateBuilder::begin(const nlohmann::json& j) {
+  using R = Reader;
+  for (const char* k : {"slots", "years", "targets", "joint", "runs"}) {
+    if (!j.contains(k)) R::fail("", std::string("no \"") + k + "\"");
+  }
+  if (R::count(j.at("slots"), "/slots") != s_.slots ||
+      R::count(j.at("years"), "/years") != std::uint64_t(s_.years) ||
+      R::count(j.at("targets"), "/targets") != s_.target_hits.size() ||
+      R::count(j.at("joint"), "/joint") != s_.joint_hits.size()) {
+    R::fail("", "its dimensions do not fit the scenario");
+  }
+  // No state holds more runs than a job may have (so that sums of counts cannot wrap).
+  s_.runs = R::count_upto(j.at("runs"), "/runs", kMaxRuns, "the most runs a job may have");
+}
+
+void StateBuilder::field(const std::string& key, const nlohmann::json& v) {
+  using R = Reader;
+  if (key == "shift") {
+    const json& shift = R::array(v, "/shift", s_.cells, "numbers");
+    for (std::size_t c = 0; c < s_.cells; ++c) {
+      const double x = R::number(shift[c], "/shift/" + std::to_string(c), true);
+      if (std::memcmp(&x, &s_.shift[c], sizeof x) != 0) {
+        R::fail("/shift/" + std::to_string(c), "its run-0 value differs from this scenario's");
+      }
+    }
+    shift_ = true;
+    return;
+  }
+  std::vector<std::uint64_t>& out = key == "target_hits"        ? s_.target_hits
+                                    : key == "first_reach"      ? s_.first_reach
+                                    : key == "target_nonfinite" ? s_.target_nonfinite
+                                                                : s_.joint_hits;
+  (key == "target_hits"        ? hits_
+   : key == "first_reach"      ? reach_
+   : key == "target_nonfinite" ? nonfinite_
+                               : joint_) = true;
+  const std::string at = "/" + key;
+  const json& a = R::array(v, at, out.size(), "counts");
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = R::count_upto(a[i], at + "/" + std::to_string(i), s_.runs);
+  }
+}
+
+void StateBuilder::cell(std::size_t c, const nlohmann::json& cell) {
+  if (c >= s_.cells) {
+    Reader::fail("/cells/" + std::to_string(c),
+                 "more cells than the scenario's " + std::to_string(s_.cells));
+  }
+  Reader::cell(cell, "/cells/" + std::to_string(c), c, s_);
+  cells_ = c + 1;
+}
+
+RunState StateBuilder::finish() {
+  if (cells_ != s_.cells) {
+    Reader::fail("/cells", "expected an array of " + std::to_string(s_.cells) + " cells");
+  }
+  for (const auto& [seen, key] : {std::pair{shift_, "shift"}, std::pair{hits_, "target_hits"},
+                                  std::pair{reach_, "first_reach"}, std::pair{joint_, "joint_hits"},
+                                  std::pair{nonfinite_, "target_nonfinite"}}) {
+    if (!seen) Reader::fail("", std::string("no \"") + key + "\"");
+  }
+  Reader::nonfinite_targets(s_);
+  if (layout_ != nullptr) Reader::targets(s_, *layout_);
+  return std::move(s_);
+}
+
+}  // namespace shard_detail
+
+RunState state_from_json(const nlohmann::json& j, const RunState& shape,
+                         const StateLayout* layout) {
+  Reader::keys(j, "",
+               {"slots", "years", "targets", "joint", "runs", "shift", "cells", "target_hits",
+                "first_reach", "joint_hits", "target_nonfinite"});
+  shard_detail::StateBuilder b(shape, layout);
+  b.begin(j);
+  for (const char* k : {"shift", "target_hits", "first_reach", "joint_hits", "target_nonfinite"}) {
+    b.field(k, j.at(k));
+  }
+  const json& cells = Reader::array(j.at("cells"), "/cells", shape.cells, "cells");
+  for (std::size_t c = 0; c < shape.cells; ++c) b.cell(c, cells[c]);
+  return b.finish();
+}
+
+}  // namespace plancast
