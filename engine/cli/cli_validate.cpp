@@ -63,25 +63,23 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
   // Loading checks the base and every variant; compiling finds the few problems that only
   // show once names are resolved, so compile the selection and, without --variant, every
   // variant too. Problems are collected over all of them and reported once each.
-  const Scenario scenario = load_scenario_file(path, opts, registry);
-  std::vector<Diagnostic> diags;
-  std::set<std::string> seen;
-  auto check = [&](const Scenario& sc) {
+  // The loader hands over each variant as it checks it (one load, not one per variant).
+  std::vector<Diagnostic> found, variant_found;
+  auto check = [&](const Scenario& sc, std::vector<Diagnostic>& into) {
     try {
       compile(sc, registry);
     } catch (const ScenarioError& e) {
-      for (const auto& d : e.diagnostics()) {
-        if (seen.insert(d.str()).second) diags.push_back(d);
-      }
+      into.insert(into.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
   };
-  check(scenario);
-  if (opts.variant.empty()) {
-    for (const std::string& v : scenario.variant_names) {
-      LoadOptions vo = opts;
-      vo.variant = v;
-      check(load_scenario_file(path, vo, registry));
-    }
+  const Scenario scenario = load_scenario_file(
+      path, opts, registry, [&](const Scenario& sc) { check(sc, variant_found); });
+  check(scenario, found);
+  found.insert(found.end(), variant_found.begin(), variant_found.end());
+  std::vector<Diagnostic> diags;
+  std::set<std::string> seen;
+  for (const auto& d : found) {
+    if (seen.insert(d.str()).second) diags.push_back(d);
   }
   if (!diags.empty()) throw ScenarioError(std::move(diags));
 
