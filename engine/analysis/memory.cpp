@@ -81,7 +81,7 @@ std::string plural(std::uint64_t n, const char* one, const char* many) {
 
 /// The parts of one run of the job: see estimate_run_memory in memory.h.
 std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64_t runs,
-                            std::uint64_t budget) {
+                            std::uint64_t budget, const std::atomic<bool>* cancel) {
   const Scenario& s = scenario_of(cs);
   if (runs == 0) runs = s.simulation.runs;
   std::uint64_t series = 0;
@@ -124,6 +124,7 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
   // The pilot: the job's first block, on one thread.
   RunOptions one;
   one.threads = 1;
+  one.cancel = cancel;
   RunState pilot = make_state(cs, one);
   simulate(cs, 0, 1, pilot, one);
   const double pilot_runs = static_cast<double>(pilot.runs);
@@ -174,8 +175,8 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
 }
 
 MemoryEstimate with_extra(const CompiledScenario& cs, int threads, std::uint64_t runs,
-                          std::uint64_t budget, Part extra) {
-  std::vector<Part> parts = run_parts(cs, threads, runs, budget);
+                          std::uint64_t budget, const std::atomic<bool>* cancel, Part extra) {
+  std::vector<Part> parts = run_parts(cs, threads, runs, budget, cancel);
   parts.push_back(std::move(extra));
   return sum_parts(std::move(parts));
 }
@@ -252,26 +253,28 @@ int effective_threads(int threads) {
 }
 
 MemoryEstimate estimate_run_memory(const CompiledScenario& cs, int threads, std::uint64_t runs,
-                                   std::uint64_t budget) {
-  return sum_parts(run_parts(cs, threads, runs, budget));
+                                   std::uint64_t budget, const std::atomic<bool>* cancel) {
+  return sum_parts(run_parts(cs, threads, runs, budget, cancel));
 }
 
 MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64_t runs,
-                                       int threads, std::uint64_t budget) {
+                                       int threads, std::uint64_t budget,
+                                       const std::atomic<bool>* cancel) {
   const std::uint64_t targets = scenario_of(base).targets.size();
   const std::uint64_t bits = mul(targets, mul((runs + 63) / 64, 8));
-  return with_extra(base, threads, runs, budget,
+  return with_extra(base, threads, runs, budget, cancel,
                     {bits, "the base's outcome of " + plural(targets, "target", "targets") + " x " +
                                grouped(runs) + " runs, one bit each"});
 }
 
 MemoryEstimate estimate_sobol_memory(const CompiledScenario& cs, std::uint64_t base_runs,
-                                     int threads, std::uint64_t budget) {
+                                     int threads, std::uint64_t budget,
+                                     const std::atomic<bool>* cancel) {
   const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
   const std::uint64_t designs = scenario_of(cs).parameters.size() + 3;  // A, B, AB_i, AB_noise
   const std::uint64_t outputs = mul(mul(designs, base_runs), 8);
   const std::uint64_t bootstrap = mul(mul(t, base_runs), 8);
-  return with_extra(cs, threads, base_runs, budget,
+  return with_extra(cs, threads, base_runs, budget, cancel,
                     {add(outputs, bootstrap), "the output of " + std::to_string(designs) +
                                                   " designs x " + grouped(base_runs) +
                                                   " runs, 8 bytes each, and the bootstrap's "
@@ -279,7 +282,8 @@ MemoryEstimate estimate_sobol_memory(const CompiledScenario& cs, std::uint64_t b
 }
 
 MemoryEstimate estimate_shapley_memory(const CompiledScenario& cs, std::uint64_t permutations,
-                                       int threads, std::uint64_t budget) {
+                                       int threads, std::uint64_t budget,
+                                       const std::atomic<bool>* cancel) {
   const std::uint64_t t = static_cast<std::uint64_t>(effective_threads(threads));
   const std::uint64_t params = scenario_of(cs).parameters.size();
   const std::uint64_t runs = shapley_total_runs(params, permutations);
@@ -287,20 +291,20 @@ MemoryEstimate estimate_shapley_memory(const CompiledScenario& cs, std::uint64_t
   const std::uint64_t perms = mul(permutations, mul(std::max<std::uint64_t>(params, 1) + 1, 16));
   const std::uint64_t bootstrap = mul(mul(t, permutations), 8);
   return with_extra(
-      cs, threads, runs, budget,
+      cs, threads, runs, budget, cancel,
       {add(add(outputs, perms), bootstrap),
        "the output of " + grouped(runs) + " runs, 8 bytes each, and " + grouped(permutations) +
            " permutations x " + std::to_string(params) + " parameters"});
 }
 
 MemoryEstimate estimate_discover_memory(const CompiledScenario& cs, std::uint64_t runs, int threads,
-                                        std::uint64_t budget) {
+                                        std::uint64_t budget, const std::atomic<bool>* cancel) {
   const std::uint64_t params = scenario_of(cs).parameters.size();
   // x: 8 bytes per parameter and run; outcome 1 byte; peeling: box index 4, sort buffer 8,
   // kept index 4 bytes per run.
   const std::uint64_t per_run = add(mul(8, params), 17);
   return with_extra(
-      cs, threads, runs, budget,
+      cs, threads, runs, budget, cancel,
       {mul(per_run, runs), "the " + std::to_string(params) + " parameters of each of " +
                                grouped(runs) + " runs, 8 bytes each"});
 }

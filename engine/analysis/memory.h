@@ -5,6 +5,7 @@
 // memory estimate") why it is done this way.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -65,26 +66,32 @@ int effective_threads(int threads);
 /// (Process::worker_bytes: firm vectors, scratch), the block arrays, the program, and the
 /// outputs written afterwards. `runs`: runs per job (0: the scenario's). When the pilot's
 /// own share exceeds both `budget` and kPilotAlwaysBytes, the pilot is skipped and the
-/// figure is a lower bound (already over the budget).
+/// figure is a lower bound (already over the budget). `cancel` (every estimate_*): the pilot
+/// stops when it is set (Ctrl-C), and the caller then throws Interrupted.
 MemoryEstimate estimate_run_memory(const CompiledScenario& cs, int threads, std::uint64_t runs = 0,
-                                   std::uint64_t budget = UINT64_MAX);
+                                   std::uint64_t budget = UINT64_MAX,
+                                   const std::atomic<bool>* cancel = nullptr);
 /// compare: one run's memory plus the base's outcome of every target in every run (1 bit).
 MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64_t runs,
-                                       int threads, std::uint64_t budget = UINT64_MAX);
+                                       int threads, std::uint64_t budget = UINT64_MAX,
+                                       const std::atomic<bool>* cancel = nullptr);
 /// sensitivity --method sobol: the output of each of (parameters + 3) x base_runs runs (8
 /// bytes) plus, per thread, the bootstrap's row indices (8 bytes per base run).
 MemoryEstimate estimate_sobol_memory(const CompiledScenario& cs, std::uint64_t base_runs,
-                                     int threads, std::uint64_t budget = UINT64_MAX);
+                                     int threads, std::uint64_t budget = UINT64_MAX,
+                                     const std::atomic<bool>* cancel = nullptr);
 /// sensitivity --method shapley (a function of its own, issue 14): the output of each of the
 /// design's runs (shapley_total_runs: 3m(P+1) for m permutations, 8 bytes each), the
 /// permutations, their contributions and both ends (16 bytes per permutation and parameter,
 /// plus 16 per permutation) and, per thread, the bootstrap's indices (8 bytes per
 /// permutation).
 MemoryEstimate estimate_shapley_memory(const CompiledScenario& cs, std::uint64_t permutations,
-                                       int threads, std::uint64_t budget = UINT64_MAX);
+                                       int threads, std::uint64_t budget = UINT64_MAX,
+                                       const std::atomic<bool>* cancel = nullptr);
 /// discover: every run's parameters (8 bytes each) and the peeling's per-run indices.
 MemoryEstimate estimate_discover_memory(const CompiledScenario& cs, std::uint64_t runs, int threads,
-                                        std::uint64_t budget = UINT64_MAX);
+                                        std::uint64_t budget = UINT64_MAX,
+                                        const std::atomic<bool>* cancel = nullptr);
 
 /// The default budget: half the machine's physical memory (4 GiB if it cannot be read).
 std::uint64_t default_memory_budget();

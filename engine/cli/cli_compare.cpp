@@ -340,13 +340,13 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
     e.scenario.simulation.seed = seed.value_or(sim.seed);
     e.scenario.simulation.sampler = sim.sampler;
   }
+  cli::CancelOnSignal cancel;  // from here on (the estimate's pilot simulates)
   check_memory("compare",
                estimate_compare_memory(*compile(entries.front().scenario, registry),
                                        entries.front().scenario.simulation.runs, ro.threads,
-                                       flags.max_memory),
+                                       flags.max_memory, &cancel.flag()),
                flags.max_memory);
-
-  cli::CancelOnSignal cancel;
+  if (cancel.cancelled()) throw Interrupted();  // during the estimate's pilot
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
   ro.cancel = &cancel.flag();
   ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };

@@ -260,10 +260,13 @@ int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::o
       vm.count("scenario") ? std::optional(vm["scenario"].as<std::string>()) : std::nullopt;
   const Scenario scenario = load(file, opts, runs, seed, registry);
   const auto compiled = compile(scenario, registry);
-  check_memory("discover", estimate_discover_memory(*compiled, runs, ro.threads, flags.max_memory),
-               flags.max_memory);
+  cli::CancelOnSignal cancel;  // from here on (the estimate's pilot simulates)
+  check_memory(
+      "discover",
+      estimate_discover_memory(*compiled, runs, ro.threads, flags.max_memory, &cancel.flag()),
+      flags.max_memory);
+  if (cancel.cancelled()) throw Interrupted();  // during the estimate's pilot
 
-  cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
   ro.cancel = &cancel.flag();
   ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };

@@ -266,9 +266,11 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   err << std::flush;
   const std::uint64_t budget = cli::read_max_memory(vm);
-  check_memory("run", estimate_run_memory(*compiled, ro.threads, 0, budget), budget);
+  cli::CancelOnSignal cancel;  // from here on (the estimate's pilot simulates)
+  check_memory("run", estimate_run_memory(*compiled, ro.threads, 0, budget, &cancel.flag()),
+               budget);
+  if (cancel.cancelled()) throw Interrupted();  // during the estimate's pilot
 
-  cli::CancelOnSignal cancel;
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
   ro.cancel = &cancel.flag();
   ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };

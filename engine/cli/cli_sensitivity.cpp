@@ -391,18 +391,19 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
           : load_scenario_text(std::string(bundled_scenario_text()), kBundledName, opts, registry);
   const SensitivityOutput output = resolve_output(scenario, vm["of"].as<std::string>());
   const auto compiled = compile(scenario, registry);
+  cli::CancelOnSignal cancel;  // from here on (the estimate's pilot simulates)
+  const std::atomic<bool>* stop = &cancel.flag();
   check_memory(
       "sensitivity",
       method == "sobol" ? estimate_sobol_memory(*compiled, so.runs ? so.runs : kSobolDefaultRuns,
-                                                so.threads, flags.max_memory)
+                                                so.threads, flags.max_memory, stop)
       : method == "shapley"
           ? estimate_shapley_memory(*compiled, so.runs ? so.runs : kShapleyDefaultPermutations,
-                                    so.threads, flags.max_memory)
+                                    so.threads, flags.max_memory, stop)
           : estimate_run_memory(*compiled, so.threads, so.runs ? so.runs : kTornadoDefaultRuns,
-                                flags.max_memory),
+                                flags.max_memory, stop),
       flags.max_memory);
-
-  cli::CancelOnSignal cancel;
+  if (cancel.cancelled()) throw Interrupted();  // during the estimate's pilot
   cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
   so.cancel = &cancel.flag();
   so.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };

@@ -124,9 +124,12 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
   };
   // The scenario as given: the target must exist, and PATH's value is where the search starts.
   const Scenario given = load(opts);
+  cli::CancelOnSignal cancel;  // from here on (the estimate's pilot simulates)
   check_memory("solve",
-               estimate_run_memory(*compile(given, registry), ro.threads, 0, flags.max_memory),
+               estimate_run_memory(*compile(given, registry), ro.threads, 0, flags.max_memory,
+                                   &cancel.flag()),
                flags.max_memory);
+  if (cancel.cancelled()) throw Interrupted();  // during the estimate's pilot
   bool has_target = false;
   std::string targets;
   for (const TargetSpec& t : given.targets) {
@@ -149,7 +152,6 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
     throw UsageError(msg);
   }
 
-  cli::CancelOnSignal cancel;
   ro.cancel = &cancel.flag();
   const bool verbose = !quiet && cli::is_terminal(err);
   auto at = [&](double v) {

@@ -67,37 +67,36 @@ int cli_validate(const std::vector<std::string>& args, std::ostream& out, std::o
   // Loading checks the base and every variant; compiling finds the few problems that only
   // show once names are resolved, so compile the selection and, without --variant, every
   // variant too. Problems are collected over all of them and reported once each.
-  const Scenario scenario = load_scenario_file(path, opts, registry);
-  std::vector<Diagnostic> diags;
-  std::set<std::string> seen;
+  // The loader hands over each variant as it checks it (one load, not one per variant).
+  std::vector<Diagnostic> found, variant_found;
   // Warnings of the selection, then those only a variant has (marked with its name).
   std::vector<std::string> warnings;
   std::set<std::string> warned;
-  auto warn = [&](const Scenario& sc, const std::string& variant) {
-    for (const std::string& w : scenario_warnings(sc)) {
-      if (warned.insert(w).second)
-        warnings.push_back(variant.empty() ? w : w + " (variant " + variant + ")");
-    }
-  };
-  auto check = [&](const Scenario& sc) {
+  auto check = [&](const Scenario& sc, std::vector<Diagnostic>& into) {
     try {
       compile(sc, registry);
     } catch (const ScenarioError& e) {
-      for (const auto& d : e.diagnostics()) {
-        if (seen.insert(d.str()).second) diags.push_back(d);
-      }
+      into.insert(into.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
   };
-  check(scenario);
-  warn(scenario, "");
-  if (opts.variant.empty()) {
-    for (const std::string& v : scenario.variant_names) {
-      LoadOptions vo = opts;
-      vo.variant = v;
-      const Scenario variant = load_scenario_file(path, vo, registry);
-      check(variant);
-      warn(variant, v);
+  std::vector<std::pair<std::string, std::vector<std::string>>> per_variant;
+  const Scenario scenario = load_scenario_file(path, opts, registry, [&](const Scenario& sc) {
+    check(sc, variant_found);
+    per_variant.push_back({sc.variant, scenario_warnings(sc)});
+  });
+  check(scenario, found);
+  per_variant.insert(per_variant.begin(), {"", scenario_warnings(scenario)});
+  for (const auto& [name, ws] : per_variant) {
+    for (const std::string& w : ws) {
+      if (warned.insert(w).second)
+        warnings.push_back(name.empty() ? w : w + " (variant " + name + ")");
     }
+  }
+  found.insert(found.end(), variant_found.begin(), variant_found.end());
+  std::vector<Diagnostic> diags;
+  std::set<std::string> seen;
+  for (const auto& d : found) {
+    if (seen.insert(d.str()).second) diags.push_back(d);
   }
   if (!diags.empty()) throw ScenarioError(std::move(diags));
   for (const std::string& w : warnings) err << w << "\n";

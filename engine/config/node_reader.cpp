@@ -244,12 +244,17 @@ void NodeReader::allow(const std::string& key) {
 }
 
 SourceLoc NodeReader::key_loc(const std::string& key) const {
-  if (is_map()) {
+  if (!is_map()) return loc();
+  if (!key_marks_) {
+    // Indexed on first use: callers ask for the key of every entry of large maps (one per
+    // indicator), and a scan per call would make loading quadratic.
+    key_marks_.emplace();
     for (auto it = node_.begin(); it != node_.end(); ++it) {
-      if (it->first.IsScalar() && it->first.Scalar() == key) return loc_of(it->first.Mark());
+      if (it->first.IsScalar()) key_marks_->emplace(it->first.Scalar(), it->first.Mark());
     }
   }
-  return loc();
+  const auto it = key_marks_->find(key);
+  return it == key_marks_->end() ? loc() : loc_of(it->second);
 }
 
 void NodeReader::report_duplicates() {

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -118,6 +119,8 @@ class NodeReader {
   mutable bool type_reported_ = false;  ///< "expected a map" already said for this node
   bool dups_reported_ = false;          ///< duplicate keys already reported (by entries())
   bool finished_ = false;
+  /// First mark of each scalar key, built by key_loc() on first use.
+  mutable std::optional<std::map<std::string, YAML::Mark>> key_marks_;
 
   /// The value under key (first occurrence), or an invalid node.
   YAML::Node find(const std::string& key) const;

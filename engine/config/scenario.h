@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ inline constexpr std::size_t kMaxScenarioBytes = std::size_t{4} << 20;  ///< 4 M
 inline constexpr int kMaxNestingDepth = 64;  ///< maps and lists inside each other
 inline constexpr int kSchemaVersion = 1;     ///< the `plancast:` version this build reads
 inline constexpr int kMaxYears = 200;        ///< horizon - base_year at most
+
+/// Cost limits (docs/reliability.md, limits): each variant is validated as a whole scenario,
+/// and each --set option is parsed and applied on its own.
+inline constexpr std::size_t kMaxVariants = 1000;     ///< variants in one scenario file
+inline constexpr std::size_t kMaxSetOptions = 10000;  ///< --set options in one command
+/// Variants × values (keys, values and list items outside `variants`, plus --set options):
+/// about 2 µs of checking each, so a few seconds at most.
+inline constexpr std::size_t kMaxVariantValues = 2000000;
 
 /// Largest run count accepted (documented in docs/scenario-reference.md): 2^40.
 inline constexpr std::uint64_t kMaxRuns = std::uint64_t{1} << 40;
@@ -122,13 +131,21 @@ struct LoadOptions {
 
 class Registry;
 
+/// Receives a variant's scenario (see load_scenario_text).
+using VariantFn = std::function<void(const Scenario&)>;
+
 /// Reads, validates (every variant included) and returns the selected scenario.
 /// Throws ScenarioError with every problem found (FILE:LINE:COL located).
+/// When no variant is selected, `each_variant` (if given) is called with each sound
+/// variant's scenario, the --set options applied, in file order, while loading: the load
+/// may still throw afterwards, and then whatever each_variant found is moot. (`validate`
+/// compiles every variant this way without loading the file once per variant.)
 Scenario load_scenario_text(const std::string& text, const std::string& display_name,
-                            const LoadOptions& opts, const Registry& registry);
+                            const LoadOptions& opts, const Registry& registry,
+                            const VariantFn& each_variant = {});
 /// Same, reading the file first (unreadable file: ScenarioError at FILE).
 Scenario load_scenario_file(const std::string& path, const LoadOptions& opts,
-                            const Registry& registry);
+                            const Registry& registry, const VariantFn& each_variant = {});
 
 /// Lower-case hex SHA-256 of `text` (OpenSSL); used for scenario_sha256 and shard files.
 std::string sha256_hex(const std::string& text);

@@ -1,0 +1,151 @@
+// The loader's overrides: a dotted path (variants and --set) followed into a node tree and
+// the node there replaced, and the `variants:` section read into named override lists.
+#include <algorithm>
+#include <cctype>
+
+#include "engine/config/loader_internal.h"
+
+namespace plancast::loader_detail {
+
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (true) {
+    const auto dot = path.find('.', pos);
+    out.push_back(path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos));
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+YAML::Node find_key(const YAML::Node& map, const std::string& key) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+namespace {
+
+std::vector<std::string> keys_of(const YAML::Node& map) {
+  std::vector<std::string> out;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar()) out.push_back(it->first.Scalar());
+  }
+  return out;
+}
+
+bool parse_index(const std::string& s, std::size_t& out) {
+  if (s.empty() || s.size() > 9) return false;
+  if (!std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  out = std::stoul(s);
+  return true;
+}
+
+}  // namespace
+
+/// Sets the node at dotted `path` in `root` to `value`. Every segment but the last must
+/// exist (a number indexes a list); the last may add a new key to an existing map, made
+/// from `make_key` so that it carries a location. Reports at `at` and returns false when
+/// the path cannot be followed.
+bool apply_override(YAML::Node root, const std::string& path, const YAML::Node& value,
+                    const SourceLoc& at,
+                    const std::function<YAML::Node(const std::string&)>& make_key,
+                    const std::string& origin, DiagnosticList& diags) {
+  const auto segs = split_path(path);
+  const std::string prefix = "cannot apply " + origin + " '" + path + "': ";
+  for (const auto& s : segs) {
+    if (s.empty()) {
+      diags.error(at, prefix + "empty segment in the path (write KEY.KEY.INDEX...)");
+      return false;
+    }
+  }
+  if (segs.front() == "variants") {
+    diags.error(at, prefix + "variants cannot override variants");
+    return false;
+  }
+  YAML::Node cur = root;
+  std::string walked;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const std::string& seg = segs[i];
+    const bool last = i + 1 == segs.size();
+    const std::string here = walked.empty() ? "the top level" : walked;
+    if (cur.IsMap()) {
+      YAML::Node next = find_key(cur, seg);
+      if (!next.IsDefined()) {
+        if (last) {
+          cur.force_insert(make_key(seg), value);
+          return true;
+        }
+        diags.error(at, prefix + "'" + seg + "' not found in " + here + suggest(seg, keys_of(cur)));
+        return false;
+      }
+      if (last) {
+        next = value;  // rebinds the map's entry to the new subtree
+        return true;
+      }
+      cur.reset(next);
+    } else if (cur.IsSequence()) {
+      std::size_t k = 0;
+      if (!parse_index(seg, k) || k >= cur.size()) {
+        diags.error(at, prefix + "'" + seg + "' is not an index of the list " + here + " (it has " +
+                            std::to_string(cur.size()) + " items, numbered from 0)");
+        return false;
+      }
+      if (last) {
+        YAML::Node item = cur[k];
+        item = value;
+        return true;
+      }
+      YAML::Node next = cur[k];
+      cur.reset(next);
+    } else {
+      diags.error(
+          at, prefix + here + " is a single value, not a map or list, so it has no '" + seg + "'");
+      return false;
+    }
+    walked += (walked.empty() ? "" : ".") + seg;
+  }
+  return true;
+}
+
+VariantList read_variants(const YAML::Node& root, const std::string& file,
+                          const std::shared_ptr<const LocMapper>& map, DiagnosticList& diags) {
+  VariantList out;
+  if (!root.IsMap()) return out;
+  YAML::Node vs = find_key(root, "variants");
+  if (!vs.IsDefined()) return out;
+  NodeReader r(vs, diags, file, "variants");
+  r.set_loc_mapper(map);
+  if (vs.IsNull()) return out;
+  for (auto& [name, vr] : r.entries()) {
+    bool ok_name = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    if (!ok_name) {
+      vr.error("variant name '" + name + "' (must be letters, digits, '-' and '_')");
+    }
+    std::vector<Override> ovs;
+    if (vr.is_null()) {
+      out.emplace_back(name, ovs);
+      continue;
+    }
+    if (!vr.expect_map()) continue;
+    // Duplicate paths are reported by entries().
+    for (auto it = vr.node().begin(); it != vr.node().end(); ++it) {
+      if (!it->first.IsScalar()) continue;  // reported by entries()
+      ovs.push_back(
+          Override{it->first.Scalar(), it->first, it->second, vr.loc_of(it->first.Mark())});
+    }
+    vr.entries();
+    out.emplace_back(name, ovs);
+  }
+  return out;
+}
+
+}  // namespace plancast::loader_detail

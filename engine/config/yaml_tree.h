@@ -1,0 +1,26 @@
+// Mark-keeping operations on yaml-cpp trees that yaml-cpp's public API lacks. The loader
+// validates every variant on its own copy of the scenario tree and parses each --set value
+// on its own; error messages need every node's place (mark), which YAML::Clone drops and
+// which the public API cannot set.
+#pragma once
+
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+namespace plancast::yaml_tree {
+
+/// Deep copy of `node`: every node keeps its mark, tag and style, and maps keep their key
+/// order and duplicate keys. With `skip_key`, that top-level key (every occurrence) is left
+/// out of the copy (the loader leaves out `variants`, which a variant's tree does not use).
+/// Cost: linear in the nodes copied.
+YAML::Node clone(const YAML::Node& node, const std::string& skip_key = "");
+
+/// Sets the mark of `node` itself (creating the node if `node` is an empty handle).
+void set_mark(YAML::Node& node, const YAML::Mark& mark);
+
+/// Moves the mark of every node of the tree `lines` lines down (marks that are null stay
+/// null). Used to place a --set value, parsed alone, in the loader's line space.
+void shift_lines(const YAML::Node& node, int lines);
+
+}  // namespace plancast::yaml_tree
