@@ -104,15 +104,24 @@ std::string describe_output(const SensitivityOutput& o, const Scenario& sc) {
   return s;
 }
 
-std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const Scenario& sc) {
-  std::string s = "Sobol indices of ";
+/// "WHAT of OUTPUT\nprobability|mean M, variance V; ": the first line and a half of both
+/// variance tables.
+std::string table_head(const char* what, const SensitivityOutput& o, const Scenario& sc,
+                       double mean, double variance) {
+  std::string s = what;
+  s += " of ";
   s += describe_output(o, sc);
   s += "\n";
   s += o.is_target ? "probability " : "mean ";
-  s += fmt("%.4g", r.mean);
+  s += fmt("%.4g", mean);
   s += ", variance ";
-  s += fmt("%.4g", r.variance);
+  s += fmt("%.4g", variance);
   s += "; ";
+  return s;
+}
+
+std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const Scenario& sc) {
+  std::string s = table_head("Sobol indices", o, sc, r.mean, r.variance);
   s += with_commas(r.base_runs);
   s += " base rows, ";
   s += with_commas(r.total_runs);
@@ -154,14 +163,7 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
 }
 
 std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, const Scenario& sc) {
-  std::string s = "Shapley effects of ";
-  s += describe_output(o, sc);
-  s += "\n";
-  s += o.is_target ? "probability " : "mean ";
-  s += fmt("%.4g", r.mean);
-  s += ", variance ";
-  s += fmt("%.4g", r.variance);
-  s += "; ";
+  std::string s = table_head("Shapley effects", o, sc, r.mean, r.variance);
   s += with_commas(r.permutations);
   s += " permutations, ";
   s += with_commas(r.total_runs);
