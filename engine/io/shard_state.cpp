@@ -461,8 +461,8 @@ RunState StateBuilder::finish() {
     if (!seen) Reader::fail("", std::string("no \"") + key + "\"");
   }
   Reader::nonfinite_targets(s_);
-  Reader::replicates(s_);
   if (layout_ != nullptr) Reader::targets(s_, *layout_);
+  Reader::replicates(s_);
   return std::move(s_);
 }
 
