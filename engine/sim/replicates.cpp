@@ -7,6 +7,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "engine/random/samplers.h"
+#include "engine/sim/state.h"
 
 namespace plancast {
 
@@ -32,6 +33,21 @@ Proportion make_replicate_proportion(std::uint64_t hits, std::uint64_t runs,
   out.std_error = se;
   out.ci95 = {std::clamp(out.probability - t * se, 0.0, 1.0),
               std::clamp(out.probability + t * se, 0.0, 1.0)};
+  return out;
+}
+
+std::vector<ReplicateSpan> replicate_spans(std::uint64_t first, std::size_t n,
+                                           std::uint64_t total) {
+  static_assert(RunState::kReplicateSlots == kReplicates);
+  std::vector<ReplicateSpan> out;
+  for (std::size_t j = 0; j < n;) {
+    const std::uint64_t run = first + j;
+    const std::uint32_t k = run < total ? replicate_of(run, total) : replicate_count(total) - 1;
+    const std::uint64_t end = run < total ? replicate_begin(k + 1, total) : first + n;
+    const std::size_t hi = static_cast<std::size_t>(std::min<std::uint64_t>(end - first, n));
+    out.push_back({k, j, hi});
+    j = hi;
+  }
   return out;
 }
 

@@ -3,7 +3,9 @@
 // interval (docs/samplers.md, "Standard errors and intervals").
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "engine/sim/results.h"
 
@@ -17,5 +19,15 @@ namespace plancast {
 /// rep_hits holds at least replicate_count(runs) counts summing to hits.
 Proportion make_replicate_proportion(std::uint64_t hits, std::uint64_t runs,
                                      const std::uint64_t* rep_hits);
+
+/// Runs [lo, hi) of a block (indices within it) that lie in replicate k of the design.
+struct ReplicateSpan {
+  std::uint32_t k;
+  std::size_t lo, hi;
+};
+
+/// The block of runs [first, first + n) cut at the replicate boundaries of a job of total
+/// runs (engine/random/samplers.h): one span unless the block straddles a boundary.
+std::vector<ReplicateSpan> replicate_spans(std::uint64_t first, std::size_t n, std::uint64_t total);
 
 }  // namespace plancast

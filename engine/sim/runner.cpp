@@ -253,29 +253,6 @@ bool block_moments(const double* x, std::size_t n, double k, double& sum, double
   return std::isfinite(sum) && std::isfinite(sumsq) && std::isfinite(lo) && std::isfinite(hi);
 }
 
-/// Runs [lo, hi) of a block (indices within it) that lie in replicate k of the design.
-struct ReplicateSpan {
-  std::uint32_t k;
-  std::size_t lo, hi;
-};
-
-/// The block of runs [first, first + n) cut at the replicate boundaries of a job of total
-/// runs (engine/random/samplers.h): one span unless the block straddles a boundary.
-std::vector<ReplicateSpan> replicate_spans(std::uint64_t first, std::size_t n,
-                                           std::uint64_t total) {
-  static_assert(RunState::kReplicateSlots == kReplicates);
-  std::vector<ReplicateSpan> out;
-  for (std::size_t j = 0; j < n;) {
-    const std::uint64_t run = first + j;
-    const std::uint32_t k = run < total ? replicate_of(run, total) : replicate_count(total) - 1;
-    const std::uint64_t end = run < total ? replicate_begin(k + 1, total) : first + n;
-    const std::size_t hi = static_cast<std::size_t>(std::min<std::uint64_t>(end - first, n));
-    out.push_back({k, j, hi});
-    j = hi;
-  }
-  return out;
-}
-
 void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<double>& shift,
                  const BlockCtx& ctx, bool observe, const std::vector<WatchIndex>& watch) {
   const int t = ctx.t;
