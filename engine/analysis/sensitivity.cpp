@@ -11,6 +11,7 @@
 
 #include <tbb/parallel_for.h>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 
 #include "engine/analysis/sensitivity_job.h"
 #include "engine/core/error.h"
@@ -200,6 +201,59 @@ SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<dou
   return r;
 }
 
+SobolResult sobol_replicate_estimates(const std::vector<double>& fa, const std::vector<double>& fb,
+                                      const std::vector<std::vector<double>>& fab,
+                                      const std::vector<std::string>& names) {
+  const std::size_t n = fa.size();
+  const std::size_t np = fab.size();
+  SobolResult r;
+  r.base_runs = n;
+  r.bootstrap = 0;
+  std::vector<double> s1, st;
+  if (!estimate(fa, fb, fab, {}, s1, st, &r.mean, &r.variance)) {
+    throw RunError("sensitivity: the output does not vary across runs (zero variance)");
+  }
+  const std::uint32_t reps = replicate_count(n);
+  r.replicates = reps;
+  // Jackknife over the replicates (each an independent design): estimate k leaves out the
+  // rows of replicate k. se² = (R-1)/R Σ (θ_(k) - mean θ_(·))², t(R-1) interval.
+  std::vector<std::vector<double>> js1(reps), jst(reps);
+  std::vector<char> ok(reps, 0);
+  tbb::parallel_for(std::uint32_t{0}, reps, [&](std::uint32_t k) {
+    std::vector<std::size_t> idx;
+    const std::uint64_t lo = replicate_begin(k, n), hi = replicate_begin(k + 1, n);
+    for (std::size_t row = 0; row < n; ++row) {
+      if (row < lo || row >= hi) idx.push_back(row);
+    }
+    ok[k] = !idx.empty() && estimate(fa, fb, fab, idx, js1[k], jst[k]) ? 1 : 0;
+  });
+  const bool all_ok = reps >= 2 && std::all_of(ok.begin(), ok.end(), [](char c) { return c; });
+  const double t =
+      reps >= 2 ? boost::math::quantile(boost::math::students_t(reps - 1.0), 0.975) : 0;
+  auto half = [&](const std::vector<std::vector<double>>& j, std::size_t i) {
+    if (!all_ok) return 0.0;
+    double mean = 0;
+    for (std::uint32_t k = 0; k < reps; ++k) mean += j[k][i];
+    mean /= reps;
+    double ss = 0;
+    for (std::uint32_t k = 0; k < reps; ++k) ss += (j[k][i] - mean) * (j[k][i] - mean);
+    return t * std::sqrt(ss * (reps - 1.0) / reps);
+  };
+  for (std::size_t i = 0; i < np; ++i) {
+    SobolIndex ix;
+    ix.name = i < names.size() ? names[i] : std::to_string(i);
+    ix.s1 = s1[i];
+    ix.st = st[i];
+    const double h1 = half(js1, i), ht = half(jst, i);
+    ix.s1_lo = s1[i] - h1;
+    ix.s1_hi = s1[i] + h1;
+    ix.st_lo = st[i] - ht;
+    ix.st_hi = st[i] + ht;
+    r.parameters.push_back(std::move(ix));
+  }
+  return r;
+}
+
 static std::uint64_t sobol_noise_seed(std::uint64_t seed) {
   return Stream(seed, stream_id_for("sensitivity.noise")).words(0, 0, 0, 0).w[0];
 }
@@ -215,7 +269,12 @@ SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry
   const std::uint64_t noise_seed = sobol_noise_seed(sc.simulation.seed);
   const auto compiled_b = reseeded(*compiled_a, registry, noise_seed);
   const std::size_t np = sc.parameters.size();
-  auto base = make_uniform_sampler(sc.simulation.sampler, sc.simulation.seed, 2 * np, n);
+  // lhs and sobol: 16 independent replicates of the design, whose spread gives the
+  // intervals (docs/samplers.md); mc: one design and the row bootstrap.
+  const bool replicated = sc.simulation.sampler == "lhs" || sc.simulation.sampler == "sobol";
+  auto base = replicated
+                  ? make_replicated_sampler(sc.simulation.sampler, sc.simulation.seed, 2 * np, n)
+                  : make_uniform_sampler(sc.simulation.sampler, sc.simulation.seed, 2 * np, n);
   if (!base) {
     std::string m = "sensitivity: unknown sampler '";
     m += sc.simulation.sampler;
@@ -233,7 +292,9 @@ SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry
   std::vector<std::string> names;
   for (const ParameterSpec& p : sc.parameters) names.push_back(p.name);
   names.push_back("noise");
-  SobolResult r = sobol_estimates(fa, fb, fab, names, opts.bootstrap, opts.bootstrap_seed);
+  SobolResult r = replicated
+                      ? sobol_replicate_estimates(fa, fb, fab, names)
+                      : sobol_estimates(fa, fb, fab, names, opts.bootstrap, opts.bootstrap_seed);
   r.noise = r.parameters.back();
   r.parameters.pop_back();
   r.of = output.of;

@@ -64,7 +64,10 @@ struct SobolResult {
   std::uint64_t total_runs = 0;  ///< N·(P+3)
   std::uint64_t seed = 0;
   std::uint64_t noise_seed = 0;  ///< the seed of the B rows' own noise (see sobol_sensitivity)
-  std::size_t bootstrap = 0;
+  std::size_t bootstrap = 0;     ///< resamples of the row bootstrap (mc); 0 under replicates
+  /// lhs and sobol: independent replicates of the design (engine/random/samplers.h) whose
+  /// jackknife gives the intervals; 0 under mc.
+  std::uint32_t replicates = 0;
   double mean = 0;                     ///< mean of the output over A and B
   double variance = 0;                 ///< its variance (the denominator of the indices)
   std::vector<SobolIndex> parameters;  ///< in scenario order
@@ -95,6 +98,14 @@ SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<dou
 /// of S. So S1_i = Var E[f | x_i] / Var f and ST_i = E Var(f | everything but x_i) / Var f,
 /// also with noise. N·(P+3) runs. Throws ScenarioError (compile), UsageError (bad --of, no
 /// parameters), RunError (non-finite output, constant output), Interrupted.
+/// As sobol_estimates, for a design of replicate_count(N) independent replicates (rows
+/// [replicate_begin(k), replicate_begin(k + 1)) each): the intervals are index ± t_{0.975,R-1}
+/// · se, se the jackknife over replicates (each leave-one-replicate-out estimate on the
+/// other rows). Zero width when R < 2.
+SobolResult sobol_replicate_estimates(const std::vector<double>& fa, const std::vector<double>& fb,
+                                      const std::vector<std::vector<double>>& fab,
+                                      const std::vector<std::string>& names);
+
 SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry,
                               const SensitivityOutput& output, const SensitivityOptions& opts);
 

@@ -31,7 +31,8 @@ const char* kSensitivityUsage =
     "\n"
     "Which assumptions (parameters) drive an outcome: an indicator's value in a year, or\n"
     "whether a target is met. sobol (default): first-order (S1) and total (ST) Sobol\n"
-    "indices with bootstrap 95% intervals, from N base rows and N*(P+3) runs for P\n"
+    "indices with 95% intervals (row bootstrap under mc; under lhs/sobol a t interval over\n"
+    "16 replicates of the design), from N base rows and N*(P+3) runs for P\n"
     "parameters (default N 10000). tornado: the outcome with each parameter at its p10 and\n"
     "its p90 and the others at their medians, N runs per setting (default 4000), sorted by\n"
     "swing. shapley: Shapley effects (each parameter's share of the variance, averaged over\n"
@@ -258,6 +259,7 @@ std::string sobol_json(const SobolResult& r) {
   j["base_runs"] = r.base_runs;
   j["runs"] = r.total_runs;
   j["bootstrap"] = r.bootstrap;
+  j["replicates"] = r.replicates;
   j["mean"] = r.mean;
   j["variance"] = r.variance;
   nlohmann::ordered_json ps = nlohmann::ordered_json::object();

@@ -1142,10 +1142,13 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
   s += "<p class=\"sub\">S1 (dark): the share of the outcome's variance due to the parameter "
        "alone. ST (light): its share including its interactions with the others. The last row "
        "is every random number of a run that is not a parameter (noise, shocks, counts, firm "
-       "draws), as one factor. Whiskers: 95% intervals (bootstrap, " +
-       std::to_string(r.bootstrap) + " resamples). Mean of the outcome " + esc(value_text(r.mean)) +
-       ", variance " + esc(printf_str("%.4g", r.variance)) + "; " +
-       esc(group(std::to_string(r.base_runs))) + " base rows.</p>\n";
+       "draws), as one factor. Whiskers: 95% intervals (" +
+       (r.replicates > 0
+            ? "t interval over " + std::to_string(r.replicates) + " replicates of the design"
+            : "bootstrap, " + std::to_string(r.bootstrap) + " resamples") +
+       "). Mean of the outcome " + esc(value_text(r.mean)) + ", variance " +
+       esc(printf_str("%.4g", r.variance)) + "; " + esc(group(std::to_string(r.base_runs))) +
+       " base rows.</p>\n";
   if (r.correlated) {
     s += "<p class=\"sub\"><strong>The scenario correlates parameters:</strong> these indices "
          "depend on the order of the parameters in the file (each belongs to the part of its "

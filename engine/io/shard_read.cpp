@@ -299,7 +299,10 @@ class ShardScanner {
       case Kind::state:
         if (k == "shift") return Kind::strs;
         if (k == "cells") return Kind::cells;
-        if (in({"target_hits", "first_reach", "joint_hits", "target_nonfinite"})) return Kind::nums;
+        if (in({"target_hits", "first_reach", "joint_hits", "target_nonfinite",
+                "replicate_hits"})) {
+          return Kind::nums;
+        }
         return in({"slots", "years", "targets", "joint", "runs"}) ? Kind::any : Kind::none;
       case Kind::cell:
         if (k == "sum" || k == "sumsq") return Kind::sum;

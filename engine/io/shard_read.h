@@ -41,7 +41,7 @@ class StateBuilder {
   StateBuilder(const RunState& shape, const StateLayout* layout);
   /// The state's dimensions and runs (an object with slots, years, targets, joint, runs).
   void begin(const nlohmann::json& scalars);
-  /// shift, target_hits, first_reach, joint_hits or target_nonfinite.
+  /// shift, target_hits, first_reach, joint_hits, target_nonfinite or replicate_hits.
   void field(const std::string& key, const nlohmann::json& value);
   /// Cell c (0-based, in order).
   void cell(std::size_t c, const nlohmann::json& cell);
@@ -52,7 +52,8 @@ class StateBuilder {
   RunState s_;
   const StateLayout* layout_;
   std::size_t cells_ = 0;
-  bool shift_ = false, hits_ = false, reach_ = false, joint_ = false, nonfinite_ = false;
+  bool shift_ = false, hits_ = false, reach_ = false, joint_ = false, nonfinite_ = false,
+       replicates_ = false;
 };
 
 /// Streams the state of a scanned text into `builder` (begin, fields, cells one at a time:

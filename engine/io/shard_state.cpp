@@ -252,6 +252,25 @@ class Reader {
     }
   }
 
+  /// The hits per replicate of the design add up to the hits of their target or joint group
+  /// (needs no layout).
+  static void replicates(const RunState& s) {
+    const std::size_t n = s.target_hits.size();
+    for (std::size_t i = 0; i < n + s.joint_hits.size(); ++i) {
+      std::uint64_t sum = 0;  // each at most runs (2^40): no wrap
+      for (std::size_t k = 0; k < RunState::kReplicateSlots; ++k) {
+        sum += s.replicate_hits[i * RunState::kReplicateSlots + k];
+      }
+      const std::uint64_t hits = i < n ? s.target_hits[i] : s.joint_hits[i - n];
+      if (sum != hits) {
+        fail("/replicate_hits/" + std::to_string(i * RunState::kReplicateSlots),
+             (i < n ? "target " + std::to_string(i) : "joint group " + std::to_string(i - n)) +
+                 ": its replicate hits add up to " + std::to_string(sum) + ", not its " +
+                 std::to_string(hits) + " hits");
+      }
+    }
+  }
+
   static void targets(const RunState& s, const StateLayout& layout) {
     const std::size_t years = static_cast<std::size_t>(s.years);
     for (std::size_t k = 0; k < s.target_hits.size(); ++k) {
@@ -363,6 +382,7 @@ nlohmann::ordered_json state_to_json(const RunState& s) {
   j["first_reach"] = s.first_reach;
   j["joint_hits"] = s.joint_hits;
   j["target_nonfinite"] = s.target_nonfinite;
+  j["replicate_hits"] = s.replicate_hits;
   return j;
 }
 
@@ -407,10 +427,12 @@ void StateBuilder::field(const std::string& key, const nlohmann::json& v) {
   std::vector<std::uint64_t>& out = key == "target_hits"        ? s_.target_hits
                                     : key == "first_reach"      ? s_.first_reach
                                     : key == "target_nonfinite" ? s_.target_nonfinite
+                                    : key == "replicate_hits"   ? s_.replicate_hits
                                                                 : s_.joint_hits;
   (key == "target_hits"        ? hits_
    : key == "first_reach"      ? reach_
    : key == "target_nonfinite" ? nonfinite_
+   : key == "replicate_hits"   ? replicates_
                                : joint_) = true;
   const std::string at = "/" + key;
   const json& a = R::array(v, at, out.size(), "counts");
@@ -432,13 +454,15 @@ RunState StateBuilder::finish() {
   if (cells_ != s_.cells) {
     Reader::fail("/cells", "expected an array of " + std::to_string(s_.cells) + " cells");
   }
-  for (const auto& [seen, key] : {std::pair{shift_, "shift"}, std::pair{hits_, "target_hits"},
-                                  std::pair{reach_, "first_reach"}, std::pair{joint_, "joint_hits"},
-                                  std::pair{nonfinite_, "target_nonfinite"}}) {
+  for (const auto& [seen, key] :
+       {std::pair{shift_, "shift"}, std::pair{hits_, "target_hits"},
+        std::pair{reach_, "first_reach"}, std::pair{joint_, "joint_hits"},
+        std::pair{nonfinite_, "target_nonfinite"}, std::pair{replicates_, "replicate_hits"}}) {
     if (!seen) Reader::fail("", std::string("no \"") + key + "\"");
   }
   Reader::nonfinite_targets(s_);
   if (layout_ != nullptr) Reader::targets(s_, *layout_);
+  Reader::replicates(s_);
   return std::move(s_);
 }
 
@@ -448,10 +472,11 @@ RunState state_from_json(const nlohmann::json& j, const RunState& shape,
                          const StateLayout* layout) {
   Reader::keys(j, "",
                {"slots", "years", "targets", "joint", "runs", "shift", "cells", "target_hits",
-                "first_reach", "joint_hits", "target_nonfinite"});
+                "first_reach", "joint_hits", "target_nonfinite", "replicate_hits"});
   shard_detail::StateBuilder b(shape, layout);
   b.begin(j);
-  for (const char* k : {"shift", "target_hits", "first_reach", "joint_hits", "target_nonfinite"}) {
+  for (const char* k : {"shift", "target_hits", "first_reach", "joint_hits", "target_nonfinite",
+                        "replicate_hits"}) {
     b.field(k, j.at(k));
   }
   const json& cells = Reader::array(j.at("cells"), "/cells", shape.cells, "cells");

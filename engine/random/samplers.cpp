@@ -22,6 +22,7 @@ namespace {
 constexpr std::uint64_t kKeysFeistel = 0;
 constexpr std::uint64_t kKeysScramble = 1;
 constexpr std::uint64_t kKeysShift = 2;
+constexpr std::uint64_t kKeysReplicate = 3;
 
 /// Four raw Philox4x64-10 words keyed by (seed, kStreamSamplerKeys) at counter
 /// (purpose, dimension, word / 4, 0).
@@ -167,7 +168,73 @@ class SobolSampler final : public UniformSampler {
   std::vector<std::uint64_t> shift_;  ///< digital shift per dimension
 };
 
+/// kReplicates (or fewer) independent designs over contiguous ranges of runs.
+class ReplicatedSampler final : public UniformSampler {
+ public:
+  ReplicatedSampler(std::string_view name, std::uint64_t seed, std::size_t n_params,
+                    std::uint64_t total_runs)
+      : total_(total_runs), n_params_(n_params) {
+    const std::uint32_t count = replicate_count(total_runs);
+    for (std::uint32_t k = 0; k < count; ++k) {
+      const std::uint64_t sub_seed = key_words(seed, kKeysReplicate, k, 0).v[0];
+      const std::uint64_t size =
+          replicate_begin(k + 1, total_runs) - replicate_begin(k, total_runs);
+      if (name == "lhs") {
+        parts_.push_back(make_lhs_sampler(sub_seed, n_params, size));
+      } else if (name == "sobol") {
+        parts_.push_back(make_sobol_sampler(sub_seed, n_params));
+      } else {
+        throw std::invalid_argument("replicated sampler: '" + std::string(name) +
+                                    "' is not lhs or sobol");
+      }
+    }
+  }
+
+  void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
+            double* out) const override {
+    if (n_params_ == 0) return;
+    std::size_t j = 0;
+    while (j < n) {
+      const std::uint64_t run = first_run + j;
+      // Runs at or beyond the total (never asked by the runner) stay in the last replicate.
+      const std::uint32_t k =
+          run < total_ ? replicate_of(run, total_) : static_cast<std::uint32_t>(parts_.size() - 1);
+      const std::uint64_t begin = replicate_begin(k, total_);
+      const std::uint64_t end = run < total_ ? replicate_begin(k + 1, total_) : run + (n - j);
+      const std::size_t m = static_cast<std::size_t>(std::min<std::uint64_t>(end - run, n - j));
+      parts_[k]->fill(run - begin, m, stride, out + j);
+      j += m;
+    }
+  }
+
+ private:
+  std::uint64_t total_;
+  std::size_t n_params_;
+  std::vector<std::unique_ptr<UniformSampler>> parts_;
+};
+
 }  // namespace
+
+std::uint32_t replicate_count(std::uint64_t total_runs) noexcept {
+  return static_cast<std::uint32_t>(
+      std::clamp<std::uint64_t>(total_runs, 1, std::uint64_t{kReplicates}));
+}
+
+std::uint64_t replicate_begin(std::uint32_t k, std::uint64_t total_runs) noexcept {
+  const std::uint64_t c = replicate_count(total_runs);
+  // floor(k * total / c) without overflow: k <= c <= 16.
+  return k * (total_runs / c) + k * (total_runs % c) / c;
+}
+
+std::uint32_t replicate_of(std::uint64_t run, std::uint64_t total_runs) noexcept {
+  const std::uint32_t c = replicate_count(total_runs);
+  // The largest k with replicate_begin(k) <= run: a first guess, then at most a step or two.
+  auto k = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(c - 1, run / std::max<std::uint64_t>(1, total_runs / c)));
+  while (k > 0 && replicate_begin(k, total_runs) > run) --k;
+  while (k + 1 < c && replicate_begin(k + 1, total_runs) <= run) ++k;
+  return k;
+}
 
 KeyedPermutation::KeyedPermutation(std::uint64_t n, const std::uint64_t (&rounds)[8]) noexcept
     : n_(std::max<std::uint64_t>(n, 1)) {
@@ -213,6 +280,20 @@ std::unique_ptr<UniformSampler> make_uniform_sampler(std::string_view name, std:
   if (name == "lhs") return make_lhs_sampler(seed, n_params, total_runs);
   if (name == "sobol") return make_sobol_sampler(seed, n_params);
   return nullptr;
+}
+
+std::unique_ptr<UniformSampler> make_replicated_sampler(std::string_view name, std::uint64_t seed,
+                                                        std::size_t n_params,
+                                                        std::uint64_t total_runs) {
+  return std::make_unique<ReplicatedSampler>(name, seed, n_params, total_runs);
+}
+
+std::unique_ptr<UniformSampler> make_run_sampler(std::string_view name, std::uint64_t seed,
+                                                 std::size_t n_params, std::uint64_t total_runs) {
+  if (name == "lhs" || name == "sobol") {
+    return make_replicated_sampler(name, seed, n_params, total_runs);
+  }
+  return make_uniform_sampler(name, seed, n_params, total_runs);
 }
 
 }  // namespace plancast

@@ -63,9 +63,39 @@ std::unique_ptr<UniformSampler> make_sobol_sampler(
     std::uint64_t seed, std::size_t n_params,
     SobolRandomisation randomisation = SobolRandomisation::scramble);
 
-/// The sampler called name ("mc", "lhs" or "sobol"), or nullptr for another name.
+/// Replicates of a randomised design (docs/samplers.md, "Standard errors"): the job's runs
+/// are cut into kReplicates contiguous ranges (fewer when the job has fewer runs), replicate
+/// k holding runs [replicate_begin(k), replicate_begin(k + 1)), and each range is a fully
+/// independent randomisation of the lhs or sobol design over its own runs. The spread of the
+/// replicate estimates gives an honest standard error (Owen 2013, "Monte Carlo theory,
+/// methods and examples", §17.1; L'Ecuyer & Lemieux 2002).
+inline constexpr std::uint32_t kReplicates = 16;
+
+/// The replicates of a job of total_runs runs: min(kReplicates, total_runs), at least 1.
+std::uint32_t replicate_count(std::uint64_t total_runs) noexcept;
+/// First run of replicate k (k <= count): floor(k * total_runs / count).
+std::uint64_t replicate_begin(std::uint32_t k, std::uint64_t total_runs) noexcept;
+/// The replicate holding run r (< total_runs).
+std::uint32_t replicate_of(std::uint64_t run, std::uint64_t total_runs) noexcept;
+
+/// The lhs or sobol sampler made of replicate_count(total_runs) independent designs: run r
+/// of replicate k is point r - replicate_begin(k) of a design of the replicate's size, keyed
+/// by a seed derived from (seed, k). Throws std::invalid_argument for another name (and as
+/// make_sobol_sampler above kSobolMaxDimension).
+std::unique_ptr<UniformSampler> make_replicated_sampler(std::string_view name, std::uint64_t seed,
+                                                        std::size_t n_params,
+                                                        std::uint64_t total_runs);
+
+/// The sampler called name ("mc", "lhs" or "sobol"), or nullptr for another name. One design
+/// over all total_runs runs (used by the sensitivity designs); runs of a scenario use
+/// make_run_sampler.
 std::unique_ptr<UniformSampler> make_uniform_sampler(std::string_view name, std::uint64_t seed,
                                                      std::size_t n_params,
                                                      std::uint64_t total_runs);
+
+/// The sampler of a scenario's runs: mc as make_uniform_sampler, lhs and sobol replicated
+/// (make_replicated_sampler); nullptr for another name.
+std::unique_ptr<UniformSampler> make_run_sampler(std::string_view name, std::uint64_t seed,
+                                                 std::size_t n_params, std::uint64_t total_runs);
 
 }  // namespace plancast

@@ -26,6 +26,7 @@
 #include "engine/random/stream.h"
 #include "engine/sim/block.h"
 #include "engine/sim/distribute.h"
+#include "engine/sim/replicates.h"
 #include "engine/sim/sketch.h"
 
 #ifndef PLANCAST_VERSION
@@ -336,10 +337,14 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
   }
 
   // Targets: `by` targets remember per run whether they have been reached (bit 0) and
-  // whether their value was not finite in some year so far (bit 1).
+  // whether their value was not finite in some year so far (bit 1). Hits are also counted
+  // per replicate of the design (the block's runs cut at replicate boundaries).
+  const std::vector<ReplicateSpan> spans =
+      replicate_spans(ctx.first_run, n, cs.scenario.simulation.runs);
   for (std::size_t k = 0; k < cs.targets.size(); ++k) {
     const CompiledTarget& tg = cs.targets[k];
     const double* x = ctx.values + static_cast<std::size_t>(tg.slot) * kBlockSize;
+    std::uint64_t* rep = acc.replicate_hits.data() + k * RunState::kReplicateSlots;
     if (tg.by) {
       if (t > tg.t) continue;
       std::uint8_t* reached =
@@ -359,9 +364,14 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
           first;
       if (t == tg.t) {
         std::uint64_t hits = 0, bad = 0;
-        for (std::size_t j = 0; j < n; ++j) {
-          hits += reached[j] & kReached;
-          bad += reached[j] == kSawNonfinite ? 1 : 0;  // not reached, non-finite at some point
+        for (const ReplicateSpan& sp : spans) {
+          std::uint64_t h = 0;
+          for (std::size_t j = sp.lo; j < sp.hi; ++j) {
+            h += reached[j] & kReached;
+            bad += reached[j] == kSawNonfinite ? 1 : 0;  // not reached, non-finite at some point
+          }
+          rep[sp.k] += h;
+          hits += h;
         }
         acc.target_hits[k] += hits;
         acc.target_nonfinite[k] += bad;
@@ -373,11 +383,16 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
     } else if (t == tg.t) {
       std::uint64_t hits = 0, bad = 0;
       std::uint8_t* met = ts.met.data() + k * kBlockSize;
-      for (std::size_t j = 0; j < n; ++j) {
-        const std::uint8_t m = tg.met(x[j]) ? 1 : 0;
-        hits += m;
-        bad += std::isfinite(x[j]) ? 0 : 1;
-        if (observe) met[j] = m;
+      for (const ReplicateSpan& sp : spans) {
+        std::uint64_t h = 0;
+        for (std::size_t j = sp.lo; j < sp.hi; ++j) {
+          const std::uint8_t m = tg.met(x[j]) ? 1 : 0;
+          h += m;
+          bad += std::isfinite(x[j]) ? 0 : 1;
+          if (observe) met[j] = m;
+        }
+        rep[sp.k] += h;
+        hits += h;
       }
       acc.target_hits[k] += hits;
       acc.target_nonfinite[k] += bad;
@@ -399,7 +414,14 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
       }
     }
     std::uint64_t hits = 0;
-    for (std::size_t j = 0; j < n; ++j) hits += ts.all_met[j];
+    std::uint64_t* rep =
+        acc.replicate_hits.data() + (cs.targets.size() + g) * RunState::kReplicateSlots;
+    for (const ReplicateSpan& sp : spans) {
+      std::uint64_t h = 0;
+      for (std::size_t j = sp.lo; j < sp.hi; ++j) h += ts.all_met[j];
+      rep[sp.k] += h;
+      hits += h;
+    }
     acc.joint_hits[g] += hits;
   }
   for (std::size_t w = 0; w < watch.size(); ++w) {
@@ -435,9 +457,10 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
                                                " parameters (this scenario has " +
                                                std::to_string(pdefs.size()) + "; use lhs or mc)");
   }
-  // lhs stratifies over all the job's runs: fill() knows the total (docs/samplers.md).
-  cs->uniforms = make_uniform_sampler(sc.simulation.sampler, sc.simulation.seed, pdefs.size(),
-                                      sc.simulation.runs);
+  // lhs and sobol: independent designs over the job's replicates, so fill() knows the total
+  // (docs/samplers.md).
+  cs->uniforms =
+      make_run_sampler(sc.simulation.sampler, sc.simulation.seed, pdefs.size(), sc.simulation.runs);
   if (!cs->uniforms) {
     throw ScenarioError(sc.simulation.loc, "sampler '" + sc.simulation.sampler +
                                                "' is not known (use mc, lhs or sobol)");
@@ -827,6 +850,14 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
     }
     r.indicators.push_back(std::move(ir));
   }
+  // mc: the binomial standard error and the Wilson interval; lhs and sobol: the spread of
+  // the replicates of the design and a t interval (docs/samplers.md).
+  const bool replicated = sc.simulation.sampler == "lhs" || sc.simulation.sampler == "sobol";
+  auto proportion = [&](std::uint64_t hits, std::size_t i) {
+    return replicated ? make_replicate_proportion(
+                            hits, runs, total.replicate_hits.data() + i * RunState::kReplicateSlots)
+                      : make_proportion(hits, runs);
+  };
   for (std::size_t k = 0; k < cs.targets.size(); ++k) {
     const TargetSpec& ts = sc.targets[k];
     TargetResult tr;
@@ -836,7 +867,7 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
     tr.op = ts.op == TargetOp::at_least ? ">=" : "<=";
     tr.value = ts.value;
     tr.by = ts.by;
-    tr.p = make_proportion(total.target_hits[k], runs);
+    tr.p = proportion(total.target_hits[k], k);
     tr.nonfinite = total.target_nonfinite[k];
     if (ts.by) {
       for (std::size_t t = 0; t < years; ++t) {
@@ -851,7 +882,7 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
     jr.year = sc.base_year + cs.joint[g].t;
     for (int k : cs.joint[g].targets)
       jr.targets.push_back(sc.targets[static_cast<std::size_t>(k)].id);
-    jr.p = make_proportion(total.joint_hits[g], runs);
+    jr.p = proportion(total.joint_hits[g], cs.targets.size() + g);
     r.joint.push_back(std::move(jr));
   }
   return r;

@@ -24,12 +24,14 @@ RunState::RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std:
       target_hits(n_targets),
       first_reach(n_targets * static_cast<std::size_t>(n_years)),
       joint_hits(n_joint),
-      target_nonfinite(n_targets) {}
+      target_nonfinite(n_targets),
+      replicate_hits((n_targets + n_joint) * kReplicateSlots) {}
 
 bool RunState::same_shape(const RunState& o) const {
   return slots == o.slots && years == o.years && cells == o.cells &&
          target_hits.size() == o.target_hits.size() && joint_hits.size() == o.joint_hits.size() &&
-         target_nonfinite.size() == o.target_nonfinite.size();
+         target_nonfinite.size() == o.target_nonfinite.size() &&
+         replicate_hits.size() == o.replicate_hits.size();
 }
 
 namespace {
@@ -59,6 +61,7 @@ void RunState::merge(const RunState& o) {
   for (std::size_t k = 0; k < target_nonfinite.size(); ++k) {
     target_nonfinite[k] += o.target_nonfinite[k];
   }
+  for (std::size_t k = 0; k < replicate_hits.size(); ++k) replicate_hits[k] += o.replicate_hits[k];
 }
 
 bool RunState::operator==(const RunState& o) const {
@@ -66,7 +69,8 @@ bool RunState::operator==(const RunState& o) const {
          sum == o.sum && sumsq == o.sumsq && same_bits(min, o.min) && same_bits(max, o.max) &&
          finite == o.finite && nonfinite == o.nonfinite && floored == o.floored &&
          target_hits == o.target_hits && first_reach == o.first_reach &&
-         joint_hits == o.joint_hits && target_nonfinite == o.target_nonfinite;
+         joint_hits == o.joint_hits && target_nonfinite == o.target_nonfinite &&
+         replicate_hits == o.replicate_hits;
 }
 
 }  // namespace plancast

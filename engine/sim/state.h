@@ -31,6 +31,12 @@ struct RunState {
   /// year; for `by` targets, runs not reached that were non-finite in some year up to it).
   /// Such runs meet no target (docs/reliability.md, "Non-finite values").
   std::vector<std::uint64_t> target_nonfinite;
+  /// Hits per replicate of the design (engine/random/samplers.h, kReplicates): entry
+  /// i * kReplicateSlots + k for target i (i < targets) or joint group i - targets, replicate
+  /// k. Summed over k they equal target_hits and joint_hits. The standard errors of lhs and
+  /// sobol come from them (docs/samplers.md).
+  std::vector<std::uint64_t> replicate_hits;
+  static constexpr std::size_t kReplicateSlots = 16;  ///< = kReplicates
 
   RunState() = default;
   RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std::size_t n_joint);
