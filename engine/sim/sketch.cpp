@@ -492,6 +492,7 @@ bool QuantileSketch::int_reserve(std::int64_t lo, std::int64_t hi) {
 }
 
 void QuantileSketch::add_integers(const double* x, std::size_t n) {
+  if (n == 0) return;
   // Integers of magnitude below 2^53 only (every such double is one integer exactly).
   constexpr double kBig = 0x1p53;
   double lo = kBig, hi = -kBig;
@@ -522,11 +523,8 @@ std::vector<std::pair<std::int64_t, std::uint64_t>> QuantileSketch::integer_coun
 }
 
 void QuantileSketch::set_integer_exact(bool exact) {
-  if (!exact) {
-    drop_integers();
-  } else if (!int_exact_) {
-    int_exact_ = true;
-  }
+  drop_integers();
+  int_exact_ = exact;
 }
 
 void QuantileSketch::add_integer(std::int64_t value, std::uint64_t count) {
@@ -549,6 +547,7 @@ std::vector<std::pair<std::int32_t, std::uint64_t>> QuantileSketch::buckets(bool
 }
 
 void QuantileSketch::add_bucket(bool negative, std::int32_t index, std::uint64_t count) {
+  drop_integers();  // values of unknown integrality (set_integer_exact restores the counts)
   if (count != 0) (negative ? negative_ : positive_).add(index, count);
 }
 

@@ -97,8 +97,9 @@ class QuantileSketch {
   bool integer_exact() const { return int_exact_; }
   /// The integer counts as (value, count) for values with count > 0, increasing.
   std::vector<std::pair<std::int64_t, std::uint64_t>> integer_counts() const;
-  /// For shard files: rebuilds the integer counts (after the buckets): `exact` false drops
-  /// them; otherwise adds `count` of `value` (callers check the span and totals).
+  /// For shard files: rebuilds the integer counts after the buckets: set_integer_exact(true)
+  /// starts them empty (false drops them), add_integer adds `count` of `value` (callers
+  /// check the span and that the counts total the buckets').
   void set_integer_exact(bool exact);
   void add_integer(std::int64_t value, std::uint64_t count);
   bool operator==(const QuantileSketch& o) const;
@@ -111,7 +112,11 @@ class QuantileSketch {
   std::uint64_t zero_count() const { return zero_; }
   std::vector<std::pair<std::int32_t, std::uint64_t>> buckets(bool negative) const;
   void add_bucket(bool negative, std::int32_t index, std::uint64_t count);
-  void add_zeros(std::uint64_t count) { zero_ += count; }
+  /// Both drop the integer counts (the values' integrality is not known from buckets).
+  void add_zeros(std::uint64_t count) {
+    drop_integers();
+    zero_ += count;
+  }
 
   /// The layout rule (see the class comment): a store is dense while its bucket range is at
   /// most max(kDenseMinBuckets, kDenseFactor × its count).
