@@ -419,6 +419,18 @@ std::uint64_t QuantileSketch::rank_of(double q, std::uint64_t n) {
   return std::clamp<std::uint64_t>(k, 1, n);
 }
 
+std::pair<std::uint64_t, std::uint64_t> QuantileSketch::ci95_ranks(double q, std::uint64_t n) {
+  if (n == 0) return {0, 0};
+  q = std::clamp(q, 0.0, 1.0);
+  const double dn = static_cast<double>(n);
+  const double mid = dn * q, half = 1.959963984540054 * std::sqrt(dn * q * (1 - q));
+  const double l = std::floor(mid - half), u = std::ceil(mid + half) + 1;
+  auto clamp_rank = [&](double r) {
+    return r < 1 ? std::uint64_t{1} : r > dn ? n : static_cast<std::uint64_t>(r);
+  };
+  return {clamp_rank(l), clamp_rank(u)};
+}
+
 double QuantileSketch::quantile(double q) const {
   const std::uint64_t n = count();
   if (n == 0 || std::isnan(q)) return std::numeric_limits<double>::quiet_NaN();
