@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -268,4 +269,46 @@ TEST_CASE("quantile intervals from order-statistic ranks cover 95% of the time",
   CHECK(QuantileSketch::ci95_ranks(0.5, 1) == std::pair<std::uint64_t, std::uint64_t>{1, 1});
   CHECK(QuantileSketch::ci95_ranks(0.01, 20).first == 1);
   CHECK(QuantileSketch::ci95_ranks(0.99, 20).second == 20);
+}
+
+TEST_CASE("a shard cell's integer counts are checked against the cell", "[quantiles][shard]") {
+  const Scenario sc = load_scenario_text(kCounts, "counts.yaml", {}, builtin_registry());
+  const auto cs = compile(sc, builtin_registry());
+  RunState s = make_state(*cs);
+  simulate(*cs, 0, block_count(*cs), s);
+  const nlohmann::json j = nlohmann::json::parse(state_to_json(s).dump());
+  // Cell 7 is `firms` in 2021 (integers, spread over many values); cell 0 its base year.
+  REQUIRE(j["cells"][7].contains("integers"));
+  REQUIRE(j["cells"][7]["integers"].size() >= 1);
+  const RunState back = state_from_json(j, make_state(*cs));
+  CHECK(back == s);
+  CHECK(back.sketch[7].integer_exact());
+  auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::json bad = j;
+    edit(bad);
+    CHECK_THROWS_AS(state_from_json(bad, make_state(*cs)), std::invalid_argument);
+  };
+  auto& first_run = j["cells"][7]["integers"][0];
+  const std::int64_t v0 = first_run[0].get<std::int64_t>();
+  // A count moved to another value: totals still match, but the lowest value is not the min.
+  refused([&](nlohmann::json& b) { b["cells"][7]["integers"][0][0] = v0 - 5; });
+  // One value more than the cell's finite runs; a zero count; a count beyond the runs.
+  refused([&](nlohmann::json& b) {
+    b["cells"][7]["integers"][0][1] = first_run[1].get<std::uint64_t>() + 1;
+  });
+  refused([&](nlohmann::json& b) { b["cells"][7]["integers"][0][1] = 0; });
+  refused([&](nlohmann::json& b) { b["cells"][7]["integers"][0][1] = 1000000; });
+  // Out of order, overlapping, not an array, beyond the span.
+  refused([&](nlohmann::json& b) {
+    auto& ints = b["cells"][7]["integers"];
+    ints.push_back(nlohmann::json::array({v0, 1}));
+  });
+  refused([&](nlohmann::json& b) { b["cells"][7]["integers"] = "x"; });
+  refused([&](nlohmann::json& b) {
+    b["cells"][7]["integers"].push_back(nlohmann::json::array({v0 + 100000, 1}));
+  });
+  // Without its counts a cell falls back to the sketch: read, but not integer-exact.
+  nlohmann::json plain = j;
+  plain["cells"][7].erase("integers");
+  CHECK_FALSE(state_from_json(plain, make_state(*cs)).sketch[7].integer_exact());
 }
