@@ -424,7 +424,7 @@ std::pair<std::uint64_t, std::uint64_t> QuantileSketch::ci95_ranks(double q, std
   q = std::clamp(q, 0.0, 1.0);
   const double dn = static_cast<double>(n);
   const double mid = dn * q, half = 1.959963984540054 * std::sqrt(dn * q * (1 - q));
-  const double l = std::floor(mid - half), u = std::ceil(mid + half) + 1;
+  const double l = std::nearbyint(mid - half), u = std::nearbyint(mid + half) + 1;
   auto clamp_rank = [&](double r) {
     return r < 1 ? std::uint64_t{1} : r > dn ? n : static_cast<std::uint64_t>(r);
   };

@@ -86,7 +86,7 @@ class QuantileSketch {
   static std::uint64_t rank_of(double q, std::uint64_t n);
   /// Ranks (l, u), 1 <= l <= u <= n, of a distribution-free 95% interval [x_(l), x_(u)] for
   /// the true q-quantile ξ: the number of values below ξ is Binomial(n, q), and
-  /// l = floor(nq − 1.96 s), u = ceil(nq + 1.96 s) + 1, s = sqrt(n q (1−q)) (its normal
+  /// l = round(nq − 1.96 s), u = round(nq + 1.96 s) + 1, s = sqrt(n q (1−q)) (its normal
   /// approximation; Conover, Practical Nonparametric Statistics, §3.2), clamped to [1, n].
   static std::pair<std::uint64_t, std::uint64_t> ci95_ranks(double q, std::uint64_t n);
   /// The k-th smallest value (1-based, 1 <= k <= count()), as quantile() reads it.
