@@ -30,7 +30,7 @@ SCENARIO = os.path.join(HERE, "scenarios", "growth12.yaml")
 NUMPY_MODEL = os.path.join(HERE, "numpy_growth12.py")
 SERIES = 15  # 12 growth indicators + 3 formulas
 YEARS = 15   # 2021..2035 simulated (2020 is the base year)
-ALPHA = 0.002  # the sketch's relative accuracy (QuantileSketch::kRelativeAccuracy)
+ALPHA = 2e-4  # the sketch's worst-case relative error, 2 x QuantileSketch::kRelativeAccuracy (1e-4)
 
 
 def timed(cmd):

@@ -52,6 +52,14 @@ nlohmann::ordered_json to_json(const Results& r) {
       q[kQuantileNames[k]] = numbers(ind.quantiles[k]);
     }
     i["quantiles"] = std::move(q);
+    // Per level and year, the 95% interval of the quantile from order-statistic ranks.
+    ojson qc = ojson::object();
+    for (std::size_t k = 0; k < kQuantileNames.size(); ++k) {
+      ojson years = ojson::array();
+      for (const auto& ci : ind.quantiles_ci95[k]) years.push_back(interval(ci));
+      qc[kQuantileNames[k]] = std::move(years);
+    }
+    i["quantiles_ci95"] = std::move(qc);
     i["nonfinite"] = ind.nonfinite;
     i["floored"] = ind.floored;
     indicators[ind.name] = std::move(i);

@@ -24,7 +24,7 @@ class Registry;
 /// sketch buckets of the cubically interpolated mapping (version 1: logarithmic). Version 3:
 /// the checksum, over the state's bytes as written (the state last), is either
 /// `state_sha256` or, with PLANCAST_SHARD_KEY, `shard_hmac_sha256`.
-inline constexpr int kShardFormatVersion = 3;
+inline constexpr int kShardFormatVersion = 4;
 
 /// Largest shard file merge reads: 256 MiB. A shard holds the canonical scenario text (at
 /// most 4 MiB as a scenario file, under 25 MiB even when every byte needs a JSON escape) and,

@@ -306,7 +306,7 @@ class ShardScanner {
         return in({"slots", "years", "targets", "joint", "runs"}) ? Kind::any : Kind::none;
       case Kind::cell:
         if (k == "sum" || k == "sumsq") return Kind::sum;
-        if (k == "positive" || k == "negative") return Kind::buckets;
+        if (k == "positive" || k == "negative" || k == "integers") return Kind::buckets;
         return in({"finite", "nonfinite", "floored", "min", "max", "zero"}) ? Kind::any
                                                                             : Kind::none;
       case Kind::sum:

@@ -171,13 +171,64 @@ class Reader {
   static bool near(double q, double v) {
     if (std::isinf(q) && std::abs(v) > 1e307 && (q > 0) == (v > 0)) return true;
     return std::abs(q - v) <=
-           2 * QuantileSketch::kRelativeAccuracy * std::abs(v) + QuantileSketch::kMinIndexable;
+           3 * QuantileSketch::kRelativeAccuracy * std::abs(v) + QuantileSketch::kMinIndexable;
+  }
+
+  /// The exact integer counts [[first value, count, ...], ...] (runs of consecutive values,
+  /// increasing, non-adjacent; an integer-exact sketch, sketch.h), read after the buckets.
+  /// They must hold the cell's n finite values, from min to max, within the span.
+  static void integers(const json& j, const std::string& at, std::uint64_t runs, std::uint64_t n,
+                       double lo, double hi, QuantileSketch& sk) {
+    if (!j.is_array()) fail(at, "integer counts: not an array");
+    sk.set_integer_exact(true);
+    std::uint64_t total = 0;
+    constexpr std::int64_t kBig = std::int64_t{1} << 53;
+    std::int64_t next_free = std::numeric_limits<std::int64_t>::min(), first_value = 0, last = 0;
+    for (std::size_t r = 0; r < j.size(); ++r) {
+      const json& run = j[r];
+      const std::string ra = at + "/" + std::to_string(r);
+      if (!run.is_array() || run.size() < 2 || !run[0].is_number_integer()) {
+        fail(ra, "integer counts: expected [value, count, ...]");
+      }
+      const std::int64_t first = run[0].get<std::int64_t>();
+      const auto len = static_cast<std::int64_t>(run.size()) - 1;
+      if (first <= -kBig || first >= kBig - len) fail(ra + "/0", "integer value out of range");
+      if (first <= next_free) fail(ra + "/0", "integer counts out of order or overlapping");
+      if (r == 0) first_value = first;
+      last = first + len - 1;
+      if (last - first_value >= QuantileSketch::kMaxIntegerSpan) {
+        fail(ra, "integer values span more than " +
+                     std::to_string(QuantileSketch::kMaxIntegerSpan) + " (never kept exactly)");
+      }
+      for (std::size_t k = 1; k < run.size(); ++k) {
+        const std::string ka = ra + "/" + std::to_string(k);
+        const std::uint64_t c = count_upto(run[k], ka, runs);
+        if (c == 0) fail(ka, "an empty integer count (never written)");
+        total += c;
+        if (total > runs) fail(ka, "the integer counts hold more values than the shard's runs");
+        sk.add_integer(first + static_cast<std::int64_t>(k) - 1, c);
+      }
+      next_free = last + 1;
+    }
+    if (total != n) {
+      fail(at, "the integer counts hold " + std::to_string(total) + " values, not the cell's " +
+                   std::to_string(n) + " finite ones");
+    }
+    if (n > 0 && (static_cast<double>(first_value) != lo || static_cast<double>(last) != hi)) {
+      fail(at, "the integer counts' lowest or highest value is not the min or max");
+    }
   }
 
   static void cell(const json& j, const std::string& at, std::size_t c, RunState& s) {
-    keys(j, at,
-         {"finite", "nonfinite", "floored", "min", "max", "sum", "sumsq", "zero", "positive",
-          "negative"});
+    if (j.is_object() && j.contains("integers")) {
+      keys(j, at,
+           {"finite", "nonfinite", "floored", "min", "max", "sum", "sumsq", "zero", "positive",
+            "negative", "integers"});
+    } else {
+      keys(j, at,
+           {"finite", "nonfinite", "floored", "min", "max", "sum", "sumsq", "zero", "positive",
+            "negative"});
+    }
     const std::uint64_t runs = s.runs;
     const std::uint64_t n = s.finite[c] = count_upto(j.at("finite"), at + "/finite", runs);
     s.nonfinite[c] = count_upto(j.at("nonfinite"), at + "/nonfinite", runs);
@@ -193,6 +244,7 @@ class Reader {
     s.sum[c] = sum(j.at("sum"), at + "/sum", runs);
     s.sumsq[c] = sum(j.at("sumsq"), at + "/sumsq", runs);
     QuantileSketch& sk = s.sketch[c] = QuantileSketch();
+    sk.set_integer_exact(false);  // unless the cell has "integers"
     const std::uint64_t zero = count_upto(j.at("zero"), at + "/zero", runs);
     sk.add_zeros(zero);
     const std::uint64_t pos = buckets(j.at("positive"), at + "/positive", false, runs, sk);
@@ -201,6 +253,7 @@ class Reader {
       fail(at + "/zero", "the sketch holds " + std::to_string(zero + pos + neg) +
                              " values, not the cell's " + std::to_string(n) + " finite ones");
     }
+    if (j.contains("integers")) integers(j.at("integers"), at + "/integers", runs, n, lo, hi, sk);
     if (n == 0) {
       // No finite value: min and max keep their starting values and nothing was summed.
       if (lo != kInf) fail(at + "/min", "not inf in a cell without finite values");
@@ -351,11 +404,11 @@ nlohmann::ordered_json state_to_json(const RunState& s) {
     return out;
   };
   // [first index, count, count, ...] runs of consecutive buckets: [[i0, c0, c1], [i5, c5]].
-  auto buckets_json = [](const std::vector<std::pair<std::int32_t, std::uint64_t>>& b) {
+  auto buckets_json = [](const auto& b) {
     ojson out = ojson::array();
     for (std::size_t k = 0; k < b.size();) {
       ojson run = ojson::array({b[k].first});
-      for (std::int32_t next = b[k].first; k < b.size() && b[k].first == next; ++next, ++k) {
+      for (auto next = b[k].first; k < b.size() && b[k].first == next; ++next, ++k) {
         run.push_back(b[k].second);
       }
       out.push_back(run);
@@ -375,6 +428,8 @@ nlohmann::ordered_json state_to_json(const RunState& s) {
     cell["zero"] = s.sketch[c].zero_count();
     cell["positive"] = buckets_json(s.sketch[c].buckets(false));
     cell["negative"] = buckets_json(s.sketch[c].buckets(true));
+    // Exact integer counts, as runs of consecutive values, while the sketch keeps them.
+    if (s.sketch[c].integer_exact()) cell["integers"] = buckets_json(s.sketch[c].integer_counts());
     cells.push_back(std::move(cell));
   }
   j["cells"] = std::move(cells);

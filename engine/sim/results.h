@@ -22,6 +22,9 @@ struct IndicatorResult {
   std::string title;
   std::vector<double> mean, sd, min, max;
   std::array<std::vector<double>, 9> quantiles;  ///< [level][year]
+  /// [level][year]: a distribution-free 95% interval for the true quantile, the order
+  /// statistics of ranks l and u of QuantileSketch::ci95_ranks (docs/methods.md §5).
+  std::array<std::vector<std::array<double, 2>>, 9> quantiles_ci95;
   /// Per year: runs whose value was not finite (e.g. a formula dividing by zero); these
   /// runs are left out of the statistics of that year. Normally all zero.
   std::vector<std::uint64_t> nonfinite;

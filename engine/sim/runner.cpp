@@ -818,6 +818,7 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
         ir.min.push_back(nan);
         ir.max.push_back(nan);
         for (auto& q : ir.quantiles) q.push_back(nan);
+        for (auto& q : ir.quantiles_ci95) q.push_back({nan, nan});
         continue;
       }
       const double dn = static_cast<double>(n);
@@ -846,6 +847,10 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
         // Clamping to [min, max] keeps the bound and makes constant cells exact.
         ir.quantiles[q].push_back(
             std::clamp(total.sketch[c].quantile(kQuantileLevels[q]), total.min[c], total.max[c]));
+        const auto [lo, hi] = QuantileSketch::ci95_ranks(kQuantileLevels[q], n);
+        ir.quantiles_ci95[q].push_back(
+            {std::clamp(total.sketch[c].order_statistic(lo), total.min[c], total.max[c]),
+             std::clamp(total.sketch[c].order_statistic(hi), total.min[c], total.max[c])});
       }
     }
     r.indicators.push_back(std::move(ir));

@@ -229,10 +229,11 @@ inline void count_indices(std::uint64_t* c, std::int32_t off, const std::int32_t
   for (; j < m; ++j) ++c[static_cast<std::size_t>(idx[j] - off)];
 }
 
-/// The upper end of bucket i, L^{-1}(i/m), times (1 - α). P is inverted by bisection
-/// (64 halvings reach the last bit; quantiles are read rarely, so speed does not matter).
-inline double representative(std::int32_t i) {
-  const double li = static_cast<double>(i) / kMultiplier;
+/// L^{-1}(t/m): the value at position t (in buckets) of the mapping; bucket i spans
+/// (value_at(i-1), value_at(i)]. P is inverted by bisection (64 halvings reach the last bit;
+/// quantiles are read rarely, so speed does not matter).
+inline double value_at(double t) {
+  const double li = t / kMultiplier;
   const double e = std::floor(li);
   const double f = li - e;  // in [0, 1)
   double lo = 0.0, hi = 1.0;
@@ -244,12 +245,13 @@ inline double representative(std::int32_t i) {
       hi = mid;
     }
   }
-  return std::ldexp(1.0 + hi, static_cast<int>(e)) * (1.0 - kAlpha);
+  return std::ldexp(1.0 + hi, static_cast<int>(e));
 }
 
 }  // namespace
 
 void QuantileSketch::add(double x) {
+  if (int_exact_) add_integers(&x, 1);
   const double a = std::fabs(x);
   if (!(a >= kMinIndexable)) {
     ++zero_;
@@ -266,6 +268,7 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
     add_many(x, n);
     return;
   }
+  if (int_exact_) add_integers(x, n);
   // Every value positive and indexable: the index range comes from the extremes (the
   // mapping is increasing), so the store grows once and the index loop has no branch.
   const std::int32_t ilo = bucket_index(lo), ihi = bucket_index(hi);
@@ -294,6 +297,7 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
 }
 
 void QuantileSketch::add_many(const double* x, std::size_t n) {
+  if (int_exact_) add_integers(x, n);
   // In chunks: indices first, grow each store once, then count. No allocation unless the
   // range grows.
   constexpr std::size_t kChunk = 256;
@@ -381,34 +385,95 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   positive_.merge(other.positive_);
   negative_.merge(other.negative_);
   zero_ += other.zero_;
+  if (!other.int_exact_) {
+    drop_integers();
+  } else if (int_exact_ && !other.int_counts_.empty()) {
+    const std::int64_t olo = other.int_lo_;
+    const std::int64_t ohi = olo + static_cast<std::int64_t>(other.int_counts_.size()) - 1;
+    if (int_reserve(olo, ohi)) {
+      for (std::size_t k = 0; k < other.int_counts_.size(); ++k) {
+        int_counts_[static_cast<std::size_t>(olo - int_lo_) + k] += other.int_counts_[k];
+      }
+    }
+  }
 }
 
 std::uint64_t QuantileSketch::count() const {
   return positive_.total + negative_.total + zero_;
 }
 
+std::uint64_t QuantileSketch::rank_of(double q, std::uint64_t n) {
+  if (n == 0) return 0;
+  q = std::clamp(q, 0.0, 1.0);
+  // k = ceil(q n): exactly, in integers, for levels in whole parts per million (0.05 n is
+  // then 5e4 n / 1e6 with no rounding of q n); in double arithmetic otherwise.
+  const double ppm = q * 1e6;
+  const double rp = std::nearbyint(ppm);
+  std::uint64_t k;
+  if (std::abs(ppm - rp) <= 1e-6 && n < (std::uint64_t{1} << 43)) {
+    const auto p = static_cast<std::uint64_t>(rp);
+    k = (n * p + 999999) / 1000000;
+  } else {
+    k = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(n)));
+  }
+  return std::clamp<std::uint64_t>(k, 1, n);
+}
+
+std::pair<std::uint64_t, std::uint64_t> QuantileSketch::ci95_ranks(double q, std::uint64_t n) {
+  if (n == 0) return {0, 0};
+  q = std::clamp(q, 0.0, 1.0);
+  const double dn = static_cast<double>(n);
+  const double mid = dn * q, half = 1.959963984540054 * std::sqrt(dn * q * (1 - q));
+  const double l = std::nearbyint(mid - half), u = std::nearbyint(mid + half) + 1;
+  auto clamp_rank = [&](double r) {
+    return r < 1 ? std::uint64_t{1} : r > dn ? n : static_cast<std::uint64_t>(r);
+  };
+  return {clamp_rank(l), clamp_rank(u)};
+}
+
 double QuantileSketch::quantile(double q) const {
   const std::uint64_t n = count();
   if (n == 0 || std::isnan(q)) return std::numeric_limits<double>::quiet_NaN();
-  q = std::clamp(q, 0.0, 1.0);
-  const auto rank = static_cast<std::uint64_t>(std::floor(q * static_cast<double>(n - 1)));
+  return order_statistic(rank_of(q, n));
+}
+
+double QuantileSketch::order_statistic(std::uint64_t k) const {
+  const std::uint64_t n = count();
+  if (n == 0 || k == 0 || k > n) return std::numeric_limits<double>::quiet_NaN();
+  const std::uint64_t rank = k - 1;  // 0-based
   std::uint64_t cum = 0;
-  // Most negative first: the negative store's highest index.
-  for (std::size_t k = negative_.counts.size(); k-- > 0;) {
-    cum += negative_.counts[k];
-    if (cum > rank) return -representative(negative_.key(k));
+  if (int_exact_) {
+    for (std::size_t v = 0; v < int_counts_.size(); ++v) {
+      cum += int_counts_[v];
+      if (cum > rank) return static_cast<double>(int_lo_ + static_cast<std::int64_t>(v));
+    }
+    return std::numeric_limits<double>::quiet_NaN();  // unreachable: the counts total n
+  }
+  // Bucket i holds L in ((i-1)/m, i/m]: its c values are placed at (i - 1 + (j + 1/2)/c)/m,
+  // j = 0..c-1 the rank within the bucket from its lower end.
+  auto at = [](std::int32_t i, std::uint64_t j, std::uint64_t c) {
+    const double f = (static_cast<double>(j) + 0.5) / static_cast<double>(c);
+    return value_at(static_cast<double>(i) - 1.0 + f);
+  };
+  // Most negative first: the negative store's highest index, its largest magnitudes first.
+  for (std::size_t k2 = negative_.counts.size(); k2-- > 0;) {
+    const std::uint64_t c = negative_.counts[k2];
+    if (cum + c > rank) return -at(negative_.key(k2), c - 1 - (rank - cum), c);
+    cum += c;
   }
   cum += zero_;
   if (cum > rank) return 0.0;
-  for (std::size_t k = 0; k < positive_.counts.size(); ++k) {
-    cum += positive_.counts[k];
-    if (cum > rank) return representative(positive_.key(k));
+  for (std::size_t k2 = 0; k2 < positive_.counts.size(); ++k2) {
+    const std::uint64_t c = positive_.counts[k2];
+    if (cum + c > rank) return at(positive_.key(k2), rank - cum, c);
+    cum += c;
   }
   return std::numeric_limits<double>::quiet_NaN();  // unreachable: rank < count
 }
 
 bool QuantileSketch::operator==(const QuantileSketch& o) const {
-  return zero_ == o.zero_ && positive_ == o.positive_ && negative_ == o.negative_;
+  return zero_ == o.zero_ && positive_ == o.positive_ && negative_ == o.negative_ &&
+         int_exact_ == o.int_exact_ && integer_counts() == o.integer_counts();
 }
 
 std::vector<std::pair<std::int32_t, std::uint64_t>> QuantileSketch::buckets(bool negative) const {
@@ -421,12 +486,14 @@ std::vector<std::pair<std::int32_t, std::uint64_t>> QuantileSketch::buckets(bool
 }
 
 void QuantileSketch::add_bucket(bool negative, std::int32_t index, std::uint64_t count) {
+  drop_integers();  // values of unknown integrality (set_integer_exact restores the counts)
   if (count != 0) (negative ? negative_ : positive_).add(index, count);
 }
 
 std::size_t QuantileSketch::memory_bytes() const {
   return sizeof(*this) +
-         (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(std::uint64_t) +
+         (positive_.counts.capacity() + negative_.counts.capacity() + int_counts_.capacity()) *
+             sizeof(std::uint64_t) +
          (positive_.keys.capacity() + negative_.keys.capacity()) * sizeof(std::int32_t);
 }
 

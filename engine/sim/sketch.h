@@ -47,9 +47,10 @@ class ExactSum {
 
 /// DDSketch with the cubically interpolated mapping (sketch.cpp): value x > 0 goes to
 /// bucket ceil(m L(x)), L a cheap increasing approximation of log2, m = 0.7 / ln γ,
-/// γ = (1+α)/(1-α); every bucket spans at most a factor γ, so its representative is within
-/// relative error α of every value in it. Negative values use a mirrored store; |x| <
-/// kMinIndexable counts as zero.
+/// γ = (1+α)/(1-α); every bucket spans at most a factor γ, so a value read anywhere in it is
+/// within relative error 2α of every value in it; quantile() reads it by rank within the
+/// bucket (no grid). Negative values use a mirrored store; |x| < kMinIndexable counts as zero.
+/// Integer-valued data also get exact counts per integer (integer_exact()).
 ///
 /// Memory (docs/decisions.md, "Sketch stores and the memory estimate"): each sign's store is
 /// dense (one 8-byte counter per bucket over the range its values span) while that range is
@@ -60,8 +61,10 @@ class ExactSum {
 /// count, so quantiles, merges and shard files are the same in either layout.
 class QuantileSketch {
  public:
-  /// Relative accuracy α of quantiles (documented in docs/methods.md).
-  static constexpr double kRelativeAccuracy = 0.002;
+  /// Relative accuracy α of the buckets (documented in docs/methods.md §5): a bucket spans at
+  /// most a factor γ = (1+α)/(1-α); a quantile read by interpolation within its bucket is
+  /// within relative error 2α of the exact order statistic (and far closer for smooth data).
+  static constexpr double kRelativeAccuracy = 1e-4;
   static constexpr double kMinIndexable = 1e-12;
 
   void add(double x);  ///< x finite
@@ -71,21 +74,54 @@ class QuantileSketch {
   void add_many(const double* x, std::size_t n, double lo, double hi);
   void merge(const QuantileSketch& other);
   std::uint64_t count() const;
-  /// The q-quantile (q in [0,1]) of the values added: the representative of the bucket
-  /// holding the value of rank floor(q (count - 1)) (0-based), within relative error α.
-  /// count() must be > 0 (otherwise the result is NaN).
+  /// The q-quantile (q in [0,1]) of the values added, as the inverted empirical CDF (R's
+  /// quantile type 1): the order statistic x_(k), k = max(1, ceil(q n)) (1-based), n = count().
+  /// Exact while the sketch is integer-exact (integer_exact()); otherwise x_(k) is estimated
+  /// within its bucket by rank: the bucket's c values are taken as spread evenly over the
+  /// bucket in the mapping's (near-logarithmic) scale, the j-th (0-based) at (j + 1/2)/c of
+  /// its width. count() must be > 0 (otherwise the result is NaN).
   double quantile(double q) const;
+  /// 1-based rank k of the q-quantile among n values (as quantile()); levels given in whole
+  /// parts per million (all those plancast reports) are computed without rounding.
+  static std::uint64_t rank_of(double q, std::uint64_t n);
+  /// Ranks (l, u), 1 <= l <= u <= n, of a distribution-free 95% interval [x_(l), x_(u)] for
+  /// the true q-quantile ξ: the number of values below ξ is Binomial(n, q), and
+  /// l = round(nq − 1.96 s), u = round(nq + 1.96 s) + 1, s = sqrt(n q (1−q)) (its normal
+  /// approximation; Conover, Practical Nonparametric Statistics, §3.2), clamped to [1, n].
+  static std::pair<std::uint64_t, std::uint64_t> ci95_ranks(double q, std::uint64_t n);
+  /// The k-th smallest value (1-based, 1 <= k <= count()), as quantile() reads it.
+  double order_statistic(std::uint64_t k) const;
+
+  /// Exact integer counts (docs/methods.md §5): while every value added is an integer and
+  /// the values span at most kMaxIntegerSpan consecutive integers (max − min < span), the
+  /// sketch also keeps one count per integer of that range, and quantiles are the exact
+  /// order statistics. The first non-integer value, or a range beyond the span, drops them
+  /// for good (the bucket counts are kept all along): merging is exact and order-free, since
+  /// the result is integer-exact iff all values merged are integers within the span.
+  static constexpr std::int64_t kMaxIntegerSpan = 1 << 16;
+  bool integer_exact() const { return int_exact_; }
+  /// The integer counts as (value, count) for values with count > 0, increasing.
+  std::vector<std::pair<std::int64_t, std::uint64_t>> integer_counts() const;
+  /// For shard files: rebuilds the integer counts after the buckets: set_integer_exact(true)
+  /// starts them empty (false drops them), add_integer adds `count` of `value` (callers
+  /// check the span and that the counts total the buckets').
+  void set_integer_exact(bool exact);
+  void add_integer(std::int64_t value, std::uint64_t count);
   bool operator==(const QuantileSketch& o) const;
   /// Bytes held: the object and its stores' heap arrays (by capacity).
   std::size_t memory_bytes() const;
   /// For serialisation (shard files): values counted as zero, and the occupied buckets of
   /// one sign as (index, count) pairs in increasing index; add_bucket/add_zeros add counts
   /// back (bucket indices of finite values lie in [kMinBucket, kMaxBucket]).
-  static constexpr std::int32_t kMinBucket = -7100, kMaxBucket = 180000;
+  static constexpr std::int32_t kMinBucket = -141000, kMaxBucket = 3590000;
   std::uint64_t zero_count() const { return zero_; }
   std::vector<std::pair<std::int32_t, std::uint64_t>> buckets(bool negative) const;
   void add_bucket(bool negative, std::int32_t index, std::uint64_t count);
-  void add_zeros(std::uint64_t count) { zero_ += count; }
+  /// Both drop the integer counts (the values' integrality is not known from buckets).
+  void add_zeros(std::uint64_t count) {
+    drop_integers();
+    zero_ += count;
+  }
 
   /// The layout rule (see the class comment): a store is dense while its bucket range is at
   /// most max(kDenseMinBuckets, kDenseFactor × its count).
@@ -133,8 +169,16 @@ class QuantileSketch {
     bool operator==(const Store& o) const;
   };
   void add_chunk(const double* v, std::size_t m, std::int32_t* idx);
+  /// The integer counts' part of add / add_many (int_exact_ only).
+  void add_integers(const double* x, std::size_t n);
+  /// Makes [lo, hi] addressable in int_counts_, or drops exactness (span exceeded).
+  bool int_reserve(std::int64_t lo, std::int64_t hi);
+  void drop_integers();
   Store positive_, negative_;
   std::uint64_t zero_ = 0;
+  bool int_exact_ = true;
+  std::int64_t int_lo_ = 0;                ///< the value of int_counts_[0]
+  std::vector<std::uint64_t> int_counts_;  ///< per integer from int_lo_ (empty: no value yet)
 };
 
 }  // namespace plancast

@@ -58,7 +58,7 @@ refused "^counts_edited\.json:1:[0-9]+: error: .*state_sha256 does not match" s1
 refused "^seed_edited\.json:1:[0-9]+: error: .*job_hash does not match" s1.json seed_edited.json \
   s3.json
 refused "^truncated\.json:1:[0-9]+: error: not a plancast shard file \(JSON" s1.json truncated.json
-refused "^future\.json:1:48: error: shard format version 99; this plancast reads 3" future.json
+refused "^future\.json:1:48: error: shard format version 99; this plancast reads 4" future.json
 refused "^other\.json:1:2: error: not a plancast shard file \(\"results\" is not part of a shard\)" \
   other.json
 refused "^missing\.json: error: cannot read the shard file" missing.json s2.json s3.json

@@ -174,13 +174,13 @@ TEST_CASE("JSON: SPEC §3 field names and order", "[io][json]") {
   CHECK(j["runs"] == 1000);
   CHECK(j["years"] == nlohmann::json::array({2020, 2021, 2022}));
   CHECK(keys(j["indicators"]) == std::vector<std::string>{"gdp", "share"});
-  CHECK(keys(j["indicators"]["gdp"]) == std::vector<std::string>{"unit", "title", "mean", "sd",
-                                                                 "min", "max", "quantiles",
-                                                                 "nonfinite", "floored"});
+  CHECK(keys(j["indicators"]["gdp"]) ==
+        std::vector<std::string>{"unit", "title", "mean", "sd", "min", "max", "quantiles",
+                                 "quantiles_ci95", "nonfinite", "floored"});
   // No title key when the title is empty.
-  CHECK(keys(j["indicators"]["share"]) == std::vector<std::string>{"unit", "mean", "sd", "min",
-                                                                   "max", "quantiles", "nonfinite",
-                                                                   "floored"});
+  CHECK(keys(j["indicators"]["share"]) ==
+        std::vector<std::string>{"unit", "mean", "sd", "min", "max", "quantiles", "quantiles_ci95",
+                                 "nonfinite", "floored"});
   CHECK(keys(j["indicators"]["gdp"]["quantiles"]) ==
         std::vector<std::string>{"p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99"});
   CHECK(j["indicators"]["gdp"]["mean"].size() == 3);

@@ -135,7 +135,7 @@ TEST_CASE("the pilot is skipped when its own share would not fit", "[memory]") {
 TEST_CASE("the store model: how buckets and ranges grow with the values", "[memory]") {
   // Distinct values: occupied buckets grow in proportion; the same value: not at all.
   std::vector<std::pair<std::int32_t, std::uint64_t>> distinct, same = {{100, 256}};
-  for (std::int32_t i = 0; i < 256; ++i) distinct.push_back({i * 700, 1});
+  for (std::int32_t i = 0; i < 256; ++i) distinct.push_back({i * 14600, 1});
   const StoreSample d = sample_store(distinct), o = sample_store(same);
   CHECK(d.values == 256);
   CHECK(d.occupied == 256);
@@ -144,7 +144,7 @@ TEST_CASE("the store model: how buckets and ranges grow with the values", "[memo
   CHECK(o.growth == 0);
   // One bucket, however many values: 8 bytes and the allocator's 16.
   CHECK(predict_store_bytes(o, 1e6, Growth::none) == 8 + 16);
-  // 256 distinct values 700 buckets apart span 178,501 buckets: sparse, 12 bytes each; at
+  // 256 distinct values 14,600 buckets apart span 3,723,001 buckets: sparse, 12 bytes each; at
   // 4x the values, 4x the buckets (never more than the range holds).
   CHECK(predict_store_bytes(d, 256, Growth::none) == 12 * 256 + 32);
   CHECK(predict_store_bytes(d, 1024, Growth::none) == 12 * 1024 + 32);

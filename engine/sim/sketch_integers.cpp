@@ -1,0 +1,83 @@
+// The quantile sketch's exact integer counts (sketch.h, docs/methods.md §5): one count per
+// integer while every value is a whole number within kMaxIntegerSpan consecutive integers.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/sim/sketch.h"
+
+namespace plancast {
+
+// Exact integer counts -------------------------------------------------------------------
+
+void QuantileSketch::drop_integers() {
+  int_exact_ = false;
+  std::vector<std::uint64_t>().swap(int_counts_);
+  int_lo_ = 0;
+}
+
+bool QuantileSketch::int_reserve(std::int64_t lo, std::int64_t hi) {
+  if (int_counts_.empty()) {
+    if (hi - lo >= kMaxIntegerSpan) {
+      drop_integers();
+      return false;
+    }
+    int_lo_ = lo;
+    int_counts_.assign(static_cast<std::size_t>(hi - lo) + 1, 0);
+    return true;
+  }
+  const std::int64_t cur_hi = int_lo_ + static_cast<std::int64_t>(int_counts_.size()) - 1;
+  if (lo >= int_lo_ && hi <= cur_hi) return true;
+  const std::int64_t nlo = std::min(lo, int_lo_), nhi = std::max(hi, cur_hi);
+  if (nhi - nlo >= kMaxIntegerSpan) {
+    drop_integers();
+    return false;
+  }
+  std::vector<std::uint64_t> grown(static_cast<std::size_t>(nhi - nlo) + 1, 0);
+  std::copy(int_counts_.begin(), int_counts_.end(), grown.begin() + (int_lo_ - nlo));
+  int_counts_.swap(grown);
+  int_lo_ = nlo;
+  return true;
+}
+
+void QuantileSketch::add_integers(const double* x, std::size_t n) {
+  if (n == 0) return;
+  // Integers of magnitude below 2^53 only (every such double is one integer exactly).
+  constexpr double kBig = 0x1p53;
+  double lo = kBig, hi = -kBig;
+  bool integral = true;
+  for (std::size_t j = 0; j < n; ++j) {
+    const double v = x[j];
+    integral = integral && std::trunc(v) == v && std::fabs(v) < kBig;
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  if (!integral) {
+    drop_integers();
+    return;
+  }
+  const auto ilo = static_cast<std::int64_t>(lo), ihi = static_cast<std::int64_t>(hi);
+  if (!int_reserve(ilo, ihi)) return;
+  std::uint64_t* c = int_counts_.data();
+  for (std::size_t j = 0; j < n; ++j) ++c[static_cast<std::int64_t>(x[j]) - int_lo_];
+}
+
+std::vector<std::pair<std::int64_t, std::uint64_t>> QuantileSketch::integer_counts() const {
+  std::vector<std::pair<std::int64_t, std::uint64_t>> out;
+  for (std::size_t v = 0; v < int_counts_.size(); ++v) {
+    if (int_counts_[v] != 0)
+      out.emplace_back(int_lo_ + static_cast<std::int64_t>(v), int_counts_[v]);
+  }
+  return out;
+}
+
+void QuantileSketch::set_integer_exact(bool exact) {
+  drop_integers();
+  int_exact_ = exact;
+}
+
+void QuantileSketch::add_integer(std::int64_t value, std::uint64_t count) {
+  if (!int_exact_ || count == 0) return;
+  if (int_reserve(value, value)) int_counts_[static_cast<std::size_t>(value - int_lo_)] += count;
+}
+
+}  // namespace plancast
