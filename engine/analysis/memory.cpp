@@ -151,6 +151,21 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
       merged_cell = add(merged_cell, predict_store_bytes(ss, share * static_cast<double>(runs),
                                                          t > 1 ? Growth::merges : Growth::none));
     }
+    // Exact integer counts (docs/methods.md §5): 8 bytes per integer of the cell's range, kept
+    // while the range is within QuantileSketch::kMaxIntegerSpan. A store that sees more
+    // values than the pilot is taken to reach 1.5 times the pilot's range (the extremes of
+    // 256 normal draws widen by about 1.4 by 10^5), at most the span limit.
+    if (sk.integer_exact() && sk.count() > 0) {
+      const auto ic = sk.integer_counts();
+      const double span = static_cast<double>(ic.back().first - ic.front().first + 1);
+      const double most = static_cast<double>(QuantileSketch::kMaxIntegerSpan);
+      auto bytes = [&](double values) {
+        const double grown = values > pilot_runs ? std::min(most, 1.5 * span) : span;
+        return chunk(static_cast<std::uint64_t>(8 * grown));
+      };
+      thread_cell = add(thread_cell, bytes(per_thread));
+      merged_cell = add(merged_cell, bytes(static_cast<double>(runs)));
+    }
     sketches = add(sketches, add(mul(t, thread_cell), merged_cell));
   }
   // A bucket spans a factor of at most γ = (1+α)/(1-α), about 1/0.7 of ln γ in log2 (sketch.cpp).
