@@ -11,9 +11,9 @@ bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPLANCAST_BUILD_TESTS=ON -DPLANCAST_MPI=ON
 cmake --build build -j"$JOBS"
 ctest --test-dir build --output-on-failure -j"$JOBS"
-# Fuzz smoke (issue 7, docs/reliability.md#fuzzing): builds the two libFuzzer targets with
+# Fuzz smoke (issue 7, docs/reliability.md#fuzzing): builds the three libFuzzer targets with
 # clang-14 under AddressSanitizer + UBSan (build-fuzz/), replays every scenario of the
-# repository and the past findings through them, then fuzzes 30 s each (60 s in all).
+# repository and the past findings through them, then fuzzes 30 s each (90 s in all).
 # This is also the CI's sanitizer subset; the whole suite under ASan/TSan is by hand
 # (scripts/sanitize.sh). SKIP_FUZZ=1 skips it.
 if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
