@@ -15,6 +15,7 @@ PACKAGES=(
   catch2                                                  # unit tests (Catch2 2.13)
   libmuparser-dev                                         # formula indicators
   nlohmann-json3-dev                                      # JSON results
+  libfmt-dev libutfcpp-dev                                # number text; UTF-8 width and wrap
   librandom123-dev                                        # Philox counter-based generator
   libssl-dev                                              # SHA-256 of the scenario
   python3 python3-numpy                                   # benchmark and test helpers

@@ -1,6 +1,7 @@
 // PRIM peeling and pasting over the per-run parameters of one simulation (discover.h).
 #include "engine/analysis/discover.h"
 
+#include <fmt/ranges.h>  // fmt::join
 #include <algorithm>
 #include <boost/math/special_functions/beta.hpp>
 #include <cmath>
@@ -328,27 +329,18 @@ DiscoverResult discover(const CompiledScenario& compiled, const std::string& tar
     if (sc.targets[i].id == target_id) k = i;
   }
   if (k == sc.targets.size()) {
-    std::string known;
-    for (const auto& t : sc.targets) {
-      if (!known.empty()) known += ", ";
-      known += t.id;
-    }
-    std::string msg = "--target: '";
-    msg += target_id;
-    msg += "' is not a target of the scenario";
-    if (!known.empty()) {
-      msg += " (targets: ";
-      msg += known;
-      msg += ")";
-    }
-    throw UsageError(msg);
+    std::vector<std::string> known;
+    for (const auto& t : sc.targets) known.push_back(t.id);
+    throw UsageError(fmt::format(
+        "--target: '{}' is not a target of the scenario{}", target_id,
+        known.empty() ? std::string() : fmt::format(" (targets: {})", fmt::join(known, ", "))));
   }
   const std::size_t np = parameters_of(compiled).size();
   if (np == 0) throw UsageError("discover: the scenario has no parameters to search over");
   const std::uint64_t n = sc.simulation.runs;
   if (n > kDiscoverMaxRuns) {
-    throw UsageError("discover: " + std::to_string(n) + " runs is more than the " +
-                     std::to_string(kDiscoverMaxRuns) + " it can hold");
+    throw UsageError(
+        fmt::format("discover: {} runs is more than the {} it can hold", n, kDiscoverMaxRuns));
   }
   std::vector<double> x(static_cast<std::size_t>(n) * np);
   std::vector<std::uint8_t> y(static_cast<std::size_t>(n));

@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <thread>
 
 #include "engine/analysis/shapley.h"
 #include "engine/core/error.h"
+#include "engine/core/format.h"
 #include "engine/sim/sketch.h"
 #include "engine/sim/state.h"
 
@@ -174,10 +174,8 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
     const double a = QuantileSketch::kRelativeAccuracy;
     const double orders =
         static_cast<double>(widest) * (std::log1p(a) - std::log1p(-a)) / 0.7 * std::log10(2.0);
-    char buf[96];
-    std::snprintf(buf, sizeof buf, ", values over up to %.*f orders of magnitude",
-                  orders < 10 ? 1 : 0, orders);
-    range = buf;
+    range =
+        ", values over up to " + fixed_text(orders, orders < 10 ? 1 : 0) + " orders of magnitude";
   }
   // Simulation and output phases do not overlap: the larger counts.
   parts.push_back({std::max(sketches, outputs),
@@ -249,16 +247,6 @@ std::uint64_t predict_store_bytes(const StoreSample& s, double values, Growth gr
   bytes += dense ? 16 : 32;
   // Fewer than one value expected: the store exists in that fraction of cases.
   return values < 1 ? from_double(static_cast<double>(bytes) * values) : bytes;
-}
-
-std::string grouped(std::uint64_t v) {
-  const std::string d = std::to_string(v);
-  std::string s;
-  for (std::size_t k = 0; k < d.size(); ++k) {
-    if (k > 0 && (d.size() - k) % 3 == 0) s += ',';
-    s += d[k];
-  }
-  return s;
 }
 
 int effective_threads(int threads) {
@@ -340,9 +328,7 @@ std::string memory_text(std::uint64_t bytes) {
     v /= 1024.0;
     ++u;
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-  return buf;
+  return fixed_text(v, 1) + " " + units[u];
 }
 
 void check_memory(const std::string& command, const MemoryEstimate& estimate,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/format.h"  // grouped(), used with these estimates
 #include "engine/sim/runner.h"
 
 namespace plancast {
@@ -98,9 +99,6 @@ std::uint64_t default_memory_budget();
 
 /// "512 KB", "1.5 GB" (powers of 1024, one decimal from 10 KB up).
 std::string memory_text(std::uint64_t bytes);
-
-/// A whole number with thousands separators: "1,234,567".
-std::string grouped(std::uint64_t v);
 
 /// Throws UsageError when `estimate` is over `budget`: "COMMAND would need about 17.9 GB
 /// of memory (DETAIL), more than the 8.0 GB allowed by --max-memory; use fewer runs or

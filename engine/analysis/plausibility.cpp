@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <exception>
 #include <optional>
 
 #include "engine/analysis/reach.h"
+#include "engine/core/format.h"
 #include "engine/random/distribution.h"
 
 namespace plancast {
@@ -16,12 +16,9 @@ namespace plancast {
 namespace {
 
 /// A number as a planner writes it: up to 4 significant digits (whole numbers from 10,000
-/// up to 10^15), no trailing zeros.
+/// up to 10^15), no trailing zeros; printf's "-0", "inf" and "nan".
 std::string num(double x) {
-  char buf[64];
-  const double a = std::fabs(x);
-  std::snprintf(buf, sizeof buf, a >= 1e4 && a < 1e15 ? "%.0f" : "%.4g", x);
-  return buf;
+  return significant(x, kPlannerNumber);
 }
 
 /// A rate as a percentage: 5 -> "500%", -0.8 -> "-80%".

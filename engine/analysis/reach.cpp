@@ -2,7 +2,8 @@
 #include "engine/analysis/reach.h"
 
 #include <cmath>
-#include <cstdio>
+
+#include "engine/core/format.h"
 
 namespace plancast {
 
@@ -10,9 +11,7 @@ namespace {
 
 /// A number as a planner writes it: up to 6 significant digits, no trailing zeros.
 std::string short_num(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
+  return general_text(x, 6);
 }
 
 }  // namespace

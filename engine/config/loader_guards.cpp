@@ -1,16 +1,17 @@
 // The loader's guards (SPEC §1): checks on the raw text before any YAML parsing (size,
 // binary content, UTF-8, line breaks, tabs) and on the YAML events before any node is
 // built (anchors and aliases, nesting depth, a second document, syntax errors).
+#include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
-#include <cstdio>
 #include <sstream>
 
 #include "engine/config/loader_internal.h"
+#include "engine/core/utf8.h"
 
 namespace plancast::loader_detail {
 
@@ -26,49 +27,6 @@ SourceLoc loc_at(const std::string& text, std::size_t pos, const std::string& fi
   return SourceLoc{file, line, static_cast<int>(pos - line_start) + 1};
 }
 
-namespace {
-
-/// Offset of the first byte that is not part of valid UTF-8, or npos.
-std::size_t invalid_utf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are invalid too.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += len;
-  }
-  return std::string::npos;
-}
-
-}  // namespace
-
 // `where` maps a byte offset to its place (for --set values: --set:K:COL).
 void guard_text(const std::string& text, const std::string& file, DiagnosticList& diags,
                 const std::function<SourceLoc(std::size_t)>& where) {
@@ -83,11 +41,10 @@ void guard_text(const std::string& text, const std::string& file, DiagnosticList
                 "binary file (NUL byte; a scenario is UTF-8 YAML text, is this the right file?)");
     return;
   }
-  if (const auto bad = invalid_utf8(text); bad != std::string::npos) {
-    char hex[8];
-    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
-    diags.error(where(bad), std::string("invalid UTF-8 (byte ") + hex +
-                                " is not valid here; save the file as UTF-8)");
+  if (const auto bad = first_invalid_utf8(text); bad != std::string::npos) {
+    diags.error(where(bad), fmt::format("invalid UTF-8 (byte 0x{:02X} is not valid here; save "
+                                        "the file as UTF-8)",
+                                        static_cast<unsigned char>(text[bad])));
     return;
   }
   // Line breaks made of a bare carriage return (classic Mac OS): the YAML library reads the

@@ -1,8 +1,9 @@
 // CSV writer for run results (long format; layout documented in csv.h).
 #include "engine/io/csv.h"
 
-#include <charconv>
 #include <cmath>
+
+#include "engine/core/format.h"
 
 namespace plancast {
 
@@ -19,11 +20,9 @@ std::string field(const std::string& s) {
   return out;
 }
 
+/// Shortest round-trip text; an empty field when not finite.
 std::string number(double x) {
-  if (!std::isfinite(x)) return "";
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, res.ptr);
+  return std::isfinite(x) ? canonical_number(x) : std::string();
 }
 
 class Writer {

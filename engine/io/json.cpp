@@ -23,6 +23,13 @@ ojson interval(const std::array<double, 2>& ci) {
   return ojson::array({number(ci[0]), number(ci[1])});
 }
 
+/// probability, std_error and ci95 of `p` into `o`.
+void put_proportion(ojson& o, const Proportion& p) {
+  o["probability"] = number(p.probability);
+  o["std_error"] = number(p.std_error);
+  o["ci95"] = interval(p.ci95);
+}
+
 }  // namespace
 
 nlohmann::ordered_json to_json(const Results& r) {
@@ -75,9 +82,7 @@ nlohmann::ordered_json to_json(const Results& r) {
     o["op"] = t.op;
     o["value"] = number(t.value);
     o["by"] = t.by;
-    o["probability"] = number(t.p.probability);
-    o["std_error"] = number(t.p.std_error);
-    o["ci95"] = interval(t.p.ci95);
+    put_proportion(o, t.p);
     o["hits"] = t.p.hits;
     o["nonfinite"] = t.nonfinite;
     if (t.by) o["first_reach"] = numbers(t.first_reach);
@@ -90,9 +95,7 @@ nlohmann::ordered_json to_json(const Results& r) {
     ojson o;
     o["year"] = g.year;
     o["targets"] = g.targets;
-    o["probability"] = number(g.p.probability);
-    o["std_error"] = number(g.p.std_error);
-    o["ci95"] = interval(g.p.ci95);
+    put_proportion(o, g.p);
     joint.push_back(std::move(o));
   }
   j["joint"] = std::move(joint);

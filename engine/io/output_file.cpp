@@ -15,16 +15,14 @@
 #include <random>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "engine/core/error.h"
 #include "engine/sim/distribute.h"
 
 namespace plancast {
 
 namespace {
-
-[[noreturn]] void fail(const std::string& path, int err) {
-  throw RunError("cannot write " + path + ": " + std::strerror(err));
-}
 
 /// Bytes written per write() call: between two, an interrupt is noticed.
 constexpr std::size_t kChunk = std::size_t{1} << 20;
@@ -126,7 +124,7 @@ void OutputSet::stage(const std::string& path, std::string content) {
   int fd = -1;
   if (!named_only_ && can_link_unnamed()) {
     fd = ::open(it.t.dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
-    if (fd < 0 && !tmpfile_unsupported(errno)) fail(path, errno);
+    if (fd < 0 && !tmpfile_unsupported(errno)) fail_write(path, errno);
   }
   if (fd >= 0) {
     ::flock(fd, LOCK_EX);  // held until exit: a later run leaves its named form alone
@@ -137,7 +135,7 @@ void OutputSet::stage(const std::string& path, std::string content) {
       if (fd < 0) {
         if (errno == EEXIST && attempt < 100) continue;
         it.temp.clear();
-        fail(path, errno);
+        fail_write(path, errno);
       }
       // Locked, then checked still ours: a cleaner that took the lock first removed it.
       ::flock(fd, LOCK_EX);
@@ -174,13 +172,13 @@ void OutputSet::fill(Item& item, std::string_view content) {
     } else {
       (void)::fchown(fd, static_cast<uid_t>(-1), item.t.st.st_gid);
     }
-    if (::fchmod(fd, item.t.st.st_mode & 07777) != 0) fail(path, errno);
+    if (::fchmod(fd, item.t.st.st_mode & 07777) != 0) fail_write(path, errno);
   }
   const auto cancelled = [this] { return cancel_ != nullptr && cancel_->load(); };
   int err = write_all(fd, content, cancelled);
   if (err < 0) throw Interrupted();
   if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (err != 0) fail(path, err);
+  if (err != 0) fail_write(path, err);
 }
 
 void OutputSet::commit() {
@@ -194,17 +192,17 @@ void OutputSet::commit() {
     } else if (it.kind == Item::kSpecial && it.t.fd >= 0) {
       const int err = write_all(it.t.fd, it.content, cancelled);
       if (err < 0) throw Interrupted();
-      if (err != 0) fail(it.t.path, err);
+      if (err != 0) fail_write(it.t.path, err);
     } else if (it.kind == Item::kSpecial) {
       int fd = -1;
       while ((fd = ::open(it.t.target.c_str(), O_WRONLY | O_CLOEXEC)) < 0 && errno == EINTR) {
         check_cancel();  // a pipe nobody reads blocks open(); a signal ends the wait
       }
-      if (fd < 0) fail(it.t.path, errno);
+      if (fd < 0) fail_write(it.t.path, errno);
       int err = write_all(fd, it.content, cancelled);
       if (::close(fd) != 0 && err == 0) err = errno;
       if (err < 0) throw Interrupted();
-      if (err != 0) fail(it.t.path, err);
+      if (err != 0) fail_write(it.t.path, err);
     }
   }
   check_cancel();
@@ -221,7 +219,7 @@ void OutputSet::commit() {
       if (r == 0) {
         it.temp = name;
       } else if (errno != EEXIST || attempt >= 100) {
-        fail(it.t.path, errno);
+        fail_write(it.t.path, errno);
       }
     }
   }
@@ -260,7 +258,7 @@ void OutputSet::commit() {
         ::unlink(back.t.target.c_str());
       }
     }
-    fail(it.t.path, err);
+    fail_write(it.t.path, err);
   }
   // Done: the old files go, and each folder is flushed so the renames survive a power cut
   // (best effort: some file systems refuse to fsync a folder).
@@ -291,7 +289,7 @@ void write_output(const std::string& path, const std::string& content) {
 
 void write_stream(std::ostream& out, std::string_view text, const std::atomic<bool>* cancel) {
   const auto stdout_error = [](int err) {
-    return RunError(err != 0 ? std::string("cannot write standard output: ") + std::strerror(err)
+    return RunError(err != 0 ? fmt::format("cannot write standard output: {}", std::strerror(err))
                              : std::string("cannot write standard output"));
   };
   const auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <ctime>
 
+#include <fmt/format.h>
+
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
 
@@ -20,12 +22,6 @@ namespace plancast {
 namespace {
 
 constexpr int kMaxLinkHops = 40;  // as the kernel (ELOOP past 40)
-
-[[noreturn]] void fail(const std::string& path, int err, const std::string& why = "") {
-  std::string msg = "cannot write " + path + ": " + std::strerror(err);
-  if (!why.empty()) msg += " (" + why + ")";
-  throw RunError(msg);
-}
 
 std::string parent_dir(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -43,7 +39,7 @@ std::string read_link(const std::string& path) {
   std::string buf(256, '\0');
   for (;;) {
     const ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-    if (n < 0) fail(path, errno);
+    if (n < 0) fail_write(path, errno);
     if (static_cast<std::size_t>(n) < buf.size()) {
       buf.resize(static_cast<std::size_t>(n));
       return buf;
@@ -60,9 +56,9 @@ void check_link_allowed(const std::string& given, const std::string& link,
   if (::stat(parent_dir(link).c_str(), &dir) != 0) return;
   const bool shared = (dir.st_mode & S_ISVTX) != 0 && (dir.st_mode & S_IWOTH) != 0;
   if (shared && link_st.st_uid != ::geteuid() && link_st.st_uid != dir.st_uid) {
-    fail(given, EACCES,
-         "a symbolic link owned by another user in a shared folder such as /tmp is not "
-         "followed");
+    fail_write(given, EACCES,
+               "a symbolic link owned by another user in a shared folder such as /tmp is not "
+               "followed");
   }
 }
 
@@ -169,10 +165,10 @@ OutputTarget resolve_output(const std::string& path) {
   std::string p = path;
   for (int hops = 0;; ++hops) {
     if ((t.fd = descriptor_alias(p)) >= 0) {
-      if (::fstat(t.fd, &t.st) != 0) fail(path, errno);
+      if (::fstat(t.fd, &t.st) != 0) fail_write(path, errno);
       const int flags = ::fcntl(t.fd, F_GETFL);
-      if (flags < 0) fail(path, errno);
-      if ((flags & O_ACCMODE) == O_RDONLY) fail(path, EBADF);
+      if (flags < 0) fail_write(path, errno);
+      if ((flags & O_ACCMODE) == O_RDONLY) fail_write(path, EBADF);
       t.exists = t.special = true;
       t.target = p;
       return t;
@@ -180,26 +176,26 @@ OutputTarget resolve_output(const std::string& path) {
     struct stat ls {};
     if (::lstat(p.c_str(), &ls) != 0) {
       if (errno == ENOENT) break;  // to be created (its folder is checked later)
-      fail(path, errno);
+      fail_write(path, errno);
     }
     if (!S_ISLNK(ls.st_mode)) {
       t.exists = true;
       t.st = ls;
       break;
     }
-    if (hops == kMaxLinkHops) fail(path, ELOOP);
+    if (hops == kMaxLinkHops) fail_write(path, ELOOP);
     check_link_allowed(path, p, ls);
     const std::string to = read_link(p);
-    if (to.empty()) fail(path, ENOENT);
+    if (to.empty()) fail_write(path, ENOENT);
     p = to[0] == '/' ? to : parent_dir(p) + "/" + to;
     t.via_link = true;
   }
-  if (t.exists && S_ISDIR(t.st.st_mode)) fail(path, EISDIR);
+  if (t.exists && S_ISDIR(t.st.st_mode)) fail_write(path, EISDIR);
   t.special = t.exists && !S_ISREG(t.st.st_mode);
   t.target = p;
   t.dir = parent_dir(p);
   t.name = base_name(p);
-  if (t.name.empty() || t.name == "." || t.name == "..") fail(path, EISDIR);
+  if (t.name.empty() || t.name == "." || t.name == "..") fail_write(path, EISDIR);
   return t;
 }
 
@@ -208,16 +204,16 @@ void check_output_path(const std::string& path) {
   if (path.empty()) throw RunError("cannot write an output file with an empty name");
   const OutputTarget t = resolve_output(path);
   if (t.special) {
-    if (t.fd < 0 && ::access(t.target.c_str(), W_OK) != 0) fail(path, errno);
+    if (t.fd < 0 && ::access(t.target.c_str(), W_OK) != 0) fail_write(path, errno);
     return;
   }
   struct stat dir {};
-  if (::stat(t.dir.c_str(), &dir) != 0) fail(path, errno);
-  if (!S_ISDIR(dir.st_mode)) fail(path, ENOTDIR);
-  if (::faccessat(AT_FDCWD, t.dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0) fail(path, errno);
+  if (::stat(t.dir.c_str(), &dir) != 0) fail_write(path, errno);
+  if (!S_ISDIR(dir.st_mode)) fail_write(path, ENOTDIR);
+  if (::faccessat(AT_FDCWD, t.dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0) fail_write(path, errno);
   // A file the user may not write is not replaced behind its back (as the shell's '>').
   if (t.exists && ::faccessat(AT_FDCWD, t.target.c_str(), W_OK, AT_EACCESS) != 0) {
-    fail(path, errno);
+    fail_write(path, errno);
   }
 }
 
@@ -249,6 +245,12 @@ void check_distinct_files(const std::vector<NamedPath>& outputs,
       }
     }
   }
+}
+
+void fail_write(const std::string& path, int err, const std::string& why) {
+  throw RunError(why.empty()
+                     ? fmt::format("cannot write {}: {}", path, std::strerror(err))
+                     : fmt::format("cannot write {}: {} ({})", path, std::strerror(err), why));
 }
 
 std::string temporary_prefix(const std::string& name) {

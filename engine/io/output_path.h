@@ -64,4 +64,7 @@ int remove_leftover_temporaries(const std::string& dir, const std::string& name)
 /// The prefix of this version's temporary names for `name`: "NAME.tmp.plancast-".
 std::string temporary_prefix(const std::string& name);
 
+/// Throws RunError "cannot write PATH: STRERROR(err)", with " (WHY)" when `why` is given.
+[[noreturn]] void fail_write(const std::string& path, int err, const std::string& why = "");
+
 }  // namespace plancast

@@ -4,83 +4,19 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 
 namespace plancast {
 
 namespace {
 
-/// Decodes one UTF-8 sequence at s[i]; advances i. Invalid bytes decode as themselves.
-char32_t next_code_point(const std::string& s, std::size_t& i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
-  if (i + static_cast<std::size_t>(len) > s.size()) len = 1;
-  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-  for (int k = 1; k < len; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-    if ((c >> 6) != 0x2) {
-      len = 1;
-      cp = b;
-      break;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  i += static_cast<std::size_t>(len);
-  return cp;
-}
-
-int cp_width(char32_t cp) {
-  if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 0;
-  if ((cp >= 0x0300 && cp <= 0x036F) || cp == 0x200B || (cp >= 0xFE00 && cp <= 0xFE0F)) return 0;
-  const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) ||
-                    (cp >= 0x20000 && cp <= 0x3FFFD);
-  return wide ? 2 : 1;
-}
-
-/// `s` cut to at most `width` columns ('~' marks a cut); control characters dropped.
-std::string fit(const std::string& s, std::size_t width) {
-  if (display_width(s) <= width) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size();) {
-      const std::size_t start = i;
-      const char32_t cp = next_code_point(s, i);
-      if (cp >= 0x20 && cp != 0x7F) out.append(s, start, i - start);
-    }
-    return out;
-  }
-  std::string out;
-  std::size_t used = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t start = i;
-    const char32_t cp = next_code_point(s, i);
-    if (cp < 0x20 || cp == 0x7F) continue;
-    const auto w = static_cast<std::size_t>(cp_width(cp));
-    if (used + w + 1 > width) break;
-    out.append(s, start, i - start);
-    used += w;
-  }
-  return out + "~";
-}
-
 /// `s` fitted to `width` columns and padded (left-aligned unless `right`).
 std::string cell(const std::string& s, std::size_t width, bool right = false) {
-  std::string f = fit(s, width);
-  const std::string pad(width - std::min(width, display_width(f)), ' ');
-  return right ? pad + f : f + pad;
-}
-
-std::string format(const char* fmt, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, x);
-  return buf;
+  return fit_to_width(s, width, right ? Align::right : Align::left);
 }
 
 /// A line of the summary, guaranteed to fit kTextWidth (trailing blanks removed).
 void line(std::string& out, const std::string& s) {
-  std::string f = fit(s, kTextWidth);
+  std::string f = truncate_to_width(s, kTextWidth);
   while (!f.empty() && f.back() == ' ') f.pop_back();
   out += f;
   out += '\n';
@@ -101,32 +37,6 @@ constexpr std::size_t kIndicator = 20, kProb = 11;
 constexpr std::size_t kUnit = 16, kNum = 11;
 
 }  // namespace
-
-std::size_t display_width(const std::string& s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();)
-    w += static_cast<std::size_t>(cp_width(next_code_point(s, i)));
-  return w;
-}
-
-std::string human_percent(double p) {
-  if (!std::isfinite(p)) return "n/a";
-  if (p <= 0) return "0%";
-  if (p >= 1) return "100%";
-  // Two decimals near 0 and 1, where one would hide the difference between 0.04% and 0.14%.
-  if (p < 0.00005) return "<0.01%";
-  if (p >= 0.99995) return ">99.99%";
-  if (p < 0.0095 || p >= 0.9905) return format("%.2f%%", 100.0 * p);
-  return format("%.1f%%", 100.0 * p);
-}
-
-std::string human_number(double x) {
-  if (!std::isfinite(x)) return "n/a";
-  const double a = std::fabs(x);
-  std::string s = a >= 1e12 ? format("%.3e", x) : a >= 1000 ? format("%.0f", x) : format("%.4g", x);
-  if (s == "-0") s = "0";
-  return s;
-}
 
 std::string to_text_summary(const Results& r) {
   std::string out;

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "engine/config/scenario.h"
+#include "engine/core/format.h"  // human_number, human_percent (the summary's numbers)
+#include "engine/core/utf8.h"    // display_width, fit_to_width (its columns)
 #include "engine/sim/results.h"
 
 namespace plancast {
@@ -33,13 +35,5 @@ std::string to_text_summary(const Results& results);
 /// or indicator's place in `scenario` when given, else "warning: ...". Empty when every value
 /// was finite.
 std::string nonfinite_warnings(const Results& results, const Scenario* scenario = nullptr);
-
-/// "41.2%", "0.14%", "99.87%", "0%", "100%", "<0.01%", ">99.99%"; "n/a" when not finite.
-std::string human_percent(double p);
-/// Up to 4 significant digits without exponent below 1e12 (1350, 5510, 15.23, 0.1762);
-/// whole numbers from 1000 up; "n/a" when not finite.
-std::string human_number(double x);
-/// Terminal columns taken by UTF-8 text (East Asian wide characters count 2).
-std::size_t display_width(const std::string& s);
 
 }  // namespace plancast
