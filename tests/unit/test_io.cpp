@@ -259,25 +259,6 @@ TEST_CASE("CSV: long format, header, rows and quoting", "[io][csv]") {
   }
 }
 
-TEST_CASE("human number and percent formats", "[io][text]") {
-  CHECK(human_number(1350) == "1350");
-  CHECK(human_number(5509.8) == "5510");
-  CHECK(human_number(123456.7) == "123457");
-  CHECK(human_number(15.234) == "15.23");
-  CHECK(human_number(15) == "15");
-  CHECK(human_number(0.17623) == "0.1762");
-  CHECK(human_number(-0.0) == "0");
-  CHECK(human_number(kNaN) == "n/a");
-  CHECK(human_percent(0.412) == "41.2%");
-  CHECK(human_percent(0) == "0%");
-  CHECK(human_percent(1) == "100%");
-  CHECK(human_percent(0.0014) == "0.14%");
-  CHECK(human_percent(0.00001) == "<0.01%");
-  CHECK(human_percent(0.99999) == ">99.99%");
-  CHECK(display_width("abc") == 3);
-  CHECK(display_width("嘉兴") == 4);
-}
-
 TEST_CASE("text summary: content and 100-column limit", "[io][text]") {
   Results r = sample_results();
   const std::string text = to_text_summary(r);

@@ -37,6 +37,7 @@ TEST_CASE("human_number: up to 4 significant digits, whole from 1000, e-notation
   CHECK(human_number(1e12) == "1.000e+12");
   CHECK(human_number(-3.14159e15) == "-3.142e+15");
   CHECK(human_number(15.234) == "15.23");
+  CHECK(human_number(15) == "15");
   CHECK(human_number(0.17623) == "0.1762");
   CHECK(human_number(0.000012345) == "1.234e-05");
   CHECK(human_number(-0.0) == "0");
@@ -49,6 +50,7 @@ TEST_CASE("human_percent: one decimal, two near 0% and 100%", "[text][format]") 
   CHECK(human_percent(0.412) == "41.2%");
   CHECK(human_percent(0.0095) == "0.9%");
   CHECK(human_percent(0.0094) == "0.94%");
+  CHECK(human_percent(0.0014) == "0.14%");
   CHECK(human_percent(0.9905) == "99.05%");
   CHECK(human_percent(0.99) == "99.0%");
   CHECK(human_percent(0.00005) == "0.01%");
