@@ -1188,10 +1188,13 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
        "interaction and each correlation is shared among the parameters involved. The effects "
        "do not depend on the order of the file and add up to the share the parameters explain "
        "together; the last row, the rest, is every random number of a run that is not a "
-       "parameter (noise, shocks, counts, firm draws). Whiskers: 95% intervals (bootstrap, " +
-       std::to_string(r.bootstrap) + " resamples). Mean of the outcome " + esc(value_text(r.mean)) +
-       ", variance " + esc(printf_str("%.4g", r.variance)) + "; " +
-       esc(group(std::to_string(r.permutations))) + " permutations.</p>\n";
+       "parameter (noise, shocks, counts, firm draws). Whiskers: 95% intervals (" +
+       (r.replicates > 0
+            ? "t interval over " + std::to_string(r.replicates) + " replicates of the design"
+            : "bootstrap, " + std::to_string(r.bootstrap) + " resamples") +
+       "). Mean of the outcome " + esc(value_text(r.mean)) + ", variance " +
+       esc(printf_str("%.4g", r.variance)) + "; " + esc(group(std::to_string(r.permutations))) +
+       " permutations.</p>\n";
   std::vector<ShapleyEffect> sorted = r.parameters;
   std::stable_sort(
       sorted.begin(), sorted.end(),
