@@ -219,11 +219,7 @@ SobolResult sobol_replicate_estimates(const std::vector<double>& fa, const std::
   std::vector<std::vector<double>> js1(reps), jst(reps);
   std::vector<char> ok(reps, 0);
   tbb::parallel_for(std::uint32_t{0}, reps, [&](std::uint32_t k) {
-    std::vector<std::size_t> idx;
-    const std::uint64_t lo = replicate_begin(k, n), hi = replicate_begin(k + 1, n);
-    for (std::size_t row = 0; row < n; ++row) {
-      if (row < lo || row >= hi) idx.push_back(row);
-    }
+    const std::vector<std::size_t> idx = without_replicate(k, n);
     ok[k] = !idx.empty() && estimate(fa, fb, fab, idx, js1[k], jst[k]) ? 1 : 0;
   });
   const bool all_ok = reps >= 2 && std::all_of(ok.begin(), ok.end(), [](char c) { return c; });

@@ -54,6 +54,11 @@ class SensitivityJob {
 /// there are none.
 double sorted_percentile(const std::vector<double>& sorted, double q);
 
+/// The indices 0..n-1 but those of replicate k of a design of n rows (runs
+/// [replicate_begin(k, n), replicate_begin(k + 1, n))): the rows of a leave-one-replicate-out
+/// estimate.
+std::vector<std::size_t> without_replicate(std::uint32_t k, std::size_t n);
+
 /// Half-width of the 95% interval of a delete-a-group jackknife over R independent
 /// replicates (Efron & Stein 1981), from the R leave-one-replicate-out estimates θ_(g):
 /// t_{0.975,R−1} · √((R−1)/R · Σ (θ_(g) − θ̄)²). 0 when R < 2.

@@ -382,11 +382,7 @@ ShapleyResult shapley_replicate_estimates(const std::vector<std::vector<double>>
   std::vector<double> jexp(reps, 0.0);
   std::vector<char> ok(reps, 0);
   tbb::parallel_for(std::uint32_t{0}, reps, [&](std::uint32_t g) {
-    std::vector<std::size_t> kidx;
-    const std::uint64_t lo = replicate_begin(g, m), hi = replicate_begin(g + 1, m);
-    for (std::size_t k = 0; k < m; ++k) {
-      if (k < lo || k >= hi) kidx.push_back(k);
-    }
+    const std::vector<std::size_t> kidx = without_replicate(g, m);
     ok[g] = !kidx.empty() && estimate_on(c, kidx, jsh[g], jexp[g]) ? 1 : 0;
   });
   const bool all_ok = reps >= 2 && std::all_of(ok.begin(), ok.end(), [](char x) { return x; });
