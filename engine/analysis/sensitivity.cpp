@@ -11,7 +11,6 @@
 
 #include <tbb/parallel_for.h>
 #include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 
 #include "engine/analysis/sensitivity_job.h"
 #include "engine/core/error.h"
@@ -220,24 +219,15 @@ SobolResult sobol_replicate_estimates(const std::vector<double>& fa, const std::
   std::vector<std::vector<double>> js1(reps), jst(reps);
   std::vector<char> ok(reps, 0);
   tbb::parallel_for(std::uint32_t{0}, reps, [&](std::uint32_t k) {
-    std::vector<std::size_t> idx;
-    const std::uint64_t lo = replicate_begin(k, n), hi = replicate_begin(k + 1, n);
-    for (std::size_t row = 0; row < n; ++row) {
-      if (row < lo || row >= hi) idx.push_back(row);
-    }
+    const std::vector<std::size_t> idx = without_replicate(k, n);
     ok[k] = !idx.empty() && estimate(fa, fb, fab, idx, js1[k], jst[k]) ? 1 : 0;
   });
   const bool all_ok = reps >= 2 && std::all_of(ok.begin(), ok.end(), [](char c) { return c; });
-  const double t =
-      reps >= 2 ? boost::math::quantile(boost::math::students_t(reps - 1.0), 0.975) : 0;
   auto half = [&](const std::vector<std::vector<double>>& j, std::size_t i) {
     if (!all_ok) return 0.0;
-    double mean = 0;
-    for (std::uint32_t k = 0; k < reps; ++k) mean += j[k][i];
-    mean /= reps;
-    double ss = 0;
-    for (std::uint32_t k = 0; k < reps; ++k) ss += (j[k][i] - mean) * (j[k][i] - mean);
-    return t * std::sqrt(ss * (reps - 1.0) / reps);
+    std::vector<double> column(reps);
+    for (std::uint32_t k = 0; k < reps; ++k) column[k] = j[k][i];
+    return jackknife_half_width(column);
   };
   for (std::size_t i = 0; i < np; ++i) {
     SobolIndex ix;

@@ -5,8 +5,11 @@
 #include <cmath>
 #include <string>
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include "engine/core/error.h"
 #include "engine/random/parameter_sampler.h"
+#include "engine/random/samplers.h"
 #include "engine/random/stream.h"
 #include "engine/sim/runner.h"
 
@@ -91,6 +94,27 @@ double sorted_percentile(const std::vector<double>& sorted, double q) {
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
   return sorted[lo] + (h - double(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+std::vector<std::size_t> without_replicate(std::uint32_t k, std::size_t n) {
+  std::vector<std::size_t> idx;
+  const std::uint64_t lo = replicate_begin(k, n), hi = replicate_begin(k + 1, n);
+  for (std::size_t row = 0; row < n; ++row) {
+    if (row < lo || row >= hi) idx.push_back(row);
+  }
+  return idx;
+}
+
+double jackknife_half_width(const std::vector<double>& leave_one_out) {
+  const std::size_t reps = leave_one_out.size();
+  if (reps < 2) return 0;
+  const double t = boost::math::quantile(boost::math::students_t(reps - 1.0), 0.975);
+  double mean = 0;
+  for (double x : leave_one_out) mean += x;
+  mean /= static_cast<double>(reps);
+  double ss = 0;
+  for (double x : leave_one_out) ss += (x - mean) * (x - mean);
+  return t * std::sqrt(ss * (reps - 1.0) / static_cast<double>(reps));
 }
 
 void bootstrap_rows(const Stream& stream, std::size_t b, std::uint32_t part, std::size_t n,

@@ -1,6 +1,7 @@
 // What the sensitivity methods (sensitivity.cpp: Sobol, tornado; shapley.cpp: Shapley
 // effects) share: the scenario prepared for a design, a job of several run() calls whose
-// output is kept run by run, percentiles of bootstrap replicates and the bootstrap's rows.
+// output is kept run by run, percentiles of bootstrap replicates and the bootstrap's rows,
+// the jackknife over independent replicates of a design.
 // Internal to engine/analysis.
 #pragma once
 
@@ -52,6 +53,16 @@ class SensitivityJob {
 /// Percentile q of sorted values (linear interpolation between order statistics); 0 if
 /// there are none.
 double sorted_percentile(const std::vector<double>& sorted, double q);
+
+/// The indices 0..n-1 but those of replicate k of a design of n rows (runs
+/// [replicate_begin(k, n), replicate_begin(k + 1, n))): the rows of a leave-one-replicate-out
+/// estimate.
+std::vector<std::size_t> without_replicate(std::uint32_t k, std::size_t n);
+
+/// Half-width of the 95% interval of a delete-a-group jackknife over R independent
+/// replicates (Efron & Stein 1981), from the R leave-one-replicate-out estimates θ_(g):
+/// t_{0.975,R−1} · √((R−1)/R · Σ (θ_(g) − θ̄)²). 0 when R < 2.
+double jackknife_half_width(const std::vector<double>& leave_one_out);
 
 /// Bootstrap resample `b` of n rows: idx[k] uniform on [0, n), from `stream` at counter
 /// (b, part, k / 4), lane k % 4; `part` tells apart the several row sets of one resample.

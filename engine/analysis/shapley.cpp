@@ -33,12 +33,23 @@
 // Order-free: permutation k orders the parameters by a Philox word keyed by (k, the
 // name's hash), and each w is keyed by its position in that order, so the whole design
 // follows the names, not the file's order.
+//
+// Samplers. Under mc every w is a Philox word and the permutations are independent, so the
+// percentile bootstrap over permutations is valid. Under lhs and sobol the w of permutation
+// k are point k of a 4P-dimensional design over the m permutations (dimension q: outer w at
+// position q; P + l·P + q: inner draw l), run as replicate_count(m) independent replicates
+// (engine/random/samplers.h); the points of one replicate are not independent, so the
+// intervals come from the spread across replicates instead (a delete-a-group jackknife, as
+// for the Sobol indices; Owen 2013, ch. 17). The permutations stay Philox draws.
 #include "engine/analysis/shapley.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 #include <tbb/parallel_for.h>
 #include <Eigen/Cholesky>
@@ -48,6 +59,7 @@
 #include "engine/core/error.h"
 #include "engine/random/normal_quantile.h"
 #include "engine/random/parameter_sampler.h"
+#include "engine/random/samplers.h"
 #include "engine/random/stream.h"
 #include "engine/sim/runner.h"
 
@@ -56,7 +68,7 @@ namespace plancast {
 namespace {
 
 // Purposes of the design's Philox words (the counter's last word).
-constexpr std::uint64_t kTagOrder = 2, kTagOuter = 3, kTagInner = 4;
+constexpr std::uint64_t kTagOrder = 2, kTagOuter = 3, kTagInner = 4, kTagDesign = 5;
 
 double normal_of(std::uint64_t word) {
   return normal_quantile((static_cast<double>(word >> 11) + 0.5) * 0x1p-53);
@@ -108,7 +120,9 @@ Eigen::MatrixXd cholesky_in(const Eigen::MatrixXd& r, const std::vector<std::siz
 /// The design's permutations and draws (layout: shapley.h, shapley_estimates).
 class ShapleyDesign {
  public:
-  ShapleyDesign(const Scenario& sc, std::uint64_t seed)
+  /// m permutations; the w from Philox (sampler "mc") or from replicates of the lhs or
+  /// sobol design over the permutations, keyed by a seed drawn from `seed`.
+  ShapleyDesign(const Scenario& sc, std::uint64_t seed, std::uint64_t m)
       : p_(sc.parameters.size()),
         stream_(seed, stream_id_for("sensitivity.shapley")),
         r_(correlation_of(sc)) {
@@ -119,7 +133,23 @@ class ShapleyDesign {
     std::vector<std::size_t> file(p_);
     std::iota(file.begin(), file.end(), std::size_t{0});
     l_file_ = cholesky_in(r_, file);
+    const std::string& name = sc.simulation.sampler;
+    if (name == "lhs" || name == "sobol") {
+      const std::uint64_t key = stream_.words(0, 0, 0, kTagDesign).w[0];
+      try {
+        points_ = make_replicated_sampler(name, key, (kShapleyInner + 1) * p_, m);
+      } catch (const std::invalid_argument&) {
+        throw UsageError("sensitivity: --method shapley with the sobol sampler takes at most " +
+                         std::to_string(kSobolMaxDimension / (kShapleyInner + 1)) +
+                         " parameters; use --sampler mc or lhs");
+      }
+    } else if (name != "mc") {
+      throw UsageError("sensitivity: unknown sampler '" + name + "'");
+    }
   }
+
+  /// Replicates of the design's points: 0 under mc.
+  std::uint32_t replicates(std::uint64_t m) const { return points_ ? replicate_count(m) : 0; }
 
   std::size_t size() const { return p_; }
 
@@ -148,6 +178,16 @@ class ShapleyDesign {
     Eigen::MatrixXd l_perm;
     Eigen::VectorXd w(idx(p_)), s(idx(p_)), scores(idx(p_));
     const std::size_t fixed = p_ - level;
+    // lhs, sobol: the points of permutations [k0, k0 + nk), dimension d of point k at
+    // u[d·nk + k − k0] (a pure function of k, however the runs are cut into blocks).
+    const std::uint64_t k0 = first / kShapleyInner;
+    const std::size_t nk =
+        n ? static_cast<std::size_t>((first + n - 1) / kShapleyInner - k0 + 1) : 0;
+    std::vector<double> u;
+    if (points_ && nk > 0) {
+      u.resize((kShapleyInner + 1) * p_ * nk);
+      points_->fill(k0, nk, nk, u.data());
+    }
     for (std::size_t j = 0; j < n; ++j) {
       const std::uint64_t run = first + j;
       const std::uint64_t k = run / kShapleyInner, inner = run % kShapleyInner;
@@ -158,7 +198,12 @@ class ShapleyDesign {
         cached = k;
       }
       for (std::size_t q = 0; q < p_; ++q) {
-        w(idx(q)) = q < fixed ? word(k, q, kTagOuter) : word(k, (inner << 32) | q, kTagInner);
+        if (points_) {
+          const std::size_t d = q < fixed ? q : (1 + inner) * p_ + q;
+          w(idx(q)) = normal_quantile(u[d * nk + (k - k0)]);
+        } else {
+          w(idx(q)) = q < fixed ? word(k, q, kTagOuter) : word(k, (inner << 32) | q, kTagInner);
+        }
       }
       s.noalias() = l_perm.triangularView<Eigen::Lower>() * w;
       for (std::size_t q = 0; q < p_; ++q) scores(idx(order[q])) = s(idx(q));
@@ -182,6 +227,7 @@ class ShapleyDesign {
   Eigen::MatrixXd r_, l_file_;
   std::vector<std::string> names_;
   std::vector<std::uint32_t> keys_;
+  std::unique_ptr<UniformSampler> points_;  ///< lhs, sobol: the w's design; null under mc
 };
 
 /// One level of the design as the runner's parameter uniforms.
@@ -213,53 +259,87 @@ std::uint64_t shapley_total_runs(std::size_t n_params, std::uint64_t permutation
   return (static_cast<std::uint64_t>(n_params) + 1) * permutations * kShapleyInner;
 }
 
+namespace {
+
+/// Per permutation: each parameter's contribution ĉ(J_j) − ĉ(J_{j−1}) and both ends.
+struct Contributions {
+  std::vector<std::vector<double>> d;  ///< [permutation][parameter]
+  std::vector<double> c0, call;        ///< ĉ(∅), ĉ(J_P)
+};
+
+Contributions contributions_of(const std::vector<std::vector<double>>& levels,
+                               const std::vector<std::vector<std::size_t>>& perms,
+                               std::size_t inner, std::size_t np) {
+  const std::size_t m = perms.size();
+  Contributions c{std::vector<std::vector<double>>(m, std::vector<double>(np, 0.0)),
+                  std::vector<double>(m), std::vector<double>(m)};
+  for (std::size_t k = 0; k < m; ++k) {
+    double prev = sample_variance(levels[0].data() + k * inner, inner);
+    c.c0[k] = prev;
+    for (std::size_t j = 1; j <= np; ++j) {
+      const double v = sample_variance(levels[j].data() + k * inner, inner);
+      c.d[k][perms[k][j - 1]] = v - prev;
+      prev = v;
+    }
+    c.call[k] = prev;
+  }
+  return c;
+}
+
+/// Effects and explained share on the permutations kidx (all when empty); false when the
+/// variance estimate is not positive.
+bool estimate_on(const Contributions& c, const std::vector<std::size_t>& kidx,
+                 std::vector<double>& sh, double& explained, double* variance = nullptr) {
+  const std::size_t m = c.c0.size(), np = c.d.empty() ? 0 : c.d[0].size();
+  const std::size_t n = kidx.empty() ? m : kidx.size();
+  sh.assign(np, 0.0);
+  double v = 0, noise = 0;
+  for (std::size_t t = 0; t < n; ++t) {
+    const std::size_t k = kidx.empty() ? t : kidx[t];
+    for (std::size_t i = 0; i < np; ++i) sh[i] += c.d[k][i];
+    v += c.call[k];
+    noise += c.c0[k];
+  }
+  if (variance) *variance = n > 0 ? v / double(n) : 0;
+  if (!(v > 0)) return false;
+  for (double& x : sh) x /= v;
+  explained = 1 - noise / v;
+  return true;
+}
+
+/// The point estimates (intervals still empty); throws RunError when the output does not
+/// vary.
+ShapleyResult point_estimates(const Contributions& c,
+                              const std::vector<std::vector<double>>& levels,
+                              const std::vector<std::string>& names) {
+  ShapleyResult r;
+  r.permutations = c.c0.size();
+  std::vector<double> sh;
+  if (!estimate_on(c, {}, sh, r.explained, &r.variance)) {
+    throw RunError("sensitivity: the output does not vary across runs (zero variance)");
+  }
+  double sum = 0;
+  for (double x : levels[names.size()]) sum += x;
+  r.mean = sum / double(levels[names.size()].size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    ShapleyEffect e;
+    e.name = names[i];
+    e.shapley = sh[i];
+    r.parameters.push_back(std::move(e));
+  }
+  return r;
+}
+
+}  // namespace
+
 ShapleyResult shapley_estimates(const std::vector<std::vector<double>>& levels,
                                 const std::vector<std::vector<std::size_t>>& perms,
                                 std::size_t inner, const std::vector<std::string>& names,
                                 std::size_t resamples, std::uint64_t bootstrap_seed) {
   const std::size_t np = names.size(), m = perms.size();
-  // Per permutation: each parameter's contribution ĉ(J_j) − ĉ(J_{j−1}), and both ends.
-  std::vector<std::vector<double>> d(m, std::vector<double>(np, 0.0));
-  std::vector<double> c0(m), call(m);
-  for (std::size_t k = 0; k < m; ++k) {
-    double prev = sample_variance(levels[0].data() + k * inner, inner);
-    c0[k] = prev;
-    for (std::size_t j = 1; j <= np; ++j) {
-      const double c = sample_variance(levels[j].data() + k * inner, inner);
-      d[k][perms[k][j - 1]] = c - prev;
-      prev = c;
-    }
-    call[k] = prev;
-  }
-  // Effects and explained share on the permutations kidx (all when empty); false when the
-  // variance estimate is not positive.
-  auto estimate = [&](const std::vector<std::size_t>& kidx, std::vector<double>& sh,
-                      double& explained, double* variance = nullptr) {
-    const std::size_t n = kidx.empty() ? m : kidx.size();
-    sh.assign(np, 0.0);
-    double v = 0, noise = 0;
-    for (std::size_t t = 0; t < n; ++t) {
-      const std::size_t k = kidx.empty() ? t : kidx[t];
-      for (std::size_t i = 0; i < np; ++i) sh[i] += d[k][i];
-      v += call[k];
-      noise += c0[k];
-    }
-    if (variance) *variance = n > 0 ? v / double(n) : 0;
-    if (!(v > 0)) return false;
-    for (double& x : sh) x /= v;
-    explained = 1 - noise / v;
-    return true;
-  };
-  ShapleyResult r;
-  r.permutations = m;
+  const Contributions c = contributions_of(levels, perms, inner, np);
+  ShapleyResult r = point_estimates(c, levels, names);
   r.bootstrap = resamples;
-  std::vector<double> sh;
-  if (!estimate({}, sh, r.explained, &r.variance)) {
-    throw RunError("sensitivity: the output does not vary across runs (zero variance)");
-  }
-  double sum = 0;
-  for (double x : levels[np]) sum += x;
-  r.mean = sum / double(levels[np].size());
   // Bootstrap: resample b draws the permutations from stream (bootstrap_seed, id), counter
   // (b, 1, k / 4), independent of the thread count.
   std::vector<std::vector<double>> bsh(resamples);
@@ -269,7 +349,7 @@ ShapleyResult shapley_estimates(const std::vector<std::vector<double>>& levels,
   tbb::parallel_for(std::size_t{0}, resamples, [&](std::size_t b) {
     std::vector<std::size_t> kidx;
     bootstrap_rows(stream, b, 1, m, kidx);
-    ok[b] = estimate(kidx, bsh[b], bexp[b]) ? 1 : 0;
+    ok[b] = estimate_on(c, kidx, bsh[b], bexp[b]) ? 1 : 0;
   });
   auto interval = [&](auto value_of, double est, double& lo, double& hi) {
     std::vector<double> v;
@@ -281,13 +361,46 @@ ShapleyResult shapley_estimates(const std::vector<std::vector<double>>& levels,
     hi = v.empty() ? est : sorted_percentile(v, 0.975);
   };
   for (std::size_t i = 0; i < np; ++i) {
-    ShapleyEffect e;
-    e.name = names[i];
-    e.shapley = sh[i];
-    interval([&](std::size_t b) { return bsh[b][i]; }, sh[i], e.lo, e.hi);
-    r.parameters.push_back(std::move(e));
+    ShapleyEffect& e = r.parameters[i];
+    interval([&](std::size_t b) { return bsh[b][i]; }, e.shapley, e.lo, e.hi);
   }
   interval([&](std::size_t b) { return bexp[b]; }, r.explained, r.explained_lo, r.explained_hi);
+  return r;
+}
+
+ShapleyResult shapley_replicate_estimates(const std::vector<std::vector<double>>& levels,
+                                          const std::vector<std::vector<std::size_t>>& perms,
+                                          std::size_t inner,
+                                          const std::vector<std::string>& names) {
+  const std::size_t np = names.size(), m = perms.size();
+  const Contributions c = contributions_of(levels, perms, inner, np);
+  ShapleyResult r = point_estimates(c, levels, names);
+  const std::uint32_t reps = replicate_count(m);
+  r.replicates = reps;
+  // Estimate g leaves out the permutations of replicate g.
+  std::vector<std::vector<double>> jsh(reps);
+  std::vector<double> jexp(reps, 0.0);
+  std::vector<char> ok(reps, 0);
+  tbb::parallel_for(std::uint32_t{0}, reps, [&](std::uint32_t g) {
+    const std::vector<std::size_t> kidx = without_replicate(g, m);
+    ok[g] = !kidx.empty() && estimate_on(c, kidx, jsh[g], jexp[g]) ? 1 : 0;
+  });
+  const bool all_ok = reps >= 2 && std::all_of(ok.begin(), ok.end(), [](char x) { return x; });
+  auto half = [&](auto value_of) {
+    if (!all_ok) return 0.0;
+    std::vector<double> v(reps);
+    for (std::uint32_t g = 0; g < reps; ++g) v[g] = value_of(g);
+    return jackknife_half_width(v);
+  };
+  for (std::size_t i = 0; i < np; ++i) {
+    ShapleyEffect& e = r.parameters[i];
+    const double h = half([&](std::uint32_t g) { return jsh[g][i]; });
+    e.lo = e.shapley - h;
+    e.hi = e.shapley + h;
+  }
+  const double h = half([&](std::uint32_t g) { return jexp[g]; });
+  r.explained_lo = r.explained - h;
+  r.explained_hi = r.explained + h;
   return r;
 }
 
@@ -299,7 +412,7 @@ ShapleyResult shapley_sensitivity(const Scenario& scenario, const Registry& regi
   // One job of m·N_I runs per level: run k·N_I + l has the same noise in every level.
   const auto compiled = prepare_sensitivity(scenario, registry, opts, m * kShapleyInner);
   const Scenario& sc = scenario_of(*compiled);
-  const ShapleyDesign design(sc, sc.simulation.seed);
+  const ShapleyDesign design(sc, sc.simulation.seed, m);
   SensitivityJob job(output, opts, total);
   std::vector<std::vector<double>> levels;
   for (std::size_t j = 0; j <= np; ++j) {
@@ -310,9 +423,12 @@ ShapleyResult shapley_sensitivity(const Scenario& scenario, const Registry& regi
   for (std::uint64_t k = 0; k < m; ++k) perms.push_back(design.permutation(k));
   std::vector<std::string> names;
   for (const ParameterSpec& p : sc.parameters) names.push_back(p.name);
-  ShapleyResult r =
-      shapley_estimates(levels, perms, kShapleyInner, names, opts.bootstrap, opts.bootstrap_seed);
+  ShapleyResult r = design.replicates(m) > 0
+                        ? shapley_replicate_estimates(levels, perms, kShapleyInner, names)
+                        : shapley_estimates(levels, perms, kShapleyInner, names, opts.bootstrap,
+                                            opts.bootstrap_seed);
   r.of = output.of;
+  r.sampler = sc.simulation.sampler;
   r.seed = sc.simulation.seed;
   r.total_runs = total;
   r.correlated = !sc.correlations.empty();

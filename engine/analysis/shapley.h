@@ -5,7 +5,8 @@
 // the parameters explain together. Estimated by the random-permutation algorithm of Song,
 // Nelson & Staum (2016, Algorithm 1; as R sensitivity::shapleyPermRand), with common
 // random numbers across its levels, exact conditional draws in the Gaussian copula (see
-// shapley.cpp), and a percentile bootstrap.
+// shapley.cpp), and a percentile bootstrap over the permutations (--sampler mc) or a t
+// interval across 16 independent replicates of a randomised design (lhs, sobol).
 #pragma once
 
 #include <cstddef>
@@ -36,7 +37,11 @@ struct ShapleyResult {
   std::uint64_t permutations = 0;  ///< m
   std::uint64_t total_runs = 0;
   std::uint64_t seed = 0;
-  std::size_t bootstrap = 0;
+  std::string sampler;        ///< the scenario's: mc, lhs or sobol
+  std::size_t bootstrap = 0;  ///< resamples of the permutation bootstrap (mc); 0 under replicates
+  /// lhs and sobol: independent replicates of the design (engine/random/samplers.h) whose
+  /// jackknife gives the intervals; 0 under mc.
+  std::uint32_t replicates = 0;
   double mean = 0;      ///< of the output over the m·3 unconditional draws (level P)
   double variance = 0;  ///< mean over permutations of the level-P variance estimates
   /// Σ of the effects: Var E[f | x] / Var f, the share the parameters explain together;
@@ -57,12 +62,23 @@ ShapleyResult shapley_estimates(const std::vector<std::vector<double>>& levels,
                                 std::size_t inner, const std::vector<std::string>& names,
                                 std::size_t resamples, std::uint64_t bootstrap_seed);
 
+/// As shapley_estimates, for permutations drawn as replicate_count(m) independent replicates
+/// of a randomised design (permutations [replicate_begin(g, m), replicate_begin(g + 1, m))
+/// each): each interval is estimate ± t_{0.975,R-1} · se, se the delete-a-group jackknife
+/// over the replicates (jackknife_half_width). Zero width when R < 2.
+ShapleyResult shapley_replicate_estimates(const std::vector<std::vector<double>>& levels,
+                                          const std::vector<std::vector<std::size_t>>& perms,
+                                          std::size_t inner, const std::vector<std::string>& names);
+
 /// Runs the design on `scenario` (opts.runs permutations, default
 /// kShapleyDefaultPermutations; opts.seed) and estimates the effects. The permutations
 /// and every draw are keyed by the parameters' names, never their positions, so listing
-/// the parameters in another order gives the same effects up to round-off. Throws
-/// ScenarioError (compile), UsageError (no parameters), RunError (non-finite or constant
-/// output), Interrupted.
+/// the parameters in another order gives the same effects up to round-off. The normal
+/// scores w come from Philox under --sampler mc (bootstrap intervals) and from 16
+/// replicates of the lhs or sobol design in 4P dimensions over the permutations otherwise
+/// (replicate intervals). Throws ScenarioError (compile), UsageError (no parameters, an
+/// unknown sampler, sobol beyond its dimensions), RunError (non-finite or constant output),
+/// Interrupted.
 ShapleyResult shapley_sensitivity(const Scenario& scenario, const Registry& registry,
                                   const SensitivityOutput& output, const SensitivityOptions& opts);
 

@@ -168,7 +168,9 @@ std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, con
   s += with_commas(r.permutations);
   s += " permutations, ";
   s += with_commas(r.total_runs);
-  s += " runs, seed ";
+  s += " runs, sampler ";
+  s += r.sampler;
+  s += ", seed ";
   s += std::to_string(r.seed);
   s += "\n\n";
   s += pad("parameter", 22) + pad("Shapley", 8, true) + "  " + "95% interval\n";
@@ -292,11 +294,13 @@ std::string shapley_json(const ShapleyResult& r) {
   nlohmann::ordered_json j;
   j["of"] = r.of;
   j["method"] = "shapley";
+  j["sampler"] = r.sampler;
   j["seed"] = r.seed;
   j["permutations"] = r.permutations;
   j["inner_runs"] = kShapleyInner;
   j["runs"] = r.total_runs;
   j["bootstrap"] = r.bootstrap;
+  j["replicates"] = r.replicates;
   j["mean"] = r.mean;
   j["variance"] = r.variance;
   j["explained"] = r.explained;

@@ -1058,6 +1058,14 @@ struct IndexRow {
   std::vector<IndexBar> bars;
 };
 
+/// How the sensitivity whiskers were computed: over replicates of the design (lhs, sobol) or
+/// by the bootstrap (mc).
+std::string whisker_method(std::uint32_t replicates, std::size_t bootstrap) {
+  return replicates > 0
+             ? "t interval over " + std::to_string(replicates) + " replicates of the design"
+             : "bootstrap, " + std::to_string(bootstrap) + " resamples";
+}
+
 /// Horizontal bars with whiskers, one row per parameter (Sobol S1/ST, Shapley effects).
 std::string index_chart(const std::vector<IndexRow>& rows, const std::string& label) {
   double name_w = 60;
@@ -1143,12 +1151,9 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
        "alone. ST (light): its share including its interactions with the others. The last row "
        "is every random number of a run that is not a parameter (noise, shocks, counts, firm "
        "draws), as one factor. Whiskers: 95% intervals (" +
-       (r.replicates > 0
-            ? "t interval over " + std::to_string(r.replicates) + " replicates of the design"
-            : "bootstrap, " + std::to_string(r.bootstrap) + " resamples") +
-       "). Mean of the outcome " + esc(value_text(r.mean)) + ", variance " +
-       esc(printf_str("%.4g", r.variance)) + "; " + esc(group(std::to_string(r.base_runs))) +
-       " base rows.</p>\n";
+       whisker_method(r.replicates, r.bootstrap) + "). Mean of the outcome " +
+       esc(value_text(r.mean)) + ", variance " + esc(printf_str("%.4g", r.variance)) + "; " +
+       esc(group(std::to_string(r.base_runs))) + " base rows.</p>\n";
   if (r.correlated) {
     s += "<p class=\"sub\"><strong>The scenario correlates parameters:</strong> these indices "
          "depend on the order of the parameters in the file (each belongs to the part of its "
@@ -1188,9 +1193,9 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
        "interaction and each correlation is shared among the parameters involved. The effects "
        "do not depend on the order of the file and add up to the share the parameters explain "
        "together; the last row, the rest, is every random number of a run that is not a "
-       "parameter (noise, shocks, counts, firm draws). Whiskers: 95% intervals (bootstrap, " +
-       std::to_string(r.bootstrap) + " resamples). Mean of the outcome " + esc(value_text(r.mean)) +
-       ", variance " + esc(printf_str("%.4g", r.variance)) + "; " +
+       "parameter (noise, shocks, counts, firm draws). Whiskers: 95% intervals (" +
+       whisker_method(r.replicates, r.bootstrap) + "). Mean of the outcome " +
+       esc(value_text(r.mean)) + ", variance " + esc(printf_str("%.4g", r.variance)) + "; " +
        esc(group(std::to_string(r.permutations))) + " permutations.</p>\n";
   std::vector<ShapleyEffect> sorted = r.parameters;
   std::stable_sort(
