@@ -153,7 +153,7 @@ TEST_CASE("compare: the paired interval covers the closed-form change when small
   // About two runs in 200, one way: no run changed in 17% of the seeds ((1 − Δ)^200), and
   // the old interval, a point there, missed all of them. The score interval covers 99.0%:
   // any interval whose one-sided errors stay at 2.5% covers 98-99% at such a small change
-  // (tests/unit/test_paired_interval.cpp shows why); what compare reports matches it.
+  // (tests/engine/analysis/test_paired_interval.cpp shows why); what compare reports matches it.
   CHECK(small_none > seeds / 8);
   CHECK(cov_old < 0.93);
   CHECK(cov_small >= 0.93);
