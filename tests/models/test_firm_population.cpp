@@ -10,37 +10,16 @@
 #include "engine/sim/runner.h"
 #include "models/firm_population.h"
 #include "models/register_builtin.h"
+#include "tests/support/run.h"
+#include "tests/support/stats.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
-Results run_text(const std::string& yaml, int threads = 0) {
-  Scenario sc = load_scenario_text(yaml, "fp.yaml", {}, builtin_registry());
-  RunOptions ro;
-  ro.threads = threads;
-  return run(sc, builtin_registry(), ro);
-}
-
-std::string errors_of(const std::string& yaml) {
-  try {
-    load_scenario_text(yaml, "fp.yaml", {}, builtin_registry());
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-const IndicatorResult& indicator(const Results& r, const std::string& name) {
-  for (const auto& i : r.indicators) {
-    if (i.name == name) return i;
-  }
-  FAIL("no indicator " << name);
-  throw;
-}
-
-double normal_cdf(double x) {
-  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+std::string errors_of_fp(const std::string& yaml) {
+  return errors_of(yaml, "fp.yaml");
 }
 
 std::string head(int runs, const std::string& horizon = "2030") {
@@ -285,7 +264,7 @@ TEST_CASE("firm_population: more firms than the cap per run is an error", "[firm
   firms:
     firm_population: {counts: {10: 30, 100: 4}, rate: 0, entry: 20000}
 )";
-  CHECK_THAT(errors_of(constant),
+  CHECK_THAT(errors_of_fp(constant),
              Catch::Contains("fp.yaml:8:65: error: entry=20000 over 10 years gives about "
                              "200030 firms per run, more than the cap of 100000"));
   const std::string param = head(2) + R"(parameters:
@@ -301,49 +280,54 @@ indicators:
 TEST_CASE("firm_population: input errors are located", "[firm_population]") {
   const std::string h = head(10) + "indicators:\n  x: {base: 1, growth: {trend: 0.1}}\n";
   // Thresholds must increase.
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {100: 4, 10: 30}, follows: x}\n"),
-             Catch::Contains("fp.yaml:9:40: error: threshold 10 after 100 (thresholds must "
-                             "increase"));
-  // More firms above a higher threshold than above a lower one.
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 4, 100: 30}, follows: x}\n"),
-             Catch::Contains("fp.yaml:9:44: error: 30 firms above 100 but 4 above 10"));
-  // Unknown followed indicator, with a suggestion.
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, follows: y}\n"),
-             Catch::Contains("fp.yaml:9:58: error: unknown name 'y'"));
-  // A parameter is not something to follow.
   CHECK_THAT(
-      errors_of(head(10) + "parameters:\n  p: {dist: normal, mean: 0.1, sd: 0.01}\nindicators:\n"
-                           "  f:\n    firm_population: {counts: {10: 30, 100: 4}, follows: p}\n"),
-      Catch::Contains("fp.yaml:10:58: error: follows: 'p' is a parameter"));
+      errors_of_fp(h + "  f:\n    firm_population: {counts: {100: 4, 10: 30}, follows: x}\n"),
+      Catch::Contains("fp.yaml:9:40: error: threshold 10 after 100 (thresholds must "
+                      "increase"));
+  // More firms above a higher threshold than above a lower one.
+  CHECK_THAT(
+      errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 4, 100: 30}, follows: x}\n"),
+      Catch::Contains("fp.yaml:9:44: error: 30 firms above 100 but 4 above 10"));
+  // Unknown followed indicator, with a suggestion.
+  CHECK_THAT(
+      errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, follows: y}\n"),
+      Catch::Contains("fp.yaml:9:58: error: unknown name 'y'"));
+  // A parameter is not something to follow.
+  CHECK_THAT(errors_of_fp(head(10) +
+                          "parameters:\n  p: {dist: normal, mean: 0.1, sd: 0.01}\nindicators:\n"
+                          "  f:\n    firm_population: {counts: {10: 30, 100: 4}, follows: p}\n"),
+             Catch::Contains("fp.yaml:10:58: error: follows: 'p' is a parameter"));
   // Both follows and rate; neither.
   CHECK_THAT(
-      errors_of(h +
-                "  f:\n    firm_population: {counts: {10: 30, 100: 4}, follows: x, rate: 0.1}\n"),
+      errors_of_fp(
+          h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, follows: x, rate: 0.1}\n"),
       Catch::Contains("fp.yaml:9:61: error: give one of 'follows' or 'rate', not both"));
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}}\n"),
+  CHECK_THAT(errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}}\n"),
              Catch::Contains("fp.yaml:9:22: error: missing 'follows'"));
   // Negative sigma, base given, a bad threshold, no fit possible.
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30}, rate: 0, sigma: -1}\n"),
-             Catch::Contains("error: sigma=-1 (must be >= 0)"));
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30}, rate: 0}\n"),
+  CHECK_THAT(
+      errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 30}, rate: 0, sigma: -1}\n"),
+      Catch::Contains("error: sigma=-1 (must be >= 0)"));
+  CHECK_THAT(errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 30}, rate: 0}\n"),
              Catch::Contains("fp.yaml:9:31: error: cannot fit the Pareto index"));
-  CHECK(errors_of(h + "  f:\n    firm_population: {counts: {10: 30}, rate: 0, alpha: 1.2}\n") ==
+  CHECK(errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 30}, rate: 0, alpha: 1.2}\n") ==
         "");
-  CHECK_THAT(errors_of(h + "  f:\n    base: 3\n    firm_population: {counts: {10: 30, 100: 4}, "
-                           "rate: 0}\n"),
+  CHECK_THAT(errors_of_fp(h + "  f:\n    base: 3\n    firm_population: {counts: {10: 30, 100: 4}, "
+                              "rate: 0}\n"),
              Catch::Contains("base is not used by process 'firm_population'"));
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {-1: 30}, rate: 0, alpha: 1}\n"),
+  CHECK_THAT(errors_of_fp(h + "  f:\n    firm_population: {counts: {-1: 30}, rate: 0, alpha: 1}\n"),
              Catch::Contains("threshold -1 (must be > 0)"));
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 3.5}, rate: 0, alpha: 1}\n"),
-             Catch::Contains("fp.yaml:9:36: error: expected an integer"));
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30, 10: 4}, rate: 0}\n"),
+  CHECK_THAT(
+      errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 3.5}, rate: 0, alpha: 1}\n"),
+      Catch::Contains("fp.yaml:9:36: error: expected an integer"));
+  CHECK_THAT(errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 30, 10: 4}, rate: 0}\n"),
              Catch::Contains("duplicate"));
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {}, rate: 0, alpha: 1}\n"),
+  CHECK_THAT(errors_of_fp(h + "  f:\n    firm_population: {counts: {}, rate: 0, alpha: 1}\n"),
              Catch::Contains("counts is empty"));
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, rate: -1}\n"),
+  CHECK_THAT(errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, rate: -1}\n"),
              Catch::Contains("rate=-1 (must be > -1)"));
-  CHECK_THAT(errors_of(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, rate: 0, "
-                           "sigmaa: 1}\n"),
+  CHECK_THAT(errors_of_fp(h + "  f:\n    firm_population: {counts: {10: 30, 100: 4}, rate: 0, "
+                              "sigmaa: 1}\n"),
              Catch::Contains("sigmaa"));
 }
 

@@ -13,8 +13,10 @@
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"
 #include "models/register_builtin.h"
+#include "tests/support/cli.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
@@ -85,17 +87,6 @@ bool has(const AuditReport& r, const std::string& kind, const std::string& subje
     if (f.kind == kind && f.subject == subject) return true;
   }
   return false;
-}
-
-struct CliResult {
-  int code;
-  std::string out;
-};
-
-CliResult run_audit(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = cli_audit(args, out, err);
-  return {code, out.str()};
 }
 
 }  // namespace
@@ -223,7 +214,7 @@ TEST_CASE("audit: an unknown claim basis is a located error", "[audit]") {
 TEST_CASE("audit: the bundled scenario in both readings", "[audit][cli]") {
   const std::string path = kSource + "/scenarios/jiaxing.yaml";
   // 2020 reading: no claim inconsistent, exit 0.
-  CliResult base = run_audit({path, "--json", "-"});
+  CliResult base = call(cli_audit, {path, "--json", "-"});
   CHECK(base.code == 0);
   const auto jb = nlohmann::json::parse(base.out);
   for (const auto& f : jb["findings"]) {
@@ -231,7 +222,7 @@ TEST_CASE("audit: the bundled scenario in both readings", "[audit][cli]") {
     CHECK(f["grade"] != "inconsistent");
   }
   // as_published: the 17.6% core-VA claim and online retail's 17.32% inconsistent, exit 1.
-  CliResult pub = run_audit({path, "--variant", "as_published", "--json", "-"});
+  CliResult pub = call(cli_audit, {path, "--variant", "as_published", "--json", "-"});
   CHECK(pub.code == 1);
   const auto jp = nlohmann::json::parse(pub.out);
   CHECK(jp["variant"] == "as_published");
@@ -254,7 +245,7 @@ TEST_CASE("audit: the bundled scenario in both readings", "[audit][cli]") {
   }
   CHECK(implied);
   // Text: every line within 100 columns; the bundled scenario without a file.
-  CliResult text = run_audit({"--variant", "as_published"});
+  CliResult text = call(cli_audit, {"--variant", "as_published"});
   CHECK(text.code == 1);
   std::istringstream in(text.out);
   for (std::string line; std::getline(in, line);) CHECK(line.size() <= 100);
@@ -262,7 +253,7 @@ TEST_CASE("audit: the bundled scenario in both readings", "[audit][cli]") {
 }
 
 TEST_CASE("audit: usage errors", "[audit][cli]") {
-  CHECK_THROWS_AS(run_audit({"--frob"}), UsageError);
-  CHECK_THROWS_AS(run_audit({"--json", ""}), UsageError);
-  CHECK(run_audit({"--help"}).code == 0);
+  CHECK_THROWS_AS(call(cli_audit, {"--frob"}), UsageError);
+  CHECK_THROWS_AS(call(cli_audit, {"--json", ""}), UsageError);
+  CHECK(call(cli_audit, {"--help"}).code == 0);
 }

@@ -18,8 +18,11 @@
 #include "engine/config/scenario.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
+#include "tests/support/cli.h"
+#include "tests/support/files.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
@@ -75,27 +78,6 @@ const AuditFinding* find(const std::vector<AuditFinding>& fs, const std::string&
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
-}
-
-/// Writes `text` to a fresh file under the temp directory and returns its path.
-std::string temp_file(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "plancast_test_audit_reach";
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
-  std::ofstream(path) << text;
-  return path;
-}
-
-struct Cli {
-  int code;
-  std::string out, err;
-};
-
-Cli run_cli(int (*cmd)(const std::vector<std::string>&, std::ostream&, std::ostream&),
-            const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = cmd(args, out, err);
-  return {code, out.str(), err.str()};
 }
 
 }  // namespace
@@ -256,18 +238,18 @@ TEST_CASE("plausibility: a % series above 100 after a run", "[audit][plausibilit
 
 TEST_CASE("reach and plausibility: validate and run warn, located, exit 0", "[audit][cli]") {
   const std::string path = temp_file("reach.yaml", kReach);
-  const Cli v = run_cli(cli_validate, {path});
+  const CliResult v = call(cli_validate, {path});
   CHECK(v.code == 0);
   CHECK(std::regex_search(v.err, std::regex(":23:5: warning: target 'full': ")));
   CHECK(contains(v.out, "ok: reach"));
-  const Cli r = run_cli(cli_run, {path, "-q", "--set", "parameters.ict_trend.mean=5"});
+  const CliResult r = call(cli_run, {path, "-q", "--set", "parameters.ict_trend.mean=5"});
   CHECK(r.code == 0);
   CHECK(std::regex_search(r.err, std::regex(":23:5: warning: target 'full': ")));
   CHECK(std::regex_search(r.err, std::regex(":7:[0-9]+: warning: parameter ict_trend ")));
   CHECK(std::regex_search(r.err, std::regex(": warning: ict_share: its simulated p99 ")));
   // A warning from a --set is located at the --set as typed, after --runs and --seed.
-  const Cli s = run_cli(cli_run, {path, "-q", "--runs", "400", "--seed", "3", "--set",
-                                  "indicators.gdp.growth.trend=5"});
+  const CliResult s = call(cli_run, {path, "-q", "--runs", "400", "--seed", "3", "--set",
+                                     "indicators.gdp.growth.trend=5"});
   CHECK(s.code == 0);
   CHECK(contains(s.err, "--set:1:29: warning: gdp's growth `trend` 5 is 500% a year"));
 }
@@ -279,7 +261,7 @@ TEST_CASE("reach and plausibility: validate names the variant a warning comes fr
       std::string(kReach) +
           "variants:\n  slip: {indicators.gdp.growth.trend: 5}\n  fine: {indicators.gdp.base: "
           "6000}\n");
-  const Cli v = run_cli(cli_validate, {path});
+  const CliResult v = call(cli_validate, {path});
   CHECK(v.code == 0);
   // The base's warning once (every variant has it too), the variant's own marked.
   CHECK(std::regex_search(v.err, std::regex(R"(warning: target 'full': [^\n]*\n)")));
@@ -291,14 +273,14 @@ TEST_CASE("reach and plausibility: validate names the variant a warning comes fr
   for (char c : v.err) lines += c == '\n';
   CHECK(lines == 2);
   // --variant: that variant's warnings only, unmarked.
-  const Cli s = run_cli(cli_validate, {path, "--variant", "slip"});
+  const CliResult s = call(cli_validate, {path, "--variant", "slip"});
   CHECK(contains(s.err, "500% a year"));
   CHECK_FALSE(contains(s.err, "(variant"));
 }
 
 TEST_CASE("reach and plausibility: the bundled scenario gains no warning", "[audit][cli]") {
   const std::string path = kSource + "/scenarios/jiaxing.yaml";
-  const Cli v = run_cli(cli_validate, {path});
+  const CliResult v = call(cli_validate, {path});
   CHECK(v.code == 0);
   CHECK(v.err.empty());
   for (const char* variant : {"", "as_published", "policy_push", "g5_built"}) {

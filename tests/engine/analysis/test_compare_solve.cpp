@@ -18,8 +18,11 @@
 #include "engine/io/text.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
+#include "tests/support/run.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
@@ -33,27 +36,9 @@ Scenario bundled(const std::string& variant, std::uint64_t runs, std::uint64_t s
   return sc;
 }
 
-// The lognormal closed form of the engine-core acceptance (scenarios/examples/
-// lognormal_growth.yaml): ln X_2030 ~ N(ln 100 + 10 m, 100·0.02² + 10·0.03²).
-const char* kLognormal = R"(plancast: 1
-name: lognormal
-base_year: 2020
-horizon: 2030
-simulation: {runs: 200000, seed: 7}
-parameters:
-  trend: {dist: normal, mean: 0.05, sd: 0.02}
-indicators:
-  x:
-    base: 100
-    growth: {trend: trend, noise: {sd: 0.03}, form: log}
-targets:
-  - {id: x_170, indicator: x, year: 2030, at_least: 170}
-)";
-
+/// tests/support/scenarios.h's kLognormal: ln X_2030 ~ N(ln 100 + 10 m, 100·0.02² + 10·0.03²).
 Scenario lognormal(const std::vector<std::string>& sets = {}) {
-  LoadOptions o;
-  o.sets = sets;
-  return load_scenario_text(kLognormal, "lognormal.yaml", o, builtin_registry());
+  return load_text(kLognormal, sets);
 }
 
 }  // namespace

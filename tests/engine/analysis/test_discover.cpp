@@ -15,43 +15,21 @@
 #include "engine/analysis/discover.h"
 #include "engine/cli/cli.h"
 #include "engine/core/error.h"
+#include "tests/support/cli.h"
+#include "tests/support/files.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
-// x = a, target x >= 0.3: missed exactly when a < 0.3; b plays no part.
-const char* kThreshold = R"(plancast: 1
-name: threshold
-base_year: 2020
-horizon: 2021
-simulation: {runs: 100000, seed: 3}
-parameters:
-  a: {dist: uniform, min: 0, max: 1}
-  b: {dist: uniform, min: 0, max: 1}
-indicators:
-  x: {formula: a}
-targets:
-  - {id: x_03, indicator: x, year: 2021, at_least: 0.3}
-)";
-
-std::string scenario_file() {
-  static const std::string path = [] {
-    const auto p = std::filesystem::temp_directory_path() /
-                   ("plancast_discover_" + std::to_string(::getpid()) + ".yaml");
-    std::ofstream(p) << kThreshold;
-    return p.string();
-  }();
-  return path;
-}
+// tests/support/scenarios.h's kThreshold: x = a, missed exactly when a < 0.3.
+const std::string kScenario = temp_file("threshold.yaml", kThreshold);
 
 nlohmann::json discover_json(std::vector<std::string> args) {
-  args.insert(args.begin(), scenario_file());
-  args.push_back("--json");
-  args.push_back("-");
-  std::ostringstream out, err;
-  REQUIRE(cli_discover(args, out, err) == 0);
-  return nlohmann::json::parse(out.str());
+  args.insert(args.begin(), kScenario);
+  return json_of(cli_discover, args);
 }
 
 /// A sample of n runs of two uniform parameters; y = 1 when a < 0.3, flipped with
@@ -143,13 +121,12 @@ TEST_CASE("prim with 10% noise still finds the threshold approximately", "[disco
 
 TEST_CASE("discover rejects an unknown target and bad options", "[discover]") {
   std::ostringstream out, err;
-  CHECK_THROWS_AS(cli_discover({scenario_file()}, out, err), UsageError);
-  CHECK_THROWS_AS(cli_discover({scenario_file(), "--target", "nope"}, out, err), UsageError);
-  CHECK_THROWS_AS(cli_discover({scenario_file(), "--target", "x_03", "--find", "x"}, out, err),
+  CHECK_THROWS_AS(cli_discover({kScenario}, out, err), UsageError);
+  CHECK_THROWS_AS(cli_discover({kScenario, "--target", "nope"}, out, err), UsageError);
+  CHECK_THROWS_AS(cli_discover({kScenario, "--target", "x_03", "--find", "x"}, out, err),
                   UsageError);
-  CHECK_THROWS_AS(cli_discover({scenario_file(), "--target", "x_03", "--alpha", "0.6"}, out, err),
+  CHECK_THROWS_AS(cli_discover({kScenario, "--target", "x_03", "--alpha", "0.6"}, out, err),
                   UsageError);
-  CHECK_THROWS_AS(
-      cli_discover({scenario_file(), "--target", "x_03", "--runs", "2000000"}, out, err),
-      UsageError);
+  CHECK_THROWS_AS(cli_discover({kScenario, "--target", "x_03", "--runs", "2000000"}, out, err),
+                  UsageError);
 }

@@ -14,44 +14,21 @@
 #include "engine/analysis/precision.h"
 #include "engine/cli/cli.h"
 #include "engine/core/error.h"
+#include "tests/support/cli.h"
+#include "tests/support/files.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
-// x is missed exactly when a < 0.3 (P = 0.7 of meeting it).
-const char* kThreshold = R"(plancast: 1
-name: threshold
-base_year: 2020
-horizon: 2021
-simulation: {runs: 20000, seed: 3}
-parameters:
-  a: {dist: uniform, min: 0, max: 1}
-  b: {dist: uniform, min: 0, max: 1}
-indicators:
-  x: {formula: a}
-targets:
-  - {id: x_03, indicator: x, year: 2021, at_least: 0.3}
-)";
-
-std::string scenario_file() {
-  static const std::string path = [] {
-    const auto p = std::filesystem::temp_directory_path() /
-                   ("plancast_precision_" + std::to_string(::getpid()) + ".yaml");
-    std::ofstream(p) << kThreshold;
-    return p.string();
-  }();
-  return path;
-}
-const std::string kScenario = scenario_file();
+// tests/support/scenarios.h's kThreshold: x = a, missed exactly when a < 0.3.
+const std::string kScenario = temp_file("threshold.yaml", kThreshold);
 
 nlohmann::json run_json(std::vector<std::string> args) {
   args.insert(args.begin(), kScenario);
-  args.push_back("--json");
-  args.push_back("-");
-  std::ostringstream out, err;
-  REQUIRE(cli_run(args, out, err) == 0);
-  return nlohmann::json::parse(out.str());
+  return json_of(cli_run, args);
 }
 
 }  // namespace
@@ -83,9 +60,9 @@ TEST_CASE("run --precision respects the run cap", "[precision]") {
   CHECK(a["runs"] == 25000);  // E = 0.001 needs ~800,000 runs: straight to the cap
   CHECK(a["precision"]["reached"] == false);
   CHECK(a["precision"]["rounds"] == nlohmann::json::array({10000, 25000}));
-  // Without --runs the file's simulation.runs (20000) is the cap.
+  // Without --runs the file's simulation.runs (100000) is the cap.
   const auto b = run_json({"--precision", "0.001"});
-  CHECK(b["runs"] == 20000);
+  CHECK(b["runs"] == 100000);
   CHECK(b["precision"]["reached"] == false);
 }
 

@@ -12,8 +12,10 @@
 #include "engine/core/error.h"
 #include "engine/random/samplers.h"
 #include "models/register_builtin.h"
+#include "tests/support/run.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
@@ -38,7 +40,7 @@ const double kS1[3] = {0.3139, 0.4424, 0.0};
 const double kST[3] = {0.5576, 0.4424, 0.2437};
 
 Scenario load(const char* yaml) {
-  return load_scenario_text(yaml, "test.yaml", {}, builtin_registry());
+  return load_text(yaml);
 }
 
 double ishigami(const double* x) {

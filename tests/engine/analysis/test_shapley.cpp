@@ -179,7 +179,8 @@ TEST_CASE("Shapley with noise: the effects sum to the share the parameters expla
           "[sensitivity][shapley][stat]") {
   // f = x1·e^ε + x2 (x uniform on [0, 1], independent; ε ~ N(0, 0.5²)): val(J) = Var E[f|x_J]
   // is additive here, so Sh1 = m1²/12 / V = 0.34306, Sh2 = (1/12) / V = 0.26718 and the
-  // explained share Var E[f|x] / V = 0.61024 (V, m1, m2: tests/engine/analysis/test_sobol_noise.cpp).
+  // explained share Var E[f|x] / V = 0.61024 (V, m1, m2:
+  // tests/engine/analysis/test_sobol_noise.cpp).
   const std::string yaml = std::string(kHead) + R"(parameters:
   x1: {dist: uniform, min: 0, max: 1}
   x2: {dist: uniform, min: 0, max: 1}

@@ -18,8 +18,10 @@
 #include "engine/io/json.h"
 #include "engine/io/text.h"
 #include "engine/sim/results.h"
+#include "tests/support/files.h"
 
 using namespace plancast;
+using namespace plancast::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -101,32 +103,6 @@ std::vector<std::string> keys(const nlohmann::ordered_json& j) {
   std::vector<std::string> out;
   for (const auto& [k, v] : j.items()) out.push_back(k);
   return out;
-}
-
-/// A fresh empty directory under the system temp directory, removed at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "plancast-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path, ec);
-  }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(path), fs::directory_iterator()));
-  }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace

@@ -16,48 +16,13 @@
 
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
+#include "tests/support/files.h"
 
 using namespace plancast;
+using namespace plancast::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "plancast-out-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(path), fs::directory_iterator()));
-  }
-  std::size_t temporaries() const {
-    std::size_t n = 0;
-    for (const auto& e : fs::directory_iterator(path)) {
-      n += e.path().filename().string().find(".tmp.") != std::string::npos ? 1 : 0;
-    }
-    return n;
-  }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
 
 struct stat stat_of(const std::string& p) {
   struct stat st {};

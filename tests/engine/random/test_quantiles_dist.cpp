@@ -15,8 +15,10 @@
 #include "engine/random/stream.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
+#include "tests/support/stats.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
@@ -34,16 +36,7 @@ DistSpec quantiles(double p10, double p50, double p90) {
 
 /// n uniforms from one Philox stream.
 std::vector<double> uniforms(std::size_t n, std::uint32_t stream) {
-  const Stream s(kSeed, stream);
-  std::vector<double> u;
-  u.reserve(n);
-  for (std::uint64_t r = 0; u.size() < n; ++r) {
-    const Uniform4 b = s.uniforms(r, 0, 0);
-    for (double x : b.u) {
-      if (u.size() < n) u.push_back(x);
-    }
-  }
-  return u;
+  return philox_uniforms(kSeed, n, stream);
 }
 
 /// Symmetric, right-skewed, left-skewed, and near the feasibility bound both ways (the

@@ -12,8 +12,10 @@
 #include "engine/random/distribution.h"
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/stream.h"
+#include "tests/support/stats.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
@@ -21,16 +23,7 @@ constexpr std::uint64_t kSeed = 20240611;  // fixed seed: every statistical chec
 
 /// n uniforms from one Philox stream (runs 0.., year 0, draw 0, the four lanes in turn).
 std::vector<double> uniforms(std::size_t n, std::uint32_t stream = 77) {
-  const Stream s(kSeed, stream);
-  std::vector<double> u;
-  u.reserve(n);
-  for (std::uint64_t r = 0; u.size() < n; ++r) {
-    const Uniform4 b = s.uniforms(r, 0, 0);
-    for (double x : b.u) {
-      if (u.size() < n) u.push_back(x);
-    }
-  }
-  return u;
+  return philox_uniforms(kSeed, n, stream);
 }
 
 struct Moments {

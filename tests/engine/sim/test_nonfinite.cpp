@@ -17,43 +17,24 @@
 #include "engine/sim/runner.h"
 #include "engine/sim/sketch.h"
 #include "models/register_builtin.h"
+#include "tests/support/run.h"
+#include "tests/support/stats.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
 
 Scenario load(const std::string& yaml) {
-  return load_scenario_text(yaml, "nonfinite.yaml", {}, builtin_registry());
+  return load_text(yaml);
 }
 
-Results run_yaml(const std::string& yaml, int threads = 1) {
-  RunOptions ro;
-  ro.threads = threads;
-  return run(load(yaml), builtin_registry(), ro);
-}
-
-const TargetResult& target(const Results& r, const std::string& id) {
-  for (const auto& t : r.targets) {
-    if (t.id == id) return t;
-  }
-  FAIL("no target " << id);
-  throw;
-}
-
-const IndicatorResult& indicator(const Results& r, const std::string& name) {
-  for (const auto& i : r.indicators) {
-    if (i.name == name) return i;
-  }
-  FAIL("no indicator " << name);
-  throw;
+Results run_yaml(const std::string& yaml) {
+  return run_text(yaml, 1);
 }
 
 std::size_t year_index(const Results& r, int year) {
   return static_cast<std::size_t>(year - r.years.front());
-}
-
-double normal_cdf(double x) {
-  return 0.5 * std::erfc(-x / std::sqrt(2.0));
 }
 
 // r is 1/0 = +inf in 2025 in every run (the reproducer: reported 100% before).
@@ -105,7 +86,7 @@ TEST_CASE("a target on an indicator non-finite in every run is met in no run",
   CHECK(w.find("warning: indicator 'r': non-finite values") != std::string::npos);
   // Located at the target's line when the scenario is given.
   const Scenario sc = load(kMixed);
-  CHECK(nonfinite_warnings(r, &sc).find("nonfinite.yaml:14:5: warning: target 'r_2025'") !=
+  CHECK(nonfinite_warnings(r, &sc).find("test.yaml:14:5: warning: target 'r_2025'") !=
         std::string::npos);
 }
 

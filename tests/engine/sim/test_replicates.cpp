@@ -17,40 +17,14 @@
 #include "engine/random/samplers.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
+#include "tests/support/run.h"
+#include "tests/support/scenarios.h"
+#include "tests/support/stats.h"
 
 using namespace plancast;
+using namespace plancast::test;
 
 namespace {
-
-Results run_text(const std::string& yaml, int threads, std::vector<std::string> sets) {
-  LoadOptions opts;
-  opts.sets = std::move(sets);
-  Scenario sc = load_scenario_text(yaml, "test.yaml", opts, builtin_registry());
-  RunOptions ro;
-  ro.threads = threads;
-  return run(sc, builtin_registry(), ro);
-}
-
-double upper_normal(double z) {
-  return 0.5 * std::erfc(z / std::sqrt(2.0));
-}
-
-// ln X_2030 = ln 100 + 10 trend + the sum of 10 noises: normal with mean ln 100 + 0.5 and
-// variance 100 · 0.02² + 10 · 0.03² = 0.049.
-const char* kNoisy = R"(plancast: 1
-name: noisy
-base_year: 2020
-horizon: 2030
-simulation: {runs: 1024, seed: 1}
-parameters:
-  trend: {dist: normal, mean: 0.05, sd: 0.02}
-indicators:
-  x:
-    base: 100
-    growth: {trend: trend, noise: {sd: 0.03}, form: log}
-targets:
-  - {id: x_170, indicator: x, year: 2030, at_least: 170}
-)";
 
 // No noise, two parameters: ln Z_2030 = ln 10⁴ + 10 (a + b), normal with mean ln 10⁴ + 1 and
 // sd 10 · 0.02 · √2. A smooth output where lhs and sobol gain a lot.
@@ -85,8 +59,9 @@ Coverage coverage(const char* yaml, const std::string& sampler, double exact, in
   int in = 0, old_in = 0;
   double width = 0, old_width = 0;
   for (int s = 1; s <= seeds; ++s) {
-    const Results r = run_text(
-        yaml, 1, {"simulation.sampler=" + sampler, "simulation.seed=" + std::to_string(s)});
+    const Results r = run_text(yaml, 1,
+                               {"simulation.runs=1024", "simulation.sampler=" + sampler,
+                                "simulation.seed=" + std::to_string(s)});
     const Proportion& p = r.targets.at(0).p;
     in += p.ci95[0] <= exact && exact <= p.ci95[1] ? 1 : 0;
     width += p.ci95[1] - p.ci95[0];
@@ -163,7 +138,7 @@ TEST_CASE("replicate intervals of target probabilities cover 93-97%", "[replicat
   const double p_noisy = upper_normal((std::log(1.7) - 0.5) / std::sqrt(0.049));
   const double p_two = upper_normal((std::log(3.0) - 1.0) / (0.2 * std::sqrt(2.0)));
   for (const auto& [yaml, exact, label] :
-       {std::tuple{kNoisy, p_noisy, "noisy"}, std::tuple{kTwo, p_two, "two smooth"}}) {
+       {std::tuple{kLognormal, p_noisy, "noisy"}, std::tuple{kTwo, p_two, "two smooth"}}) {
     for (const char* sampler : {"mc", "lhs", "sobol"}) {
       INFO(label << " " << sampler);
       const Coverage c = coverage(yaml, sampler, exact, kSeeds);
