@@ -6,7 +6,10 @@
 #     warning flags (-Wall -Wextra -Wpedantic stay inside plancast's own build);
 #   - every target's hits match the installed CLI's at the same 1,000 runs.
 # cmake -DPLANCAST_BUILD=DIR -DSOURCE=tests/package -DWORK=DIR -DSCENARIO=FILE
-#       -DGENERATOR=G -DCXX=COMPILER [-DLAUNCHER=ccache] -P run.cmake
+#       -DGENERATOR=G -DCXX=COMPILER [-DLAUNCHER=ccache] [-DCXX_FLAGS=... -DLINKER_FLAGS=...]
+#       -P run.cmake
+# CXX_FLAGS and LINKER_FLAGS are the build's own (e.g. scripts/sanitize.sh's -fsanitize=...),
+# which a program linking its static libraries needs too.
 function(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
@@ -35,6 +38,7 @@ if(LAUNCHER)
 endif()
 run("configuring the outside project" ${CMAKE_COMMAND} -S ${SOURCE} -B ${WORK}/build
     -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CXX} ${launcher}
+    "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}"
     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)
 file(READ ${WORK}/build/compile_commands.json commands)
 string(JSON line GET "${commands}" 0 command)
