@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
-# scripts/setup.sh: install every Debian 12 package that plancast's build, tests and
-# benchmarks need. Idempotent: when all packages are already installed it returns at once
-# (no apt-get update). Run as root (or as a user with sudo) on Debian 12 (bookworm).
+# scripts/setup.sh: install the Debian 12 packages plancast needs.
+#   bash scripts/setup.sh         what building and running plancast need (the README's
+#                                 first command): compiler, CMake and the libraries
+#   bash scripts/setup.sh --all   also what the tests, benchmarks, fuzzers, MPI and the
+#                                 browser checks need (the README's second command)
+# Idempotent: when all packages are already installed it returns at once (no apt-get
+# update). Run as root (or as a user with sudo) on Debian 12 (bookworm).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(
-  build-essential g++ cmake ninja-build pkg-config git   # toolchain (g++ 12, CMake 3.25)
+RUN_PACKAGES=(
+  build-essential g++ cmake                               # toolchain (g++ 12, CMake 3.25)
   libyaml-cpp-dev                                         # scenario files (yaml-cpp 0.7)
   libeigen3-dev                                           # Cholesky of the correlation matrix
   libtbb-dev                                              # parallel blocks of runs
   libboost-program-options-dev libboost-math-dev          # CLI; quantiles of distributions
   libboost-random-dev libboost-dev                        # Sobol sequences
-  catch2                                                  # unit tests (Catch2 2.13)
   libmuparser-dev                                         # formula indicators
   nlohmann-json3-dev                                      # JSON results
   libfmt-dev libutfcpp-dev                                # number text; UTF-8 width and wrap
   librandom123-dev                                        # Philox counter-based generator
   libssl-dev                                              # SHA-256 of the scenario
+)
+TEST_PACKAGES=(
+  ninja-build pkg-config git                              # presets, sanitizer and fuzz builds
+  catch2                                                  # unit tests (Catch2 2.13)
   python3 python3-numpy                                   # benchmark and test helpers
   libbenchmark-dev                                        # micro benchmarks
   clang-format                                            # house style
@@ -26,6 +33,16 @@ PACKAGES=(
   chromium fonts-noto-cjk                                 # HTML report tests and screenshots
   tmux                                                    # progress-bar test in a terminal
 )
+
+PACKAGES=("${RUN_PACKAGES[@]}")
+case "${1:-}" in
+  "") ;;
+  --all) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+  *)
+    echo "usage: bash scripts/setup.sh [--all]" >&2
+    exit 2
+    ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,24 @@
+// Calling the CLI's commands in-process from tests (tests/support).
+#pragma once
+
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace plancast::test {
+
+/// A command's entry point: cli_run, cli_audit, ... (engine/cli/cli.h).
+using Command = int (*)(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+struct CliResult {
+  int code = 0;
+  std::string out, err;
+};
+
+/// Runs `command` with `args` and returns its exit code and what it wrote.
+CliResult call(Command command, const std::vector<std::string>& args);
+/// Runs `command` with `args` and "--json -", requires exit 0 and returns the JSON.
+nlohmann::json json_of(Command command, std::vector<std::string> args);
+
+}  // namespace plancast::test
