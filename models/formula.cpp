@@ -5,6 +5,7 @@
 
 #include <muParser.h>
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -174,6 +175,9 @@ class LowerParser {
 
 class FormulaProcess;
 
+/// Calls of muparser's SetExpr by formula workers (formula_worker_parses()).
+std::atomic<std::uint64_t> g_worker_parses{0};
+
 class FormulaWorker final : public ProcessWorker {
  public:
   FormulaWorker(const FormulaProcess& p, std::size_t block);
@@ -186,9 +190,10 @@ class FormulaWorker final : public ProcessWorker {
   const FormulaProcess& p_;
   std::vector<double> stack_;  ///< lowered formulas: one block-sized array per stack level
   mu::Parser parser_;
-  std::vector<double> year_;
-  const double* bound_values_ = nullptr;
-  const double* bound_params_ = nullptr;
+  /// muparser formulas: one block-sized row per bound name, then `year`'s row. muparser is
+  /// bound to these once, in the constructor; each evaluation copies the block's inputs in,
+  /// so the runner's buffers (swapped every year) never need a re-bind or a re-parse.
+  std::vector<double> inputs_;
 };
 
 class FormulaProcess final : public Process {
@@ -201,19 +206,31 @@ class FormulaProcess final : public Process {
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<FormulaWorker>(*this, block);
   }
-  /// The lowered formula's block-sized stack levels (or muparser's year row), and muparser's
-  /// own tables: about 7 KB per parser measured (g++ 12, muparser 2.3), counted as 8 KB.
+  /// The lowered formula's block-sized stack levels (or muparser's rows: one per bound name
+  /// and `year`'s), and muparser's own tables: about 7 KB per parser measured (g++ 12,
+  /// muparser 2.3), counted as 8 KB.
   std::uint64_t worker_bytes(std::size_t block) const override {
-    const std::size_t rows = lowered ? lowered->depth : 1;
+    const std::size_t rows = lowered ? lowered->depth : bindings.size() + 1;
     return sizeof(double) * rows * block + 8 * 1024;
   }
 };
 
 FormulaWorker::FormulaWorker(const FormulaProcess& p, std::size_t block)
-    : p_(p), stack_(p.lowered ? p.lowered->depth * block : 0), year_(p.lowered ? 0 : block) {
+    : p_(p),
+      stack_(p.lowered ? p.lowered->depth * block : 0),
+      inputs_(p.lowered ? 0 : (p.bindings.size() + 1) * block) {
   // muparser's bytecode optimiser re-associates constants ((x + 3) * 3 becomes x * 3 + 9),
   // which changes the last bits; off, it evaluates as written, like the lowered formulas.
   parser_.EnableOptimizer(false);
+  if (p.lowered) return;
+  // Bind every name to the first element of its row: in bulk mode muparser reads variable
+  // v of element i at v_ptr + i. Bound and parsed once for the worker's whole life.
+  for (std::size_t i = 0; i < p.bindings.size(); ++i) {
+    parser_.DefineVar(p.bindings[i].name, inputs_.data() + i * block);
+  }
+  if (p.uses_year) parser_.DefineVar("year", inputs_.data() + p.bindings.size() * block);
+  parser_.SetExpr(p.expr);
+  g_worker_parses.fetch_add(1, std::memory_order_relaxed);
 }
 
 void FormulaWorker::eval_lowered(BlockCtx& ctx) {
@@ -307,23 +324,19 @@ void FormulaWorker::eval(BlockCtx& ctx) {
     eval_lowered(ctx);
     return;
   }
-  if (bound_values_ != ctx.values || bound_params_ != ctx.params) {
-    // Bind every name to the first element of its block array: in bulk mode muparser
-    // reads variable v of element i at v_ptr + i.
-    parser_.ClearVar();
-    for (const auto& b : p_.bindings) {
-      const double* base = b.is_param ? ctx.param_row(b.index) : ctx.slot(b.index);
-      parser_.DefineVar(b.name, const_cast<double*>(base));
-    }
-    if (p_.uses_year) parser_.DefineVar("year", year_.data());
-    parser_.SetExpr(p_.expr);
-    bound_values_ = ctx.values;
-    bound_params_ = ctx.params;
+  const std::size_t n = ctx.n, block = inputs_.size() / (p_.bindings.size() + 1);
+  for (std::size_t i = 0; i < p_.bindings.size(); ++i) {
+    const Binding& b = p_.bindings[i];
+    const double* row = b.is_param ? ctx.param_row(b.index) : ctx.slot(b.index);
+    std::copy_n(row, n, inputs_.begin() + static_cast<std::ptrdiff_t>(i * block));
   }
-  if (p_.uses_year) std::fill_n(year_.begin(), ctx.n, static_cast<double>(ctx.year));
+  if (p_.uses_year) {
+    std::fill_n(inputs_.begin() + static_cast<std::ptrdiff_t>(p_.bindings.size() * block), n,
+                static_cast<double>(ctx.year));
+  }
   // Debian's muparser is built with OpenMP: keep its bulk loop on this (TBB) thread.
   omp_set_num_threads(1);
-  parser_.Eval(ctx.slot(p_.slot), static_cast<int>(ctx.n));
+  parser_.Eval(ctx.slot(p_.slot), static_cast<int>(n));
 }
 
 class FormulaSpec final : public ProcessSpec {
@@ -404,6 +417,10 @@ std::shared_ptr<const ProcessSpec> parse_formula(NodeReader& r) {
 }
 
 }  // namespace
+
+std::uint64_t formula_worker_parses() {
+  return g_worker_parses.load(std::memory_order_relaxed);
+}
 
 ProcessType formula_process_type() {
   ProcessType t;

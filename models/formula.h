@@ -7,10 +7,16 @@
 //                              comparisons and the ternary `c ? a : b`
 #pragma once
 
+#include <cstdint>
+
 #include "engine/core/process.h"
 
 namespace plancast {
 
 ProcessType formula_process_type();
+
+/// How many times formula workers have had muparser parse their expression (SetExpr), in
+/// this process so far: once per worker, never per block or year (a test counts them).
+std::uint64_t formula_worker_parses();
 
 }  // namespace plancast

@@ -11,6 +11,7 @@
 #include "engine/analysis/shapley.h"
 #include "engine/core/error.h"
 #include "engine/core/format.h"
+#include "engine/sim/simulator.h"
 #include "engine/sim/sketch.h"
 #include "engine/sim/state.h"
 
@@ -125,8 +126,9 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
   RunOptions one;
   one.threads = 1;
   one.cancel = cancel;
-  RunState pilot = make_state(cs, one);
-  simulate(cs, 0, 1, pilot, one);
+  Simulator sim(cs);  // one set of workers for the shift and the block
+  RunState pilot = sim.make_state(one);
+  sim.simulate(0, 1, pilot, one);
   const double pilot_runs = static_cast<double>(pilot.runs);
   const double per_thread = static_cast<double>(runs) / static_cast<double>(t);
   // A thread's stores are laid out by its first block and grow with the later ones.

@@ -11,7 +11,7 @@
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/samplers.h"
 #include "engine/random/stream.h"
-#include "engine/sim/runner.h"
+#include "engine/sim/simulator.h"
 
 namespace plancast {
 
@@ -56,6 +56,12 @@ std::shared_ptr<const CompiledScenario> reseeded(const CompiledScenario& compile
   return compile(sc, registry);
 }
 
+SensitivityJob::SensitivityJob(const SensitivityOutput& output, const SensitivityOptions& opts,
+                               std::uint64_t total)
+    : output_(output), opts_(opts), total_(total) {}
+
+SensitivityJob::~SensitivityJob() = default;
+
 std::vector<double> SensitivityJob::run_with(const CompiledScenario& compiled,
                                              const UniformSampler& uniforms) {
   const std::uint64_t runs = scenario_of(compiled).simulation.runs;
@@ -73,7 +79,9 @@ std::vector<double> SensitivityJob::run_with(const CompiledScenario& compiled,
       opts_.progress(offset + d, total_);
     };
   }
-  run(compiled, ro);
+  std::unique_ptr<Simulator>& sim = simulators_[&compiled];
+  if (!sim) sim = std::make_unique<Simulator>(compiled);
+  sim->run(ro);
   done_ += runs;
   if (opts_.progress) opts_.progress(done_, total_);
   std::uint64_t bad = 0;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -15,6 +16,7 @@
 namespace plancast {
 
 class CompiledScenario;
+class Simulator;
 class Stream;
 class UniformSampler;
 
@@ -32,22 +34,24 @@ std::shared_ptr<const CompiledScenario> reseeded(const CompiledScenario& compile
                                                  const Registry& registry, std::uint64_t seed);
 
 /// One analysis of several run() calls: progress over the whole job (`total` runs), each
-/// call's output checked finite.
+/// call's output checked finite. Keeps one Simulator per compiled scenario it runs, so the
+/// threads' workers are built once for the whole design, not once per call.
 class SensitivityJob {
  public:
   SensitivityJob(const SensitivityOutput& output, const SensitivityOptions& opts,
-                 std::uint64_t total)
-      : output_(output), opts_(opts), total_(total) {}
+                 std::uint64_t total);
+  ~SensitivityJob();
 
   /// Runs `compiled` (its simulation.runs runs) with `uniforms` in place of its parameter
   /// sampler and returns the output of every run, by run index. Throws RunError when a
-  /// run's output is not finite, Interrupted.
+  /// run's output is not finite, Interrupted. `compiled` must outlive the job.
   std::vector<double> run_with(const CompiledScenario& compiled, const UniformSampler& uniforms);
 
  private:
   const SensitivityOutput& output_;
   const SensitivityOptions& opts_;
   std::uint64_t total_, done_ = 0;
+  std::map<const CompiledScenario*, std::unique_ptr<Simulator>> simulators_;
 };
 
 /// Percentile q of sorted values (linear interpolation between order statistics); 0 if

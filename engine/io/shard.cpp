@@ -15,6 +15,7 @@
 #include "engine/core/error.h"
 
 #include "engine/io/shard_read.h"
+#include "engine/sim/simulator.h"
 
 #ifndef PLANCAST_VERSION
 #define PLANCAST_VERSION "0.0.0"
@@ -249,91 +250,104 @@ std::string describe_difference(const ShardFile& a, const ShardFile& b) {
   return "different scenario text (other --set values or an edited file)";
 }
 
-/// The merge of shards[0..count), shard i's name and text given by `source`.
+/// One shard file: its name and text, the scan of the text and its checked header.
+struct ShardInput {
+  std::string name, text;
+  ShardScan scan;
+  ShardFile file;
+};
+
+/// Reads shard i from `source`, scans it and checks its header.
+void read_input(std::size_t i,
+                const std::function<void(std::size_t, std::string&, std::string&)>& source,
+                const std::optional<std::string>& key, ShardInput& in) {
+  source(i, in.name, in.text);
+  in.scan = scan_shard(in.name, in.text);
+  const std::string_view state = std::string_view(in.text).substr(
+      in.scan.state_begin, in.scan.state_end - in.scan.state_begin);
+  try {
+    in.file = read_header(in.name, in.scan, state, key);
+  } catch (const FieldError& e) {
+    throw ScenarioError(locate_pointer(in.name, in.text, e.at), e.message);
+  } catch (const json::exception& e) {
+    throw ScenarioError(SourceLoc{in.name, 0, 0},
+                        std::string("not a valid plancast shard file (") + e.what() + ")");
+  }
+}
+
+/// The merge of shards[0..count), shard i's name and text given by `source`. This file only
+/// reads: the job is compiled and summarised by the simulation (summarise_kept), which hands
+/// back the job's empty state for the shards' states to be checked against and merged into.
 Results merge_from(std::size_t count,
                    const std::function<void(std::size_t, std::string&, std::string&)>& source,
                    const Registry& registry, Scenario* scenario_out,
                    const std::optional<std::string>& key) {
   if (count == 0) throw UsageError("merge needs at least one SHARD file");
-  ShardFile first;
-  Scenario sc;
-  std::shared_ptr<const CompiledScenario> cs;
-  RunState shape, total;
-  StateLayout layout;
-  std::map<std::uint64_t, std::string> by_k;  // shard K -> its file
-  for (std::size_t i = 0; i < count; ++i) {
-    std::string name, text;
-    source(i, name, text);
-    const ShardScan scan = scan_shard(name, text);
-    const std::string_view state =
-        std::string_view(text).substr(scan.state_begin, scan.state_end - scan.state_begin);
-    ShardFile f;
-    try {
-      f = read_header(name, scan, state, key);
-    } catch (const FieldError& e) {
-      throw ScenarioError(locate_pointer(name, text, e.at), e.message);
-    } catch (const json::exception& e) {
-      throw ScenarioError(SourceLoc{name, 0, 0},
-                          std::string("not a valid plancast shard file (") + e.what() + ")");
-    }
-    const SourceLoc at{name, 0, 0};
-    if (i == 0) {
-      // Rebuild the job's scenario from the canonical text it was run with.
-      first = f;
-      sc = load_scenario_text(f.text, f.file, {}, registry);
-      sc.variant = f.variant;
-      sc.canonical_text = f.text;
-      sc.sha256 = f.sha;
-      if (sc.simulation.runs != f.runs || sc.simulation.seed != f.seed ||
-          sc.simulation.sampler != f.sampler) {
-        throw ScenarioError(at,
-                            "the shard's scenario text does not match its runs, seed or sampler");
-      }
-      cs = compile(sc, registry);
-      shape = make_state(*cs);
-      total = shape;
-      layout = layout_of(sc);
-    } else if (f.hash != first.hash) {
-      throw ScenarioError(
-          at, "shard of a different job than " + first.path + ": " + describe_difference(first, f));
-    } else if (f.n != first.n) {
-      throw ScenarioError(at, "shard " + std::to_string(f.k) + "/" + std::to_string(f.n) +
-                                  " of a split in " + std::to_string(f.n) + ", but " + first.path +
-                                  " is of a split in " + std::to_string(first.n));
-    }
-    auto [it, fresh] = by_k.emplace(f.k, name);
-    if (!fresh) {
-      throw ScenarioError(at, "shard " + std::to_string(f.k) + "/" + std::to_string(f.n) +
-                                  " given twice (also " + it->second + ")");
-    }
-    RunState s;
-    try {
-      StateBuilder builder(shape, &layout);
-      s = stream_state(text, scan, builder);
-      const BlockRange r = part_of(block_count(*cs), f.k, f.n);
-      const std::uint64_t expect =
-          std::min(f.runs, r.last * kBlockSize) - std::min(f.runs, r.first * kBlockSize);
-      if (s.runs != expect) {
-        throw StateError("/runs", "runs: the shard holds " + std::to_string(s.runs) +
-                                      " runs; shard " + std::to_string(f.k) + "/" +
-                                      std::to_string(f.n) + " has " + std::to_string(expect));
-      }
-    } catch (const StateError& e) {
-      throw ScenarioError(locate_pointer(name, text, "/state" + e.pointer),
-                          std::string("the shard's run state is not valid: ") + e.what());
-    }
-    total.merge(s);
+  ShardInput in;
+  read_input(0, source, key, in);
+  // Rebuild the job's scenario from the canonical text it was run with.
+  const ShardFile first = in.file;
+  Scenario sc = load_scenario_text(first.text, first.file, {}, registry);
+  sc.variant = first.variant;
+  sc.canonical_text = first.text;
+  sc.sha256 = first.sha;
+  if (sc.simulation.runs != first.runs || sc.simulation.seed != first.seed ||
+      sc.simulation.sampler != first.sampler) {
+    throw ScenarioError(SourceLoc{in.name, 0, 0},
+                        "the shard's scenario text does not match its runs, seed or sampler");
   }
-  if (by_k.size() != first.n) {
-    std::string missing, have;
-    for (std::uint64_t k = 1; k <= first.n; ++k) {
-      std::string& list = by_k.count(k) ? have : missing;
-      if (list.size() > 200) continue;
-      list += (list.empty() ? "" : ", ") + std::to_string(k) + "/" + std::to_string(first.n);
+  const StateLayout layout = layout_of(sc);
+  auto read_states = [&](const RunState& shape) {
+    RunState total = shape;
+    std::map<std::uint64_t, std::string> by_k;  // shard K -> its file
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i > 0) read_input(i, source, key, in);
+      const ShardFile& f = in.file;
+      const std::string& name = in.name;
+      const SourceLoc at{name, 0, 0};
+      if (f.hash != first.hash) {
+        throw ScenarioError(at, "shard of a different job than " + first.path + ": " +
+                                    describe_difference(first, f));
+      } else if (f.n != first.n) {
+        throw ScenarioError(at, "shard " + std::to_string(f.k) + "/" + std::to_string(f.n) +
+                                    " of a split in " + std::to_string(f.n) + ", but " +
+                                    first.path + " is of a split in " + std::to_string(first.n));
+      }
+      auto [it, fresh] = by_k.emplace(f.k, name);
+      if (!fresh) {
+        throw ScenarioError(at, "shard " + std::to_string(f.k) + "/" + std::to_string(f.n) +
+                                    " given twice (also " + it->second + ")");
+      }
+      RunState s;
+      try {
+        StateBuilder builder(shape, &layout);
+        s = stream_state(in.text, in.scan, builder);
+        const BlockRange r = part_of(blocks_of(f.runs), f.k, f.n);
+        const std::uint64_t expect =
+            std::min(f.runs, r.last * kBlockSize) - std::min(f.runs, r.first * kBlockSize);
+        if (s.runs != expect) {
+          throw StateError("/runs", "runs: the shard holds " + std::to_string(s.runs) +
+                                        " runs; shard " + std::to_string(f.k) + "/" +
+                                        std::to_string(f.n) + " has " + std::to_string(expect));
+        }
+      } catch (const StateError& e) {
+        throw ScenarioError(locate_pointer(name, in.text, "/state" + e.pointer),
+                            std::string("the shard's run state is not valid: ") + e.what());
+      }
+      total.merge(s);
     }
-    throw UsageError("cannot merge: shards missing: " + missing + " (given: " + have + ")");
-  }
-  Results r = summarise(*cs, total);
+    if (by_k.size() != first.n) {
+      std::string missing, have;
+      for (std::uint64_t k = 1; k <= first.n; ++k) {
+        std::string& list = by_k.count(k) ? have : missing;
+        if (list.size() > 200) continue;
+        list += (list.empty() ? "" : ", ") + std::to_string(k) + "/" + std::to_string(first.n);
+      }
+      throw UsageError("cannot merge: shards missing: " + missing + " (given: " + have + ")");
+    }
+    return total;
+  };
+  Results r = summarise_kept(sc, registry, read_states);
   if (scenario_out != nullptr) *scenario_out = std::move(sc);
   return r;
 }

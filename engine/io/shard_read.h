@@ -69,6 +69,8 @@ SourceLoc locate_pointer(const std::string& name, const std::string& text,
 /// defined in shard.cpp), as 64 lowercase hex digits.
 std::string sha256_hex_of(std::string_view bytes);
 std::string hmac_sha256_hex(const std::string& key, std::initializer_list<std::string_view> parts);
+/// A double as a C99 hex float ("0x1.9p+6"), or "nan", "inf", "-inf" (shard_state_write.cpp).
+std::string hex_double(double x);
 /// Equal digests, compared in time independent of where they differ.
 bool same_digest(const std::string& a, const std::string& b);
 

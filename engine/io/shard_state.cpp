@@ -1,5 +1,6 @@
-// The run state of a shard as JSON, and the checks that a state read back is one that some
-// set of runs could have produced (docs/reliability.md, "Shard files").
+// The run state of a shard read back from JSON (written by shard_state_write.cpp), and the checks
+// that a state read back is one that some set of runs could have produced (docs/reliability.md,
+// "Shard files").
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,18 +17,10 @@ namespace plancast {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
 using json = nlohmann::json;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-std::string hex_double(double x) {
-  if (std::isnan(x)) return "nan";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%a", x);
-  return buf;
-}
+using shard_detail::hex_double;
 
 /// Reads the state at JSON pointer `at` (for messages), refusing what no run produces.
 class Reader {
@@ -384,61 +377,6 @@ StateLayout layout_of(const Scenario& sc) {
   }
   for (auto& [t, g] : groups) l.joint.push_back(std::move(g));
   return l;
-}
-
-nlohmann::ordered_json state_to_json(const RunState& s) {
-  ojson j;
-  j["slots"] = s.slots;
-  j["years"] = s.years;
-  j["targets"] = s.target_hits.size();
-  j["joint"] = s.joint_hits.size();
-  j["runs"] = s.runs;
-  ojson shift = ojson::array();
-  for (double x : s.shift) shift.push_back(hex_double(x));
-  j["shift"] = shift;
-  auto sum_json = [](const ExactSum& sum) {
-    ojson p = ojson::array();
-    for (double x : sum.partials()) p.push_back(hex_double(x));
-    ojson out{{"partials", p}, {"special", hex_double(sum.special())}};
-    if (sum.carry() != 0) out["carry"] = sum.carry();  // units of 2^1023 beyond the partials
-    return out;
-  };
-  // [first index, count, count, ...] runs of consecutive buckets: [[i0, c0, c1], [i5, c5]].
-  auto buckets_json = [](const auto& b) {
-    ojson out = ojson::array();
-    for (std::size_t k = 0; k < b.size();) {
-      ojson run = ojson::array({b[k].first});
-      for (auto next = b[k].first; k < b.size() && b[k].first == next; ++next, ++k) {
-        run.push_back(b[k].second);
-      }
-      out.push_back(run);
-    }
-    return out;
-  };
-  ojson cells = ojson::array();
-  for (std::size_t c = 0; c < s.cells; ++c) {
-    ojson cell;
-    cell["finite"] = s.finite[c];
-    cell["nonfinite"] = s.nonfinite[c];
-    cell["floored"] = s.floored[c];
-    cell["min"] = hex_double(s.min[c]);
-    cell["max"] = hex_double(s.max[c]);
-    cell["sum"] = sum_json(s.sum[c]);
-    cell["sumsq"] = sum_json(s.sumsq[c]);
-    cell["zero"] = s.sketch[c].zero_count();
-    cell["positive"] = buckets_json(s.sketch[c].buckets(false));
-    cell["negative"] = buckets_json(s.sketch[c].buckets(true));
-    // Exact integer counts, as runs of consecutive values, while the sketch keeps them.
-    if (s.sketch[c].integer_exact()) cell["integers"] = buckets_json(s.sketch[c].integer_counts());
-    cells.push_back(std::move(cell));
-  }
-  j["cells"] = std::move(cells);
-  j["target_hits"] = s.target_hits;
-  j["first_reach"] = s.first_reach;
-  j["joint_hits"] = s.joint_hits;
-  j["target_nonfinite"] = s.target_nonfinite;
-  j["replicate_hits"] = s.replicate_hits;
-  return j;
 }
 
 namespace shard_detail {

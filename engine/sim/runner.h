@@ -1,6 +1,9 @@
 // The runner: compiles a Scenario once into flat arrays, then simulates fixed-size blocks
 // of runs in parallel with oneTBB. Every statistic is merged exactly (integer sketch
-// counts, exact sums), so results are byte-identical for any thread count.
+// counts, exact sums), so results are byte-identical for any thread count. Each function
+// here builds its threads' workers afresh; a caller that simulates one compiled scenario
+// many times keeps a Simulator (engine/sim/simulator.h) instead. Implementation, one
+// concern per file: compile.cpp, simulate.cpp, accumulate.cpp, distributed.cpp, summarise.cpp.
 #pragma once
 
 #include <atomic>

@@ -1,0 +1,77 @@
+// The run state of a shard written as JSON: integers exactly, doubles as C99 hex floats
+// that round-trip bit for bit (read back and checked by shard_state.cpp).
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "engine/io/shard.h"
+#include "engine/io/shard_read.h"
+
+namespace plancast {
+
+using ojson = nlohmann::ordered_json;
+
+std::string shard_detail::hex_double(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a", x);
+  return buf;
+}
+
+nlohmann::ordered_json state_to_json(const RunState& s) {
+  ojson j;
+  j["slots"] = s.slots;
+  j["years"] = s.years;
+  j["targets"] = s.target_hits.size();
+  j["joint"] = s.joint_hits.size();
+  j["runs"] = s.runs;
+  ojson shift = ojson::array();
+  for (double x : s.shift) shift.push_back(shard_detail::hex_double(x));
+  j["shift"] = shift;
+  auto sum_json = [](const ExactSum& sum) {
+    ojson p = ojson::array();
+    for (double x : sum.partials()) p.push_back(shard_detail::hex_double(x));
+    ojson out{{"partials", p}, {"special", shard_detail::hex_double(sum.special())}};
+    if (sum.carry() != 0) out["carry"] = sum.carry();  // units of 2^1023 beyond the partials
+    return out;
+  };
+  // [first index, count, count, ...] runs of consecutive buckets: [[i0, c0, c1], [i5, c5]].
+  auto buckets_json = [](const auto& b) {
+    ojson out = ojson::array();
+    for (std::size_t k = 0; k < b.size();) {
+      ojson run = ojson::array({b[k].first});
+      for (auto next = b[k].first; k < b.size() && b[k].first == next; ++next, ++k) {
+        run.push_back(b[k].second);
+      }
+      out.push_back(run);
+    }
+    return out;
+  };
+  ojson cells = ojson::array();
+  for (std::size_t c = 0; c < s.cells; ++c) {
+    ojson cell;
+    cell["finite"] = s.finite[c];
+    cell["nonfinite"] = s.nonfinite[c];
+    cell["floored"] = s.floored[c];
+    cell["min"] = shard_detail::hex_double(s.min[c]);
+    cell["max"] = shard_detail::hex_double(s.max[c]);
+    cell["sum"] = sum_json(s.sum[c]);
+    cell["sumsq"] = sum_json(s.sumsq[c]);
+    cell["zero"] = s.sketch[c].zero_count();
+    cell["positive"] = buckets_json(s.sketch[c].buckets(false));
+    cell["negative"] = buckets_json(s.sketch[c].buckets(true));
+    // Exact integer counts, as runs of consecutive values, while the sketch keeps them.
+    if (s.sketch[c].integer_exact()) cell["integers"] = buckets_json(s.sketch[c].integer_counts());
+    cells.push_back(std::move(cell));
+  }
+  j["cells"] = std::move(cells);
+  j["target_hits"] = s.target_hits;
+  j["first_reach"] = s.first_reach;
+  j["joint_hits"] = s.joint_hits;
+  j["target_nonfinite"] = s.target_nonfinite;
+  j["replicate_hits"] = s.replicate_hits;
+  return j;
+}
+
+}  // namespace plancast

@@ -1,0 +1,274 @@
+// The statistics of one block of runs, one year at a time: moments in a fixed order (SSE2
+// where there is SSE2), extremes, sketches, non-finite counts and target hits, added into
+// the thread's mergeable state.
+#include "engine/sim/accumulate.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "engine/core/error.h"
+#include "engine/sim/replicates.h"
+
+namespace plancast::sim_detail {
+
+namespace {
+
+/// The block's sum and sum of squares of x - k, and its extremes folded into lo and hi, in
+/// four interleaved partial sums (a fixed order, so the same for every thread, and one the
+/// compiler can keep in vector registers). Returns false, leaving the outputs unusable,
+/// when any value is not finite or a sum overflows.
+bool block_moments(const double* x, std::size_t n, double k, double& sum, double& sumsq, double& lo,
+                   double& hi) {
+  double s[4] = {0, 0, 0, 0}, q[4] = {0, 0, 0, 0};
+  double l[4] = {lo, lo, lo, lo}, h[4] = {hi, hi, hi, hi};
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  // Partial sums of lanes (0, 1) and (2, 3) of each group of four: the same operations in
+  // the same order as the scalar loop below (min(v, l) is v < l ? v : l, as minpd).
+  {
+    const __m128d kk = _mm_set1_pd(k);
+    __m128d s01 = _mm_setzero_pd(), s23 = _mm_setzero_pd();
+    __m128d q01 = _mm_setzero_pd(), q23 = _mm_setzero_pd();
+    __m128d l01 = _mm_set1_pd(lo), l23 = l01, h01 = _mm_set1_pd(hi), h23 = h01;
+    for (; j + 4 <= n; j += 4) {
+      const __m128d v01 = _mm_loadu_pd(x + j), v23 = _mm_loadu_pd(x + j + 2);
+      const __m128d d01 = _mm_sub_pd(v01, kk), d23 = _mm_sub_pd(v23, kk);
+      s01 = _mm_add_pd(s01, d01);
+      s23 = _mm_add_pd(s23, d23);
+      q01 = _mm_add_pd(q01, _mm_mul_pd(d01, d01));
+      q23 = _mm_add_pd(q23, _mm_mul_pd(d23, d23));
+      l01 = _mm_min_pd(v01, l01);
+      l23 = _mm_min_pd(v23, l23);
+      h01 = _mm_max_pd(v01, h01);
+      h23 = _mm_max_pd(v23, h23);
+    }
+    _mm_storeu_pd(s, s01);
+    _mm_storeu_pd(s + 2, s23);
+    _mm_storeu_pd(q, q01);
+    _mm_storeu_pd(q + 2, q23);
+    _mm_storeu_pd(l, l01);
+    _mm_storeu_pd(l + 2, l23);
+    _mm_storeu_pd(h, h01);
+    _mm_storeu_pd(h + 2, h23);
+  }
+#endif
+  for (; j + 4 <= n; j += 4) {
+    for (std::size_t i = 0; i < 4; ++i) {
+      const double v = x[j + i];
+      const double d = v - k;
+      s[i] += d;
+      q[i] += d * d;
+      l[i] = v < l[i] ? v : l[i];
+      h[i] = v > h[i] ? v : h[i];
+    }
+  }
+  for (std::size_t i = 0; j < n; ++j, ++i) {
+    const double v = x[j];
+    const double d = v - k;
+    s[i] += d;
+    q[i] += d * d;
+    l[i] = v < l[i] ? v : l[i];
+    h[i] = v > h[i] ? v : h[i];
+  }
+  sum = (s[0] + s[1]) + (s[2] + s[3]);
+  sumsq = (q[0] + q[1]) + (q[2] + q[3]);
+  lo = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
+  hi = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
+  // A NaN makes the sums NaN; an infinity makes a sum or an extreme infinite.
+  return std::isfinite(sum) && std::isfinite(sumsq) && std::isfinite(lo) && std::isfinite(hi);
+}
+
+}  // namespace
+
+void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<double>& shift,
+                 const BlockCtx& ctx, bool observe, const std::vector<WatchIndex>& watch) {
+  const int t = ctx.t;
+  const std::size_t n = ctx.n;
+  RunState& acc = ts.acc;
+  for (std::size_t s = 0; s < cs.n_slots(); ++s) {
+    const std::size_t c = s * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t);
+    const double* x = ctx.values + s * kBlockSize;
+    const double k = shift[c];
+    double sum = 0, sumsq = 0, lo = acc.min[c], hi = acc.max[c];
+    std::size_t bad = 0;
+    double block_lo = std::numeric_limits<double>::infinity(), block_hi = -block_lo;
+    const bool all_finite = block_moments(x, n, k, sum, sumsq, block_lo, block_hi);
+    if (all_finite) {
+      lo = std::min(lo, block_lo);
+      hi = std::max(hi, block_hi);
+    } else {
+      // Some value is not finite (or a sum overflowed): the careful loop.
+      sum = 0;
+      sumsq = 0;
+      lo = acc.min[c];
+      hi = acc.max[c];
+      for (std::size_t j = 0; j < n; ++j) {
+        const double v = x[j];
+        if (!std::isfinite(v)) {
+          ++bad;
+          continue;
+        }
+        const double d = v - k;
+        sum += d;
+        sumsq += d * d;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+    }
+    acc.min[c] = lo;
+    acc.max[c] = hi;
+    if (std::isfinite(sum)) {
+      acc.sum[c].add(sum);
+    } else {
+      // The block's deviations overflow a double sum (values near 1e308; non-finite values
+      // were skipped): add them exactly, a deviation that overflows itself as its two terms.
+      for (std::size_t j = 0; j < n; ++j) {
+        const double v = x[j];
+        if (!std::isfinite(v)) continue;
+        const double d = v - k;
+        if (std::isfinite(d)) {
+          acc.sum[c].add(d);
+        } else {
+          acc.sum[c].add(v);
+          acc.sum[c].add(-k);
+        }
+      }
+    }
+    acc.sumsq[c].add(sumsq);
+    acc.finite[c] += n - bad;
+    acc.nonfinite[c] += bad;
+    if (all_finite) {
+      acc.sketch[c].add_many(x, n, block_lo, block_hi);
+    } else if (bad == 0) {
+      acc.sketch[c].add_many(x, n);
+    } else {
+      std::size_t m = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        if (std::isfinite(x[j])) ts.scratch[m++] = x[j];
+      }
+      acc.sketch[c].add_many(ts.scratch.data(), m);
+    }
+    acc.floored[c] += ts.counters.floored[s];
+    ts.counters.floored[s] = 0;
+  }
+
+  // Targets: `by` targets remember per run whether they have been reached (bit 0) and
+  // whether their value was not finite in some year so far (bit 1). Hits are also counted
+  // per replicate of the design (the block's runs cut at replicate boundaries).
+  const std::vector<ReplicateSpan> spans =
+      replicate_spans(ctx.first_run, n, cs.scenario.simulation.runs);
+  for (std::size_t k = 0; k < cs.targets.size(); ++k) {
+    const CompiledTarget& tg = cs.targets[k];
+    const double* x = ctx.values + static_cast<std::size_t>(tg.slot) * kBlockSize;
+    std::uint64_t* rep = acc.replicate_hits.data() + k * RunState::kReplicateSlots;
+    if (tg.by) {
+      if (t > tg.t) continue;
+      std::uint8_t* reached =
+          ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
+      if (t == 0) std::fill_n(reached, n, std::uint8_t{0});
+      std::uint64_t first = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        if (reached[j] & kReached) continue;
+        if (tg.met(x[j])) {
+          reached[j] |= kReached;
+          ++first;
+        } else if (!std::isfinite(x[j])) {
+          reached[j] |= kSawNonfinite;
+        }
+      }
+      acc.first_reach[k * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t)] +=
+          first;
+      if (t == tg.t) {
+        std::uint64_t hits = 0, bad = 0;
+        for (const ReplicateSpan& sp : spans) {
+          std::uint64_t h = 0;
+          for (std::size_t j = sp.lo; j < sp.hi; ++j) {
+            h += reached[j] & kReached;
+            bad += reached[j] == kSawNonfinite ? 1 : 0;  // not reached, non-finite at some point
+          }
+          rep[sp.k] += h;
+          hits += h;
+        }
+        acc.target_hits[k] += hits;
+        acc.target_nonfinite[k] += bad;
+        if (observe) {
+          std::uint8_t* met = ts.met.data() + k * kBlockSize;
+          for (std::size_t j = 0; j < n; ++j) met[j] = reached[j] & kReached;
+        }
+      }
+    } else if (t == tg.t) {
+      std::uint64_t hits = 0, bad = 0;
+      std::uint8_t* met = ts.met.data() + k * kBlockSize;
+      for (const ReplicateSpan& sp : spans) {
+        std::uint64_t h = 0;
+        for (std::size_t j = sp.lo; j < sp.hi; ++j) {
+          const std::uint8_t m = tg.met(x[j]) ? 1 : 0;
+          h += m;
+          bad += std::isfinite(x[j]) ? 0 : 1;
+          if (observe) met[j] = m;
+        }
+        rep[sp.k] += h;
+        hits += h;
+      }
+      acc.target_hits[k] += hits;
+      acc.target_nonfinite[k] += bad;
+    }
+  }
+  for (std::size_t g = 0; g < cs.joint.size(); ++g) {
+    const JointGroup& grp = cs.joint[g];
+    if (grp.t != t) continue;
+    std::fill_n(ts.all_met.begin(), n, std::uint8_t{1});
+    for (int k : grp.targets) {
+      const CompiledTarget& tg = cs.targets[static_cast<std::size_t>(k)];
+      if (tg.by) {
+        const std::uint8_t* reached =
+            ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
+        for (std::size_t j = 0; j < n; ++j) ts.all_met[j] &= reached[j] & kReached;
+      } else {
+        const double* x = ctx.values + static_cast<std::size_t>(tg.slot) * kBlockSize;
+        for (std::size_t j = 0; j < n; ++j) ts.all_met[j] &= tg.met(x[j]) ? 1 : 0;
+      }
+    }
+    std::uint64_t hits = 0;
+    std::uint64_t* rep =
+        acc.replicate_hits.data() + (cs.targets.size() + g) * RunState::kReplicateSlots;
+    for (const ReplicateSpan& sp : spans) {
+      std::uint64_t h = 0;
+      for (std::size_t j = sp.lo; j < sp.hi; ++j) h += ts.all_met[j];
+      rep[sp.k] += h;
+      hits += h;
+    }
+    acc.joint_hits[g] += hits;
+  }
+  for (std::size_t w = 0; w < watch.size(); ++w) {
+    if (watch[w].t != t) continue;
+    std::copy_n(ctx.values + watch[w].slot * kBlockSize, n, ts.watched.begin() + w * kBlockSize);
+  }
+}
+
+std::vector<WatchIndex> resolve_watch(const CompiledScenario& cs,
+                                      const std::vector<WatchCell>& cells) {
+  const Scenario& sc = cs.scenario;
+  std::vector<WatchIndex> watch;
+  for (const WatchCell& cell : cells) {
+    auto it = std::find(cs.slot_names.begin(), cs.slot_names.end(), cell.indicator);
+    if (it == cs.slot_names.end()) {
+      throw ScenarioError(SourceLoc{sc.file, 0, 0}, "unknown indicator '" + cell.indicator +
+                                                        "' (not in scenario '" + sc.name + "')");
+    }
+    if (cell.year < sc.base_year || cell.year > sc.horizon) {
+      throw ScenarioError(SourceLoc{sc.file, 0, 0},
+                          "year " + std::to_string(cell.year) + " is outside " +
+                              std::to_string(sc.base_year) + ".." + std::to_string(sc.horizon));
+    }
+    watch.push_back(
+        WatchIndex{static_cast<std::size_t>(it - cs.slot_names.begin()), cell.year - sc.base_year});
+  }
+  return watch;
+}
+
+}  // namespace plancast::sim_detail

@@ -1,0 +1,166 @@
+// compile(): a Scenario turned once into flat arrays (names → indices, each process's
+// compiled form, the parameter copula, the targets and their joint groups) that every
+// thread shares read-only; and the job's block arithmetic.
+#include <map>
+#include <stdexcept>
+
+#include "engine/core/process.h"
+#include "engine/random/stream.h"
+#include "engine/sim/compiled.h"
+
+namespace plancast {
+
+using sim_detail::CompiledTarget;
+using sim_detail::JointGroup;
+
+namespace {
+
+class Context final : public CompileContext {
+ public:
+  Context(const Scenario& sc, const std::map<std::string, int>& params,
+          const std::map<std::string, int>& slots)
+      : sc_(sc), params_(params), slots_(slots) {}
+  void set_indicator(const IndicatorSpec& ind, std::vector<int> out) {
+    ind_ = &ind;
+    out_ = std::move(out);
+    stream_ = stream_id_for(ind.name);
+  }
+  const Scenario& scenario() const override { return sc_; }
+  int parameter_index(const std::string& n) const override {
+    auto it = params_.find(n);
+    return it == params_.end() ? -1 : it->second;
+  }
+  int slot_index(const std::string& n) const override {
+    auto it = slots_.find(n);
+    return it == slots_.end() ? -1 : it->second;
+  }
+  const std::vector<int>& output_slots() const override { return out_; }
+  const std::string& indicator_name() const override { return ind_->name; }
+  bool has_base() const override { return ind_->has_base; }
+  double base() const override { return ind_->base; }
+  std::uint32_t stream_id() const override { return stream_; }
+  int n_parameters() const override { return static_cast<int>(params_.size()); }
+  int n_slots() const override { return static_cast<int>(slots_.size()); }
+  std::vector<std::string> parameter_names() const override {
+    std::vector<std::string> v(params_.size());
+    for (const auto& [n, i] : params_) v[static_cast<std::size_t>(i)] = n;
+    return v;
+  }
+  std::vector<std::string> slot_names() const override {
+    std::vector<std::string> v(slots_.size());
+    for (const auto& [n, i] : slots_) v[static_cast<std::size_t>(i)] = n;
+    return v;
+  }
+
+ private:
+  const Scenario& sc_;
+  const std::map<std::string, int>& params_;
+  const std::map<std::string, int>& slots_;
+  const IndicatorSpec* ind_ = nullptr;
+  std::vector<int> out_;
+  std::uint32_t stream_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
+                                                const Registry& registry) {
+  (void)registry;  // processes were parsed through the registry at load time
+  auto cs = std::make_shared<CompiledScenario>();
+  cs->scenario = scenario;
+  const Scenario& sc = cs->scenario;
+  cs->n_years = sc.n_years();
+
+  std::map<std::string, int> params, slots;
+  std::vector<ParameterDef> pdefs;
+  for (const auto& p : sc.parameters) {
+    params[p.name] = static_cast<int>(pdefs.size());
+    pdefs.push_back(ParameterDef{p.name, p.dist, p.loc});
+  }
+  std::vector<CorrelationDef> cdefs;
+  for (const auto& c : sc.correlations) {
+    cdefs.push_back(CorrelationDef{params.at(c.a), params.at(c.b), c.rho, c.loc});
+  }
+  cs->parameters = std::make_unique<ParameterSampler>(pdefs, cdefs);
+  if (sc.simulation.sampler == "sobol" && pdefs.size() > kSobolMaxDimension) {
+    throw ScenarioError(sc.simulation.loc, "sampler 'sobol' takes at most " +
+                                               std::to_string(kSobolMaxDimension) +
+                                               " parameters (this scenario has " +
+                                               std::to_string(pdefs.size()) + "; use lhs or mc)");
+  }
+  // lhs and sobol: independent designs over the job's replicates, so fill() knows the total
+  // (docs/samplers.md).
+  cs->uniforms =
+      make_run_sampler(sc.simulation.sampler, sc.simulation.seed, pdefs.size(), sc.simulation.runs);
+  if (!cs->uniforms) {
+    throw ScenarioError(sc.simulation.loc, "sampler '" + sc.simulation.sampler +
+                                               "' is not known (use mc, lhs or sobol)");
+  }
+
+  std::vector<std::vector<int>> outputs(sc.indicators.size());
+  for (std::size_t i = 0; i < sc.indicators.size(); ++i) {
+    const auto& ind = sc.indicators[i];
+    for (const auto& out : ind.outputs) {
+      const int s = static_cast<int>(cs->slot_names.size());
+      slots[out] = s;
+      outputs[i].push_back(s);
+      cs->slot_names.push_back(out);
+      cs->slot_units.push_back(ind.unit);
+      cs->slot_titles.push_back(ind.title);
+    }
+  }
+  Context ctx(sc, params, slots);
+  for (int i : dependency_order(sc)) {
+    const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
+    ctx.set_indicator(ind, outputs[static_cast<std::size_t>(i)]);
+    cs->processes.push_back(ind.spec->compile(ctx));
+  }
+
+  std::map<int, JointGroup> groups;
+  for (std::size_t k = 0; k < sc.targets.size(); ++k) {
+    const auto& t = sc.targets[k];
+    CompiledTarget ct;
+    ct.slot = slots.at(t.indicator);
+    ct.t = t.year - sc.base_year;
+    ct.at_least = t.op == TargetOp::at_least;
+    ct.value = t.value;
+    ct.by = t.by;
+    if (t.by) ct.by_index = cs->n_by++;
+    cs->targets.push_back(ct);
+    groups[ct.t].t = ct.t;
+    groups[ct.t].targets.push_back(static_cast<int>(k));
+  }
+  for (auto& [t, g] : groups) cs->joint.push_back(g);
+  return cs;
+}
+
+const Scenario& scenario_of(const CompiledScenario& compiled) {
+  return compiled.scenario;
+}
+
+const ParameterSampler& parameters_of(const CompiledScenario& compiled) {
+  return *compiled.parameters;
+}
+
+std::uint64_t worker_bytes(const CompiledScenario& cs) {
+  std::uint64_t bytes = 0;
+  for (const auto& p : cs.processes) bytes += p->worker_bytes(kBlockSize);
+  return bytes;
+}
+
+std::uint64_t block_count(const CompiledScenario& cs) {
+  const std::uint64_t runs = cs.scenario.simulation.runs;
+  return runs / kBlockSize + (runs % kBlockSize != 0 ? 1 : 0);
+}
+
+BlockRange part_of(std::uint64_t n_blocks, std::uint64_t k, std::uint64_t n) {
+  if (n == 0 || k == 0 || k > n) throw std::invalid_argument("part k of n needs 1 <= k <= n");
+  // 128-bit products: n_blocks · k overflows 64 bits for very large jobs split finely.
+  __extension__ typedef unsigned __int128 u128;
+  auto at = [&](std::uint64_t i) {
+    return static_cast<std::uint64_t>(static_cast<u128>(n_blocks) * i / n);
+  };
+  return BlockRange{at(k - 1), at(k)};
+}
+
+}  // namespace plancast

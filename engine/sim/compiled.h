@@ -1,0 +1,61 @@
+// Internal to engine/sim: the compiled form of a scenario (compile.cpp) that the simulation
+// (simulate.cpp), the statistics (accumulate.cpp), the MPI replay (distributed.cpp) and the
+// summary (summarise.cpp) share read-only.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/config/scenario.h"
+#include "engine/core/process.h"
+#include "engine/random/parameter_sampler.h"
+#include "engine/random/samplers.h"
+#include "engine/sim/runner.h"
+
+namespace plancast {
+
+namespace sim_detail {
+
+struct CompiledTarget {
+  int slot = 0;
+  int t = 0;  ///< year index
+  bool at_least = true;
+  double value = 0;
+  bool by = false;
+  int by_index = -1;  ///< index among `by` targets (their per-run "reached" flags)
+  /// A run whose value is not finite (NaN or ±inf) meets no target: +inf is not ">= v"
+  /// and NaN not "<= v" (docs/reliability.md, "Non-finite values").
+  bool met(double x) const { return std::isfinite(x) && (at_least ? x >= value : x <= value); }
+};
+
+/// Per-run flags of a `by` target (ThreadState::reached).
+constexpr std::uint8_t kReached = 1;       ///< met in some year so far
+constexpr std::uint8_t kSawNonfinite = 2;  ///< its value was not finite in some year so far
+
+struct JointGroup {
+  int t = 0;
+  std::vector<int> targets;
+};
+
+}  // namespace sim_detail
+
+class CompiledScenario {
+ public:
+  Scenario scenario;
+  int n_years = 0;
+  std::vector<std::string> slot_names, slot_units, slot_titles;
+  std::vector<std::unique_ptr<Process>> processes;  ///< in dependency order
+  std::unique_ptr<ParameterSampler> parameters;
+  std::unique_ptr<UniformSampler> uniforms;
+  std::vector<sim_detail::CompiledTarget> targets;
+  int n_by = 0;
+  std::vector<sim_detail::JointGroup> joint;
+
+  std::size_t n_slots() const { return slot_names.size(); }
+  std::size_t n_params() const { return parameters->size(); }
+};
+
+}  // namespace plancast

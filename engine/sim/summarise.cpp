@@ -1,0 +1,158 @@
+// summarise(): the merged state of all the job's runs (from threads, shards or ranks, in
+// any order) turned into Results: means and sds from the exact sums, quantiles and their
+// intervals from the sketches, target probabilities with their standard errors.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "engine/sim/compiled.h"
+#include "engine/sim/replicates.h"
+#include "engine/sim/simulator.h"
+#include "engine/sim/sketch.h"
+
+#ifndef PLANCAST_VERSION
+#define PLANCAST_VERSION "0.0.0"
+#endif
+
+namespace plancast {
+
+Results summarise(const CompiledScenario& cs, const RunState& total) {
+  const Scenario& sc = cs.scenario;
+  const std::uint64_t runs = sc.simulation.runs;
+  const std::size_t years = static_cast<std::size_t>(cs.n_years);
+  if (total.slots != cs.n_slots() || total.years != cs.n_years ||
+      total.target_hits.size() != cs.targets.size() || total.joint_hits.size() != cs.joint.size()) {
+    throw std::invalid_argument("run state does not fit the scenario");
+  }
+  if (total.runs != runs) {
+    throw std::invalid_argument("run state holds " + std::to_string(total.runs) +
+                                " runs; the job has " + std::to_string(runs));
+  }
+  const std::vector<double>& shift = total.shift;
+
+  Results r;
+  r.plancast_version = PLANCAST_VERSION;
+  r.scenario = sc.name;
+  r.title = sc.title;
+  if (!sc.variant.empty()) r.variant = sc.variant;
+  r.scenario_sha256 = sc.sha256;
+  r.runs = runs;
+  r.seed = sc.simulation.seed;
+  r.sampler = sc.simulation.sampler;
+  for (int t = 0; t < cs.n_years; ++t) r.years.push_back(sc.base_year + t);
+  r.report_years = sc.report_years;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t s = 0; s < cs.n_slots(); ++s) {
+    IndicatorResult ir;
+    ir.name = cs.slot_names[s];
+    ir.unit = cs.slot_units[s];
+    ir.title = cs.slot_titles[s];
+    for (std::size_t t = 0; t < years; ++t) {
+      const std::size_t c = s * years + t;
+      const std::uint64_t n = total.finite[c];
+      ir.nonfinite.push_back(total.nonfinite[c]);
+      ir.floored.push_back(total.floored[c]);
+      if (n == 0) {
+        ir.mean.push_back(nan);
+        ir.sd.push_back(nan);
+        ir.min.push_back(nan);
+        ir.max.push_back(nan);
+        for (auto& q : ir.quantiles) q.push_back(nan);
+        for (auto& q : ir.quantiles_ci95) q.push_back({nan, nan});
+        continue;
+      }
+      const double dn = static_cast<double>(n);
+      const double sum = total.sum[c].value();
+      const double sumsq = total.sumsq[c].value();
+      if (std::isfinite(sum)) {
+        ir.mean.push_back(shift[c] + sum / dn);
+      } else {
+        // Every value is finite but their total is beyond the double range (values near
+        // 1e308): the exact sum scaled by 2^-64 divided by n, and scaled back. The mean of
+        // finite values lies in [min, max].
+        const double scaled = std::ldexp(shift[c], -64) + total.sum[c].value_scaled(-64) / dn;
+        ir.mean.push_back(std::clamp(std::ldexp(scaled, 64), total.min[c], total.max[c]));
+      }
+      // sum² / n, without overflowing when sum² alone would.
+      double ss = sum * sum / dn;
+      if (!std::isfinite(ss)) ss = sum * (sum / dn);
+      const double var = n > 1 ? (sumsq - ss) / (dn - 1) : 0.0;
+      // Squared deviations beyond the double range (|x - run 0's value| > 1.3e154) leave
+      // the sd unknown: null, never a false 0.
+      ir.sd.push_back(std::isfinite(var) ? std::sqrt(std::max(0.0, var))
+                                         : std::numeric_limits<double>::quiet_NaN());
+      ir.min.push_back(total.min[c]);
+      ir.max.push_back(total.max[c]);
+      for (std::size_t q = 0; q < kQuantileLevels.size(); ++q) {
+        // Clamping to [min, max] keeps the bound and makes constant cells exact.
+        ir.quantiles[q].push_back(
+            std::clamp(total.sketch[c].quantile(kQuantileLevels[q]), total.min[c], total.max[c]));
+        const auto [lo, hi] = QuantileSketch::ci95_ranks(kQuantileLevels[q], n);
+        ir.quantiles_ci95[q].push_back(
+            {std::clamp(total.sketch[c].order_statistic(lo), total.min[c], total.max[c]),
+             std::clamp(total.sketch[c].order_statistic(hi), total.min[c], total.max[c])});
+      }
+    }
+    r.indicators.push_back(std::move(ir));
+  }
+  // mc: the binomial standard error and the Wilson interval; lhs and sobol: the spread of
+  // the replicates of the design and a t interval (docs/samplers.md).
+  const bool replicated = sc.simulation.sampler == "lhs" || sc.simulation.sampler == "sobol";
+  auto proportion = [&](std::uint64_t hits, std::size_t i) {
+    return replicated ? make_replicate_proportion(
+                            hits, runs, total.replicate_hits.data() + i * RunState::kReplicateSlots)
+                      : make_proportion(hits, runs);
+  };
+  for (std::size_t k = 0; k < cs.targets.size(); ++k) {
+    const TargetSpec& ts = sc.targets[k];
+    TargetResult tr;
+    tr.id = ts.id;
+    tr.indicator = ts.indicator;
+    tr.year = ts.year;
+    tr.op = ts.op == TargetOp::at_least ? ">=" : "<=";
+    tr.value = ts.value;
+    tr.by = ts.by;
+    tr.p = proportion(total.target_hits[k], k);
+    tr.nonfinite = total.target_nonfinite[k];
+    if (ts.by) {
+      for (std::size_t t = 0; t < years; ++t) {
+        tr.first_reach.push_back(static_cast<double>(total.first_reach[k * years + t]) /
+                                 static_cast<double>(runs));
+      }
+    }
+    r.targets.push_back(std::move(tr));
+  }
+  for (std::size_t g = 0; g < cs.joint.size(); ++g) {
+    JointResult jr;
+    jr.year = sc.base_year + cs.joint[g].t;
+    for (int k : cs.joint[g].targets)
+      jr.targets.push_back(sc.targets[static_cast<std::size_t>(k)].id);
+    jr.p = proportion(total.joint_hits[g], cs.targets.size() + g);
+    r.joint.push_back(std::move(jr));
+  }
+  return r;
+}
+
+Results Simulator::run(const RunOptions& options) {
+  RunState state = make_state(options);
+  simulate_distributed(0, block_count(*cs_), state, options);
+  return summarise(*cs_, state);
+}
+
+Results run(const CompiledScenario& cs, const RunOptions& options) {
+  return Simulator(cs).run(options);
+}
+
+Results run(const Scenario& scenario, const Registry& registry, const RunOptions& options) {
+  return Simulator(compile(scenario, registry)).run(options);
+}
+
+Results summarise_kept(const Scenario& scenario, const Registry& registry,
+                       const std::function<RunState(const RunState& shape)>& read) {
+  Simulator sim(compile(scenario, registry));
+  return summarise(sim.compiled(), read(sim.make_state()));
+}
+
+}  // namespace plancast
