@@ -21,7 +21,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "engine/config/distribution_spec.h"
+#include "engine/random/distribution_spec.h"
 #include "engine/core/error.h"
 #include "engine/core/value.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/config/distribution_spec.h"
+#include "engine/random/distribution_spec.h"
 #include "engine/core/error.h"
 
 namespace plancast {
