@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/config/node_reader.h"
+#include "engine/config/read_distribution.h"
 #include "engine/config/scenario.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
@@ -224,7 +225,7 @@ bool parse_rate_spec(NodeReader& r, RateSpec& out) {
       }
       if (auto sz = sh->required("size")) {
         if (sz->is_map()) {
-          if (auto d = sz->distribution())
+          if (auto d = read_distribution(*sz))
             out.shock_dist = *d;
           else
             ok = false;
