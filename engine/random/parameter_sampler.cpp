@@ -15,6 +15,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "engine/random/distribution.h"
+#include "engine/random/math_policy.h"
 #include "engine/random/normal_quantile.h"
 #include "engine/random/stream.h"
 
@@ -22,13 +23,7 @@ namespace plancast {
 
 namespace {
 
-namespace bp = boost::math::policies;
-using Pol = bp::policy<bp::overflow_error<bp::ignore_error>, bp::underflow_error<bp::ignore_error>,
-                       bp::denorm_error<bp::ignore_error>, bp::promote_double<false>>;
-using StdNormal = boost::math::normal_distribution<double, Pol>;
-
-constexpr double kUMin = std::numeric_limits<double>::min();
-constexpr double kUMax = 1.0 - 0x1p-53;
+using StdNormal = boost::math::normal_distribution<double, MathPolicy>;
 
 /// Eigenvalues at or below this count as "not positive definite": a singular matrix (rho = 1
 /// between two parameters) has no Cholesky factor.
