@@ -36,14 +36,8 @@ class McSampler final : public UniformSampler {
 
   void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
             double* out) const override {
-    for (std::size_t j = 0; j < n; ++j) {
-      const std::uint64_t run = first_run + j;
-      for (std::size_t p0 = 0; p0 < n_params_; p0 += 4) {
-        const Uniform4 u = stream_.uniforms(run, 0, static_cast<std::uint32_t>(p0 / 4));
-        const std::size_t lanes = std::min<std::size_t>(4, n_params_ - p0);
-        for (std::size_t l = 0; l < lanes; ++l) out[(p0 + l) * stride + j] = u.u[l];
-      }
-    }
+    stream_.per_parameter(first_run, n, n_params_,
+                          [&](std::size_t p, std::size_t j, double u) { out[p * stride + j] = u; });
   }
 
  private:
