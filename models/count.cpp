@@ -10,6 +10,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/random/math_policy.h"
 #include "engine/random/normal_quantile.h"
 #include "engine/random/stream.h"
 #include "models/rate_model.h"
@@ -21,13 +22,9 @@ namespace {
 namespace bm = boost::math;
 namespace bp = boost::math::policies;
 
-// As engine/random/distribution.cpp: plain IEEE double (no promotion to long double, so
-// the same numbers on every platform), tails that never throw; integer_round_up makes the
-// discrete quantile the smallest k with F(k) >= u, i.e. exact inversion.
-using Pol = bp::policy<bp::overflow_error<bp::ignore_error>, bp::underflow_error<bp::ignore_error>,
-                       bp::denorm_error<bp::ignore_error>, bp::evaluation_error<bp::ignore_error>,
-                       bp::promote_double<false>, bp::promote_float<false>,
-                       bp::discrete_quantile<bp::integer_round_up>>;
+// plancast's MathPolicy (engine/random/math_policy.h); integer_round_up makes the discrete
+// quantile the smallest k with F(k) >= u, i.e. exact inversion.
+using Pol = bp::normalise<MathPolicy, bp::discrete_quantile<bp::integer_round_up>>::type;
 
 /// Below this mean the pmf is walked term by term (about mean + 1 steps, e^(−30) ≈ 1e-13
 /// keeps the first term far from underflow); above it Boost's quantile is cheaper.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/config/node_reader.h"
+#include "engine/config/read_distribution.h"
 #include "engine/config/scenario.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
@@ -224,7 +225,7 @@ bool parse_rate_spec(NodeReader& r, RateSpec& out) {
       }
       if (auto sz = sh->required("size")) {
         if (sz->is_map()) {
-          if (auto d = sz->distribution())
+          if (auto d = read_distribution(*sz))
             out.shock_dist = *d;
           else
             ok = false;
@@ -248,14 +249,12 @@ RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx) : stream_(
   const Scenario& sc = ctx.scenario();
   const int T = sc.horizon - sc.base_year;
   segment_of_t_.assign(static_cast<std::size_t>(T) + 1, -1);
+  DiagnosticList schedule;  // the schedule's one check, as the loader made it
+  spec.check(sc, schedule);
+  schedule.throw_if_any();
   int prev_until = sc.base_year;
   for (const auto& seg : spec.trend) {
     const int until = seg.until == INT_MAX ? sc.horizon : seg.until;
-    if (until <= sc.base_year) {
-      throw ScenarioError(seg.loc, "trend segment ends in " + std::to_string(until) +
-                                       ", not after the base year " + std::to_string(sc.base_year) +
-                                       " (it would cover no simulated year)");
-    }
     Segment s;
     s.converge = seg.converge;
     s.rate = ctx.resolve(seg.rate);
@@ -268,12 +267,6 @@ RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx) : stream_(
     segments_.push_back(s);
     prev_until = until;
     if (until >= sc.horizon) break;
-  }
-  if (prev_until < sc.horizon) {
-    throw ScenarioError(spec.trend.back().loc,
-                        "the trend schedule ends in " + std::to_string(prev_until) +
-                            " but the horizon is " + std::to_string(sc.horizon) +
-                            " (add a segment {until: " + std::to_string(sc.horizon) + ", ...})");
   }
   for (const Segment& s : segments_) any_converge_ = any_converge_ || s.converge;
   sd_ = ctx.resolve(spec.noise_sd);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/config/distribution_spec.h"
+#include "engine/random/distribution_spec.h"
 #include "engine/core/process.h"
 #include "engine/random/distribution.h"
 #include "engine/random/stream.h"

@@ -1,5 +1,4 @@
-// NodeReader: checked, located access to yaml-cpp nodes (see node_reader.h), and the
-// distribution parser of SPEC §2.6.
+// NodeReader: checked, located access to yaml-cpp nodes (see node_reader.h).
 #include "engine/config/node_reader.h"
 
 #include <algorithm>
@@ -33,7 +32,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 /// What a node is, for "expected X, got Y" messages.
-std::string describe(const YAML::Node& n) {
+std::string describe_node(const YAML::Node& n) {
   if (!n.IsDefined() || n.IsNull()) return "nothing";
   if (n.IsMap()) return "a map";
   if (n.IsSequence()) return "a list";
@@ -162,6 +161,10 @@ bool NodeReader::error(const std::string& message) const {
   return false;
 }
 
+std::string NodeReader::describe() const {
+  return describe_node(node_);
+}
+
 bool NodeReader::is_map() const {
   return node_.IsDefined() && node_.IsMap();
 }
@@ -188,7 +191,7 @@ bool NodeReader::expect_map() const {
   if (is_map()) return true;
   if (!type_reported_) {
     type_reported_ = true;
-    error("expected a map (key: value pairs) " + for_path(path_) + ", got " + describe(node_));
+    error("expected a map (key: value pairs) " + for_path(path_) + ", got " + describe_node(node_));
   }
   return false;
 }
@@ -197,7 +200,7 @@ bool NodeReader::expect_sequence() const {
   if (is_sequence()) return true;
   if (!type_reported_) {
     type_reported_ = true;
-    error("expected a list " + for_path(path_) + ", got " + describe(node_));
+    error("expected a list " + for_path(path_) + ", got " + describe_node(node_));
   }
   return false;
 }
@@ -281,8 +284,9 @@ std::vector<std::pair<std::string, NodeReader>> NodeReader::entries() {
   std::set<std::string> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     if (!it->first.IsScalar()) {
-      diags_->error(loc_of(it->first.Mark()), "a key " + where(path_) + " is " +
-                                                  describe(it->first) + " (keys must be names)");
+      diags_->error(
+          loc_of(it->first.Mark()),
+          "a key " + where(path_) + " is " + describe_node(it->first) + " (keys must be names)");
       continue;
     }
     const std::string& k = it->first.Scalar();
@@ -302,8 +306,8 @@ void NodeReader::finish() {
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const SourceLoc at = loc_of(it->first.Mark());
     if (!it->first.IsScalar()) {
-      diags_->error(
-          at, "a key " + where(path_) + " is " + describe(it->first) + " (keys must be names)");
+      diags_->error(at, "a key " + where(path_) + " is " + describe_node(it->first) +
+                            " (keys must be names)");
       continue;
     }
     const std::string& k = it->first.Scalar();
@@ -340,7 +344,7 @@ std::string key_name(const std::string& path) {
 
 std::optional<double> NodeReader::number() const {
   if (!is_scalar()) {
-    error("expected a number " + for_path(path_) + ", got " + describe(node_));
+    error("expected a number " + for_path(path_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   const std::string& text = node_.Scalar();
@@ -350,7 +354,7 @@ std::optional<double> NodeReader::number() const {
     return std::nullopt;
   }
   if (!p.value) {
-    error("expected a number " + for_path(path_) + ", got " + describe(node_));
+    error("expected a number " + for_path(path_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   if (is_quoted(node_)) {
@@ -363,7 +367,7 @@ std::optional<double> NodeReader::number() const {
 
 std::optional<std::int64_t> NodeReader::integer(std::int64_t lo, std::int64_t hi) const {
   if (!is_scalar() || is_quoted(node_)) {
-    error("expected an integer " + for_path(path_) + ", got " + describe(node_));
+    error("expected an integer " + for_path(path_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   const std::string& text = node_.Scalar();
@@ -373,8 +377,9 @@ std::optional<std::int64_t> NodeReader::integer(std::int64_t lo, std::int64_t hi
   const auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), x);
   if (sv.empty() || ptr != sv.data() + sv.size() || ec == std::errc::invalid_argument) {
     const NumberParse p = parse_number(text);
-    error(!p.why.empty() ? p.why
-                         : "expected an integer " + for_path(path_) + ", got " + describe(node_));
+    error(!p.why.empty()
+              ? p.why
+              : "expected an integer " + for_path(path_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   if (ec == std::errc::result_out_of_range || x < lo || x > hi) {
@@ -388,7 +393,7 @@ std::optional<std::int64_t> NodeReader::integer(std::int64_t lo, std::int64_t hi
 std::optional<std::uint64_t> NodeReader::unsigned_integer(std::uint64_t lo,
                                                           std::uint64_t hi) const {
   if (!is_scalar() || is_quoted(node_)) {
-    error("expected a non-negative integer " + for_path(path_) + ", got " + describe(node_));
+    error("expected a non-negative integer " + for_path(path_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   const std::string& text = node_.Scalar();
@@ -400,9 +405,9 @@ std::optional<std::uint64_t> NodeReader::unsigned_integer(std::uint64_t lo,
   if (!negative &&
       (sv.empty() || ptr != sv.data() + sv.size() || ec == std::errc::invalid_argument)) {
     const NumberParse p = parse_number(text);
-    error(!p.why.empty()
-              ? p.why
-              : "expected a non-negative integer " + for_path(path_) + ", got " + describe(node_));
+    error(!p.why.empty() ? p.why
+                         : "expected a non-negative integer " + for_path(path_) + ", got " +
+                               describe_node(node_));
     return std::nullopt;
   }
   if (negative || ec == std::errc::result_out_of_range || x < lo || x > hi) {
@@ -419,13 +424,13 @@ std::optional<bool> NodeReader::boolean() const {
     if (l == "true") return true;
     if (l == "false") return false;
   }
-  error("expected true or false " + for_path(path_) + ", got " + describe(node_));
+  error("expected true or false " + for_path(path_) + ", got " + describe_node(node_));
   return std::nullopt;
 }
 
 std::optional<std::string> NodeReader::string() const {
   if (!is_scalar()) {
-    error("expected a string " + for_path(path_) + ", got " + describe(node_));
+    error("expected a string " + for_path(path_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   return node_.Scalar();
@@ -444,7 +449,8 @@ std::optional<Value> NodeReader::value() const {
       }
     }
   }
-  error("expected a number or a parameter name " + for_path(path_) + ", got " + describe(node_));
+  error("expected a number or a parameter name " + for_path(path_) + ", got " +
+        describe_node(node_));
   return std::nullopt;
 }
 
@@ -482,320 +488,6 @@ std::optional<Value> NodeReader::value_or(const std::string& key, double def) {
     return v;
   }
   return r->value();
-}
-
-// ---- distributions (SPEC §2.6) -----------------------------------------------------------
-
-namespace {
-
-const std::vector<std::pair<std::string, DistFamily>>& families() {
-  static const std::vector<std::pair<std::string, DistFamily>> f = {
-      {"fixed", DistFamily::fixed},
-      {"normal", DistFamily::normal},
-      {"lognormal", DistFamily::lognormal},
-      {"uniform", DistFamily::uniform},
-      {"triangular", DistFamily::triangular},
-      {"pert", DistFamily::pert},
-      {"beta", DistFamily::beta},
-      {"gamma", DistFamily::gamma},
-      {"student_t", DistFamily::student_t},
-      {"empirical", DistFamily::empirical},
-      {"choice", DistFamily::choice},
-      {"quantiles", DistFamily::quantiles}};
-  return f;
-}
-
-}  // namespace
-
-std::optional<DistSpec> NodeReader::distribution() {
-  if (!expect_map()) return std::nullopt;
-  DistSpec d;
-  d.loc = loc();
-  bool ok = true;
-  const std::size_t errors_before = diags_->size();
-
-  // A number that must be strictly positive (or strictly above lo).
-  auto above = [&](const std::string& key, double lo, const std::string& why) -> double {
-    auto r = required(key);
-    if (!r) return ok = false, 0.0;
-    auto x = r->number();
-    if (!x) return ok = false, 0.0;
-    if (!(*x > lo)) {
-      r->error(key + "=" + r->node().Scalar() + " (must be > " + format_number(lo) + why + ")");
-      ok = false;
-    }
-    return *x;
-  };
-  auto num = [&](const std::string& key) -> double {
-    auto x = number_at(key);
-    if (!x) return ok = false, 0.0;
-    return *x;
-  };
-  auto num_or = [&](const std::string& key, double def) -> double {
-    auto x = number_or(key, def);
-    if (!x) return ok = false, def;
-    return *x;
-  };
-  auto list = [&](const std::string& key, std::vector<double>& out) -> bool {
-    auto r = required(key);
-    if (!r) return ok = false;
-    if (!r->expect_sequence()) return ok = false;
-    auto items = r->items();
-    if (items.empty()) return ok = r->error(key + " is empty (give at least one number)");
-    for (auto& it : items) {
-      if (auto x = it.number()) {
-        out.push_back(*x);
-      } else {
-        ok = false;
-      }
-    }
-    return true;
-  };
-  auto range = [&](const std::string& lo_key, const std::string& hi_key) {
-    if (!ok || d.min < d.max) return;
-    required(hi_key)->error(hi_key + "=" + format_number(d.max) + " (must be > " + lo_key + "=" +
-                            format_number(d.min) + ")");
-    ok = false;
-  };
-
-  // On a bad `dist`, mark the keys of every family as known so that only 'dist' is reported.
-  auto give_up = [&]() -> std::optional<DistSpec> {
-    for (const char* k :
-         {"value", "mean",  "sd", "mu",  "sigma",  "min",     "max", "mode", "alpha", "beta",
-          "shape", "scale", "df", "loc", "values", "weights", "p10", "p50",  "p90",   "truncate"}) {
-      allow(k);
-    }
-    finish();
-    return std::nullopt;
-  };
-  std::string name;
-  if (auto r = required("dist")) {
-    if (auto s = r->string()) name = *s;
-  }
-  if (name.empty()) return give_up();
-  auto fam = std::find_if(families().begin(), families().end(),
-                          [&](const auto& p) { return p.first == name; });
-  if (fam == families().end()) {
-    std::vector<std::string> names;
-    for (const auto& p : families()) names.push_back(p.first);
-    const std::string near = nearest(name, names);
-    optional("dist")->error("unknown distribution '" + name + "' (" +
-                            (near.empty() ? "" : "did you mean '" + near + "'? ") +
-                            "known: " + join(names) + ")");
-    return give_up();
-  }
-  d.family = fam->second;
-
-  switch (d.family) {
-    case DistFamily::fixed:
-      d.value = num("value");
-      break;
-    case DistFamily::normal:
-      d.mean = num("mean");
-      d.sd = above("sd", 0, "; use dist: fixed for a constant");
-      break;
-    case DistFamily::lognormal: {
-      const bool log_form = has("mu") || has("sigma");
-      const bool value_form = has("mean") || has("sd");
-      if (log_form && value_form) {
-        error("lognormal takes either mu/sigma (of the log) or mean/sd (of the value), not both");
-        ok = false;
-      } else if (value_form) {
-        const double mean = above("mean", 0, "; a lognormal value is positive");
-        const double sd = above("sd", 0, "; use dist: fixed for a constant");
-        if (ok) {
-          // Moments of the value → parameters of its log.
-          const double s2 = std::log1p((sd * sd) / (mean * mean));
-          d.sigma = std::sqrt(s2);
-          d.mu = std::log(mean) - s2 / 2;
-        }
-      } else {
-        d.mu = num("mu");
-        d.sigma = above("sigma", 0, "; use dist: fixed for a constant");
-      }
-      break;
-    }
-    case DistFamily::uniform:
-      d.min = num("min");
-      d.max = num("max");
-      range("min", "max");
-      break;
-    case DistFamily::triangular:
-    case DistFamily::pert:
-      d.min = num("min");
-      d.mode = num("mode");
-      d.max = num("max");
-      range("min", "max");
-      if (ok && (d.mode < d.min || d.mode > d.max)) {
-        required("mode")->error("mode=" + format_number(d.mode) + " (must be in [min, max] = [" +
-                                format_number(d.min) + ", " + format_number(d.max) + "])");
-        ok = false;
-      }
-      break;
-    case DistFamily::beta:
-      d.alpha = above("alpha", 0, "");
-      d.beta = above("beta", 0, "");
-      d.min = num_or("min", 0);
-      d.max = num_or("max", 1);
-      if (ok && !(d.min < d.max)) {
-        error("max=" + format_number(d.max) + " (must be > min=" + format_number(d.min) + ")");
-        ok = false;
-      }
-      break;
-    case DistFamily::gamma: {
-      const bool shape_form = has("shape") || has("scale");
-      const bool value_form = has("mean") || has("sd");
-      if (shape_form && value_form) {
-        error("gamma takes either shape/scale or mean/sd, not both");
-        ok = false;
-      } else if (value_form) {
-        const double mean = above("mean", 0, "; a gamma value is positive");
-        const double sd = above("sd", 0, "; use dist: fixed for a constant");
-        if (ok) {
-          d.shape = mean * mean / (sd * sd);
-          d.scale = sd * sd / mean;
-        }
-      } else {
-        d.shape = above("shape", 0, "");
-        d.scale = above("scale", 0, "");
-      }
-      break;
-    }
-    case DistFamily::student_t: {
-      d.df = above("df", 0, "");
-      d.loc_ = num_or("loc", 0);
-      d.scale = 1;
-      if (has("scale")) d.scale = above("scale", 0, "");
-      break;
-    }
-    case DistFamily::empirical:
-      list("values", d.values);
-      break;
-    case DistFamily::choice: {
-      list("values", d.values);
-      if (has("weights")) {
-        auto w = required("weights");
-        std::vector<double> ws;
-        if (list("weights", ws) && ok) {
-          double sum = 0;
-          bool neg = false;
-          for (double x : ws) {
-            neg = neg || x < 0;
-            sum += x;
-          }
-          if (ws.size() != d.values.size()) {
-            w->error("weights has " + std::to_string(ws.size()) + " entries but values has " +
-                     std::to_string(d.values.size()) + " (give one weight per value)");
-            ok = false;
-          } else if (neg) {
-            w->error("weights must be >= 0");
-            ok = false;
-          } else if (!(sum > 0) || !std::isfinite(sum)) {
-            w->error("weights must have a positive, finite sum");
-            ok = false;
-          }
-          d.weights = ws;
-        }
-      } else if (ok) {
-        d.weights.assign(d.values.size(), 1.0);  // equal weights when none are given
-      }
-      break;
-    }
-    case DistFamily::quantiles: {
-      // Expert judgement: three percentiles, fitted to a three-term metalog (Keelin 2016).
-      d.p10 = num("p10");
-      d.p50 = num("p50");
-      d.p90 = num("p90");
-      if (!ok) break;
-      if (!(d.p10 < d.p50)) {
-        required("p50")->error("p50=" + format_number(d.p50) + " (must be > p10=" +
-                               format_number(d.p10) + "; the percentiles must increase)");
-        ok = false;
-      }
-      if (!(d.p50 < d.p90)) {
-        required("p90")->error("p90=" + format_number(d.p90) + " (must be > p50=" +
-                               format_number(d.p50) + "; the percentiles must increase)");
-        ok = false;
-      }
-      if (!ok) break;
-      const Metalog3 m = fit_metalog3(d.p10, d.p50, d.p90);
-      const double skew = metalog3_skew(m);
-      if (!std::isfinite(m.a2) || !std::isfinite(m.a3) || !(m.a2 > 0)) {
-        error("quantiles p10=" + format_number(d.p10) + ", p90=" + format_number(d.p90) +
-              " (the spread is too large or too small to fit; rescale the unit)");
-        ok = false;
-      } else if (!(skew < kMetalog3Bound)) {
-        const double lower = d.p50 - d.p10, upper = d.p90 - d.p50;
-        const double ratio = std::max(upper, lower) / std::min(upper, lower);
-        std::string why = "quantiles p10=" + format_number(d.p10);
-        why += ", p50=" + format_number(d.p50);
-        why += ", p90=" + format_number(d.p90);
-        why += " are too skewed for a three-term metalog (";
-        why += upper > lower ? "p90-p50 is " : "p50-p10 is ";
-        why += format_number(std::round(100 * ratio) / 100);
-        why += upper > lower ? " times p50-p10" : " times p90-p50";
-        why += "; at most about 5, |a3|/a2=" + format_number(std::round(1e4 * skew) / 1e4);
-        why += " must be < 1.66711): move p50 towards the middle, or use lognormal or gamma";
-        error(why);
-        ok = false;
-      }
-      break;
-    }
-  }
-
-  if (auto t = optional("truncate")) {
-    std::vector<double> lohi;
-    if (!t->is_sequence() || t->node().size() != 2) {
-      t->error("truncate must be a list [lo, hi], got " + describe(t->node()));
-      ok = false;
-    } else {
-      for (auto& it : t->items()) {
-        if (auto x = it.number()) lohi.push_back(*x);
-      }
-      if (lohi.size() != 2) {
-        ok = false;
-      } else if (!(lohi[0] < lohi[1])) {
-        t->error("truncate=[" + format_number(lohi[0]) + ", " + format_number(lohi[1]) +
-                 "] (must have lo < hi)");
-        ok = false;
-      } else if (ok) {
-        d.truncate = std::array<double, 2>{lohi[0], lohi[1]};
-        // Quick support checks where the support is known here; the sampler checks the rest.
-        auto outside = [&](double a, double b) { return b < lohi[0] || a > lohi[1]; };
-        bool empty = false;
-        switch (d.family) {
-          case DistFamily::fixed:
-            empty = outside(d.value, d.value);
-            break;
-          case DistFamily::uniform:
-          case DistFamily::triangular:
-          case DistFamily::pert:
-          case DistFamily::beta:
-            empty = !(lohi[1] > d.min && lohi[0] < d.max);
-            break;
-          case DistFamily::lognormal:
-          case DistFamily::gamma:
-            empty = !(lohi[1] > 0);
-            break;
-          case DistFamily::empirical:
-          case DistFamily::choice:
-            empty = std::none_of(d.values.begin(), d.values.end(),
-                                 [&](double v) { return v >= lohi[0] && v <= lohi[1]; });
-            break;
-          default:
-            break;
-        }
-        if (empty) {
-          t->error("truncate=[" + format_number(lohi[0]) + ", " + format_number(lohi[1]) +
-                   "] (the " + name + " distribution has no probability in that range)");
-          ok = false;
-        }
-      }
-    }
-  }
-  finish();
-  if (!ok || diags_->size() != errors_before) return std::nullopt;
-  return d;
 }
 
 }  // namespace plancast

@@ -21,7 +21,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "engine/config/distribution_spec.h"
 #include "engine/core/error.h"
 #include "engine/core/value.h"
 
@@ -51,6 +50,9 @@ class NodeReader {
   NodeReader child(YAML::Node node, const std::string& path) const;
   /// Reports an error at this node. Returns false, for `return r.error(...)` chains.
   bool error(const std::string& message) const;
+  /// What this node is, for "expected X, got Y" messages: "nothing", "a map", "a list" or
+  /// the scalar quoted ('0.5', cut to 40 characters).
+  std::string describe() const;
 
   bool is_map() const;
   bool is_sequence() const;
@@ -87,16 +89,6 @@ class NodeReader {
   std::optional<std::string> string() const;
   /// A number, or an identifier naming a parameter (the name is checked later).
   std::optional<Value> value() const;
-  /// A distribution map ({dist: normal, mean: .., sd: .., truncate: [lo, hi]}), SPEC §2.6.
-  /// Ranges: normal sd > 0 (a constant is `dist: fixed`), lognormal sigma > 0 or mean > 0
-  /// and sd > 0, min < max, min <= mode <= max, beta alpha, beta > 0 (range default [0, 1]),
-  /// gamma shape, scale > 0 or mean, sd > 0, student_t df > 0 and scale > 0 (loc 0, scale 1
-  /// by default), empirical/choice values non-empty, choice weights >= 0 with a positive sum
-  /// and one per value (equal weights when omitted), truncate lo < hi overlapping the
-  /// support where that is known here. Alternative forms are converted (lognormal mean/sd
-  /// → mu/sigma, gamma mean/sd → shape/scale). Returns nullopt after reporting problems.
-  std::optional<DistSpec> distribution();
-
   // ---- helpers combining lookup, conversion and range check ---------------------------
   /// Required number under key, within [lo, hi] (inclusive) when given.
   std::optional<double> number_at(const std::string& key, double lo = -HUGE_VAL,

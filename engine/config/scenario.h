@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/config/distribution_spec.h"
 #include "engine/core/error.h"
 #include "engine/core/process.h"
 #include "engine/core/value.h"
+#include "engine/random/distribution_spec.h"
 
 namespace plancast {
 

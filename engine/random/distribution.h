@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/config/distribution_spec.h"
+#include "engine/random/distribution_spec.h"
 
 namespace plancast {
 

@@ -15,6 +15,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "engine/random/distribution.h"
+#include "engine/random/math_policy.h"
 #include "engine/random/normal_quantile.h"
 #include "engine/random/stream.h"
 
@@ -22,13 +23,7 @@ namespace plancast {
 
 namespace {
 
-namespace bp = boost::math::policies;
-using Pol = bp::policy<bp::overflow_error<bp::ignore_error>, bp::underflow_error<bp::ignore_error>,
-                       bp::denorm_error<bp::ignore_error>, bp::promote_double<false>>;
-using StdNormal = boost::math::normal_distribution<double, Pol>;
-
-constexpr double kUMin = std::numeric_limits<double>::min();
-constexpr double kUMax = 1.0 - 0x1p-53;
+using StdNormal = boost::math::normal_distribution<double, MathPolicy>;
 
 /// Eigenvalues at or below this count as "not positive definite": a singular matrix (rho = 1
 /// between two parameters) has no Cholesky factor.
@@ -41,14 +36,8 @@ class McSampler final : public UniformSampler {
 
   void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
             double* out) const override {
-    for (std::size_t j = 0; j < n; ++j) {
-      const std::uint64_t run = first_run + j;
-      for (std::size_t p0 = 0; p0 < n_params_; p0 += 4) {
-        const Uniform4 u = stream_.uniforms(run, 0, static_cast<std::uint32_t>(p0 / 4));
-        const std::size_t lanes = std::min<std::size_t>(4, n_params_ - p0);
-        for (std::size_t l = 0; l < lanes; ++l) out[(p0 + l) * stride + j] = u.u[l];
-      }
-    }
+    stream_.per_parameter(first_run, n, n_params_,
+                          [&](std::size_t p, std::size_t j, double u) { out[p * stride + j] = u; });
   }
 
  private:

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/config/distribution_spec.h"
 #include "engine/core/error.h"
+#include "engine/random/distribution_spec.h"
 
 namespace plancast {
 

@@ -70,20 +70,12 @@ class LhsSampler final : public UniformSampler {
 
   void fill(std::uint64_t first_run, std::size_t n, std::size_t stride,
             double* out) const override {
-    for (std::size_t j = 0; j < n; ++j) {
-      const std::uint64_t run = first_run + j;
-      for (std::size_t p0 = 0; p0 < n_params_; p0 += 4) {
-        const Uniform4 v = jitter_.uniforms(run, 0, static_cast<std::uint32_t>(p0 / 4));
-        const std::size_t lanes = std::min<std::size_t>(4, n_params_ - p0);
-        for (std::size_t l = 0; l < lanes; ++l) {
-          const std::size_t p = p0 + l;
-          // (π + v) / N lies in the stratum [π/N, (π+1)/N); rounding can reach 1 only in the
-          // top stratum, so it is pinned below 1. v > 0 keeps u > 0.
-          const double u = (static_cast<double>(perms_[p](run)) + v.u[l]) / n_;
-          out[p * stride + j] = u < kBelowOne ? u : kBelowOne;
-        }
-      }
-    }
+    jitter_.per_parameter(first_run, n, n_params_, [&](std::size_t p, std::size_t j, double v) {
+      // (π + v) / N lies in the stratum [π/N, (π+1)/N); rounding can reach 1 only in the top
+      // stratum, so it is pinned below 1. v > 0 keeps u > 0.
+      const double u = (static_cast<double>(perms_[p](first_run + j)) + v) / n_;
+      out[p * stride + j] = u < kBelowOne ? u : kBelowOne;
+    });
   }
 
  private:

@@ -3,6 +3,7 @@
 // same whichever thread, block or shard computes it (habit of pbrt-v4 and OpenMC).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -41,6 +42,18 @@ class Stream {
     r123::Philox4x64 philox;
     const r123::Philox4x64::ctr_type w = philox({{c0, c1, c2, c3}}, {{key_[0], key_[1]}});
     return Words4{{w.v[0], w.v[1], w.v[2], w.v[3]}};
+  }
+  /// One uniform per (run, parameter) of the runs first_run ... first_run + n - 1: calls
+  /// f(p, j, u) with u lane p % 4 of uniforms(first_run + j, 0, p / 4), run by run.
+  template <class F>
+  void per_parameter(std::uint64_t first_run, std::size_t n, std::size_t n_params, F&& f) const {
+    for (std::size_t j = 0; j < n; ++j) {
+      for (std::size_t p0 = 0; p0 < n_params; p0 += 4) {
+        const Uniform4 u = uniforms(first_run + j, 0, static_cast<std::uint32_t>(p0 / 4));
+        const std::size_t lanes = n_params - p0 < 4 ? n_params - p0 : 4;
+        for (std::size_t l = 0; l < lanes; ++l) f(p0 + l, j, u.u[l]);
+      }
+    }
   }
 
  private:

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/config/node_reader.h"
+#include "engine/config/read_distribution.h"
 #include "engine/config/scenario.h"
 #include "engine/core/process.h"
 
@@ -59,7 +60,7 @@ std::shared_ptr<const ProcessSpec> parse_fake(NodeReader& r) {
     }
   }
   if (auto d = r.optional("size")) {
-    if (!d->distribution()) ok = false;
+    if (!read_distribution(*d)) ok = false;
   }
   r.finish();
   return ok ? spec : nullptr;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/error.h"
@@ -58,6 +59,20 @@ inline const char* to_string(DistFamily f) {
       return "quantiles";
   }
   return "?";
+}
+
+/// Every family, in the order of the scenario reference (and of "known: ..." messages).
+inline constexpr std::array<DistFamily, 12> kDistFamilies = {
+    DistFamily::fixed,      DistFamily::normal,    DistFamily::lognormal, DistFamily::uniform,
+    DistFamily::triangular, DistFamily::pert,      DistFamily::beta,      DistFamily::gamma,
+    DistFamily::student_t,  DistFamily::empirical, DistFamily::choice,    DistFamily::quantiles};
+
+/// The family written `name` in YAML, if there is one.
+inline std::optional<DistFamily> dist_family_named(std::string_view name) {
+  for (const DistFamily f : kDistFamilies) {
+    if (name == to_string(f)) return f;
+  }
+  return std::nullopt;
 }
 
 struct DistSpec {
