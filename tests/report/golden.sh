@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tests/report/golden.sh: the HTML reports, byte for byte, against tests/golden/report_*.html
-# (issue 15, part 4: splitting engine/io/report.cpp must not move a byte).
+# tests/report/golden.sh: the HTML reports, byte for byte, against tests/golden/report_*.html.txt
+# (issue 15, part 4: splitting engine/io/report.cpp must not move a byte). The saved files end
+# in .txt so that tools reading the tree as source (`duplicates`, linters) pass over them.
 #
 # usage: golden.sh PLANCAST OUTDIR [--update]
 #   Renders the run, compare and sensitivity (sobol, shapley, tornado) reports of the bundled
@@ -58,13 +59,13 @@ for f in "$out"/report_*.html; do
   fi
   sed -E 's/scenario_sha256 [0-9a-f]{64}/scenario_sha256 SHA256/' "$f" >"$f.norm"
   if [[ $update == --update ]]; then
-    cp "$f.norm" "$golden/$name"
-    echo "updated: tests/golden/$name"
-  elif cmp -s "$f.norm" "$golden/$name"; then
+    cp "$f.norm" "$golden/$name.txt"
+    echo "updated: tests/golden/$name.txt"
+  elif cmp -s "$f.norm" "$golden/$name.txt"; then
     echo "ok: $name identical ($(stat -c %s "$f.norm") bytes)"
   else
-    echo "FAIL: $name differs from tests/golden/$name:"
-    diff "$golden/$name" "$f.norm" | head -20
+    echo "FAIL: $name differs from tests/golden/$name.txt:"
+    diff "$golden/$name.txt" "$f.norm" | head -20
     fail=1
   fi
 done
