@@ -1,0 +1,40 @@
+// The HTML kit of the reports: escaping, numbers for people, the document shell (with its
+// inline CSS, laid out to print on A4), facts, sections. Internal to engine/io.
+#pragma once
+
+#include <string>
+
+namespace plancast::html {
+
+/// `s` as HTML text: &, <, >, " and ' escaped; invalid UTF-8 bytes become U+FFFD and
+/// control characters (other than tab and newline) are dropped, so the file stays valid.
+std::string esc(const std::string& s);
+
+/// printf of one number with format `f`.
+std::string printf_str(const char* f, double x);
+
+/// Thousands separators on the integer part of a plain decimal number ("12345.6" →
+/// "12,345.6"); four digits or fewer stay as they are ("1350").
+std::string group(const std::string& s);
+
+/// A value for people: 4 significant digits, thousands grouped ("12,346", "1350", "15.23",
+/// "0.1762"); "n/a" when not finite.
+std::string value_text(double x);
+
+/// A probability as a percentage ("22.0%").
+std::string percent(double p);
+
+/// The document up to <body>: doctype, UTF-8, `title`, the inline style sheet.
+std::string page_open(const std::string& title);
+
+/// The footer with `footer` (escaped) and the end of the document.
+std::string page_close(const std::string& footer);
+
+/// One fact of a header's <dl class="facts">.
+std::string fact(const std::string& name, const std::string& value);
+
+/// `body` in a <section> with an id (a link target, and a handle for print styles); nothing
+/// when empty.
+std::string section(const char* id, const std::string& body);
+
+}  // namespace plancast::html

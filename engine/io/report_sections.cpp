@@ -1,0 +1,208 @@
+// The parts that more than one report shows (see report_sections.h): likelihood classes,
+// the assumptions table, the target table, target conditions, the footer.
+#include "engine/io/report_sections.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "engine/io/html.h"
+#include "engine/io/svg.h"
+#include "engine/random/distribution.h"
+
+namespace plancast::report {
+
+using namespace html;
+using namespace svg;
+
+namespace {
+
+// ---- likelihood classes (IPCC calibrated language) -----------------------------------------
+
+struct Likelihood {
+  double below;  ///< upper bound of the class
+  const char* words;
+  const char* css;
+  const char* fill;
+};
+
+constexpr Likelihood kLikelihood[] = {
+    {0.10, "very unlikely (under 10%)", "l0", "#e08060"},
+    {0.33, "unlikely (10-33%)", "l1", "#f6cdb4"},
+    {0.66, "about as likely as not (33-66%)", "l2", "#eeeeea"},
+    {0.90, "likely (66-90%)", "l3", "#c4dcee"},
+    {2.00, "very likely (over 90%)", "l4", "#7fb3d8"},
+};
+const Likelihood& likelihood(double p) {
+  for (const Likelihood& l : kLikelihood) {
+    if (p < l.below) return l;
+  }
+  return kLikelihood[4];
+}
+
+std::string likelihood_legend() {
+  std::string s = "<div class=\"legend\">";
+  for (const Likelihood& l : kLikelihood) {
+    s += "<span><span class=\"sw ";
+    s += l.css;
+    s += "\"></span>";
+    s += esc(l.words);
+    s += "</span>";
+  }
+  return s + "</div>\n";
+}
+
+/// Long decimals in a distribution's description (a gamma given by mean and sd is stored as
+
+/// shape 11.559999999999999) shortened to 6 significant digits.
+std::string tidy_numbers(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const bool starts = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+    if (!starts) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[j])) != 0 || text[j] == '.' ||
+            text[j] == 'e' || ((text[j] == '-' || text[j] == '+') && text[j - 1] == 'e'))) {
+      ++j;
+    }
+    const std::string token = text.substr(i, j - i);
+    char* end = nullptr;
+    const double v = std::strtod(token.c_str(), &end);
+    if (token.size() > 8 && end == token.c_str() + token.size()) {
+      out += printf_str("%.6g", v);
+    } else {
+      out += token;
+    }
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string op_text(const std::string& op) {
+  return op == "<=" ? "\xE2\x89\xA4" : "\xE2\x89\xA5";  // ≤ ≥
+}
+
+std::string assumptions_section(const Scenario& sc) {
+  std::string s = "<h2>Assumptions</h2>\n";
+  if (sc.parameters.empty()) {
+    return s + "<p class=\"sub\">The scenario has no uncertain parameters.</p>\n";
+  }
+  s += "<p class=\"sub\">Each parameter is drawn once per run from its distribution. The 10th, "
+       "50th and 90th percentiles show the range that 8 runs in 10 fall in.</p>\n";
+  s += "<table><thead><tr><th>parameter</th><th>distribution</th><th class=\"num\">p10</th>"
+       "<th class=\"num\">median</th><th class=\"num\">p90</th></tr></thead><tbody>\n";
+  for (const ParameterSpec& p : sc.parameters) {
+    std::string dist, q10 = "", q50 = "", q90 = "";
+    try {
+      const Distribution d(p.dist);
+      dist = tidy_numbers(d.describe());
+      q10 = value_text(d.quantile(0.1));
+      q50 = value_text(d.quantile(0.5));
+      q90 = value_text(d.quantile(0.9));
+    } catch (const std::exception&) {
+      dist = to_string(p.dist.family);
+    }
+    s += "<tr><td>" + esc(p.name) + "</td><td>" + esc(dist) + "</td><td class=\"num\">" + esc(q10) +
+         "</td><td class=\"num\">" + esc(q50) + "</td><td class=\"num\">" + esc(q90) +
+         "</td></tr>\n";
+  }
+  s += "</tbody></table>\n";
+  if (!sc.correlations.empty()) {
+    s += "<p class=\"sub\">Correlations (Gaussian copula): ";
+    bool first = true;
+    for (const CorrelationSpec& c : sc.correlations) {
+      if (!first) s += "; ";
+      first = false;
+      s += esc(c.a) + " and " + esc(c.b) + " " + esc(printf_str("%+.2f", c.rho));
+    }
+    s += ".</p>\n";
+  }
+  return s;
+}
+
+const IndicatorResult* find_indicator(const Results& r, const std::string& name) {
+  for (const IndicatorResult& i : r.indicators) {
+    if (i.name == name) return &i;
+  }
+  return nullptr;
+}
+
+std::string target_condition(const TargetResult& t, const Results& r) {
+  const IndicatorResult* ind = find_indicator(r, t.indicator);
+  std::string s = op_text(t.op) + " " + value_text(t.value);
+  if (ind && !ind->unit.empty()) s += (ind->unit == "%" ? "" : " ") + ind->unit;
+  s += t.by ? " by " : " in ";
+  s += std::to_string(t.year);
+  return s;
+}
+
+namespace {
+
+/// A small bar with the probability and a whisker for its interval.
+std::string probability_bar(const Proportion& p) {
+  const double w = 120, h = 14;
+  std::string s = "<svg class=\"pbar\" viewBox=\"0 0 " + px(w) + " " + px(h) +
+                  "\" style=\"width:120px;display:inline-block\" aria-hidden=\"true\">";
+  s += rect_el(0, 3, w, h - 6, "fill=\"#edf0f3\"");
+  const double pr = std::clamp(p.probability, 0.0, 1.0);
+  s += rect_el(0, 3, w * pr, h - 6, "fill=\"#35618f\"");
+  const double a = w * std::clamp(p.ci95[0], 0.0, 1.0), b = w * std::clamp(p.ci95[1], 0.0, 1.0);
+  s += line_el(a, h / 2, b, h / 2, "whisker");
+  s += line_el(a, 2, a, h - 2, "whisker");
+  s += line_el(b, 2, b, h - 2, "whisker");
+  return s + "</svg>";
+}
+
+}  // namespace
+
+std::string targets_section(const Results& r) {
+  if (r.targets.empty()) return "";
+  std::string s = "<h2>Targets</h2>\n";
+  s += "<p class=\"sub\">The share of the " + esc(group(std::to_string(r.runs))) +
+       " runs in which each target is met, with its 95% interval (Wilson). Shading follows the "
+       "likelihood scale below.</p>\n";
+  s += likelihood_legend();
+  s += "<table class=\"targets\"><thead><tr><th>target</th><th>indicator</th><th>condition</th>"
+       "<th class=\"num\">probability</th><th class=\"num\">95% interval</th><th></th>"
+       "</tr></thead><tbody>\n";
+  for (const TargetResult& t : r.targets) {
+    const IndicatorResult* ind = find_indicator(r, t.indicator);
+    const std::string ititle = ind && !ind->title.empty() ? ind->title : t.indicator;
+    const Likelihood& l = likelihood(t.p.probability);
+    s += "<tr id=\"target-" + esc(t.id) + "\"><td><b>" + esc(t.id) + "</b></td><td>" + esc(ititle) +
+         "</td><td>" + esc(target_condition(t, r)) + "</td><td class=\"num prob " + l.css +
+         "\" title=\"" + esc(l.words) + "\">" + esc(percent(t.p.probability)) +
+         "</td><td class=\"num\">" + esc(percent(t.p.ci95[0])) + " \xE2\x80\x93 " +
+         esc(percent(t.p.ci95[1])) + "</td><td>" + probability_bar(t.p) + "</td></tr>\n";
+  }
+  s += "</tbody></table>\n";
+  if (!r.joint.empty()) {
+    s += "<h3 style=\"margin-top:12px\">All of a year's targets met in the same run</h3>\n";
+    s += "<table><thead><tr><th>year</th><th>targets</th><th class=\"num\">probability</th>"
+         "<th class=\"num\">95% interval</th></tr></thead><tbody>\n";
+    for (const JointResult& j : r.joint) {
+      std::string ids;
+      for (const std::string& id : j.targets) ids += (ids.empty() ? "" : ", ") + id;
+      s += "<tr><td>" + std::to_string(j.year) + "</td><td>" + esc(ids) +
+           "</td><td class=\"num prob " + likelihood(j.p.probability).css + "\">" +
+           esc(percent(j.p.probability)) + "</td><td class=\"num\">" + esc(percent(j.p.ci95[0])) +
+           " \xE2\x80\x93 " + esc(percent(j.p.ci95[1])) + "</td></tr>\n";
+    }
+    s += "</tbody></table>\n";
+  }
+  return s;
+}
+
+std::string footer_text(const Results& r) {
+  return "plancast " + r.plancast_version + " \xC2\xB7 scenario " + r.scenario +
+         " \xC2\xB7 scenario_sha256 " + r.scenario_sha256 +
+         " \xC2\xB7 the same scenario, seed and runs give the same results on any machine.";
+}
+
+}  // namespace plancast::report
