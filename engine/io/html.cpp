@@ -2,8 +2,11 @@
 // shell with its inline CSS, facts and sections.
 #include "engine/io/html.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <locale>
 
 #include "engine/io/text.h"
 
@@ -126,37 +129,46 @@ std::string esc(const std::string& s) {
   return out;
 }
 
-std::string printf_str(const char* f, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, x);
-  return buf;
+namespace {
+
+/// Numbers written with a comma between groups of three digits, whatever the machine's
+/// locale.
+const std::locale& comma_locale() {
+  struct Comma : std::numpunct<char> {
+    char do_thousands_sep() const override { return ','; }
+    std::string do_grouping() const override { return "\3"; }
+  };
+  static const std::locale loc(std::locale::classic(), new Comma);
+  return loc;
 }
 
-/// Thousands separators on the integer part of a plain decimal number ("12345.6" →
-/// "12,345.6").
-std::string group(const std::string& s) {
-  std::size_t start = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  std::size_t end = s.find('.');
-  if (end == std::string::npos) end = s.size();
-  if (end - start <= 4) return s;  // 1350, not 1,350: four digits read fine
-  std::string out = s.substr(0, start);
-  for (std::size_t k = start; k < end; ++k) {
-    if (k > start && (end - k) % 3 == 0) out += ',';
-    out += s[k];
-  }
-  return out + s.substr(end);
+/// How many digits `plain` has before its decimal point (a sign not counted).
+std::size_t integer_digits(const std::string& plain) {
+  const std::size_t start = (!plain.empty() && (plain[0] == '-' || plain[0] == '+')) ? 1 : 0;
+  return std::min(plain.find('.'), plain.size()) - start;
 }
 
-/// A value for people: 4 significant digits, thousands grouped ("12,346", "1350", "15.23",
-/// "0.1762"); "n/a" when not finite.
+}  // namespace
+
+std::string fixed(double x, int decimals) {
+  std::string s = fmt::format("{:.{}f}", x, decimals);
+  if (integer_digits(s) > 4) s = fmt::format(comma_locale(), "{:.{}Lf}", x, decimals);
+  return s;
+}
+
+std::string count_text(std::uint64_t n) {
+  return n >= 10000 ? fmt::format(comma_locale(), "{:L}", n) : fmt::format("{}", n);
+}
+
 std::string value_text(double x) {
   if (!std::isfinite(x)) return "n/a";
   const double a = std::fabs(x);
-  if (a >= 1e15) return printf_str("%.3e", x);
-  std::string s = a >= 1000 ? printf_str("%.0f", x) : printf_str("%.4g", x);
-  if (s.find('e') != std::string::npos) s = printf_str("%.6f", x);  // tiny values
+  if (a >= 1e15) return fmt::format("{:.3e}", x);
+  if (a >= 1000) return fixed(x, 0);
+  std::string s = fmt::format("{:.4g}", x);
+  if (s.find('e') != std::string::npos) s = fmt::format("{:.6f}", x);  // tiny values
   if (s == "-0") s = "0";
-  return group(s);
+  return s;
 }
 
 std::string percent(double p) {

@@ -2,6 +2,7 @@
 // inline CSS, laid out to print on A4), facts, sections. Internal to engine/io.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace plancast::html {
@@ -10,12 +11,12 @@ namespace plancast::html {
 /// control characters (other than tab and newline) are dropped, so the file stays valid.
 std::string esc(const std::string& s);
 
-/// printf of one number with format `f`.
-std::string printf_str(const char* f, double x);
+/// `x` with `decimals` decimals (fmt "{:.Nf}"); when its integer part has five digits or
+/// more, a comma between groups of three ("12,345.6"; "1350" stays: four digits read fine).
+std::string fixed(double x, int decimals);
 
-/// Thousands separators on the integer part of a plain decimal number ("12345.6" →
-/// "12,345.6"); four digits or fewer stay as they are ("1350").
-std::string group(const std::string& s);
+/// A count for people: "1350", "12,000".
+std::string count_text(std::uint64_t n);
 
 /// A value for people: 4 significant digits, thousands grouped ("12,346", "1350", "15.23",
 /// "0.1762"); "n/a" when not finite.

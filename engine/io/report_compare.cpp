@@ -75,7 +75,7 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
     s += fact("base year", std::to_string(r0->years.front()));
     s += fact("horizon", std::to_string(r0->years.back()));
   }
-  s += fact("runs", group(std::to_string(c.runs)));
+  s += fact("runs", count_text(c.runs));
   s += fact("seed", std::to_string(c.seed));
   if (r0) s += fact("sampler", r0->sampler);
   s += "</dl>\n</header>\n";

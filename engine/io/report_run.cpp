@@ -1,4 +1,6 @@
 // The run report (report.h: write_run_report, run_report_html).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -46,7 +48,7 @@ std::string first_reach_chart(const TargetResult& t, const Results& r) {
   for (double v : f.y.ticks) {
     const double y = f.Y(v);
     s += line_el(f.left, y, f.left + f.width, y, "grid");
-    s += text_el(f.left - 6, y + 4, printf_str("%.0f%%", 100 * v), "tick", "end");
+    s += text_el(f.left - 6, y + 4, fmt::format("{:.0f}%", 100 * v), "tick", "end");
   }
   const double bw = std::max(2.0, f.width / static_cast<double>(years.size()) * 0.6);
   std::vector<double> xs, ys;
@@ -129,7 +131,7 @@ std::string run_header(const Results& r, const Scenario* sc, const std::string& 
     s += fact("base year", std::to_string(r.years.front()));
     s += fact("horizon", std::to_string(r.years.back()));
   }
-  s += fact("runs", group(std::to_string(r.runs)));
+  s += fact("runs", count_text(r.runs));
   s += fact("seed", std::to_string(r.seed));
   s += fact("sampler", r.sampler);
   if (sc != nullptr) s += fact("parameters", std::to_string(sc->parameters.size()));

@@ -2,6 +2,8 @@
 // the assumptions table, the target table, target conditions, the footer.
 #include "engine/io/report_sections.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -73,7 +75,7 @@ std::string tidy_numbers(const std::string& text) {
     char* end = nullptr;
     const double v = std::strtod(token.c_str(), &end);
     if (token.size() > 8 && end == token.c_str() + token.size()) {
-      out += printf_str("%.6g", v);
+      out += fmt::format("{:.6g}", v);
     } else {
       out += token;
     }
@@ -119,7 +121,7 @@ std::string assumptions_section(const Scenario& sc) {
     for (const CorrelationSpec& c : sc.correlations) {
       if (!first) s += "; ";
       first = false;
-      s += esc(c.a) + " and " + esc(c.b) + " " + esc(printf_str("%+.2f", c.rho));
+      s += esc(c.a) + " and " + esc(c.b) + " " + esc(fmt::format("{:+.2f}", c.rho));
     }
     s += ".</p>\n";
   }
@@ -164,7 +166,7 @@ std::string probability_bar(const Proportion& p) {
 std::string targets_section(const Results& r) {
   if (r.targets.empty()) return "";
   std::string s = "<h2>Targets</h2>\n";
-  s += "<p class=\"sub\">The share of the " + esc(group(std::to_string(r.runs))) +
+  s += "<p class=\"sub\">The share of the " + esc(count_text(r.runs)) +
        " runs in which each target is met, with its 95% interval (Wilson). Shading follows the "
        "likelihood scale below.</p>\n";
   s += likelihood_legend();

@@ -1,5 +1,7 @@
 // The sensitivity reports (report.h: sobol_report_html, shapley_report_html,
 // tornado_report_html).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -27,7 +29,7 @@ std::string sensitivity_header(const Scenario& sc, const std::string& kind, cons
   s += fact("variant", sc.variant.empty() ? "base (none)" : sc.variant);
   s += fact("base year", std::to_string(sc.base_year));
   s += fact("horizon", std::to_string(sc.horizon));
-  s += fact("runs", group(std::to_string(runs)));
+  s += fact("runs", count_text(runs));
   s += fact("seed", std::to_string(seed));
   s += "</dl>\n</header>\n";
   return s;
@@ -82,8 +84,8 @@ std::string index_chart(const std::vector<IndexRow>& rows, const std::string& la
       const double x0 = X(std::min(0.0, b.v)), x1 = X(std::max(0.0, b.v));
       s += rect_el(x0, y + dy, x1 - x0, 11,
                    "fill=\"" + std::string(b.fill) + "\"><title>" +
-                       esc(ir.name + " " + b.what + " " + printf_str("%.3f", b.v) + " [" +
-                           printf_str("%.3f", b.lo) + ", " + printf_str("%.3f", b.hi) + "]") +
+                       esc(ir.name + " " + b.what + " " + fmt::format("{:.3f}", b.v) + " [" +
+                           fmt::format("{:.3f}", b.lo) + ", " + fmt::format("{:.3f}", b.hi) + "]") +
                        "</title></rect");
       const double ym = y + dy + 5.5;
       s += line_el(X(b.lo), ym, X(b.hi), ym, "whisker");
@@ -119,7 +121,7 @@ std::string sobol_chart(const SobolResult& r) {
 }
 
 std::string interval_cell(double lo, double hi) {
-  return printf_str("%.3f", lo) + " \xE2\x80\x93 " + printf_str("%.3f", hi);
+  return fmt::format("{:.3f}", lo) + " \xE2\x80\x93 " + fmt::format("{:.3f}", hi);
 }
 
 std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::string& of) {
@@ -133,7 +135,7 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
             ? "t interval over " + std::to_string(r.replicates) + " replicates of the design"
             : "bootstrap, " + std::to_string(r.bootstrap) + " resamples") +
        "). Mean of the outcome " + esc(value_text(r.mean)) + ", variance " +
-       esc(printf_str("%.4g", r.variance)) + "; " + esc(group(std::to_string(r.base_runs))) +
+       esc(fmt::format("{:.4g}", r.variance)) + "; " + esc(count_text(r.base_runs)) +
        " base rows.</p>\n";
   if (r.correlated) {
     s += "<p class=\"sub\"><strong>The scenario correlates parameters:</strong> these indices "
@@ -151,13 +153,13 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
   double sum = 0;
   for (const SobolIndex& ix : sobol_rows(r)) {
     sum += ix.s1;
-    s += "<tr><td>" + esc(ix.name) + "</td><td class=\"num\">" + printf_str("%.3f", ix.s1) +
+    s += "<tr><td>" + esc(ix.name) + "</td><td class=\"num\">" + fmt::format("{:.3f}", ix.s1) +
          "</td><td class=\"num\">" + interval_cell(ix.s1_lo, ix.s1_hi) + "</td><td class=\"num\">" +
-         printf_str("%.3f", ix.st) + "</td><td class=\"num\">" + interval_cell(ix.st_lo, ix.st_hi) +
-         "</td></tr>\n";
+         fmt::format("{:.3f}", ix.st) + "</td><td class=\"num\">" +
+         interval_cell(ix.st_lo, ix.st_hi) + "</td></tr>\n";
   }
   s += "</tbody></table>\n<p class=\"sub\">The S1 (parameters and noise) add up to " +
-       printf_str("%.3f", sum) +
+       fmt::format("{:.3f}", sum) +
        "; the rest of the variance comes from interactions, between parameters and between "
        "parameters and the noise.</p>\n";
   s += assumptions_section(sc);
@@ -176,8 +178,8 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
        "together; the last row, the rest, is every random number of a run that is not a "
        "parameter (noise, shocks, counts, firm draws). Whiskers: 95% intervals (bootstrap, " +
        std::to_string(r.bootstrap) + " resamples). Mean of the outcome " + esc(value_text(r.mean)) +
-       ", variance " + esc(printf_str("%.4g", r.variance)) + "; " +
-       esc(group(std::to_string(r.permutations))) + " permutations.</p>\n";
+       ", variance " + esc(fmt::format("{:.4g}", r.variance)) + "; " +
+       esc(count_text(r.permutations)) + " permutations.</p>\n";
   std::vector<ShapleyEffect> sorted = r.parameters;
   std::stable_sort(
       sorted.begin(), sorted.end(),
@@ -192,11 +194,11 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
   s += "<table><thead><tr><th>parameter</th><th class=\"num\">Shapley effect</th><th "
        "class=\"num\">95% interval</th></tr></thead><tbody>\n";
   for (const ShapleyEffect& e : sorted) {
-    s += "<tr><td>" + esc(e.name) + "</td><td class=\"num\">" + printf_str("%.3f", e.shapley) +
+    s += "<tr><td>" + esc(e.name) + "</td><td class=\"num\">" + fmt::format("{:.3f}", e.shapley) +
          "</td><td class=\"num\">" + interval_cell(e.lo, e.hi) + "</td></tr>\n";
   }
   s += "</tbody></table>\n<p class=\"sub\">The parameters together explain " +
-       printf_str("%.3f", r.explained) + " (" + interval_cell(r.explained_lo, r.explained_hi) +
+       fmt::format("{:.3f}", r.explained) + " (" + interval_cell(r.explained_lo, r.explained_hi) +
        ") of the variance.</p>\n";
   s += assumptions_section(sc);
   s += page_close("plancast \xC2\xB7 scenario " + sc.name + " \xC2\xB7 scenario_sha256 " +
@@ -257,7 +259,7 @@ std::string tornado_document(const Scenario& sc, const TornadoResult& r, const s
   s += "<p class=\"sub\">Each bar moves one parameter from its median to its 10th percentile "
        "(red) and to its 90th (blue), with every other parameter at its median; the outcome is "
        "the mean over " +
-       esc(group(std::to_string(r.runs_per_setting))) +
+       esc(count_text(r.runs_per_setting)) +
        " runs per setting (for a target, its probability). Largest swing first.</p>\n";
   s += "<div class=\"legend\"><span><span class=\"sw\" style=\"background:#e08060\"></span>"
        "parameter at its p10</span><span><span class=\"sw\" style=\"background:#35618f\">"

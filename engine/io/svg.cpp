@@ -2,6 +2,8 @@
 // text, paths of lines and bands.
 #include "engine/io/svg.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -11,12 +13,11 @@
 namespace plancast::svg {
 
 using html::esc;
-using html::printf_str;
 
 /// A coordinate in the SVG: one decimal, "-0.0" written "0".
 std::string px(double x) {
   if (!std::isfinite(x)) x = 0;
-  std::string s = printf_str("%.1f", x);
+  std::string s = fmt::format("{:.1f}", x);
   if (s == "-0.0") s = "0.0";
   if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
   return s;
@@ -29,11 +30,10 @@ double text_width(const std::string& s, double size) {
 
 std::string Axis::label(double v) const {
   if (std::fabs(v) < 1e-12 * std::max(std::fabs(lo), std::fabs(hi))) v = 0;
-  std::string s = std::fabs(v) >= 1e15
-                      ? html::printf_str("%.2e", v)
-                      : html::printf_str(("%." + std::to_string(decimals) + "f").c_str(), v);
-  if (s == "-0" || s.find_first_not_of("-0.") == std::string::npos) s = "0";
-  return html::group(s);
+  if (std::fabs(v) >= 1e15) return fmt::format("{:.2e}", v);
+  const std::string s = fmt::format("{:.{}f}", v, decimals);
+  if (s == "-0" || s.find_first_not_of("-0.") == std::string::npos) return "0";
+  return html::fixed(v, decimals);
 }
 
 /// Ticks at 1, 2, 2.5 or 5 × 10^k covering [lo, hi], about `want` of them; the axis is
