@@ -5,8 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstdlib>
+#include <charconv>
 
 #include "engine/io/html.h"
 #include "engine/io/svg.h"
@@ -54,34 +53,26 @@ std::string likelihood_legend() {
   return s + "</div>\n";
 }
 
-/// Long decimals in a distribution's description (a gamma given by mean and sd is stored as
+/// `exact` (the text of `x`) when it has at most 8 characters besides a sign, else `x` to 6
+/// significant digits: a gamma given by mean and sd is stored as shape 11.559999999999999.
+std::string shortened(const std::string& exact, double x) {
+  const std::size_t chars = exact.size() - (exact.front() == '-' ? 1 : 0);
+  return chars > 8 ? fmt::format("{:.6g}", x) : exact;
+}
 
-/// shape 11.559999999999999) shortened to 6 significant digits.
-std::string tidy_numbers(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    const bool starts = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
-    if (!starts) {
-      out += text[i++];
-      continue;
-    }
-    std::size_t j = i;
-    while (j < text.size() &&
-           (std::isdigit(static_cast<unsigned char>(text[j])) != 0 || text[j] == '.' ||
-            text[j] == 'e' || ((text[j] == '-' || text[j] == '+') && text[j - 1] == 'e'))) {
-      ++j;
-    }
-    const std::string token = text.substr(i, j - i);
-    char* end = nullptr;
-    const double v = std::strtod(token.c_str(), &end);
-    if (token.size() > 8 && end == token.c_str() + token.size()) {
-      out += fmt::format("{:.6g}", v);
-    } else {
-      out += token;
-    }
-    i = j;
-  }
-  return out;
+/// A distribution's own value in the assumptions table: its shortest exact text, shortened.
+std::string spec_value(double x) {
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;
+  return shortened(std::string(buf, end), x);
+}
+
+/// A metalog coefficient: 4 significant digits, then shortened as a value of that text.
+std::string coefficient(double x) {
+  const std::string four = fmt::format("{:.4g}", x);
+  double rounded = x;
+  std::from_chars(four.data(), four.data() + four.size(), rounded);
+  return shortened(four, rounded);
 }
 
 }  // namespace
@@ -103,7 +94,7 @@ std::string assumptions_section(const Scenario& sc) {
     std::string dist, q10 = "", q50 = "", q90 = "";
     try {
       const Distribution d(p.dist);
-      dist = tidy_numbers(d.describe());
+      dist = d.describe({spec_value, coefficient});
       q10 = value_text(d.quantile(0.1));
       q50 = value_text(d.quantile(0.5));
       q90 = value_text(d.quantile(0.9));

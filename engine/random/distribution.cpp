@@ -111,6 +111,13 @@ std::string num(double x) {
   return std::string(buf, r.ptr);
 }
 
+/// A derived coefficient to 4 significant digits.
+std::string four_digits(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", x);
+  return std::string(buf);
+}
+
 bool finite(double x) {
   return std::isfinite(x);
 }
@@ -640,8 +647,10 @@ const DistSpec& Distribution::spec() const {
   return impl_->spec;
 }
 
-std::string Distribution::describe() const {
+std::string Distribution::describe(const NumberStyle& style) const {
   const DistSpec& s = impl_->spec;
+  const auto num = style.value ? style.value : plancast::num;
+  const auto g4 = style.coefficient ? style.coefficient : four_digits;
   std::string out = to_string(s.family);
   switch (s.family) {
     case DistFamily::fixed:
@@ -685,11 +694,6 @@ std::string Distribution::describe() const {
     case DistFamily::quantiles: {
       const Metalog& d = std::get<Metalog>(impl_->base);
       out += "(p10 " + num(s.p10) + ", p50 " + num(s.p50) + ", p90 " + num(s.p90);
-      auto g4 = [](double x) {  // coefficients to 4 significant digits
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.4g", x);
-        return std::string(buf);
-      };
       out += ") -> metalog(a1 " + g4(d.a1) + ", a2 " + g4(d.a2) + ", a3 " + g4(d.a3) + ")";
       break;
     }

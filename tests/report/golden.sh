@@ -7,7 +7,8 @@
 #   Renders the run, compare and sensitivity (sobol, shapley, tornado) reports of the bundled
 #   scenario, the run and compare reports of tests/report/four.yaml (a "reached by" target,
 #   history, CJK titles, markup to escape, correlations) and the run report of
-#   tests/report/notes.yaml (the Notes section), each at a small run count, and compares
+#   tests/report/notes.yaml (the Notes section) and of tests/report/families.yaml (every
+#   distribution family in the assumptions table), each at a small run count, and compares
 #   them with the saved files. --update rewrites the saved files instead.
 #
 # One normalisation: the footer's scenario_sha256 (64 hex digits, checked present) is
@@ -43,6 +44,7 @@ render report_tornado_200 "$pc" sensitivity --of core_va_share_2025 --method tor
 render report_four_run_2000 "$pc" run "$here/four.yaml" --runs 2000 --threads 2
 render report_four_compare_2000 "$pc" compare "$here/four.yaml" --runs 2000 --threads 2
 render report_notes_300 "$pc" run "$here/notes.yaml" --runs 300 --threads 2
+render report_families_1000 "$pc" run "$here/families.yaml" --runs 1000 --threads 2
 # The thread count does not reach the bytes.
 render threads1_run_2000 "$pc" run --runs 2000 --threads 1
 if ! cmp -s "$out/report_run_2000.html" "$out/threads1_run_2000.html"; then
