@@ -191,6 +191,25 @@ std::string fact(const std::string& name, const std::string& value) {
   return "<div><dt>" + esc(name) + "</dt><dd>" + esc(value) + "</dd></div>";
 }
 
+std::string table_head(std::initializer_list<const char*> columns, const char* attrs) {
+  std::string s = std::string("<table") + attrs + "><thead><tr>";
+  for (const char* c : columns) {
+    s += c[0] == '#' ? std::string("<th class=\"num\">") + (c + 1) : std::string("<th>") + c;
+    s += "</th>";
+  }
+  return s + "</tr></thead><tbody>\n";
+}
+
+std::string table_row(const std::string& name, std::initializer_list<std::string> numbers) {
+  std::string s = "<tr><td>" + esc(name) + "</td>";
+  for (const std::string& n : numbers) s += "<td class=\"num\">" + n + "</td>";
+  return s + "</tr>\n";
+}
+
+std::string swatch(const std::string& style, const std::string& label_html) {
+  return "<span><span class=\"sw\" style=\"" + style + "\"></span>" + label_html + "</span>";
+}
+
 /// `body` in a <section> with an id (a link target, and a handle for print styles); nothing
 /// when empty.
 std::string section(const char* id, const std::string& body) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 namespace plancast::html {
@@ -33,6 +34,17 @@ std::string page_close(const std::string& footer);
 
 /// One fact of a header's <dl class="facts">.
 std::string fact(const std::string& name, const std::string& value);
+
+/// A table's opening up to its <tbody>: one header cell per column, a column whose name
+/// starts with '#' right-aligned as numbers (the '#' not shown); `attrs` on <table>.
+std::string table_head(std::initializer_list<const char*> columns, const char* attrs = "");
+
+/// A table row: `name` (escaped) in the first cell, then one right-aligned cell per entry of
+/// `numbers` (markup).
+std::string table_row(const std::string& name, std::initializer_list<std::string> numbers);
+
+/// One item of a legend: a swatch with `style` (CSS) before `label_html` (markup).
+std::string swatch(const std::string& style, const std::string& label_html);
 
 /// `body` in a <section> with an id (a link target, and a handle for print styles); nothing
 /// when empty.

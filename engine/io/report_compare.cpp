@@ -44,9 +44,7 @@ std::string compare_target_chart(const Comparison& c, const TargetComparison& tc
         if (t.id != tc.id) continue;
         const double a = left + pw * std::clamp(t.p.ci95[0], 0.0, 1.0);
         const double b = left + pw * std::clamp(t.p.ci95[1], 0.0, 1.0);
-        s += line_el(a, y + row / 2, b, y + row / 2, "whisker");
-        s += line_el(a, y + 8, a, y + row - 8, "whisker");
-        s += line_el(b, y + 8, b, y + row - 8, "whisker");
+        s += whisker(a, b, y + row / 2, 5);
       }
     }
     std::string label = percent(p);

@@ -172,14 +172,11 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
 
 std::string fan_legend(bool history, bool targets, const std::vector<Overlay>& overlays) {
   std::string s = "<div class=\"legend\">";
-  s += "<span><span class=\"sw\" style=\"background:#cfe0f1\"></span>90% of runs (p05 to "
-       "p95)</span>";
-  s += "<span><span class=\"sw\" style=\"background:#8fb9e0\"></span>middle half (p25 to "
-       "p75)</span>";
-  s += "<span><span class=\"sw\" style=\"background:#114a82;height:3px\"></span>median</span>";
+  s += swatch("background:#cfe0f1", "90% of runs (p05 to p95)");
+  s += swatch("background:#8fb9e0", "middle half (p25 to p75)");
+  s += swatch("background:#114a82;height:3px", "median");
   for (const Overlay& o : overlays) {
-    s += "<span><span class=\"sw\" style=\"background:" + o.color + ";height:3px\"></span>" +
-         esc(o.name) + " (median)</span>";
+    s += swatch("background:" + o.color + ";height:3px", esc(o.name) + " (median)");
   }
   if (history) s += "<span>\xE2\x97\x8F history</span>";
   if (targets)

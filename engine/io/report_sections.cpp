@@ -88,8 +88,7 @@ std::string assumptions_section(const Scenario& sc) {
   }
   s += "<p class=\"sub\">Each parameter is drawn once per run from its distribution. The 10th, "
        "50th and 90th percentiles show the range that 8 runs in 10 fall in.</p>\n";
-  s += "<table><thead><tr><th>parameter</th><th>distribution</th><th class=\"num\">p10</th>"
-       "<th class=\"num\">median</th><th class=\"num\">p90</th></tr></thead><tbody>\n";
+  s += table_head({"parameter", "distribution", "#p10", "#median", "#p90"});
   for (const ParameterSpec& p : sc.parameters) {
     std::string dist, q10 = "", q50 = "", q90 = "";
     try {
@@ -137,6 +136,11 @@ std::string target_condition(const TargetResult& t, const Results& r) {
 
 namespace {
 
+/// A probability's 95% interval, escaped: "12.1% – 14.0%".
+std::string interval_text(const Proportion& p) {
+  return esc(percent(p.ci95[0])) + " \xE2\x80\x93 " + esc(percent(p.ci95[1]));
+}
+
 /// A small bar with the probability and a whisker for its interval.
 std::string probability_bar(const Proportion& p) {
   const double w = 120, h = 14;
@@ -146,9 +150,7 @@ std::string probability_bar(const Proportion& p) {
   const double pr = std::clamp(p.probability, 0.0, 1.0);
   s += rect_el(0, 3, w * pr, h - 6, "fill=\"#35618f\"");
   const double a = w * std::clamp(p.ci95[0], 0.0, 1.0), b = w * std::clamp(p.ci95[1], 0.0, 1.0);
-  s += line_el(a, h / 2, b, h / 2, "whisker");
-  s += line_el(a, 2, a, h - 2, "whisker");
-  s += line_el(b, 2, b, h - 2, "whisker");
+  s += whisker(a, b, h / 2, 5);
   return s + "</svg>";
 }
 
@@ -161,9 +163,8 @@ std::string targets_section(const Results& r) {
        " runs in which each target is met, with its 95% interval (Wilson). Shading follows the "
        "likelihood scale below.</p>\n";
   s += likelihood_legend();
-  s += "<table class=\"targets\"><thead><tr><th>target</th><th>indicator</th><th>condition</th>"
-       "<th class=\"num\">probability</th><th class=\"num\">95% interval</th><th></th>"
-       "</tr></thead><tbody>\n";
+  s += table_head({"target", "indicator", "condition", "#probability", "#95% interval", ""},
+                  " class=\"targets\"");
   for (const TargetResult& t : r.targets) {
     const IndicatorResult* ind = find_indicator(r, t.indicator);
     const std::string ititle = ind && !ind->title.empty() ? ind->title : t.indicator;
@@ -171,21 +172,20 @@ std::string targets_section(const Results& r) {
     s += "<tr id=\"target-" + esc(t.id) + "\"><td><b>" + esc(t.id) + "</b></td><td>" + esc(ititle) +
          "</td><td>" + esc(target_condition(t, r)) + "</td><td class=\"num prob " + l.css +
          "\" title=\"" + esc(l.words) + "\">" + esc(percent(t.p.probability)) +
-         "</td><td class=\"num\">" + esc(percent(t.p.ci95[0])) + " \xE2\x80\x93 " +
-         esc(percent(t.p.ci95[1])) + "</td><td>" + probability_bar(t.p) + "</td></tr>\n";
+         "</td><td class=\"num\">" + interval_text(t.p) + "</td><td>" + probability_bar(t.p) +
+         "</td></tr>\n";
   }
   s += "</tbody></table>\n";
   if (!r.joint.empty()) {
     s += "<h3 style=\"margin-top:12px\">All of a year's targets met in the same run</h3>\n";
-    s += "<table><thead><tr><th>year</th><th>targets</th><th class=\"num\">probability</th>"
-         "<th class=\"num\">95% interval</th></tr></thead><tbody>\n";
+    s += table_head({"year", "targets", "#probability", "#95% interval"});
     for (const JointResult& j : r.joint) {
       std::string ids;
       for (const std::string& id : j.targets) ids += (ids.empty() ? "" : ", ") + id;
       s += "<tr><td>" + std::to_string(j.year) + "</td><td>" + esc(ids) +
            "</td><td class=\"num prob " + likelihood(j.p.probability).css + "\">" +
-           esc(percent(j.p.probability)) + "</td><td class=\"num\">" + esc(percent(j.p.ci95[0])) +
-           " \xE2\x80\x93 " + esc(percent(j.p.ci95[1])) + "</td></tr>\n";
+           esc(percent(j.p.probability)) + "</td><td class=\"num\">" + interval_text(j.p) +
+           "</td></tr>\n";
     }
     s += "</tbody></table>\n";
   }

@@ -31,8 +31,14 @@ std::string sensitivity_header(const Scenario& sc, const std::string& kind, cons
   s += fact("horizon", std::to_string(sc.horizon));
   s += fact("runs", count_text(runs));
   s += fact("seed", std::to_string(seed));
-  s += "</dl>\n</header>\n";
+  s += "</dl>\n</header>\n<h2>Which assumptions matter</h2>\n";
   return s;
+}
+
+/// The end of a sensitivity report: the assumptions table and the footer.
+std::string sensitivity_close(const Scenario& sc) {
+  return assumptions_section(sc) + page_close("plancast \xC2\xB7 scenario " + sc.name +
+                                              " \xC2\xB7 scenario_sha256 " + sc.sha256);
 }
 
 /// One bar of an index chart: a value with its 95% interval.
@@ -88,9 +94,7 @@ std::string index_chart(const std::vector<IndexRow>& rows, const std::string& la
                            fmt::format("{:.3f}", b.lo) + ", " + fmt::format("{:.3f}", b.hi) + "]") +
                        "</title></rect");
       const double ym = y + dy + 5.5;
-      s += line_el(X(b.lo), ym, X(b.hi), ym, "whisker");
-      s += line_el(X(b.lo), ym - 4, X(b.lo), ym + 4, "whisker");
-      s += line_el(X(b.hi), ym - 4, X(b.hi), ym + 4, "whisker");
+      s += whisker(X(b.lo), X(b.hi), ym, 4);
     }
   }
   s += "</svg>\n";
@@ -126,7 +130,6 @@ std::string interval_cell(double lo, double hi) {
 
 std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::string& of) {
   std::string s = sensitivity_header(sc, "Sobol indices", of, r.total_runs, r.seed);
-  s += "<h2>Which assumptions matter</h2>\n";
   s += "<p class=\"sub\">S1 (dark): the share of the outcome's variance due to the parameter "
        "alone. ST (light): its share including its interactions with the others. The last row "
        "is every random number of a run that is not a parameter (noise, shocks, counts, firm "
@@ -143,34 +146,26 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
          "parameter independent of those listed before it). For an attribution that does not "
          "depend on the order, use <code>--method shapley</code>.</p>\n";
   }
-  s += "<div class=\"legend\"><span><span class=\"sw\" style=\"background:#114a82\"></span>S1 "
-       "first order</span><span><span class=\"sw\" style=\"background:#8fb9e0\"></span>ST "
-       "total</span><span>\xE2\x94\x9C\xE2\x94\xA4 95% interval</span></div>\n";
+  s += "<div class=\"legend\">" + swatch("background:#114a82", "S1 first order") +
+       swatch("background:#8fb9e0", "ST total") +
+       "<span>\xE2\x94\x9C\xE2\x94\xA4 95% interval</span></div>\n";
   s += "<figure class=\"chart single\" id=\"sobol\">" + sobol_chart(r) + "</figure>\n";
-  s += "<table><thead><tr><th>parameter</th><th class=\"num\">S1</th><th class=\"num\">95% "
-       "interval</th><th class=\"num\">ST</th><th class=\"num\">95% interval</th></tr></thead>"
-       "<tbody>\n";
+  s += table_head({"parameter", "#S1", "#95% interval", "#ST", "#95% interval"});
   double sum = 0;
   for (const SobolIndex& ix : sobol_rows(r)) {
     sum += ix.s1;
-    s += "<tr><td>" + esc(ix.name) + "</td><td class=\"num\">" + fmt::format("{:.3f}", ix.s1) +
-         "</td><td class=\"num\">" + interval_cell(ix.s1_lo, ix.s1_hi) + "</td><td class=\"num\">" +
-         fmt::format("{:.3f}", ix.st) + "</td><td class=\"num\">" +
-         interval_cell(ix.st_lo, ix.st_hi) + "</td></tr>\n";
+    s += table_row(ix.name, {fmt::format("{:.3f}", ix.s1), interval_cell(ix.s1_lo, ix.s1_hi),
+                             fmt::format("{:.3f}", ix.st), interval_cell(ix.st_lo, ix.st_hi)});
   }
   s += "</tbody></table>\n<p class=\"sub\">The S1 (parameters and noise) add up to " +
        fmt::format("{:.3f}", sum) +
        "; the rest of the variance comes from interactions, between parameters and between "
        "parameters and the noise.</p>\n";
-  s += assumptions_section(sc);
-  s += page_close("plancast \xC2\xB7 scenario " + sc.name + " \xC2\xB7 scenario_sha256 " +
-                  sc.sha256);
-  return s;
+  return s + sensitivity_close(sc);
 }
 
 std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const std::string& of) {
   std::string s = sensitivity_header(sc, "Shapley effects", of, r.total_runs, r.seed);
-  s += "<h2>Which assumptions matter</h2>\n";
   s += "<p class=\"sub\">Each parameter's Shapley effect: its share of the outcome's variance, "
        "averaged over every order in which the parameters could be learnt, so that each "
        "interaction and each correlation is shared among the parameters involved. The effects "
@@ -191,19 +186,14 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
   }
   s += "<figure class=\"chart single\" id=\"shapley\">" +
        index_chart(rows, "Shapley effects of " + r.of) + "</figure>\n";
-  s += "<table><thead><tr><th>parameter</th><th class=\"num\">Shapley effect</th><th "
-       "class=\"num\">95% interval</th></tr></thead><tbody>\n";
+  s += table_head({"parameter", "#Shapley effect", "#95% interval"});
   for (const ShapleyEffect& e : sorted) {
-    s += "<tr><td>" + esc(e.name) + "</td><td class=\"num\">" + fmt::format("{:.3f}", e.shapley) +
-         "</td><td class=\"num\">" + interval_cell(e.lo, e.hi) + "</td></tr>\n";
+    s += table_row(e.name, {fmt::format("{:.3f}", e.shapley), interval_cell(e.lo, e.hi)});
   }
   s += "</tbody></table>\n<p class=\"sub\">The parameters together explain " +
        fmt::format("{:.3f}", r.explained) + " (" + interval_cell(r.explained_lo, r.explained_hi) +
        ") of the variance.</p>\n";
-  s += assumptions_section(sc);
-  s += page_close("plancast \xC2\xB7 scenario " + sc.name + " \xC2\xB7 scenario_sha256 " +
-                  sc.sha256);
-  return s;
+  return s + sensitivity_close(sc);
 }
 
 std::string tornado_chart(const TornadoResult& r) {
@@ -255,30 +245,23 @@ std::string tornado_chart(const TornadoResult& r) {
 
 std::string tornado_document(const Scenario& sc, const TornadoResult& r, const std::string& of) {
   std::string s = sensitivity_header(sc, "tornado", of, r.total_runs, r.seed);
-  s += "<h2>Which assumptions matter</h2>\n";
   s += "<p class=\"sub\">Each bar moves one parameter from its median to its 10th percentile "
        "(red) and to its 90th (blue), with every other parameter at its median; the outcome is "
        "the mean over " +
        esc(count_text(r.runs_per_setting)) +
        " runs per setting (for a target, its probability). Largest swing first.</p>\n";
-  s += "<div class=\"legend\"><span><span class=\"sw\" style=\"background:#e08060\"></span>"
-       "parameter at its p10</span><span><span class=\"sw\" style=\"background:#35618f\">"
-       "</span>parameter at its p90</span></div>\n";
+  s += "<div class=\"legend\">" + swatch("background:#e08060", "parameter at its p10") +
+       swatch("background:#35618f", "parameter at its p90") + "</div>\n";
   s += "<figure class=\"chart single\" id=\"tornado\">" + tornado_chart(r) + "</figure>\n";
-  s += "<table><thead><tr><th>parameter</th><th class=\"num\">p10 value</th><th class=\"num\">"
-       "p90 value</th><th class=\"num\">outcome at p10</th><th class=\"num\">outcome at p90</th>"
-       "<th class=\"num\">swing</th></tr></thead><tbody>\n";
+  s += table_head(
+      {"parameter", "#p10 value", "#p90 value", "#outcome at p10", "#outcome at p90", "#swing"});
   for (const TornadoBar& b : r.parameters) {
-    s += "<tr><td>" + esc(b.name) + "</td><td class=\"num\">" + esc(value_text(b.p10_value)) +
-         "</td><td class=\"num\">" + esc(value_text(b.p90_value)) + "</td><td class=\"num\">" +
-         esc(value_text(b.low)) + "</td><td class=\"num\">" + esc(value_text(b.high)) +
-         "</td><td class=\"num\">" + esc(value_text(b.swing)) + "</td></tr>\n";
+    s += table_row(
+        b.name, {esc(value_text(b.p10_value)), esc(value_text(b.p90_value)), esc(value_text(b.low)),
+                 esc(value_text(b.high)), esc(value_text(b.swing))});
   }
   s += "</tbody></table>\n";
-  s += assumptions_section(sc);
-  s += page_close("plancast \xC2\xB7 scenario " + sc.name + " \xC2\xB7 scenario_sha256 " +
-                  sc.sha256);
-  return s;
+  return s + sensitivity_close(sc);
 }
 
 }  // namespace

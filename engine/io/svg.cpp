@@ -91,6 +91,11 @@ std::string rect_el(double x, double y, double w, double h, const std::string& a
          "\" height=\"" + px(std::max(0.0, h)) + "\" " + attrs + "/>\n";
 }
 
+std::string whisker(double a, double b, double y, double half) {
+  return line_el(a, y, b, y, "whisker") + line_el(a, y - half, a, y + half, "whisker") +
+         line_el(b, y - half, b, y + half, "whisker");
+}
+
 /// Horizontal grid lines and labels of the y axis.
 std::string y_axis(const Frame& f) {
   std::string s;

@@ -45,6 +45,10 @@ std::string text_el(double x, double y, const std::string& s, const std::string&
 std::string line_el(double x1, double y1, double x2, double y2, const std::string& cls);
 std::string rect_el(double x, double y, double w, double h, const std::string& attrs);
 
+/// An interval's whisker: a line from x `a` to `b` at height `y`, with end ticks `half` up
+/// and down.
+std::string whisker(double a, double b, double y, double half);
+
 /// Horizontal grid lines and labels of the y axis.
 std::string y_axis(const Frame& f);
 
