@@ -1,19 +1,14 @@
 // The compare report (report.h: compare_report_html).
 #include <algorithm>
 
-#include "engine/io/html.h"
 #include "engine/io/report.h"
 #include "engine/io/report_fan.h"
 #include "engine/io/report_sections.h"
-#include "engine/io/svg.h"
 
 namespace plancast {
 
+namespace report {
 namespace {
-
-using namespace report;
-using namespace html;
-using namespace svg;
 
 std::string compare_target_chart(const Comparison& c, const TargetComparison& tc) {
   const double row = 26, W = 640;
@@ -135,9 +130,10 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
 }
 
 }  // namespace
+}  // namespace report
 
 std::string compare_report_html(const Scenario& base, const Comparison& comparison) {
-  return compare_document(base, comparison);
+  return report::compare_document(base, comparison);
 }
 
 }  // namespace plancast

@@ -11,9 +11,6 @@
 
 namespace plancast::report {
 
-using namespace html;
-using namespace svg;
-
 const char* const kOverlayColors[6] = {"#d95f02", "#1b9e77", "#7570b3",
                                        "#e7298a", "#66a61e", "#a6761d"};
 

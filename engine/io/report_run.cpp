@@ -4,19 +4,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/io/html.h"
 #include "engine/io/report.h"
 #include "engine/io/report_fan.h"
 #include "engine/io/report_sections.h"
-#include "engine/io/svg.h"
 
 namespace plancast {
 
+namespace report {
 namespace {
-
-using namespace report;
-using namespace html;
-using namespace svg;
 
 /// For a `by` target: per year, the chance that the target is first reached then (bars)
 /// and the chance that it has been reached by then (line).
@@ -152,17 +147,18 @@ std::string run_document(const Scenario* sc, const Results& r) {
 }
 
 }  // namespace
+}  // namespace report
 
 void write_run_report(std::ostream& out, const Scenario& scenario, const Results& results) {
-  out << run_document(&scenario, results);
+  out << report::run_document(&scenario, results);
 }
 
 void write_run_report(std::ostream& out, const Results& results) {
-  out << run_document(nullptr, results);
+  out << report::run_document(nullptr, results);
 }
 
 std::string run_report_html(const Scenario& scenario, const Results& results) {
-  return run_document(&scenario, results);
+  return report::run_document(&scenario, results);
 }
 
 }  // namespace plancast

@@ -13,9 +13,6 @@
 
 namespace plancast::report {
 
-using namespace html;
-using namespace svg;
-
 namespace {
 
 // ---- likelihood classes (IPCC calibrated language) -----------------------------------------

@@ -5,9 +5,15 @@
 #include <string>
 
 #include "engine/config/scenario.h"
+#include "engine/io/html.h"
+#include "engine/io/svg.h"
 #include "engine/sim/results.h"
 
 namespace plancast::report {
+
+// The documents are written with the two kits at hand.
+using namespace html;
+using namespace svg;
 
 /// "≤" for "<=", else "≥".
 std::string op_text(const std::string& op);

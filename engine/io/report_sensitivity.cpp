@@ -5,18 +5,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/io/html.h"
 #include "engine/io/report.h"
 #include "engine/io/report_sections.h"
-#include "engine/io/svg.h"
 
 namespace plancast {
 
+namespace report {
 namespace {
-
-using namespace report;
-using namespace html;
-using namespace svg;
 
 std::string sensitivity_header(const Scenario& sc, const std::string& kind, const std::string& of,
                                std::uint64_t runs, std::uint64_t seed) {
@@ -265,20 +260,21 @@ std::string tornado_document(const Scenario& sc, const TornadoResult& r, const s
 }
 
 }  // namespace
+}  // namespace report
 
 std::string sobol_report_html(const Scenario& scenario, const SobolResult& result,
                               const std::string& of) {
-  return sobol_document(scenario, result, of);
+  return report::sobol_document(scenario, result, of);
 }
 
 std::string shapley_report_html(const Scenario& scenario, const ShapleyResult& result,
                                 const std::string& of) {
-  return shapley_document(scenario, result, of);
+  return report::shapley_document(scenario, result, of);
 }
 
 std::string tornado_report_html(const Scenario& scenario, const TornadoResult& result,
                                 const std::string& of) {
-  return tornado_document(scenario, result, of);
+  return report::tornado_document(scenario, result, of);
 }
 
 }  // namespace plancast
