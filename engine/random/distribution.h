@@ -36,8 +36,16 @@ class Distribution {
   double mean() const;
   double sd() const;
   const DistSpec& spec() const;
+  /// How describe() writes its numbers: `value` for the spec's own (default: the shortest
+  /// text that reads back as the same double), `coefficient` for derived ones, the
+  /// metalog's (default: 4 significant digits). A report passes its own.
+  struct NumberStyle {
+    std::string (*value)(double) = nullptr;
+    std::string (*coefficient)(double) = nullptr;
+  };
   /// One line for reports: "normal(mean 0.176, sd 0.03)", "... truncated to [0, 0.4]".
-  std::string describe() const;
+  std::string describe(const NumberStyle& style) const;
+  std::string describe() const { return describe(NumberStyle{}); }
 
  private:
   void build();                       ///< the checks and set-up by family, then truncation

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -20,6 +19,7 @@
 #include <boost/math/distributions/triangular.hpp>
 #include <boost/math/distributions/uniform.hpp>
 
+#include "engine/core/format.h"
 #include "engine/random/distribution.h"
 #include "engine/random/math_policy.h"
 
@@ -90,9 +90,7 @@ inline constexpr int kMomentPoints = 1 << 14;
 
 /// Shortest text that reads back as the same double ("0.176", "1e-05").
 inline std::string num(double x) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, r.ptr);
+  return canonical_number(x);
 }
 
 inline bool is_discrete(DistFamily f) {

@@ -1,7 +1,5 @@
 // The one-line text of a distribution for reports and messages ("normal(mean 0.176, sd
 // 0.03) truncated to [0, 0.4]").
-#include <cstdio>
-
 #include "engine/random/distribution_impl.h"
 
 namespace plancast {
@@ -16,8 +14,19 @@ std::string Distribution::safe_describe() const {
   }
 }
 
-std::string Distribution::describe() const {
+namespace {
+
+/// A derived coefficient to 4 significant digits.
+std::string four_digits(double x) {
+  return general_text(x, 4);
+}
+
+}  // namespace
+
+std::string Distribution::describe(const NumberStyle& style) const {
   const DistSpec& s = impl_->spec;
+  const auto num = style.value ? style.value : dist_detail::num;
+  const auto g4 = style.coefficient ? style.coefficient : four_digits;
   std::string out = to_string(s.family);
   switch (s.family) {
     case DistFamily::fixed:
@@ -61,11 +70,6 @@ std::string Distribution::describe() const {
     case DistFamily::quantiles: {
       const Metalog& d = std::get<Metalog>(impl_->base);
       out += "(p10 " + num(s.p10) + ", p50 " + num(s.p50) + ", p90 " + num(s.p90);
-      auto g4 = [](double x) {  // coefficients to 4 significant digits
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.4g", x);
-        return std::string(buf);
-      };
       out += ") -> metalog(a1 " + g4(d.a1) + ", a2 " + g4(d.a2) + ", a3 " + g4(d.a3) + ")";
       break;
     }

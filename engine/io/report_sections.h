@@ -1,0 +1,37 @@
+// The parts that more than one report shows: the assumptions table, the target table,
+// a target's condition in words, the footer. Internal to engine/io.
+#pragma once
+
+#include <string>
+
+#include "engine/config/scenario.h"
+#include "engine/io/html.h"
+#include "engine/io/svg.h"
+#include "engine/sim/results.h"
+
+namespace plancast::report {
+
+// The documents are written with the two kits at hand.
+using namespace html;
+using namespace svg;
+
+/// "≤" for "<=", else "≥".
+std::string op_text(const std::string& op);
+
+/// Each parameter's distribution with its p10, median and p90, then the correlations.
+std::string assumptions_section(const Scenario& sc);
+
+/// The indicator of `r` called `name`, or nullptr.
+const IndicatorResult* find_indicator(const Results& r, const std::string& name);
+
+/// "≥ 1350 100M CNY in 2025" (or "by 2030").
+std::string target_condition(const TargetResult& t, const Results& r);
+
+/// The target table (probability, 95% interval, shaded by likelihood) and the joint
+/// probabilities; nothing when `r` has no target.
+std::string targets_section(const Results& r);
+
+/// The footer of a run: version, scenario, scenario_sha256.
+std::string footer_text(const Results& r);
+
+}  // namespace plancast::report
