@@ -51,11 +51,12 @@ YAML::Node parse_checked(const std::string& text, const MarkFn& where, Diagnosti
 // ---- loader_overrides.cpp -------------------------------------------------------------------
 
 YAML::Node find_key(const YAML::Node& map, const std::string& key);
-/// Sets the node at dotted `path` in `root` to `value` (see loader_overrides.cpp).
+/// Sets the node at dotted `path` in `root` to `value`, creating missing maps on the way
+/// when `create_maps` (see loader_overrides.cpp).
 bool apply_override(YAML::Node root, const std::string& path, const YAML::Node& value,
                     const SourceLoc& at,
                     const std::function<YAML::Node(const std::string&)>& make_key,
-                    const std::string& origin, DiagnosticList& diags);
+                    const std::string& origin, bool create_maps, DiagnosticList& diags);
 
 struct Override {
   std::string path;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "engine/config/loader_internal.h"
+#include "engine/config/yaml_tree.h"
 
 namespace plancast::loader_detail {
 
@@ -50,13 +51,14 @@ bool parse_index(const std::string& s, std::size_t& out) {
 }  // namespace
 
 /// Sets the node at dotted `path` in `root` to `value`. Every segment but the last must
-/// exist (a number indexes a list); the last may add a new key to an existing map, made
-/// from `make_key` so that it carries a location. Reports at `at` and returns false when
-/// the path cannot be followed.
+/// exist (a number indexes a list), or with `create_maps` is added as an empty map where a
+/// map lacks it; the last may add a new key to an existing map. New keys are made by
+/// `make_key` so that they carry a location. Reports at `at` and returns false when the
+/// path cannot be followed.
 bool apply_override(YAML::Node root, const std::string& path, const YAML::Node& value,
                     const SourceLoc& at,
                     const std::function<YAML::Node(const std::string&)>& make_key,
-                    const std::string& origin, DiagnosticList& diags) {
+                    const std::string& origin, bool create_maps, DiagnosticList& diags) {
   const auto segs = split_path(path);
   const std::string prefix = "cannot apply " + origin + " '" + path + "': ";
   for (const auto& s : segs) {
@@ -81,6 +83,15 @@ bool apply_override(YAML::Node root, const std::string& path, const YAML::Node& 
         if (last) {
           cur.force_insert(make_key(seg), value);
           return true;
+        }
+        if (create_maps) {
+          YAML::Node key = make_key(seg);
+          YAML::Node map(YAML::NodeType::Map);
+          yaml_tree::set_mark(map, key.Mark());
+          cur.force_insert(key, map);
+          cur.reset(map);
+          walked += (walked.empty() ? "" : ".") + seg;
+          continue;
         }
         diags.error(at, prefix + "'" + seg + "' not found in " + here + suggest(seg, keys_of(cur)));
         return false;
