@@ -220,7 +220,6 @@ std::string to_text(const SolveOutcome& s) {
 DiscoverOutcome discover(const ScenarioSource& source, LoadOptions options,
                          const std::string& target, const DiscoverOptions& request,
                          const Execution& execution) {
-  const Registry& registry = builtin_registry();
   if (!options.runs) options.runs = kDiscoverDefaultRuns;
   DiscoverOutcome out{load(source, options), request, {}};
   const Model compiled = compile(out.scenario);

@@ -24,17 +24,7 @@ const char* kDiscoverUsage =
     "20000 (not the file's simulation.runs) and is at most 1000000.\n";
 
 double parse_real(const std::string& flag, const std::string& text, double lo, double hi) {
-  double v = 0;
-  const char* first = text.data();
-  const char* last = first + text.size();
-  const auto res = std::from_chars(first, last, v);
-  if (text.empty() || res.ec != std::errc() || res.ptr != last || !std::isfinite(v)) {
-    std::string msg = flag;
-    msg += ": '";
-    msg += text;
-    msg += "' is not a number";
-    throw UsageError(msg);
-  }
+  const double v = cli::parse_number(flag, text);
   if (!(v > lo && v < hi)) {
     char buf[160];
     std::snprintf(buf, sizeof buf,

@@ -33,16 +33,7 @@ const char* kRunUsage =
 
 /// --precision: a number in (0, 0.5).
 double parse_precision(const std::string& text) {
-  double v = 0;
-  const char* first = text.data();
-  const char* last = first + text.size();
-  const auto res = std::from_chars(first, last, v);
-  if (text.empty() || res.ec != std::errc() || res.ptr != last || !std::isfinite(v)) {
-    std::string msg = "--precision: '";
-    msg += text;
-    msg += "' is not a number";
-    throw UsageError(msg);
-  }
+  const double v = cli::parse_number("--precision", text);
   if (!(v > 0 && v < 0.5)) {
     std::string msg = "--precision: ";
     msg += text;

@@ -25,23 +25,6 @@ const char* kSolveUsage =
     "side). Reports the value and its 95% Monte Carlo interval. Exit 1 when P is not\n"
     "reached in the searched range.\n";
 
-/// A finite number for option `flag`; UsageError otherwise.
-double parse_number(const std::string& flag, const std::string& text) {
-  double v = 0;
-  const char* first = text.data();
-  const char* last = first + text.size();
-  if (!text.empty() && *first == '+') ++first;
-  const auto res = std::from_chars(first, last, v);
-  if (text.empty() || res.ec != std::errc() || res.ptr != last || !std::isfinite(v)) {
-    std::string msg = flag;
-    msg += ": '";
-    msg += text;
-    msg += "' is not a number";
-    throw UsageError(msg);
-  }
-  return v;
-}
-
 }  // namespace
 
 int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -79,13 +62,13 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (so.path.empty() || so.path.find('=') != std::string::npos) {
     throw UsageError("--vary: expected a dotted path such as parameters.trend.mean");
   }
-  so.probability = parse_number("--probability", vm["probability"].as<std::string>());
+  so.probability = cli::parse_number("--probability", vm["probability"].as<std::string>(), true);
   if (!(so.probability > 0 && so.probability < 1)) {
     throw UsageError("--probability: must be strictly between 0 and 1");
   }
   if (vm.count("lo")) {
-    so.lo = parse_number("--lo", vm["lo"].as<std::string>());
-    so.hi = parse_number("--hi", vm["hi"].as<std::string>());
+    so.lo = cli::parse_number("--lo", vm["lo"].as<std::string>(), true);
+    so.hi = cli::parse_number("--hi", vm["hi"].as<std::string>(), true);
     if (!(*so.lo < *so.hi)) throw UsageError("--lo must be below --hi");
   }
   const cli::CommonFlags flags = cli::read_common_flags(vm, 1, kMaxRuns);

@@ -57,6 +57,18 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
   return v;
 }
 
+double parse_number(const std::string& flag, const std::string& text, bool leading_plus) {
+  double v = 0;
+  const char* first = text.data();
+  const char* last = first + text.size();
+  if (leading_plus && !text.empty() && *first == '+') ++first;
+  const auto res = std::from_chars(first, last, v);
+  if (text.empty() || res.ec != std::errc() || res.ptr != last || !std::isfinite(v)) {
+    throw UsageError(flag + ": '" + text + "' is not a number");
+  }
+  return v;
+}
+
 std::uint64_t parse_memory_size(const std::string& flag, const std::string& text) {
   const auto bad = [&] {
     return UsageError(flag + ": '" + text +

@@ -32,6 +32,10 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t lo,
                           std::uint64_t hi);
 
+/// A finite decimal number for option `flag` (with `leading_plus`, "+1.5" too); UsageError
+/// "FLAG: 'TEXT' is not a number" otherwise.
+double parse_number(const std::string& flag, const std::string& text, bool leading_plus = false);
+
 /// A memory size for option `flag`: a whole number of bytes, or with a unit K, M, G or T
 /// (powers of 1024; "KB", "KiB" also read), e.g. "512M", "1.5G". At least 1 MiB;
 /// UsageError otherwise.
