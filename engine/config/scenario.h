@@ -145,10 +145,10 @@ const std::string& sampler_name(Sampler s);
 /// the same scenario.
 struct LoadOptions {
   std::string variant;
-  std::vector<std::string> sets;      ///< applied after the typed options below
-  std::optional<std::uint64_t> runs;  ///< simulation.runs (1 to kMaxRuns)
-  std::optional<std::uint64_t> seed;  ///< simulation.seed
-  std::optional<Sampler> sampler;     ///< simulation.sampler
+  std::vector<std::string> sets;                     ///< applied after the typed options below
+  std::optional<std::uint64_t> runs = std::nullopt;  ///< simulation.runs (1 to kMaxRuns)
+  std::optional<std::uint64_t> seed = std::nullopt;  ///< simulation.seed
+  std::optional<Sampler> sampler = std::nullopt;     ///< simulation.sampler
 };
 
 class Registry;
