@@ -13,6 +13,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "engine/analysis/sensitivity_job.h"
+#include "engine/analysis/shapley.h"
 #include "engine/core/error.h"
 #include "engine/random/distribution.h"
 #include "engine/random/parameter_sampler.h"
@@ -105,6 +106,18 @@ double normal_cdf(double z) {
 }
 
 }  // namespace
+
+std::uint64_t sensitivity_design_runs(SensitivityMethod method, std::uint64_t runs) {
+  switch (method) {
+    case SensitivityMethod::sobol:
+      return runs ? runs : kSobolDefaultRuns;
+    case SensitivityMethod::shapley:
+      return (runs ? runs : kShapleyDefaultPermutations) * kShapleyInner;
+    case SensitivityMethod::tornado:
+      break;
+  }
+  return runs ? runs : kTornadoDefaultRuns;
+}
 
 SensitivityOutput resolve_output(const Scenario& scenario, const std::string& of) {
   SensitivityOutput out;

@@ -51,6 +51,15 @@ struct SensitivityOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+/// The sensitivity methods (sobol.cpp, shapley.cpp; tornado here).
+enum class SensitivityMethod { sobol, shapley, tornado };
+
+/// The runs of each simulation the method makes: sobol N base rows, tornado N runs per
+/// setting, shapley m permutations × kShapleyInner; N and m are `runs` (0: the method's
+/// default). A command loads the scenario with LoadOptions::runs = this and seed = the
+/// analysis seed, so that the scenario (and its sha256) is what each simulation runs.
+std::uint64_t sensitivity_design_runs(SensitivityMethod method, std::uint64_t runs);
+
 struct SobolIndex {
   std::string name;
   double s1 = 0, s1_lo = 0, s1_hi = 0;  ///< first-order index and its 95% interval

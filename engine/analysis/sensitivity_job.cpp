@@ -43,6 +43,11 @@ std::shared_ptr<const CompiledScenario> prepare_sensitivity(const Scenario& scen
   if (scenario.parameters.empty()) {
     throw UsageError("sensitivity: the scenario has no parameters to vary");
   }
+  if (scenario.simulation.runs == runs && (!opts.seed || *opts.seed == scenario.simulation.seed)) {
+    return compile(scenario, registry);  // loaded for the design (sensitivity_design_runs)
+  }
+  // A scenario loaded otherwise (a caller of the engine's functions, e.g. a test): a copy
+  // for the design. The commands load with the design's runs and seed and never get here.
   Scenario sc = scenario;
   sc.simulation.runs = runs;
   if (opts.seed) sc.simulation.seed = *opts.seed;

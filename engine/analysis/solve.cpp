@@ -6,8 +6,6 @@
 #include <charconv>
 #include <cmath>
 
-#include <yaml-cpp/yaml.h>
-
 #include "engine/core/error.h"
 
 namespace plancast {
@@ -83,46 +81,9 @@ std::string exact_number_text(double value) {
 }
 
 std::optional<double> value_at_path(const Scenario& scenario, const std::string& path) {
-  YAML::Node cur;
-  try {
-    cur = YAML::Load(scenario.canonical_text);
-  } catch (const YAML::Exception&) {
-    return std::nullopt;
-  }
-  std::size_t pos = 0;
-  while (true) {
-    const auto dot = path.find('.', pos);
-    const std::string seg =
-        path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
-    if (seg.empty()) return std::nullopt;
-    YAML::Node next(YAML::NodeType::Undefined);
-    if (cur.IsMap()) {
-      for (auto it = cur.begin(); it != cur.end(); ++it) {
-        if (it->first.IsScalar() && it->first.Scalar() == seg) {
-          next.reset(it->second);
-          break;
-        }
-      }
-    } else if (cur.IsSequence()) {
-      if (seg.size() > 9 || seg.find_first_not_of("0123456789") != std::string::npos) {
-        return std::nullopt;
-      }
-      const std::size_t k = std::stoul(seg);
-      if (k >= cur.size()) return std::nullopt;
-      next.reset(cur[k]);
-    }
-    if (!next.IsDefined()) return std::nullopt;
-    cur.reset(next);
-    if (dot == std::string::npos) break;
-    pos = dot + 1;
-  }
-  if (!cur.IsScalar()) return std::nullopt;
-  try {
-    const double v = cur.as<double>();
-    if (std::isfinite(v)) return v;
-  } catch (const YAML::Exception&) {
-  }
-  return std::nullopt;
+  const auto it = scenario.numbers.find(path);
+  if (it == scenario.numbers.end()) return std::nullopt;
+  return it->second;
 }
 
 SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& so, const Registry& registry,
@@ -134,6 +95,7 @@ SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& so, const R
   SolveResult res;
   res.target = so.target;
   res.path = so.path;
+  res.current = so.current;
   res.probability = so.probability;
   Evaluator eval(scenario_at, so, registry, options, on_evaluation, res);
   const double P = so.probability;

@@ -47,7 +47,8 @@ struct SolveResult {
   std::array<double, 2> searched{0, 0};             ///< the range that bracketed P
   std::array<double, 2> bracket{0, 0};              ///< the final bracket [a, b] of the bisection
   std::array<double, 2> bracket_probability{0, 0};  ///< the estimated P at a and at b
-  bool expanded = false;  ///< the range was found by growing from the current value
+  bool expanded = false;          ///< the range was found by growing from the current value
+  std::optional<double> current;  ///< the input's value in the scenario as loaded
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
   std::vector<SolveEvaluation> evaluations;  ///< in the order made
@@ -76,8 +77,9 @@ SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& solve_optio
                   const Registry& registry, const RunOptions& options = {},
                   const std::function<void(const SolveEvaluation&)>& on_evaluation = {});
 
-/// The number at dotted `path` (KEY.KEY.INDEX, as --set takes) in the scenario's canonical
-/// text (variant and --set applied); nullopt when the path is absent or not a number.
+/// The number at dotted `path` (KEY.KEY.INDEX, as --set takes) in the scenario as loaded
+/// (Scenario::numbers: variant and overrides applied); nullopt when the path is absent or
+/// not a number.
 std::optional<double> value_at_path(const Scenario& scenario, const std::string& path);
 
 /// `value` as text that reads back as the same double (shortest round-trip form).

@@ -87,26 +87,14 @@ const char* kMergeUsage =
 }  // namespace
 
 int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  namespace po = cli::po;
-  po::options_description desc("options");
-  // clang-format off
-  desc.add_options()
-    ("help,h", "show this help")
-    ("json", po::value<std::string>()->value_name("F"), "write full results as JSON ('-': stdout)")
-    ("csv", po::value<std::string>()->value_name("F"), "write full results as CSV ('-': stdout)")
-    ("report", po::value<std::string>()->value_name("F.html"),
-     "write the HTML report of the whole job")
-    ("quiet,q", "no summary");
-  // clang-format on
-  po::options_description all;
-  all.add(desc).add_options()("shard", po::value<std::vector<std::string>>());
-  po::positional_options_description pos;
-  pos.add("shard", -1);
-  const po::variables_map vm = cli::parse(args, all, &pos);
-  if (vm.count("help")) {
-    out << kMergeUsage << "\n" << desc << std::flush;
-    return 0;
-  }
+  cli::CommandOptions options(kMergeUsage, "shard", -1);
+  options.json("write full results as JSON ('-': stdout)")
+      .csv()
+      .report("write the HTML report of the whole job")
+      .quiet("no summary");
+  const auto parsed = options.parse(args, out);
+  if (!parsed) return 0;
+  const cli::po::variables_map& vm = *parsed;
   if (!vm.count("shard")) throw UsageError("merge needs SHARD files (plancast run --shard K/N)");
   const auto paths = vm["shard"].as<std::vector<std::string>>();
   const auto [json_path, csv_path] = cli::read_json_csv_paths(vm);

@@ -193,23 +193,13 @@ std::string registry_json(const Registry& registry) {
 }  // namespace
 
 int cli_models(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
-  namespace po = cli::po;
-  po::options_description desc("options");
-  // clang-format off
-  desc.add_options()
-    ("help,h", "show this help")
-    ("json", po::value<std::string>()->value_name("F"),
-     "write the registry as JSON ('-': stdout): {\"processes\": [{\"key\", \"summary\", "
-     "\"base\", \"keys\": [{\"key\", \"type\", \"default\", \"meaning\"}]}]}");
-  // clang-format on
-  const po::variables_map vm = cli::parse(args, desc);
-  if (vm.count("help")) {
-    out << kModelsUsage << "\n" << desc << std::flush;
-    return 0;
-  }
-  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
-  if (vm.count("json") && json_path.empty()) throw UsageError("--json: empty file name");
-  if (!json_path.empty() && json_path != "-") check_output_path(json_path);
+  cli::CommandOptions options(kModelsUsage, "", 0);
+  options.json(
+      "write the registry as JSON ('-': stdout): {\"processes\": [{\"key\", \"summary\", "
+      "\"base\", \"keys\": [{\"key\", \"type\", \"default\", \"meaning\"}]}]}");
+  const auto vm = options.parse(args, out);
+  if (!vm) return 0;
+  const std::string json_path = cli::read_common_flags(*vm, 1, 1).json_path;
 
   const Registry& registry = builtin_registry();
   if (json_path == "-") {

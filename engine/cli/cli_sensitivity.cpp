@@ -1,24 +1,10 @@
 // `plancast sensitivity`: Sobol indices, Shapley effects or a tornado of one output, as a
 // sorted table within 100 columns and as JSON (SPEC §4; docs/analysis.md).
-#include <algorithm>
-#include <cstdio>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "engine/analysis/memory.h"
-#include "engine/analysis/sensitivity.h"
-#include "engine/analysis/shapley.h"
-#include "engine/cli/bundled.h"
+#include "engine/api/plancast.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
-#include "engine/config/scenario.h"
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
-#include "engine/io/report.h"
-#include "models/register_builtin.h"
 
 namespace plancast {
 
@@ -40,341 +26,34 @@ const char* kSensitivityUsage =
     "of the file's order), from N random permutations and 3*N*(P+1) runs (default N 2000).\n"
     "Without SCENARIO, the bundled Jiaxing scenario. See docs/analysis.md.\n";
 
-std::string fmt(const char* f, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, x);
-  return buf;
-}
-
-std::string pad(std::string s, std::size_t w, bool right = false) {
-  if (s.size() > w) {
-    s.resize(w > 1 ? w - 1 : w);
-    if (w > 1) s += "~";
-  }
-  const std::string fill(w - s.size(), ' ');
-  return right ? fill + s : s + fill;
-}
-
-std::string with_commas(std::uint64_t v) {
-  const std::string digits = std::to_string(v);
-  std::string s;
-  for (std::size_t k = 0; k < digits.size(); ++k) {
-    if (k > 0 && (digits.size() - k) % 3 == 0) s.push_back(',');
-    s.push_back(digits[k]);
-  }
-  return s;
-}
-
-/// The Sobol and Shapley tables' row for the runs' own randomness.
-constexpr const char* kNoiseRow = "(noise and shocks)";
-
-/// What sobol says when the scenario correlates parameters.
-constexpr const char* kOrderNote =
-    "\nnote: the scenario correlates parameters, so these indices depend on the order of the\n"
-    "parameters in the file (each belongs to the part of its parameter independent of those\n"
-    "listed before it). For an attribution that does not depend on the order, use\n"
-    "--method shapley.\n";
-
-std::string interval(double lo, double hi) {
-  std::string s = "[";
-  s += fmt("%.3f", lo);
-  s += ", ";
-  s += fmt("%.3f", hi);
-  s += "]";
-  return s;
-}
-
-/// A bar of 24 columns at most for a share in [0, 1].
-std::string share_bar(double share) {
-  const int n = static_cast<int>(std::lround(std::clamp(share, 0.0, 1.0) * 24));
-  return std::string(static_cast<std::size_t>(n), '#');
-}
-
-std::string describe_output(const SensitivityOutput& o, const Scenario& sc) {
-  std::string s = o.of;
-  if (o.is_target) {
-    const TargetSpec& t = sc.targets[o.target];
-    s += " (1 if ";
-    s += t.indicator;
-    s += t.op == TargetOp::at_least ? " >= " : " <= ";
-    s += fmt("%g", t.value);
-    s += t.by ? " by " : " in ";
-    s += std::to_string(t.year);
-    s += ", else 0)";
-  }
-  return s;
-}
-
-/// "WHAT of OUTPUT\nprobability|mean M, variance V; ": the first line and a half of both
-/// variance tables.
-std::string table_head(const char* what, const SensitivityOutput& o, const Scenario& sc,
-                       double mean, double variance) {
-  std::string s = what;
-  s += " of ";
-  s += describe_output(o, sc);
-  s += "\n";
-  s += o.is_target ? "probability " : "mean ";
-  s += fmt("%.4g", mean);
-  s += ", variance ";
-  s += fmt("%.4g", variance);
-  s += "; ";
-  return s;
-}
-
-std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const Scenario& sc) {
-  std::string s = table_head("Sobol indices", o, sc, r.mean, r.variance);
-  s += with_commas(r.base_runs);
-  s += " base rows, ";
-  s += with_commas(r.total_runs);
-  s += " runs, sampler ";
-  s += r.sampler;
-  s += ", seed ";
-  s += std::to_string(r.seed);
-  s += "\n\n";
-  s += pad("parameter", 22) + pad("S1", 7, true) + "  " + pad("95% interval", 17) +
-       pad("ST", 7, true) + "  " + pad("95% interval", 17) + "ST\n";
-  std::vector<SobolIndex> sorted = r.parameters;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const SobolIndex& a, const SobolIndex& b) { return a.st > b.st; });
-  sorted.push_back(r.noise);
-  sorted.back().name = kNoiseRow;
-  double sum = 0;
-  for (const SobolIndex& ix : sorted) {
-    sum += ix.s1;
-    std::string line = pad(ix.name, 22);
-    line += pad(fmt("%.3f", ix.s1), 7, true);
-    line += "  ";
-    line += pad(interval(ix.s1_lo, ix.s1_hi), 17);
-    line += pad(fmt("%.3f", ix.st), 7, true);
-    line += "  ";
-    line += pad(interval(ix.st_lo, ix.st_hi), 17);
-    line += share_bar(ix.st);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
-  }
-  s += "\nsum of S1 ";
-  s += fmt("%.3f", sum);
-  s += " (parameters and noise): the remaining ";
-  s += fmt("%.3f", std::max(0.0, 1 - sum));
-  s += " of the variance comes from\ninteractions, between parameters and between parameters "
-       "and the noise. The noise row\nis every random number of a run that is not a parameter "
-       "(noise, shocks, counts, firm\ndraws), as one factor (see docs/analysis.md).\n";
-  if (r.correlated) s += kOrderNote;
-  return s;
-}
-
-std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, const Scenario& sc) {
-  std::string s = table_head("Shapley effects", o, sc, r.mean, r.variance);
-  s += with_commas(r.permutations);
-  s += " permutations, ";
-  s += with_commas(r.total_runs);
-  s += " runs, sampler ";
-  s += r.sampler;
-  s += ", seed ";
-  s += std::to_string(r.seed);
-  s += "\n\n";
-  s += pad("parameter", 22) + pad("Shapley", 8, true) + "  " + "95% interval\n";
-  std::vector<ShapleyEffect> sorted = r.parameters;
-  std::stable_sort(
-      sorted.begin(), sorted.end(),
-      [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.shapley > b.shapley; });
-  ShapleyEffect noise;
-  noise.name = kNoiseRow;
-  noise.shapley = 1 - r.explained;
-  noise.lo = 1 - r.explained_hi;
-  noise.hi = 1 - r.explained_lo;
-  sorted.push_back(noise);
-  for (const ShapleyEffect& e : sorted) {
-    std::string line = pad(e.name, 22);
-    line += pad(fmt("%.3f", e.shapley), 8, true);
-    line += "  ";
-    line += pad(interval(e.lo, e.hi), 18);
-    line += share_bar(e.shapley);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
-  }
-  s += "\nThe parameters together explain ";
-  s += fmt("%.3f", r.explained);
-  s += " ";
-  s += interval(r.explained_lo, r.explained_hi);
-  s += " of the variance (the sum of their\neffects); the noise row, the rest, is every random "
-       "number of a run that is not a\nparameter (noise, shocks, counts, firm draws), alone "
-       "and in interaction with the\nparameters. Shapley effects share each interaction and "
-       "each correlation among the\nparameters involved; they do not depend on the order of "
-       "the file (see docs/analysis.md).\n";
-  return s;
-}
-
-std::string tornado_text(const TornadoResult& r, const SensitivityOutput& o, const Scenario& sc) {
-  std::string s = "Tornado of ";
-  s += describe_output(o, sc);
-  s += "\n";
-  s += o.is_target ? "probability" : "mean";
-  s += " with every parameter at its median: ";
-  s += fmt("%.4g", r.baseline);
-  s += "; ";
-  s += with_commas(r.runs_per_setting);
-  s += " runs per setting, ";
-  s += with_commas(r.total_runs);
-  s += " runs, seed ";
-  s += std::to_string(r.seed);
-  s += "\n\n";
-  constexpr int kChart = 25;
-  double lo = r.baseline, hi = r.baseline;
-  for (const TornadoBar& b : r.parameters) {
-    lo = std::min({lo, b.low, b.high});
-    hi = std::max({hi, b.low, b.high});
-  }
-  auto col = [&](double x) {
-    if (!(hi > lo)) return kChart / 2;
-    return std::clamp(static_cast<int>(std::lround((x - lo) / (hi - lo) * (kChart - 1))), 0,
-                      kChart - 1);
-  };
-  s += pad("parameter", 20) + pad("p10 value", 10, true) + pad("p90 value", 10, true) +
-       pad("at p10", 10, true) + pad("at p90", 10, true) + pad("swing", 10, true) + "  " +
-       "low ... high (| median)\n";
-  for (const TornadoBar& b : r.parameters) {
-    std::string chart(kChart, ' ');
-    const int a = col(std::min(b.low, b.high)), z = col(std::max(b.low, b.high));
-    for (int c = a; c <= z; ++c) chart[static_cast<std::size_t>(c)] = '=';
-    chart[static_cast<std::size_t>(col(r.baseline))] = '|';
-    std::string line = pad(b.name, 20);
-    line += pad(fmt("%.4g", b.p10_value), 10, true);
-    line += pad(fmt("%.4g", b.p90_value), 10, true);
-    line += pad(fmt("%.4g", b.low), 10, true);
-    line += pad(fmt("%.4g", b.high), 10, true);
-    line += pad(fmt("%.4g", b.swing), 10, true);
-    line += "  ";
-    line += chart;
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
-  }
-  return s;
-}
-
-std::string sobol_json(const SobolResult& r) {
-  nlohmann::ordered_json j;
-  j["of"] = r.of;
-  j["method"] = "sobol";
-  j["sampler"] = r.sampler;
-  j["seed"] = r.seed;
-  j["base_runs"] = r.base_runs;
-  j["runs"] = r.total_runs;
-  j["bootstrap"] = r.bootstrap;
-  j["replicates"] = r.replicates;
-  j["mean"] = r.mean;
-  j["variance"] = r.variance;
-  nlohmann::ordered_json ps = nlohmann::ordered_json::object();
-  for (const SobolIndex& ix : r.parameters) {
-    nlohmann::ordered_json p;
-    p["S1"] = ix.s1;
-    p["S1_ci95"] = {ix.s1_lo, ix.s1_hi};
-    p["ST"] = ix.st;
-    p["ST_ci95"] = {ix.st_lo, ix.st_hi};
-    ps[ix.name] = p;
-  }
-  j["parameters"] = ps;
-  nlohmann::ordered_json noise;
-  noise["S1"] = r.noise.s1;
-  noise["S1_ci95"] = {r.noise.s1_lo, r.noise.s1_hi};
-  noise["ST"] = r.noise.st;
-  noise["ST_ci95"] = {r.noise.st_lo, r.noise.st_hi};
-  j["noise"] = noise;
-  j["noise_seed"] = r.noise_seed;
-  j["order_dependent"] = r.correlated;
-  if (r.correlated) {
-    j["note"] =
-        "the scenario correlates parameters: these indices depend on the order of the "
-        "parameters in the file; use --method shapley for an order-free attribution";
-  }
-  return j.dump(2) + "\n";
-}
-
-std::string shapley_json(const ShapleyResult& r) {
-  nlohmann::ordered_json j;
-  j["of"] = r.of;
-  j["method"] = "shapley";
-  j["sampler"] = r.sampler;
-  j["seed"] = r.seed;
-  j["permutations"] = r.permutations;
-  j["inner_runs"] = kShapleyInner;
-  j["runs"] = r.total_runs;
-  j["bootstrap"] = r.bootstrap;
-  j["replicates"] = r.replicates;
-  j["mean"] = r.mean;
-  j["variance"] = r.variance;
-  j["explained"] = r.explained;
-  j["explained_ci95"] = {r.explained_lo, r.explained_hi};
-  nlohmann::ordered_json ps = nlohmann::ordered_json::object();
-  for (const ShapleyEffect& e : r.parameters) {
-    nlohmann::ordered_json p;
-    p["shapley"] = e.shapley;
-    p["shapley_ci95"] = {e.lo, e.hi};
-    ps[e.name] = p;
-  }
-  j["parameters"] = ps;
-  return j.dump(2) + "\n";
-}
-
-std::string tornado_json(const TornadoResult& r) {
-  nlohmann::ordered_json j;
-  j["of"] = r.of;
-  j["method"] = "tornado";
-  j["seed"] = r.seed;
-  j["runs_per_setting"] = r.runs_per_setting;
-  j["runs"] = r.total_runs;
-  j["baseline"] = r.baseline;
-  nlohmann::ordered_json ps = nlohmann::ordered_json::array();
-  for (const TornadoBar& b : r.parameters) {
-    nlohmann::ordered_json p;
-    p["name"] = b.name;
-    p["low"] = b.low;
-    p["high"] = b.high;
-    p["swing"] = b.swing;
-    p["p10_value"] = b.p10_value;
-    p["p90_value"] = b.p90_value;
-    ps.push_back(p);
-  }
-  j["parameters"] = ps;
-  return j.dump(2) + "\n";
-}
-
 }  // namespace
 
 int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   namespace po = cli::po;
-  po::options_description desc("options");
+  cli::CommandOptions options(kSensitivityUsage);
   // clang-format off
-  desc.add_options()
-    ("help,h", "show this help")
+  options.own()
     ("of", po::value<std::string>()->value_name("INDICATOR@YEAR|TARGET_ID"),
      "the outcome: an indicator's value in a year, or a target (1 if met, else 0)")
-    ("method", po::value<std::string>()->value_name("sobol|shapley|tornado"), "default: sobol")
-    ("runs", po::value<std::string>()->value_name("N"),
-     "sobol: base rows (default 10000); shapley: permutations (default 2000); tornado: runs "
-     "per setting (default 4000)")
-    ("seed", po::value<std::string>()->value_name("S"), "random seed (default: the file's)")
-    ("threads", po::value<std::string>()->value_name("T"),
-     "worker threads; 0 or absent: all cores (results do not depend on it)")
-    ("variant", po::value<std::string>()->value_name("NAME"), "analyse a named variant")
-    ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
-     "override one value (YAML), after --variant; repeatable")
-    ("json", po::value<std::string>()->value_name("F"), "write the indices as JSON ('-': stdout)")
-    ("report", po::value<std::string>()->value_name("F.html"),
-     "write a self-contained HTML report (S1/ST or Shapley bars with intervals, or the "
-     "tornado chart)")
-    ("quiet,q", "no table and no progress bar");
+    ("method", po::value<std::string>()->value_name("sobol|shapley|tornado"), "default: sobol");
   // clang-format on
-  cli::add_max_memory_option(desc);
-  po::options_description all;
-  all.add(desc).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  const po::variables_map vm = cli::parse(args, all, &pos);
-  if (vm.count("help")) {
-    out << kSensitivityUsage << "\n" << desc << std::flush;
-    return 0;
-  }
+  options
+      .runs(
+          "sobol: base rows (default 10000); shapley: permutations (default 2000); tornado: runs "
+          "per setting (default 4000)")
+      .seed()
+      .threads()
+      .variant("analyse a named variant")
+      .set()
+      .json("write the indices as JSON ('-': stdout)")
+      .report(
+          "write a self-contained HTML report (S1/ST or Shapley bars with intervals, or the "
+          "tornado chart)")
+      .quiet("no table and no progress bar")
+      .max_memory();
+  const auto parsed = options.parse(args, out);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("of")) throw UsageError("sensitivity needs --of INDICATOR@YEAR or --of TARGET_ID");
   const std::string method = vm.count("method") ? vm["method"].as<std::string>() : "sobol";
   if (method != "sobol" && method != "shapley" && method != "tornado") {
@@ -383,68 +62,26 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
     m += "' is not a method (expected sobol, shapley or tornado)";
     throw UsageError(m);
   }
-  SensitivityOptions so;
+  api::SensitivityRequest request;
+  request.of = vm["of"].as<std::string>();
+  request.method = method == "sobol"     ? SensitivityMethod::sobol
+                   : method == "shapley" ? SensitivityMethod::shapley
+                                         : SensitivityMethod::tornado;
   const cli::CommonFlags flags = cli::read_common_flags(vm, 2, kMaxBaseRuns);
-  so.runs = flags.runs.value_or(0);
-  so.seed = flags.seed;
-  so.threads = flags.threads;
-  const LoadOptions& opts = flags.load;
-  const std::string& json_path = flags.json_path;
-  const bool quiet = flags.quiet;
+  request.runs = flags.runs.value_or(0);
 
-  const Registry& registry = builtin_registry();
-  const Scenario scenario =
-      vm.count("scenario")
-          ? load_scenario_file(vm["scenario"].as<std::string>(), opts, registry)
-          : load_scenario_text(std::string(bundled_scenario_text()), kBundledName, opts, registry);
-  const SensitivityOutput output = resolve_output(scenario, vm["of"].as<std::string>());
-  const auto compiled = compile(scenario, registry);
   cli::CancelOnSignal cancel;  // from here on (the estimate's pilot simulates)
-  const std::atomic<bool>* stop = &cancel.flag();
-  check_memory(
-      "sensitivity",
-      method == "sobol" ? estimate_sobol_memory(*compiled, so.runs ? so.runs : kSobolDefaultRuns,
-                                                so.threads, flags.max_memory, stop)
-      : method == "shapley"
-          ? estimate_shapley_memory(*compiled, so.runs ? so.runs : kShapleyDefaultPermutations,
-                                    so.threads, flags.max_memory, stop)
-          : estimate_run_memory(*compiled, so.threads, so.runs ? so.runs : kTornadoDefaultRuns,
-                                flags.max_memory, stop),
-      flags.max_memory);
-  if (cancel.cancelled()) throw Interrupted();  // during the estimate's pilot
-  cli::ProgressBar bar(err, !quiet && cli::is_terminal(err));
-  so.cancel = &cancel.flag();
-  so.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-  std::string text, json, report;
-  if (method == "sobol") {
-    const SobolResult r = sobol_sensitivity(scenario, registry, output, so);
-    text = sobol_text(r, output, scenario);
-    json = sobol_json(r);
-    if (!flags.report_path.empty()) {
-      report = sobol_report_html(scenario, r, describe_output(output, scenario));
-    }
-  } else if (method == "shapley") {
-    const ShapleyResult r = shapley_sensitivity(scenario, registry, output, so);
-    text = shapley_text(r, output, scenario);
-    json = shapley_json(r);
-    if (!flags.report_path.empty()) {
-      report = shapley_report_html(scenario, r, describe_output(output, scenario));
-    }
-  } else {
-    const TornadoResult r = tornado_sensitivity(scenario, registry, output, so);
-    text = tornado_text(r, output, scenario);
-    json = tornado_json(r);
-    if (!flags.report_path.empty()) {
-      report = tornado_report_html(scenario, r, describe_output(output, scenario));
-    }
-  }
+  cli::ProgressBar bar(err, !flags.quiet && cli::is_terminal(err));
+  const api::SensitivityOutcome s = api::sensitivity(cli::scenario_source(vm), flags.load, request,
+                                                     cli::execution(flags, cancel, &bar));
   bar.finish();
-  if (cancel.cancelled()) throw Interrupted();
+  std::string json = flags.json_path.empty() ? "" : api::to_json(s);
+  std::string report = flags.report_path.empty() ? "" : api::to_report(s);
   // One transaction (output_file.h): files staged, the table, then all put in place.
   OutputSet outputs(&out, &cancel.flag());
-  if (!json_path.empty()) outputs.stage(json_path, std::move(json));
+  if (!flags.json_path.empty()) outputs.stage(flags.json_path, std::move(json));
   if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));
-  if (!quiet && json_path != "-") write_stream(out, text, &cancel.flag());
+  if (!flags.quiet && flags.json_path != "-") write_stream(out, api::to_text(s), &cancel.flag());
   outputs.commit();
   return 0;
 }

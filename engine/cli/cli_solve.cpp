@@ -3,20 +3,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <optional>
 
-#include <nlohmann/json.hpp>
-
-#include "engine/analysis/memory.h"
-#include "engine/analysis/solve.h"
-#include "engine/cli/bundled.h"
+#include "engine/api/plancast.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
-#include "engine/config/scenario.h"
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
-#include "engine/io/text.h"
-#include "models/register_builtin.h"
 
 namespace plancast {
 
@@ -33,58 +25,31 @@ const char* kSolveUsage =
     "side). Reports the value and its 95% Monte Carlo interval. Exit 1 when P is not\n"
     "reached in the searched range.\n";
 
-/// A finite number for option `flag`; UsageError otherwise.
-double parse_number(const std::string& flag, const std::string& text) {
-  double v = 0;
-  const char* first = text.data();
-  const char* last = first + text.size();
-  if (!text.empty() && *first == '+') ++first;
-  const auto res = std::from_chars(first, last, v);
-  if (text.empty() || res.ec != std::errc() || res.ptr != last || !std::isfinite(v)) {
-    std::string msg = flag;
-    msg += ": '";
-    msg += text;
-    msg += "' is not a number";
-    throw UsageError(msg);
-  }
-  return v;
-}
-
 }  // namespace
 
 int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   namespace po = cli::po;
-  po::options_description desc("options");
+  cli::CommandOptions options(kSolveUsage);
   // clang-format off
-  desc.add_options()
-    ("help,h", "show this help")
+  options.own()
     ("target", po::value<std::string>()->value_name("ID"), "the target whose probability is set")
     ("vary", po::value<std::string>()->value_name("PATH"),
      "the input to vary, a dotted path as --set takes (e.g. parameters.trend.mean)")
     ("probability", po::value<std::string>()->value_name("P"), "the probability sought, in (0, 1)")
     ("lo", po::value<std::string>()->value_name("L"), "lower end of the search range (with --hi)")
-    ("hi", po::value<std::string>()->value_name("H"), "upper end of the search range (with --lo)")
-    ("runs", po::value<std::string>()->value_name("N"),
-     "runs per evaluation (default: the file's simulation.runs)")
-    ("seed", po::value<std::string>()->value_name("S"), "random seed, the same for every evaluation")
-    ("threads", po::value<std::string>()->value_name("T"),
-     "worker threads; 0 or absent: all cores (results do not depend on it)")
-    ("variant", po::value<std::string>()->value_name("NAME"), "solve in a named variant")
-    ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
-     "override one value (YAML), after --variant; repeatable")
-    ("json", po::value<std::string>()->value_name("F"), "write the solution as JSON ('-': stdout)")
-    ("quiet,q", "print nothing but errors");
+    ("hi", po::value<std::string>()->value_name("H"), "upper end of the search range (with --lo)");
   // clang-format on
-  cli::add_max_memory_option(desc);
-  po::options_description all;
-  all.add(desc).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  const po::variables_map vm = cli::parse(args, all, &pos);
-  if (vm.count("help")) {
-    out << kSolveUsage << "\n" << desc << std::flush;
-    return 0;
-  }
+  options.runs("runs per evaluation (default: the file's simulation.runs)")
+      .seed("random seed, the same for every evaluation")
+      .threads()
+      .variant("solve in a named variant")
+      .set()
+      .json("write the solution as JSON ('-': stdout)")
+      .quiet("print nothing but errors")
+      .max_memory();
+  const auto parsed = options.parse(args, out);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("scenario")) throw UsageError("solve needs a SCENARIO file");
   if (!vm.count("target")) throw UsageError("solve needs --target ID");
   if (!vm.count("vary")) throw UsageError("solve needs --vary PATH");
@@ -97,68 +62,21 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (so.path.empty() || so.path.find('=') != std::string::npos) {
     throw UsageError("--vary: expected a dotted path such as parameters.trend.mean");
   }
-  so.probability = parse_number("--probability", vm["probability"].as<std::string>());
+  so.probability = cli::parse_number("--probability", vm["probability"].as<std::string>(), true);
   if (!(so.probability > 0 && so.probability < 1)) {
     throw UsageError("--probability: must be strictly between 0 and 1");
   }
   if (vm.count("lo")) {
-    so.lo = parse_number("--lo", vm["lo"].as<std::string>());
-    so.hi = parse_number("--hi", vm["hi"].as<std::string>());
+    so.lo = cli::parse_number("--lo", vm["lo"].as<std::string>(), true);
+    so.hi = cli::parse_number("--hi", vm["hi"].as<std::string>(), true);
     if (!(*so.lo < *so.hi)) throw UsageError("--lo must be below --hi");
   }
   const cli::CommonFlags flags = cli::read_common_flags(vm, 1, kMaxRuns);
-  const std::optional<std::uint64_t> runs = flags.runs, seed = flags.seed;
-  RunOptions ro;
-  ro.threads = flags.threads;
-  const LoadOptions& opts = flags.load;
-  const std::string& json_path = flags.json_path;
-  const bool quiet = flags.quiet;
+  LoadOptions opts = flags.load;
+  opts.runs = flags.runs;
 
-  const Registry& registry = builtin_registry();
-  const std::string file = vm["scenario"].as<std::string>();
-  auto load = [&](const LoadOptions& o) {
-    Scenario sc = load_scenario_file(file, o, registry);
-    if (runs) sc.simulation.runs = *runs;
-    if (seed) sc.simulation.seed = *seed;
-    return sc;
-  };
-  // The scenario as given: the target must exist, and PATH's value is where the search starts.
-  const Scenario given = load(opts);
   cli::CancelOnSignal cancel;  // from here on (the estimate's pilot simulates)
-  check_memory("solve",
-               estimate_run_memory(*compile(given, registry), ro.threads, 0, flags.max_memory,
-                                   &cancel.flag()),
-               flags.max_memory);
-  if (cancel.cancelled()) throw Interrupted();  // during the estimate's pilot
-  bool has_target = false;
-  std::string targets;
-  for (const TargetSpec& t : given.targets) {
-    has_target = has_target || t.id == so.target;
-    targets += (targets.empty() ? "" : ", ") + t.id;
-  }
-  if (!has_target) {
-    std::string msg = "--target: no target '";
-    msg += so.target;
-    msg += "' in the scenario (targets: ";
-    msg += targets.empty() ? std::string("none") : targets;
-    msg += ")";
-    throw UsageError(msg);
-  }
-  so.current = value_at_path(given, so.path);
-  if (!so.current && !so.lo) {
-    std::string msg = "--vary: ";
-    msg += so.path;
-    msg += " is not a number in the scenario; give --lo and --hi to search a range";
-    throw UsageError(msg);
-  }
-
-  ro.cancel = &cancel.flag();
-  const bool verbose = !quiet && cli::is_terminal(err);
-  auto at = [&](double v) {
-    LoadOptions o = opts;
-    o.sets.push_back(so.path + "=" + exact_number_text(v));
-    return load(o);
-  };
+  const bool verbose = !flags.quiet && cli::is_terminal(err);
   auto report = [&](const SolveEvaluation& e) {
     if (!verbose) return;
     char buf[128];
@@ -166,71 +84,13 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
                   e.probability);
     err << buf << std::flush;
   };
-  SolveResult r;
-  try {
-    r = solve(at, so, registry, ro, report);
-  } catch (const RunError&) {
-    if (cancel.cancelled()) throw Interrupted();
-    throw;
-  }
-  if (cancel.cancelled()) throw Interrupted();
+  const api::SolveOutcome r =
+      api::solve(cli::scenario_source(vm), opts, so, cli::execution(flags, cancel), report);
 
-  nlohmann::ordered_json j;
-  j["target"] = r.target;
-  j["vary"] = r.path;
-  j["probability"] = r.probability;
-  j["value"] = r.value;
-  j["value_ci95"] = {r.value_ci95[0], r.value_ci95[1]};
-  j["achieved_probability"] = r.achieved;
-  j["bracket"] = {r.bracket[0], r.bracket[1]};
-  j["bracket_probability"] = {r.bracket_probability[0], r.bracket_probability[1]};
-  j["probability_std_error"] = r.std_error;
-  j["slope"] = r.slope;
-  j["searched"] = {r.searched[0], r.searched[1]};
-  j["range"] = r.expanded ? "expanded from the current value" : "--lo/--hi";
-  j["runs"] = r.runs;
-  j["seed"] = r.seed;
-  j["evaluations"] = r.evaluations.size();
-  const std::string json =
-      json_path.empty()
-          ? ""
-          : j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   // One transaction (output_file.h): the file staged, the text, then put in place.
   OutputSet outputs(&out, &cancel.flag());
-  if (!json_path.empty()) outputs.stage(json_path, json);
-  if (!quiet && json_path != "-") {
-    char buf[512];
-    std::string s = "plancast solve: ";
-    s += given.name;
-    s += "\n";
-    std::snprintf(buf, sizeof buf, "%s = %.6g gives target %s a probability of %s\n",
-                  r.path.c_str(), r.value, r.target.c_str(), human_percent(r.probability).c_str());
-    s += buf;
-    std::snprintf(buf, sizeof buf, "  (estimated %s at %.6g and %s at %.6g, the final bracket)\n",
-                  human_percent(r.bracket_probability[0]).c_str(), r.bracket[0],
-                  human_percent(r.bracket_probability[1]).c_str(), r.bracket[1]);
-    s += buf;
-    std::snprintf(buf, sizeof buf, "95%% Monte Carlo interval of the value: [%.6g, %.6g]\n",
-                  r.value_ci95[0], r.value_ci95[1]);
-    s += buf;
-    std::snprintf(buf, sizeof buf,
-                  "  (the probability's standard error %.4f over the slope dP/dvalue %.4g)\n",
-                  r.std_error, r.slope);
-    s += buf;
-    if (r.expanded) {
-      std::snprintf(buf, sizeof buf, "range grown from the current value %.6g to [%.6g, %.6g]\n",
-                    so.current.value_or(0.0), r.searched[0], r.searched[1]);
-    } else {
-      std::snprintf(buf, sizeof buf, "range searched (--lo/--hi): [%.6g, %.6g]\n", r.searched[0],
-                    r.searched[1]);
-    }
-    s += buf;
-    std::snprintf(buf, sizeof buf, "%zu evaluations of %llu runs each, seed %llu\n",
-                  r.evaluations.size(), static_cast<unsigned long long>(r.runs),
-                  static_cast<unsigned long long>(r.seed));
-    s += buf;
-    write_stream(out, s, &cancel.flag());
-  }
+  if (!flags.json_path.empty()) outputs.stage(flags.json_path, api::to_json(r));
+  if (!flags.quiet && flags.json_path != "-") write_stream(out, api::to_text(r), &cancel.flag());
   outputs.commit();
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include <cctype>
 #include <charconv>
@@ -56,6 +57,18 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
   return v;
 }
 
+double parse_number(const std::string& flag, const std::string& text, bool leading_plus) {
+  double v = 0;
+  const char* first = text.data();
+  const char* last = first + text.size();
+  if (leading_plus && !text.empty() && *first == '+') ++first;
+  const auto res = std::from_chars(first, last, v);
+  if (text.empty() || res.ec != std::errc() || res.ptr != last || !std::isfinite(v)) {
+    throw UsageError(flag + ": '" + text + "' is not a number");
+  }
+  return v;
+}
+
 std::uint64_t parse_memory_size(const std::string& flag, const std::string& text) {
   const auto bad = [&] {
     return UsageError(flag + ": '" + text +
@@ -89,6 +102,84 @@ std::uint64_t parse_memory_size(const std::string& flag, const std::string& text
   const double bytes = v * scale;
   if (!(bytes >= 1024.0 * 1024) || bytes > 1e18) throw bad();
   return static_cast<std::uint64_t>(bytes);
+}
+
+CommandOptions::CommandOptions(const char* usage, const char* positional, int count)
+    : usage_(usage), positional_(positional), count_(count) {
+  desc_.add_options()("help,h", "show this help");
+}
+
+CommandOptions& CommandOptions::runs(const char* help) {
+  desc_.add_options()("runs", po::value<std::string>()->value_name("N"), help);
+  return *this;
+}
+CommandOptions& CommandOptions::seed(const char* help) {
+  desc_.add_options()("seed", po::value<std::string>()->value_name("S"), help);
+  return *this;
+}
+CommandOptions& CommandOptions::threads(const char* help) {
+  desc_.add_options()("threads", po::value<std::string>()->value_name("T"), help);
+  return *this;
+}
+CommandOptions& CommandOptions::sampler() {
+  desc_.add_options()(
+      "sampler", po::value<std::string>()->value_name("mc|lhs|sobol"),
+      "how parameters are drawn: independent (mc), Latin hypercube (lhs), Sobol points");
+  return *this;
+}
+CommandOptions& CommandOptions::variant(const char* help) {
+  desc_.add_options()("variant", po::value<std::string>()->value_name("NAME"), help);
+  return *this;
+}
+CommandOptions& CommandOptions::set(const char* help) {
+  desc_.add_options()(
+      "set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"), help);
+  return *this;
+}
+CommandOptions& CommandOptions::json(const char* help) {
+  desc_.add_options()("json", po::value<std::string>()->value_name("F"), help);
+  return *this;
+}
+CommandOptions& CommandOptions::csv(const char* help) {
+  desc_.add_options()("csv", po::value<std::string>()->value_name("F"), help);
+  return *this;
+}
+CommandOptions& CommandOptions::report(const char* help) {
+  desc_.add_options()("report", po::value<std::string>()->value_name("F.html"), help);
+  return *this;
+}
+CommandOptions& CommandOptions::quiet(const char* help) {
+  desc_.add_options()("quiet,q", help);
+  return *this;
+}
+CommandOptions& CommandOptions::max_memory() {
+  add_max_memory_option(desc_);
+  return *this;
+}
+
+std::optional<po::variables_map> CommandOptions::parse(const std::vector<std::string>& args,
+                                                       std::ostream& out) const {
+  po::options_description all;
+  all.add(desc_);
+  po::positional_options_description pos;
+  if (count_ == 1) {
+    all.add_options()(positional_, po::value<std::string>());
+    pos.add(positional_, 1);
+  } else if (count_ != 0) {
+    all.add_options()(positional_, po::value<std::vector<std::string>>());
+    pos.add(positional_, count_);
+  }
+  po::variables_map vm = cli::parse(args, all, &pos);
+  if (vm.count("help")) {
+    out << usage_ << "\n" << desc_ << std::flush;
+    return std::nullopt;
+  }
+  return vm;
+}
+
+api::ScenarioSource scenario_source(const po::variables_map& vm) {
+  return vm.count("scenario") ? api::ScenarioSource::file(vm["scenario"].as<std::string>())
+                              : api::ScenarioSource::bundled();
 }
 
 void add_max_memory_option(po::options_description& desc) {
@@ -234,6 +325,22 @@ void ProgressBar::finish() {
   drawn_ = false;
 }
 
+Sampler parse_sampler(const std::string& name) {
+  if (const auto s = sampler_from_name(name)) return *s;
+  throw UsageError("--sampler: '" + name + "' is not a sampler (expected mc, lhs or sobol)");
+}
+
+api::Execution execution(const CommonFlags& flags, const CancelOnSignal& cancel, ProgressBar* bar) {
+  api::Execution e;
+  e.threads = flags.threads;
+  e.cancel = &cancel.flag();
+  e.max_memory = flags.max_memory;
+  if (bar != nullptr) {
+    e.progress = [bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); };
+  }
+  return e;
+}
+
 std::string check_report_path(const std::string& path) {
   if (path.empty()) throw UsageError("--report: empty file name");
   if (path == "-") throw UsageError("--report: needs a file name (F.html), not '-'");
@@ -278,7 +385,10 @@ CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_run
   if (vm.count("runs")) {
     f.runs = parse_count("--runs", vm["runs"].as<std::string>(), min_runs, max_runs);
   }
-  if (vm.count("seed")) f.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
+  if (vm.count("seed")) {
+    f.load.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
+  }
+  if (vm.count("sampler")) f.load.sampler = parse_sampler(vm["sampler"].as<std::string>());
   if (vm.count("threads")) {
     f.threads =
         static_cast<int>(parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
@@ -288,12 +398,9 @@ CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_run
     if (f.load.variant.empty()) throw UsageError("--variant: empty name");
   }
   if (vm.count("set")) f.load.sets = vm["set"].as<std::vector<std::string>>();
-  if (vm.count("json")) {
-    f.json_path = vm["json"].as<std::string>();
-    if (f.json_path.empty()) throw UsageError("--json: empty file name");
-  }
+  std::tie(f.json_path, f.csv_path) = read_json_csv_paths(vm);
   if (vm.count("report")) f.report_path = check_report_path(vm["report"].as<std::string>());
-  check_outputs(vm, {{"--json", f.json_path}, {"--report", f.report_path}});
+  check_outputs(vm, {{"--json", f.json_path}, {"--csv", f.csv_path}, {"--report", f.report_path}});
   f.quiet = vm.count("quiet") > 0;
   f.max_memory = read_max_memory(vm);
   return f;

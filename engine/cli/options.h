@@ -14,6 +14,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "engine/api/plancast.h"
 #include "engine/config/scenario.h"
 #include "engine/io/output_path.h"
 
@@ -31,6 +32,10 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t lo,
                           std::uint64_t hi);
 
+/// A finite decimal number for option `flag` (with `leading_plus`, "+1.5" too); UsageError
+/// "FLAG: 'TEXT' is not a number" otherwise.
+double parse_number(const std::string& flag, const std::string& text, bool leading_plus = false);
+
 /// A memory size for option `flag`: a whole number of bytes, or with a unit K, M, G or T
 /// (powers of 1024; "KB", "KiB" also read), e.g. "512M", "1.5G". At least 1 MiB;
 /// UsageError otherwise.
@@ -41,18 +46,64 @@ std::uint64_t parse_memory_size(const std::string& flag, const std::string& text
 void add_max_memory_option(po::options_description& desc);
 std::uint64_t read_max_memory(const po::variables_map& vm);
 
+/// One command's options, declared once for all commands: --help first, then the shared
+/// flags and the command's own in the order the command adds them (its --help lists them
+/// so). Each shared flag has its value name and usual help here; a command may word the
+/// help its own way. parse() reads SCENARIO (or another positional) too.
+class CommandOptions {
+ public:
+  /// `usage`: the text --help prints above the options. `positional`: the name of the
+  /// positional argument and how many (-1: any).
+  explicit CommandOptions(const char* usage, const char* positional = "scenario", int count = 1);
+  CommandOptions& runs(const char* help =
+                           "number of simulated futures (default: the file's "
+                           "simulation.runs)");
+  CommandOptions& seed(const char* help = "random seed (default: the file's)");
+  CommandOptions& threads(const char* help =
+                              "worker threads; 0 or absent: all cores (results "
+                              "do not depend on it)");
+  CommandOptions& sampler();
+  CommandOptions& variant(const char* help);
+  CommandOptions& set(const char* help =
+                          "override one value (YAML), after --variant; "
+                          "repeatable");
+  CommandOptions& json(const char* help);
+  CommandOptions& csv(const char* help = "write full results as CSV ('-': stdout)");
+  CommandOptions& report(const char* help);
+  CommandOptions& quiet(const char* help);
+  CommandOptions& max_memory();
+  /// The command's own options, added in place.
+  po::options_description_easy_init own() { return desc_.add_options(); }
+  /// Parses `args`; for --help, prints the usage and the options to `out` and returns
+  /// nullopt.
+  std::optional<po::variables_map> parse(const std::vector<std::string>& args,
+                                         std::ostream& out) const;
+
+ private:
+  const char* usage_;
+  const char* positional_;
+  int count_;
+  po::options_description desc_{"options"};
+};
+
+/// --sampler NAME: UsageError "--sampler: 'NAME' is not a sampler" for another name.
+Sampler parse_sampler(const std::string& name);
+
 /// Most worker threads --threads accepts.
 inline constexpr std::uint64_t kMaxThreads = 4096;
 
 /// The flags the analysis commands share, read and checked once: --runs (within
-/// [min_runs, max_runs]), --seed, --threads, --variant, --set, --json and --report (checked
-/// by check_outputs before any work; --report not "-"), --quiet. A flag a
-/// command does not define simply stays unset.
+/// [min_runs, max_runs]), --seed, --sampler, --threads, --variant, --set, --json and
+/// --report (checked by check_outputs before any work; --report not "-"), --quiet. A flag
+/// a command does not define simply stays unset. --seed and --sampler go into `load` as
+/// they are; --runs stays in `runs` (what it counts depends on the command), the command
+/// puts into load.runs what its runs per simulation are.
 struct CommonFlags {
-  std::optional<std::uint64_t> runs, seed;
+  std::optional<std::uint64_t> runs;
   int threads = 0;
   LoadOptions load;
   std::string json_path;
+  std::string csv_path;     ///< not "-" with --json -
   std::string report_path;  ///< --report F.html (folder checked), empty when not given
   bool quiet = false;
   /// --max-memory: bytes a command may plan to use (default: half the physical memory).
@@ -60,6 +111,9 @@ struct CommonFlags {
 };
 CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
                               std::uint64_t max_runs);
+
+/// The SCENARIO argument, or the bundled scenario without one.
+api::ScenarioSource scenario_source(const po::variables_map& vm);
 
 /// --report F.html: UsageError when empty or "-". Returns `path`.
 std::string check_report_path(const std::string& path);
@@ -121,6 +175,11 @@ class ProgressBar {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_;
 };
+
+/// The API's execution for a command: --threads, --max-memory, the cancel flag and, when
+/// given, the progress bar's update.
+api::Execution execution(const CommonFlags& flags, const CancelOnSignal& cancel,
+                         ProgressBar* bar = nullptr);
 
 /// True when `err` is the process's std::cerr and standard error is a terminal.
 bool is_terminal(const std::ostream& err);

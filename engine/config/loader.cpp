@@ -6,13 +6,14 @@
 //
 // Cost (docs/reliability.md, limits): the file is parsed once; each variant is validated
 // once, on its own mark-keeping copy of the tree (yaml_tree.h) without the variants section;
-// each --set value is parsed once on its own and moved into the loader's line space. Loading
+// each --set value is parsed once on its own, its marks tagged with its origin. Loading
 // is thus linear in the file for a fixed number of variants, and about (variants + 1) times
 // the cost of validating the base otherwise.
 #include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -54,6 +55,25 @@ void emit(YAML::Emitter& out, const YAML::Node& n, bool top) {
     default:
       out << YAML::Null;
       break;
+  }
+}
+
+/// The finite numbers of a tree by dotted path (see Scenario::numbers).
+void collect_numbers(const YAML::Node& n, const std::string& path,
+                     std::map<std::string, double>& out) {
+  const std::string prefix = path.empty() ? "" : path + ".";
+  if (n.IsMap()) {
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      if (path.empty() && it->first.Scalar() == "variants") continue;
+      collect_numbers(it->second, prefix + it->first.Scalar(), out);
+    }
+  } else if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i)
+      collect_numbers(n[i], prefix + std::to_string(i), out);
+  } else if (n.IsScalar() && !path.empty() && !out.count(path)) {
+    double v = 0;
+    if (YAML::convert<double>::decode(n, v) && std::isfinite(v)) out.emplace(path, v);
   }
 }
 
@@ -125,117 +145,6 @@ class Collector {
   std::vector<std::pair<Diagnostic, std::vector<std::string>>> items_;
 };
 
-/// Lines reserved for each --set value in the shared line space (see load_scenario_text).
-constexpr int kSetLines = 1024;
-
-std::string escape_double_quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-/// One --set option, parsed: its value tree sits at lines line0.. of the line space.
-struct SetOption {
-  std::string path;
-  YAML::Node value;
-  int line0 = 0;
-  SourceLoc at;  ///< --set:K:1
-};
-
-/// Parses every --set PATH=VALUE on its own (errors into diags). Returns the options and
-/// whether all were sound; `set_offsets` receives each option's column offset of VALUE.
-bool parse_sets(const std::vector<std::string>& sets, int set_base, const LocMapper& mapper,
-                std::vector<int>& set_offsets, std::vector<SetOption>& out, DiagnosticList& diags) {
-  bool ok = true;
-  for (std::size_t k = 0; k < sets.size(); ++k) {
-    const std::string& s = sets[k];
-    const int line0 = set_base + static_cast<int>(k) * kSetLines;
-    const auto eq = s.find('=');
-    const SourceLoc opt_loc{"--set", static_cast<int>(k) + 1, 1};
-    if (eq == std::string::npos || eq == 0) {
-      diags.error(opt_loc,
-                  "expected PATH=VALUE, got '" + s + "' (e.g. --set simulation.runs=5000)");
-      ok = false;
-      set_offsets.push_back(0);
-      continue;
-    }
-    const std::string path = s.substr(0, eq);
-    const std::string value_text = s.substr(eq + 1);
-    set_offsets.push_back(static_cast<int>(eq) + 1);
-    DiagnosticList vd;
-    guard_text(value_text, "--set", vd, [&](std::size_t pos) {
-      return SourceLoc{"--set", static_cast<int>(k) + 1, static_cast<int>(eq + 1 + pos) + 1};
-    });
-    // The value is parsed alone; its marks (and those of its problems) are then moved to
-    // its lines of the line space, where the mapper reads them as --set:K:COL.
-    const MarkFn where = [&](const YAML::Mark& m) {
-      YAML::Mark moved = m;
-      if (!m.is_null() && m.line >= 0) moved.line += line0;
-      return mapper(moved);
-    };
-    if (vd.empty()) guard_events(value_text, where, vd);
-    YAML::Node value;
-    if (vd.empty()) value = parse_checked(value_text, where, vd);
-    if (!vd.empty()) {
-      for (const auto& d : vd.items()) diags.error(d.loc, "in --set value: " + d.message);
-      ok = false;
-      continue;
-    }
-    if (value.Mark().is_null()) {
-      // Nothing but blanks or comments (PATH=): a null, placed just after the '=' so that
-      // any problem with it is located there.
-      value.reset(YAML::Node(YAML::NodeType::Null));
-      yaml_tree::set_mark(value, YAML::Mark());
-    }
-    yaml_tree::shift_lines(value, line0);
-    out.push_back(SetOption{path, value, line0, opt_loc});
-  }
-  return ok;
-}
-
-/// Applies the parsed --set options to `root` in order (each value copied, so that the same
-/// options can be applied to several trees). Returns false after reporting a path problem.
-bool apply_sets(YAML::Node root, const std::vector<SetOption>& sets, DiagnosticList& diags) {
-  bool ok = true;
-  for (const auto& o : sets) {
-    auto make_key = [&](const std::string& seg) {
-      // A key placed where the segment is written in PATH, for its location: on the second
-      // line of this --set's block, where the mapper adds no column offset.
-      const auto col = o.path.rfind(seg);
-      YAML::Node k = YAML::Load(escape_double_quoted(seg));
-      YAML::Mark m;
-      m.line = o.line0 + 1;
-      m.column = col == std::string::npos ? 0 : static_cast<int>(col);
-      yaml_tree::set_mark(k, m);
-      return k;
-    };
-    if (!apply_override(root, o.path, yaml_tree::clone(o.value), o.at, make_key, "--set", diags)) {
-      ok = false;
-    }
-  }
-  return ok;
-}
-
-/// Applies a variant's overrides to `root` (values and keys copied, the variants section
-/// untouched); path problems go to diags.
-void apply_variant(YAML::Node root, const std::string& name, const std::vector<Override>& ovs,
-                   DiagnosticList& diags) {
-  for (const auto& o : ovs) {
-    auto make_key = [&](const std::string& seg) {
-      // A copy of the override's own key node becomes the new key, so that it keeps the
-      // mark of the override line.
-      YAML::Node k = yaml_tree::clone(o.key);
-      k = seg;
-      return k;
-    };
-    apply_override(root, o.path, yaml_tree::clone(o.value), o.loc, make_key,
-                   "variant '" + name + "' path", diags);
-  }
-}
-
 /// Keys, values and list items of a tree (the size that validating it is linear in).
 std::size_t count_values(const YAML::Node& n, const char* skip_key = nullptr) {
   std::size_t count = 1;
@@ -251,6 +160,10 @@ std::size_t count_values(const YAML::Node& n, const char* skip_key = nullptr) {
 }
 
 std::string thousands(std::size_t n);
+
+std::size_t typed_count(const LoadOptions& o) {
+  return (o.runs ? 1 : 0) + (o.seed ? 1 : 0) + (o.sampler ? 1 : 0);
+}
 
 /// Refuses, before any validation, a count of variants past kMaxVariants, or variants that
 /// would together cost more than kMaxVariantValues values to check: each variant is
@@ -327,22 +240,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
     diags.throw_if_any();
   }
 
-  // --set values are parsed on their own and their marks moved past the file's last line:
-  // set k starts at line set_base + k * kSetLines. The mapper turns such marks into
-  // "--set:K:COL" (K counts the --set options from 1, COL the column in PATH=VALUE).
-  const int set_base = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 2;
-  auto set_offsets = std::make_shared<std::vector<int>>();
-  auto mapper = std::make_shared<const LocMapper>(
-      [file, set_base, set_offsets](const YAML::Mark& m) -> SourceLoc {
-        if (m.is_null() || m.line < 0) return SourceLoc{file, 0, 0};
-        if (m.line < set_base) return to_loc(file, m);
-        const int k = (m.line - set_base) / kSetLines;
-        const int rel = (m.line - set_base) % kSetLines;
-        const int offset = (rel == 0 && k < static_cast<int>(set_offsets->size()))
-                               ? (*set_offsets)[static_cast<std::size_t>(k)]
-                               : 0;
-        return SourceLoc{"--set", k + 1, m.column + offset + 1};
-      });
+  // Overrides (typed options, then --set values) are parsed on their own; their marks carry
+  // their origin (Origins), which the mapper turns into "--set:K:COL" (K counts the --set
+  // options from 1, COL the column in PATH=VALUE) or the flag ("--runs").
+  auto origins = std::make_shared<Origins>();
+  auto mapper = std::make_shared<const LocMapper>([file, origins](const YAML::Mark& m) {
+    if (m.is_null() || m.line < 0) return SourceLoc{file, 0, 0};
+    if (auto at = origins->locate(m)) return *at;
+    return to_loc(file, m);
+  });
   const MarkFn where = [&](const YAML::Mark& m) { return (*mapper)(m); };
 
   Collector all;
@@ -364,14 +270,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
                                 "; upgrade plancast to load this file)");
       }
     }
-    check_variant_cost(base_root, file, opts.sets.size());
+    check_variant_cost(base_root, file, opts.sets.size() + typed_count(opts));
   }
 
-  // 3. --set values, parsed once (applied below to the selection, and for each_variant to
-  // every variant).
+  // 3. The overrides, parsed once (applied below to the selection, and for each_variant to
+  // every variant): the typed options, then the --set values.
   std::vector<SetOption> sets;
+  typed_sets(opts, *origins, sets);
   DiagnosticList set_diags;
-  const bool sets_parsed = parse_sets(opts.sets, set_base, *mapper, *set_offsets, sets, set_diags);
+  const bool sets_parsed = parse_sets(opts.sets, *origins, sets, set_diags);
 
   // 4. The base scenario.
   const auto variants = read_variants(base_root, file, mapper, base_diags);
@@ -400,7 +307,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
       selected = std::move(sc);
       selected_root.reset(root);
       selected_found = true;
-    } else if (report_each && clean && opts.sets.empty()) {
+    } else if (report_each && clean && sets.empty() && sets_parsed) {
       sc.variant_names = variant_names;
       sc.variant = name;
       each_variant(sc);
@@ -428,8 +335,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
     all.add(d, "");
   }
 
-  // 6. --set overrides, on a copy of the selected tree.
-  if (!opts.sets.empty() && selected_found) {
+  // 6. The overrides, on a copy of the selected tree.
+  if (!(sets.empty() && sets_parsed) && selected_found) {
     DiagnosticList diags = set_diags;
     YAML::Node root = yaml_tree::clone(selected_root, "variants");
     if (apply_sets(root, sets, diags) && sets_parsed) {
@@ -446,6 +353,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   selected.variant = opts.variant;
   selected.canonical_text = canonical(selected_root);
   selected.sha256 = sha256_hex(selected.canonical_text);
+  collect_numbers(selected_root, "", selected.numbers);
   return selected;
 }
 

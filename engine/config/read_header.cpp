@@ -84,10 +84,9 @@ void read_simulation(NodeReader& r, ReadContext& cx) {
   }
   if (auto v = s->optional("sampler")) {
     if (auto t = v->string()) {
-      static const std::vector<std::string> samplers = {"mc", "lhs", "sobol"};
-      if (std::find(samplers.begin(), samplers.end(), *t) == samplers.end()) {
+      if (!sampler_from_name(*t)) {
         v->error("sampler '" + *t + "' is not known (use mc, lhs or sobol)" +
-                 suggest(*t, samplers));
+                 suggest(*t, sampler_names()));
       } else {
         sim.sampler = *t;
       }

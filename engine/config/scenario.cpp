@@ -1,4 +1,5 @@
-// Scenario lookups and the indicator dependency graph: cycles and a stable topological order.
+// Sampler names, scenario lookups and the indicator dependency graph: cycles and a stable
+// topological order.
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -9,6 +10,23 @@
 #include "engine/config/scenario.h"
 
 namespace plancast {
+
+const std::vector<std::string>& sampler_names() {
+  static const std::vector<std::string> names = {"mc", "lhs", "sobol"};
+  return names;
+}
+
+std::optional<Sampler> sampler_from_name(std::string_view name) {
+  const auto& names = sampler_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<Sampler>(i);
+  }
+  return std::nullopt;
+}
+
+const std::string& sampler_name(Sampler s) {
+  return sampler_names().at(static_cast<std::size_t>(s));
+}
 
 const ParameterSpec* Scenario::find_parameter(const std::string& n) const {
   for (const auto& p : parameters) {

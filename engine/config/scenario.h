@@ -6,8 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/error.h"
@@ -117,16 +120,35 @@ struct Scenario {
   /// its SHA-256 is `scenario_sha256` in results.
   std::string canonical_text;
   std::string sha256;
+  /// Every finite number of that text by its dotted path (KEY.KEY.INDEX, as --set takes),
+  /// e.g. "parameters.trend.mean" (the first of duplicate keys).
+  std::map<std::string, double> numbers;
 
   int n_years() const { return horizon - base_year + 1; }
   const ParameterSpec* find_parameter(const std::string& n) const;
   const IndicatorSpec* find_indicator(const std::string& n) const;
 };
 
-/// How to load: which variant, which --set overrides (each "PATH=VALUE").
+/// The parameter samplers (SPEC §2.7), in the order of sampler_names().
+enum class Sampler { mc, lhs, sobol };
+/// "mc", "lhs", "sobol": the names `simulation.sampler` and --sampler take.
+const std::vector<std::string>& sampler_names();
+/// The sampler called `name`; nullopt for any other name. The one check of a sampler name.
+std::optional<Sampler> sampler_from_name(std::string_view name);
+const std::string& sampler_name(Sampler s);
+
+/// How to load: which variant, then the typed overrides of `simulation` (each located at
+/// its flag, "--runs", in messages; the `simulation` map is created if the file has none),
+/// then the --set overrides (each "PATH=VALUE", located at --set:K:COL). Every override is
+/// applied to the scenario's tree before it is validated, so the scenario's canonical text
+/// and sha256 describe exactly what runs: `runs = N` and `sets = {"simulation.runs=N"}` give
+/// the same scenario.
 struct LoadOptions {
   std::string variant;
-  std::vector<std::string> sets;
+  std::vector<std::string> sets;                     ///< applied after the typed options below
+  std::optional<std::uint64_t> runs = std::nullopt;  ///< simulation.runs (1 to kMaxRuns)
+  std::optional<std::uint64_t> seed = std::nullopt;  ///< simulation.seed
+  std::optional<Sampler> sampler = std::nullopt;     ///< simulation.sampler
 };
 
 class Registry;

@@ -88,19 +88,16 @@ void set_mark(YAML::Node& node, const YAML::Mark& mark) {
   Access::set(node, mark);
 }
 
-void shift_lines(const YAML::Node& node, int lines) {
+void map_marks(const YAML::Node& node, const std::function<YAML::Mark(const YAML::Mark&)>& f) {
   if (!node.IsDefined()) return;
-  YAML::Mark m = node.Mark();
-  if (!m.is_null()) {
-    m.line += lines;
-    Access::set(node, m);
-  }
+  const YAML::Mark m = node.Mark();
+  if (!m.is_null()) Access::set(node, f(m));
   if (node.IsSequence()) {
-    for (const auto& item : node) shift_lines(item, lines);
+    for (const auto& item : node) map_marks(item, f);
   } else if (node.IsMap()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
-      shift_lines(it->first, lines);
-      shift_lines(it->second, lines);
+      map_marks(it->first, f);
+      map_marks(it->second, f);
     }
   }
 }

@@ -4,6 +4,7 @@
 // which the public API cannot set.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <yaml-cpp/yaml.h>
@@ -19,8 +20,8 @@ YAML::Node clone(const YAML::Node& node, const std::string& skip_key = "");
 /// Sets the mark of `node` itself (creating the node if `node` is an empty handle).
 void set_mark(YAML::Node& node, const YAML::Mark& mark);
 
-/// Moves the mark of every node of the tree `lines` lines down (marks that are null stay
-/// null). Used to place a --set value, parsed alone, in the loader's line space.
-void shift_lines(const YAML::Node& node, int lines);
+/// Replaces the mark of every node of the tree by `f(mark)` (marks that are null stay null).
+/// The loader tags the marks of an override value, parsed alone, with the override's origin.
+void map_marks(const YAML::Node& node, const std::function<YAML::Mark(const YAML::Mark&)>& f);
 
 }  // namespace plancast::yaml_tree

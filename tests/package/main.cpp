@@ -13,11 +13,11 @@ int main(int argc, char** argv) {
   }
   try {
     plancast::LoadOptions options;
-    options.sets = {"simulation.runs=1000"};
-    const plancast::Registry& registry = plancast::builtin_registry();
-    const plancast::Scenario scenario = plancast::load_scenario_file(argv[1], options, registry);
-    const plancast::Results results = plancast::run(scenario, registry);
-    for (const plancast::TargetResult& target : results.targets) {
+    options.runs = 1000;
+    const plancast::Scenario scenario =
+        plancast::api::load(plancast::api::ScenarioSource::file(argv[1]), options);
+    const plancast::api::RunOutput out = plancast::api::run(scenario);
+    for (const plancast::TargetResult& target : out.results.targets) {
       std::cout << target.id << " hits=" << target.p.hits << " probability=" << target.p.probability
                 << "\n";
     }

@@ -11,7 +11,7 @@
 #include "engine/analysis/compare.h"
 #include "engine/analysis/paired_interval.h"
 #include "engine/analysis/solve.h"
-#include "engine/cli/bundled.h"
+#include "engine/api/bundled.h"
 #include "engine/cli/cli.h"
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"

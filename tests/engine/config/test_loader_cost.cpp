@@ -70,9 +70,13 @@ TEST_CASE("yaml_tree::clone keeps marks, tags, key order and duplicates", "[conf
   YAML::Node a = copy.begin()->second;
   a = "changed";
   CHECK(root.begin()->second.Scalar() == "1");
-  // shift_lines moves every mark.
+  // map_marks rewrites every mark.
   const YAML::Node v = YAML::Load("{p: [1, 2]}");
-  yaml_tree::shift_lines(v, 100);
+  yaml_tree::map_marks(v, [](const YAML::Mark& m) {
+    YAML::Mark moved = m;
+    moved.line += 100;
+    return moved;
+  });
   CHECK(v.Mark().line == 100);
   CHECK(v.begin()->second[1].Mark().line == 100);
   CHECK(v.begin()->second[1].Mark().column == 8);

@@ -9,7 +9,7 @@
 #include <random>
 #include <string>
 
-#include "engine/cli/bundled.h"
+#include "engine/api/bundled.h"
 #include "engine/config/scenario.h"
 #include "engine/io/json.h"
 #include "engine/io/shard.h"

@@ -1,0 +1,236 @@
+// The text table and JSON of `plancast compare` (see compare_out.h).
+#include "engine/io/compare_out.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/io/text.h"
+
+namespace plancast {
+
+namespace {
+
+/// `s` cut or padded to `w` terminal columns; a cut ends in '~'. `right`: pad on the left.
+std::string fit(const std::string& s, std::size_t w, bool right = false) {
+  std::string t = s;
+  if (display_width(t) > w) {
+    while (!t.empty() && display_width(t) + 1 > w) {
+      t.pop_back();
+      while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
+      if (!t.empty() && (static_cast<unsigned char>(t.back()) & 0x80) != 0) t.pop_back();
+    }
+    t += "~";
+  }
+  const std::size_t pad = w > display_width(t) ? w - display_width(t) : 0;
+  return right ? std::string(pad, ' ') + t : t + std::string(pad, ' ');
+}
+
+/// `text` word-wrapped to kTextWidth columns, the first line after `first`, the others after
+/// `rest`.
+std::string wrap(const std::string& text, const std::string& first, const std::string& rest) {
+  std::string out, line = first, word;
+  bool empty = true;
+  std::istringstream in(text);
+  while (in >> word) {
+    if (!empty && display_width(line) + 1 + display_width(word) > kTextWidth) {
+      out += line + "\n";
+      line = rest;
+      empty = true;
+    }
+    if (!empty) line += " ";
+    line += word;
+    empty = false;
+  }
+  return out + line + "\n";
+}
+
+std::string se_text(const PairedDifference& d) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f / %.2f", 100 * d.std_error, 100 * d.unpaired_std_error);
+  return buf;
+}
+
+/// One table with a label column and per-scenario columns; the base column repeats in every
+/// chunk and the variant columns wrap into several tables to stay within kTextWidth.
+struct Table {
+  std::string label_header;
+  std::vector<std::string> labels;
+  std::vector<std::vector<std::string>> cells;  ///< [row][scenario]
+};
+
+/// `repeat_first`: the first column (the base) appears in every chunk. Cells wider than
+/// `max_cell` are cut.
+std::string render(const Table& t, const std::vector<std::string>& names, std::size_t min_cell,
+                   bool repeat_first = true, std::size_t max_cell = 30) {
+  std::size_t w0 = display_width(t.label_header);
+  for (const auto& l : t.labels) w0 = std::max(w0, display_width(l));
+  w0 = std::min<std::size_t>(w0, 28);
+  std::vector<std::size_t> w(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    w[i] = std::max(min_cell, std::min<std::size_t>(display_width(names[i]), 24));
+    for (const auto& row : t.cells)
+      w[i] = std::max(w[i], std::min(display_width(row[i]), max_cell));
+  }
+  std::string out;
+  const std::size_t fixed = repeat_first ? 1 : 0;
+  std::size_t next = fixed;
+  do {
+    std::vector<std::size_t> cols;
+    std::size_t width = w0;
+    if (repeat_first) {
+      cols.push_back(0);
+      width += 2 + w[0];
+    }
+    while (next < names.size() && (cols.size() == fixed || width + 2 + w[next] <= kTextWidth)) {
+      width += 2 + w[next];
+      cols.push_back(next++);
+    }
+    if (!out.empty()) out += "\n";
+    std::string line = fit(t.label_header, w0);
+    for (std::size_t c : cols) line += "  " + fit(names[c], w[c], true);
+    out += line + "\n";
+    for (std::size_t r = 0; r < t.labels.size(); ++r) {
+      line = fit(t.labels[r], w0);
+      for (std::size_t c : cols) line += "  " + fit(t.cells[r][c], w[c], true);
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out += line + "\n";
+    }
+  } while (next < names.size());
+  return out;
+}
+
+}  // namespace
+
+std::string compare_text(const Comparison& c) {
+  auto line_of = [](const std::string& text) {
+    std::string l = fit(text, kTextWidth);
+    while (!l.empty() && l.back() == ' ') l.pop_back();
+    return l + "\n";
+  };
+  std::string s = line_of("plancast compare: " + c.scenario);
+  if (!c.results.empty() && !c.results[0].title.empty()) s += line_of(c.results[0].title);
+  s += std::to_string(c.runs) + " runs, seed " + std::to_string(c.seed);
+  s += ", common random numbers: run r of every variant uses the same draws\n\n";
+
+  s += "Probability of each target, and the change from base in percentage points with its\n"
+       "95% interval [low, high] (paired over runs; Tango's score interval):\n\n";
+  // Probability and change as two aligned parts of one cell.
+  std::size_t w_diff = 0;
+  for (const TargetComparison& tc : c.targets) {
+    for (const auto& d : tc.difference) {
+      if (d) w_diff = std::max(w_diff, display_width(difference_points_text(*d)));
+    }
+  }
+  Table t;
+  t.label_header = "target";
+  for (const TargetComparison& tc : c.targets) {
+    t.labels.push_back(tc.id);
+    std::vector<std::string> row;
+    for (std::size_t i = 0; i < c.variants.size(); ++i) {
+      if (!tc.probability[i]) {
+        row.push_back("-");
+      } else if (i == 0 || !tc.difference[i]) {
+        row.push_back(human_percent(*tc.probability[i]));
+      } else {
+        std::string cell = fit(human_percent(*tc.probability[i]), 7, true);
+        cell += "  ";
+        cell += fit(difference_points_text(*tc.difference[i]), w_diff, true);
+        row.push_back(cell);
+      }
+    }
+    t.cells.push_back(std::move(row));
+  }
+  // The widest cell: a probability, and "+0.000000 [-0.000004, +0.000004]" at 10^8 runs.
+  s += render(t, c.variants, 7, true, 7 + 2 + 34);
+
+  if (c.variants.size() > 1) {
+    s += "\nStandard error of the change in points, paired / if the runs were independent:\n\n";
+    Table e;
+    e.label_header = "target";
+    std::vector<std::string> names(c.variants.begin() + 1, c.variants.end());
+    for (const TargetComparison& tc : c.targets) {
+      e.labels.push_back(tc.id);
+      std::vector<std::string> row;
+      for (std::size_t i = 1; i < c.variants.size(); ++i) {
+        row.push_back(tc.difference[i] ? se_text(*tc.difference[i]) : "-");
+      }
+      e.cells.push_back(std::move(row));
+    }
+    s += render(e, names, 11, false);
+  }
+
+  s += "\nMedian (p50) of each indicator:\n\n";
+  Table m;
+  m.label_header = "indicator";
+  for (const MedianRow& r : c.medians) {
+    m.labels.push_back(r.indicator + " " + std::to_string(r.year));
+    std::vector<std::string> row;
+    for (const auto& v : r.median) row.push_back(v ? human_number(*v) : "-");
+    m.cells.push_back(std::move(row));
+  }
+  s += render(m, c.variants, 8);
+
+  if (!c.notes.empty()) {
+    s += "\nNotes:\n";
+    for (const std::string& n : c.notes) s += wrap(n, "  ", "    ");
+  }
+  return s;
+}
+
+std::string compare_json(const Comparison& c) {
+  using J = nlohmann::ordered_json;
+  J j;
+  j["scenario"] = c.scenario;
+  j["runs"] = c.runs;
+  j["seed"] = c.seed;
+  j["variants"] = c.variants;
+  // What each ran: the scenario loaded with the base's runs, seed and sampler.
+  J sha = J::object();
+  for (std::size_t i = 0; i < c.variants.size() && i < c.results.size(); ++i) {
+    sha[c.variants[i]] = c.results[i].scenario_sha256;
+  }
+  j["scenario_sha256"] = sha;
+  J targets = J::array();
+  for (const TargetComparison& tc : c.targets) {
+    J t;
+    t["id"] = tc.id;
+    J p = J::object();
+    for (std::size_t i = 0; i < c.variants.size(); ++i) {
+      if (tc.probability[i]) p[c.variants[i]] = *tc.probability[i];
+    }
+    t["probability"] = p;
+    J d = J::object();
+    for (std::size_t i = 1; i < c.variants.size(); ++i) {
+      if (!tc.difference[i]) continue;
+      const PairedDifference& x = *tc.difference[i];
+      J e;
+      e["value"] = x.value;
+      e["ci95"] = {x.ci95[0], x.ci95[1]};
+      e["std_error"] = x.std_error;
+      e["unpaired_std_error"] = x.unpaired_std_error;
+      e["runs_gained"] = x.gained;
+      e["runs_lost"] = x.lost;
+      d[c.variants[i]] = e;
+    }
+    t["difference"] = d;
+    targets.push_back(t);
+  }
+  j["targets"] = targets;
+  J med = J::object();
+  for (const MedianRow& r : c.medians) {
+    J cell = J::object();
+    for (std::size_t i = 0; i < c.variants.size(); ++i) {
+      if (r.median[i]) cell[c.variants[i]] = *r.median[i];
+    }
+    if (!med.contains(r.indicator)) med[r.indicator] = J::object();
+    med[r.indicator][std::to_string(r.year)] = cell;
+  }
+  j["medians"] = med;
+  j["notes"] = c.notes;
+  return j.dump(2, ' ', false, J::error_handler_t::replace) + "\n";
+}
+
+}  // namespace plancast
