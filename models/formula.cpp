@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <regex>
 
 #include "engine/config/node_reader.h"
 #include "engine/sim/block.h"
@@ -332,6 +333,16 @@ class FormulaSpec final : public ProcessSpec {
   std::vector<NameRef> names;
   bool uses_year = false;
   std::vector<NameRef> references() const override { return names; }
+  // Audit (issue 15, part 3): a share `100 * A / B` is checked through its inputs.
+  std::optional<ShareOf> share_of() const override {
+    auto [a, b] = parse_share_formula(expr);
+    if (a.empty()) return std::nullopt;
+    return ShareOf{std::move(a), std::move(b)};
+  }
+  std::string unmeasured_reason() const override {
+    return share_of() ? "a share of other indicators (see the implied findings)."
+                      : "a formula of other indicators.";
+  }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     auto p = std::make_unique<FormulaProcess>();
     p->expr = expr;
@@ -404,6 +415,18 @@ std::shared_ptr<const ProcessSpec> parse_formula(NodeReader& r) {
 }
 
 }  // namespace
+
+std::pair<std::string, std::string> parse_share_formula(const std::string& formula) {
+  static const std::regex front(
+      R"(^\s*100(?:\.0*)?\s*\*\s*([A-Za-z_][A-Za-z0-9_]*)\s*/\s*([A-Za-z_][A-Za-z0-9_]*)\s*$)");
+  static const std::regex back(
+      R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*/\s*([A-Za-z_][A-Za-z0-9_]*)\s*\*\s*100(?:\.0*)?\s*$)");
+  std::smatch m;
+  if (std::regex_match(formula, m, front) || std::regex_match(formula, m, back)) {
+    return {m[1].str(), m[2].str()};
+  }
+  return {};
+}
 
 ProcessType formula_process_type() {
   ProcessType t;

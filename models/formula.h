@@ -7,10 +7,18 @@
 //                              comparisons and the ternary `c ? a : b`
 #pragma once
 
+#include <string>
+#include <utility>
+
 #include "engine/core/process.h"
 
 namespace plancast {
 
 ProcessType formula_process_type();
+
+/// Parses a formula of the form `100 * X / Y` or `X / Y * 100` (X, Y identifiers, any
+/// spacing, `100.0` allowed). Returns {X, Y}, or two empty strings when it does not match:
+/// audit checks such a share through its inputs (ProcessSpec::share_of).
+std::pair<std::string, std::string> parse_share_formula(const std::string& formula);
 
 }  // namespace plancast

@@ -88,6 +88,25 @@ void LogisticWorker::step(BlockCtx& ctx) {
   }
 }
 
+/// Audit's measure: the change of logit(v / cap) a year.
+class LogitRate final : public GrowthMeasure {
+ public:
+  explicit LogitRate(double cap) : cap_(cap) {}
+  double rate_between(double v0, double v1, double n) const override {
+    if (!(v0 > 0 && v1 > 0 && v0 < cap_ && v1 < cap_)) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return (logit(v1 / cap_) - logit(v0 / cap_)) / n;
+  }
+  std::string rate_text(double r, const AuditContext& ctx) const override {
+    return ctx.fixed(r, 3) + " a year in logit";
+  }
+
+ private:
+  static double logit(double p) { return std::log(p / (1 - p)); }
+  double cap_;
+};
+
 class LogisticSpec final : public ProcessSpec {
  public:
   RateSpec rate;
@@ -119,6 +138,12 @@ class LogisticSpec final : public ProcessSpec {
     r.why_lo = "a logistic indicator stays strictly above 0";
     r.why_hi = "a logistic indicator stays strictly below its cap " + format_number(cap);
     return r;
+  }
+  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
+                                                      const AuditContext&) const override {
+    auto m = std::make_shared<LogitRate>(cap);
+    m->assumed = rate.first_rate();
+    return m;
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<LogisticProcess>(rate, cap, ctx);

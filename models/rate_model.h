@@ -39,6 +39,12 @@ struct RateSpec {
   /// The schedule against the scenario's years: every segment ends after the base year
   /// and the last reaches the horizon.
   void check(const Scenario& scenario, DiagnosticList& diags) const;
+  /// The first trend segment's `rate` (audit's assumption), or nullopt (none, or the
+  /// schedule starts by converging).
+  std::optional<Value> first_rate() const {
+    if (trend.empty() || trend.front().converge) return std::nullopt;
+    return trend.front().rate;
+  }
 };
 
 /// The parameter-table rows of the rate model's keys (trend, noise, shocks), for the
