@@ -229,15 +229,13 @@ class CountSpec final : public ProcessSpec {
     }
     return refs;
   }
-  void check(const Scenario& sc, DiagnosticList& diags) const override {
-    for (const auto& ind : sc.indicators) {
-      if (ind.spec.get() != this || !ind.has_base) continue;
-      if (!(ind.base >= 0 && ind.base <= kMaxCountBase && ind.base == std::floor(ind.base))) {
-        std::string msg = "base=";
-        msg += format_number(ind.base);
-        msg += " (a count starts from a whole number >= 0, e.g. base: 13)";
-        diags.error(ind.base_loc, msg);
-      }
+  void check(const Scenario&, const IndicatorSpec& self, DiagnosticList& diags) const override {
+    const double b = self.base;
+    if (self.has_base && !(b >= 0 && b <= kMaxCountBase && b == std::floor(b))) {
+      std::string msg = "base=";
+      msg += format_number(b);
+      msg += " (a count starts from a whole number >= 0, e.g. base: 13)";
+      diags.error(self.base_loc, msg);
     }
   }
   // Reachable values and assumed rates (issue 14, parts 6-7): arrivals never lower the

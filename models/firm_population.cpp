@@ -321,7 +321,7 @@ class FirmSpec final : public ProcessSpec {
     return refs;
   }
 
-  void check(const Scenario& sc, DiagnosticList& diags) const override {
+  void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
     if (!follows.empty() && sc.find_parameter(follows) != nullptr) {
       diags.error(follows_loc, "follows: '" + follows +
                                    "' is a parameter; 'follows' names an indicator whose "

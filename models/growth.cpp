@@ -116,7 +116,9 @@ class GrowthSpec final : public ProcessSpec {
   RateSpec rate;
   bool log_form = false;
   std::vector<NameRef> references() const override { return rate.references(); }
-  void check(const Scenario& sc, DiagnosticList& diags) const override { rate.check(sc, diags); }
+  void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
+    rate.check(sc, diags);
+  }
   // Reachable values and assumed rates (issue 14, parts 6-7). X_t keeps the sign of the
   // base: the simple form floors the rate at -1, so it can reach 0; exp(g) never does.
   std::optional<ValueRange> reachable(const IndicatorSpec& ind, std::size_t) const override {

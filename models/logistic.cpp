@@ -112,20 +112,17 @@ class LogisticSpec final : public ProcessSpec {
   RateSpec rate;
   double cap = 0;
   std::vector<NameRef> references() const override { return rate.references(); }
-  void check(const Scenario& sc, DiagnosticList& diags) const override {
+  void check(const Scenario& sc, const IndicatorSpec& self, DiagnosticList& diags) const override {
     rate.check(sc, diags);
-    for (const auto& ind : sc.indicators) {
-      if (ind.spec.get() != this || !ind.has_base) continue;
-      if (!(ind.base > 0 && ind.base < cap)) {
-        std::string msg = "base=";
-        msg += format_number(ind.base);
-        msg += " (must be in (0, ";
-        msg += format_number(cap);
-        msg += "): logistic stays strictly between 0 and cap=";
-        msg += format_number(cap);
-        msg += ")";
-        diags.error(ind.base_loc, msg);
-      }
+    if (self.has_base && !(self.base > 0 && self.base < cap)) {
+      std::string msg = "base=";
+      msg += format_number(self.base);
+      msg += " (must be in (0, ";
+      msg += format_number(cap);
+      msg += "): logistic stays strictly between 0 and cap=";
+      msg += format_number(cap);
+      msg += ")";
+      diags.error(self.base_loc, msg);
     }
   }
   // Reachable values (issue 14, part 6): logistic_from_logit keeps every value strictly

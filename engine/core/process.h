@@ -204,8 +204,10 @@ class ProcessSpec {
   /// Every name used, for unknown-name checks and (non-parameter ones) dependency edges.
   virtual std::vector<NameRef> references() const = 0;
   /// Checks that need the whole scenario (years, base): called by the loader for the base
-  /// scenario and every variant, after names were resolved. Reports into diags.
-  virtual void check(const Scenario& /*scenario*/, DiagnosticList& /*diags*/) const {}
+  /// scenario and every variant, after names were resolved, with `self`, the indicator this
+  /// spec belongs to (its base, base_loc, name). Reports into diags.
+  virtual void check(const Scenario& /*scenario*/, const IndicatorSpec& /*self*/,
+                     DiagnosticList& /*diags*/) const {}
   /// The range output number `output` (index into outputs()) of `indicator` (this spec's
   /// own) can take; nullopt when the process cannot say (a formula).
   virtual std::optional<ValueRange> reachable(const IndicatorSpec& /*indicator*/,
