@@ -122,14 +122,14 @@ class CountProcess final : public Process {
         exit(ctx.resolve(exit)),
         slot(ctx.output_slots().at(0)),
         base(ctx.base()),
-        stream(ctx.stream_id()) {}
+        stream(ctx.stream_key(0)) {}
   std::unique_ptr<ProcessWorker> make_worker(std::size_t /*block*/) const override {
     return std::make_unique<CountWorker>(*this);
   }
   ValueRef rate, growth, exit;
   int slot;
   double base;
-  std::uint32_t stream;
+  StreamKey stream;
 };
 
 /// The draw index of count's uniforms within a year (draw 0 belongs to the rate model).

@@ -170,7 +170,7 @@ class FirmProcess final : public Process {
   ValueRef rate, sigma, entry;
   bool has_noise = false, has_entry = false;
   int years = 0;  ///< simulated years (horizon − base year)
-  std::uint32_t noise_stream = 0, entry_stream = 0;
+  StreamKey noise_stream = 0, entry_stream = 0;
   std::size_t initial_cap = 1;
   double entry_high = 0;  ///< entrants per year at most, for worker_bytes
 };
@@ -321,6 +321,8 @@ class FirmSpec final : public ProcessSpec {
     return refs;
   }
 
+  /// Sub-stream 0: the firms' noise; 1: the entrants.
+  std::uint32_t stream_count() const override { return 2; }
   void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
     if (!follows.empty() && sc.find_parameter(follows) != nullptr) {
       diags.error(follows_loc, "follows: '" + follows +
@@ -381,8 +383,8 @@ class FirmSpec final : public ProcessSpec {
     p->has_noise = p->sigma.is_param() || p->sigma.number > 0;
     p->has_entry = p->entry.is_param() || p->entry.number > 0;
     p->years = sc.horizon - sc.base_year;
-    p->noise_stream = ctx.stream_id();
-    p->entry_stream = ctx.stream_id() + 1;
+    p->noise_stream = ctx.stream_key(0);
+    p->entry_stream = ctx.stream_key(1);
     const double lambda = p->entry.is_param() ? 0.0 : p->entry.number;
     p->initial_cap = capacity_for(p->start.size(), lambda * p->years);
     const ParameterSpec* ep = p->entry.is_param() ? sc.find_parameter(entry.param) : nullptr;

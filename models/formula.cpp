@@ -333,6 +333,7 @@ class FormulaSpec final : public ProcessSpec {
   std::vector<NameRef> names;
   bool uses_year = false;
   std::vector<NameRef> references() const override { return names; }
+  std::uint32_t stream_count() const override { return 0; }  // draws nothing
   // Audit (issue 15, part 3): a share `100 * A / B` is checked through its inputs.
   std::optional<ShareOf> share_of() const override {
     auto [a, b] = parse_share_formula(expr);

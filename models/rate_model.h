@@ -100,7 +100,7 @@ class RateModel {
   ValueRef shock_p_;
   std::optional<Distribution> shock_dist_;
   ValueRef shock_value_;
-  std::uint32_t stream_ = 0;
+  StreamKey stream_ = 0;
 };
 
 /// v for run j: the constant, or parameter p's draw.

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/core/error.h"
+#include "engine/core/stream_key.h"
 #include "engine/core/value.h"
 
 namespace plancast {
@@ -57,9 +58,11 @@ class CompileContext {
   virtual const std::string& indicator_name() const = 0;
   virtual bool has_base() const = 0;
   virtual double base() const = 0;
-  /// Random stream id of this indicator: a hash of its name, so adding another indicator
-  /// never moves this one's draws. A process may derive sub-streams by adding small offsets.
-  virtual std::uint32_t stream_id() const = 0;
+  /// Key of this indicator's random sub-stream k (k < ProcessSpec::stream_count()): a hash
+  /// of its name plus k, so adding another indicator never moves this one's draws. Throws
+  /// std::logic_error for a k the process did not declare. Compile checks that no two keys
+  /// of a scenario collide (engine/sim/stream_keys.h).
+  virtual StreamKey stream_key(std::uint32_t k) const = 0;
   /// Number of parameters / slots (for workers that bind whole arrays, e.g. formulas).
   virtual int n_parameters() const = 0;
   virtual int n_slots() const = 0;
@@ -214,6 +217,9 @@ class ProcessSpec {
                                               std::size_t /*output*/) const {
     return std::nullopt;
   }
+  /// How many random sub-streams compile() asks for (CompileContext::stream_key(0 .. n-1));
+  /// 0 for a process that draws nothing.
+  virtual std::uint32_t stream_count() const { return 1; }
   /// The annual growth rates the process assumes, for the plausibility warnings.
   virtual std::vector<GrowthRateUse> growth_rates() const { return {}; }
   /// How audit measures the growth of `indicator` (this spec's own); nullptr: the process

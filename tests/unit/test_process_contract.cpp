@@ -3,9 +3,15 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "engine/config/scenario.h"
 #include "engine/core/process.h"
+#include "engine/random/stream.h"
+#include "engine/sim/runner.h"
+#include "engine/sim/stream_keys.h"
 #include "models/register_builtin.h"
 
 using namespace plancast;
@@ -46,4 +52,65 @@ TEST_CASE("check() judges the indicator it is given", "[process]") {
              Catch::Contains("contract.yaml:99:1: error: base=2.5 (a count starts from a whole"));
   CHECK(check_with_base("pen", 60).empty());
   CHECK(check_with_base("firms", 4).empty());
+}
+
+namespace {
+
+/// Two indicator names whose 32-bit FNV-1a hashes collide, found by brute force (about
+/// 2^16 names are needed on average; 1,000,000 make a miss vanishingly unlikely).
+std::pair<std::string, std::string> colliding_names() {
+  std::unordered_map<StreamKey, std::string> seen;
+  for (int i = 0; i < 1000000; ++i) {
+    std::string name = "x";
+    name += std::to_string(i);
+    const auto [it, fresh] = seen.emplace(stream_id_for(name), name);
+    if (!fresh) return {it->second, name};
+  }
+  FAIL("no FNV-1a collision among 1,000,000 names");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("stream keys: two indicators whose names' hashes collide are refused at compile",
+          "[process][stream]") {
+  const auto [a, b] = colliding_names();
+  REQUIRE(a != b);
+  REQUIRE(stream_id_for(a) == stream_id_for(b));
+  const std::string yaml =
+      "plancast: 1\nname: c\nbase_year: 2020\nhorizon: 2022\n"
+      "simulation: {runs: 10, seed: 1}\nindicators:\n  " +
+      a + ": {base: 1, growth: {trend: 0.1}}\n  " + b + ": {base: 1, growth: {trend: 0.1}}\n";
+  const Scenario sc = load_scenario_text(yaml, "c.yaml", {}, builtin_registry());
+  try {
+    compile(sc, builtin_registry());
+    FAIL("compiled");
+  } catch (const ScenarioError& e) {
+    const std::string m = e.what();
+    CHECK_THAT(m, Catch::Contains("c.yaml:8:3: error: indicator '" + b + "' and indicator '" + a +
+                                  "' would draw the same random numbers"));
+  }
+  // The same names each alone compile.
+  const std::string one =
+      "plancast: 1\nname: c\nbase_year: 2020\nhorizon: 2022\n"
+      "simulation: {runs: 10, seed: 1}\nindicators:\n  " +
+      a + ": {base: 1, growth: {trend: 0.1}}\n";
+  CHECK_NOTHROW(
+      compile(load_scenario_text(one, "c.yaml", {}, builtin_registry()), builtin_registry()));
+}
+
+TEST_CASE("stream keys keep their 32-bit values in 64 bits", "[process][stream]") {
+  // Sub-stream k is the name's key + k in 32-bit arithmetic, as before keys were 64-bit.
+  CHECK(sub_stream_key("a", 0) == 0xe40c292cu);
+  CHECK(sub_stream_key("a", 1) == 0xe40c292du);
+  CHECK(sub_stream_key("a", 0x1bf3d6d4u) == 0u);  // wraps like the old uint32_t sum
+  // firm_population declares two sub-streams, formula none, growth one.
+  const Scenario sc = load_scenario_text(
+      "plancast: 1\nname: s\nbase_year: 2020\nhorizon: 2022\nindicators:\n"
+      "  g: {base: 1, growth: {trend: 0.1}}\n  f: {formula: 2 * g}\n",
+      "s.yaml", {}, builtin_registry());
+  const std::vector<StreamUse> uses = stream_uses(sc);
+  REQUIRE(uses.size() == 3 + kAnalysisStreams.size() + 1);
+  CHECK(uses.back().user == "indicator 'g'");
+  CHECK(uses.back().key == stream_id_for("g"));
 }
