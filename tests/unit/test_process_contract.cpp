@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -56,18 +55,10 @@ TEST_CASE("check() judges the indicator it is given", "[process]") {
 
 namespace {
 
-/// Two indicator names whose 32-bit FNV-1a hashes collide, found by brute force (about
-/// 2^16 names are needed on average; 1,000,000 make a miss vanishingly unlikely).
+/// Two indicator names whose 32-bit FNV-1a hashes collide (0x5e4daa9d; the pair is well
+/// known, and checked below against stream_id_for itself).
 std::pair<std::string, std::string> colliding_names() {
-  std::unordered_map<StreamKey, std::string> seen;
-  for (int i = 0; i < 1000000; ++i) {
-    std::string name = "x";
-    name += std::to_string(i);
-    const auto [it, fresh] = seen.emplace(stream_id_for(name), name);
-    if (!fresh) return {it->second, name};
-  }
-  FAIL("no FNV-1a collision among 1,000,000 names");
-  return {};
+  return {"costarring", "liquid"};
 }
 
 }  // namespace
