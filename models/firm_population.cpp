@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <set>
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
@@ -418,13 +417,9 @@ bool parse_counts(NodeReader& c, FirmSpec& spec) {
         "100: 4})");
     return false;
   }
-  // entries() has reported duplicates and non-scalar keys; walk the pairs again, skipping
-  // those the same way, to read each threshold from its key node (located).
-  std::set<std::string> seen;
-  for (auto it = c.node().begin(); it != c.node().end(); ++it) {
-    if (!it->first.IsScalar() || !seen.insert(it->first.Scalar()).second) continue;
-    NodeReader key = c.child(it->first, c.path() + "." + it->first.Scalar());
-    NodeReader val = c.child(it->second, c.path() + "." + it->first.Scalar());
+  // entries() has reported duplicates and non-scalar keys; walk the pairs again, with
+  // located keys, to read each threshold from its key node.
+  for (auto& [key, val] : c.key_value_entries()) {
     auto t = key.number();
     auto n = val.integer(0, static_cast<std::int64_t>(kMaxFirmsPerRun));
     if (!t || !n) {
@@ -432,20 +427,20 @@ bool parse_counts(NodeReader& c, FirmSpec& spec) {
       continue;
     }
     if (!(*t > 0)) {
-      key.error("threshold " + key.node().Scalar() + " (must be > 0)");
+      key.error("threshold " + key.scalar_text() + " (must be > 0)");
       ok = false;
       continue;
     }
     if (!spec.thresholds.empty()) {
       if (!(*t > spec.thresholds.back())) {
-        key.error("threshold " + key.node().Scalar() + " after " +
+        key.error("threshold " + key.scalar_text() + " after " +
                   format_number(spec.thresholds.back()) +
                   " (thresholds must increase; list them from the lowest)");
         ok = false;
         continue;
       }
       if (*n > spec.counts.back()) {
-        val.error(std::to_string(*n) + " firms above " + key.node().Scalar() + " but " +
+        val.error(std::to_string(*n) + " firms above " + key.scalar_text() + " but " +
                   std::to_string(spec.counts.back()) + " above " +
                   format_number(spec.thresholds.back()) +
                   " (a firm above a higher threshold is above every lower one: counts must "

@@ -374,7 +374,7 @@ SourceLoc name_loc(SourceLoc loc, const NodeReader& r, const std::string& expr,
     const bool starts = at == 0 || !is_word(expr[at - 1]);
     const bool ends = at + name.size() == expr.size() || !is_word(expr[at + name.size()]);
     if (starts && ends) {
-      const bool quoted = r.node().Tag() == "!";
+      const bool quoted = r.quoted();
       if (loc.line > 0 && expr.find('\n') == std::string::npos) {
         loc.col += static_cast<int>(at) + (quoted ? 1 : 0);
       }
@@ -406,7 +406,7 @@ std::shared_ptr<const ProcessSpec> parse_formula(NodeReader& r) {
     }
   } catch (const mu::Parser::exception_type& e) {
     SourceLoc at = loc;
-    const bool quoted = r.node().Tag() == "!";
+    const bool quoted = r.quoted();
     if (at.line > 0 && e.GetPos() >= 0) at.col += e.GetPos() + (quoted ? 1 : 0);
     r.diags().error(at, "formula '" + *text + "': " + e.GetMsg() +
                             " (see docs/scenario-reference.md#formula for the syntax)");

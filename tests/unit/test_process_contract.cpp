@@ -6,6 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
+#include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
 #include "engine/core/process.h"
 #include "engine/random/stream.h"
@@ -104,4 +107,19 @@ TEST_CASE("stream keys keep their 32-bit values in 64 bits", "[process][stream]"
   REQUIRE(uses.size() == 3 + kAnalysisStreams.size() + 1);
   CHECK(uses.back().user == "indicator 'g'");
   CHECK(uses.back().key == stream_id_for("g"));
+}
+
+// What models read through NodeReader instead of yaml-cpp (issue 15, part 3).
+TEST_CASE("NodeReader: located map keys and quoted scalars", "[process][reader]") {
+  DiagnosticList diags;
+  NodeReader r(YAML::Load("{10: 3, '5': 2, 10: 1}"), diags, "k.yaml", "counts");
+  const auto kv = r.key_value_entries();
+  REQUIRE(kv.size() == 2);  // the second 10 is a duplicate (entries() reports it)
+  CHECK(kv[0].first.scalar_text() == "10");
+  CHECK(kv[0].first.loc().col == 2);
+  CHECK(kv[0].second.scalar_text() == "3");
+  CHECK_FALSE(kv[0].first.quoted());
+  CHECK(kv[1].first.quoted());
+  CHECK(kv[1].first.path() == "counts.5");
+  CHECK(diags.empty());
 }
