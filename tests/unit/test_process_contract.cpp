@@ -2,6 +2,7 @@
 // 3): what each hook receives and answers, for every built-in process.
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -122,4 +123,60 @@ TEST_CASE("NodeReader: located map keys and quoted scalars", "[process][reader]"
   CHECK(kv[1].first.quoted());
   CHECK(kv[1].first.path() == "counts.5");
   CHECK(diags.empty());
+}
+
+namespace {
+
+/// YAML with `1` at a documented key path: "a" -> {a: 1}, "a.b" -> {a: {b: 1}},
+/// "a[].b" -> {a: [{b: 1}]}.
+std::string yaml_at(const std::string& path) {
+  const auto dot = path.find('.');
+  if (dot == std::string::npos) return "{" + path + ": 1}";
+  std::string head = path.substr(0, dot);
+  std::string inner = yaml_at(path.substr(dot + 1));
+  if (head.size() > 2 && head.compare(head.size() - 2, 2, "[]") == 0) {
+    head.resize(head.size() - 2);
+    inner = "[" + inner + "]";
+  }
+  return "{" + head + ": " + inner + "}";
+}
+
+/// The diagnostics of `type`'s parser on `yaml`.
+std::string parsed(const ProcessType& type, const std::string& yaml) {
+  DiagnosticList diags;
+  NodeReader r(YAML::Load(yaml), diags, "p.yaml", "indicators.x." + type.key);
+  (void)type.parse(r);
+  std::string out;
+  for (const Diagnostic& d : diags.items()) out += d.str() + "\n";
+  return out;
+}
+
+}  // namespace
+
+// `plancast models` prints ProcessType::keys: each documented key must be one the parser
+// accepts (other complaints, about values or missing keys, are beside the point here), and
+// a key it does not document must be refused, at the top and inside each documented map.
+TEST_CASE("every process's documented keys are the keys its parser accepts", "[process][docs]") {
+  for (const ProcessType& type : builtin_registry().all()) {
+    INFO("process " << type.key);
+    REQUIRE_FALSE(type.keys.empty());
+    std::set<std::string> parents;
+    for (const ProcessKeyDoc& doc : type.keys) {
+      if (doc.key == type.key) continue;  // formula: the process key holds the expression
+      INFO("key " << doc.key);
+      const std::string leaf = doc.key.substr(doc.key.rfind('.') + 1);
+      CHECK_THAT(parsed(type, yaml_at(doc.key)), !Catch::Contains("unknown key '" + leaf + "'"));
+      if (doc.key.find('.') != std::string::npos) {
+        parents.insert(doc.key.substr(0, doc.key.rfind('.') + 1));
+      }
+    }
+    if (type.keys.size() == 1 && type.keys.front().key == type.key) continue;
+    CHECK_THAT(parsed(type, yaml_at("zz_undocumented")),
+               Catch::Contains("unknown key 'zz_undocumented'"));
+    for (const std::string& parent : parents) {
+      INFO("inside " << parent);
+      CHECK_THAT(parsed(type, yaml_at(parent + "zz_undocumented")),
+                 Catch::Contains("unknown key 'zz_undocumented'"));
+    }
+  }
 }
