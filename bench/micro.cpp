@@ -61,7 +61,7 @@ class BenchContext final : public CompileContext {
   const std::string& indicator_name() const override { return ind_->name; }
   bool has_base() const override { return ind_->has_base; }
   double base() const override { return ind_->base; }
-  std::uint32_t stream_id() const override { return stream_id_for(ind_->name); }
+  StreamKey stream_key(std::uint32_t k) const override { return sub_stream_key(ind_->name, k); }
   int n_parameters() const override { return static_cast<int>(params_.size()); }
   int n_slots() const override { return static_cast<int>(slots_.size()); }
   std::vector<std::string> parameter_names() const override {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include <boost/math/distributions/binomial.hpp>
@@ -118,14 +119,14 @@ class CountProcess final : public Process {
         exit(ctx.resolve(exit)),
         slot(ctx.output_slots().at(0)),
         base(ctx.base()),
-        stream(ctx.stream_id()) {}
+        stream(ctx.stream_key(0)) {}
   std::unique_ptr<ProcessWorker> make_worker(std::size_t /*block*/) const override {
     return std::make_unique<CountWorker>(*this);
   }
   ValueRef rate, growth, exit;
   int slot;
   double base;
-  std::uint32_t stream;
+  StreamKey stream;
 };
 
 /// The draw index of count's uniforms within a year (draw 0 belongs to the rate model).
@@ -175,6 +176,44 @@ bool check_range(NodeReader& at, const Value& v, const std::string& key, double 
   return false;
 }
 
+/// Audit's measure: a history's net change a year; a target's first-year arrival rate.
+class ArrivalRate final : public GrowthMeasure {
+ public:
+  ArrivalRate(double rate_growth, double exit) : growth_(rate_growth), exit_(exit) {}
+  double rate_between(double v0, double v1, double n) const override { return (v1 - v0) / n; }
+  /// The first-year arrival rate λ whose expected path reaches v1 from v0 in n years, with
+  /// rate_growth g and exit q (their means when parameters):
+  /// E N_n = v0 (1-q)^n + λ Σ_{k<n} (1+g)^k (1-q)^(n-1-k).
+  RequiredRate required(double v0, double v1, int n, const AuditContext& ctx) const override {
+    double sum = 0;
+    for (int k = 0; k < n; ++k) sum += std::pow(1 + growth_, k) * std::pow(1 - exit_, n - 1 - k);
+    const double lambda = sum > 0 ? (v1 - v0 * std::pow(1 - exit_, n)) / sum
+                                  : std::numeric_limits<double>::quiet_NaN();
+    const double net = (v1 - v0) / n;
+    RequiredRate r;
+    r.rate = lambda;
+    r.checkable = true;
+    r.values.emplace_back("net_per_year", net);
+    r.text = ctx.number(v0) + " -> " + ctx.number(v1) + " is " + ctx.number(v1 - v0) + " net in " +
+             ctx.years(n) + " (" + ctx.number(net) + " a year)";
+    if (growth_ != 0 || exit_ != 0) {
+      r.text += "; with rate_growth ";
+      r.text += ctx.percent(growth_, 1);
+      r.text += " and exit ";
+      r.text += ctx.percent(exit_, 1);
+      r.text += ", expected first-year arrivals of ";
+      r.text += ctx.number(lambda);
+    }
+    return r;
+  }
+  std::string rate_text(double r, const AuditContext& ctx) const override {
+    return ctx.number(r) + " a year";
+  }
+
+ private:
+  double growth_, exit_;
+};
+
 class CountSpec final : public ProcessSpec {
  public:
   Value rate;
@@ -187,15 +226,13 @@ class CountSpec final : public ProcessSpec {
     }
     return refs;
   }
-  void check(const Scenario& sc, DiagnosticList& diags) const override {
-    for (const auto& ind : sc.indicators) {
-      if (ind.spec.get() != this || !ind.has_base) continue;
-      if (!(ind.base >= 0 && ind.base <= kMaxCountBase && ind.base == std::floor(ind.base))) {
-        std::string msg = "base=";
-        msg += format_number(ind.base);
-        msg += " (a count starts from a whole number >= 0, e.g. base: 13)";
-        diags.error(ind.base_loc, msg);
-      }
+  void check(const Scenario&, const IndicatorSpec& self, DiagnosticList& diags) const override {
+    const double b = self.base;
+    if (self.has_base && !(b >= 0 && b <= kMaxCountBase && b == std::floor(b))) {
+      std::string msg = "base=";
+      msg += format_number(b);
+      msg += " (a count starts from a whole number >= 0, e.g. base: 13)";
+      diags.error(self.base_loc, msg);
     }
   }
   // Reachable values and assumed rates (issue 14, parts 6-7): arrivals never lower the
@@ -218,6 +255,14 @@ class CountSpec final : public ProcessSpec {
   }
   std::vector<GrowthRateUse> growth_rates() const override {
     return {{rate_growth, "rate_growth"}};
+  }
+  // History for a count is the net change a year; the assumption is the arrival rate.
+  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
+                                                      const AuditContext& ctx) const override {
+    auto m = std::make_shared<ArrivalRate>(ctx.mean(rate_growth, 0.0),
+                                           std::clamp(ctx.mean(exit, 0.0), 0.0, 1.0));
+    m->assumed = rate;
+    return m;
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<CountProcess>(rate, rate_growth, exit, ctx);

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <set>
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
@@ -16,72 +15,6 @@
 #include "models/rate_model.h"
 
 namespace plancast {
-
-std::optional<double> fit_pareto_alpha(const std::vector<double>& thresholds,
-                                       const std::vector<long>& counts) {
-  std::vector<double> x, y;
-  for (std::size_t k = 0; k < thresholds.size() && k < counts.size(); ++k) {
-    if (counts[k] > 0 && thresholds[k] > 0) {
-      x.push_back(std::log(thresholds[k]));
-      y.push_back(std::log(static_cast<double>(counts[k])));
-    }
-  }
-  if (x.size() < 2) return std::nullopt;
-  const double n = static_cast<double>(x.size());
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-  }
-  if (!(sxx > 0)) return std::nullopt;
-  const double alpha = -sxy / sxx;
-  if (!(alpha > 0) || !std::isfinite(alpha)) return std::nullopt;
-  return alpha;
-}
-
-std::vector<double> pareto_start_log_sizes(const std::vector<double>& thresholds,
-                                           const std::vector<long>& counts, double alpha) {
-  std::vector<double> out;
-  const std::size_t K = thresholds.size();
-  for (std::size_t k = 0; k < K; ++k) {
-    const long next = k + 1 < K ? counts[k + 1] : 0;
-    const long nk = counts[k] - next;
-    if (nk <= 0) continue;
-    const double lo = std::log(thresholds[k]);
-    const double hi = k + 1 < K ? std::log(thresholds[k + 1]) : HUGE_VAL;
-    // Mass of the band under the tail conditional on S >= T_k: 1 − (T_k/T_k+1)^α (1 if open).
-    const double mass = k + 1 < K ? -std::expm1(alpha * (lo - hi)) : 1.0;
-    for (long i = 0; i < nk; ++i) {
-      const double q = (static_cast<double>(i) + 0.5) / static_cast<double>(nk);
-      // F(x) = (1 − (T_k/x)^α) / mass = q  ⇒  ln x = ln T_k − ln(1 − q·mass)/α.
-      double ls = lo - std::log1p(-q * mass) / alpha;
-      // Keep every firm strictly inside its band whatever the rounding (exact base counts).
-      if (ls >= hi) ls = std::nextafter(hi, -HUGE_VAL);
-      if (ls < lo) ls = lo;
-      out.push_back(ls);
-    }
-  }
-  return out;
-}
-
-std::string threshold_name(double threshold) {
-  if (threshold == std::floor(threshold) && std::fabs(threshold) < 1e15) {
-    return std::to_string(static_cast<long long>(threshold));
-  }
-  std::string s = format_number(threshold);
-  for (char& c : s) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alnum) c = '_';
-  }
-  return s;
-}
 
 namespace {
 
@@ -170,7 +103,7 @@ class FirmProcess final : public Process {
   ValueRef rate, sigma, entry;
   bool has_noise = false, has_entry = false;
   int years = 0;  ///< simulated years (horizon − base year)
-  std::uint32_t noise_stream = 0, entry_stream = 0;
+  StreamKey noise_stream = 0, entry_stream = 0;
   std::size_t initial_cap = 1;
   double entry_high = 0;  ///< entrants per year at most, for worker_bytes
 };
@@ -321,7 +254,9 @@ class FirmSpec final : public ProcessSpec {
     return refs;
   }
 
-  void check(const Scenario& sc, DiagnosticList& diags) const override {
+  /// Sub-stream 0: the firms' noise; 1: the entrants.
+  std::uint32_t stream_count() const override { return 2; }
+  void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
     if (!follows.empty() && sc.find_parameter(follows) != nullptr) {
       diags.error(follows_loc, "follows: '" + follows +
                                    "' is a parameter; 'follows' names an indicator whose "
@@ -381,8 +316,8 @@ class FirmSpec final : public ProcessSpec {
     p->has_noise = p->sigma.is_param() || p->sigma.number > 0;
     p->has_entry = p->entry.is_param() || p->entry.number > 0;
     p->years = sc.horizon - sc.base_year;
-    p->noise_stream = ctx.stream_id();
-    p->entry_stream = ctx.stream_id() + 1;
+    p->noise_stream = ctx.stream_key(0);
+    p->entry_stream = ctx.stream_key(1);
     const double lambda = p->entry.is_param() ? 0.0 : p->entry.number;
     p->initial_cap = capacity_for(p->start.size(), lambda * p->years);
     const ParameterSpec* ep = p->entry.is_param() ? sc.find_parameter(entry.param) : nullptr;
@@ -416,13 +351,9 @@ bool parse_counts(NodeReader& c, FirmSpec& spec) {
         "100: 4})");
     return false;
   }
-  // entries() has reported duplicates and non-scalar keys; walk the pairs again, skipping
-  // those the same way, to read each threshold from its key node (located).
-  std::set<std::string> seen;
-  for (auto it = c.node().begin(); it != c.node().end(); ++it) {
-    if (!it->first.IsScalar() || !seen.insert(it->first.Scalar()).second) continue;
-    NodeReader key = c.child(it->first, c.path() + "." + it->first.Scalar());
-    NodeReader val = c.child(it->second, c.path() + "." + it->first.Scalar());
+  // entries() has reported duplicates and non-scalar keys; walk the pairs again, with
+  // located keys, to read each threshold from its key node.
+  for (auto& [key, val] : c.key_value_entries()) {
     auto t = key.number();
     auto n = val.integer(0, static_cast<std::int64_t>(kMaxFirmsPerRun));
     if (!t || !n) {
@@ -430,20 +361,20 @@ bool parse_counts(NodeReader& c, FirmSpec& spec) {
       continue;
     }
     if (!(*t > 0)) {
-      key.error("threshold " + key.node().Scalar() + " (must be > 0)");
+      key.error("threshold " + key.scalar_text() + " (must be > 0)");
       ok = false;
       continue;
     }
     if (!spec.thresholds.empty()) {
       if (!(*t > spec.thresholds.back())) {
-        key.error("threshold " + key.node().Scalar() + " after " +
+        key.error("threshold " + key.scalar_text() + " after " +
                   format_number(spec.thresholds.back()) +
                   " (thresholds must increase; list them from the lowest)");
         ok = false;
         continue;
       }
       if (*n > spec.counts.back()) {
-        val.error(std::to_string(*n) + " firms above " + key.node().Scalar() + " but " +
+        val.error(std::to_string(*n) + " firms above " + key.scalar_text() + " but " +
                   std::to_string(spec.counts.back()) + " above " +
                   format_number(spec.thresholds.back()) +
                   " (a firm above a higher threshold is above every lower one: counts must "

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <regex>
 
 #include "engine/config/node_reader.h"
 #include "engine/sim/block.h"
@@ -345,6 +346,17 @@ class FormulaSpec final : public ProcessSpec {
   std::vector<NameRef> names;
   bool uses_year = false;
   std::vector<NameRef> references() const override { return names; }
+  std::uint32_t stream_count() const override { return 0; }  // draws nothing
+  // Audit (issue 15, part 3): a share `100 * A / B` is checked through its inputs.
+  std::optional<ShareOf> share_of() const override {
+    auto [a, b] = parse_share_formula(expr);
+    if (a.empty()) return std::nullopt;
+    return ShareOf{std::move(a), std::move(b)};
+  }
+  std::string unmeasured_reason() const override {
+    return share_of() ? "a share of other indicators (see the implied findings)."
+                      : "a formula of other indicators.";
+  }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     auto p = std::make_unique<FormulaProcess>();
     p->expr = expr;
@@ -375,7 +387,7 @@ SourceLoc name_loc(SourceLoc loc, const NodeReader& r, const std::string& expr,
     const bool starts = at == 0 || !is_word(expr[at - 1]);
     const bool ends = at + name.size() == expr.size() || !is_word(expr[at + name.size()]);
     if (starts && ends) {
-      const bool quoted = r.node().Tag() == "!";
+      const bool quoted = r.quoted();
       if (loc.line > 0 && expr.find('\n') == std::string::npos) {
         loc.col += static_cast<int>(at) + (quoted ? 1 : 0);
       }
@@ -407,7 +419,7 @@ std::shared_ptr<const ProcessSpec> parse_formula(NodeReader& r) {
     }
   } catch (const mu::Parser::exception_type& e) {
     SourceLoc at = loc;
-    const bool quoted = r.node().Tag() == "!";
+    const bool quoted = r.quoted();
     if (at.line > 0 && e.GetPos() >= 0) at.col += e.GetPos() + (quoted ? 1 : 0);
     r.diags().error(at, "formula '" + *text + "': " + e.GetMsg() +
                             " (see docs/scenario-reference.md#formula for the syntax)");
@@ -420,6 +432,18 @@ std::shared_ptr<const ProcessSpec> parse_formula(NodeReader& r) {
 
 std::uint64_t formula_worker_parses() {
   return g_worker_parses.load(std::memory_order_relaxed);
+}
+
+std::pair<std::string, std::string> parse_share_formula(const std::string& formula) {
+  static const std::regex front(
+      R"(^\s*100(?:\.0*)?\s*\*\s*([A-Za-z_][A-Za-z0-9_]*)\s*/\s*([A-Za-z_][A-Za-z0-9_]*)\s*$)");
+  static const std::regex back(
+      R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*/\s*([A-Za-z_][A-Za-z0-9_]*)\s*\*\s*100(?:\.0*)?\s*$)");
+  std::smatch m;
+  if (std::regex_match(formula, m, front) || std::regex_match(formula, m, back)) {
+    return {m[1].str(), m[2].str()};
+  }
+  return {};
 }
 
 ProcessType formula_process_type() {

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 
 #include "engine/core/process.h"
 
@@ -18,5 +20,10 @@ ProcessType formula_process_type();
 /// How many times formula workers have had muparser parse their expression (SetExpr), in
 /// this process so far: once per worker, never per block or year (a test counts them).
 std::uint64_t formula_worker_parses();
+
+/// Parses a formula of the form `100 * X / Y` or `X / Y * 100` (X, Y identifiers, any
+/// spacing, `100.0` allowed). Returns {X, Y}, or two empty strings when it does not match:
+/// audit checks such a share through its inputs (ProcessSpec::share_of).
+std::pair<std::string, std::string> parse_share_formula(const std::string& formula);
 
 }  // namespace plancast

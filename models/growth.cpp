@@ -3,6 +3,7 @@
 
 #include <climits>
 #include <cmath>
+#include <limits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -89,12 +90,35 @@ void GrowthWorker::step(BlockCtx& ctx) {
   if (floored != 0) ctx.counters->floored[static_cast<std::size_t>(p_.slot)] += floored;
 }
 
+/// Audit's measure: the CAGR (v1/v0)^(1/n) - 1, or ln(v1/v0)/n in log form.
+class GrowthRate final : public GrowthMeasure {
+ public:
+  explicit GrowthRate(bool log_form) : log_form_(log_form) {}
+  double rate_between(double v0, double v1, double n) const override {
+    if (log_form_) return v0 > 0 && v1 > 0 ? std::log(v1 / v0) / n : kNaN;
+    return v0 > 0 && v1 >= 0 ? std::pow(v1 / v0, 1 / n) - 1 : kNaN;
+  }
+  bool projects() const override { return true; }
+  double value_after(double v0, double r, int n) const override {
+    return log_form_ ? v0 * std::exp(r * n) : v0 * std::pow(1 + r, n);
+  }
+  std::string rate_text(double r, const AuditContext& ctx) const override {
+    return ctx.percent(r, 2) + "/yr";
+  }
+
+ private:
+  static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  bool log_form_;
+};
+
 class GrowthSpec final : public ProcessSpec {
  public:
   RateSpec rate;
   bool log_form = false;
   std::vector<NameRef> references() const override { return rate.references(); }
-  void check(const Scenario& sc, DiagnosticList& diags) const override { rate.check(sc, diags); }
+  void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
+    rate.check(sc, diags);
+  }
   // Reachable values and assumed rates (issue 14, parts 6-7). X_t keeps the sign of the
   // base: the simple form floors the rate at -1, so it can reach 0; exp(g) never does.
   std::optional<ValueRange> reachable(const IndicatorSpec& ind, std::size_t) const override {
@@ -125,6 +149,12 @@ class GrowthSpec final : public ProcessSpec {
       out.push_back({s.rate, s.converge ? "converge_to" : s.until == INT_MAX ? "trend" : "rate"});
     }
     return out;
+  }
+  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
+                                                      const AuditContext&) const override {
+    auto m = std::make_shared<GrowthRate>(log_form);
+    m->assumed = rate.first_rate();
+    return m;
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<GrowthProcess>(rate, log_form, ctx);

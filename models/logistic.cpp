@@ -88,25 +88,41 @@ void LogisticWorker::step(BlockCtx& ctx) {
   }
 }
 
+/// Audit's measure: the change of logit(v / cap) a year.
+class LogitRate final : public GrowthMeasure {
+ public:
+  explicit LogitRate(double cap) : cap_(cap) {}
+  double rate_between(double v0, double v1, double n) const override {
+    if (!(v0 > 0 && v1 > 0 && v0 < cap_ && v1 < cap_)) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return (logit(v1 / cap_) - logit(v0 / cap_)) / n;
+  }
+  std::string rate_text(double r, const AuditContext& ctx) const override {
+    return ctx.fixed(r, 3) + " a year in logit";
+  }
+
+ private:
+  static double logit(double p) { return std::log(p / (1 - p)); }
+  double cap_;
+};
+
 class LogisticSpec final : public ProcessSpec {
  public:
   RateSpec rate;
   double cap = 0;
   std::vector<NameRef> references() const override { return rate.references(); }
-  void check(const Scenario& sc, DiagnosticList& diags) const override {
+  void check(const Scenario& sc, const IndicatorSpec& self, DiagnosticList& diags) const override {
     rate.check(sc, diags);
-    for (const auto& ind : sc.indicators) {
-      if (ind.spec.get() != this || !ind.has_base) continue;
-      if (!(ind.base > 0 && ind.base < cap)) {
-        std::string msg = "base=";
-        msg += format_number(ind.base);
-        msg += " (must be in (0, ";
-        msg += format_number(cap);
-        msg += "): logistic stays strictly between 0 and cap=";
-        msg += format_number(cap);
-        msg += ")";
-        diags.error(ind.base_loc, msg);
-      }
+    if (self.has_base && !(self.base > 0 && self.base < cap)) {
+      std::string msg = "base=";
+      msg += format_number(self.base);
+      msg += " (must be in (0, ";
+      msg += format_number(cap);
+      msg += "): logistic stays strictly between 0 and cap=";
+      msg += format_number(cap);
+      msg += ")";
+      diags.error(self.base_loc, msg);
     }
   }
   // Reachable values (issue 14, part 6): logistic_from_logit keeps every value strictly
@@ -119,6 +135,12 @@ class LogisticSpec final : public ProcessSpec {
     r.why_lo = "a logistic indicator stays strictly above 0";
     r.why_hi = "a logistic indicator stays strictly below its cap " + format_number(cap);
     return r;
+  }
+  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
+                                                      const AuditContext&) const override {
+    auto m = std::make_shared<LogitRate>(cap);
+    m->assumed = rate.first_rate();
+    return m;
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<LogisticProcess>(rate, cap, ctx);

@@ -245,7 +245,7 @@ bool parse_rate_spec(NodeReader& r, RateSpec& out) {
   return ok;
 }
 
-RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx) : stream_(ctx.stream_id()) {
+RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx) : stream_(ctx.stream_key(0)) {
   const Scenario& sc = ctx.scenario();
   const int T = sc.horizon - sc.base_year;
   segment_of_t_.assign(static_cast<std::size_t>(T) + 1, -1);

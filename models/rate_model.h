@@ -39,6 +39,12 @@ struct RateSpec {
   /// The schedule against the scenario's years: every segment ends after the base year
   /// and the last reaches the horizon.
   void check(const Scenario& scenario, DiagnosticList& diags) const;
+  /// The first trend segment's `rate` (audit's assumption), or nullopt (none, or the
+  /// schedule starts by converging).
+  std::optional<Value> first_rate() const {
+    if (trend.empty() || trend.front().converge) return std::nullopt;
+    return trend.front().rate;
+  }
 };
 
 /// The parameter-table rows of the rate model's keys (trend, noise, shocks), for the
@@ -94,7 +100,7 @@ class RateModel {
   ValueRef shock_p_;
   std::optional<Distribution> shock_dist_;
   ValueRef shock_value_;
-  std::uint32_t stream_ = 0;
+  StreamKey stream_ = 0;
 };
 
 /// v for run j: the constant, or parameter p's draw.

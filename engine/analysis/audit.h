@@ -50,15 +50,12 @@ struct AuditReport {
   bool inconsistent() const { return count(AuditGrade::inconsistent) > 0; }
 };
 
-/// Audits a loaded scenario (its selected variant). Reads the trend assumptions from the
-/// scenario's canonical text (the first trend segment's `rate` of a growth or logistic
-/// process, `rate` / `rate_growth` / `exit` of a count). A target outside the range its
+/// Audits a loaded scenario (its selected variant). Asks each indicator's process how it
+/// measures growth (ProcessSpec::growth_measure: the rate a target needs and the rate its
+/// history implies, in the process's own terms, and the rate it assumes) and whether it is
+/// a share of two others (ProcessSpec::share_of). A target outside the range its
 /// indicator's process can reach is graded inconsistent (reach.h); the plausibility
 /// findings (plausibility.h) come last. Never throws for any process type.
 AuditReport audit_scenario(const Scenario& scenario);
-
-/// Parses a formula of the form `100 * X / Y` or `X / Y * 100` (X, Y identifiers, any
-/// spacing, `100.0` allowed). Returns {X, Y}, or two empty strings when it does not match.
-std::pair<std::string, std::string> parse_share_formula(const std::string& formula);
 
 }  // namespace plancast

@@ -185,7 +185,7 @@ SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<dou
   // (b, 0, k / 4), lane k % 4, so the intervals do not depend on the thread count.
   std::vector<std::vector<double>> bs1(resamples), bst(resamples);
   std::vector<char> ok(resamples, 0);
-  const Stream stream(bootstrap_seed, stream_id_for("sensitivity.bootstrap"));
+  const Stream stream(bootstrap_seed, stream_id_for(kStreamSensitivityBootstrap));
   tbb::parallel_for(std::size_t{0}, resamples, [&](std::size_t b) {
     std::vector<std::size_t> idx;
     bootstrap_rows(stream, b, 0, n, idx);
@@ -258,7 +258,7 @@ SobolResult sobol_replicate_estimates(const std::vector<double>& fa, const std::
 }
 
 static std::uint64_t sobol_noise_seed(std::uint64_t seed) {
-  return Stream(seed, stream_id_for("sensitivity.noise")).words(0, 0, 0, 0).w[0];
+  return Stream(seed, stream_id_for(kStreamSensitivityNoise)).words(0, 0, 0, 0).w[0];
 }
 
 SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry,

@@ -124,7 +124,7 @@ class ShapleyDesign {
   /// sobol design over the permutations, keyed by a seed drawn from `seed`.
   ShapleyDesign(const Scenario& sc, std::uint64_t seed, std::uint64_t m)
       : p_(sc.parameters.size()),
-        stream_(seed, stream_id_for("sensitivity.shapley")),
+        stream_(seed, stream_id_for(kStreamShapley)),
         r_(correlation_of(sc)) {
     for (const ParameterSpec& ps : sc.parameters) {
       names_.push_back(ps.name);
@@ -345,7 +345,7 @@ ShapleyResult shapley_estimates(const std::vector<std::vector<double>>& levels,
   std::vector<std::vector<double>> bsh(resamples);
   std::vector<double> bexp(resamples, 0.0);
   std::vector<char> ok(resamples, 0);
-  const Stream stream(bootstrap_seed, stream_id_for("sensitivity.shapley.bootstrap"));
+  const Stream stream(bootstrap_seed, stream_id_for(kStreamShapleyBootstrap));
   tbb::parallel_for(std::size_t{0}, resamples, [&](std::size_t b) {
     std::vector<std::size_t> kidx;
     bootstrap_rows(stream, b, 1, m, kidx);

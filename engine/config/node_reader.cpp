@@ -297,6 +297,26 @@ std::vector<std::pair<std::string, NodeReader>> NodeReader::entries() {
   return out;
 }
 
+std::vector<std::pair<NodeReader, NodeReader>> NodeReader::key_value_entries() const {
+  std::vector<std::pair<NodeReader, NodeReader>> out;
+  if (!node_.IsMap()) return out;
+  std::set<std::string> seen;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (!it->first.IsScalar() || !seen.insert(it->first.Scalar()).second) continue;
+    const std::string path = child_path(it->first.Scalar());
+    out.emplace_back(child(it->first, path), child(it->second, path));
+  }
+  return out;
+}
+
+std::string NodeReader::scalar_text() const {
+  return node_.IsScalar() ? node_.Scalar() : std::string();
+}
+
+bool NodeReader::quoted() const {
+  return node_.Tag() == "!";
+}
+
 void NodeReader::finish() {
   if (finished_) return;
   finished_ = true;

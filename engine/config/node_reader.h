@@ -76,6 +76,14 @@ class NodeReader {
   /// All entries in file order (for name → definition maps), checking that keys are
   /// scalars; duplicates are reported. Marks every key as used.
   std::vector<std::pair<std::string, NodeReader>> entries();
+  /// Entries with located keys, for maps whose keys are data (firm counts by threshold):
+  /// {key reader, value reader} in file order, the first of duplicate keys only, non-scalar
+  /// keys skipped (entries() reports both).
+  std::vector<std::pair<NodeReader, NodeReader>> key_value_entries() const;
+  /// The scalar's text as written (empty for a node that is not a scalar).
+  std::string scalar_text() const;
+  /// Whether the scalar was quoted in the file ('...' or "..."; yaml-cpp tags those "!").
+  bool quoted() const;
   /// Reports unknown keys (never asked for) with the nearest known key, and duplicates.
   void finish();
 

@@ -6,6 +6,7 @@
 // run) → make_worker (one per thread, owns scratch) → init / step on blocks of runs.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -13,9 +14,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/error.h"
+#include "engine/core/stream_key.h"
 #include "engine/core/value.h"
 
 namespace plancast {
@@ -55,9 +58,11 @@ class CompileContext {
   virtual const std::string& indicator_name() const = 0;
   virtual bool has_base() const = 0;
   virtual double base() const = 0;
-  /// Random stream id of this indicator: a hash of its name, so adding another indicator
-  /// never moves this one's draws. A process may derive sub-streams by adding small offsets.
-  virtual std::uint32_t stream_id() const = 0;
+  /// Key of this indicator's random sub-stream k (k < ProcessSpec::stream_count()): a hash
+  /// of its name plus k, so adding another indicator never moves this one's draws. Throws
+  /// std::logic_error for a k the process did not declare. Compile checks that no two keys
+  /// of a scenario collide (engine/sim/stream_keys.h).
+  virtual StreamKey stream_key(std::uint32_t k) const = 0;
   /// Number of parameters / slots (for workers that bind whole arrays, e.g. formulas).
   virtual int n_parameters() const = 0;
   virtual int n_slots() const = 0;
@@ -114,6 +119,83 @@ struct GrowthRateUse {
   std::string key;  ///< the key it was written under: "rate", "converge_to", "rate_growth"
 };
 
+// ---- What `plancast audit` asks of a process (issue 15, part 3) ----------------------------
+// Read by engine/analysis/audit*.cpp, which never branches on process names: each process
+// says how it measures growth, in its own terms, and the engine compares.
+
+/// What audit lends a process for the words and numbers of its findings: its number
+/// formats, and the means of the scenario's parameters.
+class AuditContext {
+ public:
+  virtual ~AuditContext() = default;
+  /// 5,509.8; 9,000; 87.03: an economist's number.
+  virtual std::string number(double x) const = 0;
+  /// A rate as a percentage: 0.17638 -> "17.64%" (decimals 2).
+  virtual std::string percent(double r, int decimals) const = 0;
+  /// printf's %.*f.
+  virtual std::string fixed(double x, int decimals) const = 0;
+  /// "1 year", "12 years".
+  virtual std::string years(double n) const = 0;
+  /// The mean of a Value: the number, or the mean of the parameter's distribution; `fallback`
+  /// when it has none (a distribution without a finite mean and 10%/90% quantiles).
+  virtual double mean(const Value& v, double fallback) const = 0;
+};
+
+/// What reaching a target needs, in a process's terms.
+struct RequiredRate {
+  double rate = std::numeric_limits<double>::quiet_NaN();  ///< compared with history, assumption
+  /// false: no rate of this process takes the base to the target (audit says so).
+  bool checkable = false;
+  /// The finding's words after "TARGET: ", before the comparison; empty: audit writes
+  /// "BASE (YEAR) -> VALUE needs RATE over N years".
+  std::string text;
+  /// Numbers for the finding, after "years" and before "required_rate".
+  std::vector<std::pair<std::string, double>> values;
+};
+
+/// How a process measures the growth of its indicator, for audit: made by
+/// ProcessSpec::growth_measure for one indicator and scenario.
+class GrowthMeasure {
+ public:
+  virtual ~GrowthMeasure() = default;
+  /// The rate, in this process's terms, that takes v0 to v1 in n years (what a history
+  /// implies); NaN where none does, and where n <= 0 or a value is not finite.
+  double rate(double v0, double v1, double n) const {
+    if (!(n > 0) || !std::isfinite(v0) || !std::isfinite(v1)) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return rate_between(v0, v1, n);
+  }
+  /// rate() for n > 0 and finite values.
+  virtual double rate_between(double v0, double v1, double n) const = 0;
+  /// What reaching v1 from base v0 in n years needs (default: rate(), checkable when
+  /// finite).
+  virtual RequiredRate required(double v0, double v1, int n, const AuditContext& /*ctx*/) const {
+    RequiredRate r;
+    r.rate = rate(v0, v1, n);
+    r.checkable = std::isfinite(r.rate);
+    return r;
+  }
+  /// Whether value_after() answers: the process compounds one rate (a target on a share's
+  /// input implies one on the other only then).
+  virtual bool projects() const { return false; }
+  /// The value reached from v0 after n years at rate r (projects() only).
+  virtual double value_after(double /*v0*/, double /*r*/, int /*n*/) const {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  /// A rate in words: "7.18%/yr", "0.120 a year in logit", "3.5 a year".
+  virtual std::string rate_text(double r, const AuditContext& ctx) const = 0;
+  /// The rate the scenario assumes, as written (the first trend segment's `rate`, a count's
+  /// arrival `rate`); nullopt when there is none to compare with.
+  std::optional<Value> assumed;
+};
+
+/// An output that is a percentage share of two other indicators, `100 * numerator /
+/// denominator`.
+struct ShareOf {
+  std::string numerator, denominator;
+};
+
 /// A parsed process of one indicator: what the YAML said, validated, names unresolved.
 class ProcessSpec {
  public:
@@ -125,16 +207,33 @@ class ProcessSpec {
   /// Every name used, for unknown-name checks and (non-parameter ones) dependency edges.
   virtual std::vector<NameRef> references() const = 0;
   /// Checks that need the whole scenario (years, base): called by the loader for the base
-  /// scenario and every variant, after names were resolved. Reports into diags.
-  virtual void check(const Scenario& /*scenario*/, DiagnosticList& /*diags*/) const {}
+  /// scenario and every variant, after names were resolved, with `self`, the indicator this
+  /// spec belongs to (its base, base_loc, name). Reports into diags.
+  virtual void check(const Scenario& /*scenario*/, const IndicatorSpec& /*self*/,
+                     DiagnosticList& /*diags*/) const {}
   /// The range output number `output` (index into outputs()) of `indicator` (this spec's
   /// own) can take; nullopt when the process cannot say (a formula).
   virtual std::optional<ValueRange> reachable(const IndicatorSpec& /*indicator*/,
                                               std::size_t /*output*/) const {
     return std::nullopt;
   }
+  /// How many random sub-streams compile() asks for (CompileContext::stream_key(0 .. n-1));
+  /// 0 for a process that draws nothing.
+  virtual std::uint32_t stream_count() const { return 1; }
   /// The annual growth rates the process assumes, for the plausibility warnings.
   virtual std::vector<GrowthRateUse> growth_rates() const { return {}; }
+  /// How audit measures the growth of `indicator` (this spec's own); nullptr: the process
+  /// has no growth rate of its own (a formula, a population of firms).
+  virtual std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec& /*indicator*/,
+                                                              const AuditContext& /*ctx*/) const {
+    return nullptr;
+  }
+  /// The share this process computes (a formula `100 * A / B`), or nullopt.
+  virtual std::optional<ShareOf> share_of() const { return std::nullopt; }
+  /// Why audit cannot check a target on this process's indicator when growth_measure() gives
+  /// none, in words that finish "ok (not checkable): ...".
+  virtual std::string unmeasured_reason() const { return kUnmeasured; }
+  static constexpr const char* kUnmeasured = "its process has no growth rate to compare.";
   virtual std::unique_ptr<Process> compile(const CompileContext& ctx) const = 0;
 };
 

@@ -23,7 +23,7 @@ inline double to_unit(std::uint64_t w) noexcept {
 
 }  // namespace
 
-std::uint32_t stream_id_for(std::string_view name) {
+StreamKey stream_id_for(std::string_view name) {
   // FNV-1a, 32-bit (Fowler, Noll & Vo; offset basis 2166136261, prime 16777619).
   std::uint32_t h = 2166136261u;
   for (const char c : name) {
@@ -36,7 +36,11 @@ std::uint32_t stream_id_for(std::string_view name) {
   return h;
 }
 
-Stream::Stream(std::uint64_t seed, std::uint32_t stream) noexcept : key_{seed, stream} {}
+StreamKey sub_stream_key(std::string_view name, std::uint32_t k) {
+  return static_cast<std::uint32_t>(static_cast<std::uint32_t>(stream_id_for(name)) + k);
+}
+
+Stream::Stream(std::uint64_t seed, StreamKey stream) noexcept : key_{seed, stream} {}
 
 Uniform4 Stream::uniforms(std::uint64_t run, std::uint32_t year_index,
                           std::uint32_t draw) const noexcept {

@@ -4,19 +4,36 @@
 #pragma once
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <string_view>
 
 #include <Random123/philox.h>
 
+#include "engine/core/stream_key.h"
+
 namespace plancast {
 
-/// Stream ids below 0x100 are reserved for the engine (parameters, samplers); processes
-/// use stream_id_for(name) of their indicator, plus small offsets for sub-purposes.
-inline constexpr std::uint32_t kStreamParameters = 1;
+/// Stream keys below 0x100 are reserved for the engine (parameters, samplers); processes
+/// use the keys of their indicator (sub_stream_key), analyses the keys of their names.
+/// engine/sim/stream_keys.h checks at compile that no two uses of a scenario share one.
+inline constexpr StreamKey kStreamParameters = 1;
 
-/// A stable 32-bit id for a name (FNV-1a), never below 0x100.
-std::uint32_t stream_id_for(std::string_view name);
+/// The names whose keys the analyses use with the scenario's seed or one derived from it
+/// (engine/analysis/sensitivity.cpp, shapley.cpp).
+inline constexpr std::string_view kStreamSensitivityNoise = "sensitivity.noise";
+inline constexpr std::string_view kStreamSensitivityBootstrap = "sensitivity.bootstrap";
+inline constexpr std::string_view kStreamShapley = "sensitivity.shapley";
+inline constexpr std::string_view kStreamShapleyBootstrap = "sensitivity.shapley.bootstrap";
+inline constexpr std::array<std::string_view, 4> kAnalysisStreams = {
+    kStreamSensitivityNoise, kStreamSensitivityBootstrap, kStreamShapley, kStreamShapleyBootstrap};
+
+/// A stable key for a name: its 32-bit FNV-1a hash, never below 0x100, held in 64 bits.
+StreamKey stream_id_for(std::string_view name);
+
+/// Sub-stream k of the indicator `name`: stream_id_for(name) + k in 32-bit arithmetic (so
+/// every key in use before keys were 64-bit keeps its value, wrap-around included).
+StreamKey sub_stream_key(std::string_view name, std::uint32_t k);
 
 /// Four uniforms strictly inside (0, 1), 53-bit resolution: u = (k + 0.5) / 2^53 with k
 /// the top 53 bits of one 64-bit Philox output word.
@@ -31,7 +48,7 @@ struct Words4 {
 /// Philox4x64-10 keyed by (seed, stream); counter (run, year index, draw, 0).
 class Stream {
  public:
-  Stream(std::uint64_t seed, std::uint32_t stream) noexcept;
+  Stream(std::uint64_t seed, StreamKey stream) noexcept;
   /// Four independent uniforms for (run, year index, draw). Distinct arguments give
   /// independent blocks; the same arguments always give the same numbers.
   Uniform4 uniforms(std::uint64_t run, std::uint32_t year_index, std::uint32_t draw) const noexcept;

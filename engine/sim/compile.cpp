@@ -7,6 +7,7 @@
 #include "engine/core/process.h"
 #include "engine/random/stream.h"
 #include "engine/sim/compiled.h"
+#include "engine/sim/stream_keys.h"
 
 namespace plancast {
 
@@ -23,7 +24,6 @@ class Context final : public CompileContext {
   void set_indicator(const IndicatorSpec& ind, std::vector<int> out) {
     ind_ = &ind;
     out_ = std::move(out);
-    stream_ = stream_id_for(ind.name);
   }
   const Scenario& scenario() const override { return sc_; }
   int parameter_index(const std::string& n) const override {
@@ -38,7 +38,10 @@ class Context final : public CompileContext {
   const std::string& indicator_name() const override { return ind_->name; }
   bool has_base() const override { return ind_->has_base; }
   double base() const override { return ind_->base; }
-  std::uint32_t stream_id() const override { return stream_; }
+  StreamKey stream_key(std::uint32_t k) const override {
+    if (k >= ind_->spec->stream_count()) throw std::logic_error("undeclared sub-stream");
+    return sub_stream_key(ind_->name, k);
+  }
   int n_parameters() const override { return static_cast<int>(params_.size()); }
   int n_slots() const override { return static_cast<int>(slots_.size()); }
   std::vector<std::string> parameter_names() const override {
@@ -58,7 +61,6 @@ class Context final : public CompileContext {
   const std::map<std::string, int>& slots_;
   const IndicatorSpec* ind_ = nullptr;
   std::vector<int> out_;
-  std::uint32_t stream_ = 0;
 };
 
 }  // namespace
@@ -109,6 +111,7 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
       cs->slot_titles.push_back(ind.title);
     }
   }
+  check_stream_keys(sc);
   Context ctx(sc, params, slots);
   for (int i : dependency_order(sc)) {
     const auto& ind = sc.indicators[static_cast<std::size_t>(i)];

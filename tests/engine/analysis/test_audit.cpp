@@ -12,6 +12,7 @@
 #include "engine/cli/cli.h"
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"
+#include "models/formula.h"
 #include "models/register_builtin.h"
 #include "tests/support/cli.h"
 
