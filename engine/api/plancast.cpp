@@ -57,9 +57,8 @@ const Registry& builtin_registry() {
 
 namespace {
 
-Scenario load_with(const ScenarioSource& source, const LoadOptions& options,
-                   const VariantFn& each) {
-  const Registry& registry = builtin_registry();
+Scenario load_with(const ScenarioSource& source, const LoadOptions& options, const VariantFn& each,
+                   const Registry& registry = builtin_registry()) {
   switch (source.kind) {
     case ScenarioSource::Kind::file:
       return load_scenario_file(source.path, options, registry, each);
@@ -75,6 +74,10 @@ Scenario load_with(const ScenarioSource& source, const LoadOptions& options,
 
 Scenario load(const ScenarioSource& source, const LoadOptions& options) {
   return load_with(source, options, {});
+}
+
+Scenario load(const ScenarioSource& source, const LoadOptions& options, const Registry& registry) {
+  return load_with(source, options, {}, registry);
 }
 
 // ---- validate -----------------------------------------------------------------------------
@@ -187,7 +190,11 @@ void after_run(RunOutput& out, const Execution& execution) {
 }  // namespace
 
 Model compile(const Scenario& scenario) {
-  return ::plancast::compile(scenario, builtin_registry());
+  return api::compile(scenario, builtin_registry());
+}
+
+Model compile(const Scenario& scenario, const Registry& registry) {
+  return ::plancast::compile(scenario, registry);
 }
 
 RunOutput run(const Model& model, const Execution& execution) {

@@ -33,8 +33,11 @@
 #include "engine/analysis/sensitivity.h"
 #include "engine/analysis/shapley.h"
 #include "engine/analysis/solve.h"
+#include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"
+#include "engine/core/process.h"
+#include "engine/sim/block.h"
 #include "engine/sim/results.h"
 
 namespace plancast {
@@ -69,6 +72,9 @@ const Registry& builtin_registry();
 /// The one way in: reads, validates (every variant) and returns the selected scenario
 /// with LoadOptions' overrides applied (variant, runs/seed/sampler, --set).
 Scenario load(const ScenarioSource& source, const LoadOptions& options = {});
+/// The same with processes of the caller's own: a copy of builtin_registry() with more
+/// ProcessTypes added (engine/core/process.h; docs/architecture.md, "How to add a process").
+Scenario load(const ScenarioSource& source, const LoadOptions& options, const Registry& registry);
 
 /// How the work runs; shared by every analysis. Results never depend on `threads`.
 struct Execution {
@@ -119,6 +125,8 @@ using Model = std::shared_ptr<const CompiledScenario>;
 /// Resolves names and builds the samplers: ScenarioError for the few problems that only
 /// show then (e.g. too many parameters for sobol).
 Model compile(const Scenario& scenario);
+/// The same for a scenario loaded with a registry of the caller's own.
+Model compile(const Scenario& scenario, const Registry& registry);
 /// Simulates the model (its scenario's runs, seed and sampler).
 RunOutput run(const Model& model, const Execution& execution = {});
 /// compile, then run.

@@ -1,18 +1,13 @@
 // "How to add a process" (docs/architecture.md) as a test: a tiny process, `constant` (the
 // value stays at its base), added to a Registry beside the built-in ones and run through the
-// engine's public entry points (load_scenario_text, run). If this stops compiling or
-// passing, the walk-through is out of date.
+// public C++ API (engine/api/plancast.h: api::load and api::compile with the caller's
+// Registry, api::run). If this stops compiling or passing, the walk-through is out of date.
 #include <catch2/catch.hpp>
 
 #include <memory>
 #include <string>
 
-#include "engine/config/node_reader.h"
-#include "engine/config/scenario.h"
-#include "engine/core/process.h"
-#include "engine/sim/block.h"
-#include "engine/sim/runner.h"
-#include "models/register_builtin.h"
+#include "engine/api/plancast.h"
 
 using namespace plancast;
 
@@ -88,11 +83,14 @@ targets:
 
 }  // namespace
 
-TEST_CASE("a process added to a Registry runs through the public entry points", "[process]") {
-  Registry registry = builtin_registry();
+TEST_CASE("a process added to a Registry runs through the public API", "[process][api]") {
+  Registry registry = api::builtin_registry();
   registry.add(constant_process_type());  // 4. one registry line
-  const Scenario sc = load_scenario_text(kScenario, "c.yaml", {}, registry);
-  const Results r = run(sc, registry);
+  const auto source = [](const std::string& text) {
+    return api::ScenarioSource::yaml(text, "c.yaml");
+  };
+  const Scenario sc = api::load(source(kScenario), {}, registry);
+  const Results r = api::run(api::compile(sc, registry)).results;
   REQUIRE(r.indicators.size() == 2);
   CHECK(r.indicators[0].name == "flat");
   CHECK(r.indicators[0].mean.back() == 42);
@@ -100,10 +98,10 @@ TEST_CASE("a process added to a Registry runs through the public entry points", 
   CHECK(r.targets[0].p.hits == 300);
   CHECK(r.targets[1].p.hits == 0);
   // Its (empty) key table is what its parser accepts: any key is refused.
-  CHECK_THROWS_WITH(load_scenario_text(std::string(kScenario).replace(
-                                           std::string(kScenario).find("{}"), 2, "{level: 1}"),
-                                       "c.yaml", {}, registry),
+  std::string with_key = kScenario;
+  with_key.replace(with_key.find("{}"), 2, "{level: 1}");
+  CHECK_THROWS_WITH(api::load(source(with_key), {}, registry),
                     Catch::Contains("unknown key 'level'"));
   // The built-in registry does not know it.
-  CHECK_THROWS(load_scenario_text(kScenario, "c.yaml", {}, builtin_registry()));
+  CHECK_THROWS_WITH(api::load(source(kScenario)), Catch::Contains("constant"));
 }
