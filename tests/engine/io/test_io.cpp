@@ -50,6 +50,19 @@ IndicatorResult make_indicator(const std::string& name, const std::string& unit,
 }
 
 /// Three years (2020-2022), two indicators, a plain and a `by` target, one joint group.
+/// A target judged in 2022.
+TargetResult target_2022(const std::string& id, const std::string& indicator, const std::string& op,
+                         double value, const Proportion& p) {
+  TargetResult t;
+  t.id = id;
+  t.indicator = indicator;
+  t.year = 2022;
+  t.op = op;
+  t.value = value;
+  t.p = p;
+  return t;
+}
+
 Results sample_results() {
   Results r;
   r.plancast_version = "0.1.0";
@@ -66,22 +79,9 @@ Results sample_results() {
   r.indicators.push_back(make_indicator("share", "%", 9.2, 3));
   r.indicators[1].mean[2] = kNaN;
   r.indicators[1].nonfinite[2] = 3;
-  TargetResult a;
-  a.id = "gdp_2022";
-  a.indicator = "gdp";
-  a.year = 2022;
-  a.op = ">=";
-  a.value = 6000;
-  a.p = make_proportion(412, 1000);
-  r.targets.push_back(a);
-  TargetResult b;
-  b.id = "share_by_2022";
-  b.indicator = "share";
-  b.year = 2022;
-  b.op = "<=";
-  b.value = 10.5;
+  r.targets.push_back(target_2022("gdp_2022", "gdp", ">=", 6000, make_proportion(412, 1000)));
+  TargetResult b = target_2022("share_by_2022", "share", "<=", 10.5, make_proportion(300, 1000));
   b.by = true;
-  b.p = make_proportion(300, 1000);
   b.nonfinite = 7;
   b.first_reach = {0.0, 0.1, 0.2};
   r.targets.push_back(b);

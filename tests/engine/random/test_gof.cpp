@@ -344,6 +344,19 @@ std::vector<std::vector<double>> run_values(const std::string& yaml,
 // The per-run values' sample size (tests/data/gof_*.yaml say runs: 100000 too).
 constexpr std::size_t kProcessRuns = 100000;
 
+/// The chi-square check of `x` - `shift` against Poisson(mean), bins up to `max_bin`, reported
+/// as `what`.
+void check_shifted_poisson(const std::vector<double>& x, double shift, double mean, long max_bin,
+                           const std::string& what) {
+  const bm::poisson_distribution<> pois(mean);
+  std::vector<double> shifted;
+  for (double v : x) shifted.push_back(v - shift);
+  const Gof g = chi_square_counts(
+      shifted, [&](long k) { return bm::pdf(pois, double(k)); }, max_bin);
+  INFO(what << ": " << g);
+  CHECK(g.passes());
+}
+
 /// The chi-square check of `x` against N(mean, sd^2), reported as `what`.
 void check_normal(const std::vector<double>& x, double mean, double sd, const std::string& what) {
   const bm::normal law(mean, sd);
@@ -601,13 +614,7 @@ TEST_CASE("goodness of fit: the logistic logit is exactly normal", "[gof][stat][
 // N_2025 ~ Binomial(50, 0.9^5) (SPEC 2.3). Bins: the exact pmf, tails merged.
 TEST_CASE("goodness of fit: count totals are Poisson and binomial", "[gof][stat][count]") {
   const auto v = run_values(data_scenario("gof_count"), {{"arrivals", 2025}, {"leavers", 2025}});
-  const bm::poisson_distribution<> pois(17);
-  std::vector<double> shifted;
-  for (double x : v[0]) shifted.push_back(x - 13);
-  const Gof gp = chi_square_counts(
-      shifted, [&](long k) { return bm::pdf(pois, double(k)); }, 60);
-  INFO("13 + Poisson(17): " << gp);
-  CHECK(gp.passes());
+  check_shifted_poisson(v[0], 13, 17, 60, "13 + Poisson(17)");
   const bm::binomial_distribution<> bin(50, std::pow(0.9, 5));
   const Gof gb = chi_square_counts(
       v[1], [&](long k) { return k <= 50 ? bm::pdf(bin, double(k)) : 0.0; }, 50);
@@ -619,13 +626,7 @@ TEST_CASE("goodness of fit: count totals are Poisson and binomial", "[gof][stat]
 // 30 + Poisson(2.5 * 10) (entrants arrive at the threshold and stay there).
 TEST_CASE("goodness of fit: firm_population entry is Poisson", "[gof][stat][firm_population]") {
   const auto v = run_values(data_scenario("gof_firm_population"), {{"firms_over_10", 2030}});
-  const bm::poisson_distribution<> pois(25);
-  std::vector<double> shifted;
-  for (double x : v[0]) shifted.push_back(x - 30);
-  const Gof g = chi_square_counts(
-      shifted, [&](long k) { return bm::pdf(pois, double(k)); }, 80);
-  INFO("30 + Poisson(25): " << g);
-  CHECK(g.passes());
+  check_shifted_poisson(v[0], 30, 25, 80, "30 + Poisson(25)");
 }
 
 // formula: a + 2 b + (year - 2020) with independent a ~ N(1, 0.3^2), b ~ N(2, 0.4^2) is
