@@ -36,6 +36,15 @@ wait_on_pipe() {
     sleep 0.1
   done
 }
+# interrupt_blocked PID: once PID is blocked on a pipe, SIGINT it; it must end within 10 s.
+# Sets code to its exit status.
+interrupt_blocked() {
+  wait_on_pipe "$1"
+  kill -0 "$1" 2>/dev/null || fail "plancast ended before the signal"
+  kill -INT "$1"
+  timeout 10 tail --pid="$1" -s 0.05 -f /dev/null || { kill -KILL "$1"; fail "no exit 10 s after SIGINT"; }
+  wait "$1"; code=$?
+}
 same_input() { cmp -s in.yaml "$small" || fail "the scenario in.yaml was changed"; }
 run=("$pc" run in.yaml --runs 2000 --seed 1 --threads 2 --quiet)
 
@@ -174,12 +183,7 @@ case "$case" in
     mkfifo pipe.csv
     echo old > out.json
     env --default-signal=INT,TERM "${run[@]}" --json out.json --csv pipe.csv 2>err &
-    pid=$!
-    wait_on_pipe "$pid"
-    kill -0 "$pid" 2>/dev/null || fail "plancast ended before the signal"
-    kill -INT "$pid"
-    timeout 10 tail --pid="$pid" -s 0.05 -f /dev/null || { kill -KILL "$pid"; fail "no exit 10 s after SIGINT"; }
-    wait "$pid"; code=$?
+    interrupt_blocked $!
     expect 130 "^plancast: interrupted; no output written"
     unchanged out.json old
     # The same while standard output (470 KB of CSV) waits on a pipe that is not read.
@@ -187,12 +191,7 @@ case "$case" in
     exec 8<>stdout.pipe  # this shell holds the pipe open and never reads it
     env --default-signal=INT,TERM "$pc" run "$large" --runs 2000 --seed 1 --threads 2 --quiet \
       --json out.json --csv - 2>err >stdout.pipe 8<&- &
-    pid=$!
-    wait_on_pipe "$pid"
-    kill -0 "$pid" 2>/dev/null || fail "plancast ended before the signal"
-    kill -INT "$pid"
-    timeout 10 tail --pid="$pid" -s 0.05 -f /dev/null || { kill -KILL "$pid"; fail "no exit 10 s after SIGINT"; }
-    wait "$pid"; code=$?
+    interrupt_blocked $!
     exec 8<&-
     expect 130 "^plancast: interrupted; no output written"
     unchanged out.json old ;;

@@ -13,6 +13,7 @@
 #include "models/logistic.h"
 #include "models/register_builtin.h"
 #include "tests/support/run.h"
+#include "tests/support/scenarios.h"
 #include "tests/support/stats.h"
 
 using namespace plancast;
@@ -54,20 +55,7 @@ long double poisson_cdf_ref(double mean, double k) {
 // Poisson(5R), a negative binomial with r = 11.56, p = 1/(1 + 5/3.4): P(>= 17) = 0.4902952.
 // (Both summed from their pmfs with python3's math module.)
 TEST_CASE("count: fixed rate gives Poisson totals, gamma rate negative binomial", "[count][stat]") {
-  const Results r = run_text(R"(plancast: 1
-name: listings
-base_year: 2020
-horizon: 2025
-simulation: {runs: 200000, seed: 2021}
-parameters:
-  listings: {dist: gamma, mean: 3.4, sd: 1.0}
-indicators:
-  fixed: {base: 13, count: {rate: 3.4}}
-  mixed: {base: 13, count: {rate: listings}}
-targets:
-  - {id: fixed_30, indicator: fixed, year: 2025, at_least: 30}
-  - {id: mixed_30, indicator: mixed, year: 2025, at_least: 30}
-)");
+  const Results r = run_text(data_scenario("logistic_count_listings"));
   const double n = 200000;
   const double p_fixed = 0.5322617161261871, p_mixed = 0.490295233067207;
   const double est_fixed = target(r, "fixed_30").p.probability;
@@ -99,18 +87,7 @@ targets:
 // no exits: Poisson(Σ rate (1+g)^(s−1)) = Poisson(rate ((1+g)^t − 1) / g). Both together:
 // Binomial(N0, (1−q)^t) + Poisson(Σ_s λ_s (1−q)^(t−s)) (each arrival survives independently).
 TEST_CASE("count: exits and a growing rate match their closed-form means", "[count][stat]") {
-  const Results r = run_text(R"(plancast: 1
-name: exits
-base_year: 2020
-horizon: 2030
-simulation: {runs: 100000, seed: 5}
-parameters:
-  q: {dist: fixed, value: 0.1}
-indicators:
-  leaving: {base: 1000, count: {rate: 0, exit: q}}
-  growing: {base: 0, count: {rate: 2, rate_growth: 0.1}}
-  both:    {base: 200, count: {rate: 40, rate_growth: 0.05, exit: 0.08}}
-)");
+  const Results r = run_text(data_scenario("logistic_count_exits"));
   const double n = 100000;
   const auto& lv = indicator(r, "leaving");
   const auto& gr = indicator(r, "growing");
@@ -190,16 +167,7 @@ TEST_CASE("count: Poisson and binomial inversion is exact", "[count]") {
 }
 
 TEST_CASE("count: same seed gives the same counts, any thread count", "[count]") {
-  const std::string yaml = R"(plancast: 1
-name: det
-base_year: 2020
-horizon: 2030
-simulation: {runs: 5000, seed: 3}
-parameters:
-  lam: {dist: gamma, mean: 50, sd: 20}
-indicators:
-  n: {base: 100, count: {rate: lam, rate_growth: 0.03, exit: 0.05}}
-)";
+  const std::string yaml = data_scenario("logistic_count_det");
   const Scenario sc = load_scenario_text(yaml, "d.yaml", {}, builtin_registry());
   RunOptions one, four;
   one.threads = 1;
@@ -250,31 +218,7 @@ TEST_CASE("logistic: the logit form stays strictly inside (0, cap)", "[logistic]
 }
 
 TEST_CASE("logistic: never leaves (0, cap) under extreme draws", "[logistic][stat]") {
-  const Results r = run_text(R"(plancast: 1
-name: extreme
-base_year: 2020
-horizon: 2120
-simulation: {runs: 20000, seed: 9}
-parameters:
-  wild: {dist: uniform, min: -50, max: 50}
-indicators:
-  a: {base: 50, logistic: {cap: 100, trend: wild, noise: {sd: 10}}}
-  up: {base: 0.999999, logistic: {cap: 1, trend: 50, noise: {sd: 10, persistence: 0.9}}}
-  down: {base: 1e-9, logistic: {cap: 1, trend: -50, noise: {sd: 10}}}
-  jumpy:
-    base: 30
-    logistic:
-      cap: 100
-      trend: [{until: 2050, rate: 50}, {until: 2120, converge_to: -50, half_life: 2}]
-      noise: {sd: 10}
-      shocks: {probability: 0.5, size: {dist: normal, mean: 0, sd: 1000}}
-targets:
-  - {id: a_cap, indicator: a, year: 2120, at_least: 100, by: true}
-  - {id: up_cap, indicator: up, year: 2120, at_least: 1, by: true}
-  - {id: down_zero, indicator: down, year: 2120, at_most: 0, by: true}
-  - {id: jumpy_cap, indicator: jumpy, year: 2120, at_least: 100, by: true}
-  - {id: jumpy_zero, indicator: jumpy, year: 2120, at_most: 0, by: true}
-)");
+  const Results r = run_text(data_scenario("logistic_count_extreme"));
   for (const auto& [name, cap] : std::vector<std::pair<std::string, double>>{
            {"a", 100}, {"up", 1}, {"down", 1}, {"jumpy", 100}}) {
     const auto& ind = indicator(r, name);
@@ -297,14 +241,7 @@ targets:
 // Constant r, no noise: X_t = cap / (1 + ((cap − X0)/X0) e^(−r t)), the solution of the
 // logistic recursion; every run follows it.
 TEST_CASE("logistic: the deterministic path is the closed-form S-curve", "[logistic]") {
-  const Results r = run_text(R"(plancast: 1
-name: scurve
-base_year: 2020
-horizon: 2040
-simulation: {runs: 100, seed: 1}
-indicators:
-  penetration: {unit: "%", base: 5, logistic: {cap: 80, trend: 0.3}}
-)");
+  const Results r = run_text(data_scenario("logistic_count_scurve"));
   const auto& p = indicator(r, "penetration");
   REQUIRE(p.mean.size() == 21);
   for (std::size_t t = 0; t < p.mean.size(); ++t) {
@@ -319,19 +256,7 @@ indicators:
 // A normal trend m ~ N(0.2, 0.05²) and i.i.d. noise σ = 0.1 make the logit exactly normal:
 // L_T ~ N(ln(20/80) + 10·0.2, 100·0.05² + 10·0.1²); P(X_2030 >= 50) = P(L_T >= 0) = 0.850214.
 TEST_CASE("logistic: with a normal trend the logit is exactly normal", "[logistic][stat]") {
-  const Results r = run_text(R"(plancast: 1
-name: logit
-base_year: 2020
-horizon: 2030
-simulation: {runs: 200000, seed: 17}
-parameters:
-  m: {dist: normal, mean: 0.2, sd: 0.05}
-indicators:
-  x: {base: 20, logistic: {cap: 100, trend: m, noise: {sd: 0.1}}}
-targets:
-  - {id: half, indicator: x, year: 2030, at_least: 50}
-  - {id: sixty, indicator: x, year: 2030, at_least: 60}
-)");
+  const Results r = run_text(data_scenario("logistic_count_logit"));
   const double mu = std::log(20.0 / 80.0) + 2.0;
   const double s = std::sqrt(100 * 0.05 * 0.05 + 10 * 0.1 * 0.1);
   const double p50 = 1 - normal_cdf(-mu / s);

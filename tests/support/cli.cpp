@@ -20,4 +20,11 @@ nlohmann::json json_of(Command command, std::vector<std::string> args) {
   return nlohmann::json::parse(r.out);
 }
 
+void check_contains(const std::string& text, std::initializer_list<std::string_view> parts) {
+  for (const std::string_view part : parts) {
+    INFO("looking for: " << part);
+    CHECK(text.find(part) != std::string::npos);
+  }
+}
+
 }  // namespace plancast::test

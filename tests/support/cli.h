@@ -1,9 +1,11 @@
 // Calling the CLI's commands in-process from tests (tests/support).
 #pragma once
 
+#include <initializer_list>
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace plancast::test {
@@ -20,5 +22,8 @@ struct CliResult {
 CliResult call(Command command, const std::vector<std::string>& args);
 /// Runs `command` with `args` and "--json -", requires exit 0 and returns the JSON.
 nlohmann::json json_of(Command command, std::vector<std::string> args);
+
+/// Checks that `text` (a command's output) holds each of `parts`: one CHECK a part.
+void check_contains(const std::string& text, std::initializer_list<std::string_view> parts);
 
 }  // namespace plancast::test

@@ -1,6 +1,8 @@
 #include "tests/support/stats.h"
 
+#include <algorithm>
 #include <boost/math/distributions/normal.hpp>
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "engine/random/stream.h"
@@ -42,6 +44,29 @@ double lognormal_sd_std_error(double sigma, double sd, double n) {
   const double v = sigma * sigma;
   const double kurtosis = std::exp(4 * v) + 2 * std::exp(3 * v) + 3 * std::exp(2 * v) - 6;
   return sd * std::sqrt((kurtosis + 2) / (4 * n));
+}
+
+Moments moments(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  double m = 0;
+  for (double v : x) m += v;
+  m /= n;
+  double m2 = 0, m4 = 0;
+  for (double v : x) {
+    const double d = (v - m) * (v - m);
+    m2 += d;
+    m4 += d * d;
+  }
+  return {m, std::sqrt(m2 / (n - 1)), m4 / n};
+}
+
+void check_moments(const std::vector<double>& x, double mean, double sd) {
+  const Moments m = moments(x);
+  const double n = static_cast<double>(x.size());
+  INFO("sample mean " << m.mean << " sd " << m.sd << ", expected " << mean << ", " << sd);
+  CHECK(std::abs(m.mean - mean) <= 5 * sd / std::sqrt(n));
+  const double se_sd = std::sqrt(std::max(m.m4 - std::pow(m.sd, 4), 0.0) / n) / (2 * sd);
+  CHECK(std::abs(m.sd - sd) <= 5 * se_sd);
 }
 
 }  // namespace plancast::test

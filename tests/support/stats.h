@@ -31,4 +31,14 @@ double lognormal_quantile_tolerance(double sigma, double q, double n);
 /// true sd is sd: sd sqrt((κ + 2) / (4 n)), κ the lognormal's excess kurtosis.
 double lognormal_sd_std_error(double sigma, double sd, double n);
 
+/// A sample's mean, sd (n - 1) and fourth central moment (over n).
+struct Moments {
+  double mean, sd, m4;
+};
+Moments moments(const std::vector<double>& x);
+
+/// Checks sample mean and sd against closed forms within 5 standard errors: se(mean) =
+/// sd/sqrt(n); se(sd) ≈ sqrt((m4 - sd^4)/n) / (2 sd) (delta method, sample m4).
+void check_moments(const std::vector<double>& x, double mean, double sd);
+
 }  // namespace plancast::test

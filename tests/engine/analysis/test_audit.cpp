@@ -15,6 +15,7 @@
 #include "models/formula.h"
 #include "models/register_builtin.h"
 #include "tests/support/cli.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
 using namespace plancast::test;
@@ -24,48 +25,7 @@ namespace {
 const std::string kSource = PLANCAST_SOURCE_DIR;
 
 /// A small scenario with the DATASHEET's core-VA and GDP numbers; `variant` selects a reading.
-const char* kSmall = R"(plancast: 1
-name: audit-small
-base_year: 2020
-horizon: 2030
-parameters:
-  core_trend: {dist: normal, mean: 0.15, sd: 0.035}
-  gdp_trend: {dist: normal, mean: 0.075, sd: 0.015}
-  listing_rate: {dist: gamma, mean: 3.0, sd: 1.0}
-indicators:
-  gdp:
-    base: 5509.8
-    growth: {trend: [{until: 2025, rate: gdp_trend}, {until: 2030, converge_to: 0.05, half_life: 4}]}
-    history: {2015: 3515.6, 2020: 5509.8}
-  core_va:
-    base: 506.9
-    growth: {trend: [{until: 2030, rate: core_trend}], noise: {sd: 0.02}}
-    history: {2015: 225.0, 2020: 506.9}
-    claims: [{from: 2015, to: 2020, cagr: 0.176}]
-  core_va_share: {formula: 100 * core_va / gdp, history: {2015: 6.4, 2020: 9.2}}
-  listed: {base: 13, count: {rate: listing_rate}}
-  pen: {base: 81.7, logistic: {cap: 100, trend: 0.12}}
-targets:
-  - {id: core_va_2025, indicator: core_va, year: 2025, at_least: 1350}
-  - {id: share_2025, indicator: core_va_share, year: 2025, at_least: 15}
-  - {id: listed_2025, indicator: listed, year: 2025, at_least: 30}
-  - {id: pen_2025, indicator: pen, year: 2025, at_least: 90}
-variants:
-  as_published:
-    base_year: 2023
-    indicators.gdp.history: {2015: 3515.6, 2023: 5509.8}
-    indicators.core_va.history: {2015: 225.0, 2023: 506.9}
-    indicators.core_va.claims: [{from: 2015, to: 2023, cagr: 0.176}]
-    indicators.core_va_share.history: {2015: 6.4, 2023: 9.2}
-  bad_base:
-    indicators.core_va.base: 480
-  no_history:
-    indicators.core_va.claims: [{from: 2016, to: 2020, cagr: 0.176}]
-  real_claim:
-    indicators.core_va.claims: [{from: 2015, to: 2020, cagr: 0.166, basis: real}]
-  later_history:
-    indicators.core_va.history: {2015: 225.0, 2020: 506.9, 2022: 700}
-)";
+const std::string kSmall = data_scenario("audit_small");
 
 Scenario load(const std::string& variant, const std::vector<std::string>& sets = {}) {
   LoadOptions opts;

@@ -20,6 +20,7 @@
 #include "models/register_builtin.h"
 #include "tests/support/cli.h"
 #include "tests/support/files.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
 using namespace plancast::test;
@@ -29,31 +30,7 @@ namespace {
 const std::string kSource = PLANCAST_SOURCE_DIR;
 
 /// One indicator of each process; the targets are replaced by --set in most tests.
-const char* kReach = R"(plancast: 1
-name: reach
-base_year: 2020
-horizon: 2030
-simulation: {runs: 400, seed: 7}
-parameters:
-  ict_trend: {dist: normal, mean: 0.05, sd: 0.01}
-indicators:
-  pen:
-    unit: "%"
-    base: 81.7
-    logistic: {cap: 100, trend: 0.12}
-  listed: {base: 13, count: {rate: 3}}
-  certified: {base: 277, count: {rate: 45, exit: 0.03}}
-  frozen: {base: 20, count: {rate: 0, exit: 0.1}}
-  gdp: {base: 5509.8, growth: {trend: 0.05}}
-  gdp_log: {base: 5509.8, growth: {trend: 0.05, form: log}}
-  ict: {base: 300, growth: {trend: ict_trend}}
-  ict_share: {unit: "%", formula: 100 * ict / gdp}
-  firms: {firm_population: {counts: {10: 30, 100: 4}, rate: 0.05, sigma: 0.2}}
-  entrants: {firm_population: {counts: {10: 30, 100: 4}, rate: 0.05, entry: 3.5}}
-targets:
-  - {id: full, indicator: pen, year: 2030, at_least: 100}
-  - {id: pen_high, indicator: pen, year: 2030, at_least: 99.5}
-)";
+const std::string kReach = data_scenario("audit_reach");
 
 Scenario load(const std::vector<std::string>& sets = {}) {
   LoadOptions opts;

@@ -1,6 +1,7 @@
 // Tests of compare (paired differences under common random numbers) and solve (bisection to
 // a probability), in the library and through the CLI entry points.
 #include <cmath>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -36,9 +37,21 @@ Scenario bundled(const std::string& variant, std::uint64_t runs, std::uint64_t s
   return sc;
 }
 
-/// tests/support/scenarios.h's kLognormal: ln X_2030 ~ N(ln 100 + 10 m, 100·0.02² + 10·0.03²).
+/// tests/data/lognormal.yaml: ln X_2030 ~ N(ln 100 + 10 m, 100·0.02² + 10·0.03²).
 Scenario lognormal(const std::vector<std::string>& sets = {}) {
-  return load_text(kLognormal, sets);
+  return load_text(data_scenario("lognormal"), sets);
+}
+
+/// Solving target x_170 for `path` to reach `probability`, in [lo, hi] when given.
+SolveOptions solve_x170(const std::string& path, double probability, std::optional<double> lo = {},
+                        std::optional<double> hi = {}) {
+  SolveOptions so;
+  so.target = "x_170";
+  so.path = path;
+  so.probability = probability;
+  so.lo = lo;
+  so.hi = hi;
+  return so;
 }
 
 }  // namespace
@@ -226,10 +239,7 @@ TEST_CASE("solve: the trend mean for P(x_2030 >= 170) = 0.8 matches the closed f
   const double exact = (std::log(1.7) + 0.8416212335729143 * std::sqrt(0.049)) / 10;
   CHECK(exact == Approx(0.07169).margin(5e-6));
   const std::string path = "parameters.trend.mean";
-  SolveOptions so;
-  so.target = "x_170";
-  so.path = path;
-  so.probability = 0.8;
+  SolveOptions so = solve_x170(path, 0.8);
   so.current = value_at_path(lognormal(), path);
   REQUIRE(so.current);
   CHECK(*so.current == 0.05);
@@ -248,12 +258,7 @@ TEST_CASE("solve: the trend mean for P(x_2030 >= 170) = 0.8 matches the closed f
 
 TEST_CASE("solve: an unreachable probability names the range ends", "[solve]") {
   const std::string path = "parameters.trend.mean";
-  SolveOptions so;
-  so.target = "x_170";
-  so.path = path;
-  so.probability = 0.8;
-  so.lo = 0.0;
-  so.hi = 0.05;
+  const SolveOptions so = solve_x170(path, 0.8, 0.0, 0.05);
   auto at = [&](double v) {
     Scenario sc = lognormal({path + "=" + exact_number_text(v)});
     sc.simulation.runs = 2000;
@@ -269,12 +274,7 @@ TEST_CASE("solve: a wide --lo/--hi still narrows to the closed form", "[solve][s
   // of [-1000, 50] stopped with a bracket 0.018 wide around the wrong value.
   const double exact = (std::log(1.7) + 0.8416212335729143 * std::sqrt(0.049)) / 10;
   const std::string path = "parameters.trend.mean";
-  SolveOptions so;
-  so.target = "x_170";
-  so.path = path;
-  so.probability = 0.8;
-  so.lo = -1000.0;
-  so.hi = 50.0;  // 100·e^500 stays finite
+  const SolveOptions so = solve_x170(path, 0.8, -1000.0, 50.0);  // 100·e^500 stays finite
   auto at = [&](double v) {
     Scenario sc = lognormal({path + "=" + exact_number_text(v)});
     sc.simulation.runs = 50000;
@@ -293,25 +293,9 @@ TEST_CASE("solve: a probability that jumps across P is refused, not answered", "
   // Issue 13 (6): nothing random drives x, so P(x_2030 >= 170) is 0 below base 170/e^0.5 and
   // 1 above it; no base gives 50%. solve used to print a value millions wide of the jump
   // with exit 0.
-  const char* text = R"(plancast: 1
-name: step
-base_year: 2020
-horizon: 2030
-simulation: {runs: 1000, seed: 3}
-indicators:
-  x:
-    base: 100
-    growth: {trend: 0.05, form: log}
-targets:
-  - {id: x_170, indicator: x, year: 2030, at_least: 170}
-)";
+  const std::string text = data_scenario("compare_solve_step");
   const std::string path = "indicators.x.base";
-  SolveOptions so;
-  so.target = "x_170";
-  so.path = path;
-  so.probability = 0.5;
-  so.lo = 1.0;
-  so.hi = 1e10;
+  const SolveOptions so = solve_x170(path, 0.5, 1.0, 1e10);
   auto at = [&](double v) {
     LoadOptions o;
     o.sets = {path + "=" + exact_number_text(v)};

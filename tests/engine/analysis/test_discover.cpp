@@ -16,7 +16,6 @@
 #include "engine/cli/cli.h"
 #include "engine/core/error.h"
 #include "tests/support/cli.h"
-#include "tests/support/files.h"
 #include "tests/support/scenarios.h"
 
 using namespace plancast;
@@ -24,8 +23,8 @@ using namespace plancast::test;
 
 namespace {
 
-// tests/support/scenarios.h's kThreshold: x = a, missed exactly when a < 0.3.
-const std::string kScenario = temp_file("threshold.yaml", kThreshold);
+// tests/data/threshold.yaml (tests/support/scenarios.h): x = a, missed exactly when a < 0.3.
+const std::string kScenario = data_path("threshold");
 
 nlohmann::json discover_json(std::vector<std::string> args) {
   args.insert(args.begin(), kScenario);
@@ -46,6 +45,19 @@ void sample(std::size_t n, double noise, std::vector<double>& x, std::vector<std
     if (u(rng) < noise) hit = !hit;
     y[j] = hit ? 1 : 0;
   }
+}
+
+/// PRIM on a sample of 20000 runs with `noise`: its chosen box must restrict a, with the
+/// upper end within `tol` of the threshold 0.3.
+DiscoverResult prim_threshold(double noise, double tol) {
+  std::vector<double> x;
+  std::vector<std::uint8_t> y;
+  sample(20000, noise, x, y);
+  DiscoverResult r = prim(x, y, {"a", "b"}, DiscoverOptions{});
+  const PrimBox& box = r.boxes.at(r.chosen);
+  REQUIRE(box.restricted[0]);
+  CHECK(std::abs(box.limits[0][1] - 0.3) <= tol);
+  return r;
 }
 
 }  // namespace
@@ -84,13 +96,8 @@ TEST_CASE("discover --find met finds the lower limit", "[discover]") {
 }
 
 TEST_CASE("prim on a sharp threshold", "[discover]") {
-  std::vector<double> x;
-  std::vector<std::uint8_t> y;
-  sample(20000, 0.0, x, y);
-  const DiscoverResult r = prim(x, y, {"a", "b"}, DiscoverOptions{});
+  const DiscoverResult r = prim_threshold(0.0, 0.015);
   const PrimBox& box = r.boxes.at(r.chosen);
-  CHECK(box.restricted[0]);
-  CHECK(std::abs(box.limits[0][1] - 0.3) <= 0.015);
   CHECK(box.coverage >= 0.97);
   CHECK(box.density == 1.0);
   // Every box keeps at least min_mass of the runs; densities never fall while peeling.
@@ -104,13 +111,8 @@ TEST_CASE("prim on a sharp threshold", "[discover]") {
 }
 
 TEST_CASE("prim with 10% noise still finds the threshold approximately", "[discover]") {
-  std::vector<double> x;
-  std::vector<std::uint8_t> y;
-  sample(20000, 0.10, x, y);
-  const DiscoverResult r = prim(x, y, {"a", "b"}, DiscoverOptions{});
+  const DiscoverResult r = prim_threshold(0.10, 0.03);
   const PrimBox& box = r.boxes.at(r.chosen);
-  REQUIRE(box.restricted[0]);
-  CHECK(std::abs(box.limits[0][1] - 0.3) <= 0.03);
   // Inside a < 0.3 runs are of interest with probability 0.9.
   CHECK(box.density > 0.8);
   CHECK(box.coverage > 0.6);

@@ -15,27 +15,19 @@
 #include "engine/cli/cli.h"
 #include "engine/core/error.h"
 #include "tests/support/cli.h"
-#include "tests/support/files.h"
 #include "tests/support/scenarios.h"
 
 using namespace plancast;
 using namespace plancast::test;
 
-namespace {
-
-// tests/support/scenarios.h's kThreshold: x = a, missed exactly when a < 0.3.
-const std::string kScenario = temp_file("threshold.yaml", kThreshold);
-
-nlohmann::json run_json(std::vector<std::string> args) {
-  args.insert(args.begin(), kScenario);
-  return json_of(cli_run, args);
-}
-
-}  // namespace
+// tests/data/threshold.yaml (tests/support/scenarios.h): x = a, missed exactly when a < 0.3.
+const std::string kScenario = data_path("threshold");
 
 TEST_CASE("run --precision stops at the same point for any thread count", "[precision]") {
-  const auto a = run_json({"--precision", "0.004", "--runs", "1000000", "--threads", "1"});
-  const auto b = run_json({"--precision", "0.004", "--runs", "1000000", "--threads", "3"});
+  const auto a =
+      json_of(cli_run, {kScenario, "--precision", "0.004", "--runs", "1000000", "--threads", "1"});
+  const auto b =
+      json_of(cli_run, {kScenario, "--precision", "0.004", "--runs", "1000000", "--threads", "3"});
   CHECK(a == b);
   REQUIRE(a.contains("precision"));
   const auto& p = a["precision"];
@@ -49,19 +41,20 @@ TEST_CASE("run --precision stops at the same point for any thread count", "[prec
     CHECK((hi - lo) / 2 <= 0.004);
   }
   // The last round is exactly a plain run with that many runs.
-  auto plain = run_json({"--runs", std::to_string(n), "--threads", "2"});
+  auto plain = json_of(cli_run, {kScenario, "--runs", std::to_string(n), "--threads", "2"});
   auto adaptive = a;
   adaptive.erase("precision");
   CHECK(adaptive == plain);
 }
 
 TEST_CASE("run --precision respects the run cap", "[precision]") {
-  const auto a = run_json({"--precision", "0.001", "--runs", "25000", "--threads", "2"});
+  const auto a =
+      json_of(cli_run, {kScenario, "--precision", "0.001", "--runs", "25000", "--threads", "2"});
   CHECK(a["runs"] == 25000);  // E = 0.001 needs ~800,000 runs: straight to the cap
   CHECK(a["precision"]["reached"] == false);
   CHECK(a["precision"]["rounds"] == nlohmann::json::array({10000, 25000}));
   // Without --runs the file's simulation.runs (100000) is the cap.
-  const auto b = run_json({"--precision", "0.001"});
+  const auto b = json_of(cli_run, {kScenario, "--precision", "0.001"});
   CHECK(b["runs"] == 100000);
   CHECK(b["precision"]["reached"] == false);
 }

@@ -12,7 +12,10 @@
 #include "engine/core/error.h"
 #include "engine/random/samplers.h"
 #include "models/register_builtin.h"
+#include "tests/support/cli.h"
+#include "tests/support/ishigami.h"
 #include "tests/support/run.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
 using namespace plancast::test;
@@ -21,55 +24,22 @@ namespace {
 
 // Ishigami (1990) with a = 7, b = 0.1 over x1, x2, x3 ~ U(-π, π). Indices (Sobol' & Levitan
 // 1999): S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437.
-const char* kIshigami = R"(plancast: 1
-name: ishigami
-base_year: 2020
-horizon: 2021
-simulation: {runs: 1000, seed: 11}
-parameters:
-  x1: {dist: uniform, min: -3.141592653589793, max: 3.141592653589793}
-  x2: {dist: uniform, min: -3.141592653589793, max: 3.141592653589793}
-  x3: {dist: uniform, min: -3.141592653589793, max: 3.141592653589793}
-indicators:
-  f: {formula: sin(x1) + 7 * sin(x2)^2 + 0.1 * x3^4 * sin(x1)}
-targets:
-  - {id: f_high, indicator: f, year: 2021, at_least: 7}
-)";
+const std::string kIshigami = data_scenario("sensitivity_ishigami");
 
 const double kS1[3] = {0.3139, 0.4424, 0.0};
 const double kST[3] = {0.5576, 0.4424, 0.2437};
 
-Scenario load(const char* yaml) {
+Scenario load(const std::string& yaml) {
   return load_text(yaml);
-}
-
-double ishigami(const double* x) {
-  const double s = std::sin(x[1]);
-  return std::sin(x[0]) + 7 * s * s + 0.1 * std::pow(x[2], 4) * std::sin(x[0]);
 }
 
 }  // namespace
 
 TEST_CASE("Jansen estimators on the Ishigami function evaluated directly", "[sensitivity]") {
   const std::size_t n = 20000, np = 3;
-  auto sampler = make_uniform_sampler("sobol", 3, 2 * np, n);
-  std::vector<double> u(2 * np * n);
-  sampler->fill(0, n, n, u.data());
-  const double pi = 3.141592653589793;
-  auto x = [&](std::size_t col, std::size_t r) { return -pi + 2 * pi * u[col * n + r]; };
-  std::vector<double> fa(n), fb(n);
-  std::vector<std::vector<double>> fab(np, std::vector<double>(n));
-  for (std::size_t r = 0; r < n; ++r) {
-    double a[3], b[3];
-    for (std::size_t p = 0; p < np; ++p) a[p] = x(p, r), b[p] = x(np + p, r);
-    fa[r] = ishigami(a);
-    fb[r] = ishigami(b);
-    for (std::size_t i = 0; i < np; ++i) {
-      double ab[3] = {a[0], a[1], a[2]};
-      ab[i] = b[i];
-      fab[i][r] = ishigami(ab);
-    }
-  }
+  std::vector<double> fa, fb;
+  std::vector<std::vector<double>> fab;
+  ishigami_design(*make_uniform_sampler("sobol", 3, 2 * np, n), n, fa, fb, fab);
   const SobolResult r = sobol_estimates(fa, fb, fab, {"x1", "x2", "x3"}, 200, 1);
   CHECK(r.variance == Approx(13.8446).epsilon(0.02));  // a²/8 + bπ⁴/5 + b²π⁸/18 + 1/2
   for (std::size_t i = 0; i < np; ++i) {
@@ -145,27 +115,7 @@ namespace {
 
 // Two parameters of clearly different effect (a moves y ten times as much as b); with a
 // correlation, so the tornado must undo the copula to hold the others at their medians.
-const char* kTornado = R"(plancast: 1
-name: tornado
-base_year: 2020
-horizon: 2030
-simulation: {runs: 1000, seed: 3}
-parameters:
-  b: {dist: normal, mean: 0, sd: 0.1}
-  a: {dist: normal, mean: 0, sd: 1}
-  trend: {dist: normal, mean: 0.05, sd: 0.02}
-  c: {dist: uniform, min: 0, max: 1}
-correlations:
-  - [a, b, 0.8]
-  - [trend, a, -0.3]
-indicators:
-  y: {formula: 10 * a + b + 0 * c}
-  x:
-    base: 100
-    growth: {trend: trend, noise: {sd: 0.03}, form: log}
-targets:
-  - {id: x_170, indicator: x, year: 2030, at_least: 170}
-)";
+const std::string kTornado = data_scenario("sensitivity_tornado");
 
 }  // namespace
 
@@ -202,9 +152,7 @@ TEST_CASE("plancast sensitivity: text and JSON", "[sensitivity][cli]") {
   std::ostringstream out, err;
   CHECK(cli_sensitivity({path, "--of", "f@2021", "--runs", "2000", "--json", "-"}, out, err) == 0);
   const std::string j = out.str();
-  CHECK(j.find("\"method\": \"sobol\"") != std::string::npos);
-  CHECK(j.find("\"S1_ci95\"") != std::string::npos);
-  CHECK(j.find("\"runs\": 12000") != std::string::npos);
+  check_contains(j, {"\"method\": \"sobol\"", "\"S1_ci95\"", "\"runs\": 12000"});
   std::ostringstream t, e2;
   CHECK(cli_sensitivity({path, "--of", "f@2021", "--method", "tornado", "--runs", "200"}, t, e2) ==
         0);

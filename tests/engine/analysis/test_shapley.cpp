@@ -17,8 +17,12 @@
 #include "engine/core/error.h"
 #include "engine/io/report.h"
 #include "models/register_builtin.h"
+#include "tests/support/cli.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using plancast::test::check_contains;
+using plancast::test::data_scenario;
 
 namespace {
 
@@ -95,26 +99,8 @@ ShapleyResult shapley_of(const std::string& yaml, std::uint64_t permutations, in
   return shapley_sensitivity(sc, builtin_registry(), resolve_output(sc, "f@2021"), o);
 }
 
-const char* kHead = R"(plancast: 1
-name: shapley
-base_year: 2020
-horizon: 2021
-simulation: {runs: 1000, seed: 5}
-)";
-
-// f = x1 + 2·x2 − 1.5·x3, sd 1, 0.5, 2, correlations 0.3, −0.4, 0.6.
-const char* kThree = R"(parameters:
-  x1: {dist: normal, mean: 1, sd: 1}
-  x2: {dist: normal, mean: 0, sd: 0.5}
-  x3: {dist: normal, mean: -2, sd: 2}
-correlations:
-  - [x1, x2, 0.3]
-  - [x1, x3, -0.4]
-  - [x2, x3, 0.6]
-indicators:
-  f: {formula: x1 + 2 * x2 - 1.5 * x3}
-)";
-
+// tests/data/shapley_three.yaml: f = x1 + 2·x2 − 1.5·x3, sd 1, 0.5, 2, correlations 0.3,
+// −0.4, 0.6 (shapley_three_reversed.yaml: the same, parameters and correlations reordered).
 std::vector<double> three_exact() {
   const Eigen::Vector3d sd(1, 0.5, 2);
   Eigen::Matrix3d rho;
@@ -129,22 +115,8 @@ TEST_CASE("Shapley: f = x1 + 2 x2 with correlation 0.5, in both orders of the fi
           "[sensitivity][shapley][stat]") {
   // Two variables (Iooss & Prieur 2019, eq. 11): V = 7, Var E[f|x1] = (1 + 0.5·2)² = 4,
   // Var E[f|x2] = (2 + 0.5)² = 6.25, Sh1 = (4 + 7 − 6.25) / 14 = 0.33929, Sh2 = 0.66071.
-  const std::string forward = std::string(kHead) + R"(parameters:
-  x1: {dist: normal, mean: 0, sd: 1}
-  x2: {dist: normal, mean: 0, sd: 1}
-correlations:
-  - [x1, x2, 0.5]
-indicators:
-  f: {formula: x1 + 2 * x2}
-)";
-  const std::string reverse = std::string(kHead) + R"(parameters:
-  x2: {dist: normal, mean: 0, sd: 1}
-  x1: {dist: normal, mean: 0, sd: 1}
-correlations:
-  - [x2, x1, 0.5]
-indicators:
-  f: {formula: x1 + 2 * x2}
-)";
+  const std::string forward = data_scenario("shapley_pair");
+  const std::string reverse = data_scenario("shapley_pair_reversed");
   Eigen::MatrixXd cov(2, 2);
   cov << 1, 0.5, 0.5, 1;
   const std::vector<double> ex = exact_shapley(Eigen::Vector2d(1, 2), cov);
@@ -171,7 +143,7 @@ indicators:
 
 TEST_CASE("Shapley: three correlated Gaussian parameters of unequal spread",
           "[sensitivity][shapley][stat]") {
-  const std::string yaml = std::string(kHead) + kThree;
+  const std::string yaml = data_scenario("shapley_three");
   const std::vector<double> ex = three_exact();
   const ShapleyResult r = shapley_of(yaml, 10000);
   check_close(effect(r, "x1"), ex[0]);
@@ -188,14 +160,7 @@ TEST_CASE("Shapley with noise: the effects sum to the share the parameters expla
   // is additive here, so Sh1 = m1²/12 / V = 0.34306, Sh2 = (1/12) / V = 0.26718 and the
   // explained share Var E[f|x] / V = 0.61024 (V, m1, m2:
   // tests/engine/analysis/test_sobol_noise.cpp).
-  const std::string yaml = std::string(kHead) + R"(parameters:
-  x1: {dist: uniform, min: 0, max: 1}
-  x2: {dist: uniform, min: 0, max: 1}
-  unused: {dist: normal, mean: 0, sd: 1}
-indicators:
-  g: {base: 1, growth: {trend: 0, noise: {sd: 0.5}, form: log}}
-  f: {formula: x1 * g + x2}
-)";
+  const std::string yaml = data_scenario("shapley_noise");
   const double m1 = std::exp(0.125), m2 = std::exp(0.5);
   const double v = m2 / 3 - m1 * m1 / 4 + 1.0 / 12;
   const ShapleyResult r = shapley_of(yaml, 10000);
@@ -215,15 +180,7 @@ indicators:
 
 TEST_CASE("Shapley: a fixed parameter gets 0, and the threads do not matter",
           "[sensitivity][shapley]") {
-  const std::string yaml = std::string(kHead) + R"(parameters:
-  a: {dist: uniform, min: 0, max: 1}
-  c: {dist: fixed, value: 3}
-  b: {dist: triangular, min: 0, mode: 1, max: 2}
-correlations:
-  - [a, b, -0.3]
-indicators:
-  f: {formula: a * b + c}
-)";
+  const std::string yaml = data_scenario("shapley_fixed");
   const ShapleyResult r1 = shapley_of(yaml, 300, 1);
   const ShapleyResult r4 = shapley_of(yaml, 300, 4);
   // The levels of a permutation share their draws: a parameter that neither acts nor is
@@ -247,14 +204,10 @@ TEST_CASE("the Shapley report's chart and table, the Sobol report's noise row an
   const SensitivityOutput out = resolve_output(sc, "f@2021");
   const std::string h =
       shapley_report_html(sc, shapley_sensitivity(sc, builtin_registry(), out, o), "f@2021");
-  CHECK(h.find("id=\"shapley\"><svg") != std::string::npos);
-  CHECK(h.find("<td>(noise and shocks)</td>") != std::string::npos);
-  CHECK(h.find("<td>x1</td>") != std::string::npos);
+  check_contains(h, {"id=\"shapley\"><svg", "<td>(noise and shocks)</td>", "<td>x1</td>"});
   const std::string s =
       sobol_report_html(sc, sobol_sensitivity(sc, builtin_registry(), out, o), "f@2021");
-  CHECK(s.find("id=\"sobol\"><svg") != std::string::npos);
-  CHECK(s.find("<td>(noise and shocks)</td>") != std::string::npos);
-  CHECK(s.find("--method shapley") != std::string::npos);
+  check_contains(s, {"id=\"sobol\"><svg", "<td>(noise and shocks)</td>", "--method shapley"});
 }
 
 TEST_CASE("plancast sensitivity --method shapley, and sobol's order note", "[sensitivity][cli]") {
@@ -264,10 +217,8 @@ TEST_CASE("plancast sensitivity --method shapley, and sobol's order note", "[sen
             {path, "--of", "f@2021", "--method", "shapley", "--runs", "500", "--json", "-"}, out,
             err) == 0);
   const std::string j = out.str();
-  CHECK(j.find("\"method\": \"shapley\"") != std::string::npos);
-  CHECK(j.find("\"shapley_ci95\"") != std::string::npos);
-  CHECK(j.find("\"explained\": 1.0") != std::string::npos);
-  CHECK(j.find("\"runs\": 4500") != std::string::npos);
+  check_contains(
+      j, {"\"method\": \"shapley\"", "\"shapley_ci95\"", "\"explained\": 1.0", "\"runs\": 4500"});
   std::ostringstream t, e2;
   CHECK(cli_sensitivity({path, "--of", "f@2021", "--method", "shapley", "--runs", "500"}, t, e2) ==
         0);
@@ -331,7 +282,7 @@ TEST_CASE("Shapley intervals cover 93-97% under every sampler", "[shapley][repli
   // bootstrap over permutations; lhs and sobol: the jackknife over 16 replicates of the
   // design of the normal scores. Counting only the 800 seeds as independent, the binomial
   // standard error of a 95% coverage is 0.77%, so 93-97% is ±2.6 of them. About 10 s.
-  const std::string yaml = std::string(kHead) + kThree;
+  const std::string yaml = data_scenario("shapley_three");
   const std::vector<double> ex = three_exact();
   constexpr int kSeeds = 800;
   constexpr std::uint64_t kPermutations = 512;
@@ -347,19 +298,9 @@ TEST_CASE("Shapley intervals cover 93-97% under every sampler", "[shapley][repli
 
 TEST_CASE("Shapley under lhs and sobol: replicates of the design, order- and thread-free",
           "[shapley][replicates][determinism]") {
-  const std::string forward = std::string(kHead) + kThree;
+  const std::string forward = data_scenario("shapley_three");
   // The same scenario with the parameters (and a correlation) listed in another order.
-  std::string reverse = std::string(kHead) + R"(parameters:
-  x3: {dist: normal, mean: -2, sd: 2}
-  x2: {dist: normal, mean: 0, sd: 0.5}
-  x1: {dist: normal, mean: 1, sd: 1}
-correlations:
-  - [x3, x2, 0.6]
-  - [x1, x2, 0.3]
-  - [x1, x3, -0.4]
-indicators:
-  f: {formula: x1 + 2 * x2 - 1.5 * x3}
-)";
+  std::string reverse = data_scenario("shapley_three_reversed");
   auto with = [](const std::string& yaml, const std::string& sampler, int threads) {
     LoadOptions lo;
     lo.sets = {"simulation.sampler=" + sampler};

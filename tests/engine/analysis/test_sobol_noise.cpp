@@ -11,25 +11,16 @@
 #include "engine/cli/cli.h"
 #include "engine/config/scenario.h"
 #include "models/register_builtin.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using plancast::test::data_scenario;
 
 namespace {
 
 // f@2021 = x1·exp(ε) + x2 with x1, x2 ~ U(0, 1) and ε ~ N(0, 0.5²) the yearly noise of a
 // log-form growth path from 1 (trend 0).
-const char* kNoisy = R"(plancast: 1
-name: noisy
-base_year: 2020
-horizon: 2021
-simulation: {runs: 1000, seed: 7}
-parameters:
-  x1: {dist: uniform, min: 0, max: 1}
-  x2: {dist: uniform, min: 0, max: 1}
-indicators:
-  g: {base: 1, growth: {trend: 0, noise: {sd: 0.5}, form: log}}
-  f: {formula: x1 * g + x2}
-)";
+const std::string kNoisy = data_scenario("sobol_noise_noisy");
 
 /// The exact indices of f = x1·e^ε + x2: with m1 = E e^ε = e^(σ²/2), m2 = E e^(2ε) = e^(2σ²),
 /// E x = 1/2, E x² = 1/3, Var x = 1/12:
@@ -99,18 +90,8 @@ TEST_CASE("Sobol with process noise: S1 is Var E[f|x_i]/V, the noise is a factor
 }
 
 TEST_CASE("Sobol: a scenario without noise gives the noise factor exactly 0", "[sensitivity]") {
-  const Scenario sc = load_scenario_text(R"(plancast: 1
-name: plain
-base_year: 2020
-horizon: 2021
-simulation: {runs: 1000, seed: 7}
-parameters:
-  x1: {dist: uniform, min: 0, max: 1}
-  x2: {dist: uniform, min: 0, max: 1}
-indicators:
-  f: {formula: x1 * x2 + x2}
-)",
-                                         "plain.yaml", {}, builtin_registry());
+  const Scenario sc =
+      load_scenario_text(data_scenario("sobol_noise_plain"), "plain.yaml", {}, builtin_registry());
   SensitivityOptions o;
   o.runs = 2000;
   const SobolResult r = sobol_sensitivity(sc, builtin_registry(), resolve_output(sc, "f@2021"), o);

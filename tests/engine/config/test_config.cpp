@@ -13,8 +13,10 @@
 #include "engine/config/read_distribution.h"
 #include "engine/config/scenario.h"
 #include "engine/core/process.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using plancast::test::data_scenario;
 
 namespace {
 
@@ -155,37 +157,7 @@ bool has(const std::vector<Diagnostic>& ds, const std::string& where, const std:
   } while (false)
 
 // A valid scenario; tests derive bad ones by replacing one line.
-const std::string kGood = R"(plancast: 1
-name: test-scenario
-title: A test
-base_year: 2020
-horizon: 2030
-simulation: {runs: 1000, seed: 42, sampler: mc}
-parameters:
-  g: {dist: normal, mean: 0.05, sd: 0.01}
-  h: {dist: uniform, min: 0, max: 0.1}
-correlations:
-  - [g, h, 0.3]
-indicators:
-  gdp:
-    unit: 100M CNY
-    base: 100
-    fake: {rate: g}
-    history: {2015: 80, 2020: 100}
-    claims: [{from: 2015, to: 2020, cagr: 0.045}]
-  core:
-    base: 10
-    fake: {rate: h, uses: [gdp]}
-  share: {unit: "%", calc: 100 * core / gdp}
-targets:
-  - {id: core_2025, indicator: core, year: 2025, at_least: 15}
-  - {id: share_2030, indicator: share, year: 2030, at_most: 20, by: true}
-variants:
-  fast: {parameters.g.mean: 0.08}
-  slow:
-    parameters.g: {dist: normal, mean: 0.01, sd: 0.005}
-    indicators.gdp.base: 90
-)";
+const std::string kGood = data_scenario("config_good");
 
 /// kGood with the first occurrence of `from` replaced by `to`.
 std::string with(const std::string& from, const std::string& to, std::string s = kGood) {
@@ -261,16 +233,7 @@ TEST_CASE("the canonical text loads again to the same digest", "[config]") {
 // ---- dependency order ---------------------------------------------------------------------------
 
 TEST_CASE("dependency_order puts each indicator after what it reads, stably", "[config]") {
-  const Scenario sc = load(R"(plancast: 1
-name: order
-base_year: 2020
-horizon: 2025
-indicators:
-  ratio: {calc: a / b}
-  a: {base: 1, fake: {rate: 0.1}}
-  c: {base: 1, fake: {rate: 0.1, uses: [ratio]}}
-  b: {base: 1, fake: {rate: 0.1}}
-)");
+  const Scenario sc = load(data_scenario("config_order"));
   CHECK(dependency_order(sc) == std::vector<int>{1, 3, 0, 2});
 }
 
@@ -480,16 +443,7 @@ TEST_CASE("names are identifiers, and a name is a parameter or an indicator, not
   ds = errors(with("  h: {dist: uniform", "  2h: {dist: uniform"));
   CHECK_DIAG(ds, "t.yaml:9:7", "parameter name '2h' is not an identifier");
   // Outputs of a multi-output process count as names.
-  const std::string multi = R"(plancast: 1
-name: multi
-base_year: 2020
-horizon: 2025
-indicators:
-  firms: {base: 1, fake: {rate: 0.1, outputs: [over_10, over_100]}}
-  total: {calc: firms_over_10 + firms_over_100}
-targets:
-  - {id: t, indicator: firms_over_10, year: 2025, at_least: 3}
-)";
+  const std::string multi = data_scenario("config_multi");
   const Scenario sc = load(multi);
   CHECK(sc.indicators[0].outputs == std::vector<std::string>{"firms_over_10", "firms_over_100"});
   CHECK(dependency_order(sc) == std::vector<int>{0, 1});
@@ -503,21 +457,7 @@ TEST_CASE("a dependency cycle is an error naming the cycle", "[config]") {
 }
 
 TEST_CASE("a correlation matrix that is not positive definite is an error", "[config]") {
-  const std::string yaml = R"(plancast: 1
-name: corr
-base_year: 2020
-horizon: 2025
-parameters:
-  a: {dist: normal, mean: 0, sd: 1}
-  b: {dist: normal, mean: 0, sd: 1}
-  c: {dist: normal, mean: 0, sd: 1}
-correlations:
-  - [a, b, 0.9]
-  - [b, c, 0.9]
-  - [a, c, -0.9]
-indicators:
-  x: {base: 1, fake: {rate: a}}
-)";
+  const std::string yaml = data_scenario("config_corr");
   const std::string text = all_text(errors(yaml));
   CHECK_THAT(text, Catch::Contains("t.yaml:10:5: error:"));
   CHECK_THAT(text, Catch::Contains("smallest eigenvalue"));

@@ -9,23 +9,14 @@
 #include "engine/config/scenario.h"
 #include "engine/config/yaml_tree.h"
 #include "models/register_builtin.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using plancast::test::data_scenario;
 
 namespace {
 
-const std::string kBase = R"(plancast: 1
-name: cost
-base_year: 2020
-horizon: 2030
-simulation: {runs: 1000}
-parameters:
-  g: {dist: normal, mean: 0.05, sd: 0.01}
-indicators:
-  gdp: {base: 100, growth: {trend: g}}
-targets:
-  - {id: t, indicator: gdp, year: 2030, at_least: 150}
-)";
+const std::string kBase = data_scenario("loader_cost");
 
 std::string errors_of(const std::string& text, const LoadOptions& o = {}) {
   try {

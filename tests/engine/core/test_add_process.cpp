@@ -8,8 +8,10 @@
 #include <string>
 
 #include "engine/api/plancast.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using plancast::test::data_scenario;
 
 namespace {
 
@@ -68,18 +70,7 @@ ProcessType constant_process_type() {
   return t;
 }
 
-const char* kScenario = R"(plancast: 1
-name: with-constant
-base_year: 2020
-horizon: 2025
-simulation: {runs: 300, seed: 7}
-indicators:
-  flat: {base: 42, constant: {}}
-  twice: {formula: 2 * flat}
-targets:
-  - {id: flat_2025, indicator: flat, year: 2025, at_least: 42}
-  - {id: twice_2025, indicator: twice, year: 2025, at_least: 85}
-)";
+const std::string kScenario = data_scenario("add_process_with_constant");
 
 }  // namespace
 

@@ -16,20 +16,14 @@
 #include "engine/sim/runner.h"
 #include "engine/sim/stream_keys.h"
 #include "models/register_builtin.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using plancast::test::data_scenario;
 
 namespace {
 
-const char* kTwo = R"(plancast: 1
-name: contract
-base_year: 2020
-horizon: 2025
-simulation: {runs: 10, seed: 1}
-indicators:
-  pen: {base: 50, logistic: {cap: 100, trend: 0.1}}
-  firms: {base: 13, count: {rate: 2}}
-)";
+const std::string kTwo = data_scenario("process_contract");
 
 /// The errors check() reports for `self`, a copy of indicator `name` with base `base`.
 std::string check_with_base(const std::string& name, double base) {

@@ -18,6 +18,7 @@
 #include "engine/io/json.h"
 #include "engine/io/text.h"
 #include "engine/sim/results.h"
+#include "tests/support/cli.h"
 #include "tests/support/files.h"
 
 using namespace plancast;
@@ -49,6 +50,19 @@ IndicatorResult make_indicator(const std::string& name, const std::string& unit,
 }
 
 /// Three years (2020-2022), two indicators, a plain and a `by` target, one joint group.
+/// A target judged in 2022.
+TargetResult target_2022(const std::string& id, const std::string& indicator, const std::string& op,
+                         double value, const Proportion& p) {
+  TargetResult t;
+  t.id = id;
+  t.indicator = indicator;
+  t.year = 2022;
+  t.op = op;
+  t.value = value;
+  t.p = p;
+  return t;
+}
+
 Results sample_results() {
   Results r;
   r.plancast_version = "0.1.0";
@@ -65,22 +79,9 @@ Results sample_results() {
   r.indicators.push_back(make_indicator("share", "%", 9.2, 3));
   r.indicators[1].mean[2] = kNaN;
   r.indicators[1].nonfinite[2] = 3;
-  TargetResult a;
-  a.id = "gdp_2022";
-  a.indicator = "gdp";
-  a.year = 2022;
-  a.op = ">=";
-  a.value = 6000;
-  a.p = make_proportion(412, 1000);
-  r.targets.push_back(a);
-  TargetResult b;
-  b.id = "share_by_2022";
-  b.indicator = "share";
-  b.year = 2022;
-  b.op = "<=";
-  b.value = 10.5;
+  r.targets.push_back(target_2022("gdp_2022", "gdp", ">=", 6000, make_proportion(412, 1000)));
+  TargetResult b = target_2022("share_by_2022", "share", "<=", 10.5, make_proportion(300, 1000));
   b.by = true;
-  b.p = make_proportion(300, 1000);
   b.nonfinite = 7;
   b.first_reach = {0.0, 0.1, 0.2};
   r.targets.push_back(b);
@@ -222,12 +223,11 @@ TEST_CASE("CSV: long format, header, rows and quoting", "[io][csv]") {
   CHECK(lines[14] == "gdp,2020,nonfinite,0");
   CHECK(lines[15] == "gdp,2020,floored,0");
   CHECK(text.find("\nshare,2022,mean,\n") != std::string::npos);  // NaN → empty
-  CHECK(text.find("\nshare,2022,nonfinite,3\n") != std::string::npos);
-  CHECK(text.find("\n\"target:gdp,\"\"2022\"\"\",2022,probability,0.412\n") != std::string::npos);
-  CHECK(text.find("\ntarget:share_by_2022,2022,ci95_hi,") != std::string::npos);
-  CHECK(text.find("\ntarget:share_by_2022,2021,first_reach,0.1\n") != std::string::npos);
-  CHECK(text.find("\ntarget:share_by_2022,2022,nonfinite,7\n") != std::string::npos);
-  CHECK(text.find("\njoint,2022,hits,100\n") != std::string::npos);
+  check_contains(
+      text,
+      {"\nshare,2022,nonfinite,3\n", "\n\"target:gdp,\"\"2022\"\"\",2022,probability,0.412\n",
+       "\ntarget:share_by_2022,2022,ci95_hi,", "\ntarget:share_by_2022,2021,first_reach,0.1\n",
+       "\ntarget:share_by_2022,2022,nonfinite,7\n", "\njoint,2022,hits,100\n"});
   for (const auto& l : lines) {
     // Every row has exactly 4 fields (quoted commas aside).
     if (l.rfind("\"", 0) == 0) continue;
@@ -238,14 +238,8 @@ TEST_CASE("CSV: long format, header, rows and quoting", "[io][csv]") {
 TEST_CASE("text summary: content and 100-column limit", "[io][text]") {
   Results r = sample_results();
   const std::string text = to_text_summary(r);
-  CHECK(text.find("A test scenario") != std::string::npos);
-  CHECK(text.find("1000 runs") != std::string::npos);
-  CHECK(text.find("seed 42") != std::string::npos);
-  CHECK(text.find("41.2%") != std::string::npos);
-  CHECK(text.find("by 2022") != std::string::npos);
-  CHECK(text.find(">= 6000") != std::string::npos);
-  CHECK(text.find("100M CNY") != std::string::npos);
-  CHECK(text.find("non-finite") != std::string::npos);
+  check_contains(text, {"A test scenario", "1000 runs", "seed 42", "41.2%", "by 2022", ">= 6000",
+                        "100M CNY", "non-finite"});
   for (const auto& l : lines_of(text)) CHECK(display_width(l) <= kTextWidth);
 
   // Very long names, units and titles are cut, never wrapped past 100 columns.

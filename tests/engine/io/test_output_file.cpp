@@ -240,23 +240,29 @@ TEST_CASE("OutputSet: temporaries and what killed runs left", "[io][output]") {
   }
 }
 
+namespace {
+
+/// Writes "new\n" through dir/link.json, a link to `target`: the link stays a link, `target`
+/// holds the text and the folder has 2 entries (no temporary left).
+void write_through_link(const TempDir& dir, const std::string& target) {
+  fs::create_symlink(target, dir.path / "link.json");
+  write_output(dir / "link.json", "new\n");
+  CHECK(fs::is_symlink(dir.path / "link.json"));
+  CHECK(slurp(dir.path / target) == "new\n");
+  CHECK(dir.entries() == 2);
+}
+
+}  // namespace
+
 TEST_CASE("OutputSet: symbolic links, modes and owners", "[io][output]") {
   TempDir dir;
   SECTION("a live link: the file it names is replaced, the link kept") {
     spit(dir.path / "real.json", "old\n");
-    fs::create_symlink("real.json", dir.path / "link.json");
-    write_output(dir / "link.json", "new\n");
-    CHECK(fs::is_symlink(dir.path / "link.json"));
-    CHECK(slurp(dir.path / "real.json") == "new\n");
-    CHECK(dir.entries() == 2);
+    write_through_link(dir, "real.json");
   }
   SECTION("a dangling link: the file it names is created, the link kept") {
     fs::create_directory(dir.path / "sub");
-    fs::create_symlink("sub/real.json", dir.path / "link.json");
-    write_output(dir / "link.json", "new\n");
-    CHECK(fs::is_symlink(dir.path / "link.json"));
-    CHECK(slurp(dir.path / "sub/real.json") == "new\n");
-    CHECK(dir.entries() == 2);
+    write_through_link(dir, "sub/real.json");
   }
   SECTION("a loop of links is refused") {
     fs::create_symlink("b", dir.path / "a");

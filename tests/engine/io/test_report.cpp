@@ -16,8 +16,10 @@
 #include "engine/io/text.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
+#include "tests/support/cli.h"
 
 using namespace plancast;
+using plancast::test::check_contains;
 
 namespace {
 
@@ -74,12 +76,10 @@ TEST_CASE("run report: a chart per indicator, every target, nothing fetched", "[
   CHECK(html.find("src=") == std::string::npos);
   CHECK(html.find("<link") == std::string::npos);
   // The facts at the top and the assumptions.
-  CHECK(html.find("<dt>base year</dt><dd>2020</dd>") != std::string::npos);
-  CHECK(html.find("<dt>horizon</dt><dd>2030</dd>") != std::string::npos);
-  CHECK(html.find("<dt>runs</dt><dd>3000</dd>") != std::string::npos);
-  CHECK(html.find("<dt>seed</dt><dd>11</dd>") != std::string::npos);
-  CHECK(html.find("<td>core_trend</td><td>normal(mean 0.15, sd 0.035)</td>") != std::string::npos);
-  CHECK(html.find("gdp_trend and core_trend +0.50") != std::string::npos);
+  check_contains(html, {"<dt>base year</dt><dd>2020</dd>", "<dt>horizon</dt><dd>2030</dd>",
+                        "<dt>runs</dt><dd>3000</dd>", "<dt>seed</dt><dd>11</dd>",
+                        "<td>core_trend</td><td>normal(mean 0.15, sd 0.035)</td>",
+                        "gdp_trend and core_trend +0.50"});
   // UTF-8 titles kept, markup escaped.
   CHECK(html.find("数字经济核心产业增加值") != std::string::npos);
   CHECK(html.find("Listed companies &lt;&amp;&gt; &quot;quoted&quot;") != std::string::npos);

@@ -40,8 +40,10 @@
 #include "engine/random/samplers.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using plancast::test::data_scenario;
 namespace bm = boost::math;
 
 namespace {
@@ -339,7 +341,29 @@ std::vector<std::vector<double>> run_values(const std::string& yaml,
   return c.cells;
 }
 
+// The per-run values' sample size (tests/data/gof_*.yaml say runs: 100000 too).
 constexpr std::size_t kProcessRuns = 100000;
+
+/// The chi-square check of `x` - `shift` against Poisson(mean), bins up to `max_bin`, reported
+/// as `what`.
+void check_shifted_poisson(const std::vector<double>& x, double shift, double mean, long max_bin,
+                           const std::string& what) {
+  const bm::poisson_distribution<> pois(mean);
+  std::vector<double> shifted;
+  for (double v : x) shifted.push_back(v - shift);
+  const Gof g = chi_square_counts(
+      shifted, [&](long k) { return bm::pdf(pois, double(k)); }, max_bin);
+  INFO(what << ": " << g);
+  CHECK(g.passes());
+}
+
+/// The chi-square check of `x` against N(mean, sd^2), reported as `what`.
+void check_normal(const std::vector<double>& x, double mean, double sd, const std::string& what) {
+  const bm::normal law(mean, sd);
+  const Gof g = chi_square_continuous(x, [&](double p) { return bm::quantile(law, p); });
+  INFO(what << ": " << g);
+  CHECK(g.passes());
+}
 
 // ---- the bivariate normal ------------------------------------------------------------------
 
@@ -563,7 +587,6 @@ TEST_CASE("goodness of fit: pairs of parameters are uniform in 2-D, every sample
 // ln X_2030 ~ N(ln 100 + 0.5, 100 * 0.02^2 + 10 * 0.03^2) exactly (SPEC 2.1).
 TEST_CASE("goodness of fit: log-form growth is exactly lognormal, every sampler",
           "[gof][stat][growth]") {
-  const bm::normal law(std::log(100.0) + 0.5, std::sqrt(100 * 0.0004 + 10 * 0.0009));
   for (const char* sampler : kSamplers) {
     const auto v = run_values(scenario_head(sampler, kProcessRuns, 7, 2030) +
                                   "parameters:\n  trend: {dist: normal, mean: 0.05, sd: 0.02}\n"
@@ -572,43 +595,26 @@ TEST_CASE("goodness of fit: log-form growth is exactly lognormal, every sampler"
                               {{"x", 2030}});
     std::vector<double> logs;
     for (double x : v[0]) logs.push_back(std::log(x));
-    const Gof g = chi_square_continuous(logs, [&](double p) { return bm::quantile(law, p); });
-    INFO(sampler << ": ln X_2030: " << g);
-    CHECK(g.passes());
+    check_normal(logs, std::log(100.0) + 0.5, std::sqrt(100 * 0.0004 + 10 * 0.0009),
+                 std::string(sampler) + ": ln X_2030");
   }
 }
 
 // logistic with a normal trend m ~ N(0.2, 0.05^2) and i.i.d. noise 0.1: the logit
 // L = ln(X / (cap - X)) in 2030 ~ N(ln(20/80) + 10 * 0.2, 100 * 0.05^2 + 10 * 0.1^2).
 TEST_CASE("goodness of fit: the logistic logit is exactly normal", "[gof][stat][logistic]") {
-  const auto v = run_values(scenario_head("mc", kProcessRuns, 17, 2030) +
-                                "parameters:\n  m: {dist: normal, mean: 0.2, sd: 0.05}\n"
-                                "indicators:\n  x: {base: 20, logistic: {cap: 100, trend: m, "
-                                "noise: {sd: 0.1}}}\n",
-                            {{"x", 2030}});
-  const bm::normal law(std::log(20.0 / 80.0) + 2.0, std::sqrt(100 * 0.0025 + 10 * 0.01));
+  const auto v = run_values(data_scenario("gof_logistic"), {{"x", 2030}});
   std::vector<double> logit;
   for (double x : v[0]) logit.push_back(std::log(x / (100 - x)));
-  const Gof g = chi_square_continuous(logit, [&](double p) { return bm::quantile(law, p); });
-  INFO("logit of X_2030: " << g);
-  CHECK(g.passes());
+  check_normal(logit, std::log(20.0 / 80.0) + 2.0, std::sqrt(100 * 0.0025 + 10 * 0.01),
+               "logit of X_2030");
 }
 
 // count: N_2025 = 13 + Poisson(5 * 3.4) with no exits; with no arrivals and exit 0.1 from 50,
 // N_2025 ~ Binomial(50, 0.9^5) (SPEC 2.3). Bins: the exact pmf, tails merged.
 TEST_CASE("goodness of fit: count totals are Poisson and binomial", "[gof][stat][count]") {
-  const auto v = run_values(scenario_head("mc", kProcessRuns, 2021, 2025) +
-                                "indicators:\n"
-                                "  arrivals: {base: 13, count: {rate: 3.4}}\n"
-                                "  leavers: {base: 50, count: {rate: 0, exit: 0.1}}\n",
-                            {{"arrivals", 2025}, {"leavers", 2025}});
-  const bm::poisson_distribution<> pois(17);
-  std::vector<double> shifted;
-  for (double x : v[0]) shifted.push_back(x - 13);
-  const Gof gp = chi_square_counts(
-      shifted, [&](long k) { return bm::pdf(pois, double(k)); }, 60);
-  INFO("13 + Poisson(17): " << gp);
-  CHECK(gp.passes());
+  const auto v = run_values(data_scenario("gof_count"), {{"arrivals", 2025}, {"leavers", 2025}});
+  check_shifted_poisson(v[0], 13, 17, 60, "13 + Poisson(17)");
   const bm::binomial_distribution<> bin(50, std::pow(0.9, 5));
   const Gof gb = chi_square_counts(
       v[1], [&](long k) { return k <= 50 ? bm::pdf(bin, double(k)) : 0.0; }, 50);
@@ -619,31 +625,15 @@ TEST_CASE("goodness of fit: count totals are Poisson and binomial", "[gof][stat]
 // firm_population with flat growth and sigma 0: firms over the lowest threshold in 2030 =
 // 30 + Poisson(2.5 * 10) (entrants arrive at the threshold and stay there).
 TEST_CASE("goodness of fit: firm_population entry is Poisson", "[gof][stat][firm_population]") {
-  const auto v = run_values(scenario_head("mc", kProcessRuns, 11, 2030) +
-                                "indicators:\n  firms:\n    firm_population: {counts: {10: 30, "
-                                "100: 4}, rate: 0, entry: 2.5}\n",
-                            {{"firms_over_10", 2030}});
-  const bm::poisson_distribution<> pois(25);
-  std::vector<double> shifted;
-  for (double x : v[0]) shifted.push_back(x - 30);
-  const Gof g = chi_square_counts(
-      shifted, [&](long k) { return bm::pdf(pois, double(k)); }, 80);
-  INFO("30 + Poisson(25): " << g);
-  CHECK(g.passes());
+  const auto v = run_values(data_scenario("gof_firm_population"), {{"firms_over_10", 2030}});
+  check_shifted_poisson(v[0], 30, 25, 80, "30 + Poisson(25)");
 }
 
 // formula: a + 2 b + (year - 2020) with independent a ~ N(1, 0.3^2), b ~ N(2, 0.4^2) is
 // N(5 + 2, 0.3^2 + 4 * 0.4^2) in 2022.
 TEST_CASE("goodness of fit: a formula of independent normals is normal", "[gof][stat][formula]") {
-  const auto v = run_values(scenario_head("mc", kProcessRuns, 5, 2022) +
-                                "parameters:\n  a: {dist: normal, mean: 1, sd: 0.3}\n"
-                                "  b: {dist: normal, mean: 2, sd: 0.4}\n"
-                                "indicators:\n  s: {formula: a + 2 * b + (year - 2020)}\n",
-                            {{"s", 2022}});
-  const bm::normal law(7, std::sqrt(0.09 + 0.64));
-  const Gof g = chi_square_continuous(v[0], [&](double p) { return bm::quantile(law, p); });
-  INFO("a + 2 b + 2: " << g);
-  CHECK(g.passes());
+  const auto v = run_values(data_scenario("gof_formula"), {{"s", 2022}});
+  check_normal(v[0], 7, std::sqrt(0.09 + 0.64), "a + 2 b + 2");
 }
 
 // The budget the docs quote (docs/reliability.md, "Statistical correctness"): 68 tests at

@@ -26,35 +26,6 @@ std::vector<double> uniforms(std::size_t n, std::uint32_t stream = 77) {
   return philox_uniforms(kSeed, n, stream);
 }
 
-struct Moments {
-  double mean, sd, m4;  ///< m4: fourth central moment
-};
-
-Moments moments(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  double m = 0;
-  for (double v : x) m += v;
-  m /= n;
-  double m2 = 0, m4 = 0;
-  for (double v : x) {
-    const double d = (v - m) * (v - m);
-    m2 += d;
-    m4 += d * d;
-  }
-  return {m, std::sqrt(m2 / (n - 1)), m4 / n};
-}
-
-/// Checks sample mean and sd against closed forms within 5 standard errors: se(mean) =
-/// sd/sqrt(n); se(sd) ≈ sqrt((m4 - sd^4)/n) / (2 sd) (delta method, sample m4).
-void check_moments(const std::vector<double>& x, double mean, double sd) {
-  const Moments m = moments(x);
-  const double n = static_cast<double>(x.size());
-  INFO("sample mean " << m.mean << " sd " << m.sd << ", expected " << mean << ", " << sd);
-  CHECK(std::abs(m.mean - mean) <= 5 * sd / std::sqrt(n));
-  const double se_sd = std::sqrt(std::max(m.m4 - std::pow(m.sd, 4), 0.0) / n) / (2 * sd);
-  CHECK(std::abs(m.sd - sd) <= 5 * se_sd);
-}
-
 std::vector<double> draws(const Distribution& d, std::size_t n, std::uint32_t stream = 77) {
   std::vector<double> x = uniforms(n, stream);
   for (double& v : x) v = d.quantile(v);

@@ -52,59 +52,10 @@ bool one_per_stratum(const std::vector<double>& u, std::size_t p, std::size_t n)
 }
 
 // The same without noise: X_2030 = 100 exp(10 trend), a smooth function of one parameter.
-const char* kSmooth = R"(plancast: 1
-name: smooth
-base_year: 2020
-horizon: 2030
-simulation: {runs: 4096, seed: 1}
-parameters:
-  trend: {dist: normal, mean: 0.05, sd: 0.02}
-indicators:
-  x:
-    base: 100
-    growth: {trend: trend, form: log}
-targets:
-  - {id: x_170, indicator: x, year: 2030, at_least: 170}
-)";
+const std::string kSmooth = data_scenario("samplers_smooth");
 
 // Five parameters, a correlation, noise and shocks: for determinism.
-const char* kBusy = R"(plancast: 1
-name: busy
-base_year: 2020
-horizon: 2030
-simulation: {runs: 20000, seed: 11}
-parameters:
-  a: {dist: normal, mean: 0.05, sd: 0.02}
-  b: {dist: uniform, min: 0.0, max: 0.04}
-  c: {dist: triangular, min: -0.01, mode: 0.02, max: 0.05}
-  d: {dist: lognormal, mean: 0.03, sd: 0.01}
-  e: {dist: normal, mean: 0.01, sd: 0.005}
-correlations:
-  - [a, b, 0.5]
-indicators:
-  x:
-    base: 100
-    growth: {trend: a, noise: {sd: 0.03}, form: log}
-  y:
-    base: 50
-    growth:
-      trend: b
-      noise: {sd: 0.02, persistence: 0.3}
-      shocks: {probability: 0.1, size: {dist: uniform, min: -0.1, max: -0.02}}
-      form: log
-  z:
-    base: 10
-    growth: {trend: c, form: log}
-  w:
-    base: 5
-    growth: {trend: d, form: log}
-  v:
-    base: 1
-    growth: {trend: e, form: log}
-targets:
-  - {id: x_170, indicator: x, year: 2030, at_least: 170}
-  - {id: y_70, indicator: y, year: 2028, at_least: 70}
-)";
+const std::string kBusy = data_scenario("samplers_busy");
 
 }  // namespace
 
@@ -213,7 +164,8 @@ TEST_CASE("lhs and sobol match the lognormal closed form", "[samplers][stat]") {
   REQUIRE(p == Approx(0.44498).margin(5e-5));
   for (const char* sampler : {"lhs", "sobol"}) {
     INFO("sampler " << sampler);
-    const Results r = run_text(kLognormal, 0, {std::string("simulation.sampler=") + sampler});
+    const Results r =
+        run_text(data_scenario("lognormal"), 0, {std::string("simulation.sampler=") + sampler});
     CHECK(r.sampler == sampler);
     const double se = std::sqrt(p * (1 - p) / 200000.0);
     CHECK(std::abs(r.targets.at(0).p.probability - p) < 4.5 * se);
@@ -249,7 +201,7 @@ struct SeedSpread {
   double var_mean = 0, var_prob = 0;
 };
 
-SeedSpread spread(const char* yaml, const std::string& sampler, int reps, int runs) {
+SeedSpread spread(const std::string& yaml, const std::string& sampler, int reps, int runs) {
   std::vector<double> means, probs;
   for (int k = 1; k <= reps; ++k) {
     const Results r =
@@ -268,6 +220,25 @@ SeedSpread spread(const char* yaml, const std::string& sampler, int reps, int ru
   return {var(means), var(probs)};
 }
 
+/// Variance ratios mc / lhs and mc / sobol of the mean of X_2030 and of P(X_2030 >= 170)
+/// over `reps` seeds of `runs` runs, printed as `what`.
+struct Ratios {
+  double mean_lhs, mean_sobol, prob_lhs, prob_sobol;
+};
+
+Ratios ratios(const std::string& yaml, const char* what, int reps, int runs) {
+  const SeedSpread mc = spread(yaml, "mc", reps, runs);
+  const SeedSpread lhs = spread(yaml, "lhs", reps, runs);
+  const SeedSpread sobol = spread(yaml, "sobol", reps, runs);
+  const Ratios r{mc.var_mean / lhs.var_mean, mc.var_mean / sobol.var_mean,
+                 mc.var_prob / lhs.var_prob, mc.var_prob / sobol.var_prob};
+  std::printf(
+      "variance ratio mc/sampler, %s (%d seeds x %d runs): mean of X_2030 "
+      "lhs %.4g sobol %.4g; P(X_2030 >= 170) lhs %.4g sobol %.4g\n",
+      what, reps, runs, r.mean_lhs, r.mean_sobol, r.prob_lhs, r.prob_sobol);
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("lhs and sobol reduce the variance of smooth outputs", "[samplers][stat]") {
@@ -275,31 +246,17 @@ TEST_CASE("lhs and sobol reduce the variance of smooth outputs", "[samplers][sta
   // it falls below 0.45 with probability under 0.1%. The asserted floors sit well under the
   // expected ratios times that factor.
   constexpr int kReps = 60, kRuns = 4096;
-  const SeedSpread mc = spread(kSmooth, "mc", kReps, kRuns);
-  const SeedSpread lhs = spread(kSmooth, "lhs", kReps, kRuns);
-  const SeedSpread sobol = spread(kSmooth, "sobol", kReps, kRuns);
-  std::printf(
-      "variance ratio mc/sampler, no noise (%d seeds x %d runs): mean of X_2030 "
-      "lhs %.4g sobol %.4g; P(X_2030 >= 170) lhs %.4g sobol %.4g\n",
-      kReps, kRuns, mc.var_mean / lhs.var_mean, mc.var_mean / sobol.var_mean,
-      mc.var_prob / lhs.var_prob, mc.var_prob / sobol.var_prob);
+  const Ratios smooth = ratios(kSmooth, "no noise", kReps, kRuns);
   // One smooth parameter: ratios in the hundreds or more are expected.
-  CHECK(mc.var_mean / lhs.var_mean > 20);
-  CHECK(mc.var_mean / sobol.var_mean > 20);
+  CHECK(smooth.mean_lhs > 20);
+  CHECK(smooth.mean_sobol > 20);
   // The target is a step function of the parameter: smaller but still large gains.
-  CHECK(mc.var_prob / lhs.var_prob > 2);
-  CHECK(mc.var_prob / sobol.var_prob > 2);
+  CHECK(smooth.prob_lhs > 2);
+  CHECK(smooth.prob_sobol > 2);
 
   // With noise (sd 0.03 a year, kept mc) the trend's share of Var(ln X) is 0.04 / 0.049:
   // the best a parameter sampler can do is about Var X / E[Var(X | trend)] ≈ 5.
-  const SeedSpread mcn = spread(kLognormal, "mc", kReps, kRuns);
-  const SeedSpread lhsn = spread(kLognormal, "lhs", kReps, kRuns);
-  const SeedSpread sobn = spread(kLognormal, "sobol", kReps, kRuns);
-  std::printf(
-      "variance ratio mc/sampler, noise sd 0.03 (%d seeds x %d runs): mean of X_2030 "
-      "lhs %.4g sobol %.4g; P(X_2030 >= 170) lhs %.4g sobol %.4g\n",
-      kReps, kRuns, mcn.var_mean / lhsn.var_mean, mcn.var_mean / sobn.var_mean,
-      mcn.var_prob / lhsn.var_prob, mcn.var_prob / sobn.var_prob);
-  CHECK(mcn.var_mean / lhsn.var_mean > 1.5);
-  CHECK(mcn.var_mean / sobn.var_mean > 1.5);
+  const Ratios noisy = ratios(data_scenario("lognormal"), "noise sd 0.03", kReps, kRuns);
+  CHECK(noisy.mean_lhs > 1.5);
+  CHECK(noisy.mean_sobol > 1.5);
 }

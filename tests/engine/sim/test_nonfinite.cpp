@@ -18,6 +18,7 @@
 #include "engine/sim/sketch.h"
 #include "models/register_builtin.h"
 #include "tests/support/run.h"
+#include "tests/support/scenarios.h"
 #include "tests/support/stats.h"
 
 using namespace plancast;
@@ -40,25 +41,7 @@ std::size_t year_index(const Results& r, int year) {
 // r is 1/0 = +inf in 2025 in every run (the issue's reproducer: reported 100% before).
 // q is +inf where a < -1, NaN where -1 <= a < 0 and 20a otherwise.
 // s is +inf in 2022 only: a `by` target "reached" there only through the infinity.
-const char* kMixed = R"Y(plancast: 1
-name: nonfinite
-base_year: 2020
-horizon: 2030
-simulation: {runs: 20000, seed: 5}
-parameters:
-  a: {dist: normal, mean: 0, sd: 1}
-indicators:
-  r: {formula: 1 / (year - 2025)}
-  q: {formula: "a < -1 ? 1 / (year - year) : (a < 0 ? sqrt(a) : 20 * a)"}
-  s: {formula: 1 / (year - 2022)}
-  g: {base: 100, growth: {trend: 0.05, noise: {sd: 0.05}}}
-targets:
-  - {id: r_2025, indicator: r, year: 2025, at_least: 10}
-  - {id: g_2025, indicator: g, year: 2025, at_least: 100}
-  - {id: q_ge, indicator: q, year: 2030, at_least: 10}
-  - {id: q_le, indicator: q, year: 2030, at_most: 10}
-  - {id: s_by, indicator: s, year: 2024, at_least: 5, by: true}
-)Y";
+const std::string kMixed = data_scenario("nonfinite_mixed");
 
 }  // namespace
 
@@ -157,21 +140,7 @@ TEST_CASE("per-target non-finite counts merge exactly: threads, parts, shard sta
 
 TEST_CASE("a firm population following a NaN indicator is undefined, not empty",
           "[nonfinite][firm_population]") {
-  const Results r = run_yaml(R"Y(plancast: 1
-name: firms
-base_year: 2020
-horizon: 2024
-simulation: {runs: 300, seed: 1}
-indicators:
-  x: {formula: "year < 2022 ? 100 * (1 + 0.05 * (year - 2020)) : sqrt(-1)"}
-  f:
-    firm_population:
-      counts: {10: 1000, 100: 100}
-      follows: x
-      sigma: 0.1
-targets:
-  - {id: few, indicator: f_over_10, year: 2023, at_most: 500}
-)Y");
+  const Results r = run_yaml(data_scenario("nonfinite_firms"));
   for (const char* name : {"f_over_10", "f_over_100"}) {
     const IndicatorResult& f = indicator(r, name);
     INFO(name);
@@ -189,18 +158,7 @@ targets:
 
 TEST_CASE("a firm population following a value that turns infinite is undefined",
           "[nonfinite][firm_population]") {
-  const Results r = run_yaml(R"Y(plancast: 1
-name: firms
-base_year: 2020
-horizon: 2023
-simulation: {runs: 100, seed: 1}
-indicators:
-  x: {formula: "year < 2022 ? 100 : 1 / (year - year)"}
-  f:
-    firm_population:
-      counts: {10: 1000, 100: 100}
-      follows: x
-)Y");
+  const Results r = run_yaml(data_scenario("nonfinite_firms_2"));
   // Before: every firm grew to +inf and counted above every threshold (1000 firms).
   CHECK(indicator(r, "f_over_100").nonfinite[year_index(r, 2022)] == r.runs);
   CHECK(indicator(r, "f_over_100").nonfinite[year_index(r, 2023)] == r.runs);
@@ -210,20 +168,7 @@ TEST_CASE("the mean of finite values near 1e308 is reported although their sum o
           "[nonfinite][runner]") {
   // Values +-1.7e308 (run 0's value is the shift, so deviations reach 3.4e308 and overflow
   // themselves) and values in [1.5e308, 1.7e308] (their sum overflows).
-  const Results r = run_yaml(R"Y(plancast: 1
-name: huge
-base_year: 2020
-horizon: 2021
-simulation: {runs: 5000, seed: 3}
-parameters:
-  c: {dist: choice, values: [-1.7e308, 1.7e308], weights: [1, 3]}
-  b: {dist: uniform, min: 1.5e308, max: 1.7e308}
-indicators:
-  x: {formula: c}
-  y: {formula: b}
-targets:
-  - {id: x_pos, indicator: x, year: 2021, at_least: 0}
-)Y");
+  const Results r = run_yaml(data_scenario("nonfinite_huge"));
   const IndicatorResult& x = indicator(r, "x");
   const IndicatorResult& y = indicator(r, "y");
   const double n = static_cast<double>(r.runs);
@@ -243,16 +188,7 @@ targets:
     CHECK(std::isnan(y.sd[t]));
   }
   // The same through a shard state round trip (the exact sums' carries are kept).
-  const Scenario sc = load(R"Y(plancast: 1
-name: huge
-base_year: 2020
-horizon: 2021
-simulation: {runs: 5000, seed: 3}
-parameters:
-  c: {dist: choice, values: [-1.7e308, 1.7e308], weights: [1, 3]}
-indicators:
-  x: {formula: c}
-)Y");
+  const Scenario sc = load(data_scenario("nonfinite_huge_2"));
   const auto cs = compile(sc, builtin_registry());
   RunState s = make_state(*cs);
   simulate(*cs, 0, block_count(*cs), s);

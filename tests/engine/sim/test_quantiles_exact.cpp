@@ -18,26 +18,14 @@
 #include "engine/sim/runner.h"
 #include "engine/sim/sketch.h"
 #include "models/register_builtin.h"
+#include "tests/support/scenarios.h"
 
 using namespace plancast;
+using plancast::test::data_scenario;
 
 namespace {
 
-const char* kCounts = R"(plancast: 1
-name: counts
-base_year: 2020
-horizon: 2026
-simulation: {runs: 3000, seed: 5, sampler: mc}
-parameters:
-  rate: {dist: lognormal, mu: 6, sigma: 0.1}
-indicators:
-  firms:
-    base: 1000
-    count: {rate: rate, exit: 0.02}
-  small:
-    base: 3
-    count: {rate: 2.5}
-)";
+const std::string kCounts = data_scenario("quantiles_exact_counts");
 
 /// The 1-based rank of the q-quantile among n values: k = max(1, ceil(q n)), for levels in
 /// whole percent (exact integer arithmetic).

@@ -17,6 +17,7 @@
 #include "engine/random/samplers.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
+#include "tests/support/ishigami.h"
 #include "tests/support/run.h"
 #include "tests/support/scenarios.h"
 #include "tests/support/stats.h"
@@ -28,25 +29,7 @@ namespace {
 
 // No noise, two parameters: ln Z_2030 = ln 10⁴ + 10 (a + b), normal with mean ln 10⁴ + 1 and
 // sd 10 · 0.02 · √2. A smooth output where lhs and sobol gain a lot.
-const char* kTwo = R"(plancast: 1
-name: two
-base_year: 2020
-horizon: 2030
-simulation: {runs: 1024, seed: 1}
-parameters:
-  a: {dist: normal, mean: 0.05, sd: 0.02}
-  b: {dist: normal, mean: 0.05, sd: 0.02}
-indicators:
-  x:
-    base: 100
-    growth: {trend: a, form: log}
-  y:
-    base: 100
-    growth: {trend: b, form: log}
-  z: {formula: x * y}
-targets:
-  - {id: z_30000, indicator: z, year: 2030, at_least: 30000}
-)";
+const std::string kTwo = data_scenario("replicates_two");
 
 struct Coverage {
   double covered = 0;      ///< share of seeds whose interval holds the exact probability
@@ -54,7 +37,7 @@ struct Coverage {
   double width_ratio = 0;  ///< mean width of the Wilson interval / mean width of the reported
 };
 
-Coverage coverage(const char* yaml, const std::string& sampler, double exact, int seeds) {
+Coverage coverage(const std::string& yaml, const std::string& sampler, double exact, int seeds) {
   constexpr double z = 1.959963984540054;
   int in = 0, old_in = 0;
   double width = 0, old_width = 0;
@@ -137,8 +120,8 @@ TEST_CASE("replicate intervals of target probabilities cover 93-97%", "[replicat
   constexpr int kSeeds = 800;
   const double p_noisy = upper_normal((std::log(1.7) - 0.5) / std::sqrt(0.049));
   const double p_two = upper_normal((std::log(3.0) - 1.0) / (0.2 * std::sqrt(2.0)));
-  for (const auto& [yaml, exact, label] :
-       {std::tuple{kLognormal, p_noisy, "noisy"}, std::tuple{kTwo, p_two, "two smooth"}}) {
+  for (const auto& [yaml, exact, label] : {std::tuple{data_scenario("lognormal"), p_noisy, "noisy"},
+                                           std::tuple{kTwo, p_two, "two smooth"}}) {
     for (const char* sampler : {"mc", "lhs", "sobol"}) {
       INFO(label << " " << sampler);
       const Coverage c = coverage(yaml, sampler, exact, kSeeds);
@@ -213,41 +196,6 @@ TEST_CASE("replicate hits merge across shards and are checked in shard files",
   CHECK_THROWS_AS(state_from_json(missing, shape, &layout), StateError);
 }
 
-namespace {
-
-double ishigami(const double* x) {
-  const double s = std::sin(x[1]);
-  return std::sin(x[0]) + 7 * s * s + 0.1 * std::pow(x[2], 4) * std::sin(x[0]);
-}
-
-/// The Saltelli design of n rows of the Ishigami function on the sampler's 6 uniforms.
-void ishigami_design(const UniformSampler& s, std::size_t n, std::vector<double>& fa,
-                     std::vector<double>& fb, std::vector<std::vector<double>>& fab) {
-  constexpr std::size_t np = 3;
-  std::vector<double> u(2 * np * n);
-  s.fill(0, n, n, u.data());
-  const double pi = 3.141592653589793;
-  fa.assign(n, 0);
-  fb.assign(n, 0);
-  fab.assign(np, std::vector<double>(n));
-  for (std::size_t r = 0; r < n; ++r) {
-    double a[3], b[3];
-    for (std::size_t p = 0; p < np; ++p) {
-      a[p] = -pi + 2 * pi * u[p * n + r];
-      b[p] = -pi + 2 * pi * u[(np + p) * n + r];
-    }
-    fa[r] = ishigami(a);
-    fb[r] = ishigami(b);
-    for (std::size_t i = 0; i < np; ++i) {
-      double ab[3] = {a[0], a[1], a[2]};
-      ab[i] = b[i];
-      fab[i][r] = ishigami(ab);
-    }
-  }
-}
-
-}  // namespace
-
 TEST_CASE("replicate intervals of Sobol indices cover 93-97% under lhs and sobol",
           "[replicates][sensitivity][stat]") {
   // Ishigami (a = 7, b = 0.1): S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437. 400
@@ -308,7 +256,7 @@ TEST_CASE("quantile intervals: 93-97% under mc, conservative under lhs and sobol
   const double s_noisy = std::sqrt(0.049), m_noisy = std::log(100.0) + 0.5;
   const double s_two = 0.2 * std::sqrt(2.0), m_two = std::log(1e4) + 1.0;
   for (const auto& [yaml, name, mu, sigma, label] :
-       {std::tuple{kLognormal, "x", m_noisy, s_noisy, "noisy"},
+       {std::tuple{data_scenario("lognormal"), "x", m_noisy, s_noisy, "noisy"},
         std::tuple{kTwo, "z", m_two, s_two, "two smooth"}}) {
     const double exact[3] = {std::exp(mu + z05 * sigma), std::exp(mu), std::exp(mu - z05 * sigma)};
     for (const char* sampler : {"mc", "lhs", "sobol"}) {
@@ -316,10 +264,10 @@ TEST_CASE("quantile intervals: 93-97% under mc, conservative under lhs and sobol
       int in = 0, total = 0;
       double sum[3] = {0, 0, 0}, sum2[3] = {0, 0, 0}, half[3] = {0, 0, 0};
       for (int s = 1; s <= kSeeds; ++s) {
-        const Results r = run_text(
-            yaml, 1,
-            {"simulation.runs=1024", "simulation.sampler=" + std::string(sampler),
-             "simulation.seed=" + std::to_string(s)});
+        const Results r =
+            run_text(yaml, 1,
+                     {"simulation.runs=1024", "simulation.sampler=" + std::string(sampler),
+                      "simulation.seed=" + std::to_string(s)});
         const IndicatorResult* ir = nullptr;
         for (const IndicatorResult& i : r.indicators) {
           if (i.name == name) ir = &i;

@@ -17,7 +17,7 @@ using namespace plancast;
 using namespace plancast::test;
 
 TEST_CASE("log-form growth with a normal trend is exactly lognormal", "[runner][stat]") {
-  const Results r = run_text(kLognormal);
+  const Results r = run_text(data_scenario("lognormal"));
   const double m = std::log(100.0) + 10 * 0.05;
   const double s = std::sqrt(100 * 0.02 * 0.02 + 10 * 0.03 * 0.03);
   const double p = 1 - normal_cdf((std::log(170.0) - m) / s);
@@ -49,7 +49,7 @@ TEST_CASE("log-form growth with a normal trend is exactly lognormal", "[runner][
 }
 
 TEST_CASE("results are identical for any thread count", "[runner][determinism]") {
-  std::string yaml = kLognormal;
+  std::string yaml = data_scenario("lognormal");
   const Results r1 = run_text(yaml, 1, {"simulation.runs=30000"});
   for (int threads : {2, 3, 4, 8}) {
     const Results rt = run_text(yaml, threads, {"simulation.runs=30000"});
@@ -58,17 +58,7 @@ TEST_CASE("results are identical for any thread count", "[runner][determinism]")
 }
 
 TEST_CASE("a deterministic schedule with converge_to follows its formula", "[runner]") {
-  const Results r = run_text(R"(plancast: 1
-name: det
-base_year: 2020
-horizon: 2030
-simulation: {runs: 100, seed: 1}
-indicators:
-  x:
-    base: 100
-    growth:
-      trend: [{until: 2023, rate: 0.1}, {until: 2030, converge_to: 0.02, half_life: 2}]
-)");
+  const Results r = run_text(data_scenario("runner_det"));
   const auto& x = indicator(r, "x");
   double v = 100;
   for (int year = 2021; year <= 2030; ++year) {
@@ -81,17 +71,7 @@ indicators:
 
 TEST_CASE("AR(1) noise has the stated stationary sd and persistence", "[runner][stat]") {
   // ln X_T = Σ ε_t with ε stationary AR(1): Var = σ² Σ_{i,j} φ^|i−j|.
-  const Results r = run_text(R"(plancast: 1
-name: ar1
-base_year: 2020
-horizon: 2030
-simulation: {runs: 100000, seed: 3}
-indicators:
-  x:
-    base: 1
-    growth: {trend: 0, noise: {sd: 0.05, persistence: 0.6}, form: log}
-  lx: {formula: log(x)}
-)");
+  const Results r = run_text(data_scenario("runner_ar1"));
   const double sigma = 0.05, phi = 0.6;
   const int T = 10;
   double acc = 0;
@@ -109,34 +89,14 @@ indicators:
 
 TEST_CASE("shocks arrive with their probability and size", "[runner][stat]") {
   // ln X_T = s · Binomial(T, p): P(no shock in 10 years) = 0.8^10.
-  const Results r = run_text(R"(plancast: 1
-name: shocks
-base_year: 2020
-horizon: 2030
-simulation: {runs: 100000, seed: 11}
-indicators:
-  x:
-    base: 1
-    growth: {trend: 0, shocks: {probability: 0.2, size: -0.1}, form: log}
-targets:
-  - {id: none, indicator: x, year: 2030, at_least: 0.999}
-)");
+  const Results r = run_text(data_scenario("runner_shocks"));
   const double p = std::pow(0.8, 10);
   const double se = std::sqrt(p * (1 - p) / 100000);
   CHECK(std::abs(r.targets[0].p.probability - p) < 4.5 * se);
 }
 
 TEST_CASE("shock sizes drawn from a distribution have its mean", "[runner][stat]") {
-  const Results r = run_text(R"(plancast: 1
-name: shockdist
-base_year: 2020
-horizon: 2021
-simulation: {runs: 200000, seed: 5}
-indicators:
-  y:
-    base: 1
-    growth: {trend: 0, shocks: {probability: 1, size: {dist: uniform, min: -0.15, max: -0.03}}}
-)");
+  const Results r = run_text(data_scenario("runner_shockdist"));
   const auto& y = indicator(r, "y");
   const double sd = 0.12 / std::sqrt(12.0);
   CHECK(std::abs(y.mean[1] - (1 - 0.09)) < 4.5 * sd / std::sqrt(200000.0));
@@ -145,14 +105,7 @@ indicators:
 }
 
 TEST_CASE("simple-form rates below -1 are floored and counted", "[runner]") {
-  const Results r = run_text(R"(plancast: 1
-name: floor
-base_year: 2020
-horizon: 2022
-simulation: {runs: 500, seed: 1}
-indicators:
-  x: {base: 10, growth: {trend: -1.5}}
-)");
+  const Results r = run_text(data_scenario("runner_floor"));
   const auto& x = indicator(r, "x");
   CHECK(x.mean[1] == 0.0);
   CHECK(x.floored[1] == 500);
@@ -161,19 +114,7 @@ indicators:
 }
 
 TEST_CASE("the sd of a difference of correlated parameters", "[runner][stat]") {
-  const Results r = run_text(R"(plancast: 1
-name: corr
-base_year: 2020
-horizon: 2021
-simulation: {runs: 200000, seed: 9}
-parameters:
-  a: {dist: normal, mean: 0.176, sd: 0.03}
-  b: {dist: normal, mean: 0.085, sd: 0.015}
-correlations:
-  - [a, b, 0.5]
-indicators:
-  d: {formula: a - b}
-)");
+  const Results r = run_text(data_scenario("runner_corr"));
   const double sd = std::sqrt(0.03 * 0.03 + 0.015 * 0.015 - 2 * 0.5 * 0.03 * 0.015);
   const auto& d = indicator(r, "d");
   CHECK(std::abs(d.sd[0] - sd) < 4.5 * sd / std::sqrt(2 * 199999.0));
@@ -181,19 +122,7 @@ indicators:
 }
 
 TEST_CASE("formulas see same-year indicators, parameters and year", "[runner]") {
-  const Results r = run_text(R"(plancast: 1
-name: formula
-base_year: 2020
-horizon: 2025
-simulation: {runs: 50, seed: 1}
-parameters:
-  k: {dist: fixed, value: 2}
-indicators:
-  share: {unit: "%", formula: 100 * a / (a + b)}
-  a: {base: 10, growth: {trend: 0.1}}
-  b: {base: 30, growth: {trend: 0}}
-  t: {formula: k * (year - 2020)}
-)");
+  const Results r = run_text(data_scenario("runner_formula"));
   const auto& share = indicator(r, "share");
   const auto& t = indicator(r, "t");
   CHECK(share.mean[0] == Approx(25.0));
@@ -205,18 +134,7 @@ indicators:
 }
 
 TEST_CASE("by-targets give first-reach probabilities; joint is per year", "[runner]") {
-  const Results r = run_text(R"(plancast: 1
-name: reach
-base_year: 2020
-horizon: 2030
-simulation: {runs: 1000, seed: 1}
-indicators:
-  x: {base: 100, growth: {trend: 0.1}}
-targets:
-  - {id: reach_150, indicator: x, year: 2028, at_least: 150, by: true}
-  - {id: at_most, indicator: x, year: 2028, at_most: 150}
-  - {id: late, indicator: x, year: 2030, at_least: 1000}
-)");
+  const Results r = run_text(data_scenario("runner_reach"));
   // 100·1.1^5 = 161 ≥ 150 first in 2025.
   const auto& by = r.targets[0];
   CHECK(by.p.probability == 1.0);
@@ -232,21 +150,7 @@ targets:
 }
 
 TEST_CASE("joint probability of two targets in one year", "[runner][stat]") {
-  const Results r = run_text(R"(plancast: 1
-name: joint
-base_year: 2020
-horizon: 2021
-simulation: {runs: 100000, seed: 4}
-parameters:
-  a: {dist: uniform, min: 0, max: 1}
-  b: {dist: uniform, min: 0, max: 1}
-indicators:
-  x: {formula: a}
-  y: {formula: b}
-targets:
-  - {id: xa, indicator: x, year: 2021, at_least: 0.5}
-  - {id: yb, indicator: y, year: 2021, at_least: 0.5}
-)");
+  const Results r = run_text(data_scenario("runner_joint"));
   const double se = std::sqrt(0.25 * 0.75 / 100000);
   CHECK(std::abs(r.joint.at(0).p.probability - 0.25) < 4.5 * se);
 }
@@ -278,8 +182,8 @@ struct Constant final : UniformSampler {
 }  // namespace
 
 TEST_CASE("an observer sees every run's parameters, outcomes and watched values", "[runner]") {
-  Scenario sc = load_scenario_text(kLognormal, "test.yaml", {{}, {"simulation.runs=5000"}},
-                                   builtin_registry());
+  Scenario sc = load_scenario_text(data_scenario("lognormal"), "test.yaml",
+                                   {{}, {"simulation.runs=5000"}}, builtin_registry());
   const auto cs = compile(sc, builtin_registry());
   Collect c(5000);
   RunOptions ro;
