@@ -155,9 +155,9 @@ indicators:
 )");
   const auto& x = indicator(r, "x");
   CHECK(x.mean[1] == 0.0);
-  CHECK(x.floored[1] == 500);
-  CHECK(x.floored[2] == 500);
-  CHECK(x.floored[0] == 0);
+  REQUIRE(x.counters.size() == 1);
+  CHECK(x.counters[0].name == "floored");
+  CHECK(x.counters[0].per_year == std::vector<std::uint64_t>{0, 500, 500});
 }
 
 TEST_CASE("the sd of a difference of correlated parameters", "[runner][stat]") {
