@@ -4,6 +4,7 @@
 // names no process's counter.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -32,18 +33,14 @@ class TallyWorker final : public ProcessWorker {
  public:
   TallyWorker(int slot, double base, std::size_t odd, std::size_t ticks)
       : slot_(slot), base_(base), odd_(odd), ticks_(ticks) {}
-  void init(BlockCtx& ctx) override { fill(ctx); }
+  void init(BlockCtx& ctx) override { std::fill_n(ctx.slot(slot_), ctx.n, base_); }
   void step(BlockCtx& ctx) override {
-    fill(ctx);
+    std::fill_n(ctx.slot(slot_), ctx.n, base_);
     for (std::size_t j = 0; j < ctx.n; ++j) ctx.counters->counts[odd_] += (ctx.first_run + j) % 2;
     ctx.counters->counts[ticks_] += 2 * ctx.n;
   }
 
  private:
-  void fill(BlockCtx& ctx) const {
-    double* x = ctx.slot(slot_);
-    for (std::size_t j = 0; j < ctx.n; ++j) x[j] = base_;
-  }
   int slot_;
   double base_;
   std::size_t odd_, ticks_;
@@ -81,32 +78,23 @@ class TallySpec final : public ProcessSpec {
   }
 };
 
+std::shared_ptr<const ProcessSpec> parse_tally(NodeReader& r) {
+  if (r.expect_map()) r.finish();  // no keys
+  return std::make_shared<TallySpec>();
+}
+
 Registry tally_registry() {
   Registry registry = builtin_registry();
-  ProcessType t;
-  t.key = "tally";
-  t.summary = "stays at its base, counting";
-  t.base = BaseRule::required;
-  t.parse = [](NodeReader& r) -> std::shared_ptr<const ProcessSpec> {
-    if (!r.expect_map()) return nullptr;
-    r.finish();
-    return std::make_shared<TallySpec>();
-  };
-  registry.add(t);
+  registry.add(
+      ProcessType{"tally", "stays at its base, counting", BaseRule::required, {}, parse_tally});
   return registry;
 }
 
-// 600 runs: blocks of 256, 256 and 88.
-const char* kScenario = R"(plancast: 1
-name: with-tally
-base_year: 2020
-horizon: 2023
-simulation: {runs: 600, seed: 3}
-indicators:
-  t: {base: 5, tally: {}}
-  g: {base: 10, growth: {trend: -1.5}}
-  f: {formula: t + g}
-)";
+// 600 runs: blocks of 256, 256 and 88. t counts, g's rates are all floored, f counts nothing.
+const char* kScenario =
+    "{plancast: 1, name: with-tally, base_year: 2020, horizon: 2023,"
+    " simulation: {runs: 600, seed: 3}, indicators: {t: {base: 5, tally: {}},"
+    " g: {base: 10, growth: {trend: -1.5}}, f: {formula: t + g}}}";
 
 std::vector<std::uint64_t> per_year(const Results& r, std::size_t ind, const std::string& name) {
   for (const CounterResult& c : r.indicators.at(ind).counters) {
@@ -153,7 +141,7 @@ TEST_CASE("a process's own counters reach the results, writers and shards by nam
     const BlockRange part = part_of(nb, k, 2);
     RunState s = make_state(*cs);
     simulate(*cs, part.first, part.last, s);
-    texts.push_back({"s" + std::to_string(k), to_shard_text(sc, k, 2, s)});
+    texts.push_back({std::string("s").append(std::to_string(k)), to_shard_text(sc, k, 2, s)});
     parts.push_back(std::move(s));
   }
   CHECK(merge_shard_texts({texts[1], texts[0]}, registry) == r);
