@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,14 @@ class BenchContext final : public CompileContext {
   bool has_base() const override { return ind_->has_base; }
   double base() const override { return ind_->base; }
   StreamKey stream_key(std::uint32_t k) const override { return sub_stream_key(ind_->name, k); }
+  /// kCountersPerSlot counter places per slot (Block's counts): enough for the benchmark.
+  static constexpr std::size_t kCountersPerSlot = 4;
+  std::size_t counter_index(std::uint32_t k) const override {
+    if (k >= ind_->spec->counters().size() || k >= kCountersPerSlot) {
+      throw std::logic_error("undeclared counter");
+    }
+    return static_cast<std::size_t>(out_.at(0)) * kCountersPerSlot + k;
+  }
   int n_parameters() const override { return static_cast<int>(params_.size()); }
   int n_slots() const override { return static_cast<int>(slots_.size()); }
   std::vector<std::string> parameter_names() const override {
@@ -108,7 +117,7 @@ struct Block {
         prev(sc.indicators.size() * kN, 100.0) {
     make_mc_sampler(sc.simulation.seed, sc.parameters.size())->fill(0, kN, kN, params.data());
     sampler(sc)->transform(kN, kN, params.data());
-    counters.floored.assign(sc.indicators.size(), 0);
+    counters.counts.assign(sc.indicators.size() * BenchContext::kCountersPerSlot, 0);
     ctx.seed = sc.simulation.seed;
     ctx.n = kN;
     ctx.stride = kN;

@@ -33,7 +33,11 @@ class GrowthWorker final : public ProcessWorker {
 class GrowthProcess final : public Process {
  public:
   GrowthProcess(const RateSpec& spec, bool log_form, const CompileContext& ctx)
-      : model(spec, ctx), log_form(log_form), slot(ctx.output_slots().at(0)), base(ctx.base()) {}
+      : model(spec, ctx),
+        log_form(log_form),
+        slot(ctx.output_slots().at(0)),
+        floored(ctx.counter_index(0)),
+        base(ctx.base()) {}
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<GrowthWorker>(*this, block);
   }
@@ -44,6 +48,7 @@ class GrowthProcess final : public Process {
   RateModel model;
   bool log_form;
   int slot;
+  std::size_t floored;  ///< BlockCounters::counts index of "floored"
   double base;
 };
 
@@ -87,7 +92,7 @@ void GrowthWorker::step(BlockCtx& ctx) {
     floored += static_cast<std::uint64_t>(gj < -1.0);
     x[j] = prev[j] * (1.0 + (gj < -1.0 ? -1.0 : gj));
   }
-  if (floored != 0) ctx.counters->floored[static_cast<std::size_t>(p_.slot)] += floored;
+  if (floored != 0) ctx.counters->counts[p_.floored] += floored;
 }
 
 /// Audit's measure: the CAGR (v1/v0)^(1/n) - 1, or ln(v1/v0)/n in log form.
@@ -155,6 +160,11 @@ class GrowthSpec final : public ProcessSpec {
     auto m = std::make_shared<GrowthRate>(log_form);
     m->assumed = rate.first_rate();
     return m;
+  }
+  /// Simple-form steps whose rate was floored at -1: at most one per run and year.
+  std::vector<CounterDecl> counters() const override {
+    return {CounterDecl{"floored", "growth steps floored at -100% over all runs and years",
+                        "yearly falls floored at -100% (over all runs and years)", 1}};
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<GrowthProcess>(rate, log_form, ctx);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -43,6 +44,21 @@ struct ValueRef {
   bool is_param() const { return param >= 0; }
 };
 
+/// A diagnostic counter a process declares (ProcessSpec::counters): an integer per year,
+/// summed exactly over runs, threads and shards, that appears in the results under `name`
+/// (JSON key and CSV statistic of the indicator, a shard cell's "counters") and, when not 0,
+/// as a note. Growth's counts steps whose rate was held at -1 (models/growth.cpp).
+struct CounterDecl {
+  std::string name;  ///< lowercase letters, digits and '_'; not a key the results already use
+  /// The text summary's note after "note: INDICATOR: N ": "growth steps held at ...".
+  std::string summary_note;
+  /// The report's note after "INDICATOR: N ": "yearly falls held at ... (over ...)".
+  std::string report_note;
+  /// The most one run adds in one year (> 0): a shard whose count is above runs times this
+  /// is refused.
+  std::uint64_t most_per_run_year = 1;
+};
+
 /// What compile() may ask of the scenario: indices for names, the years, its stream id.
 class CompileContext {
  public:
@@ -63,6 +79,9 @@ class CompileContext {
   /// std::logic_error for a k the process did not declare. Compile checks that no two keys
   /// of a scenario collide (engine/sim/stream_keys.h).
   virtual StreamKey stream_key(std::uint32_t k) const = 0;
+  /// Index into BlockCounters::counts of this indicator's counter k (k < the size of
+  /// ProcessSpec::counters()). Throws std::logic_error for a k the process did not declare.
+  virtual std::size_t counter_index(std::uint32_t k) const = 0;
   /// Number of parameters / slots (for workers that bind whole arrays, e.g. formulas).
   virtual int n_parameters() const = 0;
   virtual int n_slots() const = 0;
@@ -220,6 +239,9 @@ class ProcessSpec {
   /// How many random sub-streams compile() asks for (CompileContext::stream_key(0 .. n-1));
   /// 0 for a process that draws nothing.
   virtual std::uint32_t stream_count() const { return 1; }
+  /// The diagnostic counters the process keeps (CompileContext::counter_index(0 .. n-1));
+  /// their names differ. Default: none.
+  virtual std::vector<CounterDecl> counters() const { return {}; }
   /// The annual growth rates the process assumes, for the plausibility warnings.
   virtual std::vector<GrowthRateUse> growth_rates() const { return {}; }
   /// How audit measures the growth of `indicator` (this spec's own); nullptr: the process

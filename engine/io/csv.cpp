@@ -78,7 +78,9 @@ std::string to_csv_text(const Results& r) {
         w.row(name, y, kQuantileNames[q], at(ind.quantiles[q], t, nan));
       }
       w.count(name, y, "nonfinite", at<std::uint64_t>(ind.nonfinite, t, 0));
-      w.count(name, y, "floored", at<std::uint64_t>(ind.floored, t, 0));
+      for (const CounterResult& c : ind.counters) {
+        w.count(name, y, c.name.c_str(), at<std::uint64_t>(c.per_year, t, 0));
+      }
     }
   }
   for (const TargetResult& tr : r.targets) {

@@ -10,7 +10,8 @@ namespace plancast {
 /// Results as a long-format CSV with the header `indicator,year,statistic,value` and one
 /// row per number, so that any tool can pivot it. Rows, in this order:
 ///  - per indicator (scenario order), per year (ascending): statistics mean, sd, min, max,
-///    p01 p05 p10 p25 p50 p75 p90 p95 p99, nonfinite, floored;
+///    p01 p05 p10 p25 p50 p75 p90 p95 p99, nonfinite, then the counters its
+///    process declared, by name;
 ///  - per target (scenario order), indicator column `target:ID` (IDs cannot clash with
 ///    indicator names, which are identifiers without ':'), at the target's year:
 ///    probability, std_error, ci95_lo, ci95_hi, hits, nonfinite; for `by` targets then one

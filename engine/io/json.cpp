@@ -68,7 +68,8 @@ nlohmann::ordered_json to_json(const Results& r) {
     }
     i["quantiles_ci95"] = std::move(qc);
     i["nonfinite"] = ind.nonfinite;
-    i["floored"] = ind.floored;
+    // The diagnostic counters its process declared, by name.
+    for (const CounterResult& c : ind.counters) i[c.name] = c.per_year;
     indicators[ind.name] = std::move(i);
   }
   j["indicators"] = std::move(indicators);

@@ -13,7 +13,8 @@ namespace plancast {
 ///   plancast_version, scenario, title, variant (null for the base), scenario_sha256, runs,
 ///   seed, sampler, years, report_years,
 ///   indicators {NAME: {unit, title (only if non-empty), mean, sd, min, max,
-///               quantiles {p01 … p99}, nonfinite, floored}},
+///               quantiles {p01 … p99}, nonfinite, then one array per counter
+///               its process declared, under the counter's name}},
 ///   targets [{id, indicator, year, op, value, by, probability, std_error, ci95, hits,
 ///             nonfinite, first_reach (only for `by` targets)}],
 ///   joint [{year, targets, probability, std_error, ci95}].

@@ -101,16 +101,19 @@ std::string notes_section(const Results& r) {
     }
   }
   for (const IndicatorResult& ind : r.indicators) {
-    std::uint64_t nonfinite = 0, floored = 0;
+    std::uint64_t nonfinite = 0;
     for (auto n : ind.nonfinite) nonfinite += n;
-    for (auto n : ind.floored) floored += n;
     if (nonfinite > 0) {
       s += "<li>" + esc(ind.name) + ": " + std::to_string(nonfinite) +
            " values that were not numbers (over all years), left out of its statistics.</li>\n";
     }
-    if (floored > 0) {
-      s += "<li>" + esc(ind.name) + ": " + std::to_string(floored) +
-           " yearly falls floored at -100% (over all runs and years).</li>\n";
+    for (const CounterResult& c : ind.counters) {
+      std::uint64_t total = 0;
+      for (auto n : c.per_year) total += n;
+      if (total > 0) {
+        s += "<li>" + esc(ind.name) + ": " + std::to_string(total) + " " + esc(c.report_note) +
+             ".</li>\n";
+      }
     }
   }
   return s.empty() ? "" : "<h2>Notes</h2>\n<ul class=\"note\">\n" + s + "</ul>\n";

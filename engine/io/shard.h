@@ -23,8 +23,10 @@ class Registry;
 /// Version of the shard file layout; a file of another version is refused. Version 2: the
 /// sketch buckets of the cubically interpolated mapping (version 1: logarithmic). Version 3:
 /// the checksum, over the state's bytes as written (the state last), is either
-/// `state_sha256` or, with PLANCAST_SHARD_KEY, `shard_hmac_sha256`.
-inline constexpr int kShardFormatVersion = 4;
+/// `state_sha256` or, with PLANCAST_SHARD_KEY, `shard_hmac_sha256`. Version 5: a cell carries
+/// the diagnostic counters its indicator's process declared, by name, under "counters" (no
+/// longer one growth-only count in every cell).
+inline constexpr int kShardFormatVersion = 5;
 
 /// Largest shard file merge reads: 256 MiB. A shard holds the canonical scenario text (at
 /// most 4 MiB as a scenario file, under 25 MiB even when every byte needs a JSON escape) and,

@@ -226,7 +226,8 @@ class ShardScanner {
     root,
     state,
     cell,
-    sum,  // objects
+    sum,
+    counters,  // objects
     strs,
     nums,
     cells,
@@ -280,7 +281,7 @@ class ShardScanner {
     return true;
   }
 
-  static bool is_object(Kind k) { return k >= Kind::root && k <= Kind::sum; }
+  static bool is_object(Kind k) { return k >= Kind::root && k <= Kind::counters; }
   static bool is_array(Kind k) { return k >= Kind::strs; }
 
   static Kind kind_of(Kind object, const std::string& k) {
@@ -307,11 +308,13 @@ class ShardScanner {
       case Kind::cell:
         if (k == "sum" || k == "sumsq") return Kind::sum;
         if (k == "positive" || k == "negative" || k == "integers") return Kind::buckets;
-        return in({"finite", "nonfinite", "floored", "min", "max", "zero"}) ? Kind::any
-                                                                            : Kind::none;
+        if (k == "counters") return Kind::counters;
+        return in({"finite", "nonfinite", "min", "max", "zero"}) ? Kind::any : Kind::none;
       case Kind::sum:
         if (k == "partials") return Kind::partials;
         return k == "special" || k == "carry" ? Kind::any : Kind::none;
+      case Kind::counters:  // a process's counters by name: the state reader checks the names
+        return Kind::num;
       default:
         return Kind::none;
     }

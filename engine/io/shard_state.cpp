@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "engine/io/shard.h"
 #include "engine/io/shard_read.h"
@@ -30,7 +31,7 @@ class Reader {
   }
 
   /// `j` is an object with exactly the keys `keys`.
-  static void keys(const json& j, const std::string& at, std::initializer_list<const char*> keys) {
+  static void keys(const json& j, const std::string& at, const std::vector<const char*>& keys) {
     if (!j.is_object()) fail(at, "expected an object");
     for (const char* k : keys) {
       if (!j.contains(k)) fail(at, std::string("no \"") + k + "\"");
@@ -212,16 +213,37 @@ class Reader {
     }
   }
 
-  static void cell(const json& j, const std::string& at, std::size_t c, RunState& s) {
-    if (j.is_object() && j.contains("integers")) {
-      keys(j, at,
-           {"finite", "nonfinite", "floored", "min", "max", "sum", "sumsq", "zero", "positive",
-            "negative", "integers"});
-    } else {
-      keys(j, at,
-           {"finite", "nonfinite", "floored", "min", "max", "sum", "sumsq", "zero", "positive",
-            "negative"});
+  /// The "counters" of cell c: exactly its indicator's declared counters by name, each at
+  /// most the runs times the counter's most per run and year.
+  static void counters(const json& j, const std::string& at, std::size_t c, RunState& s) {
+    const std::size_t years = static_cast<std::size_t>(s.years);
+    std::vector<const char*> names;
+    for (const StateCounter& k : s.counters) {
+      if (k.slot == c / years) names.push_back(k.name.c_str());
     }
+    keys(j, at, names);
+    const std::uint64_t big = std::numeric_limits<std::uint64_t>::max();
+    for (std::size_t k = 0; k < s.counters.size(); ++k) {
+      const StateCounter& sc = s.counters[k];
+      if (sc.slot != c / years) continue;
+      const std::uint64_t most =
+          s.runs > big / sc.most_per_run_year ? big : s.runs * sc.most_per_run_year;
+      s.counts[k * years + c % years] = count_upto(j.at(sc.name), at + "/" + pointer_token(sc.name),
+                                                   most, "the shard's runs allow");
+    }
+  }
+
+  static void cell(const json& j, const std::string& at, std::size_t c, RunState& s) {
+    const bool mine = std::any_of(s.counters.begin(), s.counters.end(), [&](const StateCounter& k) {
+      return k.slot == c / static_cast<std::size_t>(s.years);
+    });
+    // The keys of a cell; "counters" only where its indicator declared some, "integers" only
+    // while the sketch keeps them.
+    std::vector<const char*> names = {"finite", "nonfinite", "min",      "max",     "sum",
+                                      "sumsq",  "zero",      "positive", "negative"};
+    if (mine) names.push_back("counters");
+    if (j.is_object() && j.contains("integers")) names.push_back("integers");
+    keys(j, at, names);
     const std::uint64_t runs = s.runs;
     const std::uint64_t n = s.finite[c] = count_upto(j.at("finite"), at + "/finite", runs);
     s.nonfinite[c] = count_upto(j.at("nonfinite"), at + "/nonfinite", runs);
@@ -230,8 +252,7 @@ class Reader {
                                   std::to_string(s.nonfinite[c]) + ") is not the shard's " +
                                   std::to_string(runs) + " runs");
     }
-    // One growth step per run and year: at most one floored rate each.
-    s.floored[c] = count_upto(j.at("floored"), at + "/floored", runs);
+    if (mine) counters(j.at("counters"), at + "/counters", c, s);
     const double lo = s.min[c] = number(j.at("min"), at + "/min", n == 0);
     const double hi = s.max[c] = number(j.at("max"), at + "/max", n == 0);
     s.sum[c] = sum(j.at("sum"), at + "/sum", runs);

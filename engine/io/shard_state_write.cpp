@@ -53,7 +53,15 @@ nlohmann::ordered_json state_to_json(const RunState& s) {
     ojson cell;
     cell["finite"] = s.finite[c];
     cell["nonfinite"] = s.nonfinite[c];
-    cell["floored"] = s.floored[c];
+    // The counters declared on this cell's indicator, by name (none for most).
+    ojson counters = ojson::object();
+    const std::size_t slot = c / static_cast<std::size_t>(s.years);
+    const std::size_t t = c % static_cast<std::size_t>(s.years);
+    for (std::size_t k = 0; k < s.counters.size(); ++k) {
+      if (s.counters[k].slot != slot) continue;
+      counters[s.counters[k].name] = s.counts[k * static_cast<std::size_t>(s.years) + t];
+    }
+    if (!counters.empty()) cell["counters"] = std::move(counters);
     cell["min"] = shard_detail::hex_double(s.min[c]);
     cell["max"] = shard_detail::hex_double(s.max[c]);
     cell["sum"] = sum_json(s.sum[c]);

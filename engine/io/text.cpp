@@ -141,16 +141,18 @@ std::string to_text_summary(const Results& r) {
     }
   }
   for (const IndicatorResult& ind : r.indicators) {
-    std::uint64_t nonfinite = 0, floored = 0;
+    std::uint64_t nonfinite = 0;
     for (auto n : ind.nonfinite) nonfinite += n;
-    for (auto n : ind.floored) floored += n;
     if (nonfinite > 0) {
       notes.push_back("note: " + ind.name + ": " + std::to_string(nonfinite) +
                       " non-finite values over all years, left out of its statistics");
     }
-    if (floored > 0) {
-      notes.push_back("note: " + ind.name + ": " + std::to_string(floored) +
-                      " growth steps floored at -100% over all runs and years");
+    for (const CounterResult& c : ind.counters) {
+      std::uint64_t total = 0;
+      for (auto n : c.per_year) total += n;
+      if (total > 0) {
+        notes.push_back("note: " + ind.name + ": " + std::to_string(total) + " " + c.summary_note);
+      }
     }
   }
   if (!notes.empty()) {

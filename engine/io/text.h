@@ -22,7 +22,7 @@ inline constexpr std::size_t kTextWidth = 100;
 ///  - joint: per target year, the probability that all that year's targets are met in the
 ///    same run;
 ///  - ranges: per indicator at each report year, p05 / p50 / p95 and the mean, with unit;
-///  - notes on non-finite values and floored growth steps, when there are any.
+///  - notes on non-finite values and on the processes' counters, when not 0.
 /// Numbers have 3-4 significant digits without thousands separators (1350, 15.23,
 /// 0.1762); probabilities in % with one decimal, two below 1% and above 99% ("41.2%",
 /// "0.14%", "<0.01%" for tiny non-zero ones).

@@ -152,8 +152,11 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
       }
       acc.sketch[c].add_many(ts.scratch.data(), m);
     }
-    acc.floored[c] += ts.counters.floored[s];
-    ts.counters.floored[s] = 0;
+  }
+  for (std::size_t k = 0; k < ts.counters.counts.size(); ++k) {
+    acc.counts[k * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t)] +=
+        ts.counters.counts[k];
+    ts.counters.counts[k] = 0;
   }
 
   // Targets: `by` targets remember per run whether they have been reached (bit 0) and

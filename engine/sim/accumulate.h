@@ -38,13 +38,13 @@ struct ThreadState {
         all_met(kBlockSize),
         met(cs.targets.size() * kBlockSize),
         watched(n_watch * kBlockSize),
-        acc(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size()) {
+        acc(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes) {
     for (const auto& p : cs.processes) workers.push_back(p->make_worker(kBlockSize));
     reset_counters(cs);
   }
 
   /// Zeroes the workers' diagnostic counters (before a call, after the pilot run).
-  void reset_counters(const CompiledScenario& cs) { counters.floored.assign(cs.n_slots(), 0); }
+  void reset_counters(const CompiledScenario& cs) { counters.counts.assign(cs.counters.size(), 0); }
 };
 
 /// A watch cell resolved to its slot and year index.

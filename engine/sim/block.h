@@ -10,8 +10,8 @@ namespace plancast {
 
 /// Per-block run diagnostics, summed exactly (integers) into the results.
 struct BlockCounters {
-  /// Per slot: growth steps whose rate was floored at -1 (SPEC §2.1).
-  std::vector<std::uint64_t> floored;
+  /// Per declared counter (CompileContext::counter_index): the block's count this year.
+  std::vector<std::uint64_t> counts;
 };
 
 struct BlockCtx {

@@ -1,7 +1,9 @@
 // compile(): a Scenario turned once into flat arrays (names → indices, each process's
 // compiled form, the parameter copula, the targets and their joint groups) that every
 // thread shares read-only; and the job's block arithmetic.
+#include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "engine/core/process.h"
@@ -21,9 +23,12 @@ class Context final : public CompileContext {
   Context(const Scenario& sc, const std::map<std::string, int>& params,
           const std::map<std::string, int>& slots)
       : sc_(sc), params_(params), slots_(slots) {}
-  void set_indicator(const IndicatorSpec& ind, std::vector<int> out) {
+  void set_indicator(const IndicatorSpec& ind, std::vector<int> out, std::size_t first_counter,
+                     std::size_t n_counters) {
     ind_ = &ind;
     out_ = std::move(out);
+    first_counter_ = first_counter;
+    n_counters_ = n_counters;
   }
   const Scenario& scenario() const override { return sc_; }
   int parameter_index(const std::string& n) const override {
@@ -41,6 +46,10 @@ class Context final : public CompileContext {
   StreamKey stream_key(std::uint32_t k) const override {
     if (k >= ind_->spec->stream_count()) throw std::logic_error("undeclared sub-stream");
     return sub_stream_key(ind_->name, k);
+  }
+  std::size_t counter_index(std::uint32_t k) const override {
+    if (k >= n_counters_) throw std::logic_error("undeclared counter");
+    return first_counter_ + k;
   }
   int n_parameters() const override { return static_cast<int>(params_.size()); }
   int n_slots() const override { return static_cast<int>(slots_.size()); }
@@ -61,7 +70,30 @@ class Context final : public CompileContext {
   const std::map<std::string, int>& slots_;
   const IndicatorSpec* ind_ = nullptr;
   std::vector<int> out_;
+  std::size_t first_counter_ = 0, n_counters_ = 0;
 };
+
+/// A process's counters, checked: a name the results can carry beside their own keys
+/// (engine/io/json.cpp, csv.cpp), each once, and a positive bound. std::logic_error: the
+/// process is wrong, not the scenario.
+std::vector<CounterDecl> checked_counters(const ProcessSpec& spec) {
+  static const std::set<std::string> taken = {
+      "name",      "unit",     "title", "mean", "sd",  "min", "max", "quantiles", "quantiles_ci95",
+      "nonfinite", "counters", "p01",   "p05",  "p10", "p25", "p50", "p75",       "p90",
+      "p95",       "p99"};
+  std::vector<CounterDecl> decls = spec.counters();
+  std::set<std::string> seen;
+  for (const CounterDecl& d : decls) {
+    const bool word = !d.name.empty() && std::all_of(d.name.begin(), d.name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!word || taken.count(d.name) != 0 || !seen.insert(d.name).second ||
+        d.most_per_run_year == 0) {
+      throw std::logic_error("process counter '" + d.name + "' is not a valid counter");
+    }
+  }
+  return decls;
+}
 
 }  // namespace
 
@@ -115,7 +147,16 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
   Context ctx(sc, params, slots);
   for (int i : dependency_order(sc)) {
     const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
-    ctx.set_indicator(ind, outputs[static_cast<std::size_t>(i)]);
+    const std::vector<int>& out = outputs[static_cast<std::size_t>(i)];
+    std::vector<CounterDecl> decls = checked_counters(*ind.spec);
+    if (!decls.empty() && out.empty())
+      throw std::logic_error("counters on an indicator without outputs");
+    ctx.set_indicator(ind, out, cs->counters.size(), decls.size());
+    for (CounterDecl& d : decls) {
+      cs->counter_shapes.push_back(
+          StateCounter{static_cast<std::size_t>(out.front()), d.name, d.most_per_run_year});
+      cs->counters.push_back(std::move(d));
+    }
     cs->processes.push_back(ind.spec->compile(ctx));
   }
 

@@ -14,6 +14,7 @@
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/samplers.h"
 #include "engine/sim/runner.h"
+#include "engine/sim/state.h"
 
 namespace plancast {
 
@@ -53,6 +54,10 @@ class CompiledScenario {
   std::vector<sim_detail::CompiledTarget> targets;
   int n_by = 0;
   std::vector<sim_detail::JointGroup> joint;
+  /// The processes' diagnostic counters, in compile order (CompileContext::counter_index),
+  /// with the slot of the indicator that declared each.
+  std::vector<CounterDecl> counters;
+  std::vector<StateCounter> counter_shapes;
 
   std::size_t n_slots() const { return slot_names.size(); }
   std::size_t n_params() const { return parameters->size(); }

@@ -16,6 +16,14 @@ inline constexpr std::array<double, 9> kQuantileLevels = {0.01, 0.05, 0.10, 0.25
 inline constexpr std::array<const char*, 9> kQuantileNames = {"p01", "p05", "p10", "p25", "p50",
                                                               "p75", "p90", "p95", "p99"};
 
+/// A process's diagnostic counter (CounterDecl) of one indicator: per year, summed over runs.
+struct CounterResult {
+  std::string name;
+  std::string summary_note, report_note;  ///< the words of its notes (CounterDecl)
+  std::vector<std::uint64_t> per_year;
+  bool operator==(const CounterResult&) const = default;
+};
+
 struct IndicatorResult {
   std::string name;
   std::string unit;
@@ -28,8 +36,8 @@ struct IndicatorResult {
   /// Per year: runs whose value was not finite (e.g. a formula dividing by zero); these
   /// runs are left out of the statistics of that year. Normally all zero.
   std::vector<std::uint64_t> nonfinite;
-  /// Per year: growth steps whose rate was floored at -1 (simple form), summed over runs.
-  std::vector<std::uint64_t> floored;
+  /// The counters its process declared (ProcessSpec::counters), in their order; none for most.
+  std::vector<CounterResult> counters;
   bool operator==(const IndicatorResult&) const = default;
 };
 

@@ -94,7 +94,7 @@ std::size_t Simulator::worker_sets() const {
 RunState Simulator::make_state(const RunOptions& options) {
   const CompiledScenario& cs = *cs_;
   const std::size_t years = static_cast<std::size_t>(cs.n_years);
-  RunState state(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size());
+  RunState state(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes);
   // Shift for the sums: run 0's values (exactly 0 deviation for constant cells, and
   // sums of small deviations lose no precision to large levels).
   ThreadState& pilot = pool_->states.local();
@@ -131,7 +131,8 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
     ThreadState& ts = pool_->states.local();
     if (ts.call != call) {
       ts.call = call;
-      ts.acc = RunState(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size());
+      ts.acc =
+          RunState(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes);
       ts.acc.shift = shift;
       ts.watched.assign(watch.size() * kBlockSize, 0.0);
       ts.reset_counters(cs);

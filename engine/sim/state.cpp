@@ -5,10 +5,12 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 namespace plancast {
 
-RunState::RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std::size_t n_joint)
+RunState::RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std::size_t n_joint,
+                   std::vector<StateCounter> counters_)
     : slots(n_slots),
       years(n_years),
       cells(n_slots * static_cast<std::size_t>(n_years)),
@@ -20,7 +22,8 @@ RunState::RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std:
       max(cells, -std::numeric_limits<double>::infinity()),
       finite(cells),
       nonfinite(cells),
-      floored(cells),
+      counters(std::move(counters_)),
+      counts(counters.size() * static_cast<std::size_t>(n_years)),
       target_hits(n_targets),
       first_reach(n_targets * static_cast<std::size_t>(n_years)),
       joint_hits(n_joint),
@@ -28,7 +31,7 @@ RunState::RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std:
       replicate_hits((n_targets + n_joint) * kReplicateSlots) {}
 
 bool RunState::same_shape(const RunState& o) const {
-  return slots == o.slots && years == o.years && cells == o.cells &&
+  return slots == o.slots && years == o.years && cells == o.cells && counters == o.counters &&
          target_hits.size() == o.target_hits.size() && joint_hits.size() == o.joint_hits.size() &&
          target_nonfinite.size() == o.target_nonfinite.size() &&
          replicate_hits.size() == o.replicate_hits.size();
@@ -53,8 +56,8 @@ void RunState::merge(const RunState& o) {
     max[c] = std::max(max[c], o.max[c]);
     finite[c] += o.finite[c];
     nonfinite[c] += o.nonfinite[c];
-    floored[c] += o.floored[c];
   }
+  for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += o.counts[k];
   for (std::size_t k = 0; k < target_hits.size(); ++k) target_hits[k] += o.target_hits[k];
   for (std::size_t k = 0; k < first_reach.size(); ++k) first_reach[k] += o.first_reach[k];
   for (std::size_t k = 0; k < joint_hits.size(); ++k) joint_hits[k] += o.joint_hits[k];
@@ -67,7 +70,7 @@ void RunState::merge(const RunState& o) {
 bool RunState::operator==(const RunState& o) const {
   return same_shape(o) && same_bits(shift, o.shift) && runs == o.runs && sketch == o.sketch &&
          sum == o.sum && sumsq == o.sumsq && same_bits(min, o.min) && same_bits(max, o.max) &&
-         finite == o.finite && nonfinite == o.nonfinite && floored == o.floored &&
+         finite == o.finite && nonfinite == o.nonfinite && counts == o.counts &&
          target_hits == o.target_hits && first_reach == o.first_reach &&
          joint_hits == o.joint_hits && target_nonfinite == o.target_nonfinite &&
          replicate_hits == o.replicate_hits;

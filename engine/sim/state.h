@@ -6,11 +6,21 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/sim/sketch.h"
 
 namespace plancast {
+
+/// A diagnostic counter of the state (a process's CounterDecl, compiled): the slot of the
+/// indicator that declared it, its name, and the most one run adds in one year.
+struct StateCounter {
+  std::size_t slot = 0;
+  std::string name;
+  std::uint64_t most_per_run_year = 1;
+  bool operator==(const StateCounter&) const = default;
+};
 
 struct RunState {
   std::size_t slots = 0;  ///< output series
@@ -24,7 +34,10 @@ struct RunState {
   std::vector<QuantileSketch> sketch;
   std::vector<ExactSum> sum, sumsq;  ///< of x − shift
   std::vector<double> min, max;
-  std::vector<std::uint64_t> finite, nonfinite, floored;
+  std::vector<std::uint64_t> finite, nonfinite;
+  /// The declared counters, in compile order; counts[k * years + year index] is counter k's.
+  std::vector<StateCounter> counters;
+  std::vector<std::uint64_t> counts;
   /// Per target; first_reach is [target][year]; joint_hits per joint group (year).
   std::vector<std::uint64_t> target_hits, first_reach, joint_hits;
   /// Per target: runs whose indicator value was not finite where the target is judged (its
@@ -39,7 +52,8 @@ struct RunState {
   static constexpr std::size_t kReplicateSlots = 16;  ///< = kReplicates
 
   RunState() = default;
-  RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std::size_t n_joint);
+  RunState(std::size_t n_slots, int n_years, std::size_t n_targets, std::size_t n_joint,
+           std::vector<StateCounter> counters = {});
 
   /// Same dimensions (and so mergeable with this one).
   bool same_shape(const RunState& o) const;

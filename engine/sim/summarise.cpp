@@ -23,7 +23,8 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
   const std::uint64_t runs = sc.simulation.runs;
   const std::size_t years = static_cast<std::size_t>(cs.n_years);
   if (total.slots != cs.n_slots() || total.years != cs.n_years ||
-      total.target_hits.size() != cs.targets.size() || total.joint_hits.size() != cs.joint.size()) {
+      total.counters != cs.counter_shapes || total.target_hits.size() != cs.targets.size() ||
+      total.joint_hits.size() != cs.joint.size()) {
     throw std::invalid_argument("run state does not fit the scenario");
   }
   if (total.runs != runs) {
@@ -53,7 +54,6 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
       const std::size_t c = s * years + t;
       const std::uint64_t n = total.finite[c];
       ir.nonfinite.push_back(total.nonfinite[c]);
-      ir.floored.push_back(total.floored[c]);
       if (n == 0) {
         ir.mean.push_back(nan);
         ir.sd.push_back(nan);
@@ -94,6 +94,15 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
             {std::clamp(total.sketch[c].order_statistic(lo), total.min[c], total.max[c]),
              std::clamp(total.sketch[c].order_statistic(hi), total.min[c], total.max[c])});
       }
+    }
+    for (std::size_t k = 0; k < cs.counters.size(); ++k) {
+      if (cs.counter_shapes[k].slot != s) continue;
+      const CounterDecl& d = cs.counters[k];
+      const auto first = total.counts.begin() + static_cast<std::ptrdiff_t>(k * years);
+      ir.counters.push_back(CounterResult{d.name,
+                                          d.summary_note,
+                                          d.report_note,
+                                          {first, first + static_cast<std::ptrdiff_t>(years)}});
     }
     r.indicators.push_back(std::move(ir));
   }

@@ -58,7 +58,7 @@ refused "^counts_edited\.json:1:[0-9]+: error: .*state_sha256 does not match" s1
 refused "^seed_edited\.json:1:[0-9]+: error: .*job_hash does not match" s1.json seed_edited.json \
   s3.json
 refused "^truncated\.json:1:[0-9]+: error: not a plancast shard file \(JSON" s1.json truncated.json
-refused "^future\.json:1:48: error: shard format version 99; this plancast reads 4" future.json
+refused "^future\.json:1:48: error: shard format version 99; this plancast reads 5" future.json
 refused "^other\.json:1:2: error: not a plancast shard file \(\"results\" is not part of a shard\)" \
   other.json
 refused "^missing\.json: error: cannot read the shard file" missing.json s2.json s3.json
@@ -129,7 +129,10 @@ forged no_finite_min "cells/23/min: not inf in a cell without finite values" \
   "s['cells'][23]['min'] = '0x1p+0'"
 forged nonfinite_sum "cells/5/nonfinite: finite \(1024\) \+ nonfinite \(5\) is not the shard's 1024 runs" \
   "s['cells'][5]['nonfinite'] = 5"
-forged floored "cells/3/floored: 5000 is more than the shard's runs" "s['cells'][3]['floored'] = 5000"
+forged floored "cells/3/counters/floored: 5000 is more than the shard's runs allow" \
+  "s['cells'][3]['counters']['floored'] = 5000"
+forged counter_elsewhere "cells/6/counters: \"counters\" is not part of a state" \
+  "s['cells'][6]['counters'] = {'floored': 0}"
 forged sketch_count "cells/5/zero: the sketch holds 1034 values, not the cell's 1024" \
   "s['cells'][5]['zero'] = 10"
 forged mean_off "cells/5/sum: the mean it gives is not between min and max" \

@@ -44,7 +44,6 @@ IndicatorResult make_indicator(const std::string& name, const std::string& unit,
       ind.quantiles[q].push_back(v * (0.8 + 0.05 * static_cast<double>(q)));
     }
     ind.nonfinite.push_back(0);
-    ind.floored.push_back(0);
   }
   return ind;
 }
@@ -76,6 +75,8 @@ Results sample_results() {
   r.report_years = {2022};
   r.indicators.push_back(make_indicator("gdp", "100M CNY", 5509.8, 3));
   r.indicators[0].title = "Gross domestic product";
+  r.indicators[0].counters.push_back(
+      CounterResult{"floored", "steps floored", "falls floored", {0, 0, 0}});
   r.indicators.push_back(make_indicator("share", "%", 9.2, 3));
   r.indicators[1].mean[2] = kNaN;
   r.indicators[1].nonfinite[2] = 3;
@@ -155,9 +156,9 @@ TEST_CASE("JSON: SPEC §3 field names and order", "[io][json]") {
         std::vector<std::string>{"unit", "title", "mean", "sd", "min", "max", "quantiles",
                                  "quantiles_ci95", "nonfinite", "floored"});
   // No title key when the title is empty.
-  CHECK(keys(j["indicators"]["share"]) ==
-        std::vector<std::string>{"unit", "mean", "sd", "min", "max", "quantiles", "quantiles_ci95",
-                                 "nonfinite", "floored"});
+  CHECK(keys(j["indicators"]["share"]) == std::vector<std::string>{"unit", "mean", "sd", "min",
+                                                                   "max", "quantiles",
+                                                                   "quantiles_ci95", "nonfinite"});
   CHECK(keys(j["indicators"]["gdp"]["quantiles"]) ==
         std::vector<std::string>{"p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99"});
   CHECK(j["indicators"]["gdp"]["mean"].size() == 3);
@@ -215,8 +216,9 @@ TEST_CASE("CSV: long format, header, rows and quoting", "[io][csv]") {
   const auto lines = lines_of(text);
   REQUIRE(!lines.empty());
   CHECK(lines[0] == "indicator,year,statistic,value");
-  // 2 indicators × 3 years × 15 statistics, 2 targets × 6, 3 first_reach rows, 1 joint × 5.
-  CHECK(lines.size() == 1 + 2 * 3 * 15 + 2 * 6 + 3 + 5);
+  // 2 indicators × 3 years × 14 statistics, gdp's counter "floored" × 3 years, 2 targets × 6,
+  // 3 first_reach rows, 1 joint × 5.
+  CHECK(lines.size() == 1 + 2 * 3 * 14 + 3 + 2 * 6 + 3 + 5);
   CHECK(lines[1] == "gdp,2020,mean,5509.8");
   CHECK(lines[2] == "gdp,2020,sd,550.98");
   CHECK(lines[5] == "gdp,2020,p01,4407.84");

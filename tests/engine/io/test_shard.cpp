@@ -304,7 +304,17 @@ TEST_CASE("impossible state contents are refused even with a valid checksum", "[
   refused([](nlohmann::json& b) { std::swap(b["cells"][5]["min"], b["cells"][5]["max"]); },
           "/cells/5/min");
   refused([](nlohmann::json& b) { b["cells"][5]["max"] = "0x1p+30"; }, "/cells/5/max");
-  refused([](nlohmann::json& b) { b["cells"][5]["floored"] = 2561; }, "/cells/5/floored");
+  refused([](nlohmann::json& b) { b["cells"][5]["counters"]["floored"] = 2561; },
+          "/cells/5/counters/floored");
+  refused([](nlohmann::json& b) { b["cells"][5]["counters"]["other"] = 0; },
+          "/cells/5/counters/other");
+  refused([](nlohmann::json& b) { b["cells"][5].erase("counters"); }, "/cells/5");
+  // Cell 6: ratio in 2020, a formula, which declares no counters.
+  refused(
+      [](nlohmann::json& b) {
+        b["cells"][6]["counters"] = {{"floored", 0}};
+      },
+      "/cells/6/counters");
   refused([](nlohmann::json& b) { b["cells"][5]["sum"]["partials"] = {"0x1p+50"}; },
           "/cells/5/sum");
   refused([](nlohmann::json& b) { b["cells"][5]["sumsq"]["partials"] = {"0x1p+50"}; },

@@ -108,9 +108,9 @@ TEST_CASE("simple-form rates below -1 are floored and counted", "[runner]") {
   const Results r = run_text(data_scenario("runner_floor"));
   const auto& x = indicator(r, "x");
   CHECK(x.mean[1] == 0.0);
-  CHECK(x.floored[1] == 500);
-  CHECK(x.floored[2] == 500);
-  CHECK(x.floored[0] == 0);
+  REQUIRE(x.counters.size() == 1);
+  CHECK(x.counters[0].name == "floored");
+  CHECK(x.counters[0].per_year == std::vector<std::uint64_t>{0, 500, 500});
 }
 
 TEST_CASE("the sd of a difference of correlated parameters", "[runner][stat]") {
