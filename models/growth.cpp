@@ -10,6 +10,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/core/format.h"
 #include "models/rate_model.h"
 
 namespace plancast {
@@ -125,7 +126,7 @@ class GrowthSpec final : public ProcessSpec {
     if (!ind.has_base) return std::nullopt;
     ValueRange r;
     std::string from = log_form ? "growth in log form from base " : "growth from base ";
-    from += format_number(ind.base);
+    from += canonical_number(ind.base);
     if (ind.base > 0) {
       r.lo = 0;
       r.lo_open = log_form;

@@ -7,6 +7,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/core/format.h"
 #include "models/rate_model.h"
 
 namespace plancast {
@@ -51,8 +52,8 @@ class LogisticProcess final : public Process {
     if (!(base > 0 && base < cap)) {
       throw ScenarioError(SourceLoc{ctx.scenario().file, 0, 0},
                           "indicator '" + ctx.indicator_name() +
-                              "': logistic needs 0 < base < cap (base=" + format_number(base) +
-                              ", cap=" + format_number(cap) + ")");
+                              "': logistic needs 0 < base < cap (base=" + canonical_number(base) +
+                              ", cap=" + canonical_number(cap) + ")");
     }
     logit0 = std::log(base) - std::log(cap - base);
   }
@@ -116,11 +117,11 @@ class LogisticSpec final : public ProcessSpec {
     rate.check(sc, diags);
     if (self.has_base && !(self.base > 0 && self.base < cap)) {
       std::string msg = "base=";
-      msg += format_number(self.base);
+      msg += canonical_number(self.base);
       msg += " (must be in (0, ";
-      msg += format_number(cap);
+      msg += canonical_number(cap);
       msg += "): logistic stays strictly between 0 and cap=";
-      msg += format_number(cap);
+      msg += canonical_number(cap);
       msg += ")";
       diags.error(self.base_loc, msg);
     }
@@ -133,7 +134,7 @@ class LogisticSpec final : public ProcessSpec {
     r.hi = cap;
     r.lo_open = r.hi_open = true;
     r.why_lo = "a logistic indicator stays strictly above 0";
-    r.why_hi = "a logistic indicator stays strictly below its cap " + format_number(cap);
+    r.why_hi = "a logistic indicator stays strictly below its cap " + canonical_number(cap);
     return r;
   }
   std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
@@ -155,7 +156,8 @@ std::shared_ptr<const ProcessSpec> parse_logistic(NodeReader& r) {
     if (auto x = c->number()) {
       spec->cap = *x;
       if (!(*x > 0)) {
-        c->error("cap=" + format_number(*x) + " (must be > 0: the ceiling the value approaches)");
+        c->error("cap=" + canonical_number(*x) +
+                 " (must be > 0: the ceiling the value approaches)");
         ok = false;
       }
     } else {

@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstdio>
 #include <memory>
+
+#include <fmt/format.h>
 
 #include "engine/analysis/paired_interval.h"
 #include "engine/core/error.h"
@@ -107,10 +108,8 @@ const IndicatorResult* find_indicator(const Results& r, const std::string& name)
 std::string difference_points_text(const PairedDifference& d) {
   const double h = 100 * (d.ci95[1] - d.ci95[0]) / 2;
   const int dec = h > 0 ? std::clamp(static_cast<int>(std::ceil(-std::log10(h))), 1, 6) : 1;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%+.*f [%+.*f, %+.*f]", dec, 100 * d.value, dec, 100 * d.ci95[0],
-                dec, 100 * d.ci95[1]);
-  return buf;
+  return fmt::format("{:+.{}f} [{:+.{}f}, {:+.{}f}]", 100 * d.value, dec, 100 * d.ci95[0], dec,
+                     100 * d.ci95[1], dec);
 }
 
 Comparison compare(const std::vector<CompareEntry>& entries, const Registry& registry,

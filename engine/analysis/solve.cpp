@@ -3,10 +3,10 @@
 #include "engine/analysis/solve.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "engine/core/error.h"
+#include "engine/core/format.h"
 
 namespace plancast {
 
@@ -63,21 +63,17 @@ int sign(double x) {
 }
 
 std::string num(double v) {
-  return exact_number_text(v);
+  return canonical_number(v);
 }
 
 std::string pct(double p) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g%%", 100 * p);
-  return buf;
+  return general_text(100 * p, 3) + "%";
 }
 
 }  // namespace
 
 std::string exact_number_text(double value) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, res.ptr);
+  return canonical_number(value);
 }
 
 std::optional<double> value_at_path(const Scenario& scenario, const std::string& path) {

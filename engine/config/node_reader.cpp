@@ -8,6 +8,8 @@
 #include <limits>
 #include <map>
 
+#include "engine/core/format.h"
+
 namespace plancast {
 
 namespace {
@@ -86,9 +88,9 @@ NumberParse parse_number(const std::string& text) {
 }
 
 std::string range_text(double lo, double hi) {
-  if (lo == -HUGE_VAL) return "must be <= " + format_number(hi);
-  if (hi == HUGE_VAL) return "must be >= " + format_number(lo);
-  return "must be in [" + format_number(lo) + ", " + format_number(hi) + "]";
+  if (lo == -HUGE_VAL) return "must be <= " + canonical_number(hi);
+  if (hi == HUGE_VAL) return "must be >= " + canonical_number(lo);
+  return "must be in [" + canonical_number(lo) + ", " + canonical_number(hi) + "]";
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -122,13 +124,6 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
   }
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
   return best_d <= limit ? best : std::string();
-}
-
-std::string format_number(double x) {
-  char buf[64];
-  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  if (ec != std::errc()) return std::to_string(x);
-  return std::string(buf, ptr);
 }
 
 SourceLoc to_loc(const std::string& file, const YAML::Mark& mark) {
