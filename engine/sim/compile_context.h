@@ -1,0 +1,59 @@
+// Internal to engine/sim (and bench/micro.cpp, which compiles one process the same way):
+// the CompileContext that compile() lends each indicator's process, and the scenario's
+// parameters as the parameter sampler takes them.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/config/scenario.h"
+#include "engine/core/process.h"
+#include "engine/random/parameter_sampler.h"
+
+namespace plancast::sim_detail {
+
+/// Names to indices over one scenario, for one indicator at a time (set_indicator). The
+/// maps are borrowed: they must outlive the context.
+class IndicatorContext final : public CompileContext {
+ public:
+  IndicatorContext(const Scenario& sc, const std::map<std::string, int>& params,
+                   const std::map<std::string, int>& slots)
+      : sc_(sc), params_(params), slots_(slots) {}
+  /// The indicator whose process compiles next, and the slots it writes.
+  void set_indicator(const IndicatorSpec& ind, std::vector<int> out) {
+    ind_ = &ind;
+    out_ = std::move(out);
+  }
+  const Scenario& scenario() const override { return sc_; }
+  int parameter_index(const std::string& n) const override;
+  int slot_index(const std::string& n) const override;
+  const std::vector<int>& output_slots() const override { return out_; }
+  const std::string& indicator_name() const override { return ind_->name; }
+  bool has_base() const override { return ind_->has_base; }
+  double base() const override { return ind_->base; }
+  /// Throws std::logic_error for a sub-stream the process did not declare (stream_count()).
+  StreamKey stream_key(std::uint32_t k) const override;
+  int n_parameters() const override { return static_cast<int>(params_.size()); }
+  int n_slots() const override { return static_cast<int>(slots_.size()); }
+  std::vector<std::string> parameter_names() const override;
+  std::vector<std::string> slot_names() const override;
+
+ private:
+  const Scenario& sc_;
+  const std::map<std::string, int>& params_;
+  const std::map<std::string, int>& slots_;
+  const IndicatorSpec* ind_ = nullptr;
+  std::vector<int> out_;
+};
+
+/// A scenario's parameters in file order, their index by name, and its correlations between
+/// those indices: what ParameterSampler's constructor takes.
+struct ParameterDefs {
+  std::map<std::string, int> index;
+  std::vector<ParameterDef> parameters;
+  std::vector<CorrelationDef> correlations;
+};
+ParameterDefs parameter_defs(const Scenario& sc);
+
+}  // namespace plancast::sim_detail
