@@ -112,14 +112,9 @@ class GrowthRate final : public GrowthMeasure {
   bool log_form_;
 };
 
-class GrowthSpec final : public ProcessSpec {
+class GrowthSpec final : public RateProcessSpec {
  public:
-  RateSpec rate;
   bool log_form = false;
-  std::vector<NameRef> references() const override { return rate.references(); }
-  void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
-    rate.check(sc, diags);
-  }
   // Reachable values and assumed rates (issue 14, parts 6-7). X_t keeps the sign of the
   // base: the simple form floors the rate at -1, so it can reach 0; exp(g) never does.
   std::optional<ValueRange> reachable(const IndicatorSpec& ind, std::size_t) const override {
@@ -151,11 +146,8 @@ class GrowthSpec final : public ProcessSpec {
     }
     return out;
   }
-  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
-                                                      const AuditContext&) const override {
-    auto m = std::make_shared<GrowthRate>(log_form);
-    m->assumed = rate.first_rate();
-    return m;
+  std::shared_ptr<GrowthMeasure> measure() const override {
+    return std::make_shared<GrowthRate>(log_form);
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<GrowthProcess>(rate, log_form, ctx);

@@ -108,13 +108,11 @@ class LogitRate final : public GrowthMeasure {
   double cap_;
 };
 
-class LogisticSpec final : public ProcessSpec {
+class LogisticSpec final : public RateProcessSpec {
  public:
-  RateSpec rate;
   double cap = 0;
-  std::vector<NameRef> references() const override { return rate.references(); }
   void check(const Scenario& sc, const IndicatorSpec& self, DiagnosticList& diags) const override {
-    rate.check(sc, diags);
+    RateProcessSpec::check(sc, self, diags);
     if (self.has_base && !(self.base > 0 && self.base < cap)) {
       std::string msg = "base=";
       msg += canonical_number(self.base);
@@ -137,11 +135,8 @@ class LogisticSpec final : public ProcessSpec {
     r.why_hi = "a logistic indicator stays strictly below its cap " + canonical_number(cap);
     return r;
   }
-  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
-                                                      const AuditContext&) const override {
-    auto m = std::make_shared<LogitRate>(cap);
-    m->assumed = rate.first_rate();
-    return m;
+  std::shared_ptr<GrowthMeasure> measure() const override {
+    return std::make_shared<LogitRate>(cap);
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<LogisticProcess>(rate, cap, ctx);
