@@ -154,24 +154,23 @@ class GrowthSpec final : public RateProcessSpec {
   }
 };
 
-std::shared_ptr<const ProcessSpec> parse_growth(NodeReader& r) {
-  if (!r.expect_map()) return nullptr;
-  auto spec = std::make_shared<GrowthSpec>();
-  bool ok = parse_rate_spec(r, spec->rate);
-  if (auto f = r.optional("form")) {
-    if (auto s = f->string()) {
-      if (*s == "log") {
-        spec->log_form = true;
-      } else if (*s != "simple") {
-        f->error("form '" + *s + "' is not known (use 'simple' or 'log')");
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
+/// `form: simple|log` (default simple).
+bool parse_form(NodeReader& r, GrowthSpec& spec) {
+  auto f = r.optional("form");
+  if (!f) return true;
+  const auto s = f->string();
+  if (!s) return false;
+  if (*s == "log") {
+    spec.log_form = true;
+  } else if (*s != "simple") {
+    f->error("form '" + *s + "' is not known (use 'simple' or 'log')");
+    return false;
   }
-  r.finish();
-  return ok ? spec : nullptr;
+  return true;
+}
+
+std::shared_ptr<const ProcessSpec> parse_growth(NodeReader& r) {
+  return parse_rate_process<GrowthSpec>(r, parse_form);
 }
 
 }  // namespace

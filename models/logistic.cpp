@@ -143,26 +143,22 @@ class LogisticSpec final : public RateProcessSpec {
   }
 };
 
-std::shared_ptr<const ProcessSpec> parse_logistic(NodeReader& r) {
-  if (!r.expect_map()) return nullptr;
-  auto spec = std::make_shared<LogisticSpec>();
-  bool ok = parse_rate_spec(r, spec->rate);
-  if (auto c = r.required("cap")) {
-    if (auto x = c->number()) {
-      spec->cap = *x;
-      if (!(*x > 0)) {
-        c->error("cap=" + canonical_number(*x) +
-                 " (must be > 0: the ceiling the value approaches)");
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
-  } else {
-    ok = false;
+/// `cap: NUMBER` (required, > 0).
+bool parse_cap(NodeReader& r, LogisticSpec& spec) {
+  auto c = r.required("cap");
+  if (!c) return false;
+  const auto x = c->number();
+  if (!x) return false;
+  spec.cap = *x;
+  if (!(*x > 0)) {
+    c->error("cap=" + canonical_number(*x) + " (must be > 0: the ceiling the value approaches)");
+    return false;
   }
-  r.finish();
-  return ok ? spec : nullptr;
+  return true;
+}
+
+std::shared_ptr<const ProcessSpec> parse_logistic(NodeReader& r) {
+  return parse_rate_process<LogisticSpec>(r, parse_cap);
 }
 
 }  // namespace

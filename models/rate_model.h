@@ -4,10 +4,12 @@
 
 #include <climits>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/config/node_reader.h"
 #include "engine/core/process.h"
 #include "engine/random/distribution.h"
 #include "engine/random/distribution_spec.h"
@@ -76,6 +78,19 @@ class RateProcessSpec : public ProcessSpec {
   /// How audit measures growth of this process's values (the rate each target needs).
   virtual std::shared_ptr<GrowthMeasure> measure() const = 0;
 };
+
+/// Parses the map of a process driven by the rate model: its `trend`, `noise` and `shocks`
+/// (parse_rate_spec), then `own(r, spec)` reads the process's own keys (false after
+/// reporting a problem), then finish(). Null when anything was reported.
+template <class Spec, class Own>
+std::shared_ptr<const ProcessSpec> parse_rate_process(NodeReader& r, Own own) {
+  if (!r.expect_map()) return nullptr;
+  auto spec = std::make_shared<Spec>();
+  bool ok = parse_rate_spec(r, spec->rate);
+  ok = own(r, *spec) && ok;
+  r.finish();
+  return ok ? spec : nullptr;
+}
 
 /// The compiled rate model: immutable, shared by threads.
 class RateModel {
