@@ -105,31 +105,32 @@ void BM_NormalTransform(benchmark::State& state) {
 }
 BENCHMARK(BM_NormalTransform);
 
-void BM_BoxMuller(benchmark::State& state) {
-  // The transform plancast used before the ziggurat, for comparison.
+/// Times `z[j] = f(u, j)` over one block of uniforms drawn from stream `key`.
+template <class F>
+void per_uniform(benchmark::State& state, StreamKey key, F f) {
   std::vector<double> u(kN), z(kN);
-  const Stream s(12345, 7);
+  const Stream s(12345, key);
   for (std::size_t j = 0; j < kN; ++j) u[j] = s.uniforms(j, 0, 0).u[0];
   for (auto _ : state) {
-    for (std::size_t j = 0; j < kN; ++j) z[j] = normal_from(u[j], u[kN - 1 - j]);
+    for (std::size_t j = 0; j < kN; ++j) z[j] = f(u, j);
     benchmark::DoNotOptimize(z.data());
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
+
+void BM_BoxMuller(benchmark::State& state) {
+  // The transform plancast used before the ziggurat, for comparison.
+  per_uniform(state, 7, [](const std::vector<double>& u, std::size_t j) {
+    return normal_from(u[j], u[kN - 1 - j]);
+  });
+}
 BENCHMARK(BM_BoxMuller);
 
 void BM_NormalQuantile(benchmark::State& state) {
   // Φ⁻¹ of a parameter's uniform (AS 241).
-  std::vector<double> u(kN), z(kN);
-  const Stream s(12345, 8);
-  for (std::size_t j = 0; j < kN; ++j) u[j] = s.uniforms(j, 0, 0).u[0];
-  for (auto _ : state) {
-    for (std::size_t j = 0; j < kN; ++j) z[j] = normal_quantile(u[j]);
-    benchmark::DoNotOptimize(z.data());
-    benchmark::ClobberMemory();
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+  per_uniform(state, 8,
+              [](const std::vector<double>& u, std::size_t j) { return normal_quantile(u[j]); });
 }
 BENCHMARK(BM_NormalQuantile);
 
