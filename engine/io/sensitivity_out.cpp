@@ -75,6 +75,21 @@ std::string table_head(const char* what, const SensitivityOutput& o, const Scena
   return s;
 }
 
+/// `line` without its trailing spaces, and a newline, appended to `s` (a table row).
+void add_row(std::string& s, std::string line) {
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  s += line;
+  s += '\n';
+}
+
+/// `rows` ordered by `member`, largest first (ties keep the file's order).
+template <class Row>
+std::vector<Row> by_largest(std::vector<Row> rows, double Row::*member) {
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const Row& a, const Row& b) { return a.*member > b.*member; });
+  return rows;
+}
+
 /// "N UNIT, M runs, sampler S, seed K" and a blank line: the rest of a variance table's head.
 std::string design_line(std::uint64_t n, std::string_view unit, std::uint64_t runs,
                         std::string_view sampler, std::uint64_t seed) {
@@ -89,9 +104,7 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
   s += design_line(r.base_runs, "base rows", r.total_runs, r.sampler, r.seed);
   s += fit_to_width("parameter", 22) + right("S1", 7) + "  " + fit_to_width("95% interval", 17) +
        right("ST", 7) + "  " + fit_to_width("95% interval", 17) + "ST\n";
-  std::vector<SobolIndex> sorted = r.parameters;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const SobolIndex& a, const SobolIndex& b) { return a.st > b.st; });
+  std::vector<SobolIndex> sorted = by_largest(r.parameters, &SobolIndex::st);
   sorted.push_back(r.noise);
   sorted.back().name = kNoiseRow;
   double sum = 0;
@@ -105,8 +118,7 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
     line += "  ";
     line += fit_to_width(interval(ix.st_lo, ix.st_hi), 17);
     line += share_bar(ix.st);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
+    add_row(s, line);
   }
   s += "\nsum of S1 ";
   s += fixed_text(sum, 3);
@@ -123,10 +135,7 @@ std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, con
   std::string s = table_head("Shapley effects", o, sc, r.mean, r.variance);
   s += design_line(r.permutations, "permutations", r.total_runs, r.sampler, r.seed);
   s += fit_to_width("parameter", 22) + right("Shapley", 8) + "  " + "95% interval\n";
-  std::vector<ShapleyEffect> sorted = r.parameters;
-  std::stable_sort(
-      sorted.begin(), sorted.end(),
-      [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.shapley > b.shapley; });
+  std::vector<ShapleyEffect> sorted = by_largest(r.parameters, &ShapleyEffect::shapley);
   ShapleyEffect noise;
   noise.name = kNoiseRow;
   noise.shapley = 1 - r.explained;
@@ -139,8 +148,7 @@ std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, con
     line += "  ";
     line += fit_to_width(interval(e.lo, e.hi), 18);
     line += share_bar(e.shapley);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
+    add_row(s, line);
   }
   s += "\nThe parameters together explain ";
   s += fixed_text(r.explained, 3);
@@ -195,8 +203,7 @@ std::string tornado_text(const TornadoResult& r, const SensitivityOutput& o, con
     line += right(general_text(b.swing, 4), 10);
     line += "  ";
     line += chart;
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
+    add_row(s, line);
   }
   return s;
 }
