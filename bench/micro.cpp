@@ -19,6 +19,7 @@
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
 #include "engine/sim/block.h"
+#include "engine/sim/compile_context.h"
 #include "engine/sim/runner.h"
 #include "engine/sim/sketch.h"
 #include "models/register_builtin.h"
@@ -38,72 +39,21 @@ const Scenario& model() {
   return sc;
 }
 
-/// A compile context over the benchmark model (the runner's own is internal to it).
-class BenchContext final : public CompileContext {
- public:
-  explicit BenchContext(const Scenario& sc) : sc_(sc) {
-    for (const auto& p : sc.parameters) params_[p.name] = static_cast<int>(params_.size());
-    for (const auto& ind : sc.indicators) slots_[ind.name] = static_cast<int>(slots_.size());
-  }
-  void select(const IndicatorSpec& ind) {
-    ind_ = &ind;
-    out_ = {slots_.at(ind.name)};
-  }
-  const Scenario& scenario() const override { return sc_; }
-  int parameter_index(const std::string& n) const override {
-    auto it = params_.find(n);
-    return it == params_.end() ? -1 : it->second;
-  }
-  int slot_index(const std::string& n) const override {
-    auto it = slots_.find(n);
-    return it == slots_.end() ? -1 : it->second;
-  }
-  const std::vector<int>& output_slots() const override { return out_; }
-  const std::string& indicator_name() const override { return ind_->name; }
-  bool has_base() const override { return ind_->has_base; }
-  double base() const override { return ind_->base; }
-  StreamKey stream_key(std::uint32_t k) const override { return sub_stream_key(ind_->name, k); }
-  /// kCountersPerSlot counter places per slot (Block's counts): enough for the benchmark.
-  static constexpr std::size_t kCountersPerSlot = 4;
-  std::size_t counter_index(std::uint32_t k) const override {
-    if (k >= ind_->spec->counters().size() || k >= kCountersPerSlot) {
-      throw std::logic_error("undeclared counter");
-    }
-    return static_cast<std::size_t>(out_.at(0)) * kCountersPerSlot + k;
-  }
-  int n_parameters() const override { return static_cast<int>(params_.size()); }
-  int n_slots() const override { return static_cast<int>(slots_.size()); }
-  std::vector<std::string> parameter_names() const override {
-    std::vector<std::string> v(params_.size());
-    for (const auto& [n, i] : params_) v[static_cast<std::size_t>(i)] = n;
-    return v;
-  }
-  std::vector<std::string> slot_names() const override {
-    std::vector<std::string> v(slots_.size());
-    for (const auto& [n, i] : slots_) v[static_cast<std::size_t>(i)] = n;
-    return v;
-  }
-
- private:
-  const Scenario& sc_;
-  std::map<std::string, int> params_, slots_;
-  const IndicatorSpec* ind_ = nullptr;
-  std::vector<int> out_;
-};
-
 std::unique_ptr<ParameterSampler> sampler(const Scenario& sc) {
-  std::map<std::string, int> idx;
-  std::vector<ParameterDef> defs;
-  for (const auto& p : sc.parameters) {
-    idx[p.name] = static_cast<int>(defs.size());
-    defs.push_back(ParameterDef{p.name, p.dist, p.loc});
-  }
-  std::vector<CorrelationDef> corr;
-  for (const auto& c : sc.correlations) {
-    corr.push_back(CorrelationDef{idx.at(c.a), idx.at(c.b), c.rho, c.loc});
-  }
-  return std::make_unique<ParameterSampler>(defs, corr);
+  const sim_detail::ParameterDefs defs = sim_detail::parameter_defs(sc);
+  return std::make_unique<ParameterSampler>(defs.parameters, defs.correlations);
 }
+
+/// Every indicator's slot, in file order (the benchmark model's indicators have one output,
+/// their name).
+std::map<std::string, int> slot_index(const Scenario& sc) {
+  std::map<std::string, int> slots;
+  for (const auto& ind : sc.indicators) slots[ind.name] = static_cast<int>(slots.size());
+  return slots;
+}
+
+/// Counter places per indicator in Block's counts: enough for the benchmark's processes.
+constexpr std::size_t kCountersPerSlot = 4;
 
 /// One block's buffers with parameters drawn and every series at its base value.
 struct Block {
@@ -117,7 +67,7 @@ struct Block {
         prev(sc.indicators.size() * kN, 100.0) {
     make_mc_sampler(sc.simulation.seed, sc.parameters.size())->fill(0, kN, kN, params.data());
     sampler(sc)->transform(kN, kN, params.data());
-    counters.counts.assign(sc.indicators.size() * BenchContext::kCountersPerSlot, 0);
+    counters.counts.assign(sc.indicators.size() * kCountersPerSlot, 0);
     ctx.seed = sc.simulation.seed;
     ctx.n = kN;
     ctx.stride = kN;
@@ -159,31 +109,32 @@ void BM_NormalTransform(benchmark::State& state) {
 }
 BENCHMARK(BM_NormalTransform);
 
-void BM_BoxMuller(benchmark::State& state) {
-  // The transform plancast used before the ziggurat, for comparison.
+/// Times `z[j] = f(u, j)` over one block of uniforms drawn from stream `key`.
+template <class F>
+void per_uniform(benchmark::State& state, StreamKey key, F f) {
   std::vector<double> u(kN), z(kN);
-  const Stream s(12345, 7);
+  const Stream s(12345, key);
   for (std::size_t j = 0; j < kN; ++j) u[j] = s.uniforms(j, 0, 0).u[0];
   for (auto _ : state) {
-    for (std::size_t j = 0; j < kN; ++j) z[j] = normal_from(u[j], u[kN - 1 - j]);
+    for (std::size_t j = 0; j < kN; ++j) z[j] = f(u, j);
     benchmark::DoNotOptimize(z.data());
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
+
+void BM_BoxMuller(benchmark::State& state) {
+  // The transform plancast used before the ziggurat, for comparison.
+  per_uniform(state, 7, [](const std::vector<double>& u, std::size_t j) {
+    return normal_from(u[j], u[kN - 1 - j]);
+  });
+}
 BENCHMARK(BM_BoxMuller);
 
 void BM_NormalQuantile(benchmark::State& state) {
   // Φ⁻¹ of a parameter's uniform (AS 241).
-  std::vector<double> u(kN), z(kN);
-  const Stream s(12345, 8);
-  for (std::size_t j = 0; j < kN; ++j) u[j] = s.uniforms(j, 0, 0).u[0];
-  for (auto _ : state) {
-    for (std::size_t j = 0; j < kN; ++j) z[j] = normal_quantile(u[j]);
-    benchmark::DoNotOptimize(z.data());
-    benchmark::ClobberMemory();
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
+  per_uniform(state, 8,
+              [](const std::vector<double>& u, std::size_t j) { return normal_quantile(u[j]); });
 }
 BENCHMARK(BM_NormalQuantile);
 
@@ -236,9 +187,12 @@ BENCHMARK(BM_ExactSumAdd);
 /// Steps one compiled indicator of the model over a block (years 1..15 in turn).
 void step_indicator(benchmark::State& state, const std::string& name) {
   Block b;
-  BenchContext cc(b.sc);
+  const std::map<std::string, int> params = sim_detail::parameter_defs(b.sc).index;
+  const std::map<std::string, int> slots = slot_index(b.sc);
+  sim_detail::IndicatorContext cc(b.sc, params, slots);
   const IndicatorSpec* ind = b.sc.find_indicator(name);
-  cc.select(*ind);
+  const std::size_t slot = static_cast<std::size_t>(slots.at(name));
+  cc.set_indicator(*ind, {slots.at(name)}, slot * kCountersPerSlot, ind->spec->counters().size());
   const auto proc = ind->spec->compile(cc);
   const auto worker = proc->make_worker(kN);
   b.ctx.t = 0;

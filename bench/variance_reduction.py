@@ -15,33 +15,26 @@ import subprocess
 import sys
 import tempfile
 
-SMOOTH = """plancast: 1
-name: smooth
+
+def one_growth(name, growth):
+    """A scenario of one log-growth indicator whose trend is one normal parameter."""
+    return f"""plancast: 1
+name: {name}
 base_year: 2020
 horizon: 2030
 parameters:
-  trend: {dist: normal, mean: 0.05, sd: 0.02}
+  trend: {{dist: normal, mean: 0.05, sd: 0.02}}
 indicators:
   x:
     base: 100
-    growth: {trend: trend, form: log}
+    growth: {{{growth}, form: log}}
 targets:
-  - {id: x_170, indicator: x, year: 2030, at_least: 170}
+  - {{id: x_170, indicator: x, year: 2030, at_least: 170}}
 """
 
-NOISY = """plancast: 1
-name: noisy
-base_year: 2020
-horizon: 2030
-parameters:
-  trend: {dist: normal, mean: 0.05, sd: 0.02}
-indicators:
-  x:
-    base: 100
-    growth: {trend: trend, noise: {sd: 0.03}, form: log}
-targets:
-  - {id: x_170, indicator: x, year: 2030, at_least: 170}
-"""
+
+SMOOTH = one_growth("smooth", "trend: trend")
+NOISY = one_growth("noisy", "trend: trend, noise: {sd: 0.03}")
 
 THREE = """plancast: 1
 name: three

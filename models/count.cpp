@@ -11,6 +11,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/core/format.h"
 #include "engine/random/math_policy.h"
 #include "engine/random/normal_quantile.h"
 #include "engine/random/stream.h"
@@ -168,7 +169,7 @@ bool check_range(NodeReader& at, const Value& v, const std::string& key, double 
   if (!bad) return true;
   std::string msg = key;
   msg += "=";
-  msg += format_number(v.number);
+  msg += canonical_number(v.number);
   msg += " (";
   msg += why;
   msg += ")";
@@ -230,7 +231,7 @@ class CountSpec final : public ProcessSpec {
     const double b = self.base;
     if (self.has_base && !(b >= 0 && b <= kMaxCountBase && b == std::floor(b))) {
       std::string msg = "base=";
-      msg += format_number(b);
+      msg += canonical_number(b);
       msg += " (a count starts from a whole number >= 0, e.g. base: 13)";
       diags.error(self.base_loc, msg);
     }
@@ -240,7 +241,7 @@ class CountSpec final : public ProcessSpec {
   std::optional<ValueRange> reachable(const IndicatorSpec& ind, std::size_t) const override {
     if (!ind.has_base) return std::nullopt;
     ValueRange r;
-    const std::string base = format_number(ind.base);
+    const std::string base = canonical_number(ind.base);
     r.lo = 0;
     r.why_lo = "a count is never below 0";
     if (!exit.is_param() && exit.number == 0) {

@@ -8,6 +8,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/core/format.h"
 #include "engine/random/distribution.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
@@ -269,8 +270,8 @@ class FirmSpec final : public ProcessSpec {
       const double expected = static_cast<double>(counts.front()) + entry.number * years;
       if (expected > static_cast<double>(kMaxFirmsPerRun)) {
         diags.error(entry.loc,
-                    "entry=" + format_number(entry.number) + " over " + format_number(years) +
-                        " years gives about " + format_number(std::round(expected)) +
+                    "entry=" + canonical_number(entry.number) + " over " + canonical_number(years) +
+                        " years gives about " + canonical_number(std::round(expected)) +
                         " firms per run, more than the cap of " + std::to_string(kMaxFirmsPerRun) +
                         " (raise the lowest threshold or lower entry)");
       }
@@ -332,9 +333,9 @@ bool check_min(NodeReader& r, const Value& v, const std::string& key, double lo,
   if (strict ? v.number > lo : v.number >= lo) return true;
   std::string m = key;
   m += "=";
-  m += format_number(v.number);
+  m += canonical_number(v.number);
   m += strict ? " (must be > " : " (must be >= ";
-  m += format_number(lo);
+  m += canonical_number(lo);
   m += ")";
   r.diags().error(v.loc.line > 0 ? v.loc : r.loc(), m);
   return false;
@@ -368,7 +369,7 @@ bool parse_counts(NodeReader& c, FirmSpec& spec) {
     if (!spec.thresholds.empty()) {
       if (!(*t > spec.thresholds.back())) {
         key.error("threshold " + key.scalar_text() + " after " +
-                  format_number(spec.thresholds.back()) +
+                  canonical_number(spec.thresholds.back()) +
                   " (thresholds must increase; list them from the lowest)");
         ok = false;
         continue;
@@ -376,7 +377,7 @@ bool parse_counts(NodeReader& c, FirmSpec& spec) {
       if (*n > spec.counts.back()) {
         val.error(std::to_string(*n) + " firms above " + key.scalar_text() + " but " +
                   std::to_string(spec.counts.back()) + " above " +
-                  format_number(spec.thresholds.back()) +
+                  canonical_number(spec.thresholds.back()) +
                   " (a firm above a higher threshold is above every lower one: counts must "
                   "not increase)");
         ok = false;
@@ -442,7 +443,7 @@ std::shared_ptr<const ProcessSpec> parse_firm_population(NodeReader& r) {
       if (*a > 0) {
         spec->alpha = *a;
       } else {
-        r.optional("alpha")->error("alpha=" + format_number(*a) + " (must be > 0)");
+        r.optional("alpha")->error("alpha=" + canonical_number(*a) + " (must be > 0)");
         ok = false;
       }
     } else {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/config/node_reader.h"
+#include "engine/core/format.h"
 #include "models/firm_population.h"
 
 namespace plancast {
@@ -71,7 +72,7 @@ std::string threshold_name(double threshold) {
   if (threshold == std::floor(threshold) && std::fabs(threshold) < 1e15) {
     return std::to_string(static_cast<long long>(threshold));
   }
-  std::string s = format_number(threshold);
+  std::string s = canonical_number(threshold);
   for (char& c : s) {
     const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (!alnum) c = '_';

@@ -10,6 +10,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/core/format.h"
 #include "models/rate_model.h"
 
 namespace plancast {
@@ -116,21 +117,16 @@ class GrowthRate final : public GrowthMeasure {
   bool log_form_;
 };
 
-class GrowthSpec final : public ProcessSpec {
+class GrowthSpec final : public RateProcessSpec {
  public:
-  RateSpec rate;
   bool log_form = false;
-  std::vector<NameRef> references() const override { return rate.references(); }
-  void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
-    rate.check(sc, diags);
-  }
   // Reachable values and assumed rates (issue 14, parts 6-7). X_t keeps the sign of the
   // base: the simple form floors the rate at -1, so it can reach 0; exp(g) never does.
   std::optional<ValueRange> reachable(const IndicatorSpec& ind, std::size_t) const override {
     if (!ind.has_base) return std::nullopt;
     ValueRange r;
     std::string from = log_form ? "growth in log form from base " : "growth from base ";
-    from += format_number(ind.base);
+    from += canonical_number(ind.base);
     if (ind.base > 0) {
       r.lo = 0;
       r.lo_open = log_form;
@@ -155,11 +151,8 @@ class GrowthSpec final : public ProcessSpec {
     }
     return out;
   }
-  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
-                                                      const AuditContext&) const override {
-    auto m = std::make_shared<GrowthRate>(log_form);
-    m->assumed = rate.first_rate();
-    return m;
+  std::shared_ptr<GrowthMeasure> measure() const override {
+    return std::make_shared<GrowthRate>(log_form);
   }
   /// Simple-form steps whose rate was floored at -1: at most one per run and year.
   std::vector<CounterDecl> counters() const override {
@@ -171,24 +164,23 @@ class GrowthSpec final : public ProcessSpec {
   }
 };
 
-std::shared_ptr<const ProcessSpec> parse_growth(NodeReader& r) {
-  if (!r.expect_map()) return nullptr;
-  auto spec = std::make_shared<GrowthSpec>();
-  bool ok = parse_rate_spec(r, spec->rate);
-  if (auto f = r.optional("form")) {
-    if (auto s = f->string()) {
-      if (*s == "log") {
-        spec->log_form = true;
-      } else if (*s != "simple") {
-        f->error("form '" + *s + "' is not known (use 'simple' or 'log')");
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
+/// `form: simple|log` (default simple).
+bool parse_form(NodeReader& r, GrowthSpec& spec) {
+  auto f = r.optional("form");
+  if (!f) return true;
+  const auto s = f->string();
+  if (!s) return false;
+  if (*s == "log") {
+    spec.log_form = true;
+  } else if (*s != "simple") {
+    f->error("form '" + *s + "' is not known (use 'simple' or 'log')");
+    return false;
   }
-  r.finish();
-  return ok ? spec : nullptr;
+  return true;
+}
+
+std::shared_ptr<const ProcessSpec> parse_growth(NodeReader& r) {
+  return parse_rate_process<GrowthSpec>(r, parse_form);
 }
 
 }  // namespace

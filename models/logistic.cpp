@@ -7,6 +7,7 @@
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
+#include "engine/core/format.h"
 #include "models/rate_model.h"
 
 namespace plancast {
@@ -51,8 +52,8 @@ class LogisticProcess final : public Process {
     if (!(base > 0 && base < cap)) {
       throw ScenarioError(SourceLoc{ctx.scenario().file, 0, 0},
                           "indicator '" + ctx.indicator_name() +
-                              "': logistic needs 0 < base < cap (base=" + format_number(base) +
-                              ", cap=" + format_number(cap) + ")");
+                              "': logistic needs 0 < base < cap (base=" + canonical_number(base) +
+                              ", cap=" + canonical_number(cap) + ")");
     }
     logit0 = std::log(base) - std::log(cap - base);
   }
@@ -107,20 +108,18 @@ class LogitRate final : public GrowthMeasure {
   double cap_;
 };
 
-class LogisticSpec final : public ProcessSpec {
+class LogisticSpec final : public RateProcessSpec {
  public:
-  RateSpec rate;
   double cap = 0;
-  std::vector<NameRef> references() const override { return rate.references(); }
   void check(const Scenario& sc, const IndicatorSpec& self, DiagnosticList& diags) const override {
-    rate.check(sc, diags);
+    RateProcessSpec::check(sc, self, diags);
     if (self.has_base && !(self.base > 0 && self.base < cap)) {
       std::string msg = "base=";
-      msg += format_number(self.base);
+      msg += canonical_number(self.base);
       msg += " (must be in (0, ";
-      msg += format_number(cap);
+      msg += canonical_number(cap);
       msg += "): logistic stays strictly between 0 and cap=";
-      msg += format_number(cap);
+      msg += canonical_number(cap);
       msg += ")";
       diags.error(self.base_loc, msg);
     }
@@ -133,39 +132,33 @@ class LogisticSpec final : public ProcessSpec {
     r.hi = cap;
     r.lo_open = r.hi_open = true;
     r.why_lo = "a logistic indicator stays strictly above 0";
-    r.why_hi = "a logistic indicator stays strictly below its cap " + format_number(cap);
+    r.why_hi = "a logistic indicator stays strictly below its cap " + canonical_number(cap);
     return r;
   }
-  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
-                                                      const AuditContext&) const override {
-    auto m = std::make_shared<LogitRate>(cap);
-    m->assumed = rate.first_rate();
-    return m;
+  std::shared_ptr<GrowthMeasure> measure() const override {
+    return std::make_shared<LogitRate>(cap);
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     return std::make_unique<LogisticProcess>(rate, cap, ctx);
   }
 };
 
-std::shared_ptr<const ProcessSpec> parse_logistic(NodeReader& r) {
-  if (!r.expect_map()) return nullptr;
-  auto spec = std::make_shared<LogisticSpec>();
-  bool ok = parse_rate_spec(r, spec->rate);
-  if (auto c = r.required("cap")) {
-    if (auto x = c->number()) {
-      spec->cap = *x;
-      if (!(*x > 0)) {
-        c->error("cap=" + format_number(*x) + " (must be > 0: the ceiling the value approaches)");
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
-  } else {
-    ok = false;
+/// `cap: NUMBER` (required, > 0).
+bool parse_cap(NodeReader& r, LogisticSpec& spec) {
+  auto c = r.required("cap");
+  if (!c) return false;
+  const auto x = c->number();
+  if (!x) return false;
+  spec.cap = *x;
+  if (!(*x > 0)) {
+    c->error("cap=" + canonical_number(*x) + " (must be > 0: the ceiling the value approaches)");
+    return false;
   }
-  r.finish();
-  return ok ? spec : nullptr;
+  return true;
+}
+
+std::shared_ptr<const ProcessSpec> parse_logistic(NodeReader& r) {
+  return parse_rate_process<LogisticSpec>(r, parse_cap);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "engine/config/node_reader.h"
 #include "engine/config/read_distribution.h"
 #include "engine/config/scenario.h"
+#include "engine/core/format.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
 
@@ -27,12 +28,12 @@ bool check_const(NodeReader& at, const Value& v, const std::string& what, double
   const bool bad = v.number < lo || (hi_open ? v.number >= hi : v.number > hi);
   if (!bad) return true;
   std::string range = "[";  // built step by step: g++ 12 -O3 warns on "[" + string&& (PR105651)
-  range += format_number(lo);
+  range += canonical_number(lo);
   range += ", ";
-  range += format_number(hi);
+  range += canonical_number(hi);
   range += hi_open ? ")" : "]";
   at.diags().error(v.loc.line > 0 ? v.loc : at.loc(),
-                   what + "=" + format_number(v.number) + " (must be in " + range + ")");
+                   what + "=" + canonical_number(v.number) + " (must be in " + range + ")");
   return false;
 }
 

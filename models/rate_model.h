@@ -4,13 +4,15 @@
 
 #include <climits>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "engine/random/distribution_spec.h"
+#include "engine/config/node_reader.h"
 #include "engine/core/process.h"
 #include "engine/random/distribution.h"
+#include "engine/random/distribution_spec.h"
 #include "engine/random/stream.h"
 #include "engine/sim/block.h"
 
@@ -54,6 +56,41 @@ std::vector<ProcessKeyDoc> rate_model_keys(const std::string& rate_meaning);
 /// Reads `trend`, `noise` and `shocks` from a process map (the caller reads its own keys
 /// and calls finish()). Returns false after reporting when the spec cannot be used.
 bool parse_rate_spec(NodeReader& r, RateSpec& out);
+
+/// The spec of a process whose value is driven by one rate model (growth, logistic): the
+/// names its rates use, the schedule's check, and audit's measure with the first trend
+/// segment's rate as the assumption.
+class RateProcessSpec : public ProcessSpec {
+ public:
+  RateSpec rate;
+  std::vector<NameRef> references() const override { return rate.references(); }
+  void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
+    rate.check(sc, diags);
+  }
+  std::shared_ptr<const GrowthMeasure> growth_measure(const IndicatorSpec&,
+                                                      const AuditContext&) const final {
+    std::shared_ptr<GrowthMeasure> m = measure();
+    m->assumed = rate.first_rate();
+    return m;
+  }
+
+ protected:
+  /// How audit measures growth of this process's values (the rate each target needs).
+  virtual std::shared_ptr<GrowthMeasure> measure() const = 0;
+};
+
+/// Parses the map of a process driven by the rate model: its `trend`, `noise` and `shocks`
+/// (parse_rate_spec), then `own(r, spec)` reads the process's own keys (false after
+/// reporting a problem), then finish(). Null when anything was reported.
+template <class Spec, class Own>
+std::shared_ptr<const ProcessSpec> parse_rate_process(NodeReader& r, Own own) {
+  if (!r.expect_map()) return nullptr;
+  auto spec = std::make_shared<Spec>();
+  bool ok = parse_rate_spec(r, spec->rate);
+  ok = own(r, *spec) && ok;
+  r.finish();
+  return ok ? spec : nullptr;
+}
 
 /// The compiled rate model: immutable, shared by threads.
 class RateModel {

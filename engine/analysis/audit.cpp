@@ -124,7 +124,7 @@ AuditFinding claim_finding(const IndicatorSpec& ind, const ClaimSpec& c) {
     f.message += " to ";
     f.message += num(b->value);
     f.message += " takes ";
-    f.message += fixed(years_needed, 1);
+    f.message += fixed_text(years_needed, 1);
     f.message += " years, i.e. ";
     const int end = c.from + static_cast<int>(std::lround(years_needed));
     f.message += span(c.from, end);
@@ -162,7 +162,7 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
     f.message += ")";
     if (!agree && h->value != 0) {
       f.message += " by ";
-      f.message += fixed(100 * diff / std::fabs(h->value), 1);
+      f.message += fixed_text(100 * diff / std::fabs(h->value), 1);
       f.message += "%: one of them is wrong, or the base is not for ";
       f.message += std::to_string(sc.base_year);
     }
@@ -186,7 +186,7 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
       f.values.emplace_back("history", h->value);
       f.message = "100 * ";
       f.message += a + " / " + b + " at the base year = 100 * " + num(ia->spec->base) + " / " +
-                   num(ib->spec->base) + " = " + fixed(share, 2);
+                   num(ib->spec->base) + " = " + fixed_text(share, 2);
       f.message += agree ? ", agrees with" : ", differs from";
       f.message +=
           cat({" the history at ", std::to_string(sc.base_year), " (", num(h->value), ")"});

@@ -2,7 +2,6 @@
 // states (see audit_internal.h).
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "engine/analysis/audit_internal.h"
 #include "engine/config/scenario.h"
@@ -16,12 +15,6 @@ std::string cat(std::initializer_list<std::string_view> parts) {
   return s;
 }
 
-std::string fixed(double x, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-  return buf;
-}
-
 /// 5,509.8; 9,000; 506.9; 87.03; 1.65; 0.875: at least 4 significant digits below 100,
 /// one decimal from 100 up, trailing zeros dropped, thousands separated by commas.
 std::string num(double x) {
@@ -31,36 +24,26 @@ std::string num(double x) {
   if (a < 100 && a > 0) {
     decimals = std::clamp(3 - static_cast<int>(std::floor(std::log10(a))), 1, 6);
   }
-  std::string s = fixed(x, decimals);
+  std::string s = fixed_text(x, decimals);
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0') s.pop_back();
     if (s.back() == '.') s.pop_back();
   }
   if (s == "-0") s = "0";
-  // Thousands separators, copied into a new string (no in-place insert).
-  const std::size_t sign = (s[0] == '-') ? 1 : 0;
-  std::size_t end = s.find('.');
-  if (end == std::string::npos) end = s.size();
-  std::string out(s, 0, sign);
-  for (std::size_t i = sign; i < end; ++i) {
-    if (i > sign && (end - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  out.append(s, end, std::string::npos);
-  return out;
+  return group_thousands(s);
 }
 
 /// A rate as a percentage with `decimals` decimals: 0.17638 -> "17.64%".
 std::string pct(double r, int decimals) {
   if (!std::isfinite(r)) return "n/a";
-  std::string s = fixed(100 * r, decimals);
+  std::string s = fixed_text(100 * r, decimals);
   s += "%";
   return s;
 }
 
 /// A stated rate as written (up to 4 decimals of a percent, zeros dropped): 0.176 -> "17.6%".
 std::string pct_stated(double r) {
-  std::string s = fixed(100 * r, 4);
+  std::string s = fixed_text(100 * r, 4);
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s.pop_back();
   s += "%";
@@ -70,7 +53,7 @@ std::string pct_stated(double r) {
 /// A difference of rates in percentage points, signed: "+0.04", "-6.91".
 std::string points(double d) {
   std::string s = d >= 0 ? "+" : "";
-  s += fixed(100 * d, 2);
+  s += fixed_text(100 * d, 2);
   return s;
 }
 
@@ -78,7 +61,7 @@ std::string probability(double p) {
   if (!std::isfinite(p)) return "n/a";
   if (p > 0 && p < 0.001) return "<0.1%";
   if (p < 1 && p > 0.999) return ">99.9%";
-  return fixed(100 * p, 1) + "%";
+  return fixed_text(100 * p, 1) + "%";
 }
 
 std::string span(int from, int to) {

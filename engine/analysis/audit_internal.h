@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/analysis/audit.h"
+#include "engine/core/format.h"
 #include "engine/core/process.h"
 #include "engine/random/distribution.h"
 
@@ -23,8 +24,6 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// Concatenation built step by step (avoids g++ 12's false -Wrestrict on "lit" + string&&).
 std::string cat(std::initializer_list<std::string_view> parts);
-/// printf's %.*f.
-std::string fixed(double x, int decimals);
 /// 5,509.8; 9,000; 506.9; 87.03; 1.65; 0.875: at least 4 significant digits below 100,
 /// one decimal from 100 up, trailing zeros dropped, thousands separated by commas.
 std::string num(double x);
@@ -46,9 +45,7 @@ class Context final : public AuditContext {
   explicit Context(const Scenario& sc) : sc_(sc) {}
   std::string number(double x) const override { return num(x); }
   std::string percent(double r, int decimals) const override { return pct(r, decimals); }
-  std::string fixed(double x, int decimals) const override {
-    return audit_detail::fixed(x, decimals);
-  }
+  std::string fixed(double x, int decimals) const override { return fixed_text(x, decimals); }
   std::string years(double n) const override { return years_text(n); }
   double mean(const Value& v, double fallback) const override;
 

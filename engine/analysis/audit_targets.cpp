@@ -194,7 +194,7 @@ void implied_findings(const Scenario& sc, const std::vector<IndicatorInfo>& info
         f.values.emplace_back("share_at_assumption_mean", s);
         f.message += cat({" At the assumption's mean ", implied_name, " would be ", num(at_mean),
                           " and ", value.indicator, " ", num(value.value), " a share of ",
-                          fixed(s, 1), "% (target ", num(share.value), "%)."});
+                          fixed_text(s, 1), "% (target ", num(share.value), "%)."});
       }
       out.push_back(std::move(f));
     }

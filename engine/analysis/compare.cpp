@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstdio>
 #include <memory>
+
+#include <fmt/format.h>
 
 #include "engine/analysis/paired_interval.h"
 #include "engine/core/error.h"
@@ -107,10 +108,8 @@ const IndicatorResult* find_indicator(const Results& r, const std::string& name)
 std::string difference_points_text(const PairedDifference& d) {
   const double h = 100 * (d.ci95[1] - d.ci95[0]) / 2;
   const int dec = h > 0 ? std::clamp(static_cast<int>(std::ceil(-std::log10(h))), 1, 6) : 1;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%+.*f [%+.*f, %+.*f]", dec, 100 * d.value, dec, 100 * d.ci95[0],
-                dec, 100 * d.ci95[1]);
-  return buf;
+  return fmt::format("{:+.{}f} [{:+.{}f}, {:+.{}f}]", 100 * d.value, dec, 100 * d.ci95[0], dec,
+                     100 * d.ci95[1], dec);
 }
 
 Comparison compare(const std::vector<CompareEntry>& entries, const Registry& registry,
@@ -182,12 +181,8 @@ Comparison compare(const std::vector<CompareEntry>& entries, const Registry& reg
         }
       }
       if (!found) {
-        std::string note = "target '";
-        note += sc.targets[kv].id;
-        note += "' is only in '";
-        note += entries[i].name;
-        note += "': not compared";
-        out.notes.push_back(note);
+        out.notes.push_back(fmt::format("target '{}' is only in '{}': not compared",
+                                        sc.targets[kv].id, entries[i].name));
       }
     }
     DiscordanceCounter counter(base_bits, pairs);
@@ -202,23 +197,15 @@ Comparison compare(const std::vector<CompareEntry>& entries, const Registry& reg
     }
     for (std::size_t kb = 0; kb < base.targets.size(); ++kb) {
       if (!out.targets[kb].probability[i]) {
-        std::string note = "target '";
-        note += base.targets[kb].id;
-        note += "' is not in '";
-        note += entries[i].name;
-        note += "': not compared there";
-        out.notes.push_back(note);
+        out.notes.push_back(fmt::format("target '{}' is not in '{}': not compared there",
+                                        base.targets[kb].id, entries[i].name));
       }
     }
     if (sc.base_year != base.base_year) {
-      std::string note = "'";
-      note += entries[i].name;
-      note += "' starts in ";
-      note += std::to_string(sc.base_year);
-      note += " (base: ";
-      note += std::to_string(base.base_year);
-      note += "): its targets are compared by id, though their distance from the start differs";
-      out.notes.push_back(note);
+      out.notes.push_back(fmt::format(
+          "'{}' starts in {} (base: {}): its targets are compared by id, though their distance "
+          "from the start differs",
+          entries[i].name, sc.base_year, base.base_year));
     }
   }
 

@@ -3,10 +3,10 @@
 #include "engine/analysis/solve.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "engine/core/error.h"
+#include "engine/core/format.h"
 
 namespace plancast {
 
@@ -63,21 +63,17 @@ int sign(double x) {
 }
 
 std::string num(double v) {
-  return exact_number_text(v);
+  return canonical_number(v);
 }
 
 std::string pct(double p) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g%%", 100 * p);
-  return buf;
+  return general_text(100 * p, 3) + "%";
 }
 
 }  // namespace
 
 std::string exact_number_text(double value) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, res.ptr);
+  return canonical_number(value);
 }
 
 std::optional<double> value_at_path(const Scenario& scenario, const std::string& path) {
@@ -130,36 +126,29 @@ SolveResult solve(const ScenarioAt& scenario_at, const SolveOptions& so, const R
       pa = pb = p0;
       found = true;
     }
+    // One step out from the bracket's `end` to v (up or down): true when [a, b] now brackets
+    // P; a value past the input's valid range closes that side.
+    auto step_out = [&](double v, double& end, double& p_end, bool& open, bool up) {
+      try {
+        const double p = eval(v);
+        if (sign(p_end - P) * sign(p - P) <= 0) {
+          if (up) {
+            a = end, pa = p_end, b = v, pb = p;
+          } else {
+            a = v, pa = p, b = end, pb = p_end;
+          }
+          return true;
+        }
+        end = v, p_end = p;
+      } catch (const ScenarioError&) {
+        open = false;
+      }
+      return false;
+    };
     for (int k = 0; k < so.max_expansions && !found && (left_open || right_open); ++k) {
       const double step = std::ldexp(step0, k);
-      if (right_open) {
-        const double v = v0 + step;
-        try {
-          const double p = eval(v);
-          if (sign(pright - P) * sign(p - P) <= 0) {
-            a = right, pa = pright, b = v, pb = p;
-            found = true;
-            break;
-          }
-          right = v, pright = p;
-        } catch (const ScenarioError&) {
-          right_open = false;  // beyond the input's valid range
-        }
-      }
-      if (left_open) {
-        const double v = v0 - step;
-        try {
-          const double p = eval(v);
-          if (sign(pleft - P) * sign(p - P) <= 0) {
-            a = v, pa = p, b = left, pb = pleft;
-            found = true;
-            break;
-          }
-          left = v, pleft = p;
-        } catch (const ScenarioError&) {
-          left_open = false;
-        }
-      }
+      found = (right_open && step_out(v0 + step, right, pright, right_open, true)) ||
+              (left_open && step_out(v0 - step, left, pleft, left_open, false));
     }
     if (!found) {
       throw RunError("solve: a probability of " + pct(P) + " for target '" + so.target +

@@ -1,12 +1,14 @@
 // `plancast discover`: PRIM scenario discovery for one target (engine/analysis/discover.h).
 #include <charconv>
 #include <cmath>
-#include <cstdio>
+
+#include <fmt/format.h>
 
 #include "engine/api/plancast.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
 #include "engine/core/error.h"
+#include "engine/core/format.h"
 #include "engine/io/output_file.h"
 
 namespace plancast {
@@ -26,11 +28,8 @@ const char* kDiscoverUsage =
 double parse_real(const std::string& flag, const std::string& text, double lo, double hi) {
   const double v = cli::parse_number(flag, text);
   if (!(v > lo && v < hi)) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "%s: %s is out of range (expected more than %g and less than %g)", flag.c_str(),
-                  text.c_str(), lo, hi);
-    throw UsageError(buf);
+    throw UsageError(fmt::format("{}: {} is out of range (expected more than {} and less than {})",
+                                 flag, text, general_text(lo, 6), general_text(hi, 6)));
   }
   return v;
 }

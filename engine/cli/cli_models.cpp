@@ -9,6 +9,7 @@
 #include "engine/cli/options.h"
 #include "engine/core/error.h"
 #include "engine/core/process.h"
+#include "engine/core/utf8.h"
 #include "engine/io/output_file.h"
 #include "models/register_builtin.h"
 
@@ -23,67 +24,6 @@ const char* kModelsUsage =
     "summary, whether the indicator needs a `base`, and its keys: type, default and meaning.\n";
 
 constexpr std::size_t kWidth = 100;  ///< text output fits this many columns
-
-/// Columns taken by UTF-8 text (one per code point).
-std::size_t columns(const std::string& s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-/// Words of `text` filled into lines of at most `width` columns; a word longer than a line
-/// is cut (at code point boundaries).
-std::vector<std::string> wrap(const std::string& text, std::size_t width) {
-  width = std::max<std::size_t>(width, 1);
-  std::vector<std::string> words;
-  std::string w;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t') {
-      if (!w.empty()) words.push_back(w);
-      w.clear();
-    } else {
-      w += c;
-    }
-  }
-  if (!w.empty()) words.push_back(w);
-
-  std::vector<std::string> lines;
-  std::string line;
-  for (std::string word : words) {
-    while (columns(word) > width) {  // cut an overlong word
-      if (!line.empty()) {
-        lines.push_back(line);
-        line.clear();
-      }
-      std::size_t i = 0, n = 0;
-      while (i < word.size() && n < width) {
-        ++i;
-        while (i < word.size() && (word[i] & 0xC0) == 0x80) ++i;
-        ++n;
-      }
-      lines.push_back(word.substr(0, i));
-      word.erase(0, i);
-    }
-    if (word.empty()) continue;
-    if (line.empty()) {
-      line = word;
-    } else if (columns(line) + 1 + columns(word) <= width) {
-      line += ' ';
-      line += word;
-    } else {
-      lines.push_back(line);
-      line = word;
-    }
-  }
-  if (!line.empty() || lines.empty()) lines.push_back(line);
-  return lines;
-}
-
-std::string pad(const std::string& s, std::size_t width) {
-  std::string out = s;
-  const std::size_t n = columns(s);
-  if (n < width) out.append(width - n, ' ');
-  return out;
-}
 
 const char* base_text(BaseRule b) {
   switch (b) {
@@ -105,29 +45,30 @@ std::string default_text(const ProcessKeyDoc& k) {
 /// column wrapped so that every line fits kWidth columns.
 std::string process_text(const ProcessType& t) {
   std::string s;
-  for (const std::string& line : wrap(t.key + " - " + t.summary, kWidth)) s += line + "\n";
+  for (const std::string& line : wrap_lines(t.key + " - " + t.summary, kWidth, kWidth))
+    s += line + "\n";
   s += "  indicator base value: ";
   s += base_text(t.base);
   s += "\n";
   if (t.keys.empty()) return s;
 
   constexpr std::size_t kIndent = 2, kGap = 2, kMinMeaning = 30;
-  std::size_t wk = columns("key"), wt = columns("type"), wd = columns("default");
+  std::size_t wk = display_width("key"), wt = display_width("type"), wd = display_width("default");
   for (const ProcessKeyDoc& k : t.keys) {
-    wk = std::max(wk, columns(k.key));
-    wt = std::max(wt, columns(k.type));
-    wd = std::max(wd, columns(default_text(k)));
+    wk = std::max(wk, display_width(k.key));
+    wt = std::max(wt, display_width(k.type));
+    wd = std::max(wd, display_width(default_text(k)));
   }
   const std::size_t start = kIndent + wk + kGap + wt + kGap + wd + kGap;
   const bool side_by_side = start + kMinMeaning <= kWidth;
   const std::string indent(kIndent, ' ');
   if (side_by_side) {
-    s += indent + pad("key", wk + kGap) + pad("type", wt + kGap) + pad("default", wd + kGap) +
-         "meaning\n";
+    s += indent + pad_to_width("key", wk + kGap) + pad_to_width("type", wt + kGap) +
+         pad_to_width("default", wd + kGap) + "meaning\n";
     for (const ProcessKeyDoc& k : t.keys) {
-      const std::vector<std::string> m = wrap(k.meaning, kWidth - start);
-      std::string row =
-          indent + pad(k.key, wk + kGap) + pad(k.type, wt + kGap) + pad(default_text(k), wd + kGap);
+      const std::vector<std::string> m = wrap_lines(k.meaning, kWidth - start, kWidth - start);
+      std::string row = indent + pad_to_width(k.key, wk + kGap) + pad_to_width(k.type, wt + kGap) +
+                        pad_to_width(default_text(k), wd + kGap);
       s += row + m.front() + "\n";
       for (std::size_t i = 1; i < m.size(); ++i) s += std::string(start, ' ') + m[i] + "\n";
     }
@@ -136,8 +77,10 @@ std::string process_text(const ProcessType& t) {
   // Too wide for one row: key, type and default on one line (wrapped), meaning below.
   for (const ProcessKeyDoc& k : t.keys) {
     const std::string head = k.key + "  (" + k.type + "; default: " + default_text(k) + ")";
-    for (const std::string& line : wrap(head, kWidth - kIndent)) s += indent + line + "\n";
-    for (const std::string& line : wrap(k.meaning, kWidth - 2 * kIndent)) {
+    for (const std::string& line : wrap_lines(head, kWidth - kIndent, kWidth - kIndent))
+      s += indent + line + "\n";
+    for (const std::string& line :
+         wrap_lines(k.meaning, kWidth - 2 * kIndent, kWidth - 2 * kIndent)) {
       s += indent + indent + line + "\n";
     }
   }

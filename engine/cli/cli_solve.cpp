@@ -2,12 +2,14 @@
 // probability (bisection with common random numbers), with its Monte Carlo interval.
 #include <charconv>
 #include <cmath>
-#include <cstdio>
+
+#include <fmt/format.h>
 
 #include "engine/api/plancast.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
 #include "engine/core/error.h"
+#include "engine/core/format.h"
 #include "engine/io/output_file.h"
 
 namespace plancast {
@@ -79,10 +81,9 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
   const bool verbose = !flags.quiet && cli::is_terminal(err);
   auto report = [&](const SolveEvaluation& e) {
     if (!verbose) return;
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "  %s = %-14.8g P = %.5f\n", so.path.c_str(), e.value,
-                  e.probability);
-    err << buf << std::flush;
+    err << fmt::format("  {} = {:<14} P = {:.5f}\n", so.path, general_text(e.value, 8),
+                       e.probability)
+        << std::flush;
   };
   const api::SolveOutcome r =
       api::solve(cli::scenario_source(vm), opts, so, cli::execution(flags, cancel), report);

@@ -10,11 +10,13 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include "engine/analysis/memory.h"
 #include "engine/core/error.h"
+#include "engine/core/format.h"
 #include "engine/io/output_file.h"
 
 namespace plancast::cli {
@@ -246,15 +248,9 @@ int terminal_columns() {
 /// "42s", "3m05s", "2h07m".
 std::string duration_text(double secs) {
   const auto t = static_cast<long long>(std::ceil(std::max(0.0, secs)));
-  char buf[48];
-  if (t < 60) {
-    std::snprintf(buf, sizeof buf, "%llds", t);
-  } else if (t < 3600) {
-    std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
-  } else {
-    std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, (t % 3600) / 60);
-  }
-  return buf;
+  if (t < 60) return fmt::format("{}s", t);
+  if (t < 3600) return fmt::format("{}m{:02}s", t / 60, t % 60);
+  return fmt::format("{}h{:02}m", t / 3600, (t % 3600) / 60);
 }
 
 }  // namespace
@@ -270,10 +266,7 @@ std::string ProgressBar::line(std::uint64_t done, std::uint64_t total, double se
   done = std::min(done, total);
   const double frac = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
   const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
-  char pct[16];
-  std::snprintf(pct, sizeof pct, "%3d%%", static_cast<int>(100.0 * frac));
-  std::string tail = " ";
-  tail += pct;
+  std::string tail = fmt::format(" {:3}%", static_cast<int>(100.0 * frac));
   // Appended piece by piece: g++ 12 -O3 warns on "  " + string&& (PR105651).
   tail += "  ";
   tail += grouped(done);

@@ -23,6 +23,7 @@
 #include "engine/config/loader_internal.h"
 #include "engine/config/scenario.h"
 #include "engine/config/yaml_tree.h"
+#include "engine/core/format.h"
 
 namespace plancast {
 
@@ -159,8 +160,6 @@ std::size_t count_values(const YAML::Node& n, const char* skip_key = nullptr) {
   return count;
 }
 
-std::string thousands(std::size_t n);
-
 std::size_t typed_count(const LoadOptions& o) {
   return (o.runs ? 1 : 0) + (o.seed ? 1 : 0) + (o.sampler ? 1 : 0);
 }
@@ -176,28 +175,21 @@ void check_variant_cost(const YAML::Node& root, const std::string& file, std::si
     const std::size_t n = it->second.size();
     const SourceLoc at = to_loc(file, it->first.Mark());
     if (n > kMaxVariants) {
-      throw ScenarioError(at, thousands(n) + " variants, more than the " + thousands(kMaxVariants) +
+      throw ScenarioError(at, grouped(n) + " variants, more than the " + grouped(kMaxVariants) +
                                   " a scenario may have (each variant is checked as a whole "
                                   "scenario; split the file)");
     }
     const std::size_t values = count_values(root, "variants") + n_sets;
     if (n * values > kMaxVariantValues) {
       throw ScenarioError(at,
-                          thousands(n) + " variants of a scenario of " + thousands(values) +
-                              " values: checking them would take " + thousands(n * values) +
-                              " value checks, more than the " + thousands(kMaxVariantValues) +
+                          grouped(n) + " variants of a scenario of " + grouped(values) +
+                              " values: checking them would take " + grouped(n * values) +
+                              " value checks, more than the " + grouped(kMaxVariantValues) +
                               " allowed (each variant is checked as a whole scenario; at most " +
-                              thousands(std::max<std::size_t>(kMaxVariantValues / values, 1)) +
+                              grouped(std::max<std::size_t>(kMaxVariantValues / values, 1)) +
                               " variants for a scenario of this size: split the file)");
     }
   }
-}
-
-std::string thousands(std::size_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-    s.insert(static_cast<std::size_t>(i), ",");
-  return s;
 }
 
 }  // namespace
@@ -225,8 +217,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   // 0. Counts refused before any work (docs/reliability.md, limits).
   if (opts.sets.size() > kMaxSetOptions) {
     throw ScenarioError(SourceLoc{"--set", static_cast<int>(kMaxSetOptions) + 1, 1},
-                        thousands(opts.sets.size()) + " --set options, more than the " +
-                            thousands(kMaxSetOptions) +
+                        grouped(opts.sets.size()) + " --set options, more than the " +
+                            grouped(kMaxSetOptions) +
                             " allowed (put the changes in the scenario file, or in a variant)");
   }
 

@@ -8,28 +8,11 @@
 #include <limits>
 #include <map>
 
+#include "engine/core/format.h"
+
 namespace plancast {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 /// What a node is, for "expected X, got Y" messages.
 std::string describe_node(const YAML::Node& n) {
@@ -56,7 +39,7 @@ struct NumberParse {
 
 NumberParse parse_number(const std::string& text) {
   NumberParse r;
-  const std::string l = lower(text);
+  const std::string l = ascii_lower(text);
   if (l == ".nan") {
     r.why = text + " is not a finite number";
     return r;
@@ -86,9 +69,9 @@ NumberParse parse_number(const std::string& text) {
 }
 
 std::string range_text(double lo, double hi) {
-  if (lo == -HUGE_VAL) return "must be <= " + format_number(hi);
-  if (hi == HUGE_VAL) return "must be >= " + format_number(lo);
-  return "must be in [" + format_number(lo) + ", " + format_number(hi) + "]";
+  if (lo == -HUGE_VAL) return "must be <= " + canonical_number(hi);
+  if (hi == HUGE_VAL) return "must be >= " + canonical_number(lo);
+  return "must be in [" + canonical_number(lo) + ", " + canonical_number(hi) + "]";
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -98,38 +81,6 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 }  // namespace
-
-// ---- free helpers ------------------------------------------------------------------------
-
-bool is_identifier(const std::string& s) {
-  if (s.empty()) return false;
-  auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
-  if (!alpha(s[0])) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
-}
-
-std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::string w = lower(word);
-  std::string best;
-  std::size_t best_d = std::numeric_limits<std::size_t>::max();
-  for (const auto& c : candidates) {
-    const std::size_t d = edit_distance(w, lower(c));
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  return best_d <= limit ? best : std::string();
-}
-
-std::string format_number(double x) {
-  char buf[64];
-  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  if (ec != std::errc()) return std::to_string(x);
-  return std::string(buf, ptr);
-}
 
 SourceLoc to_loc(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null() || mark.line < 0) return SourceLoc{file, 0, 0};
@@ -440,7 +391,7 @@ std::optional<std::uint64_t> NodeReader::unsigned_integer(std::uint64_t lo,
 
 std::optional<bool> NodeReader::boolean() const {
   if (is_scalar() && !is_quoted(node_)) {
-    const std::string l = lower(node_.Scalar());
+    const std::string l = ascii_lower(node_.Scalar());
     if (l == "true") return true;
     if (l == "false") return false;
   }

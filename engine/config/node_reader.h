@@ -21,6 +21,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "engine/config/names.h"  // is_identifier, nearest: most readers use them
 #include "engine/core/error.h"
 #include "engine/core/value.h"
 
@@ -128,13 +129,6 @@ class NodeReader {
   void report_duplicates();
 };
 
-/// True for [A-Za-z_][A-Za-z0-9_]*.
-bool is_identifier(const std::string& s);
-/// The candidate nearest to `word` by edit distance, if close enough to be a useful
-/// suggestion (distance <= max(2, len/3)); empty otherwise.
-std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
-/// Shortest round-trip text of a number ("0.02", "1e+400" never: numbers are finite).
-std::string format_number(double x);
 /// Location of a yaml-cpp mark (0-based) as 1-based SourceLoc in `file`.
 SourceLoc to_loc(const std::string& file, const YAML::Mark& mark);
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/format.h"
+
 namespace plancast {
 
 namespace {
@@ -58,7 +60,7 @@ double DistReader::above(const std::string& key, double lo, const std::string& w
   auto x = r->number();
   if (!x) return ok_ = false, 0.0;
   if (!(*x > lo)) {
-    r->error(key + "=" + r->node().Scalar() + " (must be > " + format_number(lo) + why + ")");
+    r->error(key + "=" + r->node().Scalar() + " (must be > " + canonical_number(lo) + why + ")");
     ok_ = false;
   }
   return *x;
@@ -94,8 +96,8 @@ bool DistReader::list(const std::string& key, std::vector<double>& out) {
 
 void DistReader::range(const std::string& lo_key, const std::string& hi_key) {
   if (!ok_ || d_.min < d_.max) return;
-  r_.required(hi_key)->error(hi_key + "=" + format_number(d_.max) + " (must be > " + lo_key + "=" +
-                             format_number(d_.min) + ")");
+  r_.required(hi_key)->error(hi_key + "=" + canonical_number(d_.max) + " (must be > " + lo_key +
+                             "=" + canonical_number(d_.min) + ")");
   ok_ = false;
 }
 
@@ -198,9 +200,9 @@ void DistReader::read_family() {
       d_.max = num("max");
       range("min", "max");
       if (ok_ && (d_.mode < d_.min || d_.mode > d_.max)) {
-        r_.required("mode")->error("mode=" + format_number(d_.mode) +
-                                   " (must be in [min, max] = [" + format_number(d_.min) + ", " +
-                                   format_number(d_.max) + "])");
+        r_.required("mode")->error("mode=" + canonical_number(d_.mode) +
+                                   " (must be in [min, max] = [" + canonical_number(d_.min) + ", " +
+                                   canonical_number(d_.max) + "])");
         ok_ = false;
       }
       break;
@@ -210,7 +212,8 @@ void DistReader::read_family() {
       d_.min = num_or("min", 0);
       d_.max = num_or("max", 1);
       if (ok_ && !(d_.min < d_.max)) {
-        r_.error("max=" + format_number(d_.max) + " (must be > min=" + format_number(d_.min) + ")");
+        r_.error("max=" + canonical_number(d_.max) + " (must be > min=" + canonical_number(d_.min) +
+                 ")");
         ok_ = false;
       }
       break;
@@ -284,33 +287,33 @@ void DistReader::read_quantiles() {
   d_.p90 = num("p90");
   if (!ok_) return;
   if (!(d_.p10 < d_.p50)) {
-    r_.required("p50")->error("p50=" + format_number(d_.p50) + " (must be > p10=" +
-                              format_number(d_.p10) + "; the percentiles must increase)");
+    r_.required("p50")->error("p50=" + canonical_number(d_.p50) + " (must be > p10=" +
+                              canonical_number(d_.p10) + "; the percentiles must increase)");
     ok_ = false;
   }
   if (!(d_.p50 < d_.p90)) {
-    r_.required("p90")->error("p90=" + format_number(d_.p90) + " (must be > p50=" +
-                              format_number(d_.p50) + "; the percentiles must increase)");
+    r_.required("p90")->error("p90=" + canonical_number(d_.p90) + " (must be > p50=" +
+                              canonical_number(d_.p50) + "; the percentiles must increase)");
     ok_ = false;
   }
   if (!ok_) return;
   const Metalog3 m = fit_metalog3(d_.p10, d_.p50, d_.p90);
   const double skew = metalog3_skew(m);
   if (!std::isfinite(m.a2) || !std::isfinite(m.a3) || !(m.a2 > 0)) {
-    r_.error("quantiles p10=" + format_number(d_.p10) + ", p90=" + format_number(d_.p90) +
+    r_.error("quantiles p10=" + canonical_number(d_.p10) + ", p90=" + canonical_number(d_.p90) +
              " (the spread is too large or too small to fit; rescale the unit)");
     ok_ = false;
   } else if (!(skew < kMetalog3Bound)) {
     const double lower = d_.p50 - d_.p10, upper = d_.p90 - d_.p50;
     const double ratio = std::max(upper, lower) / std::min(upper, lower);
-    std::string why = "quantiles p10=" + format_number(d_.p10);
-    why += ", p50=" + format_number(d_.p50);
-    why += ", p90=" + format_number(d_.p90);
+    std::string why = "quantiles p10=" + canonical_number(d_.p10);
+    why += ", p50=" + canonical_number(d_.p50);
+    why += ", p90=" + canonical_number(d_.p90);
     why += " are too skewed for a three-term metalog (";
     why += upper > lower ? "p90-p50 is " : "p50-p10 is ";
-    why += format_number(std::round(100 * ratio) / 100);
+    why += canonical_number(std::round(100 * ratio) / 100);
     why += upper > lower ? " times p50-p10" : " times p90-p50";
-    why += "; at most about 5, |a3|/a2=" + format_number(std::round(1e4 * skew) / 1e4);
+    why += "; at most about 5, |a3|/a2=" + canonical_number(std::round(1e4 * skew) / 1e4);
     why += " must be < 1.66711): move p50 towards the middle, or use lognormal or gamma";
     r_.error(why);
     ok_ = false;
@@ -334,7 +337,7 @@ void DistReader::read_truncate() {
     return;
   }
   const std::string window =
-      "truncate=[" + format_number(lohi[0]) + ", " + format_number(lohi[1]) + "]";
+      "truncate=[" + canonical_number(lohi[0]) + ", " + canonical_number(lohi[1]) + "]";
   if (!(lohi[0] < lohi[1])) {
     t->error(window + " (must have lo < hi)");
     ok_ = false;

@@ -8,62 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/utf8.h"
 #include "engine/io/text.h"
 
 namespace plancast {
 
 namespace {
-
-/// Words of `text` filled into lines of at most `width` columns (display columns); a word
-/// longer than a line stays whole on its own line unless it is wider than `width`, in which
-/// case it is cut at byte boundaries of ASCII text.
-std::vector<std::string> wrap(const std::string& text, std::size_t width) {
-  width = std::max<std::size_t>(width, 1);
-  std::vector<std::string> lines;
-  std::string line, word;
-  auto flush_word = [&]() {
-    while (display_width(word) > width) {
-      if (!line.empty()) {
-        lines.push_back(line);
-        line.clear();
-      }
-      std::size_t i = 0;
-      while (i < word.size() && display_width(word.substr(0, i + 1)) <= width) ++i;
-      while (i < word.size() && (word[i] & 0xC0) == 0x80) --i;  // not inside a code point
-      if (i == 0) i = 1;
-      lines.push_back(word.substr(0, i));
-      word.erase(0, i);
-    }
-    if (word.empty()) return;
-    if (line.empty()) {
-      line = word;
-    } else if (display_width(line) + 1 + display_width(word) <= width) {
-      line += ' ';
-      line += word;
-    } else {
-      lines.push_back(line);
-      line = word;
-    }
-    word.clear();
-  };
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t') {
-      flush_word();
-    } else {
-      word += c;
-    }
-  }
-  flush_word();
-  if (!line.empty() || lines.empty()) lines.push_back(line);
-  return lines;
-}
-
-std::string pad(const std::string& s, std::size_t width) {
-  std::string out = s;
-  const std::size_t n = display_width(s);
-  if (n < width) out.append(width - n, ' ');
-  return out;
-}
 
 const char* section_title(const std::string& kind) {
   if (kind == "claim") return "Stated growth claims against the history";
@@ -103,12 +53,12 @@ std::string audit_text(const Scenario& sc, const AuditReport& r) {
         s += "\n";
         s += section_title(kind);
         s += "\n";
-        s += pad("grade", kGradeWidth);
-        s += pad("subject", subject_width);
+        s += pad_to_width("grade", kGradeWidth);
+        s += pad_to_width("subject", subject_width);
         s += "finding\n";
         any = true;
       }
-      std::string row = pad(to_string(f.grade), kGradeWidth);
+      std::string row = pad_to_width(to_string(f.grade), kGradeWidth);
       if (display_width(f.subject) + 2 > subject_width) {
         // A long subject gets its own line; the message starts below it.
         s += row;
@@ -116,10 +66,10 @@ std::string audit_text(const Scenario& sc, const AuditReport& r) {
         s += "\n";
         row = std::string(start, ' ');
       } else {
-        row += pad(f.subject, subject_width);
+        row += pad_to_width(f.subject, subject_width);
       }
       bool first = true;
-      for (const std::string& line : wrap(f.message, message_width)) {
+      for (const std::string& line : wrap_lines(f.message, message_width, message_width)) {
         s += first ? row : std::string(start, ' ');
         s += line;
         s += "\n";

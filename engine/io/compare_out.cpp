@@ -2,55 +2,24 @@
 #include "engine/io/compare_out.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/core/utf8.h"
 #include "engine/io/text.h"
 
 namespace plancast {
 
 namespace {
 
-/// `s` cut or padded to `w` terminal columns; a cut ends in '~'. `right`: pad on the left.
+/// `s` cut (ending in '~') or padded to `w` terminal columns; `right`: pad on the left.
 std::string fit(const std::string& s, std::size_t w, bool right = false) {
-  std::string t = s;
-  if (display_width(t) > w) {
-    while (!t.empty() && display_width(t) + 1 > w) {
-      t.pop_back();
-      while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
-      if (!t.empty() && (static_cast<unsigned char>(t.back()) & 0x80) != 0) t.pop_back();
-    }
-    t += "~";
-  }
-  const std::size_t pad = w > display_width(t) ? w - display_width(t) : 0;
-  return right ? std::string(pad, ' ') + t : t + std::string(pad, ' ');
-}
-
-/// `text` word-wrapped to kTextWidth columns, the first line after `first`, the others after
-/// `rest`.
-std::string wrap(const std::string& text, const std::string& first, const std::string& rest) {
-  std::string out, line = first, word;
-  bool empty = true;
-  std::istringstream in(text);
-  while (in >> word) {
-    if (!empty && display_width(line) + 1 + display_width(word) > kTextWidth) {
-      out += line + "\n";
-      line = rest;
-      empty = true;
-    }
-    if (!empty) line += " ";
-    line += word;
-    empty = false;
-  }
-  return out + line + "\n";
+  return fit_to_width(s, w, right ? Align::right : Align::left);
 }
 
 std::string se_text(const PairedDifference& d) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f / %.2f", 100 * d.std_error, 100 * d.unpaired_std_error);
-  return buf;
+  return fmt::format("{:.2f} / {:.2f}", 100 * d.std_error, 100 * d.unpaired_std_error);
 }
 
 /// One table with a label column and per-scenario columns; the base column repeats in every
@@ -175,7 +144,7 @@ std::string compare_text(const Comparison& c) {
 
   if (!c.notes.empty()) {
     s += "\nNotes:\n";
-    for (const std::string& n : c.notes) s += wrap(n, "  ", "    ");
+    for (const std::string& n : c.notes) s += wrap_text(n, kTextWidth, "  ", "    ");
   }
   return s;
 }

@@ -1,57 +1,34 @@
 // The text and JSON of `plancast discover` (see discover_out.h).
 #include "engine/io/discover_out.h"
 
+#include <fmt/format.h>
 #include <algorithm>
-#include <cstdio>
-
 #include <nlohmann/json.hpp>
+
+#include "engine/core/format.h"
 
 namespace plancast {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 std::string limits_text(const DiscoverResult& r, const BoxParameter& bp) {
   const auto& range = r.range[bp.index];
   const bool lo = bp.lo > range[0];
   const bool hi = bp.hi < range[1];
-  std::string s;
-  if (lo && hi) {
-    s = "between ";
-    s += fmt("%.4g", bp.lo);
-    s += " and ";
-    s += fmt("%.4g", bp.hi);
-  } else if (hi) {
-    s = "<= ";
-    s += fmt("%.4g", bp.hi);
-  } else {
-    s = ">= ";
-    s += fmt("%.4g", bp.lo);
-  }
-  return s;
+  if (lo && hi) return "between " + general_text(bp.lo, 4) + " and " + general_text(bp.hi, 4);
+  return hi ? "<= " + general_text(bp.hi, 4) : ">= " + general_text(bp.lo, 4);
 }
 
 }  // namespace
 
 std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o) {
   const char* what = r.find_missed ? "missed" : "met";
-  std::string s;
-  char line[256];
-  std::snprintf(
-      line, sizeof line, "target %s %s in %llu of %llu runs (%.1f%%)\n", r.target.c_str(), what,
-      static_cast<unsigned long long>(r.of_interest), static_cast<unsigned long long>(r.runs),
-      r.runs ? 100.0 * static_cast<double>(r.of_interest) / static_cast<double>(r.runs) : 0.0);
-  s += line;
-  std::snprintf(
-      line, sizeof line,
-      "PRIM trajectory: %zu boxes (peel %.3g of the box at a time, down to mass %.3g)\n\n",
-      r.boxes.size(), o.alpha, o.min_mass);
-  s += line;
+  const double share =
+      r.runs ? 100.0 * static_cast<double>(r.of_interest) / static_cast<double>(r.runs) : 0.0;
+  std::string s = fmt::format("target {} {} in {} of {} runs ({:.1f}%)\n", r.target, what,
+                              r.of_interest, r.runs, share);
+  s += fmt::format("PRIM trajectory: {} boxes (peel {} of the box at a time, down to mass {})\n\n",
+                   r.boxes.size(), general_text(o.alpha, 3), general_text(o.min_mass, 3));
   s += "   box  coverage  density    mass  restricted\n";
   // A few rows: about ten evenly spaced, plus the chosen box and the last.
   const std::size_t nb = r.boxes.size();
@@ -61,18 +38,14 @@ std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o) {
     const PrimBox& b = r.boxes[i];
     std::size_t nr = 0;
     for (bool x : b.restricted) nr += x ? 1 : 0;
-    std::snprintf(line, sizeof line, " %c%4zu  %8.3f  %7.3f  %6.3f  %zu%s\n",
-                  i == r.chosen ? '*' : ' ', i, b.coverage, b.density, b.mass, nr,
-                  b.pasted ? " (pasted)" : "");
-    s += line;
+    s += fmt::format(" {}{:4}  {:8.3f}  {:7.3f}  {:6.3f}  {}{}\n", i == r.chosen ? '*' : ' ', i,
+                     b.coverage, b.density, b.mass, nr, b.pasted ? " (pasted)" : "");
   }
   const PrimBox& c = r.boxes[r.chosen];
-  std::snprintf(
-      line, sizeof line,
-      "\nchosen box %zu: %.1f%% of the %s runs (coverage), %s in %.1f%% of the runs in it "
+  s += fmt::format(
+      "\nchosen box {}: {:.1f}% of the {} runs (coverage), {} in {:.1f}% of the runs in it "
       "(density)\n",
       r.chosen, 100 * c.coverage, what, what, 100 * c.density);
-  s += line;
   if (r.chosen_parameters.empty()) {
     s += "  no parameter is restricted: no box does better than the whole sample\n";
     return s;
@@ -82,10 +55,8 @@ std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o) {
   s += " when\n";
   s += "    parameter                 limits                          quasi-p  density without\n";
   for (const BoxParameter& bp : r.chosen_parameters) {
-    std::snprintf(line, sizeof line, "    %-24.24s  %-30.30s  %7.2g  %15.3f\n",
-                  r.parameters[bp.index].c_str(), limits_text(r, bp).c_str(), bp.quasi_p,
-                  bp.density_without);
-    s += line;
+    s += fmt::format("    {:<24.24}  {:<30.30}  {:>7}  {:15.3f}\n", r.parameters[bp.index],
+                     limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
   }
   s += "  quasi-p: chance of the box's density were the limit on that parameter dropped; above\n"
        "  0.05 the limit is probably noise. --json lists every box of the trajectory.\n";

@@ -3,39 +3,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/core/format.h"
+#include "engine/core/utf8.h"
 #include "engine/io/text.h"
 
 namespace plancast {
 
 namespace {
 
-std::string fmt(const char* f, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, x);
-  return buf;
-}
-
-std::string pad(std::string s, std::size_t w, bool right = false) {
-  if (s.size() > w) {
-    s.resize(w > 1 ? w - 1 : w);
-    if (w > 1) s += "~";
-  }
-  const std::string fill(w - s.size(), ' ');
-  return right ? fill + s : s + fill;
-}
-
-std::string with_commas(std::uint64_t v) {
-  const std::string digits = std::to_string(v);
-  std::string s;
-  for (std::size_t k = 0; k < digits.size(); ++k) {
-    if (k > 0 && (digits.size() - k) % 3 == 0) s.push_back(',');
-    s.push_back(digits[k]);
-  }
-  return s;
+/// A right-aligned table cell (text cut with '~' when wider).
+std::string right(std::string_view s, std::size_t w) {
+  return fit_to_width(s, w, Align::right);
 }
 
 /// The Sobol and Shapley tables' row for the runs' own randomness.
@@ -49,12 +31,7 @@ constexpr const char* kOrderNote =
     "--method shapley.\n";
 
 std::string interval(double lo, double hi) {
-  std::string s = "[";
-  s += fmt("%.3f", lo);
-  s += ", ";
-  s += fmt("%.3f", hi);
-  s += "]";
-  return s;
+  return fmt::format("[{:.3f}, {:.3f}]", lo, hi);
 }
 
 /// A bar of 24 columns at most for a share in [0, 1].
@@ -72,7 +49,7 @@ std::string describe_output(const SensitivityOutput& o, const Scenario& sc) {
     s += " (1 if ";
     s += t.indicator;
     s += t.op == TargetOp::at_least ? " >= " : " <= ";
-    s += fmt("%g", t.value);
+    s += general_text(t.value, 6);
     s += t.by ? " by " : " in ";
     s += std::to_string(t.year);
     s += ", else 0)";
@@ -91,50 +68,62 @@ std::string table_head(const char* what, const SensitivityOutput& o, const Scena
   s += describe_output(o, sc);
   s += "\n";
   s += o.is_target ? "probability " : "mean ";
-  s += fmt("%.4g", mean);
+  s += general_text(mean, 4);
   s += ", variance ";
-  s += fmt("%.4g", variance);
+  s += general_text(variance, 4);
   s += "; ";
   return s;
+}
+
+/// `line` without its trailing spaces, and a newline, appended to `s` (a table row).
+void add_row(std::string& s, std::string line) {
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  s += line;
+  s += '\n';
+}
+
+/// `rows` ordered by `member`, largest first (ties keep the file's order).
+template <class Row>
+std::vector<Row> by_largest(std::vector<Row> rows, double Row::*member) {
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const Row& a, const Row& b) { return a.*member > b.*member; });
+  return rows;
+}
+
+/// "N UNIT, M runs, sampler S, seed K" and a blank line: the rest of a variance table's head.
+std::string design_line(std::uint64_t n, std::string_view unit, std::uint64_t runs,
+                        std::string_view sampler, std::uint64_t seed) {
+  return fmt::format("{} {}, {} runs, sampler {}, seed {}\n\n", grouped(n), unit, grouped(runs),
+                     sampler, seed);
 }
 
 }  // namespace
 
 std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const Scenario& sc) {
   std::string s = table_head("Sobol indices", o, sc, r.mean, r.variance);
-  s += with_commas(r.base_runs);
-  s += " base rows, ";
-  s += with_commas(r.total_runs);
-  s += " runs, sampler ";
-  s += r.sampler;
-  s += ", seed ";
-  s += std::to_string(r.seed);
-  s += "\n\n";
-  s += pad("parameter", 22) + pad("S1", 7, true) + "  " + pad("95% interval", 17) +
-       pad("ST", 7, true) + "  " + pad("95% interval", 17) + "ST\n";
-  std::vector<SobolIndex> sorted = r.parameters;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const SobolIndex& a, const SobolIndex& b) { return a.st > b.st; });
+  s += design_line(r.base_runs, "base rows", r.total_runs, r.sampler, r.seed);
+  s += fit_to_width("parameter", 22) + right("S1", 7) + "  " + fit_to_width("95% interval", 17) +
+       right("ST", 7) + "  " + fit_to_width("95% interval", 17) + "ST\n";
+  std::vector<SobolIndex> sorted = by_largest(r.parameters, &SobolIndex::st);
   sorted.push_back(r.noise);
   sorted.back().name = kNoiseRow;
   double sum = 0;
   for (const SobolIndex& ix : sorted) {
     sum += ix.s1;
-    std::string line = pad(ix.name, 22);
-    line += pad(fmt("%.3f", ix.s1), 7, true);
+    std::string line = fit_to_width(ix.name, 22);
+    line += right(fixed_text(ix.s1, 3), 7);
     line += "  ";
-    line += pad(interval(ix.s1_lo, ix.s1_hi), 17);
-    line += pad(fmt("%.3f", ix.st), 7, true);
+    line += fit_to_width(interval(ix.s1_lo, ix.s1_hi), 17);
+    line += right(fixed_text(ix.st, 3), 7);
     line += "  ";
-    line += pad(interval(ix.st_lo, ix.st_hi), 17);
+    line += fit_to_width(interval(ix.st_lo, ix.st_hi), 17);
     line += share_bar(ix.st);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
+    add_row(s, line);
   }
   s += "\nsum of S1 ";
-  s += fmt("%.3f", sum);
+  s += fixed_text(sum, 3);
   s += " (parameters and noise): the remaining ";
-  s += fmt("%.3f", std::max(0.0, 1 - sum));
+  s += fixed_text(std::max(0.0, 1 - sum), 3);
   s += " of the variance comes from\ninteractions, between parameters and between parameters "
        "and the noise. The noise row\nis every random number of a run that is not a parameter "
        "(noise, shocks, counts, firm\ndraws), as one factor (see docs/analysis.md).\n";
@@ -144,19 +133,9 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
 
 std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, const Scenario& sc) {
   std::string s = table_head("Shapley effects", o, sc, r.mean, r.variance);
-  s += with_commas(r.permutations);
-  s += " permutations, ";
-  s += with_commas(r.total_runs);
-  s += " runs, sampler ";
-  s += r.sampler;
-  s += ", seed ";
-  s += std::to_string(r.seed);
-  s += "\n\n";
-  s += pad("parameter", 22) + pad("Shapley", 8, true) + "  " + "95% interval\n";
-  std::vector<ShapleyEffect> sorted = r.parameters;
-  std::stable_sort(
-      sorted.begin(), sorted.end(),
-      [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.shapley > b.shapley; });
+  s += design_line(r.permutations, "permutations", r.total_runs, r.sampler, r.seed);
+  s += fit_to_width("parameter", 22) + right("Shapley", 8) + "  " + "95% interval\n";
+  std::vector<ShapleyEffect> sorted = by_largest(r.parameters, &ShapleyEffect::shapley);
   ShapleyEffect noise;
   noise.name = kNoiseRow;
   noise.shapley = 1 - r.explained;
@@ -164,16 +143,15 @@ std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, con
   noise.hi = 1 - r.explained_lo;
   sorted.push_back(noise);
   for (const ShapleyEffect& e : sorted) {
-    std::string line = pad(e.name, 22);
-    line += pad(fmt("%.3f", e.shapley), 8, true);
+    std::string line = fit_to_width(e.name, 22);
+    line += right(fixed_text(e.shapley, 3), 8);
     line += "  ";
-    line += pad(interval(e.lo, e.hi), 18);
+    line += fit_to_width(interval(e.lo, e.hi), 18);
     line += share_bar(e.shapley);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
+    add_row(s, line);
   }
   s += "\nThe parameters together explain ";
-  s += fmt("%.3f", r.explained);
+  s += fixed_text(r.explained, 3);
   s += " ";
   s += interval(r.explained_lo, r.explained_hi);
   s += " of the variance (the sum of their\neffects); the noise row, the rest, is every random "
@@ -190,11 +168,11 @@ std::string tornado_text(const TornadoResult& r, const SensitivityOutput& o, con
   s += "\n";
   s += o.is_target ? "probability" : "mean";
   s += " with every parameter at its median: ";
-  s += fmt("%.4g", r.baseline);
+  s += general_text(r.baseline, 4);
   s += "; ";
-  s += with_commas(r.runs_per_setting);
+  s += grouped(r.runs_per_setting);
   s += " runs per setting, ";
-  s += with_commas(r.total_runs);
+  s += grouped(r.total_runs);
   s += " runs, seed ";
   s += std::to_string(r.seed);
   s += "\n\n";
@@ -209,56 +187,69 @@ std::string tornado_text(const TornadoResult& r, const SensitivityOutput& o, con
     return std::clamp(static_cast<int>(std::lround((x - lo) / (hi - lo) * (kChart - 1))), 0,
                       kChart - 1);
   };
-  s += pad("parameter", 20) + pad("p10 value", 10, true) + pad("p90 value", 10, true) +
-       pad("at p10", 10, true) + pad("at p90", 10, true) + pad("swing", 10, true) + "  " +
+  s += fit_to_width("parameter", 20) + right("p10 value", 10) + right("p90 value", 10) +
+       right("at p10", 10) + right("at p90", 10) + right("swing", 10) + "  " +
        "low ... high (| median)\n";
   for (const TornadoBar& b : r.parameters) {
     std::string chart(kChart, ' ');
     const int a = col(std::min(b.low, b.high)), z = col(std::max(b.low, b.high));
     for (int c = a; c <= z; ++c) chart[static_cast<std::size_t>(c)] = '=';
     chart[static_cast<std::size_t>(col(r.baseline))] = '|';
-    std::string line = pad(b.name, 20);
-    line += pad(fmt("%.4g", b.p10_value), 10, true);
-    line += pad(fmt("%.4g", b.p90_value), 10, true);
-    line += pad(fmt("%.4g", b.low), 10, true);
-    line += pad(fmt("%.4g", b.high), 10, true);
-    line += pad(fmt("%.4g", b.swing), 10, true);
+    std::string line = fit_to_width(b.name, 20);
+    line += right(general_text(b.p10_value, 4), 10);
+    line += right(general_text(b.p90_value, 4), 10);
+    line += right(general_text(b.low, 4), 10);
+    line += right(general_text(b.high, 4), 10);
+    line += right(general_text(b.swing, 4), 10);
     line += "  ";
     line += chart;
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    s += line + "\n";
+    add_row(s, line);
   }
   return s;
 }
 
-std::string sobol_json(const SobolResult& r, const Scenario& sc) {
+namespace {
+
+/// The first members of a variance design's JSON: what, how, and the draws.
+nlohmann::ordered_json design_head(const std::string& of, const char* method,
+                                   const std::string& sampler, std::uint64_t seed) {
   nlohmann::ordered_json j;
-  j["of"] = r.of;
-  j["method"] = "sobol";
-  j["sampler"] = r.sampler;
-  j["seed"] = r.seed;
-  j["base_runs"] = r.base_runs;
+  j["of"] = of;
+  j["method"] = method;
+  j["sampler"] = sampler;
+  j["seed"] = seed;
+  return j;
+}
+
+/// The runs, the bootstrap and the output's moments (Sobol and Shapley alike).
+template <class Result>
+void design_tail(nlohmann::ordered_json& j, const Result& r) {
   j["runs"] = r.total_runs;
   j["bootstrap"] = r.bootstrap;
   j["replicates"] = r.replicates;
   j["mean"] = r.mean;
   j["variance"] = r.variance;
+}
+
+nlohmann::ordered_json index_json(const SobolIndex& ix) {
+  nlohmann::ordered_json p;
+  p["S1"] = ix.s1;
+  p["S1_ci95"] = {ix.s1_lo, ix.s1_hi};
+  p["ST"] = ix.st;
+  p["ST_ci95"] = {ix.st_lo, ix.st_hi};
+  return p;
+}
+
+}  // namespace
+
+std::string sobol_json(const SobolResult& r, const Scenario& sc) {
+  nlohmann::ordered_json j = design_head(r.of, "sobol", r.sampler, r.seed);
+  j["base_runs"] = r.base_runs;
+  design_tail(j, r);
   nlohmann::ordered_json ps = nlohmann::ordered_json::object();
-  for (const SobolIndex& ix : r.parameters) {
-    nlohmann::ordered_json p;
-    p["S1"] = ix.s1;
-    p["S1_ci95"] = {ix.s1_lo, ix.s1_hi};
-    p["ST"] = ix.st;
-    p["ST_ci95"] = {ix.st_lo, ix.st_hi};
-    ps[ix.name] = p;
-  }
+  for (const SobolIndex& ix : r.parameters) ps[ix.name] = index_json(ix);
   j["parameters"] = ps;
-  nlohmann::ordered_json noise;
-  noise["S1"] = r.noise.s1;
-  noise["S1_ci95"] = {r.noise.s1_lo, r.noise.s1_hi};
-  noise["ST"] = r.noise.st;
-  noise["ST_ci95"] = {r.noise.st_lo, r.noise.st_hi};
-  j["noise"] = noise;
+  j["noise"] = index_json(r.noise);
   j["noise_seed"] = r.noise_seed;
   j["order_dependent"] = r.correlated;
   if (r.correlated) {
@@ -271,18 +262,10 @@ std::string sobol_json(const SobolResult& r, const Scenario& sc) {
 }
 
 std::string shapley_json(const ShapleyResult& r, const Scenario& sc) {
-  nlohmann::ordered_json j;
-  j["of"] = r.of;
-  j["method"] = "shapley";
-  j["sampler"] = r.sampler;
-  j["seed"] = r.seed;
+  nlohmann::ordered_json j = design_head(r.of, "shapley", r.sampler, r.seed);
   j["permutations"] = r.permutations;
   j["inner_runs"] = kShapleyInner;
-  j["runs"] = r.total_runs;
-  j["bootstrap"] = r.bootstrap;
-  j["replicates"] = r.replicates;
-  j["mean"] = r.mean;
-  j["variance"] = r.variance;
+  design_tail(j, r);
   j["explained"] = r.explained;
   j["explained_ci95"] = {r.explained_lo, r.explained_hi};
   nlohmann::ordered_json ps = nlohmann::ordered_json::object();

@@ -1,8 +1,9 @@
 // The run state of a shard written as JSON: integers exactly, doubles as C99 hex floats
 // that round-trip bit for bit (read back and checked by shard_state.cpp).
 #include <cmath>
-#include <cstdio>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "engine/io/shard.h"
 #include "engine/io/shard_read.h"
@@ -14,9 +15,7 @@ using ojson = nlohmann::ordered_json;
 std::string shard_detail::hex_double(double x) {
   if (std::isnan(x)) return "nan";
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%a", x);
-  return buf;
+  return fmt::format("{:a}", x);  // printf's "%a" (tests/engine/io/test_shard_hex.cpp)
 }
 
 nlohmann::ordered_json state_to_json(const RunState& s) {

@@ -1,10 +1,10 @@
 // The text and JSON of `plancast solve` (see solve_out.h).
 #include "engine/io/solve_out.h"
 
-#include <cstdio>
-
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/core/format.h"
 #include "engine/io/text.h"
 
 namespace plancast {
@@ -31,36 +31,25 @@ std::string solve_json(const Scenario& scenario, const SolveResult& r) {
 }
 
 std::string solve_text(const Scenario& scenario, const SolveResult& r) {
-  char buf[512];
-  std::string s = "plancast solve: ";
-  s += scenario.name;
-  s += "\n";
-  std::snprintf(buf, sizeof buf, "%s = %.6g gives target %s a probability of %s\n", r.path.c_str(),
-                r.value, r.target.c_str(), human_percent(r.probability).c_str());
-  s += buf;
-  std::snprintf(buf, sizeof buf, "  (estimated %s at %.6g and %s at %.6g, the final bracket)\n",
-                human_percent(r.bracket_probability[0]).c_str(), r.bracket[0],
-                human_percent(r.bracket_probability[1]).c_str(), r.bracket[1]);
-  s += buf;
-  std::snprintf(buf, sizeof buf, "95%% Monte Carlo interval of the value: [%.6g, %.6g]\n",
-                r.value_ci95[0], r.value_ci95[1]);
-  s += buf;
-  std::snprintf(buf, sizeof buf,
-                "  (the probability's standard error %.4f over the slope dP/dvalue %.4g)\n",
-                r.std_error, r.slope);
-  s += buf;
+  auto g = [](double x) { return general_text(x, 6); };
+  std::string s = "plancast solve: " + scenario.name + "\n";
+  s += fmt::format("{} = {} gives target {} a probability of {}\n", r.path, g(r.value), r.target,
+                   human_percent(r.probability));
+  s += fmt::format("  (estimated {} at {} and {} at {}, the final bracket)\n",
+                   human_percent(r.bracket_probability[0]), g(r.bracket[0]),
+                   human_percent(r.bracket_probability[1]), g(r.bracket[1]));
+  s += fmt::format("95% Monte Carlo interval of the value: [{}, {}]\n", g(r.value_ci95[0]),
+                   g(r.value_ci95[1]));
+  s += fmt::format("  (the probability's standard error {:.4f} over the slope dP/dvalue {})\n",
+                   r.std_error, general_text(r.slope, 4));
   if (r.expanded) {
-    std::snprintf(buf, sizeof buf, "range grown from the current value %.6g to [%.6g, %.6g]\n",
-                  r.current.value_or(0.0), r.searched[0], r.searched[1]);
+    s += fmt::format("range grown from the current value {} to [{}, {}]\n",
+                     g(r.current.value_or(0.0)), g(r.searched[0]), g(r.searched[1]));
   } else {
-    std::snprintf(buf, sizeof buf, "range searched (--lo/--hi): [%.6g, %.6g]\n", r.searched[0],
-                  r.searched[1]);
+    s += fmt::format("range searched (--lo/--hi): [{}, {}]\n", g(r.searched[0]), g(r.searched[1]));
   }
-  s += buf;
-  std::snprintf(buf, sizeof buf, "%zu evaluations of %llu runs each, seed %llu\n",
-                r.evaluations.size(), static_cast<unsigned long long>(r.runs),
-                static_cast<unsigned long long>(r.seed));
-  s += buf;
+  s += fmt::format("{} evaluations of {} runs each, seed {}\n", r.evaluations.size(), r.runs,
+                   r.seed);
   return s;
 }
 

@@ -14,6 +14,7 @@
 #include <Eigen/Eigenvalues>
 #include <boost/math/distributions/normal.hpp>
 
+#include "engine/core/format.h"
 #include "engine/random/distribution.h"
 #include "engine/random/math_policy.h"
 #include "engine/random/normal_quantile.h"
@@ -45,12 +46,6 @@ class McSampler final : public UniformSampler {
   std::size_t n_params_;
 };
 
-std::string fmt_g(double x, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-  return buf;
-}
-
 /// The correlated parameters (sorted indices) and their correlation matrix, checked.
 /// Throws ScenarioError as documented on check_correlations().
 struct CheckedCorrelation {
@@ -78,7 +73,7 @@ CheckedCorrelation build_and_check(const std::vector<ParameterDef>& params,
                                      " with itself (a correlation needs two parameters)");
     }
     if (!(std::abs(c.rho) <= 1)) {
-      throw ScenarioError(c.loc, "rho=" + fmt_g(c.rho, 17) + " (must be in [-1, 1])");
+      throw ScenarioError(c.loc, "rho=" + general_text(c.rho, 17) + " (must be in [-1, 1])");
     }
     const auto key = std::minmax(c.a, c.b);
     if (!seen.insert(key).second) {
@@ -125,7 +120,7 @@ CheckedCorrelation build_and_check(const std::vector<ParameterDef>& params,
   const double shown = std::abs(lambda) < 5e-13 ? 0.0 : lambda;
   throw ScenarioError(corr.front().loc,
                       "correlation matrix is not positive definite (smallest eigenvalue " +
-                          fmt_g(shown, 3) + ") involving pairs " + pairs +
+                          general_text(shown, 3) + ") involving pairs " + pairs +
                           "; these correlations cannot hold together: weaken some of them");
 }
 

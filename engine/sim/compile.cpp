@@ -8,70 +8,17 @@
 
 #include "engine/core/process.h"
 #include "engine/random/stream.h"
+#include "engine/sim/compile_context.h"
 #include "engine/sim/compiled.h"
 #include "engine/sim/stream_keys.h"
 
 namespace plancast {
 
 using sim_detail::CompiledTarget;
+using sim_detail::IndicatorContext;
 using sim_detail::JointGroup;
 
 namespace {
-
-class Context final : public CompileContext {
- public:
-  Context(const Scenario& sc, const std::map<std::string, int>& params,
-          const std::map<std::string, int>& slots)
-      : sc_(sc), params_(params), slots_(slots) {}
-  void set_indicator(const IndicatorSpec& ind, std::vector<int> out, std::size_t first_counter,
-                     std::size_t n_counters) {
-    ind_ = &ind;
-    out_ = std::move(out);
-    first_counter_ = first_counter;
-    n_counters_ = n_counters;
-  }
-  const Scenario& scenario() const override { return sc_; }
-  int parameter_index(const std::string& n) const override {
-    auto it = params_.find(n);
-    return it == params_.end() ? -1 : it->second;
-  }
-  int slot_index(const std::string& n) const override {
-    auto it = slots_.find(n);
-    return it == slots_.end() ? -1 : it->second;
-  }
-  const std::vector<int>& output_slots() const override { return out_; }
-  const std::string& indicator_name() const override { return ind_->name; }
-  bool has_base() const override { return ind_->has_base; }
-  double base() const override { return ind_->base; }
-  StreamKey stream_key(std::uint32_t k) const override {
-    if (k >= ind_->spec->stream_count()) throw std::logic_error("undeclared sub-stream");
-    return sub_stream_key(ind_->name, k);
-  }
-  std::size_t counter_index(std::uint32_t k) const override {
-    if (k >= n_counters_) throw std::logic_error("undeclared counter");
-    return first_counter_ + k;
-  }
-  int n_parameters() const override { return static_cast<int>(params_.size()); }
-  int n_slots() const override { return static_cast<int>(slots_.size()); }
-  std::vector<std::string> parameter_names() const override {
-    std::vector<std::string> v(params_.size());
-    for (const auto& [n, i] : params_) v[static_cast<std::size_t>(i)] = n;
-    return v;
-  }
-  std::vector<std::string> slot_names() const override {
-    std::vector<std::string> v(slots_.size());
-    for (const auto& [n, i] : slots_) v[static_cast<std::size_t>(i)] = n;
-    return v;
-  }
-
- private:
-  const Scenario& sc_;
-  const std::map<std::string, int>& params_;
-  const std::map<std::string, int>& slots_;
-  const IndicatorSpec* ind_ = nullptr;
-  std::vector<int> out_;
-  std::size_t first_counter_ = 0, n_counters_ = 0;
-};
 
 /// A process's counters, checked: a name the results can carry beside their own keys
 /// (engine/io/json.cpp, csv.cpp), each once, and a positive bound. std::logic_error: the
@@ -105,17 +52,11 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
   const Scenario& sc = cs->scenario;
   cs->n_years = sc.n_years();
 
-  std::map<std::string, int> params, slots;
-  std::vector<ParameterDef> pdefs;
-  for (const auto& p : sc.parameters) {
-    params[p.name] = static_cast<int>(pdefs.size());
-    pdefs.push_back(ParameterDef{p.name, p.dist, p.loc});
-  }
-  std::vector<CorrelationDef> cdefs;
-  for (const auto& c : sc.correlations) {
-    cdefs.push_back(CorrelationDef{params.at(c.a), params.at(c.b), c.rho, c.loc});
-  }
-  cs->parameters = std::make_unique<ParameterSampler>(pdefs, cdefs);
+  const sim_detail::ParameterDefs defs = sim_detail::parameter_defs(sc);
+  const std::map<std::string, int>& params = defs.index;
+  const std::vector<ParameterDef>& pdefs = defs.parameters;
+  std::map<std::string, int> slots;
+  cs->parameters = std::make_unique<ParameterSampler>(pdefs, defs.correlations);
   if (sc.simulation.sampler == "sobol" && pdefs.size() > kSobolMaxDimension) {
     throw ScenarioError(sc.simulation.loc, "sampler 'sobol' takes at most " +
                                                std::to_string(kSobolMaxDimension) +
@@ -144,7 +85,7 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
     }
   }
   check_stream_keys(sc);
-  Context ctx(sc, params, slots);
+  IndicatorContext ctx(sc, params, slots);
   for (int i : dependency_order(sc)) {
     const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
     const std::vector<int>& out = outputs[static_cast<std::size_t>(i)];

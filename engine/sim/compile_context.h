@@ -1,0 +1,66 @@
+// Internal to engine/sim (and bench/micro.cpp, which compiles one process the same way):
+// the CompileContext that compile() lends each indicator's process, and the scenario's
+// parameters as the parameter sampler takes them.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/config/scenario.h"
+#include "engine/core/process.h"
+#include "engine/random/parameter_sampler.h"
+
+namespace plancast::sim_detail {
+
+/// Names to indices over one scenario, for one indicator at a time (set_indicator). The
+/// maps are borrowed: they must outlive the context.
+class IndicatorContext final : public CompileContext {
+ public:
+  IndicatorContext(const Scenario& sc, const std::map<std::string, int>& params,
+                   const std::map<std::string, int>& slots)
+      : sc_(sc), params_(params), slots_(slots) {}
+  /// The indicator whose process compiles next, the slots it writes, and the places of its
+  /// declared counters (first_counter .. first_counter + n_counters - 1).
+  void set_indicator(const IndicatorSpec& ind, std::vector<int> out, std::size_t first_counter = 0,
+                     std::size_t n_counters = 0) {
+    ind_ = &ind;
+    out_ = std::move(out);
+    first_counter_ = first_counter;
+    n_counters_ = n_counters;
+  }
+  const Scenario& scenario() const override { return sc_; }
+  int parameter_index(const std::string& n) const override;
+  int slot_index(const std::string& n) const override;
+  const std::vector<int>& output_slots() const override { return out_; }
+  const std::string& indicator_name() const override { return ind_->name; }
+  bool has_base() const override { return ind_->has_base; }
+  double base() const override { return ind_->base; }
+  /// Throws std::logic_error for a sub-stream the process did not declare (stream_count()).
+  StreamKey stream_key(std::uint32_t k) const override;
+  /// Throws std::logic_error for a counter the process did not declare (counters()).
+  std::size_t counter_index(std::uint32_t k) const override;
+  int n_parameters() const override { return static_cast<int>(params_.size()); }
+  int n_slots() const override { return static_cast<int>(slots_.size()); }
+  std::vector<std::string> parameter_names() const override;
+  std::vector<std::string> slot_names() const override;
+
+ private:
+  const Scenario& sc_;
+  const std::map<std::string, int>& params_;
+  const std::map<std::string, int>& slots_;
+  const IndicatorSpec* ind_ = nullptr;
+  std::vector<int> out_;
+  std::size_t first_counter_ = 0, n_counters_ = 0;
+};
+
+/// A scenario's parameters in file order, their index by name, and its correlations between
+/// those indices: what ParameterSampler's constructor takes.
+struct ParameterDefs {
+  std::map<std::string, int> index;
+  std::vector<ParameterDef> parameters;
+  std::vector<CorrelationDef> correlations;
+};
+ParameterDefs parameter_defs(const Scenario& sc);
+
+}  // namespace plancast::sim_detail
