@@ -1,33 +1,25 @@
 // The precision part of `plancast run --precision`'s text and JSON (see run_out.h).
 #include "engine/io/run_out.h"
 
-#include <cstdio>
-
+#include "engine/core/format.h"
 #include "engine/io/json.h"
 
 namespace plancast {
 
 std::string precision_text(const PrecisionOutcome& o, double e) {
-  char line[256];
   std::string rounds;
   for (std::uint64_t n : o.rounds) {
     if (!rounds.empty()) rounds += ", ";
     rounds += std::to_string(n);
   }
-  if (o.reached) {
-    std::snprintf(line, sizeof line,
-                  "precision: every target within +/-%g (95%%) after %llu runs; widest +/-%.4f "
-                  "(%s)\n",
-                  e, static_cast<unsigned long long>(o.results.runs), o.widest,
-                  o.widest_target.empty() ? "no targets" : o.widest_target.c_str());
-  } else {
-    std::snprintf(line, sizeof line,
-                  "precision: NOT reached at the cap of %llu runs: widest interval +/-%.4f "
-                  "(%s), asked +/-%g\n",
-                  static_cast<unsigned long long>(o.results.runs), o.widest,
-                  o.widest_target.c_str(), e);
-  }
-  std::string s = line;
+  std::string s = o.reached
+                      ? "precision: every target within +/-" + general_text(e, 6) +
+                            " (95%) after " + std::to_string(o.results.runs) + " runs; widest +/-" +
+                            fixed_text(o.widest, 4) + " (" +
+                            (o.widest_target.empty() ? "no targets" : o.widest_target) + ")\n"
+                      : "precision: NOT reached at the cap of " + std::to_string(o.results.runs) +
+                            " runs: widest interval +/-" + fixed_text(o.widest, 4) + " (" +
+                            o.widest_target + "), asked +/-" + general_text(e, 6) + "\n";
   s += "  rounds (runs): ";
   s += rounds;
   s += "\n";

@@ -1,8 +1,9 @@
 // The collision check of the scenario's stream keys (see stream_keys.h).
 #include "engine/sim/stream_keys.h"
 
-#include <cstdio>
 #include <map>
+
+#include <fmt/format.h>
 
 #include "engine/core/process.h"
 #include "engine/random/samplers.h"
@@ -41,8 +42,7 @@ void check_stream_keys(const Scenario& sc) {
   for (std::size_t i = 0; i < uses.size(); ++i) {
     const auto [it, fresh] = first.emplace(uses[i].key, i);
     if (fresh) continue;
-    char key[32];
-    std::snprintf(key, sizeof key, "0x%llx", static_cast<unsigned long long>(uses[i].key));
+    const std::string key = fmt::format("{:#x}", uses[i].key);
     throw ScenarioError(uses[i].loc, uses[i].user + " and " + uses[it->second].user +
                                          " would draw the same random numbers (both have stream "
                                          "key " +
