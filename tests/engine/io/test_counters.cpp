@@ -120,8 +120,8 @@ TEST_CASE("a process's own counters reach the results, writers and shards by nam
   CHECK(r.indicators[2].counters.empty());  // a formula counts nothing
 
   const auto j = to_json(r);
-  CHECK(j["indicators"]["t"]["odd_runs"] == nlohmann::json::array({0, 300, 300, 300}));
-  CHECK(j["indicators"]["t"]["ticks"] == nlohmann::json::array({0, 1200, 1200, 1200}));
+  CHECK(j["indicators"]["t"]["odd_runs"] == nlohmann::ordered_json::array({0, 300, 300, 300}));
+  CHECK(j["indicators"]["t"]["ticks"] == nlohmann::ordered_json::array({0, 1200, 1200, 1200}));
   CHECK(!j["indicators"]["t"].contains("floored"));
   CHECK(!j["indicators"]["f"].contains("floored"));
   CHECK(j["indicators"]["g"]["floored"] == nlohmann::json::array({0, 600, 600, 600}));
