@@ -88,7 +88,8 @@ class MpiDistributor final : public Distributor {
     const std::vector<std::uint8_t> cbor = nlohmann::ordered_json::to_cbor(state_to_json(state));
     const std::vector<std::string> all =
         all_gather(std::string(reinterpret_cast<const char*>(cbor.data()), cbor.size()));
-    RunState shape(state.slots, state.years, state.target_hits.size(), state.joint_hits.size());
+    RunState shape(state.slots, state.years, state.target_hits.size(), state.joint_hits.size(),
+                   state.counters);
     shape.shift = state.shift;
     RunState total = shape;
     for (const std::string& bytes : all) {

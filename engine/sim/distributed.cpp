@@ -124,7 +124,7 @@ void Simulator::simulate_distributed(std::uint64_t first_block, std::uint64_t la
                      options.watch.size());
     local.observer = &*recorder;
   }
-  RunState part(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size());
+  RunState part(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes);
   part.shift = state.shift;
   simulate(b0, b1, part, local);
   d->all_merge(part);
