@@ -112,7 +112,8 @@ Scenario build(const YAML::Node& root, const std::string& file,
   // -- whole-scenario checks of each process (years, base), once its names are sound
   if (cx.years_ok) {
     for (std::size_t i = 0; i < sc.indicators.size(); ++i) {
-      if (sc.indicators[i].spec && refs_ok[i]) sc.indicators[i].spec->check(sc, sc.indicators[i], diags);
+      if (sc.indicators[i].spec && refs_ok[i])
+        sc.indicators[i].spec->check(sc, sc.indicators[i], diags);
     }
   }
   return sc;

@@ -137,9 +137,9 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
        "alone. ST (light): its share including its interactions with the others. The last row "
        "is every random number of a run that is not a parameter (noise, shocks, counts, firm "
        "draws), as one factor. Whiskers: 95% intervals (" +
-       whisker_method(r.replicates, r.bootstrap) + "). Mean of the outcome " + esc(value_text(r.mean)) + ", variance " +
-       esc(fmt::format("{:.4g}", r.variance)) + "; " + esc(count_text(r.base_runs)) +
-       " base rows.</p>\n";
+       whisker_method(r.replicates, r.bootstrap) + "). Mean of the outcome " +
+       esc(value_text(r.mean)) + ", variance " + esc(fmt::format("{:.4g}", r.variance)) + "; " +
+       esc(count_text(r.base_runs)) + " base rows.</p>\n";
   if (r.correlated) {
     s += "<p class=\"sub\"><strong>The scenario correlates parameters:</strong> these indices "
          "depend on the order of the parameters in the file (each belongs to the part of its "
@@ -172,8 +172,8 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
        "do not depend on the order of the file and add up to the share the parameters explain "
        "together; the last row, the rest, is every random number of a run that is not a "
        "parameter (noise, shocks, counts, firm draws). Whiskers: 95% intervals (" +
-       whisker_method(r.replicates, r.bootstrap) + "). Mean of the outcome " + esc(value_text(r.mean)) +
-       ", variance " + esc(fmt::format("{:.4g}", r.variance)) + "; " +
+       whisker_method(r.replicates, r.bootstrap) + "). Mean of the outcome " +
+       esc(value_text(r.mean)) + ", variance " + esc(fmt::format("{:.4g}", r.variance)) + "; " +
        esc(count_text(r.permutations)) + " permutations.</p>\n";
   std::vector<ShapleyEffect> sorted = r.parameters;
   std::stable_sort(

@@ -3,8 +3,8 @@
 // same whichever thread, block or shard computes it (habit of pbrt-v4 and OpenMC).
 #pragma once
 
-#include <cstddef>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
