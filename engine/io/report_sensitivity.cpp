@@ -127,6 +127,15 @@ std::string whisker_method(std::uint32_t replicates, std::size_t bootstrap) {
              : "bootstrap, " + std::to_string(bootstrap) + " resamples";
 }
 
+/// "Whiskers: 95% intervals (HOW). Mean of the outcome M, variance V; ", shared by the Sobol
+/// and Shapley documents.
+std::string whiskers_and_moments(std::uint32_t replicates, std::size_t bootstrap, double mean,
+                                 double variance) {
+  return "Whiskers: 95% intervals (" + whisker_method(replicates, bootstrap) +
+         "). Mean of the outcome " + esc(value_text(mean)) + ", variance " +
+         esc(fmt::format("{:.4g}", variance)) + "; ";
+}
+
 std::string interval_cell(double lo, double hi) {
   return fmt::format("{:.3f}", lo) + " \xE2\x80\x93 " + fmt::format("{:.3f}", hi);
 }
@@ -136,9 +145,8 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
   s += "<p class=\"sub\">S1 (dark): the share of the outcome's variance due to the parameter "
        "alone. ST (light): its share including its interactions with the others. The last row "
        "is every random number of a run that is not a parameter (noise, shocks, counts, firm "
-       "draws), as one factor. Whiskers: 95% intervals (" +
-       whisker_method(r.replicates, r.bootstrap) + "). Mean of the outcome " +
-       esc(value_text(r.mean)) + ", variance " + esc(fmt::format("{:.4g}", r.variance)) + "; " +
+       "draws), as one factor. " +
+       whiskers_and_moments(r.replicates, r.bootstrap, r.mean, r.variance) +
        esc(count_text(r.base_runs)) + " base rows.</p>\n";
   if (r.correlated) {
     s += "<p class=\"sub\"><strong>The scenario correlates parameters:</strong> these indices "
@@ -171,9 +179,8 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
        "interaction and each correlation is shared among the parameters involved. The effects "
        "do not depend on the order of the file and add up to the share the parameters explain "
        "together; the last row, the rest, is every random number of a run that is not a "
-       "parameter (noise, shocks, counts, firm draws). Whiskers: 95% intervals (" +
-       whisker_method(r.replicates, r.bootstrap) + "). Mean of the outcome " +
-       esc(value_text(r.mean)) + ", variance " + esc(fmt::format("{:.4g}", r.variance)) + "; " +
+       "parameter (noise, shocks, counts, firm draws). " +
+       whiskers_and_moments(r.replicates, r.bootstrap, r.mean, r.variance) +
        esc(count_text(r.permutations)) + " permutations.</p>\n";
   std::vector<ShapleyEffect> sorted = r.parameters;
   std::stable_sort(
