@@ -32,4 +32,5 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/plancastConfigVersion.cma
 install(FILES ${PROJECT_BINARY_DIR}/plancastConfig.cmake
               ${PROJECT_BINARY_DIR}/plancastConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/FindRandom123.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/FindXlsxWriter.cmake
         DESTINATION ${PLANCAST_CMAKE_DIR})

@@ -21,6 +21,7 @@ RUN_PACKAGES=(
   libfmt-dev libutfcpp-dev                                # number text; UTF-8 width and wrap
   librandom123-dev                                        # Philox counter-based generator
   libssl-dev                                              # SHA-256 of the scenario
+  libxlsxwriter-dev                                       # Excel workbooks (--xlsx)
 )
 TEST_PACKAGES=(
   ninja-build pkg-config git                              # presets, sanitizer and fuzz builds
@@ -32,6 +33,7 @@ TEST_PACKAGES=(
   openmpi-bin libopenmpi-dev                              # PLANCAST_MPI (mpirun tests)
   chromium fonts-noto-cjk                                 # HTML report tests and screenshots
   tmux                                                    # progress-bar test in a terminal
+  python3-openpyxl                                        # reads the --xlsx workbooks back
 )
 
 PACKAGES=("${RUN_PACKAGES[@]}")

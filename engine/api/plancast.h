@@ -140,6 +140,7 @@ std::string to_json(const RunOutput& r);
 std::string to_csv(const RunOutput& r);
 std::string to_text(const RunOutput& r);    ///< the summary
 std::string to_report(const RunOutput& r);  ///< self-contained HTML
+std::string to_xlsx(const RunOutput& r);    ///< Excel workbook bytes (engine/io/xlsx_out.h)
 
 // ---- compare ----------------------------------------------------------------------------
 
@@ -159,6 +160,7 @@ CompareOutput compare(const ScenarioSource& source, const LoadOptions& options,
 std::string to_json(const CompareOutput& c);
 std::string to_text(const CompareOutput& c);
 std::string to_report(const CompareOutput& c);
+std::string to_xlsx(const CompareOutput& c);  ///< Excel workbook bytes
 
 // ---- sensitivity ------------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
       .set("override one value in the base and every variant (after the variant); repeatable")
       .json("write the comparison as JSON ('-': stdout)")
       .report("write a self-contained HTML report: probability bars per target, medians overlaid")
+      .xlsx("write an Excel workbook: Targets, Variants, Overrides, Bands, Assumptions sheets")
       .quiet("no table and no progress bar")
       .max_memory();
   const auto vm = options.parse(args, out);
@@ -68,10 +69,12 @@ int cli_compare(const std::vector<std::string>& args, std::ostream& out, std::os
 
   std::string json = flags.json_path.empty() ? "" : api::to_json(c);
   std::string report = flags.report_path.empty() ? "" : api::to_report(c);
+  std::string xlsx = flags.xlsx_path.empty() ? "" : api::to_xlsx(c);
   // One transaction (output_file.h): files staged, the table, then all put in place.
   OutputSet outputs(&out, &cancel.flag());
   if (!flags.json_path.empty()) outputs.stage(flags.json_path, std::move(json));
   if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));
+  if (!flags.xlsx_path.empty()) outputs.stage(flags.xlsx_path, std::move(xlsx));
   if (!flags.quiet && flags.json_path != "-") write_stream(out, api::to_text(c), &cancel.flag());
   outputs.commit();
   return 0;

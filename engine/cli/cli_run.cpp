@@ -56,7 +56,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       .set()
       .json("write full results as JSON ('-': stdout)")
       .csv()
-      .report("write a self-contained HTML report with charts (open in any browser; prints on A4)");
+      .report("write a self-contained HTML report with charts (open in any browser; prints on A4)")
+      .xlsx("write an Excel workbook: Targets, Bands, Assumptions sheets");
   // clang-format off
   options.own()
     ("precision", po::value<std::string>()->value_name("E"),
@@ -82,7 +83,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (vm.count("shard")) {
     shard = cli::parse_shard(vm["shard"].as<std::string>());
     if (json_path.empty()) throw UsageError("--shard needs --json F (the shard file to write)");
-    for (const char* other : {"csv", "precision", "report"}) {
+    for (const char* other : {"csv", "precision", "report", "xlsx"}) {
       if (vm.count(other)) throw UsageError(std::string("--shard cannot be used with --") + other);
     }
   }
@@ -126,12 +127,14 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::string json = json_path.empty() ? "" : api::to_json(r);
   std::string csv = csv_path.empty() ? "" : api::to_csv(r);
   std::string report = flags.report_path.empty() ? "" : api::to_report(r);
+  std::string xlsx = flags.xlsx_path.empty() ? "" : api::to_xlsx(r);
   // One transaction (output_file.h): every file staged, then the summary or the "-" output,
   // then all renamed into place; an interrupt before that writes nothing.
   OutputSet outputs(&out, &cancel.flag());
   if (!json_path.empty()) outputs.stage(json_path, std::move(json));
   if (!csv_path.empty()) outputs.stage(csv_path, std::move(csv));
   if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));
+  if (!flags.xlsx_path.empty()) outputs.stage(flags.xlsx_path, std::move(xlsx));
   if (summary) write_stream(out, api::to_text(r), &cancel.flag());
   outputs.commit();
   return 0;

@@ -150,6 +150,10 @@ CommandOptions& CommandOptions::report(const char* help) {
   desc_.add_options()("report", po::value<std::string>()->value_name("F.html"), help);
   return *this;
 }
+CommandOptions& CommandOptions::xlsx(const char* help) {
+  desc_.add_options()("xlsx", po::value<std::string>()->value_name("F.xlsx"), help);
+  return *this;
+}
 CommandOptions& CommandOptions::quiet(const char* help) {
   desc_.add_options()("quiet,q", help);
   return *this;
@@ -340,6 +344,12 @@ std::string check_report_path(const std::string& path) {
   return path;
 }
 
+std::string check_xlsx_path(const std::string& path) {
+  if (path.empty()) throw UsageError("--xlsx: empty file name");
+  if (path == "-") throw UsageError("--xlsx: needs a file name (F.xlsx), not '-'");
+  return path;
+}
+
 std::pair<std::string, std::string> read_json_csv_paths(const po::variables_map& vm) {
   const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
   const std::string csv_path = vm.count("csv") ? vm["csv"].as<std::string>() : "";
@@ -393,7 +403,11 @@ CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_run
   if (vm.count("set")) f.load.sets = vm["set"].as<std::vector<std::string>>();
   std::tie(f.json_path, f.csv_path) = read_json_csv_paths(vm);
   if (vm.count("report")) f.report_path = check_report_path(vm["report"].as<std::string>());
-  check_outputs(vm, {{"--json", f.json_path}, {"--csv", f.csv_path}, {"--report", f.report_path}});
+  if (vm.count("xlsx")) f.xlsx_path = check_xlsx_path(vm["xlsx"].as<std::string>());
+  check_outputs(vm, {{"--json", f.json_path},
+                     {"--csv", f.csv_path},
+                     {"--report", f.report_path},
+                     {"--xlsx", f.xlsx_path}});
   f.quiet = vm.count("quiet") > 0;
   f.max_memory = read_max_memory(vm);
   return f;

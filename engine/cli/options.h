@@ -70,6 +70,7 @@ class CommandOptions {
   CommandOptions& json(const char* help);
   CommandOptions& csv(const char* help = "write full results as CSV ('-': stdout)");
   CommandOptions& report(const char* help);
+  CommandOptions& xlsx(const char* help);
   CommandOptions& quiet(const char* help);
   CommandOptions& max_memory();
   /// The command's own options, added in place.
@@ -105,6 +106,7 @@ struct CommonFlags {
   std::string json_path;
   std::string csv_path;     ///< not "-" with --json -
   std::string report_path;  ///< --report F.html (folder checked), empty when not given
+  std::string xlsx_path;    ///< --xlsx F.xlsx (folder checked), empty when not given
   bool quiet = false;
   /// --max-memory: bytes a command may plan to use (default: half the physical memory).
   std::uint64_t max_memory = 0;
@@ -117,6 +119,8 @@ api::ScenarioSource scenario_source(const po::variables_map& vm);
 
 /// --report F.html: UsageError when empty or "-". Returns `path`.
 std::string check_report_path(const std::string& path);
+/// --xlsx F.xlsx: UsageError when empty or "-" (a workbook is a file). Returns `path`.
+std::string check_xlsx_path(const std::string& path);
 
 /// The --json and --csv file names ("" when not given), checked: not empty, not both
 /// standard output. UsageError otherwise.

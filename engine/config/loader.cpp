@@ -31,34 +31,6 @@ using namespace loader_detail;
 
 namespace {
 
-void emit(YAML::Emitter& out, const YAML::Node& n, bool top) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map:
-      out << YAML::BeginMap;
-      for (auto it = n.begin(); it != n.end(); ++it) {
-        if (top && it->first.IsScalar() && it->first.Scalar() == "variants") continue;
-        out << YAML::Key;
-        emit(out, it->first, false);
-        out << YAML::Value;
-        emit(out, it->second, false);
-      }
-      out << YAML::EndMap;
-      break;
-    case YAML::NodeType::Sequence:
-      out << YAML::BeginSeq;
-      for (const auto& item : n) emit(out, item, false);
-      out << YAML::EndSeq;
-      break;
-    case YAML::NodeType::Scalar:
-      if (n.Tag() == "!") out << YAML::DoubleQuoted;
-      out << n.Scalar();
-      break;
-    default:
-      out << YAML::Null;
-      break;
-  }
-}
-
 /// The finite numbers of a tree by dotted path (see Scenario::numbers).
 void collect_numbers(const YAML::Node& n, const std::string& path,
                      std::map<std::string, double>& out) {
@@ -81,7 +53,7 @@ void collect_numbers(const YAML::Node& n, const std::string& path,
 std::string canonical(const YAML::Node& root) {
   YAML::Emitter out;
   out.SetIndent(2);
-  emit(out, root, true);
+  yaml_tree::emit(out, root, "variants");
   return std::string(out.c_str()) + "\n";
 }
 
@@ -287,6 +259,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   // Handles are rebound with reset(): `a = b` on yaml-cpp nodes rewrites the node a refers to.
   YAML::Node selected_root = base_root;
   const bool report_each = each_variant && opts.variant.empty();
+  std::vector<std::pair<std::string, std::string>> overrides;  // the selected variant's
   for (const auto& [name, ovs] : variants) {
     DiagnosticList diags, own_paths;
     YAML::Node root = yaml_tree::clone(base_root, "variants");
@@ -297,6 +270,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
     for (const auto& d : own_paths.items()) path_diags.error(d.loc, d.message);
     if (name == opts.variant) {
       selected = std::move(sc);
+      for (const Override& o : ovs) overrides.emplace_back(o.path, yaml_tree::flow_text(o.value));
       selected_root.reset(root);
       selected_found = true;
     } else if (report_each && clean && sets.empty() && sets_parsed) {
@@ -343,6 +317,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
 
   selected.variant_names = variant_names;
   selected.variant = opts.variant;
+  selected.variant_overrides = std::move(overrides);
   selected.canonical_text = canonical(selected_root);
   selected.sha256 = sha256_hex(selected.canonical_text);
   collect_numbers(selected_root, "", selected.numbers);

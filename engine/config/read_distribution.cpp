@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/yaml_tree.h"
 #include "engine/core/format.h"
 
 namespace plancast {
@@ -378,7 +379,9 @@ void DistReader::read_truncate() {
 }  // namespace
 
 std::optional<DistSpec> read_distribution(NodeReader& map) {
-  return DistReader(map).read();
+  std::optional<DistSpec> spec = DistReader(map).read();
+  if (spec) spec->written = yaml_tree::flow_text(map.node());
+  return spec;
 }
 
 }  // namespace plancast

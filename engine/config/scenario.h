@@ -116,6 +116,10 @@ struct Scenario {
   std::vector<TargetSpec> targets;         ///< in file order
   std::vector<std::string> variant_names;  ///< every variant defined in the file
   std::string variant;                     ///< the selected variant, empty for the base
+  /// The selected variant's overrides as the file writes them, in file order: each dotted
+  /// path and its value in YAML flow style (e.g. {"parameters.trend.mean", "0.19"}); empty
+  /// for the base. What compare, the reports and the workbooks show a variant to change.
+  std::vector<std::pair<std::string, std::string>> variant_overrides;
   /// YAML text of the scenario after variant and --set overrides, emitted canonically;
   /// its SHA-256 is `scenario_sha256` in results.
   std::string canonical_text;

@@ -102,4 +102,47 @@ void map_marks(const YAML::Node& node, const std::function<YAML::Mark(const YAML
   }
 }
 
+namespace {
+
+void emit_node(YAML::Emitter& out, const YAML::Node& n, const std::string* skip_top) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map:
+      out << YAML::BeginMap;
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        if (skip_top && it->first.IsScalar() && it->first.Scalar() == *skip_top) continue;
+        out << YAML::Key;
+        emit_node(out, it->first, nullptr);
+        out << YAML::Value;
+        emit_node(out, it->second, nullptr);
+      }
+      out << YAML::EndMap;
+      break;
+    case YAML::NodeType::Sequence:
+      out << YAML::BeginSeq;
+      for (const auto& item : n) emit_node(out, item, nullptr);
+      out << YAML::EndSeq;
+      break;
+    case YAML::NodeType::Scalar:
+      if (n.Tag() == "!") out << YAML::DoubleQuoted;
+      out << n.Scalar();
+      break;
+    default:
+      out << YAML::Null;
+      break;
+  }
+}
+
+}  // namespace
+
+void emit(YAML::Emitter& out, const YAML::Node& node, const std::string& skip_key) {
+  emit_node(out, node, skip_key.empty() ? nullptr : &skip_key);
+}
+
+std::string flow_text(const YAML::Node& node) {
+  YAML::Emitter out;
+  out << YAML::Flow;
+  emit(out, node);
+  return out.c_str();
+}
+
 }  // namespace plancast::yaml_tree

@@ -17,6 +17,14 @@ namespace plancast::yaml_tree {
 /// Cost: linear in the nodes copied.
 YAML::Node clone(const YAML::Node& node, const std::string& skip_key = "");
 
+/// Writes `node` to `out` as the canonical scenario text does: keys in order, scalars as
+/// written (a scalar tagged "!", i.e. quoted in the file, stays quoted). With `skip_key`,
+/// that top-level key is left out.
+void emit(YAML::Emitter& out, const YAML::Node& node, const std::string& skip_key = "");
+
+/// `node` in YAML flow style on one line, as written: "0.19", "{dist: gamma, mean: 35, sd: 12}".
+std::string flow_text(const YAML::Node& node);
+
 /// Sets the mark of `node` itself (creating the node if `node` is an empty handle).
 void set_mark(YAML::Node& node, const YAML::Mark& mark);
 

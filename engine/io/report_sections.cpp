@@ -78,6 +78,24 @@ std::string op_text(const std::string& op) {
   return op == "<=" ? "\xE2\x89\xA4" : "\xE2\x89\xA5";  // ≤ ≥
 }
 
+std::vector<AssumptionRow> assumption_rows(const Scenario& sc) {
+  std::vector<AssumptionRow> rows;
+  for (const ParameterSpec& p : sc.parameters) {
+    AssumptionRow row{p.name, p.dist.written, "", std::nullopt, std::nullopt, std::nullopt};
+    try {
+      const Distribution d(p.dist);
+      row.distribution = d.describe({spec_value, coefficient});
+      row.p10 = d.quantile(0.1);
+      row.p50 = d.quantile(0.5);
+      row.p90 = d.quantile(0.9);
+    } catch (const std::exception&) {
+      row.distribution = to_string(p.dist.family);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::string assumptions_section(const Scenario& sc) {
   std::string s = "<h2>Assumptions</h2>\n";
   if (sc.parameters.empty()) {
@@ -86,20 +104,11 @@ std::string assumptions_section(const Scenario& sc) {
   s += "<p class=\"sub\">Each parameter is drawn once per run from its distribution. The 10th, "
        "50th and 90th percentiles show the range that 8 runs in 10 fall in.</p>\n";
   s += table_head({"parameter", "distribution", "#p10", "#median", "#p90"});
-  for (const ParameterSpec& p : sc.parameters) {
-    std::string dist, q10 = "", q50 = "", q90 = "";
-    try {
-      const Distribution d(p.dist);
-      dist = d.describe({spec_value, coefficient});
-      q10 = value_text(d.quantile(0.1));
-      q50 = value_text(d.quantile(0.5));
-      q90 = value_text(d.quantile(0.9));
-    } catch (const std::exception&) {
-      dist = to_string(p.dist.family);
-    }
-    s += "<tr><td>" + esc(p.name) + "</td><td>" + esc(dist) + "</td><td class=\"num\">" + esc(q10) +
-         "</td><td class=\"num\">" + esc(q50) + "</td><td class=\"num\">" + esc(q90) +
-         "</td></tr>\n";
+  auto num = [](const std::optional<double>& x) { return x ? value_text(*x) : std::string(); };
+  for (const AssumptionRow& r : assumption_rows(sc)) {
+    s += "<tr><td>" + esc(r.name) + "</td><td>" + esc(r.distribution) + "</td><td class=\"num\">" +
+         esc(num(r.p10)) + "</td><td class=\"num\">" + esc(num(r.p50)) + "</td><td class=\"num\">" +
+         esc(num(r.p90)) + "</td></tr>\n";
   }
   s += "</tbody></table>\n";
   if (!sc.correlations.empty()) {

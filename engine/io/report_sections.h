@@ -2,7 +2,9 @@
 // a target's condition in words, the footer. Internal to engine/io.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/config/scenario.h"
 #include "engine/io/html.h"
@@ -17,6 +19,16 @@ using namespace svg;
 
 /// "≤" for "<=", else "≥".
 std::string op_text(const std::string& op);
+
+/// One parameter as the assumptions tables show it (HTML report and workbook).
+struct AssumptionRow {
+  std::string name;
+  std::string written;  ///< as the file writes it: "{dist: gamma, mean: 35, sd: 12}"
+  std::string distribution;  ///< its own values, shortest exact text (e.g. "normal(0.15, 0.035)")
+  std::optional<double> p10, p50, p90;  ///< absent when the distribution cannot be built
+};
+/// Every parameter of `sc`, in file order.
+std::vector<AssumptionRow> assumption_rows(const Scenario& sc);
 
 /// Each parameter's distribution with its p10, median and p90, then the correlations.
 std::string assumptions_section(const Scenario& sc);

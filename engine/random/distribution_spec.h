@@ -89,6 +89,9 @@ struct DistSpec {
   std::vector<double> weights;                    // choice (same length as values, sum > 0)
   double p10 = 0, p50 = 0, p90 = 0;               // quantiles (p10 < p50 < p90)
   std::optional<std::array<double, 2>> truncate;  ///< [lo, hi], lo < hi, must carry mass
+  /// The distribution as the file writes it, in YAML flow style ("{dist: gamma, mean: 35,
+  /// sd: 12}"): what the reports and workbooks show beside the fitted form.
+  std::string written;
 };
 
 /// Three-term metalog (Keelin 2016, "The Metalog Distributions", Decision Analysis 13(4)):
