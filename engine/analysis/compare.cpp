@@ -137,6 +137,7 @@ Comparison compare(const std::vector<CompareEntry>& entries, const Registry& reg
   out.scenario = base.name;
   out.runs = sim.runs;
   out.seed = sim.seed;
+  for (const CompareEntry& e : entries) out.overrides.push_back(e.scenario.variant_overrides);
   const std::size_t n_sc = entries.size();
   for (const CompareEntry& e : entries) out.variants.push_back(e.name);
 

@@ -63,7 +63,10 @@ struct Comparison {
   std::string scenario;  ///< scenario name
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
-  std::vector<std::string> variants;      ///< "base" first, then the variants compared
+  std::vector<std::string> variants;  ///< "base" first, then the variants compared
+  /// Per scenario (aligned with variants): what the variant changes, as the file writes it
+  /// (Scenario::variant_overrides: dotted path, YAML flow text); empty for the base.
+  std::vector<std::vector<std::pair<std::string, std::string>>> overrides;
   std::vector<TargetComparison> targets;  ///< the base's targets, in scenario order
   std::vector<MedianRow> medians;         ///< base indicators × base report years
   std::vector<std::string> notes;         ///< skipped targets/indicators, moved base years

@@ -2,6 +2,8 @@
 #include "engine/io/compare_out.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -71,6 +73,38 @@ std::string render(const Table& t, const std::vector<std::string>& names, std::s
   return out;
 }
 
+/// What each variant changes, as the file writes it, one override a line (wrapped).
+std::string variants_text(const Comparison& c) {
+  std::size_t w = 0;
+  for (std::size_t i = 1; i < c.variants.size(); ++i) w = std::max(w, display_width(c.variants[i]));
+  w = std::min<std::size_t>(w, 28);
+  std::string s;
+  for (std::size_t i = 1; i < c.variants.size() && i < c.overrides.size(); ++i) {
+    const auto& ovs = c.overrides[i];
+    const std::string name = fit(c.variants[i], w);
+    const std::string blank(w, ' ');
+    if (ovs.empty()) s += wrap_text(name + "  (changes nothing)", kTextWidth, "  ", "    ");
+    for (std::size_t k = 0; k < ovs.size(); ++k) {
+      const std::string lead = "  " + (k == 0 ? name : blank) + "  ";
+      s += wrap_text(ovs[k].first + ": " + ovs[k].second, kTextWidth, lead, lead + "    ");
+    }
+  }
+  if (s.empty()) return s;
+  return "What each variant changes from the base (as the scenario file writes it):\n" + s + "\n";
+}
+
+/// An override's value in JSON: a number where the text is one, else the YAML text.
+nlohmann::ordered_json override_value(const std::string& text) {
+  const char* end = text.data() + text.size();
+  std::int64_t n = 0;
+  const auto [iptr, iec] = std::from_chars(text.data(), end, n);
+  if (iec == std::errc() && iptr == end) return n;
+  double x = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), end, x);
+  if (ec == std::errc() && ptr == end && std::isfinite(x)) return x;
+  return text;
+}
+
 }  // namespace
 
 std::string compare_text(const Comparison& c) {
@@ -83,6 +117,7 @@ std::string compare_text(const Comparison& c) {
   if (!c.results.empty() && !c.results[0].title.empty()) s += line_of(c.results[0].title);
   s += std::to_string(c.runs) + " runs, seed " + std::to_string(c.seed);
   s += ", common random numbers: run r of every variant uses the same draws\n\n";
+  s += variants_text(c);
 
   s += "Probability of each target, and the change from base in percentage points with its\n"
        "95% interval [low, high] (paired over runs; Tango's score interval):\n\n";
@@ -155,7 +190,18 @@ std::string compare_json(const Comparison& c) {
   j["scenario"] = c.scenario;
   j["runs"] = c.runs;
   j["seed"] = c.seed;
-  j["variants"] = c.variants;
+  J variants = J::array();
+  for (std::size_t i = 0; i < c.variants.size(); ++i) {
+    J v;
+    v["name"] = c.variants[i];
+    J ovs = J::object();
+    if (i < c.overrides.size()) {
+      for (const auto& [path, value] : c.overrides[i]) ovs[path] = override_value(value);
+    }
+    v["overrides"] = ovs;
+    variants.push_back(v);
+  }
+  j["variants"] = variants;
   // What each ran: the scenario loaded with the base's runs, seed and sampler.
   J sha = J::object();
   for (std::size_t i = 0; i < c.variants.size() && i < c.results.size(); ++i) {

@@ -54,6 +54,29 @@ std::string compare_target_chart(const Comparison& c, const TargetComparison& tc
   return s;
 }
 
+/// What each variant changes from the base, as the file writes it: one row per override.
+std::string overrides_section(const Comparison& c) {
+  bool any = false;
+  for (std::size_t i = 1; i < c.overrides.size(); ++i) any = any || !c.overrides[i].empty();
+  if (!any) return "";
+  std::string s = "<section id=\"overrides\">\n<h2>What each variant changes</h2>\n";
+  s += "<p class=\"sub\">Each variant is the base scenario with these values replaced, as the "
+       "scenario file writes them; everything else is the base's.</p>\n";
+  s += table_head({"variant", "value changed", "new value"});
+  for (std::size_t i = 1; i < c.variants.size() && i < c.overrides.size(); ++i) {
+    const auto& ovs = c.overrides[i];
+    if (ovs.empty()) {
+      s += "<tr><td>" + esc(c.variants[i]) + "</td><td colspan=\"2\">(nothing)</td></tr>\n";
+    }
+    for (std::size_t k = 0; k < ovs.size(); ++k) {
+      s += "<tr><td>" + (k == 0 ? esc(c.variants[i]) : std::string()) + "</td><td><code>" +
+           esc(ovs[k].first) + "</code></td><td><code>" + esc(ovs[k].second) +
+           "</code></td></tr>\n";
+    }
+  }
+  return s + "</tbody></table>\n</section>\n";
+}
+
 std::string compare_document(const Scenario& base, const Comparison& c) {
   const Results* r0 = c.results.empty() ? nullptr : &c.results.front();
   const std::string title = r0 && !r0->title.empty() ? r0->title : c.scenario;
@@ -76,6 +99,7 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
        "same draws), so the change from base is measured run by run: its interval (in "
        "percentage points) is much narrower than the difference of two separate runs.</p>\n";
 
+  s += overrides_section(c);
   if (!c.targets.empty()) {
     s += "<section id=\"variants\">\n<h2>Targets across variants</h2>\n";
     s += "<p class=\"sub\">Bars: probability of meeting the target in each variant, with its 95% "
