@@ -168,4 +168,54 @@ std::string wrap_text(std::string_view text, std::size_t width, std::string_view
   return out;
 }
 
+std::vector<std::string> break_text(std::string_view text, std::size_t width) {
+  width = std::max<std::size_t>(width, 1);
+  if (display_width(text) <= width) return {std::string(text)};
+  for (const char c : text) {
+    if (is_space(c)) return wrap_lines(text, width, width);
+  }
+  std::vector<std::string> lines;
+  while (!text.empty()) {
+    if (display_width(text) <= width) {
+      lines.emplace_back(text);
+      break;
+    }
+    // The longest prefix that fits, then back to just after a separator where there is one.
+    std::size_t end = 0, used = 0, after_sep = 0;
+    for (std::size_t i = 0; i < text.size();) {
+      std::size_t next = i;
+      const char32_t cp = next_code_point(text, next);
+      const auto w = static_cast<std::size_t>(code_point_width(cp));
+      if (i > 0 && used + w > width) break;
+      used += w;
+      i = end = next;
+      if (cp == '_' || cp == '.' || cp == '-' || cp == '/' || cp == '@' || cp == ':')
+        after_sep = end;
+    }
+    const std::size_t cut = after_sep > 0 ? after_sep : end;
+    lines.emplace_back(text.substr(0, cut));
+    text.remove_prefix(cut);
+  }
+  return lines;
+}
+
+std::vector<std::string> row_lines(const std::vector<RowCell>& cells) {
+  std::vector<std::vector<std::string>> pieces;
+  std::size_t n = 1;
+  for (const RowCell& c : cells) {
+    pieces.push_back(break_text(c.text, c.width));
+    n = std::max(n, pieces.back().size());
+  }
+  std::vector<std::string> lines(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      lines[k] += cells[c].before;
+      lines[k] +=
+          pad_to_width(k < pieces[c].size() ? pieces[c][k] : "", cells[c].width, cells[c].align);
+    }
+    while (!lines[k].empty() && lines[k].back() == ' ') lines[k].pop_back();
+  }
+  return lines;
+}
+
 }  // namespace plancast

@@ -48,6 +48,24 @@ std::string fit_to_width(std::string_view s, std::size_t width, Align align = Al
 /// text without words).
 std::vector<std::string> wrap_lines(std::string_view text, std::size_t first_width,
                                     std::size_t rest_width);
+/// A table cell's text broken into lines of at most `width` columns, never cut short: text
+/// with spaces as wrap_lines; an identifier (no space) after its last '_', '.', '-', '/', '@'
+/// or ':' that fits, else at a code point. One line when it fits (or is empty).
+std::vector<std::string> break_text(std::string_view text, std::size_t width);
+
+/// One cell of a table row: its text, its column's width and alignment, and what separates
+/// it from the cell before.
+struct RowCell {
+  std::string text;
+  std::size_t width = 0;
+  Align align = Align::left;
+  std::string before;
+};
+/// A table row as lines: every cell broken by break_text to its width (so no identifier is
+/// ever cut or truncated: it continues on the next line of its column) and padded; as
+/// many lines as the tallest cell needs. Trailing blanks are removed.
+std::vector<std::string> row_lines(const std::vector<RowCell>& cells);
+
 /// wrap_lines to `width` columns including the prefixes: each line after `first` (the first
 /// line) or `rest` (the others), ending in "\n".
 std::string wrap_text(std::string_view text, std::size_t width, std::string_view first = "",

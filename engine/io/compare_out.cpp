@@ -33,7 +33,7 @@ struct Table {
 };
 
 /// `repeat_first`: the first column (the base) appears in every chunk. Cells wider than
-/// `max_cell` are cut.
+/// `max_cell` (labels than 28, names than 24) continue on the next line.
 std::string render(const Table& t, const std::vector<std::string>& names, std::size_t min_cell,
                    bool repeat_first = true, std::size_t max_cell = 30) {
   std::size_t w0 = display_width(t.label_header);
@@ -60,14 +60,15 @@ std::string render(const Table& t, const std::vector<std::string>& names, std::s
       cols.push_back(next++);
     }
     if (!out.empty()) out += "\n";
-    std::string line = fit(t.label_header, w0);
-    for (std::size_t c : cols) line += "  " + fit(names[c], w[c], true);
-    out += line + "\n";
+    // Cells wider than their column continue on the next line (row_lines): never cut.
+    auto row = [&](const std::string& label, auto&& cell_of) {
+      std::vector<RowCell> cells{{label, w0, Align::left, ""}};
+      for (std::size_t c : cols) cells.push_back({cell_of(c), w[c], Align::right, "  "});
+      for (const std::string& l : row_lines(cells)) out += l + "\n";
+    };
+    row(t.label_header, [&](std::size_t c) { return names[c]; });
     for (std::size_t r = 0; r < t.labels.size(); ++r) {
-      line = fit(t.labels[r], w0);
-      for (std::size_t c : cols) line += "  " + fit(t.cells[r][c], w[c], true);
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out += line + "\n";
+      row(t.labels[r], [&](std::size_t c) { return t.cells[r][c]; });
     }
   } while (next < names.size());
   return out;
@@ -81,7 +82,7 @@ std::string variants_text(const Comparison& c) {
   std::string s;
   for (std::size_t i = 1; i < c.variants.size() && i < c.overrides.size(); ++i) {
     const auto& ovs = c.overrides[i];
-    const std::string name = fit(c.variants[i], w);
+    const std::string name = pad_to_width(c.variants[i], w);  // a longer name widens its line
     const std::string blank(w, ' ');
     if (ovs.empty()) s += wrap_text(name + "  (changes nothing)", kTextWidth, "  ", "    ");
     for (std::size_t k = 0; k < ovs.size(); ++k) {
@@ -108,11 +109,7 @@ nlohmann::ordered_json override_value(const std::string& text) {
 }  // namespace
 
 std::string compare_text(const Comparison& c) {
-  auto line_of = [](const std::string& text) {
-    std::string l = fit(text, kTextWidth);
-    while (!l.empty() && l.back() == ' ') l.pop_back();
-    return l + "\n";
-  };
+  auto line_of = [](const std::string& text) { return wrap_text(text, kTextWidth); };
   std::string s = line_of("plancast compare: " + c.scenario);
   if (!c.results.empty() && !c.results[0].title.empty()) s += line_of(c.results[0].title);
   s += std::to_string(c.runs) + " runs, seed " + std::to_string(c.seed);

@@ -82,6 +82,15 @@ void add_row(std::string& s, std::string line) {
   s += '\n';
 }
 
+/// A row led by a parameter's name in a column `w` wide, then `rest`: a longer name is
+/// never cut; it continues on the lines below, in its column.
+void add_named_row(std::string& s, const std::string& name, std::size_t w,
+                   const std::string& rest) {
+  const std::vector<std::string> pieces = break_text(name, w);
+  add_row(s, pad_to_width(pieces.front(), w) + rest);
+  for (std::size_t k = 1; k < pieces.size(); ++k) add_row(s, pieces[k]);
+}
+
 /// `rows` ordered by `member`, largest first (ties keep the file's order).
 template <class Row>
 std::vector<Row> by_largest(std::vector<Row> rows, double Row::*member) {
@@ -110,15 +119,14 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
   double sum = 0;
   for (const SobolIndex& ix : sorted) {
     sum += ix.s1;
-    std::string line = fit_to_width(ix.name, 22);
-    line += right(fixed_text(ix.s1, 3), 7);
+    std::string line = right(fixed_text(ix.s1, 3), 7);
     line += "  ";
     line += fit_to_width(interval(ix.s1_lo, ix.s1_hi), 17);
     line += right(fixed_text(ix.st, 3), 7);
     line += "  ";
     line += fit_to_width(interval(ix.st_lo, ix.st_hi), 17);
     line += share_bar(ix.st);
-    add_row(s, line);
+    add_named_row(s, ix.name, 22, line);
   }
   s += "\nsum of S1 ";
   s += fixed_text(sum, 3);
@@ -143,12 +151,11 @@ std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, con
   noise.hi = 1 - r.explained_lo;
   sorted.push_back(noise);
   for (const ShapleyEffect& e : sorted) {
-    std::string line = fit_to_width(e.name, 22);
-    line += right(fixed_text(e.shapley, 3), 8);
+    std::string line = right(fixed_text(e.shapley, 3), 8);
     line += "  ";
     line += fit_to_width(interval(e.lo, e.hi), 18);
     line += share_bar(e.shapley);
-    add_row(s, line);
+    add_named_row(s, e.name, 22, line);
   }
   s += "\nThe parameters together explain ";
   s += fixed_text(r.explained, 3);
@@ -195,15 +202,14 @@ std::string tornado_text(const TornadoResult& r, const SensitivityOutput& o, con
     const int a = col(std::min(b.low, b.high)), z = col(std::max(b.low, b.high));
     for (int c = a; c <= z; ++c) chart[static_cast<std::size_t>(c)] = '=';
     chart[static_cast<std::size_t>(col(r.baseline))] = '|';
-    std::string line = fit_to_width(b.name, 20);
-    line += right(general_text(b.p10_value, 4), 10);
+    std::string line = right(general_text(b.p10_value, 4), 10);
     line += right(general_text(b.p90_value, 4), 10);
     line += right(general_text(b.low, 4), 10);
     line += right(general_text(b.high, 4), 10);
     line += right(general_text(b.swing, 4), 10);
     line += "  ";
     line += chart;
-    add_row(s, line);
+    add_named_row(s, b.name, 20, line);
   }
   return s;
 }

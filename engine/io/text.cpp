@@ -14,12 +14,12 @@ std::string cell(const std::string& s, std::size_t width, bool right = false) {
   return fit_to_width(s, width, right ? Align::right : Align::left);
 }
 
-/// A line of the summary, guaranteed to fit kTextWidth (trailing blanks removed).
+/// A line of the summary (trailing blanks removed); one wider than kTextWidth (a long
+/// title) wraps at its spaces onto further lines: nothing is cut.
 void line(std::string& out, const std::string& s) {
-  std::string f = truncate_to_width(s, kTextWidth);
+  std::string f = s;
   while (!f.empty() && f.back() == ' ') f.pop_back();
-  out += f;
-  out += '\n';
+  out += display_width(f) > kTextWidth ? wrap_text(f, kTextWidth) : f + '\n';
 }
 
 std::string interval(const std::array<double, 2>& ci) {
@@ -31,8 +31,9 @@ std::string interval(const std::array<double, 2>& ci) {
   return out;
 }
 
-// Column widths of the ranges table (2 + 20 + 1 + 16 + 1 + 4 + 4 x 11 = 88 columns); the
-// target table sizes its columns to their content.
+// Column widths of the ranges table (2 + 20 + 1 + 16 + 1 + 4 + 4 x 11 = 88 columns, the
+// indicator column widening to 32 for longer names); the target table sizes its columns to
+// their content.
 constexpr std::size_t kIndicator = 20, kProb = 11;
 constexpr std::size_t kUnit = 16, kNum = 11;
 
@@ -48,7 +49,8 @@ std::string to_text_summary(const Results& r) {
 
   if (!r.targets.empty()) {
     // Columns as wide as their widest entry; when the table would pass kTextWidth, the
-    // indicator column gives way first, then the target, then the id (never below 12).
+    // indicator column gives way first, then the target, then the id (never below 12), and
+    // what no longer fits continues on the next line of its column.
     auto unit_of = [&r](const std::string& name) {
       for (const IndicatorResult& i : r.indicators) {
         if (i.name == name) return i.unit;
@@ -84,10 +86,16 @@ std::string to_text_summary(const Results& r) {
     line(out, "  " + cell("id", w_id) + " " + cell("indicator", w_ind) + " " +
                   cell("year", w_when) + "  " + cell("target", w_target) + " " +
                   cell("probability", kProb, true) + "  95% interval");
+    // A cell wider than its column continues on the next line: no identifier is ever cut.
     for (const auto& row : rows) {
-      line(out, "  " + cell(row[0], w_id) + " " + cell(row[1], w_ind) + " " + cell(row[2], w_when) +
-                    "  " + cell(row[3], w_target) + " " + cell(row[4], kProb, true) + "  " +
-                    row[5]);
+      for (const std::string& l : row_lines({{row[0], w_id, Align::left, "  "},
+                                             {row[1], w_ind, Align::left, " "},
+                                             {row[2], w_when, Align::left, " "},
+                                             {row[3], w_target, Align::left, "  "},
+                                             {row[4], kProb, Align::right, " "},
+                                             {row[5], display_width(row[5]), Align::left, "  "}})) {
+        line(out, l);
+      }
     }
   }
 
@@ -111,24 +119,36 @@ std::string to_text_summary(const Results& r) {
   if (cols.empty() && !r.years.empty()) cols.emplace_back(r.years.back(), r.years.size() - 1);
 
   if (!r.indicators.empty() && !cols.empty()) {
+    // The indicator column as wide as the longest name, from kIndicator up to what the
+    // line leaves; a longer name (or unit) continues on the rows below, never cut.
+    std::size_t w_ind = kIndicator;
+    for (const IndicatorResult& ind : r.indicators)
+      w_ind = std::max(w_ind, display_width(ind.name));
+    w_ind = std::min(w_ind, kTextWidth - (2 + 1 + kUnit + 1 + 4 + 4 * kNum));
     out += '\n';
     line(out, "Ranges (5th, 50th and 95th percentile of runs; mean)");
-    line(out, "  " + cell("indicator", kIndicator) + " " + cell("unit", kUnit) + " " +
-                  cell("year", 4) + cell("p05", kNum, true) + cell("p50", kNum, true) +
-                  cell("p95", kNum, true) + cell("mean", kNum, true));
+    line(out, "  " + cell("indicator", w_ind) + " " + cell("unit", kUnit) + " " + cell("year", 4) +
+                  cell("p05", kNum, true) + cell("p50", kNum, true) + cell("p95", kNum, true) +
+                  cell("mean", kNum, true));
     auto at = [](const std::vector<double>& v, std::size_t t) {
       return t < v.size() ? v[t] : std::nan("");
     };
     for (const IndicatorResult& ind : r.indicators) {
-      bool first = true;
-      for (const auto& [year, t] : cols) {
-        line(out, "  " + cell(first ? ind.name : "", kIndicator) + " " +
-                      cell(first ? ind.unit : "", kUnit) + " " + cell(std::to_string(year), 4) +
-                      cell(human_number(at(ind.quantiles[1], t)), kNum, true) +
-                      cell(human_number(at(ind.quantiles[4], t)), kNum, true) +
-                      cell(human_number(at(ind.quantiles[7], t)), kNum, true) +
-                      cell(human_number(at(ind.mean, t)), kNum, true));
-        first = false;
+      const std::vector<std::string> name = break_text(ind.name, w_ind);
+      const std::vector<std::string> unit = break_text(ind.unit, kUnit);
+      const std::size_t rows = std::max({cols.size(), name.size(), unit.size()});
+      for (std::size_t k = 0; k < rows; ++k) {
+        std::string l = "  " + cell(k < name.size() ? name[k] : "", w_ind) + " " +
+                        cell(k < unit.size() ? unit[k] : "", kUnit) + " ";
+        if (k < cols.size()) {
+          const auto& [year, t] = cols[k];
+          l += cell(std::to_string(year), 4) +
+               cell(human_number(at(ind.quantiles[1], t)), kNum, true) +
+               cell(human_number(at(ind.quantiles[4], t)), kNum, true) +
+               cell(human_number(at(ind.quantiles[7], t)), kNum, true) +
+               cell(human_number(at(ind.mean, t)), kNum, true);
+        }
+        line(out, l);
       }
     }
   }

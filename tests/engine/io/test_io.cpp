@@ -14,6 +14,7 @@
 
 #include "engine/cli/cli.h"
 #include "engine/core/error.h"
+#include "engine/core/utf8.h"
 #include "engine/io/csv.h"
 #include "engine/io/json.h"
 #include "engine/io/text.h"
@@ -244,7 +245,8 @@ TEST_CASE("text summary: content and 100-column limit", "[io][text]") {
                         "100M CNY", "non-finite"});
   for (const auto& l : lines_of(text)) CHECK(display_width(l) <= kTextWidth);
 
-  // Very long names, units and titles are cut, never wrapped past 100 columns.
+  // Very long names, units and titles wrap within 100 columns and are never cut (issue 19:
+  // the bundled run printed two rows that both read "digital_firms_over_~").
   r.title = std::string(300, 'T') + " 嘉兴数字经济发展规划嘉兴数字经济发展规划嘉兴数字经济发展规划";
   r.variant = std::string(150, 'v');
   r.indicators[0].name = std::string(80, 'n');
@@ -254,7 +256,53 @@ TEST_CASE("text summary: content and 100-column limit", "[io][text]") {
   r.targets[0].value = 1.234e15;
   const std::string wide = to_text_summary(r);
   for (const auto& l : lines_of(wide)) CHECK(display_width(l) <= kTextWidth);
-  CHECK(wide.find('~') != std::string::npos);
+  CHECK(wide.find('~') == std::string::npos);
+  // Every character of each long name is printed: its runs of the letter add up to it.
+  auto letters = [&wide](char c) {
+    std::size_t total = 0, run = 0;
+    for (const char x : wide + " ") {
+      if (x == c) {
+        ++run;
+      } else {
+        if (run >= 5) total += run;
+        run = 0;
+      }
+    }
+    return total;
+  };
+  CHECK(letters('T') == 300);
+  CHECK(letters('v') == 150);
+  CHECK(letters('n') == 80);
+  CHECK(letters('u') == 80);
+  CHECK(letters('i') == 90);
+  CHECK(letters('x') == 90);
+}
+
+TEST_CASE("break_text and row_lines: identifiers continue on the next line, never cut",
+          "[io][text]") {
+  CHECK(break_text("digital_firms_over_100", 22) ==
+        std::vector<std::string>{"digital_firms_over_100"});
+  CHECK(break_text("digital_firms_over_100", 20) ==
+        std::vector<std::string>{"digital_firms_over_", "100"});
+  CHECK(break_text("digital_firms_over_100", 12) ==
+        std::vector<std::string>{"digital_", "firms_over_", "100"});
+  CHECK(break_text("abcdefghij", 4) == std::vector<std::string>{"abcd", "efgh", "ij"});
+  CHECK(break_text("core_va@2025", 8) == std::vector<std::string>{"core_va@", "2025"});
+  CHECK(break_text("嘉兴市工业", 5) == std::vector<std::string>{"嘉兴", "市工", "业"});
+  CHECK(break_text("two words here", 9) == std::vector<std::string>{"two words", "here"});
+  CHECK(break_text("", 3) == std::vector<std::string>{""});
+  CHECK(row_lines({{"firms_10bn_2025", 10, Align::left, "  "}, {"92.7%", 6, Align::right, " "}}) ==
+        std::vector<std::string>{"  firms_      92.7%", "  10bn_2025"});
+}
+
+TEST_CASE("text summary of the bundled scenario: every name whole", "[io][text][cli]") {
+  std::ostringstream out, err;
+  REQUIRE(cli_run({"--runs", "500", "--threads", "1"}, out, err) == 0);
+  const std::string text = out.str();
+  CHECK(text.find('~') == std::string::npos);
+  CHECK(text.find("  digital_firms_over_10  ") != std::string::npos);
+  CHECK(text.find("  digital_firms_over_100 ") != std::string::npos);
+  for (const auto& l : lines_of(text)) CHECK(display_width(l) <= kTextWidth);
 }
 
 TEST_CASE("cli: usage errors are thrown, help and version printed", "[cli]") {
