@@ -122,12 +122,14 @@ std::string to_text_summary(const Results& r) {
     for (const IndicatorResult& ind : r.indicators) {
       bool first = true;
       for (const auto& [year, t] : cols) {
+        // "-" in the years before a later vintage's first year (absent).
+        auto num = [&, t = t](const std::vector<double>& v) {
+          return cell(ind.present(t) ? human_number(at(v, t)) : "-", kNum, true);
+        };
         line(out, "  " + cell(first ? ind.name : "", kIndicator) + " " +
                       cell(first ? ind.unit : "", kUnit) + " " + cell(std::to_string(year), 4) +
-                      cell(human_number(at(ind.quantiles[1], t)), kNum, true) +
-                      cell(human_number(at(ind.quantiles[4], t)), kNum, true) +
-                      cell(human_number(at(ind.quantiles[7], t)), kNum, true) +
-                      cell(human_number(at(ind.mean, t)), kNum, true));
+                      num(ind.quantiles[1]) + num(ind.quantiles[4]) + num(ind.quantiles[7]) +
+                      num(ind.mean));
         first = false;
       }
     }

@@ -173,6 +173,7 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
       std::uint8_t* reached =
           ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
       if (t == 0) std::fill_n(reached, n, std::uint8_t{0});
+      if (t < tg.first_t) continue;  // a later vintage's absent years: neither met nor bad
       std::uint64_t first = 0;
       for (std::size_t j = 0; j < n; ++j) {
         if (reached[j] & kReached) continue;
@@ -267,6 +268,13 @@ std::vector<WatchIndex> resolve_watch(const CompiledScenario& cs,
       throw ScenarioError(SourceLoc{sc.file, 0, 0},
                           "year " + std::to_string(cell.year) + " is outside " +
                               std::to_string(sc.base_year) + ".." + std::to_string(sc.horizon));
+    }
+    const auto slot = static_cast<std::size_t>(it - cs.slot_names.begin());
+    if (cell.year < sc.base_year + cs.slot_first_t[slot]) {
+      throw ScenarioError(SourceLoc{sc.file, 0, 0},
+                          "indicator '" + cell.indicator + "' starts in " +
+                              std::to_string(sc.base_year + cs.slot_first_t[slot]) +
+                              " (its base_year): it has no value in " + std::to_string(cell.year));
     }
     watch.push_back(
         WatchIndex{static_cast<std::size_t>(it - cs.slot_names.begin()), cell.year - sc.base_year});
