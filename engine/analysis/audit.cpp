@@ -176,7 +176,8 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
     const IndicatorInfo* ia = find_info(all, a);
     const IndicatorInfo* ib = find_info(all, b);
     if (ia && ib && sc.first_year(*ia->spec) == base_year &&
-        sc.first_year(*ib->spec) == base_year && ia->spec->has_base && ib->spec->has_base && ib->spec->base != 0) {
+        sc.first_year(*ib->spec) == base_year && ia->spec->has_base && ib->spec->has_base &&
+        ib->spec->base != 0) {
       const double share = 100 * ia->spec->base / ib->spec->base;
       const double tol = std::max(kBaseTolerance * std::fabs(h->value), kShareRounding);
       const bool agree = std::fabs(share - h->value) <= tol;
@@ -190,8 +191,7 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
       f.message += a + " / " + b + " at the base year = 100 * " + num(ia->spec->base) + " / " +
                    num(ib->spec->base) + " = " + fixed_text(share, 2);
       f.message += agree ? ", agrees with" : ", differs from";
-      f.message +=
-          cat({" the history at ", std::to_string(base_year), " (", num(h->value), ")"});
+      f.message += cat({" the history at ", std::to_string(base_year), " (", num(h->value), ")"});
       f.message += agree ? "." : ": the inputs' bases and the share do not fit together.";
       out.push_back(std::move(f));
     }

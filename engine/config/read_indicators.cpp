@@ -54,11 +54,10 @@ void read_base_year(NodeReader& v, const ReadContext& cx, IndicatorSpec& ind) {
   if (!y) return;
   const Scenario& sc = cx.sc;
   if (cx.years_ok && (*y < sc.base_year || *y >= sc.horizon)) {
-    v.error("base_year=" + std::to_string(*y) + " of indicator '" + ind.name +
-            "' (must be in [" + std::to_string(sc.base_year) + ", " +
-            std::to_string(sc.horizon - 1) + "]: not before the scenario's base_year " +
-            std::to_string(sc.base_year) + ", before the horizon " + std::to_string(sc.horizon) +
-            ")");
+    v.error("base_year=" + std::to_string(*y) + " of indicator '" + ind.name + "' (must be in [" +
+            std::to_string(sc.base_year) + ", " + std::to_string(sc.horizon - 1) +
+            "]: not before the scenario's base_year " + std::to_string(sc.base_year) +
+            ", before the horizon " + std::to_string(sc.horizon) + ")");
     return;
   }
   ind.base_year = *y;

@@ -41,8 +41,8 @@ TargetSpec read_target(NodeReader& item, std::map<std::string, SourceLoc>& ids, 
                  cx.years_ok && ind != nullptr && ind->first_year > sc.base_year &&
                  t.year <= ind->first_year) {
         // A later vintage has no value before its base year, nor a drawn one in it.
-        v->error("year=" + std::to_string(t.year) + " (indicator '" + t.indicator +
-                 "' starts in " + std::to_string(ind->first_year) +
+        v->error("year=" + std::to_string(t.year) + " (indicator '" + t.indicator + "' starts in " +
+                 std::to_string(ind->first_year) +
                  (ind->base_year == ind->first_year ? ", its base_year" : ", when its inputs do") +
                  ": a target over it must be in [" + std::to_string(ind->first_year + 1) + ", " +
                  std::to_string(sc.horizon) + "])");

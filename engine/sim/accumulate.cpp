@@ -269,13 +269,6 @@ std::vector<WatchIndex> resolve_watch(const CompiledScenario& cs,
                           "year " + std::to_string(cell.year) + " is outside " +
                               std::to_string(sc.base_year) + ".." + std::to_string(sc.horizon));
     }
-    const auto slot = static_cast<std::size_t>(it - cs.slot_names.begin());
-    if (cell.year < sc.base_year + cs.slot_first_t[slot]) {
-      throw ScenarioError(SourceLoc{sc.file, 0, 0},
-                          "indicator '" + cell.indicator + "' starts in " +
-                              std::to_string(sc.base_year + cs.slot_first_t[slot]) +
-                              " (its base_year): it has no value in " + std::to_string(cell.year));
-    }
     watch.push_back(
         WatchIndex{static_cast<std::size_t>(it - cs.slot_names.begin()), cell.year - sc.base_year});
   }

@@ -131,9 +131,10 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
       const auto first_t = static_cast<std::size_t>(cs.targets[k].first_t);
       for (std::size_t t = 0; t < years; ++t) {
         // Absent (NaN) before a later vintage's first year.
-        tr.first_reach.push_back(t < first_t ? nan
-                                             : static_cast<double>(total.first_reach[k * years + t]) /
-                                                   static_cast<double>(runs));
+        tr.first_reach.push_back(t < first_t
+                                     ? nan
+                                     : static_cast<double>(total.first_reach[k * years + t]) /
+                                           static_cast<double>(runs));
       }
     }
     r.targets.push_back(std::move(tr));
