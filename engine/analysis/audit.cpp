@@ -142,7 +142,8 @@ AuditFinding claim_finding(const IndicatorSpec& ind, const ClaimSpec& c) {
 void base_findings(const IndicatorInfo& info, const Scenario& sc,
                    const std::vector<IndicatorInfo>& all, std::vector<AuditFinding>& out) {
   const IndicatorSpec& ind = *info.spec;
-  const HistoryPoint* h = history_at(ind, sc.base_year);
+  const int base_year = sc.first_year(ind);  // a later vintage: its own base year
+  const HistoryPoint* h = history_at(ind, base_year);
   if (h && ind.has_base) {
     AuditFinding f;
     f.kind = "base";
@@ -156,7 +157,7 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
     f.message += num(ind.base);
     f.message += agree ? " agrees with" : " differs from";
     f.message += " the history at the base year ";
-    f.message += std::to_string(sc.base_year);
+    f.message += std::to_string(base_year);
     f.message += " (";
     f.message += num(h->value);
     f.message += ")";
@@ -164,7 +165,7 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
       f.message += " by ";
       f.message += fixed_text(100 * diff / std::fabs(h->value), 1);
       f.message += "%: one of them is wrong, or the base is not for ";
-      f.message += std::to_string(sc.base_year);
+      f.message += std::to_string(base_year);
     }
     f.message += ".";
     out.push_back(std::move(f));
@@ -174,7 +175,9 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
     const std::string& b = info.share->denominator;
     const IndicatorInfo* ia = find_info(all, a);
     const IndicatorInfo* ib = find_info(all, b);
-    if (ia && ib && ia->spec->has_base && ib->spec->has_base && ib->spec->base != 0) {
+    if (ia && ib && sc.first_year(*ia->spec) == base_year &&
+        sc.first_year(*ib->spec) == base_year && ia->spec->has_base && ib->spec->has_base &&
+        ib->spec->base != 0) {
       const double share = 100 * ia->spec->base / ib->spec->base;
       const double tol = std::max(kBaseTolerance * std::fabs(h->value), kShareRounding);
       const bool agree = std::fabs(share - h->value) <= tol;
@@ -188,15 +191,14 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
       f.message += a + " / " + b + " at the base year = 100 * " + num(ia->spec->base) + " / " +
                    num(ib->spec->base) + " = " + fixed_text(share, 2);
       f.message += agree ? ", agrees with" : ", differs from";
-      f.message +=
-          cat({" the history at ", std::to_string(sc.base_year), " (", num(h->value), ")"});
+      f.message += cat({" the history at ", std::to_string(base_year), " (", num(h->value), ")"});
       f.message += agree ? "." : ": the inputs' bases and the share do not fit together.";
       out.push_back(std::move(f));
     }
   }
   std::vector<const HistoryPoint*> after;
   for (const HistoryPoint& p : ind.history) {
-    if (p.year > sc.base_year) after.push_back(&p);
+    if (p.year > base_year) after.push_back(&p);
   }
   if (!after.empty()) {
     AuditFinding f;
@@ -204,7 +206,7 @@ void base_findings(const IndicatorInfo& info, const Scenario& sc,
     f.subject = ind.name;
     f.grade = AuditGrade::warning;
     f.message =
-        cat({"the history has values after the base year ", std::to_string(sc.base_year), " ("});
+        cat({"the history has values after the base year ", std::to_string(base_year), " ("});
     for (std::size_t i = 0; i < after.size(); ++i) {
       if (i) f.message += ", ";
       f.message += std::to_string(after[i]->year) + ": " + num(after[i]->value);

@@ -43,7 +43,7 @@ void compare_rate(const IndicatorInfo& info, const Scenario& sc, double required
   auto rate_text = [&](double r) { return info.measure->rate_text(r, ctx); };
   f.values.emplace_back("required_rate", required);
   std::vector<std::string> beyond;
-  const HistoryRate h = history_rate(info, sc.base_year);
+  const HistoryRate h = history_rate(info, sc.first_year(*info.spec));
   if (h.present) {
     f.values.emplace_back("history_rate", h.rate);
     f.message += "; history ";
@@ -108,7 +108,6 @@ AuditFinding target_finding(const TargetSpec& t, const IndicatorInfo* info, cons
   f.subject = t.id;
   f.grade = AuditGrade::ok;
   const bool at_least = t.op == TargetOp::at_least;
-  const int n = t.year - sc.base_year;
   std::string goal = t.indicator;
   goal += at_least ? " >= " : " <= ";
   goal += num(t.value);
@@ -119,9 +118,11 @@ AuditFinding target_finding(const TargetSpec& t, const IndicatorInfo* info, cons
     return f;
   }
   const IndicatorSpec& ind = *info->spec;
+  const int base_year = sc.first_year(ind);  // a later vintage: its own base year
+  const int n = t.year - base_year;
   if (n <= 0) {
     f.message = goal + ": ok (not checkable): the target year is not after the base year " +
-                std::to_string(sc.base_year) + ".";
+                std::to_string(base_year) + ".";
     return f;
   }
   if (!ind.has_base || !info->measure) {
@@ -140,7 +141,7 @@ AuditFinding target_finding(const TargetSpec& t, const IndicatorInfo* info, cons
   }
   f.values.insert(f.values.end(), req.values.begin(), req.values.end());
   if (req.text.empty()) {
-    f.message += num(ind.base) + " (" + std::to_string(sc.base_year) + ") -> " + num(t.value) +
+    f.message += num(ind.base) + " (" + std::to_string(base_year) + ") -> " + num(t.value) +
                  " needs " + info->measure->rate_text(req.rate, ctx) + " over " + years_text(n);
   } else {
     f.message += req.text;
@@ -175,7 +176,7 @@ void implied_findings(const Scenario& sc, const std::vector<IndicatorInfo>& info
                   " (" + share.indicator + " " + num(share.value) + ") imply " + implied_name +
                   " = " + num(implied) + " in " + std::to_string(share.year);
       const IndicatorInfo* ii = find_info(infos, implied_name);
-      const int n = share.year - sc.base_year;
+      const int n = ii ? share.year - sc.first_year(*ii->spec) : 0;
       if (!ii || !ii->spec->has_base || n <= 0 || !ii->measure || !ii->measure->projects()) {
         f.message += "; its growth is not checkable.";
         out.push_back(std::move(f));

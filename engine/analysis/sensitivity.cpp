@@ -138,11 +138,8 @@ SensitivityOutput resolve_output(const Scenario& scenario, const std::string& of
   }
   out.indicator = of.substr(0, at);
   const std::string year = of.substr(at + 1);
-  bool known = false;
-  for (const IndicatorSpec& ind : scenario.indicators) {
-    for (const std::string& o : ind.outputs) known = known || o == out.indicator;
-  }
-  if (!known) {
+  const IndicatorSpec* owner = scenario.indicator_of_output(out.indicator);
+  if (owner == nullptr) {
     std::string m = "--of: no indicator '";
     m += out.indicator;
     m += "' in the scenario";
@@ -163,6 +160,10 @@ SensitivityOutput resolve_output(const Scenario& scenario, const std::string& of
     m += " to ";
     m += std::to_string(scenario.horizon);
     throw UsageError(m);
+  }
+  if (y < scenario.first_year(*owner)) {  // a later vintage (its own base_year)
+    throw UsageError("--of: '" + out.indicator + "' starts in " +
+                     std::to_string(scenario.first_year(*owner)) + ": it has no value in " + year);
   }
   out.year = y;
   return out;

@@ -67,13 +67,38 @@ std::vector<bool> check_references(ReadContext& cx) {
   return refs_ok;
 }
 
-/// No indicator depends on itself, even through others.
-void check_cycles(const Scenario& sc, DiagnosticList& diags) {
+/// No indicator depends on itself, even through others. True when there is no cycle.
+bool check_cycles(const Scenario& sc, DiagnosticList& diags) {
   // Unknown names are no edges, so cycles among the known ones are found regardless.
-  for (const auto& cycle : find_cycles(dependency_graph(sc))) {
+  const auto cycles = find_cycles(dependency_graph(sc));
+  for (const auto& cycle : cycles) {
     diags.error(sc.indicators[static_cast<std::size_t>(cycle.front())].loc,
                 "dependency cycle: " + cycle_text(sc, cycle) +
                     " (an indicator cannot depend on itself, even through others)");
+  }
+  return cycles.empty();
+}
+
+/// Each indicator's first simulated year (mixed vintages, docs/decisions.md): its own
+/// base_year or the scenario's, and no earlier than the latest first year of the indicators
+/// it reads (a formula over a later vintage starts with it). Only processes without a base
+/// read other indicators (a formula, a firm population's `follows`), so a base is always
+/// from the indicator's own first year.
+void assign_first_years(Scenario& sc) {
+  std::map<std::string, int> owner;
+  for (std::size_t i = 0; i < sc.indicators.size(); ++i) {
+    for (const auto& o : sc.indicators[i].outputs) owner.emplace(o, static_cast<int>(i));
+  }
+  for (int i : dependency_order(sc)) {
+    IndicatorSpec& ind = sc.indicators[static_cast<std::size_t>(i)];
+    ind.first_year = ind.base_year > 0 ? ind.base_year : sc.base_year;
+    if (!ind.spec) continue;
+    for (const auto& ref : ind.spec->references()) {
+      const auto it = owner.find(ref.name);
+      if (ref.parameter_only || it == owner.end()) continue;
+      ind.first_year =
+          std::max(ind.first_year, sc.indicators[static_cast<std::size_t>(it->second)].first_year);
+    }
   }
 }
 
@@ -103,7 +128,7 @@ Scenario build(const YAML::Node& root, const std::string& file,
   read_indicators(r, cx);
   check_names(cx);
   const std::vector<bool> refs_ok = check_references(cx);
-  check_cycles(sc, diags);
+  if (check_cycles(sc, diags) && cx.years_ok) assign_first_years(sc);
   read_targets(r, cx);
   read_report_years(r, cx);
   r.allow("variants");
@@ -112,8 +137,14 @@ Scenario build(const YAML::Node& root, const std::string& file,
   // -- whole-scenario checks of each process (years, base), once its names are sound
   if (cx.years_ok) {
     for (std::size_t i = 0; i < sc.indicators.size(); ++i) {
-      if (sc.indicators[i].spec && refs_ok[i])
-        sc.indicators[i].spec->check(sc, sc.indicators[i], diags);
+      const IndicatorSpec& ind = sc.indicators[i];
+      if (!ind.spec || !refs_ok[i]) continue;
+      // A later vintage is checked in its own years (its schedules from its base year).
+      if (ind.first_year > sc.base_year) {
+        ind.spec->check(vintage_view(sc, ind.first_year), ind, diags);
+      } else {
+        ind.spec->check(sc, ind, diags);
+      }
     }
   }
   return sc;

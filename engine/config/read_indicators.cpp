@@ -46,6 +46,23 @@ void read_history(NodeReader& h, const ReadContext& cx, IndicatorSpec& ind) {
             [](const HistoryPoint& a, const HistoryPoint& b) { return a.year < b.year; });
 }
 
+/// `base_year: YEAR`, the year its `base` is from: from the scenario's base year, before the
+/// horizon (mixed vintages; equal to the scenario's is the same as not giving it).
+void read_base_year(NodeReader& v, const ReadContext& cx, IndicatorSpec& ind) {
+  ind.base_year_loc = v.loc();
+  const std::optional<int> y = year_of(v);
+  if (!y) return;
+  const Scenario& sc = cx.sc;
+  if (cx.years_ok && (*y < sc.base_year || *y >= sc.horizon)) {
+    v.error("base_year=" + std::to_string(*y) + " of indicator '" + ind.name + "' (must be in [" +
+            std::to_string(sc.base_year) + ", " + std::to_string(sc.horizon - 1) +
+            "]: not before the scenario's base_year " + std::to_string(sc.base_year) +
+            ", before the horizon " + std::to_string(sc.horizon) + ")");
+    return;
+  }
+  ind.base_year = *y;
+}
+
 /// One `{from, to, cagr, basis}` claim.
 ClaimSpec read_claim(NodeReader& item) {
   ClaimSpec c;
@@ -145,6 +162,7 @@ IndicatorSpec read_indicator(const std::string& name, NodeReader& ir, const Sour
       ind.base = *x;
     }
   }
+  if (auto v = ir.optional("base_year")) read_base_year(*v, cx, ind);
   if (auto h = ir.optional("history")) read_history(*h, cx, ind);
   if (auto cl = ir.optional("claims")) {
     if (cl->expect_sequence()) {

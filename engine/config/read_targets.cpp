@@ -37,6 +37,15 @@ TargetSpec read_target(NodeReader& item, std::map<std::string, SourceLoc>& ids, 
         v->error("year=" + std::to_string(t.year) + " (must be in [" +
                  std::to_string(sc.base_year + 1) + ", " + std::to_string(sc.horizon) +
                  "]: after base_year, up to the horizon)");
+      } else if (const IndicatorSpec* ind = sc.indicator_of_output(t.indicator);
+                 cx.years_ok && ind != nullptr && ind->first_year > sc.base_year &&
+                 t.year <= ind->first_year) {
+        // A later vintage has no value before its base year, nor a drawn one in it.
+        v->error("year=" + std::to_string(t.year) + " (indicator '" + t.indicator + "' starts in " +
+                 std::to_string(ind->first_year) +
+                 (ind->base_year == ind->first_year ? ", its base_year" : ", when its inputs do") +
+                 ": a target over it must be in [" + std::to_string(ind->first_year + 1) + ", " +
+                 std::to_string(sc.horizon) + "])");
       }
       cx.target_years.insert(t.year);
     }

@@ -42,6 +42,19 @@ const IndicatorSpec* Scenario::find_indicator(const std::string& n) const {
   return nullptr;
 }
 
+const IndicatorSpec* Scenario::indicator_of_output(const std::string& n) const {
+  for (const auto& i : indicators) {
+    if (std::find(i.outputs.begin(), i.outputs.end(), n) != i.outputs.end()) return &i;
+  }
+  return nullptr;
+}
+
+Scenario vintage_view(const Scenario& sc, int first_year) {
+  Scenario v = sc;
+  v.base_year = first_year;
+  return v;
+}
+
 std::vector<std::vector<int>> dependency_graph(const Scenario& sc) {
   std::map<std::string, int> owner;
   for (std::size_t i = 0; i < sc.indicators.size(); ++i) {

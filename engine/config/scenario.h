@@ -80,6 +80,14 @@ struct IndicatorSpec {
   bool has_base = false;
   double base = 0;
   SourceLoc base_loc;
+  /// Its own `base_year` (mixed vintages, issue 17 part 3): the year `base` is from, after
+  /// the scenario's base year; 0 when not given (the scenario's).
+  int base_year = 0;
+  SourceLoc base_year_loc;
+  /// The first year it is simulated in, filled by the loader: its own base_year, or the
+  /// scenario's; for an indicator without a base (a formula) the latest first year of the
+  /// indicators it reads. Years before it are absent from the results.
+  int first_year = 0;
   std::vector<HistoryPoint> history;  ///< sorted by year, years unique
   std::vector<ClaimSpec> claims;
   std::string process;  ///< registry key: growth, formula, ...
@@ -131,7 +139,18 @@ struct Scenario {
   int n_years() const { return horizon - base_year + 1; }
   const ParameterSpec* find_parameter(const std::string& n) const;
   const IndicatorSpec* find_indicator(const std::string& n) const;
+  /// The indicator that produces output series `n`, or nullptr.
+  const IndicatorSpec* indicator_of_output(const std::string& n) const;
+  /// The first simulated year of `ind` (its first_year once loaded, else the base year).
+  int first_year(const IndicatorSpec& ind) const {
+    return ind.first_year > base_year ? ind.first_year : base_year;
+  }
 };
+
+/// The scenario as seen by an indicator starting in `first_year` (> sc.base_year): the same,
+/// its base_year moved there. A process checks and compiles against it, so it counts its
+/// years from its own base year (engine/sim/compile.cpp, engine/config/loader_build.cpp).
+Scenario vintage_view(const Scenario& sc, int first_year);
 
 /// The parameter samplers (SPEC §2.7), in the order of sampler_names().
 enum class Sampler { mc, lhs, sobol };

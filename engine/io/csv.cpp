@@ -77,6 +77,12 @@ std::string to_csv_text(const Results& r) {
       for (std::size_t q = 0; q < kQuantileNames.size(); ++q) {
         w.row(name, y, kQuantileNames[q], at(ind.quantiles[q], t, nan));
       }
+      // A later vintage's absent years: every cell empty, the counts included.
+      if (!ind.present(t)) {
+        w.row(name, y, "nonfinite", std::string());
+        for (const CounterResult& c : ind.counters) w.row(name, y, c.name.c_str(), std::string());
+        continue;
+      }
       w.count(name, y, "nonfinite", at<std::uint64_t>(ind.nonfinite, t, 0));
       for (const CounterResult& c : ind.counters) {
         w.count(name, y, c.name.c_str(), at<std::uint64_t>(c.per_year, t, 0));

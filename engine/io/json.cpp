@@ -19,6 +19,15 @@ ojson numbers(const std::vector<double>& xs) {
   return a;
 }
 
+/// Per-year counts of `ind`, null in the years it is absent from (a later vintage).
+ojson counts(const IndicatorResult& ind, const std::vector<std::uint64_t>& xs) {
+  ojson a = ojson::array();
+  for (std::size_t t = 0; t < xs.size(); ++t) {
+    a.push_back(ind.present(t) ? ojson(xs[t]) : ojson(nullptr));
+  }
+  return a;
+}
+
 ojson interval(const std::array<double, 2>& ci) {
   return ojson::array({number(ci[0]), number(ci[1])});
 }
@@ -67,9 +76,11 @@ nlohmann::ordered_json to_json(const Results& r) {
       qc[kQuantileNames[k]] = std::move(years);
     }
     i["quantiles_ci95"] = std::move(qc);
-    i["nonfinite"] = ind.nonfinite;
+    i["nonfinite"] = counts(ind, ind.nonfinite);
     // The diagnostic counters its process declared, by name.
-    for (const CounterResult& c : ind.counters) i[c.name] = c.per_year;
+    for (const CounterResult& c : ind.counters) i[c.name] = counts(ind, c.per_year);
+    // A later vintage: its first year (the years before it are null throughout).
+    if (ind.absent > 0 && ind.absent < r.years.size()) i["first_year"] = r.years[ind.absent];
     indicators[ind.name] = std::move(i);
   }
   j["indicators"] = std::move(indicators);

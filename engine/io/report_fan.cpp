@@ -67,8 +67,9 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
   std::string s = svg_open(W, H, "Fan chart of " + title);
   s += y_axis(f);
   if (!ind.unit.empty()) s += text_el(2, 12, ind.unit, "unit", "start");
-  // Past and simulated: a light separator at the base year when history precedes it.
-  const int base_year = r.years.front();
+  // Past and simulated: a light separator at the base year when history precedes it (a
+  // later vintage's own base year: it has no band before it).
+  const int base_year = r.years[std::min(ind.absent, r.years.size() - 1)];
   if (first < base_year) {
     const double xb = f.X(base_year);
     s += rect_el(f.left, f.top, xb - f.left, f.height, "fill=\"#f6f7f9\"");

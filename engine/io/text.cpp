@@ -142,11 +142,12 @@ std::string to_text_summary(const Results& r) {
                         cell(k < unit.size() ? unit[k] : "", kUnit) + " ";
         if (k < cols.size()) {
           const auto& [year, t] = cols[k];
-          l += cell(std::to_string(year), 4) +
-               cell(human_number(at(ind.quantiles[1], t)), kNum, true) +
-               cell(human_number(at(ind.quantiles[4], t)), kNum, true) +
-               cell(human_number(at(ind.quantiles[7], t)), kNum, true) +
-               cell(human_number(at(ind.mean, t)), kNum, true);
+          // "-" in the years before a later vintage's first year (absent).
+          auto num = [&, t = t](const std::vector<double>& v) {
+            return cell(ind.present(t) ? human_number(at(v, t)) : "-", kNum, true);
+          };
+          l += cell(std::to_string(year), 4) + num(ind.quantiles[1]) + num(ind.quantiles[4]) +
+               num(ind.quantiles[7]) + num(ind.mean);
         }
         line(out, l);
       }

@@ -173,6 +173,7 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
       std::uint8_t* reached =
           ts.reached.data() + static_cast<std::size_t>(tg.by_index) * kBlockSize;
       if (t == 0) std::fill_n(reached, n, std::uint8_t{0});
+      if (t < tg.first_t) continue;  // a later vintage's absent years: neither met nor bad
       std::uint64_t first = 0;
       for (std::size_t j = 0; j < n; ++j) {
         if (reached[j] & kReached) continue;

@@ -85,6 +85,7 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
     }
   }
   check_stream_keys(sc);
+  cs->slot_first_t.assign(cs->slot_names.size(), 0);
   IndicatorContext ctx(sc, params, slots);
   for (int i : dependency_order(sc)) {
     const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
@@ -92,13 +93,27 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
     std::vector<CounterDecl> decls = checked_counters(*ind.spec);
     if (!decls.empty() && out.empty())
       throw std::logic_error("counters on an indicator without outputs");
-    ctx.set_indicator(ind, out, cs->counters.size(), decls.size());
+    const std::size_t first_counter = cs->counters.size(), n_counters = decls.size();
     for (CounterDecl& d : decls) {
       cs->counter_shapes.push_back(
           StateCounter{static_cast<std::size_t>(out.front()), d.name, d.most_per_run_year});
       cs->counters.push_back(std::move(d));
     }
-    cs->processes.push_back(ind.spec->compile(ctx));
+    const int first_t = sc.first_year(ind) - sc.base_year;
+    cs->process_first_t.push_back(first_t);
+    cs->process_slots.push_back(out);
+    for (int s : out) cs->slot_first_t[static_cast<std::size_t>(s)] = first_t;
+    if (first_t > 0) {
+      // A later vintage compiles in its own years: year index 0 is its base year.
+      cs->any_vintage = true;
+      const Scenario view = vintage_view(sc, sc.first_year(ind));
+      IndicatorContext vctx(view, params, slots);
+      vctx.set_indicator(ind, out, first_counter, n_counters);
+      cs->processes.push_back(ind.spec->compile(vctx));
+    } else {
+      ctx.set_indicator(ind, out, first_counter, n_counters);
+      cs->processes.push_back(ind.spec->compile(ctx));
+    }
   }
 
   std::map<int, JointGroup> groups;
@@ -111,6 +126,7 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
     ct.value = t.value;
     ct.by = t.by;
     if (t.by) ct.by_index = cs->n_by++;
+    ct.first_t = cs->slot_first_t[static_cast<std::size_t>(ct.slot)];
     cs->targets.push_back(ct);
     groups[ct.t].t = ct.t;
     groups[ct.t].targets.push_back(static_cast<int>(k));

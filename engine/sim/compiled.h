@@ -27,6 +27,7 @@ struct CompiledTarget {
   double value = 0;
   bool by = false;
   int by_index = -1;  ///< index among `by` targets (their per-run "reached" flags)
+  int first_t = 0;    ///< the indicator's first simulated year index (a later vintage: > 0)
   /// A run whose value is not finite (NaN or ±inf) meets no target: +inf is not ">= v"
   /// and NaN not "<= v" (docs/reliability.md, "Non-finite values").
   bool met(double x) const { return std::isfinite(x) && (at_least ? x >= value : x <= value); }
@@ -49,6 +50,12 @@ class CompiledScenario {
   int n_years = 0;
   std::vector<std::string> slot_names, slot_units, slot_titles;
   std::vector<std::unique_ptr<Process>> processes;  ///< in dependency order
+  /// Per process: its first simulated year index (0 but for a later vintage, whose worker
+  /// is initialised in that year and its slots NaN before it) and the slots it writes.
+  std::vector<int> process_first_t;
+  std::vector<std::vector<int>> process_slots;
+  std::vector<int> slot_first_t;  ///< per slot: its indicator's first simulated year index
+  bool any_vintage = false;       ///< some process starts after the base year
   std::unique_ptr<ParameterSampler> parameters;
   std::unique_ptr<UniformSampler> uniforms;
   std::vector<sim_detail::CompiledTarget> targets;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,6 +39,10 @@ struct IndicatorResult {
   std::vector<std::uint64_t> nonfinite;
   /// The counters its process declared (ProcessSpec::counters), in their order; none for most.
   std::vector<CounterResult> counters;
+  /// Leading years it has no value in (a later vintage, issue 17 part 3: the years before
+  /// its first year, reported absent; their statistics NaN, their counts 0). Normally 0.
+  std::size_t absent = 0;
+  bool present(std::size_t t) const { return t >= absent; }
   bool operator==(const IndicatorResult&) const = default;
 };
 

@@ -8,7 +8,9 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -24,6 +26,33 @@ using sim_detail::ThreadState;
 using sim_detail::WatchIndex;
 
 namespace {
+
+/// One year (ctx.t) of a scenario with a later vintage: each process before its first year
+/// leaves NaN in its slots (absent), is initialised in it and steps after it, seeing its own
+/// year index (0 = its base year; compile() built it against the same view). False once
+/// `stop` says so.
+template <class Stop>
+bool vintage_year(const CompiledScenario& cs, ThreadState& ts, BlockCtx& ctx, const Stop& stop) {
+  const int t = ctx.t;
+  for (std::size_t i = 0; i < ts.workers.size(); ++i) {
+    const int first_t = cs.process_first_t[i];
+    if (t < first_t) {
+      for (int s : cs.process_slots[i]) {
+        std::fill_n(ctx.slot(s), ctx.n, std::numeric_limits<double>::quiet_NaN());
+      }
+      continue;
+    }
+    ctx.t = t - first_t;
+    if (ctx.t == 0) {
+      ts.workers[i]->init(ctx);
+    } else {
+      if (stop()) return false;
+      ts.workers[i]->step(ctx);
+    }
+    ctx.t = t;
+  }
+  return true;
+}
 
 /// Simulates runs [first, first + n) and calls record(t, ctx) after each year. Returns
 /// false, the block left unfinished, once `cancel` is set: it is checked before each
@@ -52,12 +81,16 @@ bool simulate_block(const CompiledScenario& cs, const UniformSampler& uniforms, 
   for (int t = 0; t < cs.n_years; ++t) {
     ctx.t = t;
     ctx.year = cs.scenario.base_year + t;
-    if (t == 0) {
-      for (auto& w : ts.workers) w->init(ctx);
-    } else {
+    if (t > 0) {
       std::swap(ts.values, ts.prev);
       ctx.values = ts.values.data();
       ctx.prev = ts.prev.data();
+    }
+    if (cs.any_vintage) {
+      if (!vintage_year(cs, ts, ctx, stop)) return false;
+    } else if (t == 0) {
+      for (auto& w : ts.workers) w->init(ctx);
+    } else {
       for (auto& w : ts.workers) {
         if (stop()) return false;
         w->step(ctx);

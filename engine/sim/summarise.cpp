@@ -50,10 +50,12 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
     ir.name = cs.slot_names[s];
     ir.unit = cs.slot_units[s];
     ir.title = cs.slot_titles[s];
+    ir.absent = static_cast<std::size_t>(cs.slot_first_t[s]);
     for (std::size_t t = 0; t < years; ++t) {
       const std::size_t c = s * years + t;
-      const std::uint64_t n = total.finite[c];
-      ir.nonfinite.push_back(total.nonfinite[c]);
+      // A later vintage's absent years hold NaN in every run: no statistic, no finding.
+      const std::uint64_t n = ir.present(t) ? total.finite[c] : 0;
+      ir.nonfinite.push_back(ir.present(t) ? total.nonfinite[c] : 0);
       if (n == 0) {
         ir.mean.push_back(nan);
         ir.sd.push_back(nan);
@@ -126,9 +128,13 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
     tr.p = proportion(total.target_hits[k], k);
     tr.nonfinite = total.target_nonfinite[k];
     if (ts.by) {
+      const auto first_t = static_cast<std::size_t>(cs.targets[k].first_t);
       for (std::size_t t = 0; t < years; ++t) {
-        tr.first_reach.push_back(static_cast<double>(total.first_reach[k * years + t]) /
-                                 static_cast<double>(runs));
+        // Absent (NaN) before a later vintage's first year.
+        tr.first_reach.push_back(t < first_t
+                                     ? nan
+                                     : static_cast<double>(total.first_reach[k * years + t]) /
+                                           static_cast<double>(runs));
       }
     }
     r.targets.push_back(std::move(tr));

@@ -36,6 +36,16 @@ $PC merge t2.json t4.json t1.json t5.json t3.json --json - > m2_stdout.json
 cmp single2.json m2_stdout.json || fail "merge --json -: differs"
 echo "small/lhs/variant/--set: 5 shards (2 empty) merged = single run"
 
+# 2b. Mixed vintages (issue 17 part 3): an indicator absent in the first year; 3 shards on
+#     other threads merged = the single run, absent cells and all.
+VINT=$SRC/tests/cli/cases/vintage.yaml
+$PC run "$VINT" --runs 1500 --json v.json --csv v.csv --report v.html > v.txt
+for k in 1 2 3; do $PC run "$VINT" --runs 1500 --threads "$k" --shard "$k/3" --json "v$k.json" --quiet; done
+$PC merge v3.json v1.json v2.json --json vm.json --csv vm.csv --report vm.html > vm.txt
+for f in json csv html txt; do cmp "v.$f" "vm.$f" || fail "vintage: $f differs"; done
+grep -q '"first_year": 2024' v.json || fail "vintage: no first_year"
+echo "vintage: 3 shards merged = single run (JSON, CSV, report, summary)"
+
 # 3. 64-bit run counts: 6,000,000,001 runs are 23,437,501 blocks of 256; the last of 10^6
 #    shards holds blocks [23437477, 23437501): 23 full blocks and the last run, run indices
 #    above 2^32.
