@@ -116,8 +116,10 @@ class HazardRate final : public GrowthMeasure {
       return r;
     }
     // (1 − (1 − h)^n)^U₀ = 1/2  ⇔  h = 1 − (1 − 2^(−1/U₀))^(1/n).
-    const double all_by_year = -std::expm1(-std::log(2.0) / uncovered);  // 1 − 2^(−1/U₀)
-    r.rate = -std::expm1(std::log(1 - all_by_year) / n);
+    // Each unit must be covered by the target year with chance 2^(−1/U₀), i.e. still be
+    // uncovered with chance (1 − h)^n = 1 − 2^(−1/U₀).
+    const double missed = -std::expm1(-std::log(2.0) / uncovered);
+    r.rate = -std::expm1(std::log(missed) / n);
     r.checkable = std::isfinite(r.rate);
     r.values.emplace_back("uncovered_units", uncovered);
     r.text = ctx.number(v0) + " -> full coverage: all " + ctx.number(uncovered) +

@@ -167,7 +167,10 @@ FitResult fit_growth(const std::vector<HistoryPoint>& series, const FitRequest& 
   out.trend_mean = mu;
   out.trend_sd = std::sqrt(s2_unbiased / info);
   out.noise_sd = std::sqrt(s2_unbiased);
-  out.noise_sd_se = out.noise_sd / std::sqrt(2 * (m - 1));
+  // σ² = σ_e²/(1 − φ²) with σ̂_e² and φ̂ asymptotically independent, Var ln σ̂_e² = 2/n and
+  // Var φ̂ = (1 − φ²)/n: Var ln σ̂² = (2/n)(1 + φ²)/(1 − φ²) (the delta method), so
+  // se(σ̂) = σ̂ sqrt((1 + φ²)/(2 n (1 − φ²))), with n − 1 for the estimated mean.
+  out.noise_sd_se = out.noise_sd * std::sqrt((1 + phi * phi) / (2 * (m - 1) * (1 - phi * phi)));
   // φ's standard error from the profile likelihood's curvature (its observed information).
   const double h = 1e-3;
   out.persistence_se = kNaN;

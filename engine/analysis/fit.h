@@ -44,7 +44,8 @@ struct FitResult {
   double trend_sd = 0;     ///< its standard error at φ̂ (with the n−1 variance)
   double noise_sd = 0;     ///< σ̂ = sqrt(RSS/(n−1)), RSS the GLS residual sum of squares
   double persistence = 0;  ///< φ̂, the profile maximum-likelihood estimate in [0, 0.99]
-  /// Asymptotic standard errors: σ̂/sqrt(2(n−1)); φ from the profile likelihood's curvature
+  /// Asymptotic standard errors: σ̂ sqrt((1 + φ̂²) / (2(n−1)(1 − φ̂²))) (the delta method on
+  /// σ² = σ_e²/(1 − φ²)); φ from the profile likelihood's curvature
   /// (NaN where φ̂ lies on a bound of the search, 0 or 0.99).
   double noise_sd_se = 0;
   double persistence_se = 0;

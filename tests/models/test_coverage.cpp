@@ -77,7 +77,8 @@ TEST_CASE("coverage: the first year's newly covered units are Binomial(U, h)", "
   const boost::math::binomial_distribution<double> law(40, 0.3);
   for (const int k : {8, 12, 15, 18}) {
     const double p = 1 - boost::math::cdf(law, k - 1);
-    const double est = target(r, "k" + std::to_string(k)).p.probability;
+    const std::string id = "k" + std::to_string(k);
+    const double est = target(r, id).p.probability;
     INFO("K >= " << k << ": " << est << " vs " << p << ", z = " << z_of(est, p, kRuns));
     CHECK(z_of(est, p, kRuns) < 5);
   }
@@ -164,7 +165,7 @@ TEST_CASE("coverage: bad input is located", "[coverage]") {
   };
   CHECK(err("{base: 10, coverage: {units: 100, hazard: h}}").empty());
   CHECK(err("{base: 10, coverage: {units: 100, hazard: 1.5}}")
-            .find("c.yaml:8:45: error: hazard=1.5 (must be in [0, 1]") != std::string::npos);
+            .find("c.yaml:8:48: error: hazard=1.5 (must be in [0, 1]") != std::string::npos);
   CHECK(err("{base: 10, coverage: {units: 100, hazard: [{until: 2025, rate: -0.1}]}}")
             .find("hazard=-0.1 (must be in [0, 1]") != std::string::npos);
   CHECK(err("{base: 10, coverage: {units: 0, hazard: 0.1}}")
@@ -172,7 +173,7 @@ TEST_CASE("coverage: bad input is located", "[coverage]") {
   CHECK(err("{base: 10, coverage: {units: 2.5, hazard: 0.1}}")
             .find("units=2.5 (must be a whole number") != std::string::npos);
   CHECK(err("{base: 120, coverage: {units: 100, hazard: 0.1}}")
-            .find("c.yaml:8:10: error: base=120 (must be in [0, 100]") != std::string::npos);
+            .find("c.yaml:8:13: error: base=120 (must be in [0, 100]") != std::string::npos);
   CHECK(err("{base: 10, coverage: {units: 100, hazard: [{until: 2023, rate: 0.1}]}}")
             .find("the trend schedule ends in 2023 but the horizon is 2025") != std::string::npos);
   CHECK(err("{base: 10, coverage: {units: 100, hazzard: 0.1}}").find("hazzard") !=

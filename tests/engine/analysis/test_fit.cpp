@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -64,9 +65,9 @@ struct Coverage {
 /// How often |estimate − truth| <= 2 se over `seeds` simulated series.
 Coverage coverage(
     int seeds, int n, double mu, double sigma, double phi,
-    bool (*keep)(int) = [](int) { return true; }) {
+    bool (*keep)(int) = [](int) { return true; }, int first_seed = 0) {
   Coverage c;
-  for (int s = 0; s < seeds; ++s) {
+  for (int s = first_seed; s < first_seed + seeds; ++s) {
     const FitResult f =
         fit_growth(log_series(ar1_rates(s, n, mu, sigma, phi), keep), log_request());
     ++c.seeds;
@@ -136,16 +137,30 @@ TEST_CASE("fit: an exact constant growth is recovered with no noise", "[fit]") {
 }
 
 // The stated rates (docs/analysis.md, "fit"): with 40 annual rates (μ 0.06, σ 0.03, φ 0.4),
-// the ±2 se intervals cover μ in 93%, σ in 93% and φ in 93% of series (where φ's se is
-// defined), measured over 4,000 other series; nominally 95.4%, less by the small-sample
-// bias of φ̂ (about −(1 + 3φ)/n, Marriott and Pope 1954) that all three inherit.
+// the ±2 se intervals cover μ in 91%, σ in 91% and φ in 95.5% of series (where φ's se is
+// defined), measured over 4,000 other series ("fit: calibration of the stated rates");
+// nominally 95.4%, less for μ and σ by the small-sample bias of φ̂ (about −(1 + 3φ)/n,
+// Marriott and Pope 1954) that their errors, computed at φ̂, inherit.
 TEST_CASE("fit: parameters are recovered within their errors at the stated rate", "[fit][stat]") {
   const Coverage c = coverage(500, 40, 0.06, 0.03, 0.4);
   INFO("mean " << c.mean << ", sd " << c.sd << ", persistence " << c.persistence << " of "
                << c.persistence_defined);
-  CHECK(at_rate(c.mean, c.seeds, 0.93));
-  CHECK(at_rate(c.sd, c.seeds, 0.93));
-  CHECK(at_rate(c.persistence, c.persistence_defined, 0.93));
+  CHECK(at_rate(c.mean, c.seeds, 0.91));
+  CHECK(at_rate(c.sd, c.seeds, 0.91));
+  CHECK(at_rate(c.persistence, c.persistence_defined, 0.955));
+}
+
+// How the stated rates were measured: 4,000 series other than the tests' (seeds 100,000 on).
+TEST_CASE("fit: calibration of the stated rates", "[.][fit_calibration]") {
+  auto gaps = [](int y) { return !((y >= 2005 && y <= 2009) || (y >= 2020 && y <= 2022)); };
+  for (const bool gapped : {false, true}) {
+    const Coverage c = coverage(
+        4000, 40, 0.06, 0.03, 0.4, gapped ? +gaps : [](int) { return true; }, 100000);
+    WARN((gapped ? "gaps: " : "no gaps: ")
+         << "mean " << c.mean / 4000.0 << ", sd " << c.sd / 4000.0 << ", persistence "
+         << static_cast<double>(c.persistence) / c.persistence_defined << " ("
+         << c.persistence_defined << " defined)");
+  }
 }
 
 TEST_CASE("fit: gaps in the years keep the errors honest", "[fit][stat]") {
@@ -155,8 +170,10 @@ TEST_CASE("fit: gaps in the years keep the errors honest", "[fit][stat]") {
   });
   INFO("mean " << c.mean << ", sd " << c.sd << ", persistence " << c.persistence << " of "
                << c.persistence_defined);
-  CHECK(at_rate(c.mean, c.seeds, 0.93));
-  CHECK(at_rate(c.sd, c.seeds, 0.93));
+  // Stated: μ 91%, σ 92%, φ 97.5% (4,000 other series).
+  CHECK(at_rate(c.mean, c.seeds, 0.91));
+  CHECK(at_rate(c.sd, c.seeds, 0.92));
+  CHECK(at_rate(c.persistence, c.persistence_defined, 0.975));
 }
 
 TEST_CASE("fit: a logistic share's logit rates", "[fit][stat]") {
@@ -223,7 +240,7 @@ TEST_CASE("fit: the YAML fragment loads back as a scenario", "[fit]") {
     const FitResult f = fit_growth(pts, req);
     const std::string fragment = fit_text(f);
     INFO(fragment);
-    CHECK(fragment.find("digital_share____trend: {dist: normal, mean: ") != std::string::npos);
+    CHECK(fragment.find("digital_share_____trend: {dist: normal, mean: ") != std::string::npos);
     const std::string yaml =
         "plancast: 1\nname: pasted\nbase_year: 2024\nhorizon: 2030\n" + fragment;
     CHECK(errors_of(yaml) == "");
