@@ -75,9 +75,9 @@ TEST_CASE("coverage: the first year's newly covered units are Binomial(U, h)", "
                         "  - {id: k15, indicator: reach, year: 2021, at_least: 50}\n"
                         "  - {id: k18, indicator: reach, year: 2021, at_least: 56}\n"));
   const boost::math::binomial_distribution<double> law(40, 0.3);
-  for (const int k : {8, 12, 15, 18}) {
+  for (const auto& [k, id] :
+       {std::pair<int, const char*>{8, "k8"}, {12, "k12"}, {15, "k15"}, {18, "k18"}}) {
     const double p = 1 - boost::math::cdf(law, k - 1);
-    const std::string id = "k" + std::to_string(k);
     const double est = target(r, id).p.probability;
     INFO("K >= " << k << ": " << est << " vs " << p << ", z = " << z_of(est, p, kRuns));
     CHECK(z_of(est, p, kRuns) < 5);

@@ -51,11 +51,7 @@ std::vector<HistoryPoint> log_series(
 }
 
 FitRequest log_request() {
-  FitRequest r;
-  r.name = "x";
-  r.form = FitForm::log;
-  r.source = "test";
-  return r;
+  return FitRequest{"x", FitForm::log, 0, {}, "test"};
 }
 
 struct Coverage {
