@@ -144,53 +144,59 @@ void RateSpec::check(const Scenario& sc, DiagnosticList& diags) const {
   }
 }
 
+bool parse_trend(NodeReader& tr, std::vector<TrendSegment>& trend, const std::string& key) {
+  bool ok = true;
+  if (tr.is_sequence()) {
+    int last = INT_MIN;
+    auto items = tr.items();
+    if (items.empty()) {
+      tr.error("the " + key + " schedule is empty (give at least one {until, rate} segment)");
+      ok = false;
+    }
+    for (auto& item : items) {
+      TrendSegment seg;
+      if (!parse_segment(item, seg)) {
+        ok = false;
+        continue;
+      }
+      if (seg.until <= last) {
+        item.error("until=" + std::to_string(seg.until) +
+                   " (segments must end in increasing years; the previous one ends in " +
+                   std::to_string(last) + ")");
+        ok = false;
+      }
+      if (trend.empty() && seg.converge) {
+        item.error(
+            "the first trend segment cannot use converge_to (there is no earlier "
+            "trend to converge from; start with {until: YEAR, rate: R})");
+        ok = false;
+      }
+      last = seg.until;
+      trend.push_back(seg);
+    }
+  } else if (tr.is_scalar()) {
+    if (auto v = tr.value()) {
+      TrendSegment seg;
+      seg.rate = *v;
+      seg.loc = tr.loc();
+      trend.push_back(seg);
+    } else {
+      ok = false;
+    }
+  } else {
+    tr.error(key +
+             " must be a rate (number or parameter) or a list of segments "
+             "[{until: YEAR, rate: R}, {until: YEAR, converge_to: R, half_life: H}]");
+    ok = false;
+  }
+  return ok;
+}
+
 bool parse_rate_spec(NodeReader& r, RateSpec& out) {
   bool ok = true;
   out.loc = r.loc();
   if (auto tr = r.required("trend")) {
-    if (tr->is_sequence()) {
-      int last = INT_MIN;
-      auto items = tr->items();
-      if (items.empty()) {
-        tr->error("the trend schedule is empty (give at least one {until, rate} segment)");
-        ok = false;
-      }
-      for (auto& item : items) {
-        TrendSegment seg;
-        if (!parse_segment(item, seg)) {
-          ok = false;
-          continue;
-        }
-        if (seg.until <= last) {
-          item.error("until=" + std::to_string(seg.until) +
-                     " (segments must end in increasing years; the previous one ends in " +
-                     std::to_string(last) + ")");
-          ok = false;
-        }
-        if (out.trend.empty() && seg.converge) {
-          item.error(
-              "the first trend segment cannot use converge_to (there is no earlier "
-              "trend to converge from; start with {until: YEAR, rate: R})");
-          ok = false;
-        }
-        last = seg.until;
-        out.trend.push_back(seg);
-      }
-    } else if (tr->is_scalar()) {
-      if (auto v = tr->value()) {
-        TrendSegment seg;
-        seg.rate = *v;
-        seg.loc = tr->loc();
-        out.trend.push_back(seg);
-      } else {
-        ok = false;
-      }
-    } else {
-      tr->error(
-          "trend must be a rate (number or parameter) or a list of segments "
-          "[{until: YEAR, rate: R}, {until: YEAR, converge_to: R, half_life: H}]");
-      ok = false;
-    }
+    ok = parse_trend(*tr, out.trend, "trend") && ok;
   } else {
     ok = false;
   }

@@ -53,6 +53,11 @@ struct RateSpec {
 /// registry entries of the processes that use it. `rate_meaning` describes trend[].rate.
 std::vector<ProcessKeyDoc> rate_model_keys(const std::string& rate_meaning);
 
+/// Reads a trend schedule (the node under `key`: one rate, or a list of {until, rate} /
+/// {until, converge_to, half_life} segments) into `trend`; false after reporting. Growth's
+/// `trend` and coverage's `hazard` use it.
+bool parse_trend(NodeReader& tr, std::vector<TrendSegment>& trend, const std::string& key);
+
 /// Reads `trend`, `noise` and `shocks` from a process map (the caller reads its own keys
 /// and calls finish()). Returns false after reporting when the spec cannot be used.
 bool parse_rate_spec(NodeReader& r, RateSpec& out);

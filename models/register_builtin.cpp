@@ -2,6 +2,7 @@
 #include "models/register_builtin.h"
 
 #include "models/count.h"
+#include "models/coverage.h"
 #include "models/firm_population.h"
 #include "models/formula.h"
 #include "models/growth.h"
@@ -15,6 +16,7 @@ void register_builtin(Registry& registry) {
   registry.add(firm_population_process_type());
   registry.add(logistic_process_type());
   registry.add(count_process_type());
+  registry.add(coverage_process_type());
 }
 
 const Registry& builtin_registry() {

@@ -29,6 +29,7 @@
 #include "engine/analysis/audit.h"
 #include "engine/analysis/compare.h"
 #include "engine/analysis/discover.h"
+#include "engine/analysis/fit.h"
 #include "engine/analysis/precision.h"
 #include "engine/analysis/sensitivity.h"
 #include "engine/analysis/shapley.h"
@@ -219,6 +220,11 @@ struct AuditOutcome {
 AuditOutcome audit(const ScenarioSource& source, const LoadOptions& options = {});
 std::string to_json(const AuditOutcome& a);
 std::string to_text(const AuditOutcome& a);
+
+// ---- fit (engine/api/fit.cpp; writers: engine/io/fit_out.h) ----------------------------
+
+/// `plancast fit`: reads the series (a scenario is loaded and validated first) and fits it.
+FitResult fit(const FitInput& input);
 
 }  // namespace api
 }  // namespace plancast

@@ -48,6 +48,10 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
 /// one job (run --shard K/N) combined into the whole job's results (docs/scale-out.md).
 int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+/// plancast fit SCENARIO --indicator NAME | FILE.csv --column NAME [--form simple|log]
+///   [--process growth|logistic --cap C] [--json F]: a history series' growth process.
+int cli_fit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 /// One subcommand: its name, a one-line summary and its entry point.
 struct Command {
   const char* name;

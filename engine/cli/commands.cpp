@@ -14,6 +14,7 @@ const std::vector<Command>& commands() {
       {"audit", "check the plan's own numbers: claims, base values, targets", cli_audit},
       {"models", "list the processes an indicator can use, with their parameters", cli_models},
       {"discover", "find the parameter ranges in which a target is missed (PRIM)", cli_discover},
+      {"fit", "estimate a growth process (trend, noise) from a history series", cli_fit},
       {"merge", "combine shard files (run --shard K/N) into the whole job's results", cli_merge},
   };
   return list;

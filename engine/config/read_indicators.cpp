@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/config/read_history_csv.h"
 #include "engine/config/read_sections.h"
 #include "engine/core/process.h"
 
@@ -16,8 +17,9 @@ std::string quoted_list(const std::vector<std::string>& v) {
   return join(q);
 }
 
-/// `history: {YEAR: VALUE, ...}`, sorted by year.
+/// `history: {YEAR: VALUE, ...}`, sorted by year, or `{csv: FILE, column: NAME}`.
 void read_history(NodeReader& h, const ReadContext& cx, IndicatorSpec& ind) {
+  if (h.is_map() && h.has("csv")) return read_history_csv_node(h, cx.sc, cx.years_ok, ind);
   for (auto& [year_text, hr] : h.entries()) {
     HistoryPoint pt;
     pt.loc = hr.loc();
