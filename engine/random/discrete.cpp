@@ -31,6 +31,27 @@ constexpr double kStirlingError[16] = {0.0,
                                        0.0059513701127588477356244160464695,
                                        0.0055547335519628013710386899597923};
 
+/// ln k! for k < kLogFactorials, from the Stirling form and stirling_error (std::log only):
+/// the acceptance tests' log pmf for small k, a table lookup instead of the series. Values
+/// up to ln 1023! ≈ 6070, absolute error below 2e-12.
+constexpr int kLogFactorials = 1024;
+
+struct LogFactorials {
+  double v[kLogFactorials];
+  LogFactorials() noexcept {
+    v[0] = 0;
+    for (int k = 1; k < kLogFactorials; ++k) {
+      const double x = k;
+      v[k] = (x + 0.5) * std::log(x) - x + 0.5 * kLogTwoPi + stirling_error(x);
+    }
+  }
+};
+
+const LogFactorials& log_factorials() noexcept {
+  static const LogFactorials table;
+  return table;
+}
+
 /// Poisson by inversion from 0: the smallest k with P(K <= k) >= u, summing the pmf by its
 /// recurrence p(k) = p(k − 1) mean / k. For mean < 10, e^−mean > 4.5e-5: no underflow, and
 /// about mean + 1 steps.
@@ -61,6 +82,15 @@ double poisson_ptrs(double mean, DrawWords& words) {
   const double v_r = 0.9277 - 3.6224 / (b - 2);
   const double whole = std::floor(mean);
   const double shift = mean - whole + 0.43;  // mean − whole is exact
+  // ln P(K = k) = k ln mean − mean − ln k!: from the table for small k (terms below 1e4, so
+  // the sum is good to 1e-12), else Loader's form, free of cancellation at any size.
+  const LogFactorials& lf = log_factorials();
+  const double log_mean = mean < kLogFactorials ? std::log(mean) : 0.0;
+  auto log_pmf = [&](double k) {
+    return mean < kLogFactorials && k < kLogFactorials
+               ? k * log_mean - mean - lf.v[static_cast<int>(k)]
+               : log_poisson_pmf(k, mean);
+  };
   for (;;) {
     const double u = words.uniform() - 0.5;  // exact: u is a multiple of 2^-54
     const double v = words.uniform();
@@ -68,7 +98,7 @@ double poisson_ptrs(double mean, DrawWords& words) {
     const double k = whole + std::floor((2 * a / us + b) * u + shift);
     if (us >= 0.07 && v <= v_r) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v * inv_alpha / (a / (us * us) + b)) <= log_poisson_pmf(k, mean)) return k;
+    if (std::log(v * inv_alpha / (a / (us * us) + b)) <= log_pmf(k)) return k;
   }
 }
 
@@ -102,6 +132,13 @@ double binomial_btrs(double n, double p, DrawWords& words) {
   const double whole = std::floor(c);
   const double shift = c - whole;
   const double m = std::floor((n + 1) * p);
+  // ln [P(K = k) / P(K = m)]: for n below the table, ln m! + ln (n−m)! − ln k! − ln (n−k)! +
+  // (k − m) ln(p / (1 − p)) (terms below 1e4); else Loader's log pmf at k less that at m,
+  // evaluated once, at the first pair outside the squeeze.
+  const LogFactorials& lf = log_factorials();
+  const bool small = n < kLogFactorials;
+  const double lpq = small ? std::log(p / (1 - p)) : 0.0;
+  const int mi = small ? static_cast<int>(m) : 0, ni = small ? static_cast<int>(n) : 0;
   bool have_mode = false;
   double log_mode = 0;
   for (;;) {
@@ -111,13 +148,17 @@ double binomial_btrs(double n, double p, DrawWords& words) {
     const double k = whole + std::floor((2 * a / us + b) * u + shift);
     if (k < 0 || k > n) continue;
     if (us >= 0.07 && v <= v_r) return k;
+    const double lhs = std::log(v * alpha / (a / (us * us) + b));
+    if (small) {
+      const int ki = static_cast<int>(k);
+      if (lhs <= lf.v[mi] + lf.v[ni - mi] - lf.v[ki] - lf.v[ni - ki] + (k - m) * lpq) return k;
+      continue;
+    }
     if (!have_mode) {
       log_mode = log_binomial_pmf(m, n, p);
       have_mode = true;
     }
-    if (std::log(v * alpha / (a / (us * us) + b)) <= log_binomial_pmf(k, n, p) - log_mode) {
-      return k;
-    }
+    if (lhs <= log_binomial_pmf(k, n, p) - log_mode) return k;
   }
 }
 
