@@ -10,12 +10,12 @@
 // allowed range are clamped per run (rate to >= 0, rate_growth to >= −1, exit to [0, 1]).
 //
 // Randomness: year t of run r draws its arrivals and exits exactly, with the samplers of
-// engine/random/discrete.h (inversion for means below 10, Hörmann's PTRS and BTRS above, at
+// engine/random/discrete.h (inversion for means below 30, Hörmann's PTRS and BTRS above, at
 // any mean; docs/methods.md, "Discrete draws"). Words, on the indicator's stream:
 //   (r, t, 1, 0)  one Philox call: lanes 0-1 the arrivals' first two words, lanes 2-3 the
 //                 exits' (draw 0 of the year is left unused, as it always was)
 //   (r, t, k, 1)  k = 0, 1, ...: the arrivals' further words (a rejection, about 1 in 8 draws
-//                 at means >= 10)
+//                 at means >= 30)
 //   (r, t, k, 2)  k = 0, 1, ...: the exits' further words
 // No std:: distributions (their algorithms differ by library). Other processes draw their
 // Poisson and binomial counts with the same samplers: include engine/random/discrete.h.

@@ -53,7 +53,7 @@ const LogFactorials& log_factorials() noexcept {
 }
 
 /// Poisson by inversion from 0: the smallest k with P(K <= k) >= u, summing the pmf by its
-/// recurrence p(k) = p(k − 1) mean / k. For mean < 10, e^−mean > 4.5e-5: no underflow, and
+/// recurrence p(k) = p(k − 1) mean / k. For mean < 30, e^−mean > 9e-14: no underflow, and
 /// about mean + 1 steps.
 double poisson_inversion(double mean, double u) {
   double p = std::exp(-mean);
@@ -69,7 +69,8 @@ double poisson_inversion(double mean, double u) {
   return k;
 }
 
-/// PTRS (Hörmann 1993, algorithm PTRS with the constants of its table), mean >= 10. A draw
+/// PTRS (Hörmann 1993, algorithm PTRS with the constants of its table), mean >= 30
+/// (valid from 10). A draw
 /// k = floor((2a/us + b) U + mean + 0.43) from the transformed uniform U in (−½, ½) is
 /// accepted at once inside the squeeze (us >= 0.07, V <= v_r: 86% to 89% of pairs), else
 /// when V's point lies under the pmf: ln(V / α / (a/us² + b)) <= ln P(K = k). The whole part
@@ -102,8 +103,8 @@ double poisson_ptrs(double mean, DrawWords& words) {
   }
 }
 
-/// Binomial(n, p) by inversion from 0, p <= ½ and n p < 10: P(0) = (1 − p)^n >= e^(−2 n p ln 2)
-/// > 9e-7, then p(k + 1) = p(k) (n − k) / (k + 1) · p / (1 − p).
+/// Binomial(n, p) by inversion from 0, p <= ½ and n p < 30: P(0) = (1 − p)^n >= e^(−2 n p ln 2)
+/// > 8e-19 (no underflow), then p(k + 1) = p(k) (n − k) / (k + 1) · p / (1 − p).
 double binomial_inversion(double n, double p, double u) {
   double pk = std::exp(n * std::log1p(-p));
   double f = pk;
@@ -119,7 +120,8 @@ double binomial_inversion(double n, double p, double u) {
   return k;
 }
 
-/// BTRS (Hörmann 1993, algorithm BTRS with the constants of its table), p <= ½, n p >= 10.
+/// BTRS (Hörmann 1993, algorithm BTRS with the constants of its table), p <= ½, n p >= 30
+/// (valid from 10).
 /// The acceptance test compares with ln [P(K = k) / P(K = m)], m = floor((n + 1) p) the mode,
 /// whose log pmf is evaluated once, at the first pair outside the squeeze.
 double binomial_btrs(double n, double p, DrawWords& words) {

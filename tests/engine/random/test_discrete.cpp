@@ -33,14 +33,16 @@ const std::vector<double> kPoissonMeans = {1e-3, 0.5,  5,   9.99, 10,   29.9, 30
                                            31,   1000, 1e5, 1e7,  1e12, 1e15};
 const std::vector<std::pair<double, double>> kBinomialCases = {
     {20, 0.7},      // q > 1/2, inversion (n (1 - q) = 6)
-    {100, 0.0999},  // n q = 9.99: inversion, just below the switch
-    {100, 0.1},     // n q = 10: BTRS, just above
-    {25, 0.4},      // n q = 10 with a large q
-    {30, 0.5},      // q = 1/2
+    {100, 0.1},     // n q = 10, inversion
+    {299, 0.1},     // n q = 29.9: inversion, just below the switch
+    {300, 0.1},     // n q = 30: BTRS, just above
+    {60, 0.5},      // q = 1/2, n q = 30
+    {75, 0.4},      // n q = 30 with a large q
     {5000, 0.99},   // q > 1/2, BTRS on n (1 - q) = 50
-    {1000, 0.6},    // q > 1/2, BTRS
+    {1000, 0.6},    // q > 1/2, BTRS, n below the ln k! table's 1024
+    {3000, 0.3},    // BTRS, n above the table (Loader's log pmf)
     {1e9, 1e-9},    // huge n, inversion (n q = 1)
-    {1e9, 1e-8},    // huge n, n q = 10
+    {1e9, 3e-8},    // huge n, n q = 30
     {1e9, 0.3},     // n = 1e9
     {1e12, 0.03}};  // n = 1e12
 constexpr double kFamilyWiseAlpha = 1e-6;
@@ -224,7 +226,7 @@ TEST_CASE("discrete: small means are drawn by exact inversion", "[discrete]") {
   // The smallest k with F(k) >= u, checked against a long-double pmf sum; the uniform is the
   // draw's first word.
   const WordSequence none(Stream(1, 1), 0, 0, 0);
-  for (const double mean : {0.001, 0.5, 3.4, 9.99}) {
+  for (const double mean : {0.001, 0.5, 3.4, 9.99, 29.9}) {
     for (const double u : {1e-12, 0.001, 0.1, 0.3, 0.5, 0.7, 0.9, 0.999, 1 - 1e-9}) {
       DrawWords words(word_for(u), 0, none);
       const double k = poisson_draw(mean, words);
@@ -236,7 +238,7 @@ TEST_CASE("discrete: small means are drawn by exact inversion", "[discrete]") {
     }
   }
   for (const auto& [n, q] :
-       std::vector<std::pair<double, double>>{{10, 0.1}, {13, 0.5}, {99, 0.1}}) {
+       std::vector<std::pair<double, double>>{{10, 0.1}, {13, 0.5}, {99, 0.1}, {299, 0.1}}) {
     const bm::binomial_distribution<long double> law(n, q);
     for (const double u : {1e-9, 0.05, 0.5, 0.95, 1 - 1e-9}) {
       DrawWords words(word_for(u), 0, none);
