@@ -14,7 +14,7 @@
 // any mean; docs/methods.md, "Discrete draws"). Words, on the indicator's stream:
 //   (r, t, 1, 0)  one Philox call: lanes 0-1 the arrivals' first two words, lanes 2-3 the
 //                 exits' (draw 0 of the year is left unused, as it always was)
-//   (r, t, k, 1)  k = 0, 1, ...: the arrivals' further words (a rejection, about 1 in 8 draws
+//   (r, t, k, 1)  k = 0, 1, ...: the arrivals' further words (read only after a rejection,
 //                 at means >= 30)
 //   (r, t, k, 2)  k = 0, 1, ...: the exits' further words
 // No std:: distributions (their algorithms differ by library). Other processes draw their

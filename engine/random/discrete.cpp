@@ -72,7 +72,8 @@ double poisson_inversion(double mean, double u) {
 /// PTRS (Hörmann 1993, algorithm PTRS with the constants of its table), mean >= 30
 /// (valid from 10). A draw
 /// k = floor((2a/us + b) U + mean + 0.43) from the transformed uniform U in (−½, ½) is
-/// accepted at once inside the squeeze (us >= 0.07, V <= v_r: 86% to 89% of pairs), else
+/// accepted at once inside the squeeze (us >= 0.07, V <= v_r: about 55% of pairs at a mean
+/// of 30, 80% at large means), else
 /// when V's point lies under the pmf: ln(V / α / (a/us² + b)) <= ln P(K = k). The whole part
 /// of the mean is added after the floor, so that rounding the large mean does not move k.
 double poisson_ptrs(double mean, DrawWords& words) {
