@@ -1,4 +1,4 @@
-// count: N_t = N_{t−1} + Poisson(λ_t) − Binomial(N_{t−1}, q), drawn by exact inversion.
+// count: N_t = N_{t−1} + Poisson(λ_t) − Binomial(N_{t−1}, q), exact draws (discrete.h).
 #include "models/count.h"
 
 #include <algorithm>
@@ -6,96 +6,14 @@
 #include <limits>
 #include <string>
 
-#include <boost/math/distributions/binomial.hpp>
-#include <boost/math/distributions/poisson.hpp>
-
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
 #include "engine/core/format.h"
-#include "engine/random/math_policy.h"
-#include "engine/random/normal_quantile.h"
+#include "engine/random/discrete.h"
 #include "engine/random/stream.h"
 #include "models/rate_model.h"
 
 namespace plancast {
-
-namespace {
-
-namespace bm = boost::math;
-namespace bp = boost::math::policies;
-
-// plancast's MathPolicy (engine/random/math_policy.h); integer_round_up makes the discrete
-// quantile the smallest k with F(k) >= u, i.e. exact inversion.
-using Pol = bp::normalise<MathPolicy, bp::discrete_quantile<bp::integer_round_up>>::type;
-
-/// Below this mean the pmf is walked term by term (about mean + 1 steps, e^(−30) ≈ 1e-13
-/// keeps the first term far from underflow); above it Boost's quantile is cheaper.
-constexpr double kSequentialMean = 30.0;
-
-/// Cornish–Fisher quantile of a lattice law on the integers with mean `mean`, variance
-/// `var` and standardised cumulants g1 (skewness) and g2 (excess kurtosis), at u: the
-/// normal quantile corrected to order 1/var, evaluated with Sheppard's variance
-/// (var − 1/12) and the continuity correction (F(k) ≈ G(k + 1/2)), so k = ceil(x − 1/2).
-/// Its distribution function differs from the exact one by less than 4e-10 for a Poisson
-/// mean of 10^5 and by less than that above (the error falls as var^(−3/2)); measured
-/// against long-double pmf sums, see docs/models/count.md. Monotone in u for var >= 10^5.
-double cornish_fisher(double mean, double var, double g1, double g2, double u) {
-  const double z = normal_quantile(u);
-  const double z2 = z * z;
-  const double w = z + (z2 - 1) * g1 / 6 + (z2 - 3) * z * g2 / 24 - (2 * z2 - 5) * z * g1 * g1 / 36;
-  return std::max(0.0, std::ceil(mean + std::sqrt(var - 1.0 / 12) * w - 0.5));
-}
-
-}  // namespace
-
-double poisson_inverse(double mean, double u) {
-  if (!(mean > 0)) return 0.0;
-  if (!std::isfinite(mean)) return mean;
-  if (mean > kInversionLimit) return cornish_fisher(mean, mean, 1 / std::sqrt(mean), 1 / mean, u);
-  if (mean < kSequentialMean) {
-    double p = std::exp(-mean);
-    double f = p;
-    double k = 0;
-    while (f < u) {
-      k += 1;
-      p *= mean / k;
-      const double next = f + p;
-      if (next == f) break;  // u within rounding of 1: the tail has no more mass to add
-      f = next;
-    }
-    return k;
-  }
-  return bm::quantile(bm::poisson_distribution<double, Pol>(mean), u);
-}
-
-double binomial_inverse(double n, double q, double u) {
-  if (!(n > 0) || !(q > 0)) return 0.0;
-  if (q >= 1) return n;
-  if (!std::isfinite(n)) return n;
-  if (q > 0.5) return n - binomial_inverse(n, 1.0 - q, 1.0 - u);
-  const double var = n * q * (1 - q);
-  if (var > kInversionLimit) {
-    const double sd = std::sqrt(var);
-    return std::min(n,
-                    cornish_fisher(n * q, var, (1 - 2 * q) / sd, (1 - 6 * q * (1 - q)) / var, u));
-  }
-  if (n * q < kSequentialMean) {
-    // q <= 1/2 and n q < 30: P(0) = (1−q)^n >= e^(−2 n q) > e^(−60), no underflow.
-    double p = std::exp(n * std::log1p(-q));
-    double f = p;
-    const double odds = q / (1.0 - q);
-    double k = 0;
-    while (f < u && k < n) {
-      p *= (n - k) / (k + 1) * odds;
-      k += 1;
-      const double next = f + p;
-      if (next == f) break;
-      f = next;
-    }
-    return k;
-  }
-  return bm::quantile(bm::binomial_distribution<double, Pol>(n, q), u);
-}
 
 namespace {
 
@@ -130,8 +48,12 @@ class CountProcess final : public Process {
   StreamKey stream;
 };
 
-/// The draw index of count's uniforms within a year (draw 0 belongs to the rate model).
+/// Counters of count's words in year t of run r (count.h): the first two words of each draw
+/// from Philox (r, t, kCountDraw, 0) (arrivals lanes 0-1, exits lanes 2-3), further words
+/// (rejections) from (r, t, k, kArrivalsMore) and (r, t, k, kExitsMore), k = 0, 1, ...
 constexpr std::uint32_t kCountDraw = 1;
+constexpr std::uint64_t kArrivalsMore = 1;
+constexpr std::uint64_t kExitsMore = 2;
 
 void CountWorker::init(BlockCtx& ctx) {
   double* x = ctx.slot(p_.slot);
@@ -154,9 +76,15 @@ void CountWorker::step(BlockCtx& ctx) {
       x[j] = n;
       continue;
     }
-    const Uniform4 u = stream.uniforms(ctx.first_run + j, year_index, kCountDraw);
-    const double arrivals = poisson_inverse(lambda, u.u[0]);
-    const double exits = q > 0 ? binomial_inverse(n, q, u.u[1]) : 0.0;
+    const std::uint64_t run = ctx.first_run + j;
+    const Words4 w = stream.words(run, year_index, kCountDraw, 0);
+    DrawWords arrival_words(w.w[0], w.w[1], WordSequence(stream, run, year_index, kArrivalsMore));
+    const double arrivals = poisson_draw(lambda, arrival_words);
+    double exits = 0.0;
+    if (q > 0) {
+      DrawWords exit_words(w.w[2], w.w[3], WordSequence(stream, run, year_index, kExitsMore));
+      exits = binomial_draw(n, q, exit_words);
+    }
     x[j] = n + arrivals - exits;
   }
 }

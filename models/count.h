@@ -9,13 +9,16 @@
 // gamma-distributed rate gives negative-binomial totals. Parameter draws outside the
 // allowed range are clamped per run (rate to >= 0, rate_growth to >= −1, exit to [0, 1]).
 //
-// Randomness: year t of run r uses draw 1 of the indicator's stream (lane 0 arrivals,
-// lane 1 exits), each turned into a count by inversion (smallest k with F(k) >= u):
-// sequential search over the pmf for means below 30, Boost.Math's discrete quantile
-// (integer_round_up) up to a mean (binomial: a variance) of kInversionLimit = 10^5, and
-// above it the Cornish–Fisher expansion with continuity correction, whose cost does not
-// grow with the mean (Boost's quantile takes milliseconds a draw at 10^10 and is wrong at
-// 10^12 in Boost 1.74). No std:: distributions (their algorithms differ by library).
+// Randomness: year t of run r draws its arrivals and exits exactly, with the samplers of
+// engine/random/discrete.h (inversion for means below 30, Hörmann's PTRS and BTRS above, at
+// any mean; docs/methods.md, "Discrete draws"). Words, on the indicator's stream:
+//   (r, t, 1, 0)  one Philox call: lanes 0-1 the arrivals' first two words, lanes 2-3 the
+//                 exits' (draw 0 of the year is left unused, as it always was)
+//   (r, t, k, 1)  k = 0, 1, ...: the arrivals' further words (read only after a rejection,
+//                 at means >= 30)
+//   (r, t, k, 2)  k = 0, 1, ...: the exits' further words
+// No std:: distributions (their algorithms differ by library). Other processes draw their
+// Poisson and binomial counts with the same samplers: include engine/random/discrete.h.
 //
 // Parameters:
 //   key          type              default  meaning
@@ -30,9 +33,6 @@
 
 namespace plancast {
 
-/// Means of Poisson draws (variances of binomial draws) up to this are drawn by exact
-/// inversion; above, by the Cornish–Fisher expansion (docs/models/count.md).
-inline constexpr double kInversionLimit = 1e5;
 /// Largest constant `rate` accepted; parameter draws are clamped to it per run.
 inline constexpr double kMaxCountRate = 1e15;
 /// Largest `base`: 2^52, so that a count stays an exact whole number in a double.
@@ -40,15 +40,5 @@ inline constexpr double kMaxCountBase = 4503599627370496.0;
 
 /// The registry entry for `count`.
 ProcessType count_process_type();
-
-/// Poisson(mean) by inversion: the smallest k with P(K <= k) >= u, u in (0, 1), mean >= 0;
-/// for means above kInversionLimit the Cornish–Fisher quantile (constant cost).
-double poisson_inverse(double mean, double u);
-
-/// Binomial(n, q) by inversion: the smallest k with P(K <= k) >= u for q <= 0.5; for
-/// q > 0.5, n − Binomial(n, 1 − q) at 1 − u (same distribution, still monotone in u).
-/// n a whole number >= 0, q in [0, 1], u in (0, 1). Variances n q (1 − q) above
-/// kInversionLimit use the Cornish–Fisher quantile (constant cost).
-double binomial_inverse(double n, double q, double u);
 
 }  // namespace plancast

@@ -9,6 +9,7 @@
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
 #include "engine/core/format.h"
+#include "engine/random/discrete.h"
 #include "engine/random/distribution.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
@@ -33,32 +34,12 @@ std::size_t capacity_for(std::size_t n0, double lambda_total) {
   return std::max<std::size_t>(1, static_cast<std::size_t>(need));
 }
 
-/// Poisson(lambda) by exact inversion: lambda is split into chunks of at most 32 (so e^−λ
-/// never underflows), each inverted by the sequential search on one uniform; the sum of
-/// independent Poisson variates is Poisson. Chunk c uses lane c%4 of draw c/4.
+/// Poisson(lambda) entrants, exact at any mean (engine/random/discrete.h), from the entry
+/// stream's words (run, year, k, 0), k = 0, 1, ...: one Philox call but for a rejection.
 std::uint64_t poisson(double lambda, const Stream& stream, std::uint64_t run,
                       std::uint32_t year_index) {
-  if (!(lambda > 0)) return 0;
-  constexpr double kChunk = 32.0;
-  const auto chunks = static_cast<std::uint64_t>(std::ceil(lambda / kChunk));
-  std::uint64_t total = 0;
-  Uniform4 u{};
-  for (std::uint64_t c = 0; c < chunks; ++c) {
-    if (c % 4 == 0) u = stream.uniforms(run, year_index, static_cast<std::uint32_t>(c / 4));
-    const double lc = c + 1 < chunks ? kChunk : lambda - kChunk * static_cast<double>(chunks - 1);
-    const double v = u.u[c % 4];
-    double p = std::exp(-lc);
-    double F = p;
-    std::uint64_t k = 0;
-    while (v > F) {
-      ++k;
-      p *= lc / static_cast<double>(k);
-      if (p == 0) break;  // F has stopped growing (v within rounding of 1)
-      F += p;
-    }
-    total += k;
-  }
-  return total;
+  DrawWords words(WordSequence(stream, run, year_index, 0));
+  return static_cast<std::uint64_t>(poisson_draw(lambda, words));
 }
 
 class FirmProcess;

@@ -35,6 +35,16 @@ StreamKey stream_id_for(std::string_view name);
 /// every key in use before keys were 64-bit keeps its value, wrap-around included).
 StreamKey sub_stream_key(std::string_view name, std::uint32_t k);
 
+/// The uniform of a 64-bit word: u = ((w >> 11) + 0.5) * 2^-53, the midpoint of one of 2^53
+/// equal cells of (0, 1). For w >> 11 >= 2^52 the midpoint needs 54 bits and rounds (to
+/// even) onto the 2^-53 grid; only the top cell would round to exactly 1.0, so it is pinned
+/// to 1 - 2^-53. Result: 2^-54 <= u <= 1 - 2^-53, strictly inside (0, 1).
+inline double unit_from_word(std::uint64_t w) noexcept {
+  // w >> 11 < 2^53 fits a signed integer: one exact signed conversion instruction.
+  const double u = (static_cast<double>(static_cast<std::int64_t>(w >> 11)) + 0.5) * 0x1p-53;
+  return u < 1.0 - 0x1p-53 ? u : 1.0 - 0x1p-53;
+}
+
 /// Four uniforms strictly inside (0, 1), 53-bit resolution: u = (k + 0.5) / 2^53 with k
 /// the top 53 bits of one 64-bit Philox output word.
 struct Uniform4 {

@@ -40,6 +40,7 @@
 #include "engine/random/samplers.h"
 #include "engine/sim/runner.h"
 #include "models/register_builtin.h"
+#include "tests/support/gof.h"
 #include "tests/support/scenarios.h"
 
 using namespace plancast;
@@ -74,52 +75,16 @@ constexpr std::size_t kCopulaDraws = 200000;
 /// Bins of a discrete law are merged with their neighbours until each expects this many.
 constexpr double kMinExpected = 20;
 
-struct Gof {
-  double stat = 0;
-  int df = 0;
-  double critical = 0;
-  double p_value = 1;
-  bool passes() const { return stat <= critical; }
-};
-
-std::ostream& operator<<(std::ostream& os, const Gof& g) {
-  return os << "chi2 = " << g.stat << " on " << g.df << " df, critical " << g.critical << " (alpha "
-            << kAlpha << "), p = " << g.p_value;
-}
+using plancast::test::Gof;
 
 double critical_value(int df) {
-  return bm::quantile(bm::complement(bm::chi_squared(df), kAlpha));
+  return plancast::test::chi_square_critical(df, kAlpha);
 }
 
-/// Pearson's statistic of observed counts against expected probabilities (summing to 1) for
-/// n draws; adjacent bins are merged until each expects at least kMinExpected draws.
+/// Pearson's statistic at this file's significance, bins merged to kMinExpected
+/// (tests/support/gof.h).
 Gof chi_square(const std::vector<double>& observed, const std::vector<double>& probs, double n) {
-  REQUIRE(observed.size() == probs.size());
-  std::vector<double> obs, expect;
-  double o = 0, e = 0;
-  for (std::size_t i = 0; i < probs.size(); ++i) {
-    o += observed[i];
-    e += n * probs[i];
-    if (e >= kMinExpected) {
-      obs.push_back(o);
-      expect.push_back(e);
-      o = e = 0;
-    }
-  }
-  if (e > 0 || o > 0) {
-    REQUIRE(!obs.empty());
-    obs.back() += o;
-    expect.back() += e;
-  }
-  REQUIRE(obs.size() >= 2);
-  Gof g;
-  for (std::size_t i = 0; i < obs.size(); ++i) {
-    g.stat += (obs[i] - expect[i]) * (obs[i] - expect[i]) / expect[i];
-  }
-  g.df = static_cast<int>(obs.size()) - 1;
-  g.critical = critical_value(g.df);
-  g.p_value = bm::cdf(bm::complement(bm::chi_squared(g.df), g.stat));
-  return g;
+  return plancast::test::chi_square(observed, probs, n, kAlpha, kMinExpected);
 }
 
 /// Continuous law given by its quantile function: kBins equiprobable bins.
