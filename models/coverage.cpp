@@ -9,16 +9,19 @@
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
 #include "engine/core/format.h"
-#include "models/count.h"
+#include "engine/random/discrete.h"
 #include "models/rate_model.h"
 
 namespace plancast {
 
 double draw_newly_covered(const Stream& stream, std::uint64_t run, std::uint32_t year,
                           double uncovered, double h) {
-  // The draw index of coverage's uniforms within a year (draw 0 belongs to the rate model).
-  constexpr std::uint32_t kCoverageDraw = 1;
-  return binomial_inverse(uncovered, h, stream.uniforms(run, year, kCoverageDraw).u[0]);
+  // Counters (coverage.h): words 0-1 of (run, year, 1, 0) start the draw; a rejection's
+  // further words come from (run, year, k, 3), k = 0, 1, ...
+  constexpr std::uint64_t kCoverageDraw = 1, kCoverageMore = 3;
+  const Words4 w = stream.words(run, year, kCoverageDraw, 0);
+  DrawWords words(w.w[0], w.w[1], WordSequence(stream, run, year, kCoverageMore));
+  return binomial_draw(uncovered, h, words);
 }
 
 double covered_at_base(double units, double base) {

@@ -32,8 +32,11 @@ namespace plancast {
 /// The registry entry for `coverage`.
 ProcessType coverage_process_type();
 
-/// Units newly covered in year `year` of run `run`: Binomial(uncovered, h). The one call
-/// coverage makes to a binomial sampler.
+/// Units newly covered in year `year` of run `run`: Binomial(uncovered, h), drawn exactly by
+/// engine/random/discrete.h from the indicator's stream: words 0 and 1 of the Philox call
+/// (run, year, 1, 0), then, for BTRS's rare further tries, (run, year, k, 3) for k = 0, 1, ...
+/// (counter purposes 1 and 2 of the last word are the rate model's). The one call coverage
+/// makes to a binomial sampler.
 double draw_newly_covered(const Stream& stream, std::uint64_t run, std::uint32_t year,
                           double uncovered, double h);
 
