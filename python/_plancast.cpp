@@ -201,7 +201,8 @@ PYBIND11_MODULE(_plancast, m) {
       .def_property(
           "sampler",
           [](const LoadOptions& o) -> py::object {
-            return o.sampler ? py::str(sampler_name(*o.sampler)) : py::none();
+            if (!o.sampler) return py::none();
+            return py::str(sampler_name(*o.sampler));
           },
           [](LoadOptions& o, const std::optional<std::string>& s) {
             o.sampler = s ? std::optional<Sampler>(sampler_named(*s)) : std::nullopt;
