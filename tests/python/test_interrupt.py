@@ -23,7 +23,9 @@ def test_sigint_stops_a_long_run():
     timer.start()
     start = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
-        plancast.run(runs=10**10, threads=2)  # hours of work
+        # hours of work (not 10^10: the runner then skips ~40 million blocks' tasks after
+        # the cancel, which takes seconds by itself)
+        plancast.run(runs=2 * 10**7, threads=2)
     raised = time.monotonic()
     timer.join()
     assert sent, "the run ended before the signal"
@@ -33,32 +35,45 @@ def test_sigint_stops_a_long_run():
     assert plancast.run(runs=500).to_json() == plancast.run(runs=500).to_json()
 
 
-def test_gil_released_during_a_run():
-    done = threading.Event()
-    ticks = []
+class Stop(Exception):
+    pass
+
+
+def test_gil_released_and_progress_can_cancel():
+    """A run on another thread for a second (its progress callable then raises, which
+    cancels it): meanwhile this thread keeps running Python."""
+    outcome = []
+
+    def stop_after_a_second(done, total, start=time.monotonic()):
+        if time.monotonic() - start > 1.0:
+            raise Stop(done)
 
     def work():
-        plancast.run(runs=400000, threads=1)
-        done.set()
+        try:
+            plancast.run(runs=2 * 10**7, threads=1, progress=stop_after_a_second)
+        except Stop as e:
+            outcome.append(e)
 
     t = threading.Thread(target=work)
     t.start()
-    while not done.is_set():
-        ticks.append(time.monotonic())
+    ticks = 0
+    while t.is_alive():
+        ticks += 1
         time.sleep(0.005)
     t.join()
-    # Python kept running beside the run (a held GIL would leave one or two ticks).
-    assert len(ticks) >= 10
+    assert outcome and outcome[0].args[0] > 0, "the callable's exception did not come back"
+    # ~200 ticks in a second; a GIL held by the run would allow a handful at most.
+    assert ticks >= 40
 
 
 def test_progress_callback_and_bar(capsys, monkeypatch):
     seen = []
-    r = plancast.run(runs=300000, threads=1, progress=lambda d, t: seen.append((d, t)))
+    r = plancast.run(runs=20000, threads=1, progress=lambda d, t: seen.append((d, t)))
     assert seen and seen[-1] == (r.runs, r.runs)
     assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
     monkeypatch.setattr(plancast._progress.ProgressBar, "DELAY", 0.0)
-    plancast.run(runs=300000, threads=1, progress=True)
+    plancast.run(runs=20000, threads=1, progress=True)
     err = capsys.readouterr().err
     assert "runs" in err and "%" in err
-    plancast.run(runs=300000, threads=1)
+    plancast.run(runs=20000, threads=1)
     assert capsys.readouterr().err == ""

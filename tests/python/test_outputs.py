@@ -21,10 +21,12 @@ def test_run_bundled_matches_cli(cli):
 def test_run_file_options_match_cli(cli, source_dir):
     f = source_dir / "scenarios" / "jiaxing.yaml"
     r = plancast.run(str(f), runs=1500, sampler="lhs", variant="policy_push",
-                     set={"parameters.core_trend.mean": 0.13, "report.years": [2025, 2030]},
+                     set={"parameters.core_trend.mean": 0.13,
+                          "parameters.gdp_trend": {"dist": "normal", "mean": 0.08, "sd": 0.01}},
                      threads=2)
     same(r, cli("run", f, "--runs", 1500, "--sampler", "lhs", "--variant", "policy_push",
-                "--set", "parameters.core_trend.mean=0.13", "--set", "report.years=[2025, 2030]",
+                "--set", "parameters.core_trend.mean=0.13",
+                "--set", 'parameters.gdp_trend={"dist": "normal", "mean": 0.08, "sd": 0.01}',
                 "--threads", 2, "-q"))
 
 
