@@ -9,9 +9,10 @@ JOBS="${JOBS:-2}"
 
 bash scripts/setup.sh --all
 # PLANCAST_MPI: also test plancast under mpirun -n 1, 2, 3 (tests/scale/mpi.sh).
+# PLANCAST_PYTHON: the Python module, its pytest suite and the notebook (ctest -L python).
 # Tests and benchmarks are off by default (the README's first command builds only the CLI).
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPLANCAST_BUILD_TESTS=ON \
-  -DPLANCAST_BUILD_BENCH=ON -DPLANCAST_MPI=ON
+  -DPLANCAST_BUILD_BENCH=ON -DPLANCAST_MPI=ON -DPLANCAST_PYTHON=ON
 cmake --build build -j"$JOBS"
 ctest --test-dir build --output-on-failure -j"$JOBS"
 # Fuzz smoke (issue 7, docs/reliability.md#fuzzing): builds the three libFuzzer targets with

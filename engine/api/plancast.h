@@ -143,6 +143,11 @@ std::string to_text(const RunOutput& r);    ///< the summary
 std::string to_report(const RunOutput& r);  ///< self-contained HTML
 std::string to_xlsx(const RunOutput& r);    ///< Excel workbook bytes (engine/io/xlsx_out.h)
 
+/// Shard files of one job (`plancast run --shard K/N --json F`, in any order) combined into
+/// the whole job's results, byte-identical to one run (engine/io/shard.h, merge_shards).
+/// With `key` (PLANCAST_SHARD_KEY), only shards with a valid HMAC under it are accepted.
+RunOutput merge(const std::vector<std::string>& shards, const std::optional<std::string>& key = {});
+
 // ---- compare ----------------------------------------------------------------------------
 
 struct CompareRequest {

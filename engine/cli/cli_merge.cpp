@@ -5,17 +5,14 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "engine/api/plancast.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
 #include "engine/cli/shard_cli.h"
 #include "engine/core/error.h"
-#include "engine/io/csv.h"
-#include "engine/io/json.h"
 #include "engine/io/output_file.h"
-#include "engine/io/report.h"
 #include "engine/io/shard.h"
 #include "engine/io/text.h"
-#include "models/register_builtin.h"
 
 namespace plancast {
 
@@ -104,21 +101,20 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
   const bool summary = !vm.count("quiet") && json_path != "-" && csv_path != "-";
 
   const std::optional<std::string> key = cli::shard_key();
-  Scenario scenario;
-  const Results results = merge_shards(paths, builtin_registry(), &scenario, key);
+  const api::RunOutput merged = api::merge(paths, key);
   // Not located: the shards' scenario is their canonical text, whose lines are not the file's.
-  err << nonfinite_warnings(results) << std::flush;
+  err << nonfinite_warnings(merged.results) << std::flush;
 
   // Render everything first, then write them as one transaction (output_file.h).
-  std::string json = json_path.empty() ? "" : to_json_text(results);
-  std::string csv = csv_path.empty() ? "" : to_csv_text(results);
-  std::string report = report_path.empty() ? "" : run_report_html(scenario, results);
+  std::string json = json_path.empty() ? "" : api::to_json(merged);
+  std::string csv = csv_path.empty() ? "" : api::to_csv(merged);
+  std::string report = report_path.empty() ? "" : api::to_report(merged);
   cli::CancelOnSignal cancel;  // from here on, an interrupt writes nothing
   OutputSet outputs(&out, &cancel.flag());
   if (!json_path.empty()) outputs.stage(json_path, std::move(json));
   if (!csv_path.empty()) outputs.stage(csv_path, std::move(csv));
   if (!report_path.empty()) outputs.stage(report_path, std::move(report));
-  if (summary) write_stream(out, to_text_summary(results), &cancel.flag());
+  if (summary) write_stream(out, api::to_text(merged), &cancel.flag());
   outputs.commit();
   return 0;
 }

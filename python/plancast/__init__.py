@@ -1,0 +1,60 @@
+"""plancast: Monte Carlo odds that plan targets are met, from Python (docs/python.md).
+
+    import plancast
+    r = plancast.run(runs=20000)            # the bundled Jiaxing scenario
+    r.targets()                             # a pandas DataFrame of target probabilities
+    r.bands("gdp")                          # years x statistics (mean, sd, p05 ... p95)
+
+Every command of the CLI is a function here (run, validate, compare, sensitivity, solve,
+discover, audit, merge) with the CLI's options as keyword arguments; each returns a result
+whose .to_json() is byte for byte what the CLI writes with --json for the same inputs.
+"""
+
+from ._plancast import Diagnostic, RunError, ScenarioError, version as __version__
+from ._api import (
+    audit,
+    bundled_scenario,
+    compare,
+    discover,
+    merge,
+    run,
+    sensitivity,
+    solve,
+    validate,
+)
+from ._results import (
+    AuditResult,
+    CompareResult,
+    DiscoverResult,
+    Result,
+    RunResult,
+    SensitivityResult,
+    SolveResult,
+    ValidateResult,
+)
+
+# fit: the lead adds plancast.fit here once api::fit (engine/api/fit.cpp) is bound
+# (python/_plancast.cpp, the marked place; python/plancast/_api.py, the marked place).
+
+__all__ = [
+    "AuditResult",
+    "CompareResult",
+    "Diagnostic",
+    "DiscoverResult",
+    "Result",
+    "RunError",
+    "RunResult",
+    "ScenarioError",
+    "SensitivityResult",
+    "SolveResult",
+    "ValidateResult",
+    "audit",
+    "bundled_scenario",
+    "compare",
+    "discover",
+    "merge",
+    "run",
+    "sensitivity",
+    "solve",
+    "validate",
+]
