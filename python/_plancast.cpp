@@ -218,6 +218,7 @@ PYBIND11_MODULE(_plancast, m) {
       .def("to_csv", [](const api::RunOutput& r) { return api::to_csv(r); })
       .def("to_text", [](const api::RunOutput& r) { return api::to_text(r); })
       .def("to_report", [](const api::RunOutput& r) { return api::to_report(r); })
+      .def("to_xlsx", [](const api::RunOutput& r) { return py::bytes(api::to_xlsx(r)); })
       .def_property_readonly("warnings", [](const api::RunOutput& r) {
         std::vector<std::string> w;
         for (const Diagnostic& d : api::warnings(r.scenario)) w.push_back(d.warning_str());
@@ -227,7 +228,8 @@ PYBIND11_MODULE(_plancast, m) {
   py::class_<api::CompareOutput>(m, "CompareOutput")
       .def("to_json", [](const api::CompareOutput& c) { return api::to_json(c); })
       .def("to_text", [](const api::CompareOutput& c) { return api::to_text(c); })
-      .def("to_report", [](const api::CompareOutput& c) { return api::to_report(c); });
+      .def("to_report", [](const api::CompareOutput& c) { return api::to_report(c); })
+      .def("to_xlsx", [](const api::CompareOutput& c) { return py::bytes(api::to_xlsx(c)); });
   py::class_<api::SensitivityOutcome>(m, "SensitivityOutput")
       .def("to_json", [](const api::SensitivityOutcome& s) { return api::to_json(s); })
       .def("to_text", [](const api::SensitivityOutcome& s) { return api::to_text(s); })
@@ -238,6 +240,9 @@ PYBIND11_MODULE(_plancast, m) {
   py::class_<api::DiscoverOutcome>(m, "DiscoverOutput")
       .def("to_json", [](const api::DiscoverOutcome& d) { return api::to_json(d); })
       .def("to_text", [](const api::DiscoverOutcome& d) { return api::to_text(d); });
+  py::class_<FitResult>(m, "FitOutput")
+      .def("to_json", [](const FitResult& f) { return api::to_json(f); })
+      .def("to_text", [](const FitResult& f) { return api::to_text(f); });
   py::class_<api::AuditOutcome>(m, "AuditOutput")
       .def("to_json", [](const api::AuditOutcome& a) { return api::to_json(a); })
       .def("to_text", [](const api::AuditOutcome& a) { return api::to_text(a); })
@@ -345,7 +350,27 @@ PYBIND11_MODULE(_plancast, m) {
       py::arg("source"), py::arg("load"), py::arg("target"), py::arg("find_missed") = true,
       py::arg("alpha") = DiscoverOptions{}.alpha, py::arg("min_mass") = DiscoverOptions{}.min_mass,
       PLANCAST_EXEC_ARGS);
-  // ---- fit: bound here by the lead once api::fit (engine/api/fit.cpp) is merged ----
-  // m.def("fit", ...): the same pattern as the commands above (watched + an opaque output
-  // class with to_json/to_text); the Python side is plancast.fit in python/plancast/api.py.
+  m.def(
+      "fit",
+      [](const std::string& path, bool csv, const std::string& series, const std::string& form,
+         double cap) {
+        FitInput input;
+        input.path = path;
+        input.csv = csv;
+        input.series = series;
+        if (form == "simple") {
+          input.form = FitForm::simple;
+        } else if (form == "log") {
+          input.form = FitForm::log;
+        } else if (form == "logistic") {
+          input.form = FitForm::logistic;
+        } else {
+          throw py::value_error("form: '" + form +
+                                "' is not a form (expected simple, log or logistic)");
+        }
+        input.cap = cap;
+        return watched({}, [&](const api::Execution&) { return api::fit(input); });
+      },
+      py::arg("path"), py::arg("csv"), py::arg("series"), py::arg("form") = "simple",
+      py::arg("cap") = 0.0);
 }

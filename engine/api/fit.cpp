@@ -7,6 +7,7 @@
 #include "engine/api/plancast.h"
 #include "engine/config/read_history_csv.h"
 #include "engine/core/error.h"
+#include "engine/io/fit_out.h"
 
 namespace plancast::api {
 
@@ -39,5 +40,8 @@ FitResult fit(const FitInput& input) {
   }
   return fit_growth(series, req);
 }
+
+std::string to_json(const FitResult& f) { return fit_json(f); }
+std::string to_text(const FitResult& f) { return fit_text(f); }
 
 }  // namespace plancast::api

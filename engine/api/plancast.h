@@ -230,6 +230,10 @@ std::string to_text(const AuditOutcome& a);
 
 /// `plancast fit`: reads the series (a scenario is loaded and validated first) and fits it.
 FitResult fit(const FitInput& input);
+/// What `plancast fit --json` writes: {"trend", "noise", "years", "n", ...}.
+std::string to_json(const FitResult& f);
+/// What `plancast fit` prints: the YAML fragment to paste, with its comments.
+std::string to_text(const FitResult& f);
 
 }  // namespace api
 }  // namespace plancast

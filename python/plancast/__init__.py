@@ -16,6 +16,7 @@ from ._api import (
     bundled_scenario,
     compare,
     discover,
+    fit,
     merge,
     run,
     sensitivity,
@@ -26,6 +27,7 @@ from ._results import (
     AuditResult,
     CompareResult,
     DiscoverResult,
+    FitResult,
     Result,
     RunResult,
     SensitivityResult,
@@ -33,14 +35,12 @@ from ._results import (
     ValidateResult,
 )
 
-# fit: the lead adds plancast.fit here once api::fit (engine/api/fit.cpp) is bound
-# (python/_plancast.cpp, the marked place; python/plancast/_api.py, the marked place).
-
 __all__ = [
     "AuditResult",
     "CompareResult",
     "Diagnostic",
     "DiscoverResult",
+    "FitResult",
     "Result",
     "RunError",
     "RunResult",
@@ -52,6 +52,7 @@ __all__ = [
     "bundled_scenario",
     "compare",
     "discover",
+    "fit",
     "merge",
     "run",
     "sensitivity",

@@ -13,6 +13,7 @@ from ._results import (
     AuditResult,
     CompareResult,
     DiscoverResult,
+    FitResult,
     RunResult,
     SensitivityResult,
     SolveResult,
@@ -267,4 +268,19 @@ def discover(scenario=None, *, target, find="missed", alpha=None, min_mass=None,
                                 exec_args=e, **kwargs))
 
 
-# fit: plancast.fit(...) goes here once api::fit is bound (python/_plancast.cpp, "fit").
+def fit(source=None, *, indicator=None, column=None, form="simple", cap=None):
+    """Estimates a growth process from a history: `source` a scenario file with
+    indicator=NAME (its history:), or a CSV file with column=NAME (first column the year).
+    form: "simple" or "log" (growth), or "logistic" with cap=C (a bounded share). Returns a
+    FitResult: str() the YAML fragment to paste, .data {"trend", "noise", "years", "n"}."""
+    if source is None:
+        raise ValueError("fit needs a scenario (with indicator=) or a CSV file (with column=)")
+    if (indicator is None) == (column is None):
+        raise ValueError("fit needs exactly one of indicator= (a scenario) or column= (a CSV)")
+    if form not in ("simple", "log", "logistic"):
+        raise ValueError("form: %r is not a form (expected simple, log or logistic)" % (form,))
+    if (form == "logistic") != (cap is not None):
+        raise ValueError("cap= goes with form=\"logistic\" (the share's upper bound), only")
+    c = 0.0 if cap is None else _real("cap", cap, 0, math.inf)
+    series = column if column is not None else indicator
+    return FitResult(_core.fit(os.fspath(source), column is not None, str(series), form, c))

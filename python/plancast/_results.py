@@ -20,6 +20,15 @@ def _ci_columns(row):
     return out
 
 
+def _write_bytes(data, path):
+    """`data` (bytes) written to `path` when given (then None is returned), else returned."""
+    if path is None:
+        return data
+    with open(path, "wb") as f:
+        f.write(data)
+    return None
+
+
 class Result:
     """What every result has: to_json(), to_text(), data (the parsed JSON), str() (the
     text the CLI prints) and, in Jupyter, the report (or the text)."""
@@ -77,6 +86,10 @@ class RunResult(Result):
     def to_report(self):
         """The self-contained HTML report (the CLI's --report)."""
         return self._output.to_report()
+
+    def to_xlsx(self, path=None):
+        """The Excel workbook (the CLI's --xlsx): its bytes, or written to `path`."""
+        return _write_bytes(self._output.to_xlsx(), path)
 
     @property
     def warnings(self):
@@ -176,6 +189,10 @@ class CompareResult(Result):
     def to_report(self):
         return self._output.to_report()
 
+    def to_xlsx(self, path=None):
+        """The Excel workbook (the CLI's --xlsx): its bytes, or written to `path`."""
+        return _write_bytes(self._output.to_xlsx(), path)
+
     @property
     def variants(self):
         """'base' first, then the variants compared."""
@@ -272,6 +289,15 @@ class DiscoverResult(Result):
                 for p in self.data["chosen_parameters"]]
         return pd.DataFrame(rows, columns=["parameter", "lo", "hi", "quasi_p",
                                            "density_without"])
+
+
+class FitResult(Result):
+    """plancast.fit: growth assumptions estimated from a history. str() is the YAML fragment
+    to paste into a scenario; .data the JSON (trend mean and sd, noise sd and persistence)."""
+
+    def fragment(self):
+        """The YAML fragment the CLI prints, ready to paste under parameters/indicators."""
+        return self.to_text()
 
 
 class AuditResult(Result):
