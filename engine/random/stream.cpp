@@ -6,23 +6,6 @@
 
 namespace plancast {
 
-namespace {
-
-/// The largest double below 1 (1 - 2^-53).
-constexpr double kBelowOne = 1.0 - 0x1p-53;
-
-/// u = ((w >> 11) + 0.5) * 2^-53: the midpoint of one of 2^53 equal cells of (0, 1).
-/// For w >> 11 >= 2^52 the midpoint needs 54 bits and rounds (to even) onto the 2^-53 grid;
-/// only the top cell would round to exactly 1.0, so it is pinned to 1 - 2^-53. Result:
-/// 2^-54 <= u <= 1 - 2^-53, strictly inside (0, 1).
-inline double to_unit(std::uint64_t w) noexcept {
-  // w >> 11 < 2^53 fits a signed integer: one exact signed conversion instruction.
-  const double u = (static_cast<double>(static_cast<std::int64_t>(w >> 11)) + 0.5) * 0x1p-53;
-  return u < kBelowOne ? u : kBelowOne;
-}
-
-}  // namespace
-
 StreamKey stream_id_for(std::string_view name) {
   // FNV-1a, 32-bit (Fowler, Noll & Vo; offset basis 2166136261, prime 16777619).
   std::uint32_t h = 2166136261u;
@@ -45,7 +28,8 @@ Stream::Stream(std::uint64_t seed, StreamKey stream) noexcept : key_{seed, strea
 Uniform4 Stream::uniforms(std::uint64_t run, std::uint32_t year_index,
                           std::uint32_t draw) const noexcept {
   const Words4 w = words(run, year_index, draw, 0);
-  return Uniform4{{to_unit(w.w[0]), to_unit(w.w[1]), to_unit(w.w[2]), to_unit(w.w[3])}};
+  return Uniform4{{unit_from_word(w.w[0]), unit_from_word(w.w[1]), unit_from_word(w.w[2]),
+                   unit_from_word(w.w[3])}};
 }
 
 double normal_from(double u1, double u2) noexcept {
