@@ -153,40 +153,28 @@ std::size_t ZigguratNormalsLanes(const std::uint64_t* HWY_RESTRICT r, std::size_
   const hn::RebindToSigned<decltype(du)> di;
   const hn::RebindToFloat<decltype(du)> df;
   const std::size_t N = hn::Lanes(du);
-  const auto mask52 = hn::Set(du, 0x000FFFFFFFFFFFFFull);
+  const auto layer = hn::Set(du, 0xFF), mask52 = hn::Set(du, 0x000FFFFFFFFFFFFFull);
   const auto sign = hn::Set(du, 0x8000000000000000ull);
   // 2^52 + m for m < 2^52 is exact in a double whose bits are 0x4330000000000000 | m:
   // subtracting 2^52 gives double(m) exactly, the same value as the scalar int64 conversion.
   const auto exp52 = hn::Set(du, 0x4330000000000000ull);
   const auto two52 = hn::Set(df, 0x1p52);
-  // The layers' limits and widths are looked up by scalar loads into a buffer first, 64
-  // words at a time: faster than vector gathers on CPUs that microcode them (AMD Zen 4
-  // measured), and the same values.
-  constexpr std::size_t kChunk = 64;
-  HWY_ALIGN std::int64_t limits[kChunk];
-  HWY_ALIGN double widths[kChunk];
+  const auto* ktab = reinterpret_cast<const std::int64_t*>(kZiggurat.k);
   std::size_t k = 0, i = 0;
-  while (i + N <= n) {
-    const std::size_t c = std::min(kChunk, (n - i) / N * N);
-    for (std::size_t l = 0; l < c; ++l) {
-      const unsigned idx = static_cast<unsigned>(r[i + l] & 0xff);
-      limits[l] = static_cast<std::int64_t>(kZiggurat.k[idx]);
-      widths[l] = kZiggurat.w[idx];
-    }
-    for (std::size_t l = 0; l < c; l += N, i += N) {
-      const auto w = hn::LoadU(du, r + i);
-      const auto rabs = hn::And(hn::ShiftRight<9>(w), mask52);
-      const auto limit = hn::Load(di, limits + l);
-      const auto width = hn::Load(df, widths + l);
-      const auto mag = hn::Mul(hn::Sub(hn::BitCast(df, hn::Or(rabs, exp52)), two52), width);
-      // Bit 8 of the word is the sign: moved to bit 63.
-      const auto x = hn::Xor(hn::BitCast(du, mag), hn::And(hn::ShiftLeft<55>(w), sign));
-      hn::StoreU(hn::BitCast(df, x), df, out + i);
-      // rabs, limit < 2^53: the signed comparison is the unsigned one.
-      if (HWY_UNLIKELY(!hn::AllTrue(di, hn::Lt(hn::BitCast(di, rabs), limit)))) {
-        for (std::size_t m = i; m < i + N; ++m) {
-          if (!ziggurat_in_rectangle(r[m])) slow[k++] = static_cast<std::uint32_t>(m);
-        }
+  for (; i + N <= n; i += N) {
+    const auto w = hn::LoadU(du, r + i);
+    const auto idx = hn::BitCast(di, hn::And(w, layer));
+    const auto rabs = hn::And(hn::ShiftRight<9>(w), mask52);
+    const auto limit = hn::GatherIndex(di, ktab, idx);
+    const auto width = hn::GatherIndex(df, kZiggurat.w, idx);
+    const auto mag = hn::Mul(hn::Sub(hn::BitCast(df, hn::Or(rabs, exp52)), two52), width);
+    // Bit 8 of the word is the sign: moved to bit 63.
+    const auto x = hn::Xor(hn::BitCast(du, mag), hn::And(hn::ShiftLeft<55>(w), sign));
+    hn::StoreU(hn::BitCast(df, x), df, out + i);
+    // rabs, limit < 2^53: the signed comparison is the unsigned one.
+    if (HWY_UNLIKELY(!hn::AllTrue(di, hn::Lt(hn::BitCast(di, rabs), limit)))) {
+      for (std::size_t l = i; l < i + N; ++l) {
+        if (!ziggurat_in_rectangle(r[l])) slow[k++] = static_cast<std::uint32_t>(l);
       }
     }
   }
