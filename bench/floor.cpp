@@ -1,10 +1,11 @@
 // The floor kernel of docs/performance.md: the benchmark model (bench/scenarios/growth12.yaml)
 // as a bare C++ loop: the same random draws as `plancast run` (the parameters' uniforms
 // from Philox4x64-10 and plancast's Φ⁻¹; each indicator's noise normals four years per
-// Philox call by plancast's ziggurat, with the same counters), the Gaussian copula by
-// Cholesky and the growth multiplications; no sketches, no formulas, no targets, no
-// bookkeeping. What plancast costs above this is the price of its generality and summaries.
-// Usage: plancast_floor RUNS THREADS  (prints "checksum <sum of final values>" and the time)
+// Philox call by plancast's ziggurat, with the same counters and the same SIMD kernels over
+// 64 runs at a time), the Gaussian copula by Cholesky and the growth multiplications; no
+// sketches, no formulas, no targets, no bookkeeping. What plancast costs above this is the price of
+// its generality and summaries. Usage: plancast_floor RUNS THREADS  (prints "checksum <sum of final
+// values>" and the time)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "engine/random/normal_quantile.h"
+#include "engine/random/philox_lanes.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
 
@@ -57,23 +59,34 @@ struct Model {
 };
 
 /// Runs [first, last): returns the sum of every run's final values (so nothing is elided).
+/// Like plancast, 64 runs at a time in structure-of-arrays form, so the Philox words and the
+/// ziggurat's fast path are drawn with SIMD lanes over runs (philox_lanes.h).
 double simulate(const Model& m, std::uint64_t first, std::uint64_t last) {
+  constexpr std::size_t kRuns = 64;
   const Stream params(kSeed, kStreamParameters);
   std::vector<Stream> streams;
   for (int k = 0; k < kK; ++k) streams.emplace_back(kSeed, m.stream[k]);
   const double innov = kSd * std::sqrt(1.0 - kPhi * kPhi);
   double checksum = 0;
-  for (std::uint64_t r = first; r < last; ++r) {
-    double z[kK], trend[kK], x[kK], eps[kK], noise[kK][4];
+  std::uint64_t w[4 * kRuns];
+  std::uint32_t slow[kRuns];
+  double z[kK][kRuns], trend[kK][kRuns], x[kK][kRuns], eps[kK][kRuns], noise[kK][4][kRuns];
+  for (std::uint64_t r0 = first; r0 < last; r0 += kRuns) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kRuns, last - r0));
     for (int d = 0; d < kK / 4; ++d) {
-      const Uniform4 u = params.uniforms(r, 0, static_cast<std::uint32_t>(d));
-      for (int l = 0; l < 4; ++l) z[4 * d + l] = normal_quantile(u.u[l]);
+      params.words_runs(r0, n, 0, static_cast<std::uint64_t>(d), 0, w, kRuns);
+      for (std::size_t l = 0; l < 4; ++l) {
+        for (std::size_t j = 0; j < n; ++j)
+          z[4 * d + static_cast<int>(l)][j] = normal_quantile(unit_from_word(w[l * kRuns + j]));
+      }
     }
-    for (int i = 0; i < kK; ++i) {
-      double s = 0;
-      for (int j = 0; j <= i; ++j) s += m.lower[i][j] * z[j];
-      trend[i] = m.mean[i] + 0.02 * s;
-      x[i] = m.base[i];
+    for (std::size_t j = 0; j < n; ++j) {
+      for (int i = 0; i < kK; ++i) {
+        double s = 0;
+        for (int c = 0; c <= i; ++c) s += m.lower[i][c] * z[c][j];
+        trend[i][j] = m.mean[i] + 0.02 * s;
+        x[i][j] = m.base[i];
+      }
     }
     for (int t = 1; t <= kYears; ++t) {
       const int lane = (t - 1) % 4;
@@ -81,18 +94,26 @@ double simulate(const Model& m, std::uint64_t first, std::uint64_t last) {
         const Stream& st = streams[static_cast<std::size_t>(k)];
         if (lane == 0) {
           const std::uint64_t q = static_cast<std::uint64_t>((t - 1) / 4);
-          const Words4 w = st.words(r, q, 0, 1);
-          for (int l = 0; l < 4; ++l) {
-            noise[k][l] = ziggurat_normal(
-                w.w[l], WordSequence(st, r, 4 * q + static_cast<std::uint64_t>(l) + 1, 2));
+          st.words_runs(r0, n, q, 0, 1, w, kRuns);
+          for (std::size_t l = 0; l < 4; ++l) {
+            const std::size_t slow_n = ziggurat_normals_lanes(w + l * kRuns, n, noise[k][l], slow);
+            for (std::size_t i = 0; i < slow_n; ++i) {
+              const std::size_t j = slow[i];
+              noise[k][l][j] = ziggurat_normal_slow(w[l * kRuns + j],
+                                                    WordSequence(st, r0 + j, 4 * q + l + 1, 2));
+            }
           }
         }
-        const double n = noise[k][lane];
-        eps[k] = t == 1 ? kSd * n : kPhi * eps[k] + innov * n;
-        x[k] *= 1.0 + std::max(-1.0, trend[k] + eps[k]);
+        for (std::size_t j = 0; j < n; ++j) {
+          const double nz = noise[k][lane][j];
+          eps[k][j] = t == 1 ? kSd * nz : kPhi * eps[k][j] + innov * nz;
+          x[k][j] *= 1.0 + std::max(-1.0, trend[k][j] + eps[k][j]);
+        }
       }
     }
-    for (int k = 0; k < kK; ++k) checksum += x[k];
+    for (std::size_t j = 0; j < n; ++j) {
+      for (int k = 0; k < kK; ++k) checksum += x[k][j];
+    }
   }
   return checksum;
 }

@@ -296,15 +296,25 @@ namespace {
 constexpr std::uint64_t kNoiseQuad = 1;   ///< (run, quad, 0, 1): four years' normals
 constexpr std::uint64_t kNoiseExtra = 2;  ///< (run, year, k, 2): the ziggurat's extra words
 
-/// Fills z[l * stride + j] with the noise normals of years 4q+1 ... 4q+4 for the block.
+/// Fills z[l * stride + j] with the noise normals of years 4q+1 ... 4q+4 for the block:
+/// the Philox words of 64 runs at a time, then the ziggurat's fast path over them (both
+/// SIMD across runs, philox_lanes.h), then the rare words outside their rectangle one by one.
 void fill_noise(const Stream& stream, const BlockCtx& ctx, std::uint64_t q, double* z) {
+  constexpr std::size_t kRuns = 64;
+  std::uint64_t w[4 * kRuns];
+  std::uint32_t slow[kRuns];
   const std::size_t stride = ctx.stride;
-  for (std::size_t j = 0; j < ctx.n; ++j) {
-    const std::uint64_t run = ctx.first_run + j;
-    const Words4 w = stream.words(run, q, 0, kNoiseQuad);
+  for (std::size_t j0 = 0; j0 < ctx.n; j0 += kRuns) {
+    const std::size_t m = std::min(kRuns, ctx.n - j0);
+    stream.words_runs(ctx.first_run + j0, m, q, 0, kNoiseQuad, w, kRuns);
     for (std::size_t l = 0; l < 4; ++l) {
-      z[l * stride + j] =
-          ziggurat_normal(w.w[l], WordSequence(stream, run, 4 * q + l + 1, kNoiseExtra));
+      double* zl = z + l * stride + j0;
+      const std::size_t k = ziggurat_normals_lanes(w + l * kRuns, m, zl, slow);
+      for (std::size_t i = 0; i < k; ++i) {
+        const std::size_t j = slow[i];
+        zl[j] = ziggurat_normal_slow(w[l * kRuns + j], WordSequence(stream, ctx.first_run + j0 + j,
+                                                                    4 * q + l + 1, kNoiseExtra));
+      }
     }
   }
 }

@@ -20,6 +20,7 @@ RUN_PACKAGES=(
   nlohmann-json3-dev                                      # JSON results
   libfmt-dev libutfcpp-dev                                # number text; UTF-8 width and wrap
   librandom123-dev                                        # Philox counter-based generator
+  libhwy-dev                                              # SIMD Philox/ziggurat (Highway)
   libssl-dev                                              # SHA-256 of the scenario
   libxlsxwriter-dev                                       # Excel workbooks (--xlsx)
 )

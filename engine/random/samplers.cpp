@@ -37,13 +37,6 @@ r123::Philox4x64::ctr_type key_words(std::uint64_t seed, std::uint64_t purpose, 
 /// The largest double below 1 (1 - 2^-53).
 constexpr double kBelowOne = 1.0 - 0x1p-53;
 
-/// A 64-bit point coordinate to (0, 1): the midpoint of its cell of width 2^-53, as in
-/// stream.cpp (2^-54 <= u <= 1 - 2^-53).
-inline double to_unit(std::uint64_t w) noexcept {
-  const double u = (static_cast<double>(static_cast<std::int64_t>(w >> 11)) + 0.5) * 0x1p-53;
-  return u < kBelowOne ? u : kBelowOne;
-}
-
 /// The Feistel round function: the splitmix64 finaliser (Steele, Lea & Flood 2014) of the
 /// half block XOR the round key.
 inline std::uint64_t mix64(std::uint64_t z) noexcept {
@@ -120,7 +113,7 @@ class SobolSampler final : public UniformSampler {
       }
     }
     for (std::size_t i = 0;; ++i) {
-      for (std::size_t p = 0; p < d_; ++p) out[p * stride + i] = to_unit(x[p] ^ shift_[p]);
+      for (std::size_t p = 0; p < d_; ++p) out[p * stride + i] = unit_from_word(x[p] ^ shift_[p]);
       if (i + 1 == n) break;
       // g(r) XOR g(r - 1) = 2^ctz(r): one direction per step (Antonov & Saleev 1979).
       const auto j = static_cast<std::size_t>(std::countr_zero(first_run + i + 1));

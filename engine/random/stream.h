@@ -11,6 +11,7 @@
 #include <Random123/philox.h>
 
 #include "engine/core/stream_key.h"
+#include "engine/random/philox_lanes.h"
 
 namespace plancast {
 
@@ -35,16 +36,6 @@ StreamKey stream_id_for(std::string_view name);
 /// every key in use before keys were 64-bit keeps its value, wrap-around included).
 StreamKey sub_stream_key(std::string_view name, std::uint32_t k);
 
-/// The uniform of a 64-bit word: u = ((w >> 11) + 0.5) * 2^-53, the midpoint of one of 2^53
-/// equal cells of (0, 1). For w >> 11 >= 2^52 the midpoint needs 54 bits and rounds (to
-/// even) onto the 2^-53 grid; only the top cell would round to exactly 1.0, so it is pinned
-/// to 1 - 2^-53. Result: 2^-54 <= u <= 1 - 2^-53, strictly inside (0, 1).
-inline double unit_from_word(std::uint64_t w) noexcept {
-  // w >> 11 < 2^53 fits a signed integer: one exact signed conversion instruction.
-  const double u = (static_cast<double>(static_cast<std::int64_t>(w >> 11)) + 0.5) * 0x1p-53;
-  return u < 1.0 - 0x1p-53 ? u : 1.0 - 0x1p-53;
-}
-
 /// Four uniforms strictly inside (0, 1), 53-bit resolution: u = (k + 0.5) / 2^53 with k
 /// the top 53 bits of one 64-bit Philox output word.
 struct Uniform4 {
@@ -54,6 +45,17 @@ struct Uniform4 {
 struct Words4 {
   std::uint64_t w[4];
 };
+
+/// The uniform of one Philox word: u = ((w >> 11) + 0.5) * 2^-53, the midpoint of one of 2^53
+/// equal cells of (0, 1). For w >> 11 >= 2^52 the midpoint needs 54 bits and rounds (to even)
+/// onto the 2^-53 grid; only the top cell would round to exactly 1.0, so it is pinned to
+/// 1 - 2^-53. Result: 2^-54 <= u <= 1 - 2^-53, strictly inside (0, 1).
+inline double unit_from_word(std::uint64_t w) noexcept {
+  constexpr double kBelowOne = 1.0 - 0x1p-53;  // the largest double below 1
+  // w >> 11 < 2^53 fits a signed integer: one exact signed conversion instruction.
+  const double u = (static_cast<double>(static_cast<std::int64_t>(w >> 11)) + 0.5) * 0x1p-53;
+  return u < kBelowOne ? u : kBelowOne;
+}
 
 /// Philox4x64-10 keyed by (seed, stream); counter (run, year index, draw, 0).
 class Stream {
@@ -70,15 +72,27 @@ class Stream {
     const r123::Philox4x64::ctr_type w = philox({{c0, c1, c2, c3}}, {{key_[0], key_[1]}});
     return Words4{{w.v[0], w.v[1], w.v[2], w.v[3]}};
   }
+  /// words(first_run + j, c1, c2, c3) for the n runs j = 0 ... n-1 at once (SIMD lanes over
+  /// runs, philox_lanes.h; the same bits): word l of run j goes to out[l * stride + j].
+  void words_runs(std::uint64_t first_run, std::size_t n, std::uint64_t c1, std::uint64_t c2,
+                  std::uint64_t c3, std::uint64_t* out, std::size_t stride) const noexcept {
+    philox_words_lanes(key_, first_run, n, c1, c2, c3, out, stride);
+  }
   /// One uniform per (run, parameter) of the runs first_run ... first_run + n - 1: calls
-  /// f(p, j, u) with u lane p % 4 of uniforms(first_run + j, 0, p / 4), run by run.
+  /// f(p, j, u) once per (p, j) with u lane p % 4 of uniforms(first_run + j, 0, p / 4), in
+  /// an unspecified order (the words of 64 runs are drawn at once).
   template <class F>
   void per_parameter(std::uint64_t first_run, std::size_t n, std::size_t n_params, F&& f) const {
-    for (std::size_t j = 0; j < n; ++j) {
+    constexpr std::size_t kRuns = 64;
+    std::uint64_t w[4 * kRuns];
+    for (std::size_t j0 = 0; j0 < n; j0 += kRuns) {
+      const std::size_t m = n - j0 < kRuns ? n - j0 : kRuns;
       for (std::size_t p0 = 0; p0 < n_params; p0 += 4) {
-        const Uniform4 u = uniforms(first_run + j, 0, static_cast<std::uint32_t>(p0 / 4));
+        words_runs(first_run + j0, m, 0, p0 / 4, 0, w, kRuns);
         const std::size_t lanes = n_params - p0 < 4 ? n_params - p0 : 4;
-        for (std::size_t l = 0; l < lanes; ++l) f(p0 + l, j, u.u[l]);
+        for (std::size_t l = 0; l < lanes; ++l) {
+          for (std::size_t j = 0; j < m; ++j) f(p0 + l, j0 + j, unit_from_word(w[l * kRuns + j]));
+        }
       }
     }
   }

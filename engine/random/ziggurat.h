@@ -63,25 +63,41 @@ template <class Next>
 }
 }  // namespace detail
 
+/// Whether the word r falls inside its layer's rectangle (the fast path: ~99.3% of words).
+inline bool ziggurat_in_rectangle(std::uint64_t r) noexcept {
+  const unsigned idx = static_cast<unsigned>(r & 0xff);
+  return ((r >> 9) & 0x000fffffffffffffULL) < kZiggurat.k[idx];
+}
+
+/// The normal of a word inside its layer's rectangle: the 52-bit uniform times the layer's
+/// width, the sign without a branch (a coin flip, so a branch would miss half the time): bit
+/// 8 of r moved to the sign bit of x.
+inline double ziggurat_rectangle(std::uint64_t r) noexcept {
+  const unsigned idx = static_cast<unsigned>(r & 0xff);
+  const std::uint64_t rabs = (r >> 9) & 0x000fffffffffffffULL;
+  const double x = static_cast<double>(static_cast<std::int64_t>(rabs)) * kZiggurat.w[idx];
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  bits ^= ((r >> 8) & 1) << 63;
+  double out;
+  std::memcpy(&out, &bits, sizeof out);
+  return out;
+}
+
+/// ziggurat_normal(r, next) for a word outside its rectangle (the wedges and the tail), the
+/// rest of the work after the fast path (ziggurat_normals_lanes in philox_lanes.h).
+template <class Next>
+double ziggurat_normal_slow(std::uint64_t r, Next&& next) {
+  return detail::ziggurat_slow(r, next);
+}
+
 /// A standard normal from the 64-bit word r (bits 0-7: layer, bit 8: sign, bits 9-60: the
 /// uniform). When r falls outside its layer's rectangle, next() (returning further 64-bit
 /// words) is called; the result is a pure function of r and the words next() returns.
 template <class Next>
 inline double ziggurat_normal(std::uint64_t r, Next&& next) {
-  const unsigned idx = static_cast<unsigned>(r & 0xff);
-  const std::uint64_t rest = r >> 8;
-  const std::uint64_t rabs = (rest >> 1) & 0x000fffffffffffffULL;
-  if (rabs < kZiggurat.k[idx]) [[likely]] {
-    // The sign without a branch (it is a coin flip, so a branch would miss half the time):
-    // bit 8 of r moved to the sign bit of x.
-    const double x = static_cast<double>(static_cast<std::int64_t>(rabs)) * kZiggurat.w[idx];
-    std::uint64_t bits;
-    std::memcpy(&bits, &x, sizeof bits);
-    bits ^= (rest & 1) << 63;
-    double out;
-    std::memcpy(&out, &bits, sizeof out);
-    return out;
-  }
+  if (ziggurat_in_rectangle(r)) [[likely]]
+    return ziggurat_rectangle(r);
   return detail::ziggurat_slow(r, next);
 }
 

@@ -1,0 +1,141 @@
+// The SIMD kernels across runs (engine/random/philox_lanes.h) give the same bits as the
+// scalar Random123 Philox4x64-10 and ziggurat_normal() on every instruction set compiled into
+// the binary that this CPU runs (AVX-512, AVX2, SSE4, SSSE3 and the portable EMU128 on x86),
+// and a whole run's JSON is byte-identical whichever the dispatch picks.
+#include <catch2/catch.hpp>
+
+#include <Random123/philox.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "engine/cli/cli.h"
+#include "engine/random/philox_lanes.h"
+#include "engine/random/stream.h"
+#include "engine/random/ziggurat.h"
+#include "tests/support/cli.h"
+
+namespace {
+
+using namespace plancast;
+
+/// Runs f once per compiled and supported target, forced, then restores the dispatch.
+template <class F>
+void for_each_target(F&& f) {
+  const std::vector<std::int64_t> targets = random_lanes_targets();
+  REQUIRE(!targets.empty());
+  for (const std::int64_t t : targets) {
+    force_random_lanes_target(t);
+    INFO("target " << random_lanes_target_name(t));
+    CHECK(std::string(random_lanes_target()) == random_lanes_target_name(t));
+    f();
+  }
+  force_random_lanes_target(0);
+}
+
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+/// Words that exercise every branch of the ziggurat: Philox words, plus words in layer 0
+/// (the tail), at the edge of a rectangle, and with every bit set or clear.
+std::vector<std::uint64_t> ziggurat_words(std::size_t n) {
+  std::vector<std::uint64_t> r(n);
+  const Stream s(99, 0x1234);
+  s.words_runs(0, n / 4, 7, 0, 3, r.data(), n / 4);
+  for (std::size_t i = 0; i < 256 && 4 * i + 3 < n; ++i) {
+    const std::uint64_t k = kZiggurat.k[i];
+    r[4 * i] = (k << 9) | i;                                  // exactly at the limit: rejected
+    r[4 * i + 1] = ((k - (k > 0 ? 1 : 0)) << 9) | 0x100 | i;  // just inside, negative
+    r[4 * i + 2] = i;                                         // zero uniform, positive
+    r[4 * i + 3] = ~std::uint64_t{0xff} | i;                  // top uniform, negative
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the dispatch picks the best compiled target this CPU runs", "[random][lanes]") {
+  const std::vector<std::int64_t> targets = random_lanes_targets();
+  REQUIRE(!targets.empty());
+  // Highway's target bits are smaller for better targets; the list is in bit order.
+  CHECK(std::string(random_lanes_target()) == random_lanes_target_name(targets.front()));
+}
+
+TEST_CASE("Philox across runs equals Random123's Philox4x64-10 on every target",
+          "[random][lanes]") {
+  const std::uint64_t key0 = 0x0123456789abcdefULL, key1 = 0xfedcba9876543210ULL;
+  const Stream stream(key0, key1);
+  const r123::Philox4x64 philox;
+  for_each_target([&] {
+    for (const std::size_t n : {1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 64, 100, 256}) {
+      for (const std::uint64_t c0 :
+           {std::uint64_t{0}, std::uint64_t{12345}, ~std::uint64_t{0} - 6}) {
+        const std::size_t stride = n + 3;
+        std::vector<std::uint64_t> out(4 * stride, 0xdeadbeefULL);
+        stream.words_runs(c0, n, 0xffffffff00000001ULL, 3, 1, out.data(), stride);
+        for (std::size_t j = 0; j < n; ++j) {
+          const auto w = philox({{c0 + j, 0xffffffff00000001ULL, 3, 1}}, {{key0, key1}});
+          for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[l * stride + j] == w.v[l]);
+        }
+        // Nothing past run n is written.
+        for (std::size_t l = 0; l < 4; ++l) {
+          for (std::size_t j = n; j < stride; ++j) REQUIRE(out[l * stride + j] == 0xdeadbeefULL);
+        }
+      }
+    }
+  });
+}
+
+TEST_CASE("the ziggurat across runs equals ziggurat_normal on every target", "[random][lanes]") {
+  const std::size_t n = 1 << 14;
+  const std::vector<std::uint64_t> r = ziggurat_words(n);
+  const Stream extra(5, 6);
+  std::vector<double> scalar(n);
+  std::size_t rejected = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    scalar[i] = ziggurat_normal(r[i], WordSequence(extra, i, 0, 2));
+    rejected += ziggurat_in_rectangle(r[i]) ? 0 : 1;
+  }
+  REQUIRE(rejected > 300);  // the crafted words reach the slow path in every layer
+  for_each_target([&] {
+    for (const std::size_t m : {n, std::size_t{1}, std::size_t{7}, std::size_t{61}}) {
+      std::vector<double> lanes(m);
+      std::vector<std::uint32_t> slow(m);
+      const std::size_t k = ziggurat_normals_lanes(r.data(), m, lanes.data(), slow.data());
+      std::size_t expected_k = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        if (!ziggurat_in_rectangle(r[i])) REQUIRE(slow[expected_k++] == i);
+      }
+      REQUIRE(k == expected_k);
+      for (std::size_t s = 0; s < k; ++s) {
+        lanes[slow[s]] = ziggurat_normal_slow(r[slow[s]], WordSequence(extra, slow[s], 0, 2));
+      }
+      CHECK(same_bits(lanes, std::vector<double>(scalar.begin(), scalar.begin() + m)));
+    }
+  });
+}
+
+TEST_CASE("a whole run's JSON is byte-identical on every target", "[random][lanes][golden]") {
+  for (const char* scenario : {"bench/scenarios/growth12.yaml", "scenarios/jiaxing.yaml"}) {
+    INFO(scenario);
+    const std::vector<std::string> args = {std::string(PLANCAST_SOURCE_DIR) + "/" + scenario,
+                                           "--runs",
+                                           "1500",
+                                           "--threads",
+                                           "2",
+                                           "--quiet",
+                                           "--json",
+                                           "-"};
+    const test::CliResult best = test::call(cli_run, args);
+    REQUIRE(best.code == 0);
+    REQUIRE(best.out.size() > 1000);
+    for_each_target([&] {
+      const test::CliResult forced = test::call(cli_run, args);
+      REQUIRE(forced.code == 0);
+      CHECK(forced.out == best.out);
+    });
+  }
+}
