@@ -196,7 +196,15 @@ class CompareResult(Result):
     @property
     def variants(self):
         """'base' first, then the variants compared."""
-        return list(self.data["variants"])
+        return [v["name"] for v in self.data["variants"]]
+
+    def overrides(self):
+        """What each variant changes, as the scenario file writes it: one row per override,
+        columns `variant`, `path`, `value` (a number where the file writes one, else the
+        file's YAML text)."""
+        rows = [(v["name"], p, x) for v in self.data["variants"]
+                for p, x in v["overrides"].items()]
+        return pd.DataFrame(rows, columns=["variant", "path", "value"])
 
     def targets(self):
         """One row per target and variant: id, variant, probability, difference (to the
