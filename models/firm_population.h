@@ -53,6 +53,10 @@ std::optional<double> fit_pareto_alpha(const std::vector<double>& thresholds,
 std::vector<double> pareto_start_log_sizes(const std::vector<double>& thresholds,
                                            const std::vector<long>& counts, double alpha);
 
+/// The number of x[i] >= t for i < n (a NaN counts as below): a run's firms at or above a
+/// threshold, in log size.
+std::size_t count_at_least(const double* x, std::size_t n, double t);
+
 /// The output-name suffix of a threshold: "10" for 10 or 10.0, "2_5" for 2.5.
 std::string threshold_name(double threshold);
 

@@ -317,16 +317,39 @@ double QuantileSketch::quantile(double q) const {
 }
 
 double QuantileSketch::order_statistic(std::uint64_t k) const {
+  double out;
+  order_statistics(&k, 1, &out);
+  return out;
+}
+
+void QuantileSketch::order_statistics(const std::uint64_t* k, std::size_t m, double* out) const {
   const std::uint64_t n = count();
-  if (n == 0 || k == 0 || k > n) return std::numeric_limits<double>::quiet_NaN();
-  const std::uint64_t rank = k - 1;  // 0-based
+  // The valid ranks (0-based) with their output positions, increasing, so one walk from
+  // the lowest value answers them all; the rest are NaN.
+  constexpr std::size_t kInline = 32;
+  std::pair<std::uint64_t, std::size_t> inline_ranks[kInline];
+  std::vector<std::pair<std::uint64_t, std::size_t>> heap_ranks;
+  std::pair<std::uint64_t, std::size_t>* ranks = inline_ranks;
+  if (m > kInline) {
+    heap_ranks.resize(m);
+    ranks = heap_ranks.data();
+  }
+  std::size_t valid = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    out[i] = std::numeric_limits<double>::quiet_NaN();
+    if (k[i] != 0 && k[i] <= n) ranks[valid++] = {k[i] - 1, i};
+  }
+  std::sort(ranks, ranks + valid);
+  std::size_t next = 0;  // the first rank not yet answered
   std::uint64_t cum = 0;
   if (int_exact_) {
-    for (std::size_t v = 0; v < int_counts_.size(); ++v) {
+    for (std::size_t v = 0; v < int_counts_.size() && next < valid; ++v) {
       cum += int_counts_[v];
-      if (cum > rank) return static_cast<double>(int_lo_ + static_cast<std::int64_t>(v));
+      for (; next < valid && ranks[next].first < cum; ++next) {
+        out[ranks[next].second] = static_cast<double>(int_lo_ + static_cast<std::int64_t>(v));
+      }
     }
-    return std::numeric_limits<double>::quiet_NaN();  // unreachable: the counts total n
+    return;  // ranks left unanswered (unreachable: the counts total n) stay NaN
   }
   // Bucket i holds L in ((i-1)/m, i/m]: its c values are placed at (i - 1 + (j + 1/2)/c)/m,
   // j = 0..c-1 the rank within the bucket from its lower end.
@@ -335,19 +358,23 @@ double QuantileSketch::order_statistic(std::uint64_t k) const {
     return value_at(static_cast<double>(i) - 1.0 + f);
   };
   // Most negative first: the negative store's highest index, its largest magnitudes first.
-  for (std::size_t k2 = negative_.counts.size(); k2-- > 0;) {
+  for (std::size_t k2 = negative_.counts.size(); k2-- > 0 && next < valid;) {
     const std::uint64_t c = negative_.counts[k2];
-    if (cum + c > rank) return -at(negative_.key(k2), c - 1 - (rank - cum), c);
+    for (; next < valid && ranks[next].first < cum + c; ++next) {
+      out[ranks[next].second] = -at(negative_.key(k2), c - 1 - (ranks[next].first - cum), c);
+    }
     cum += c;
   }
   cum += zero_;
-  if (cum > rank) return 0.0;
-  for (std::size_t k2 = 0; k2 < positive_.counts.size(); ++k2) {
+  for (; next < valid && ranks[next].first < cum; ++next) out[ranks[next].second] = 0.0;
+  for (std::size_t k2 = 0; k2 < positive_.counts.size() && next < valid; ++k2) {
     const std::uint64_t c = positive_.counts[k2];
-    if (cum + c > rank) return at(positive_.key(k2), rank - cum, c);
+    for (; next < valid && ranks[next].first < cum + c; ++next) {
+      out[ranks[next].second] = at(positive_.key(k2), ranks[next].first - cum, c);
+    }
     cum += c;
   }
-  return std::numeric_limits<double>::quiet_NaN();  // unreachable: rank < count
+  // Ranks left unanswered (unreachable: every rank is below count()) stay NaN.
 }
 
 bool QuantileSketch::operator==(const QuantileSketch& o) const {

@@ -91,6 +91,10 @@ class QuantileSketch {
   static std::pair<std::uint64_t, std::uint64_t> ci95_ranks(double q, std::uint64_t n);
   /// The k-th smallest value (1-based, 1 <= k <= count()), as quantile() reads it.
   double order_statistic(std::uint64_t k) const;
+  /// order_statistic(k[i]) into out[i] for each i < m, in one pass over the buckets (ranks
+  /// in any order; summarise() reads 27 per cell, which one by one would each scan the
+  /// store from its lowest bucket). Out-of-range ranks give NaN, as order_statistic.
+  void order_statistics(const std::uint64_t* k, std::size_t m, double* out) const;
 
   /// Exact integer counts (docs/methods.md §5): while every value added is an integer and
   /// the values span at most kMaxIntegerSpan consecutive integers (max − min < span), the

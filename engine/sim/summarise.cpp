@@ -87,14 +87,25 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
                                          : std::numeric_limits<double>::quiet_NaN());
       ir.min.push_back(total.min[c]);
       ir.max.push_back(total.max[c]);
-      for (std::size_t q = 0; q < kQuantileLevels.size(); ++q) {
-        // Clamping to [min, max] keeps the bound and makes constant cells exact.
-        ir.quantiles[q].push_back(
-            std::clamp(total.sketch[c].quantile(kQuantileLevels[q]), total.min[c], total.max[c]));
+      // Each level's quantile and its interval's two ends: all the cell's order statistics
+      // read in one pass over its sketch (a quantile's rank from the sketch's own count, as
+      // QuantileSketch::quantile reads it; the intervals' from the finite count).
+      constexpr std::size_t kLevels = kQuantileLevels.size();
+      const std::uint64_t counted = total.sketch[c].count();
+      std::uint64_t ranks[3 * kLevels];
+      double values[3 * kLevels];
+      for (std::size_t q = 0; q < kLevels; ++q) {
+        ranks[3 * q] = QuantileSketch::rank_of(kQuantileLevels[q], counted);
         const auto [lo, hi] = QuantileSketch::ci95_ranks(kQuantileLevels[q], n);
-        ir.quantiles_ci95[q].push_back(
-            {std::clamp(total.sketch[c].order_statistic(lo), total.min[c], total.max[c]),
-             std::clamp(total.sketch[c].order_statistic(hi), total.min[c], total.max[c])});
+        ranks[3 * q + 1] = lo;
+        ranks[3 * q + 2] = hi;
+      }
+      total.sketch[c].order_statistics(ranks, 3 * kLevels, values);
+      // Clamping to [min, max] keeps the bound and makes constant cells exact.
+      auto clamped = [&](double v) { return std::clamp(v, total.min[c], total.max[c]); };
+      for (std::size_t q = 0; q < kLevels; ++q) {
+        ir.quantiles[q].push_back(clamped(values[3 * q]));
+        ir.quantiles_ci95[q].push_back({clamped(values[3 * q + 1]), clamped(values[3 * q + 2])});
       }
     }
     for (std::size_t k = 0; k < cs.counters.size(); ++k) {

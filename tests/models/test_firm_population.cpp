@@ -48,6 +48,23 @@ TEST_CASE("firm_population: the Pareto index from two counts is ln(N1/N2)/ln(T2/
   CHECK(threshold_name(2.5) == "2_5");
 }
 
+TEST_CASE("firm_population: the four-at-a-time count equals the plain comparison",
+          "[firm_population]") {
+  // count_at_least (the counts written every year) takes four firms at a time: every
+  // length's remainder, values equal to the threshold, NaN and infinities must count as
+  // the scalar x >= t does.
+  const double nan = std::nan(""), inf = HUGE_VAL;
+  const std::vector<double> x = {2.3, -inf, 2.3, nan, 5.0, 2.2999999, inf, 0.0, 2.31, nan, 7.0};
+  for (std::size_t n = 0; n <= x.size(); ++n) {
+    for (double t : {2.3, -inf, 0.0, 10.0, nan}) {
+      std::size_t plain = 0;
+      for (std::size_t i = 0; i < n; ++i) plain += x[i] >= t ? 1 : 0;
+      INFO("n=" << n << " t=" << t);
+      CHECK(count_at_least(x.data(), n, t) == plain);
+    }
+  }
+}
+
 TEST_CASE("firm_population: start sizes sit inside their bands at Pareto quantiles",
           "[firm_population]") {
   const double a = *fit_pareto_alpha(kT, kN);

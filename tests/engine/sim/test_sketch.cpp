@@ -144,6 +144,47 @@ TEST_CASE("the bounded add_many (runner's fast path) equals add one by one", "[s
   CHECK(one == fast);
 }
 
+TEST_CASE("order statistics read in one pass equal those read one by one", "[sketch]") {
+  // summarise() reads every rank of a cell in one walk over the buckets; each must be
+  // what a walk for that rank alone gives, whatever the order asked, with repeats, ranks
+  // sharing a bucket and out-of-range ranks (0, n + 1: NaN).
+  auto check = [](const QuantileSketch& s) {
+    const std::uint64_t n = s.count();
+    std::vector<std::uint64_t> ks = {0, n + 1, n, 1, n / 2, n / 2, 2};
+    for (std::uint64_t k = 1; k <= n; k += 7) ks.push_back(k);
+    std::mt19937_64 g(kSeed);
+    std::shuffle(ks.begin(), ks.end(), g);
+    std::vector<double> all(ks.size());
+    s.order_statistics(ks.data(), ks.size(), all.data());
+    for (std::size_t i = 0; i < ks.size(); ++i) {
+      const double one = s.order_statistic(ks[i]);
+      INFO("rank " << ks[i] << " of " << n);
+      if (std::isnan(one)) {
+        CHECK(std::isnan(all[i]));
+      } else {
+        CHECK(all[i] == one);
+      }
+    }
+  };
+  std::vector<double> x = normals(3000, 9);
+  for (std::size_t i = 0; i < x.size(); i += 11) x[i] = 0;  // zeros between the signs
+  check(sketch_of(x));
+  for (double& v : x) v = std::exp(20.0 * v);  // positive, far apart: a sparse store
+  check(sketch_of(x));
+  std::vector<double> ints(2000);
+  for (std::size_t i = 0; i < ints.size(); ++i) ints[i] = static_cast<double>((i * 37) % 101) - 50;
+  const QuantileSketch exact = sketch_of(ints);
+  REQUIRE(exact.integer_exact());
+  check(exact);
+  std::vector<double> sorted = ints;
+  std::sort(sorted.begin(), sorted.end());
+  const std::vector<std::uint64_t> ks = {2000, 1, 1000, 1000, 17};
+  std::vector<double> got(ks.size());
+  exact.order_statistics(ks.data(), ks.size(), got.data());
+  for (std::size_t i = 0; i < ks.size(); ++i) CHECK(got[i] == sorted[ks[i] - 1]);
+  check(QuantileSketch{});  // empty: every rank NaN
+}
+
 TEST_CASE("every value lies within relative error alpha of its bucket's representative",
           "[sketch]") {
   // One value per sketch, across the whole indexable range and densely around powers of two

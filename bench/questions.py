@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""The "questions" benchmark (issue 16, docs/performance.md): every question of the issue's
+table asked of the bundled Jiaxing scenario, each timed.
+
+For each command: wall time (time.perf_counter around the child), CPU time (user + sys of
+the child, from os.wait4) and peak resident memory (the child's ru_maxrss), medians over
+--reps repetitions, the commands interleaved (rep 1 of every command, then rep 2, ...) so a
+change in the machine's load touches them all alike; and runs/s where the command reports
+how many runs it simulated. Prints a markdown table.
+
+--smoke runs each command once at tiny sizes and checks only that it exits 0 and writes
+valid JSON (CTest: bench_questions_smoke, label bench); no timing is asserted anywhere.
+
+Python 3 standard library only.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_SCENARIO = os.path.join(HERE, "..", "scenarios", "jiaxing.yaml")
+TARGET = "core_va_2025"
+
+
+def questions(scenario, smoke):
+    """(name, arguments, runs_of(json)) for each question. Full size: each command's own
+    defaults (run and compare: the file's 100,000 runs). Smoke: tiny sizes."""
+    small = (lambda *a: list(a)) if smoke else (lambda *a: [])
+    return [
+        ("run", ["run", scenario] + small("--runs", "2000"),
+         lambda d: d["runs"]),
+        ("compare (4 variants)", ["compare", scenario] + small("--runs", "1000"),
+         lambda d: d["runs"] * len(d["variants"])),
+        ("sensitivity --method sobol",
+         ["sensitivity", scenario, "--of", TARGET, "--method", "sobol"] + small("--runs", "100"),
+         lambda d: d["runs"]),
+        ("sensitivity --method tornado",
+         ["sensitivity", scenario, "--of", TARGET, "--method", "tornado"] +
+         small("--runs", "100"),
+         lambda d: d["runs"]),
+        ("discover --target " + TARGET, ["discover", scenario, "--target", TARGET] +
+         small("--runs", "1000"),
+         lambda d: d["runs"]),
+        ("run --precision 0.01", ["run", scenario, "--precision", "0.01"] +
+         small("--runs", "2000"),
+         lambda d: d["runs"]),
+        ("solve --target %s --vary parameters.core_trend.mean --probability 0.5" % TARGET,
+         ["solve", scenario, "--target", TARGET, "--vary", "parameters.core_trend.mean",
+          "--probability", "0.5"] + small("--runs", "500"),
+         lambda d: d.get("total_runs", d["runs"] * d.get("evaluations", 1))),
+    ]
+
+
+def time_child(argv):
+    """Runs argv; returns (exit status, wall s, user+sys s, peak RSS bytes, stderr text)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    return child.returncode, wall, cpu, usage.ru_maxrss * 1024, text
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--plancast", default="build/plancast", help="the plancast executable")
+    ap.add_argument("--scenario", default=DEFAULT_SCENARIO, help="the scenario file")
+    ap.add_argument("--threads", type=int, default=2, help="--threads of every command")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions (medians are reported)")
+    ap.add_argument("--smoke", action="store_true",
+                    help="tiny sizes, one repetition; check exit 0 and valid JSON only")
+    ap.add_argument("--only", default="",
+                    help="comma-separated substrings: keep the questions whose name has one")
+    args = ap.parse_args()
+    reps = 1 if args.smoke else max(1, args.reps)
+    qs = questions(os.path.abspath(args.scenario), args.smoke)
+    if args.only:
+        keep = [s for s in args.only.split(",") if s]
+        qs = [q for q in qs if any(s in q[0] for s in keep)]
+    failures = []
+    samples = {name: [] for name, _, _ in qs}
+    runs = {}
+    with tempfile.TemporaryDirectory(prefix="plancast-questions-") as tmp:
+        for rep in range(reps):
+            for i, (name, cmd, runs_of) in enumerate(qs):
+                out = os.path.join(tmp, "q%d.json" % i)
+                if os.path.exists(out):
+                    os.remove(out)
+                argv = [args.plancast] + cmd + ["--threads", str(args.threads), "--quiet",
+                                                "--json", out]
+                rc, wall, cpu, rss, err = time_child(argv)
+                if rc != 0:
+                    failures.append("%s: exit %d: %s\n  %s" % (name, rc, " ".join(argv),
+                                                               err.strip()[-2000:]))
+                    continue
+                try:
+                    with open(out, encoding="utf-8") as f:
+                        doc = json.load(f)
+                except (OSError, ValueError) as e:
+                    failures.append("%s: no valid JSON (%s): %s" % (name, e, " ".join(argv)))
+                    continue
+                try:
+                    runs[name] = int(runs_of(doc))
+                except (KeyError, TypeError, ValueError):
+                    runs[name] = None  # the command does not say how many runs it did
+                samples[name].append((wall, cpu, rss))
+                print("rep %d/%d  %-40.40s %7.3f s wall" % (rep + 1, reps, name, wall),
+                      file=sys.stderr)
+    print("| question (bundled scenario, %d threads) | wall s | user+sys s | peak RSS MiB "
+          "| runs | runs/s |" % args.threads)
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, _, _ in qs:
+        s = samples[name]
+        if not s:
+            print("| `%s` | failed | | | | |" % name)
+            continue
+        wall = statistics.median(x[0] for x in s)
+        cpu = statistics.median(x[1] for x in s)
+        rss = statistics.median(x[2] for x in s) / 2**20
+        n = runs.get(name)
+        rate = "%.0f" % (n / wall) if n and wall > 0 else "n/a"
+        print("| `%s` | %.3f | %.3f | %.0f | %s | %s |" %
+              (name, wall, cpu, rss, n if n is not None else "n/a", rate))
+    print("\nmedians of %d; plancast %s, scenario %s" % (reps, args.plancast, args.scenario))
+    if failures:
+        print("\n".join(["FAILED:"] + failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
