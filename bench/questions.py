@@ -26,9 +26,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SCENARIO = os.path.join(HERE, "..", "scenarios", "jiaxing.yaml")
 TARGET = "core_va_2025"
+VARY = "parameters.core_trend.mean"
 
 
-def questions(scenario, smoke):
+def questions(scenario, smoke, target=TARGET, vary=VARY):
     """(name, arguments, runs_of(json)) for each question. Full size: each command's own
     defaults (run and compare: the file's 100,000 runs). Smoke: tiny sizes."""
     small = (lambda *a: list(a)) if smoke else (lambda *a: [])
@@ -38,20 +39,20 @@ def questions(scenario, smoke):
         ("compare (4 variants)", ["compare", scenario] + small("--runs", "1000"),
          lambda d: d["runs"] * len(d["variants"])),
         ("sensitivity --method sobol",
-         ["sensitivity", scenario, "--of", TARGET, "--method", "sobol"] + small("--runs", "100"),
+         ["sensitivity", scenario, "--of", target, "--method", "sobol"] + small("--runs", "100"),
          lambda d: d["runs"]),
         ("sensitivity --method tornado",
-         ["sensitivity", scenario, "--of", TARGET, "--method", "tornado"] +
+         ["sensitivity", scenario, "--of", target, "--method", "tornado"] +
          small("--runs", "100"),
          lambda d: d["runs"]),
-        ("discover --target " + TARGET, ["discover", scenario, "--target", TARGET] +
+        ("discover --target " + target, ["discover", scenario, "--target", target] +
          small("--runs", "1000"),
          lambda d: d["runs"]),
         ("run --precision 0.01", ["run", scenario, "--precision", "0.01"] +
          small("--runs", "2000"),
          lambda d: d["runs"]),
-        ("solve --target %s --vary parameters.core_trend.mean --probability 0.5" % TARGET,
-         ["solve", scenario, "--target", TARGET, "--vary", "parameters.core_trend.mean",
+        ("solve --target %s --vary %s --probability 0.5" % (target, vary),
+         ["solve", scenario, "--target", target, "--vary", vary,
           "--probability", "0.5"] + small("--runs", "500"),
          lambda d: d.get("total_runs", d["runs"] * d.get("evaluations", 1))),
     ]
@@ -73,30 +74,36 @@ def time_child(argv):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--plancast", default="build/plancast", help="the plancast executable")
+    ap.add_argument("--plancast", action="append",
+                    help="a plancast executable (default build/plancast); give it more than "
+                         "once to time several side by side, interleaved, one table each")
     ap.add_argument("--scenario", default=DEFAULT_SCENARIO, help="the scenario file")
     ap.add_argument("--threads", type=int, default=2, help="--threads of every command")
     ap.add_argument("--reps", type=int, default=3, help="repetitions (medians are reported)")
     ap.add_argument("--smoke", action="store_true",
                     help="tiny sizes, one repetition; check exit 0 and valid JSON only")
+    ap.add_argument("--target", default=TARGET, help="the target the analyses ask about")
+    ap.add_argument("--vary", default=VARY, help="the input solve varies")
     ap.add_argument("--only", default="",
                     help="comma-separated substrings: keep the questions whose name has one")
     args = ap.parse_args()
+    binaries = args.plancast or ["build/plancast"]
     reps = 1 if args.smoke else max(1, args.reps)
-    qs = questions(os.path.abspath(args.scenario), args.smoke)
+    qs = questions(os.path.abspath(args.scenario), args.smoke, args.target, args.vary)
     if args.only:
         keep = [s for s in args.only.split(",") if s]
         qs = [q for q in qs if any(s in q[0] for s in keep)]
     failures = []
-    samples = {name: [] for name, _, _ in qs}
+    samples = {(b, name): [] for b in binaries for name, _, _ in qs}
     runs = {}
     with tempfile.TemporaryDirectory(prefix="plancast-questions-") as tmp:
         for rep in range(reps):
-            for i, (name, cmd, runs_of) in enumerate(qs):
+            for i, (name, cmd, runs_of), binary in [(i, q, b) for i, q in enumerate(qs)
+                                                   for b in binaries]:
                 out = os.path.join(tmp, "q%d.json" % i)
                 if os.path.exists(out):
                     os.remove(out)
-                argv = [args.plancast] + cmd + ["--threads", str(args.threads), "--quiet",
+                argv = [binary] + cmd + ["--threads", str(args.threads), "--quiet",
                                                 "--json", out]
                 rc, wall, cpu, rss, err = time_child(argv)
                 if rc != 0:
@@ -110,28 +117,29 @@ def main():
                     failures.append("%s: no valid JSON (%s): %s" % (name, e, " ".join(argv)))
                     continue
                 try:
-                    runs[name] = int(runs_of(doc))
+                    runs[binary, name] = int(runs_of(doc))
                 except (KeyError, TypeError, ValueError):
-                    runs[name] = None  # the command does not say how many runs it did
-                samples[name].append((wall, cpu, rss))
-                print("rep %d/%d  %-40.40s %7.3f s wall" % (rep + 1, reps, name, wall),
+                    runs[binary, name] = None  # the command does not say how many runs it did
+                samples[binary, name].append((wall, cpu, rss))
+                print("rep %d/%d  %-40.40s %7.3f s wall  %s" % (rep + 1, reps, name, wall, binary),
                       file=sys.stderr)
-    print("| question (bundled scenario, %d threads) | wall s | user+sys s | peak RSS MiB "
-          "| runs | runs/s |" % args.threads)
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, _, _ in qs:
-        s = samples[name]
-        if not s:
-            print("| `%s` | failed | | | | |" % name)
-            continue
-        wall = statistics.median(x[0] for x in s)
-        cpu = statistics.median(x[1] for x in s)
-        rss = statistics.median(x[2] for x in s) / 2**20
-        n = runs.get(name)
-        rate = "%.0f" % (n / wall) if n and wall > 0 else "n/a"
-        print("| `%s` | %.3f | %.3f | %.0f | %s | %s |" %
-              (name, wall, cpu, rss, n if n is not None else "n/a", rate))
-    print("\nmedians of %d; plancast %s, scenario %s" % (reps, args.plancast, args.scenario))
+    for binary in binaries:
+        print("| question (%s, %d threads) | wall s | user+sys s | peak RSS MiB | runs | runs/s |"
+              % (os.path.basename(args.scenario), args.threads))
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, _, _ in qs:
+            s = samples[binary, name]
+            if not s:
+                print("| `%s` | failed | | | | |" % name)
+                continue
+            wall = statistics.median(x[0] for x in s)
+            cpu = statistics.median(x[1] for x in s)
+            rss = statistics.median(x[2] for x in s) / 2**20
+            n = runs.get((binary, name))
+            rate = "%.0f" % (n / wall) if n and wall > 0 else "n/a"
+            print("| `%s` | %.3f | %.3f | %.0f | %s | %s |" %
+                  (name, wall, cpu, rss, n if n is not None else "n/a", rate))
+        print("\nmedians of %d; plancast %s, scenario %s\n" % (reps, binary, args.scenario))
     if failures:
         print("\n".join(["FAILED:"] + failures), file=sys.stderr)
         return 1
