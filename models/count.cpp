@@ -114,10 +114,11 @@ class CountWorker final : public ProcessWorker {
 class CountProcess final : public Process {
  public:
   CountProcess(const Value& rate, const Value& rate_growth, const Value& exit,
-               const CompileContext& ctx)
+               const ShockSpec& shock_spec, const CompileContext& ctx)
       : rate(ctx.resolve(rate)),
         growth(ctx.resolve(rate_growth)),
         exit(ctx.resolve(exit)),
+        shocks(shock_spec, ctx),
         slot(ctx.output_slots().at(0)),
         base(ctx.base()),
         stream(ctx.stream_key(0)) {}
@@ -125,12 +126,14 @@ class CountProcess final : public Process {
     return std::make_unique<CountWorker>(*this);
   }
   ValueRef rate, growth, exit;
+  Shocks shocks;  ///< on the arrival rate: λ (1 + size), floored at 0
   int slot;
   double base;
   StreamKey stream;
 };
 
-/// The draw index of count's uniforms within a year (draw 0 belongs to the rate model).
+/// The draw index of count's uniforms within a year (draw 0 belongs to the shocks, lanes 2
+/// and 3 as in the rate model).
 constexpr std::uint32_t kCountDraw = 1;
 
 void CountWorker::init(BlockCtx& ctx) {
@@ -148,7 +151,10 @@ void CountWorker::step(BlockCtx& ctx) {
     const double rate = std::clamp(value_at(p_.rate, ctx, j), 0.0, kMaxCountRate);
     const double g = std::max(-1.0, value_at(p_.growth, ctx, j));
     const double q = std::clamp(value_at(p_.exit, ctx, j), 0.0, 1.0);
-    const double lambda = g == 0 ? rate : rate * std::pow(1.0 + g, years);
+    double lambda = g == 0 ? rate : rate * std::pow(1.0 + g, years);
+    if (double s = 0; p_.shocks.any() && p_.shocks.draw(ctx, j, stream, s)) {
+      lambda = std::min(lambda * std::max(0.0, 1.0 + s), kMaxCountRate);
+    }
     const double n = prev[j];
     if (!std::isfinite(n)) {
       x[j] = n;
@@ -220,13 +226,16 @@ class CountSpec final : public ProcessSpec {
   Value rate;
   Value rate_growth = Value::of(0);
   Value exit = Value::of(0);
+  ShockSpec shocks;
   std::vector<NameRef> references() const override {
     std::vector<NameRef> refs;
     for (const Value* v : {&rate, &rate_growth, &exit}) {
       if (v->is_param()) refs.push_back(NameRef{v->param, v->loc, true});
     }
+    shocks.add_references(refs);
     return refs;
   }
+  std::vector<NameRef> event_refs() const override { return shocks.event_refs(); }
   void check(const Scenario&, const IndicatorSpec& self, DiagnosticList& diags) const override {
     const double b = self.base;
     if (self.has_base && !(b >= 0 && b <= kMaxCountBase && b == std::floor(b))) {
@@ -266,7 +275,7 @@ class CountSpec final : public ProcessSpec {
     return m;
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
-    return std::make_unique<CountProcess>(rate, rate_growth, exit, ctx);
+    return std::make_unique<CountProcess>(rate, rate_growth, exit, shocks, ctx);
   }
 };
 
@@ -301,6 +310,7 @@ std::shared_ptr<const ProcessSpec> parse_count(NodeReader& r) {
   } else {
     ok = false;
   }
+  ok = parse_shocks(r, spec->shocks) && ok;
   r.finish();
   return ok ? spec : nullptr;
 }
@@ -321,6 +331,9 @@ ProcessType count_process_type() {
       {"exit", "number|parameter", "0",
        "chance that each counted item leaves in a year, in [0, 1]"},
   };
+  const std::vector<ProcessKeyDoc> shocks =
+      shock_keys("relative change of the arrival rate in a shock year: rate (1+size), >= 0");
+  t.keys.insert(t.keys.end(), shocks.begin(), shocks.end());
   t.parse = parse_count;
   return t;
 }

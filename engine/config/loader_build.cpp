@@ -102,6 +102,8 @@ Scenario build(const YAML::Node& root, const std::string& file,
   read_correlations(r, cx);
   read_indicators(r, cx);
   check_names(cx);
+  read_events(r, cx);
+  check_event_refs(cx);
   const std::vector<bool> refs_ok = check_references(cx);
   check_cycles(sc, diags);
   read_targets(r, cx);

@@ -42,6 +42,13 @@ const IndicatorSpec* Scenario::find_indicator(const std::string& n) const {
   return nullptr;
 }
 
+const EventSpec* Scenario::find_event(const std::string& n) const {
+  for (const auto& e : events) {
+    if (e.name == n) return &e;
+  }
+  return nullptr;
+}
+
 std::vector<std::vector<int>> dependency_graph(const Scenario& sc) {
   std::map<std::string, int> owner;
   for (std::size_t i = 0; i < sc.indicators.size(); ++i) {

@@ -89,6 +89,25 @@ struct IndicatorSpec {
   std::vector<std::string> outputs;
 };
 
+/// A shared event (`events:`, docs/scenario-reference.md "events"): a yes/no state per run
+/// and year that every process naming it in its `shocks` sees alike. A two-state Markov
+/// chain: P(on | off last year) = probability, P(on | on last year) = persistence (without
+/// persistence: independent years with chance `probability`); its first year of the window
+/// starts from the chain's stationary share (engine/sim/events.h).
+struct EventSpec {
+  std::string name;
+  SourceLoc loc;
+  Value probability;
+  bool has_persistence = false;
+  Value persistence = Value::of(0);
+  int first = 0, last = 0;  ///< the window of years it can occur in (first simulated year ..
+                            ///< horizon when `years` is not given)
+  SourceLoc years_loc;
+  /// Never from the file: the seed of its draws where an analysis resamples this event
+  /// alone (plancast sensitivity, the event as a factor); absent: simulation.seed.
+  std::optional<std::uint64_t> seed;
+};
+
 enum class TargetOp { at_least, at_most };
 
 struct TargetSpec {
@@ -112,6 +131,7 @@ struct Scenario {
   SimulationSpec simulation;
   std::vector<ParameterSpec> parameters;
   std::vector<CorrelationSpec> correlations;
+  std::vector<EventSpec> events;           ///< in file order
   std::vector<IndicatorSpec> indicators;   ///< in file order
   std::vector<TargetSpec> targets;         ///< in file order
   std::vector<std::string> variant_names;  ///< every variant defined in the file
@@ -127,6 +147,7 @@ struct Scenario {
   int n_years() const { return horizon - base_year + 1; }
   const ParameterSpec* find_parameter(const std::string& n) const;
   const IndicatorSpec* find_indicator(const std::string& n) const;
+  const EventSpec* find_event(const std::string& n) const;
 };
 
 /// The parameter samplers (SPEC §2.7), in the order of sampler_names().

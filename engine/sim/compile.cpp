@@ -85,7 +85,9 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
     }
   }
   check_stream_keys(sc);
+  cs->events = EventTable(sc, params);
   IndicatorContext ctx(sc, params, slots);
+  ctx.set_events(&cs->events);
   for (int i : dependency_order(sc)) {
     const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
     const std::vector<int>& out = outputs[static_cast<std::size_t>(i)];
@@ -99,6 +101,12 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
       cs->counters.push_back(std::move(d));
     }
     cs->processes.push_back(ind.spec->compile(ctx));
+  }
+  // The events' shares: one counter each, on no indicator (kEventSlot).
+  cs->first_event_counter = cs->counters.size();
+  for (std::size_t e = 0; e < cs->events.size(); ++e) {
+    cs->counter_shapes.push_back(StateCounter{kEventSlot, cs->events[e].name, 1});
+    cs->counters.push_back(CounterDecl{cs->events[e].name, "", "", 1});
   }
 
   std::map<int, JointGroup> groups;

@@ -45,6 +45,7 @@ bool simulate_block(const CompiledScenario& cs, const UniformSampler& uniforms, 
   ctx.values = ts.values.data();
   ctx.prev = ts.prev.data();
   ctx.counters = &ts.counters;
+  ctx.events = ts.events.data();
   if (cs.n_params() > 0) {
     uniforms.fill(first, n, kBlockSize, ts.params.data());
     cs.parameters->transform(n, kBlockSize, ts.params.data());
@@ -58,6 +59,9 @@ bool simulate_block(const CompiledScenario& cs, const UniformSampler& uniforms, 
       std::swap(ts.values, ts.prev);
       ctx.values = ts.values.data();
       ctx.prev = ts.prev.data();
+      if (!cs.events.empty()) {
+        cs.events.step(ctx, ts.events.data(), ts.counters.counts.data() + cs.first_event_counter);
+      }
       for (auto& w : ts.workers) {
         if (stop()) return false;
         w->step(ctx);
