@@ -24,8 +24,8 @@ struct ThreadState {
   std::vector<std::uint8_t> reached;  ///< [by target][run]: kReached | kSawNonfinite
   std::vector<std::uint8_t> all_met;
   std::vector<std::uint8_t> met;     ///< [target][run], filled only for an observer
-  std::vector<std::uint8_t> events;  ///< [event][run]: this year's states (BlockCtx::events)
   std::vector<double> watched;       ///< [watch cell][run], filled only for an observer
+  std::vector<std::uint8_t> events;  ///< [event][run]: this year's states (BlockCtx::events)
   BlockCounters counters;
   RunState acc;
   std::uint64_t call = 0;

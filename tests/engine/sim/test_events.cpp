@@ -121,7 +121,8 @@ TEST_CASE("events: the share in the results is the per-year frequency", "[events
     check_binomial(e.runs_on[t], r.runs, 0.2);
   }
   const std::string json = to_json_text(r);
-  CHECK(json.find("\"events\": {\n    \"recession\": {\n      \"share\": [\n        0,") !=
+  CHECK(json.find("\"events\": {\n    \"recession\": {\n      \"share\": [") != std::string::npos);
+  CHECK(json.find("      \"runs\": [\n        0,\n        " + std::to_string(e.runs_on[1]) + ",") !=
         std::string::npos);
   const std::string csv = to_csv_text(r);
   CHECK(csv.find("event:recession,2021,runs," + std::to_string(e.runs_on[1]) + "\n") !=
