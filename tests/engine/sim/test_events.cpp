@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "engine/analysis/sensitivity.h"
 #include "engine/config/scenario.h"
 #include "engine/io/csv.h"
 #include "engine/io/json.h"
 #include "engine/sim/block.h"
 #include "engine/sim/events.h"
+#include "models/register_builtin.h"
 #include "tests/support/run.h"
 
 using namespace plancast;
@@ -253,4 +255,39 @@ TEST_CASE("events: bad input is located", "[events]") {
                               "indicators:\n  x: {base: 1, growth: {trend: 0, shocks: {event: e, "
                               "probability: 0.1, size: 1}}}\n")),
              Catch::Contains("either 'probability'"));
+}
+
+TEST_CASE("events: sensitivity treats an event's occurrence as a factor", "[events][sensitivity]") {
+  // One simulated year: f = 100 (1 + t - 0.1 I), t ~ N(0.05, 0.01²), I ~ Bernoulli(0.3):
+  // additive, Var f = 100² 0.01² + 10² 0.3 0.7 = 1 + 21, so S1 = ST = 21/22 for the event,
+  // 1/22 for t, and 0 for the noise (there is none besides the event).
+  const Scenario sc = load_text(R"(plancast: 1
+name: evsens
+base_year: 2020
+horizon: 2021
+simulation: {runs: 1000, seed: 5}
+parameters:
+  t: {dist: normal, mean: 0.05, sd: 0.01}
+events:
+  recession: {probability: 0.3}
+indicators:
+  f: {base: 100, growth: {trend: t, shocks: {event: recession, size: -0.1}}}
+)");
+  SensitivityOptions o;
+  o.runs = 5000;
+  const SobolResult r = sobol_sensitivity(sc, builtin_registry(), resolve_output(sc, "f@2021"), o);
+  REQUIRE(r.parameters.size() == 2);
+  CHECK(r.total_runs == 5000u * 5u);
+  CHECK(r.variance == Approx(22.0).epsilon(0.06));
+  const SobolIndex& t = r.parameters[0];
+  const SobolIndex& ev = r.parameters[1];
+  CHECK(ev.name == "event:recession");
+  auto near = [](double est, double lo, double hi, double truth) {
+    INFO("estimate " << est << " [" << lo << ", " << hi << "], truth " << truth);
+    CHECK(std::abs(est - truth) <= 2 * (hi - lo) + 1e-12);
+  };
+  near(ev.s1, ev.s1_lo, ev.s1_hi, 21.0 / 22.0);
+  near(ev.st, ev.st_lo, ev.st_hi, 21.0 / 22.0);
+  near(t.s1, t.s1_lo, t.s1_hi, 1.0 / 22.0);
+  CHECK(r.noise.st == Approx(0.0).margin(1e-12));  // AB_noise keeps A's events: f is unchanged
 }
