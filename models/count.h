@@ -8,9 +8,11 @@
 // year do not leave in that year). A parameter-valued `rate` is drawn once per run, so a
 // gamma-distributed rate gives negative-binomial totals. Parameter draws outside the
 // allowed range are clamped per run (rate to >= 0, rate_growth to >= −1, exit to [0, 1]).
+// Optional `shocks` (models/rate_model.h, ShockSpec) act on the rate: λ_t·max(0, 1 + s) in
+// a shock year, the year the indicator's own (probability) or a shared event's.
 //
 // Randomness: year t of run r uses draw 1 of the indicator's stream (lane 0 arrivals,
-// lane 1 exits), each turned into a count by inversion (smallest k with F(k) >= u):
+// lane 1 exits; draw 0 lanes 2 and 3 are the shocks'), each turned into a count by inversion (smallest k with F(k) >= u):
 // sequential search over the pmf for means below 30, Boost.Math's discrete quantile
 // (integer_round_up) up to a mean (binomial: a variance) of kInversionLimit = 10^5, and
 // above it the Cornish–Fisher expansion with continuity correction, whose cost does not
