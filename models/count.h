@@ -12,10 +12,10 @@
 // a shock year, the year the indicator's own (probability) or a shared event's.
 //
 // Randomness: year t of run r uses draw 1 of the indicator's stream (lane 0 arrivals,
-// lane 1 exits; draw 0 lanes 2 and 3 are the shocks'), each turned into a count by inversion (smallest k with F(k) >= u):
-// sequential search over the pmf for means below 30, Boost.Math's discrete quantile
-// (integer_round_up) up to a mean (binomial: a variance) of kInversionLimit = 10^5, and
-// above it the Cornish–Fisher expansion with continuity correction, whose cost does not
+// lane 1 exits; draw 0 lanes 2 and 3 are the shocks'), each turned into a count by inversion
+// (smallest k with F(k) >= u): sequential search over the pmf for means below 30, Boost.Math's
+// discrete quantile (integer_round_up) up to a mean (binomial: a variance) of kInversionLimit =
+// 10^5, and above it the Cornish–Fisher expansion with continuity correction, whose cost does not
 // grow with the mean (Boost's quantile takes milliseconds a draw at 10^10 and is wrong at
 // 10^12 in Boost 1.74). No std:: distributions (their algorithms differ by library).
 //
