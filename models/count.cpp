@@ -32,10 +32,11 @@ class CountWorker final : public ProcessWorker {
 class CountProcess final : public Process {
  public:
   CountProcess(const Value& rate, const Value& rate_growth, const Value& exit,
-               const CompileContext& ctx)
+               const ShockSpec& shock_spec, const CompileContext& ctx)
       : rate(ctx.resolve(rate)),
         growth(ctx.resolve(rate_growth)),
         exit(ctx.resolve(exit)),
+        shocks(shock_spec, ctx),
         slot(ctx.output_slots().at(0)),
         base(ctx.base()),
         stream(ctx.stream_key(0)) {}
@@ -43,6 +44,7 @@ class CountProcess final : public Process {
     return std::make_unique<CountWorker>(*this);
   }
   ValueRef rate, growth, exit;
+  Shocks shocks;  ///< on the arrival rate: λ (1 + size), floored at 0
   int slot;
   double base;
   StreamKey stream;
@@ -50,7 +52,8 @@ class CountProcess final : public Process {
 
 /// Counters of count's words in year t of run r (count.h): the first two words of each draw
 /// from Philox (r, t, kCountDraw, 0) (arrivals lanes 0-1, exits lanes 2-3), further words
-/// (rejections) from (r, t, k, kArrivalsMore) and (r, t, k, kExitsMore), k = 0, 1, ...
+/// (rejections) from (r, t, k, kArrivalsMore) and (r, t, k, kExitsMore), k = 0, 1, ...;
+/// draw 0's uniforms (r, t, 0, 0) belong to the shocks, lanes 2 and 3 as in the rate model.
 constexpr std::uint32_t kCountDraw = 1;
 constexpr std::uint64_t kArrivalsMore = 1;
 constexpr std::uint64_t kExitsMore = 2;
@@ -70,7 +73,10 @@ void CountWorker::step(BlockCtx& ctx) {
     const double rate = std::clamp(value_at(p_.rate, ctx, j), 0.0, kMaxCountRate);
     const double g = std::max(-1.0, value_at(p_.growth, ctx, j));
     const double q = std::clamp(value_at(p_.exit, ctx, j), 0.0, 1.0);
-    const double lambda = g == 0 ? rate : rate * std::pow(1.0 + g, years);
+    double lambda = g == 0 ? rate : rate * std::pow(1.0 + g, years);
+    if (double s = 0; p_.shocks.any() && p_.shocks.draw(ctx, j, stream, s)) {
+      lambda = std::min(lambda * std::max(0.0, 1.0 + s), kMaxCountRate);
+    }
     const double n = prev[j];
     if (!std::isfinite(n)) {
       x[j] = n;
@@ -148,13 +154,16 @@ class CountSpec final : public ProcessSpec {
   Value rate;
   Value rate_growth = Value::of(0);
   Value exit = Value::of(0);
+  ShockSpec shocks;
   std::vector<NameRef> references() const override {
     std::vector<NameRef> refs;
     for (const Value* v : {&rate, &rate_growth, &exit}) {
       if (v->is_param()) refs.push_back(NameRef{v->param, v->loc, true});
     }
+    shocks.add_references(refs);
     return refs;
   }
+  std::vector<NameRef> event_refs() const override { return shocks.event_refs(); }
   void check(const Scenario&, const IndicatorSpec& self, DiagnosticList& diags) const override {
     const double b = self.base;
     if (self.has_base && !(b >= 0 && b <= kMaxCountBase && b == std::floor(b))) {
@@ -194,7 +203,7 @@ class CountSpec final : public ProcessSpec {
     return m;
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
-    return std::make_unique<CountProcess>(rate, rate_growth, exit, ctx);
+    return std::make_unique<CountProcess>(rate, rate_growth, exit, shocks, ctx);
   }
 };
 
@@ -229,6 +238,7 @@ std::shared_ptr<const ProcessSpec> parse_count(NodeReader& r) {
   } else {
     ok = false;
   }
+  ok = parse_shocks(r, spec->shocks) && ok;
   r.finish();
   return ok ? spec : nullptr;
 }
@@ -249,6 +259,9 @@ ProcessType count_process_type() {
       {"exit", "number|parameter", "0",
        "chance that each counted item leaves in a year, in [0, 1]"},
   };
+  const std::vector<ProcessKeyDoc> shocks =
+      shock_keys("relative change of the arrival rate in a shock year: rate (1+size), >= 0");
+  t.keys.insert(t.keys.end(), shocks.begin(), shocks.end());
   t.parse = parse_count;
   return t;
 }

@@ -8,12 +8,15 @@
 // year do not leave in that year). A parameter-valued `rate` is drawn once per run, so a
 // gamma-distributed rate gives negative-binomial totals. Parameter draws outside the
 // allowed range are clamped per run (rate to >= 0, rate_growth to >= −1, exit to [0, 1]).
+// Optional `shocks` (models/rate_model.h, ShockSpec) act on the rate: λ_t·max(0, 1 + s) in
+// a shock year, the year the indicator's own (probability) or a shared event's.
 //
 // Randomness: year t of run r draws its arrivals and exits exactly, with the samplers of
 // engine/random/discrete.h (inversion for means below 30, Hörmann's PTRS and BTRS above, at
 // any mean; docs/methods.md, "Discrete draws"). Words, on the indicator's stream:
 //   (r, t, 1, 0)  one Philox call: lanes 0-1 the arrivals' first two words, lanes 2-3 the
-//                 exits' (draw 0 of the year is left unused, as it always was)
+//                 exits'
+//   (r, t, 0, 0)  lanes 2 and 3: the shocks' occurrence and size (as in the rate model)
 //   (r, t, k, 1)  k = 0, 1, ...: the arrivals' further words (read only after a rejection,
 //                 at means >= 30)
 //   (r, t, k, 2)  k = 0, 1, ...: the exits' further words

@@ -13,7 +13,8 @@
 //   trend[].half_life    number|parameter  -        h in years (> 0), with converge_to
 //   noise.sd             number|parameter  0        stationary sd σ of the AR(1) noise ε
 //   noise.persistence    number|parameter  0        φ in [0, 1): ε_t = φ ε_{t−1} + σ√(1−φ²) z_t
-//   shocks.probability   number|parameter  -        chance p of a shock in each year
+//   shocks.probability   number|parameter  (or event) chance p of a shock in each year
+//   shocks.event         event name        (or probability) the shock years of a shared event
 //   shocks.size          distribution|number|parameter - size s_t added to the rate
 //   form                 simple | log      simple   how the rate compounds
 #pragma once

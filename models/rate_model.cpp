@@ -91,7 +91,7 @@ bool parse_segment(NodeReader seg, TrendSegment& out) {
 }  // namespace
 
 std::vector<ProcessKeyDoc> rate_model_keys(const std::string& rate_meaning) {
-  return {
+  std::vector<ProcessKeyDoc> keys = {
       {"trend", "list|number|parameter", "",
        "schedule of {until, rate} / {until, converge_to, half_life} segments, or one rate"},
       {"trend[].until", "year", "", "last year of the segment"},
@@ -102,10 +102,98 @@ std::vector<ProcessKeyDoc> rate_model_keys(const std::string& rate_meaning) {
        "years h for half the gap to r to close (> 0)"},
       {"noise.sd", "number|parameter", "0", "stationary sd of the AR(1) noise on the rate"},
       {"noise.persistence", "number|parameter", "0", "AR(1) coefficient phi in [0, 1)"},
-      {"shocks.probability", "number|parameter", "(if shocks)", "chance of a shock in each year"},
-      {"shocks.size", "distribution|number|parameter", "(if shocks)",
-       "shock added to the rate in a shock year"},
   };
+  const std::vector<ProcessKeyDoc> shocks = shock_keys("shock added to the rate in a shock year");
+  keys.insert(keys.end(), shocks.begin(), shocks.end());
+  return keys;
+}
+
+std::vector<ProcessKeyDoc> shock_keys(const std::string& added) {
+  return {
+      {"shocks.probability", "number|parameter", "(or event)", "chance of a shock in each year"},
+      {"shocks.event", "event name", "(or probability)",
+       "the shock years are those of a shared event (events:)"},
+      {"shocks.size", "distribution|number|parameter", "(if shocks)", added},
+  };
+}
+
+void ShockSpec::add_references(std::vector<NameRef>& refs) const {
+  if (!present) return;
+  if (event.empty()) add_ref(refs, probability);
+  if (!dist) add_ref(refs, value);
+}
+
+std::vector<NameRef> ShockSpec::event_refs() const {
+  if (!present || event.empty()) return {};
+  return {NameRef{event, event_loc, false}};
+}
+
+bool parse_shocks(NodeReader& r, ShockSpec& out) {
+  auto sh = r.optional("shocks");
+  if (!sh) return true;
+  if (!sh->expect_map()) return false;
+  bool ok = true;
+  out.present = true;
+  const bool has_p = sh->has("probability");
+  const bool has_e = sh->has("event");
+  if (has_p && has_e) {
+    sh->error(
+        "shocks take either 'probability' (the process's own shock years) or 'event' (the "
+        "years of a shared event), not both");
+    ok = false;
+  } else if (has_e) {
+    auto e = sh->required("event");
+    if (auto name = e->string()) {
+      out.event = *name;
+      out.event_loc = e->loc();
+    } else {
+      ok = false;
+    }
+  } else if (auto v = sh->value_at("probability")) {
+    out.probability = *v;
+    ok = check_const(*sh, *v, "probability", 0, 1) && ok;
+  } else {
+    ok = false;
+  }
+  if (auto sz = sh->required("size")) {
+    if (sz->is_map()) {
+      if (auto d = read_distribution(*sz))
+        out.dist = *d;
+      else
+        ok = false;
+    } else if (auto v = sz->value()) {
+      out.value = *v;
+    } else {
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  sh->finish();
+  return ok;
+}
+
+Shocks::Shocks(const ShockSpec& spec, const CompileContext& ctx) : present_(spec.present) {
+  if (!present_) return;
+  if (!spec.event.empty()) {
+    event_ = ctx.event_index(spec.event);
+    if (event_ < 0) throw ScenarioError(spec.event_loc, "unknown event '" + spec.event + "'");
+  } else {
+    p_ = ctx.resolve(spec.probability);
+  }
+  if (spec.dist) {
+    dist_.emplace(*spec.dist);
+  } else {
+    value_ = ctx.resolve(spec.value);
+  }
+}
+
+bool Shocks::draw(const BlockCtx& ctx, std::size_t j, const Stream& stream, double& size) const {
+  const Uniform4 u = stream.uniforms(ctx.first_run + j, static_cast<std::uint32_t>(ctx.t), 0);
+  const bool on = event_ >= 0 ? ctx.event_on(event_, j) : u.u[2] < value_at(p_, ctx, j);
+  if (!on) return false;
+  size = dist_ ? dist_->quantile(u.u[3]) : value_at(value_, ctx, j);
+  return true;
 }
 
 std::vector<NameRef> RateSpec::references() const {
@@ -116,10 +204,7 @@ std::vector<NameRef> RateSpec::references() const {
   }
   add_ref(refs, noise_sd);
   add_ref(refs, noise_persistence);
-  if (has_shocks) {
-    add_ref(refs, shock_probability);
-    if (!shock_dist) add_ref(refs, shock_value);
-  }
+  shocks.add_references(refs);
   return refs;
 }
 
@@ -221,34 +306,7 @@ bool parse_rate_spec(NodeReader& r, RateSpec& out) {
     }
   }
 
-  if (auto sh = r.optional("shocks")) {
-    if (sh->expect_map()) {
-      out.has_shocks = true;
-      if (auto v = sh->value_at("probability")) {
-        out.shock_probability = *v;
-        ok = check_const(*sh, *v, "probability", 0, 1) && ok;
-      } else {
-        ok = false;
-      }
-      if (auto sz = sh->required("size")) {
-        if (sz->is_map()) {
-          if (auto d = read_distribution(*sz))
-            out.shock_dist = *d;
-          else
-            ok = false;
-        } else if (auto v = sz->value()) {
-          out.shock_value = *v;
-        } else {
-          ok = false;
-        }
-      } else {
-        ok = false;
-      }
-      sh->finish();
-    } else {
-      ok = false;
-    }
-  }
+  ok = parse_shocks(r, out.shocks) && ok;
   return ok;
 }
 
@@ -279,15 +337,7 @@ RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx) : stream_(
   sd_ = ctx.resolve(spec.noise_sd);
   phi_ = ctx.resolve(spec.noise_persistence);
   has_noise_ = sd_.is_param() || sd_.number != 0;
-  has_shocks_ = spec.has_shocks;
-  if (has_shocks_) {
-    shock_p_ = ctx.resolve(spec.shock_probability);
-    if (spec.shock_dist) {
-      shock_dist_.emplace(*spec.shock_dist);
-    } else {
-      shock_value_ = ctx.resolve(spec.shock_value);
-    }
-  }
+  shocks_ = Shocks(spec.shocks, ctx);
 }
 
 namespace {
@@ -336,9 +386,8 @@ const double* RateModel::noise_normals(State& s, const BlockCtx& ctx, const Stre
 void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
   const Segment& seg = segments_[static_cast<std::size_t>(segment_of_t_[ctx.t])];
   const Stream stream(ctx.seed, stream_);
-  const auto year_index = static_cast<std::uint32_t>(ctx.t);
   const bool first_year_of_segment = ctx.t == seg.first_t;
-  if (!seg.converge && has_noise_ && !has_shocks_ && !sd_.is_param() && !phi_.is_param()) {
+  if (!seg.converge && has_noise_ && !shocks_.any() && !sd_.is_param() && !phi_.is_param()) {
     // The common case (docs/performance.md), the same numbers as the general loop below:
     // the normals first, then the AR(1) recursion over the block with its constants hoisted
     // (sd·sqrt(1 - φ²) is the same product the general loop forms, in the same order).
@@ -390,13 +439,7 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
       s.eps[j] = eps;
       rate += eps;
     }
-    if (has_shocks_) {
-      const Uniform4 u = stream.uniforms(ctx.first_run + j, year_index, 0);
-      const double p = value_at(shock_p_, ctx, j);
-      if (u.u[2] < p) {
-        rate += shock_dist_ ? shock_dist_->quantile(u.u[3]) : value_at(shock_value_, ctx, j);
-      }
-    }
+    if (double shock = 0; shocks_.any() && shocks_.draw(ctx, j, stream, shock)) rate += shock;
     g[j] = rate;
   }
 }

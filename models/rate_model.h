@@ -18,6 +18,11 @@
 
 namespace plancast {
 
+/// v for run j: the constant, or parameter p's draw.
+inline double value_at(const ValueRef& v, const BlockCtx& ctx, std::size_t j) {
+  return v.param >= 0 ? ctx.param(v.param, j) : v.number;
+}
+
 struct TrendSegment {
   int until = INT_MAX;  ///< INT_MAX: to the horizon (the `trend: RATE` shorthand)
   bool converge = false;
@@ -26,14 +31,54 @@ struct TrendSegment {
   SourceLoc loc;
 };
 
+/// `shocks:` of a process: in a shock year a size is drawn (a distribution, a number or a
+/// parameter). The shock years are the process's own, each year with chance `probability`,
+/// or those of a shared event (`event: NAME`, engine/sim/events.h), the same runs and years
+/// for every process naming it.
+struct ShockSpec {
+  bool present = false;
+  std::string event;  ///< non-empty: the years are this event's
+  SourceLoc event_loc;
+  Value probability = Value::of(0);
+  std::optional<DistSpec> dist;  ///< size as a distribution
+  Value value;                   ///< size as a number or parameter (no dist)
+  /// Parameter names it uses (probability, size).
+  void add_references(std::vector<NameRef>& refs) const;
+  /// The event it names, if any.
+  std::vector<NameRef> event_refs() const;
+};
+
+/// Reads the optional `shocks` of a process map: {probability: P, size: S} or {event: NAME,
+/// size: S}, never both `probability` and `event`. False after reporting.
+bool parse_shocks(NodeReader& r, ShockSpec& out);
+
+/// The parameter-table rows of `shocks` (`added` says what the size does in a shock year).
+std::vector<ProcessKeyDoc> shock_keys(const std::string& added);
+
+/// Compiled shocks. Draws: lanes 2 (occurrence, own shocks only) and 3 (size) of the
+/// process's stream at (run, year, 0, 0); an event's occurrence is the event's.
+class Shocks {
+ public:
+  Shocks() = default;
+  Shocks(const ShockSpec& spec, const CompileContext& ctx);
+  bool any() const { return present_; }
+  /// Whether run j (of the block) has a shock in year ctx.t, and then its size. The draws
+  /// the rate model has always made for its own shocks.
+  bool draw(const BlockCtx& ctx, std::size_t j, const Stream& stream, double& size) const;
+
+ private:
+  bool present_ = false;
+  int event_ = -1;
+  ValueRef p_;
+  std::optional<Distribution> dist_;
+  ValueRef value_;
+};
+
 struct RateSpec {
   std::vector<TrendSegment> trend;
   Value noise_sd = Value::of(0);
   Value noise_persistence = Value::of(0);
-  bool has_shocks = false;
-  Value shock_probability = Value::of(0);
-  std::optional<DistSpec> shock_dist;  ///< size as a distribution
-  Value shock_value;                   ///< size as a number or parameter (no shock_dist)
+  ShockSpec shocks;
   SourceLoc loc;
 
   /// Parameter names this spec uses (each may only be a parameter).
@@ -69,6 +114,7 @@ class RateProcessSpec : public ProcessSpec {
  public:
   RateSpec rate;
   std::vector<NameRef> references() const override { return rate.references(); }
+  std::vector<NameRef> event_refs() const override { return rate.shocks.event_refs(); }
   void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
     rate.check(sc, diags);
   }
@@ -138,16 +184,8 @@ class RateModel {
   ValueRef sd_, phi_;
   bool has_noise_ = false;
   bool any_converge_ = false;  ///< some segment converges (so mu_last must be kept)
-  bool has_shocks_ = false;
-  ValueRef shock_p_;
-  std::optional<Distribution> shock_dist_;
-  ValueRef shock_value_;
+  Shocks shocks_;
   StreamKey stream_ = 0;
 };
-
-/// v for run j: the constant, or parameter p's draw.
-inline double value_at(const ValueRef& v, const BlockCtx& ctx, std::size_t j) {
-  return v.param >= 0 ? ctx.param(v.param, j) : v.number;
-}
 
 }  // namespace plancast

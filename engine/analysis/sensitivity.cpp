@@ -273,6 +273,20 @@ SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry
   const std::uint64_t noise_seed = sobol_noise_seed(sc.simulation.seed);
   const auto compiled_b = reseeded(*compiled_a, registry, noise_seed);
   const std::size_t np = sc.parameters.size();
+  // Each shared event's occurrence is one more factor (a group: its whole path in a run):
+  // AB_e is A with event e drawn at B's seed; AB_noise takes B's noise with A's events.
+  const std::size_t ne = sc.events.size();
+  auto event_resampled = [&](std::size_t e) {
+    Scenario s = sc;
+    s.events[e].seed = noise_seed;
+    return compile(s, registry);
+  };
+  std::shared_ptr<const CompiledScenario> compiled_noise = compiled_b;
+  if (ne > 0) {
+    Scenario s = scenario_of(*compiled_b);
+    for (EventSpec& e : s.events) e.seed = sc.simulation.seed;
+    compiled_noise = compile(s, registry);
+  }
   // lhs and sobol: 16 independent replicates of the design, whose spread gives the
   // intervals (docs/samplers.md); mc: one design and the row bootstrap.
   const bool replicated = sc.simulation.sampler == "lhs" || sc.simulation.sampler == "sobol";
@@ -285,16 +299,20 @@ SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry
     m += "'";
     throw UsageError(m);
   }
-  SensitivityJob job(output, opts, n * (np + 3));
+  SensitivityJob job(output, opts, n * (np + ne + 3));
   const std::vector<double> fa = job.run_with(*compiled_a, DesignSampler(*base, np, -1));
   const std::vector<double> fb = job.run_with(*compiled_b, DesignSampler(*base, np, -2));
   std::vector<std::vector<double>> fab;
   for (std::size_t i = 0; i < np; ++i) {
     fab.push_back(job.run_with(*compiled_a, DesignSampler(*base, np, static_cast<long>(i))));
   }
-  fab.push_back(job.run_with(*compiled_b, DesignSampler(*base, np, -1)));  // AB_noise
+  for (std::size_t e = 0; e < ne; ++e) {
+    fab.push_back(job.run_with(*event_resampled(e), DesignSampler(*base, np, -1)));
+  }
+  fab.push_back(job.run_with(*compiled_noise, DesignSampler(*base, np, -1)));  // AB_noise
   std::vector<std::string> names;
   for (const ParameterSpec& p : sc.parameters) names.push_back(p.name);
+  for (const EventSpec& e : sc.events) names.push_back("event:" + e.name);
   names.push_back("noise");
   SobolResult r = replicated
                       ? sobol_replicate_estimates(fa, fb, fab, names)
@@ -305,7 +323,7 @@ SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry
   r.sampler = sc.simulation.sampler;
   r.seed = sc.simulation.seed;
   r.noise_seed = noise_seed;
-  r.total_runs = n * (np + 3);
+  r.total_runs = n * (np + ne + 3);
   r.correlated = !sc.correlations.empty();
   return r;
 }

@@ -105,7 +105,9 @@ SobolResult sobol_estimates(const std::vector<double>& fa, const std::vector<dou
 /// with ω_A), AB_noise = (x_A, ω_B). ω_A is the noise of seed S (run r of A is run r of
 /// `plancast run` with the same parameter values), ω_B that of noise_seed, a pure function
 /// of S. So S1_i = Var E[f | x_i] / Var f and ST_i = E Var(f | everything but x_i) / Var f,
-/// also with noise. N·(P+3) runs. Throws ScenarioError (compile), UsageError (bad --of, no
+/// also with noise. Each shared event e is a factor too (AB_e = A with event e drawn at
+/// noise_seed; AB_noise then keeps A's events; its rows come after the parameters', named
+/// "event:NAME"). N·(P+E+3) runs. Throws ScenarioError (compile), UsageError (bad --of, no
 /// parameters), RunError (non-finite output, constant output), Interrupted.
 /// As sobol_estimates, for a design of replicate_count(N) independent replicates (rows
 /// [replicate_begin(k), replicate_begin(k + 1)) each): the intervals are index ± t_{0.975,R-1}

@@ -127,6 +127,8 @@ Scenario build(const YAML::Node& root, const std::string& file,
   read_correlations(r, cx);
   read_indicators(r, cx);
   check_names(cx);
+  read_events(r, cx);
+  check_event_refs(cx);
   const std::vector<bool> refs_ok = check_references(cx);
   if (check_cycles(sc, diags) && cx.years_ok) assign_first_years(sc);
   read_targets(r, cx);

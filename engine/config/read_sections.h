@@ -5,6 +5,8 @@
 //   read_parameters.cpp  parameters; correlations (names, rho, pairs, positive definite)
 //   read_indicators.cpp  indicators: unit, title, base, history, claims, the process
 //   read_targets.cpp     targets; report_years
+//   read_events.cpp      events (after the indicators: their names share one namespace);
+//                        the events the processes' shocks name
 //   loader_build.cpp     the whole-scenario checks: names, references, cycles, processes
 #pragma once
 
@@ -62,6 +64,8 @@ void read_simulation(NodeReader& root, ReadContext& cx);
 void read_parameters(NodeReader& root, ReadContext& cx);
 void read_correlations(NodeReader& root, ReadContext& cx);
 void read_indicators(NodeReader& root, ReadContext& cx);
+void read_events(NodeReader& root, ReadContext& cx);
+void check_event_refs(ReadContext& cx);
 void read_targets(NodeReader& root, ReadContext& cx);
 void read_report_years(NodeReader& root, ReadContext& cx);
 

@@ -49,6 +49,13 @@ const IndicatorSpec* Scenario::indicator_of_output(const std::string& n) const {
   return nullptr;
 }
 
+const EventSpec* Scenario::find_event(const std::string& n) const {
+  for (const auto& e : events) {
+    if (e.name == n) return &e;
+  }
+  return nullptr;
+}
+
 Scenario vintage_view(const Scenario& sc, int first_year) {
   Scenario v = sc;
   v.base_year = first_year;

@@ -97,6 +97,25 @@ struct IndicatorSpec {
   std::vector<std::string> outputs;
 };
 
+/// A shared event (`events:`, docs/scenario-reference.md "events"): a yes/no state per run
+/// and year that every process naming it in its `shocks` sees alike. A two-state Markov
+/// chain: P(on | off last year) = probability, P(on | on last year) = persistence (without
+/// persistence: independent years with chance `probability`); its first year of the window
+/// starts from the chain's stationary share (engine/sim/events.h).
+struct EventSpec {
+  std::string name;
+  SourceLoc loc;
+  Value probability;
+  bool has_persistence = false;
+  Value persistence = Value::of(0);
+  int first = 0, last = 0;  ///< the window of years it can occur in (first simulated year ..
+                            ///< horizon when `years` is not given)
+  SourceLoc years_loc;
+  /// Never from the file: the seed of its draws where an analysis resamples this event
+  /// alone (plancast sensitivity, the event as a factor); absent: simulation.seed.
+  std::optional<std::uint64_t> seed;
+};
+
 enum class TargetOp { at_least, at_most };
 
 struct TargetSpec {
@@ -120,6 +139,7 @@ struct Scenario {
   SimulationSpec simulation;
   std::vector<ParameterSpec> parameters;
   std::vector<CorrelationSpec> correlations;
+  std::vector<EventSpec> events;           ///< in file order
   std::vector<IndicatorSpec> indicators;   ///< in file order
   std::vector<TargetSpec> targets;         ///< in file order
   std::vector<std::string> variant_names;  ///< every variant defined in the file
@@ -145,6 +165,7 @@ struct Scenario {
   int first_year(const IndicatorSpec& ind) const {
     return ind.first_year > base_year ? ind.first_year : base_year;
   }
+  const EventSpec* find_event(const std::string& n) const;
 };
 
 /// The scenario as seen by an indicator starting in `first_year` (> sc.base_year): the same,

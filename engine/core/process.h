@@ -82,6 +82,8 @@ class CompileContext {
   /// Index into BlockCounters::counts of this indicator's counter k (k < the size of
   /// ProcessSpec::counters()). Throws std::logic_error for a k the process did not declare.
   virtual std::size_t counter_index(std::uint32_t k) const = 0;
+  /// Index of a shared event of the scenario (`events:`; BlockCtx::event_on), or -1.
+  virtual int event_index(const std::string& /*name*/) const { return -1; }
   /// Number of parameters / slots (for workers that bind whole arrays, e.g. formulas).
   virtual int n_parameters() const = 0;
   virtual int n_slots() const = 0;
@@ -225,6 +227,9 @@ class ProcessSpec {
   }
   /// Every name used, for unknown-name checks and (non-parameter ones) dependency edges.
   virtual std::vector<NameRef> references() const = 0;
+  /// The shared events (`events:`) this process names, with where: the loader reports an
+  /// unknown one. Default: none.
+  virtual std::vector<NameRef> event_refs() const { return {}; }
   /// Checks that need the whole scenario (years, base): called by the loader for the base
   /// scenario and every variant, after names were resolved, with `self`, the indicator this
   /// spec belongs to (its base, base_loc, name). Reports into diags.

@@ -100,6 +100,13 @@ std::string to_csv_text(const Results& r) {
     }
   }
   for (const JointResult& g : r.joint) w.proportion("joint", g.year, g.p);
+  for (const EventResult& e : r.events) {
+    const std::string name = field("event:" + e.name);
+    for (std::size_t t = 0; t < r.years.size(); ++t) {
+      w.row(name, r.years[t], "share", at(e.share, t, nan));
+      w.count(name, r.years[t], "runs", at<std::uint64_t>(e.runs_on, t, 0));
+    }
+  }
   return std::move(w.text());
 }
 

@@ -18,7 +18,9 @@ namespace plancast {
 ///    `first_reach` row per year (ascending) with the probability of first reaching the
 ///    target in that year;
 ///  - per joint group (ascending year), indicator column `joint`: probability, std_error,
-///    ci95_lo, ci95_hi, hits.
+///    ci95_lo, ci95_hi, hits;
+///  - per shared event (scenario order), indicator column `event:NAME`, per year
+///    (ascending): share (of runs in which it occurred) and runs.
 /// A CSV file has one header and one table: there are no separate sections. Doubles are
 /// written in the shortest form that reads back to the same double (std::to_chars);
 /// non-finite values as an empty field (read as missing by pandas and R). Fields holding a

@@ -111,6 +111,18 @@ nlohmann::ordered_json to_json(const Results& r) {
     joint.push_back(std::move(o));
   }
   j["joint"] = std::move(joint);
+  // The shared events (only where the scenario has some): per year, the runs in which each
+  // occurred and their share of all runs.
+  if (!r.events.empty()) {
+    ojson events = ojson::object();
+    for (const EventResult& e : r.events) {
+      ojson o;
+      o["share"] = numbers(e.share);
+      o["runs"] = e.runs_on;
+      events[e.name] = std::move(o);
+    }
+    j["events"] = std::move(events);
+  }
   return j;
 }
 

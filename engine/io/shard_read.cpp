@@ -300,8 +300,8 @@ class ShardScanner {
       case Kind::state:
         if (k == "shift") return Kind::strs;
         if (k == "cells") return Kind::cells;
-        if (in({"target_hits", "first_reach", "joint_hits", "target_nonfinite",
-                "replicate_hits"})) {
+        if (in({"target_hits", "first_reach", "joint_hits", "target_nonfinite", "replicate_hits",
+                "event_counts"})) {
           return Kind::nums;
         }
         return in({"slots", "years", "targets", "joint", "runs"}) ? Kind::any : Kind::none;

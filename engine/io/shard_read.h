@@ -36,15 +36,25 @@ ShardScan scan_shard(const std::string& name, const std::string& text);
 
 /// Builds a state from its parts, checking each as it comes (shard_state.cpp); used by
 /// state_from_json and by stream_state. Throws StateError.
+/// Whether a state has counters of shared events (StateCounter::slot kEventSlot).
+inline bool has_events(const RunState& s) {
+  for (const StateCounter& c : s.counters) {
+    if (c.slot == kEventSlot) return true;
+  }
+  return false;
+}
+
 class StateBuilder {
  public:
   StateBuilder(const RunState& shape, const StateLayout* layout);
   /// The state's dimensions and runs (an object with slots, years, targets, joint, runs).
   void begin(const nlohmann::json& scalars);
-  /// shift, target_hits, first_reach, joint_hits, target_nonfinite or replicate_hits.
+  /// shift, target_hits, first_reach, joint_hits, target_nonfinite, replicate_hits or
+  /// event_counts (the shared events', where the scenario has some).
   void field(const std::string& key, const nlohmann::json& value);
   /// Cell c (0-based, in order).
   void cell(std::size_t c, const nlohmann::json& cell);
+  void event_counts(const nlohmann::json& v);
   /// Checks that every part came and the target counts; the state.
   RunState finish();
 
@@ -53,7 +63,7 @@ class StateBuilder {
   const StateLayout* layout_;
   std::size_t cells_ = 0;
   bool shift_ = false, hits_ = false, reach_ = false, joint_ = false, nonfinite_ = false,
-       replicates_ = false;
+       replicates_ = false, events_ = false;
 };
 
 /// Streams the state of a scanned text into `builder` (begin, fields, cells one at a time:

@@ -438,6 +438,10 @@ void StateBuilder::field(const std::string& key, const nlohmann::json& v) {
     shift_ = true;
     return;
   }
+  if (key == "event_counts") {
+    event_counts(v);
+    return;
+  }
   std::vector<std::uint64_t>& out = key == "target_hits"        ? s_.target_hits
                                     : key == "first_reach"      ? s_.first_reach
                                     : key == "target_nonfinite" ? s_.target_nonfinite
@@ -453,6 +457,25 @@ void StateBuilder::field(const std::string& key, const nlohmann::json& v) {
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i] = R::count_upto(a[i], at + "/" + std::to_string(i), s_.runs);
   }
+}
+
+void StateBuilder::event_counts(const nlohmann::json& v) {
+  using R = Reader;
+  const std::size_t years = static_cast<std::size_t>(s_.years);
+  std::vector<std::size_t> mine;
+  for (std::size_t k = 0; k < s_.counters.size(); ++k) {
+    if (s_.counters[k].slot == kEventSlot) mine.push_back(k);
+  }
+  if (mine.empty()) R::fail("/event_counts", "the scenario has no events");
+  const json& a = R::array(v, "/event_counts", mine.size() * years, "counts");
+  for (std::size_t e = 0; e < mine.size(); ++e) {
+    for (std::size_t t = 0; t < years; ++t) {
+      const std::size_t i = e * years + t;
+      s_.counts[mine[e] * years + t] =
+          R::count_upto(a[i], "/event_counts/" + std::to_string(i), s_.runs);
+    }
+  }
+  events_ = true;
 }
 
 void StateBuilder::cell(std::size_t c, const nlohmann::json& cell) {
@@ -474,6 +497,7 @@ RunState StateBuilder::finish() {
         std::pair{nonfinite_, "target_nonfinite"}, std::pair{replicates_, "replicate_hits"}}) {
     if (!seen) Reader::fail("", std::string("no \"") + key + "\"");
   }
+  if (!events_ && has_events(s_)) Reader::fail("", "no \"event_counts\"");
   Reader::nonfinite_targets(s_);
   if (layout_ != nullptr) Reader::targets(s_, *layout_);
   Reader::replicates(s_);
@@ -484,15 +508,28 @@ RunState StateBuilder::finish() {
 
 RunState state_from_json(const nlohmann::json& j, const RunState& shape,
                          const StateLayout* layout) {
-  Reader::keys(j, "",
-               {"slots", "years", "targets", "joint", "runs", "shift", "cells", "target_hits",
-                "first_reach", "joint_hits", "target_nonfinite", "replicate_hits"});
+  const bool events = shard_detail::has_events(shape);
+  std::vector<const char*> keys = {"slots",
+                                   "years",
+                                   "targets",
+                                   "joint",
+                                   "runs",
+                                   "shift",
+                                   "cells",
+                                   "target_hits",
+                                   "first_reach",
+                                   "joint_hits",
+                                   "target_nonfinite",
+                                   "replicate_hits"};
+  if (events) keys.push_back("event_counts");
+  Reader::keys(j, "", keys);
   shard_detail::StateBuilder b(shape, layout);
   b.begin(j);
   for (const char* k : {"shift", "target_hits", "first_reach", "joint_hits", "target_nonfinite",
                         "replicate_hits"}) {
     b.field(k, j.at(k));
   }
+  if (events) b.field("event_counts", j.at("event_counts"));
   const json& cells = Reader::array(j.at("cells"), "/cells", shape.cells, "cells");
   for (std::size_t c = 0; c < shape.cells; ++c) b.cell(c, cells[c]);
   return b.finish();

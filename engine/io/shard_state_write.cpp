@@ -78,6 +78,17 @@ nlohmann::ordered_json state_to_json(const RunState& s) {
   j["joint_hits"] = s.joint_hits;
   j["target_nonfinite"] = s.target_nonfinite;
   j["replicate_hits"] = s.replicate_hits;
+  // The shared events' yearly counts of runs on (counters on no cell, kEventSlot), only where
+  // the scenario has events: [event][year], flattened.
+  ojson events = ojson::array();
+  for (std::size_t k = 0; k < s.counters.size(); ++k) {
+    if (s.counters[k].slot != kEventSlot) continue;
+    for (int t = 0; t < s.years; ++t) {
+      events.push_back(
+          s.counts[k * static_cast<std::size_t>(s.years) + static_cast<std::size_t>(t)]);
+    }
+  }
+  if (!events.empty()) j["event_counts"] = std::move(events);
   return j;
 }
 

@@ -154,6 +154,21 @@ std::string to_text_summary(const Results& r) {
     }
   }
 
+  if (!r.events.empty() && !cols.empty()) {
+    out += '\n';
+    line(out, "Events (share of runs in which each occurred)");
+    line(out, "  " + cell("event", kIndicator) + " " + cell("year", 4) + cell("share", kNum, true));
+    for (const EventResult& e : r.events) {
+      bool first = true;
+      for (const auto& [year, t] : cols) {
+        const double share = t < e.share.size() ? e.share[t] : std::nan("");
+        line(out, "  " + cell(first ? e.name : "", kIndicator) + " " +
+                      cell(std::to_string(year), 4) + cell(human_percent(share), kNum, true));
+        first = false;
+      }
+    }
+  }
+
   std::vector<std::string> notes;
   for (const TargetResult& t : r.targets) {
     if (t.nonfinite > 0) {

@@ -23,8 +23,9 @@ struct ThreadState {
   std::vector<double> params, values, prev, scratch;
   std::vector<std::uint8_t> reached;  ///< [by target][run]: kReached | kSawNonfinite
   std::vector<std::uint8_t> all_met;
-  std::vector<std::uint8_t> met;  ///< [target][run], filled only for an observer
-  std::vector<double> watched;    ///< [watch cell][run], filled only for an observer
+  std::vector<std::uint8_t> met;     ///< [target][run], filled only for an observer
+  std::vector<double> watched;       ///< [watch cell][run], filled only for an observer
+  std::vector<std::uint8_t> events;  ///< [event][run]: this year's states (BlockCtx::events)
   BlockCounters counters;
   RunState acc;
   std::uint64_t call = 0;
@@ -38,6 +39,7 @@ struct ThreadState {
         all_met(kBlockSize),
         met(cs.targets.size() * kBlockSize),
         watched(n_watch * kBlockSize),
+        events(cs.events.size() * kBlockSize),
         acc(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes) {
     for (const auto& p : cs.processes) workers.push_back(p->make_worker(kBlockSize));
     reset_counters(cs);

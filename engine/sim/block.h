@@ -25,8 +25,14 @@ struct BlockCtx {
   double* values = nullptr;        ///< this year's values (slots already stepped are current)
   const double* prev = nullptr;    ///< last year's values (undefined at t = 0)
   BlockCounters* counters = nullptr;
+  /// This year's states of the scenario's shared events (engine/sim/events.h): events[e *
+  /// stride + j] is 1 where event e is on in run j. Set for t >= 1.
+  const std::uint8_t* events = nullptr;
 
   double param(int p, std::size_t j) const { return params[p * stride + j]; }
+  bool event_on(int e, std::size_t j) const {
+    return events[static_cast<std::size_t>(e) * stride + j] != 0;
+  }
   double* slot(int s) { return values + static_cast<std::size_t>(s) * stride; }
   const double* prev_slot(int s) const { return prev + static_cast<std::size_t>(s) * stride; }
   const double* param_row(int p) const { return params + static_cast<std::size_t>(p) * stride; }

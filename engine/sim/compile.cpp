@@ -86,7 +86,9 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
   }
   check_stream_keys(sc);
   cs->slot_first_t.assign(cs->slot_names.size(), 0);
+  cs->events = EventTable(sc, params);
   IndicatorContext ctx(sc, params, slots);
+  ctx.set_events(&cs->events);
   for (int i : dependency_order(sc)) {
     const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
     const std::vector<int>& out = outputs[static_cast<std::size_t>(i)];
@@ -108,12 +110,19 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
       cs->any_vintage = true;
       const Scenario view = vintage_view(sc, sc.first_year(ind));
       IndicatorContext vctx(view, params, slots);
+      vctx.set_events(&cs->events);
       vctx.set_indicator(ind, out, first_counter, n_counters);
       cs->processes.push_back(ind.spec->compile(vctx));
     } else {
       ctx.set_indicator(ind, out, first_counter, n_counters);
       cs->processes.push_back(ind.spec->compile(ctx));
     }
+  }
+  // The events' shares: one counter each, on no indicator (kEventSlot).
+  cs->first_event_counter = cs->counters.size();
+  for (std::size_t e = 0; e < cs->events.size(); ++e) {
+    cs->counter_shapes.push_back(StateCounter{kEventSlot, cs->events[e].name, 1});
+    cs->counters.push_back(CounterDecl{cs->events[e].name, "", "", 1});
   }
 
   std::map<int, JointGroup> groups;

@@ -10,6 +10,7 @@
 #include "engine/config/scenario.h"
 #include "engine/core/process.h"
 #include "engine/random/parameter_sampler.h"
+#include "engine/sim/events.h"
 
 namespace plancast::sim_detail {
 
@@ -38,6 +39,11 @@ class IndicatorContext final : public CompileContext {
   double base() const override { return ind_->base; }
   /// Throws std::logic_error for a sub-stream the process did not declare (stream_count()).
   StreamKey stream_key(std::uint32_t k) const override;
+  /// The scenario's events (borrowed), for event_index.
+  void set_events(const EventTable* events) { events_ = events; }
+  int event_index(const std::string& n) const override {
+    return events_ != nullptr ? events_->index(n) : -1;
+  }
   /// Throws std::logic_error for a counter the process did not declare (counters()).
   std::size_t counter_index(std::uint32_t k) const override;
   int n_parameters() const override { return static_cast<int>(params_.size()); }
@@ -52,6 +58,7 @@ class IndicatorContext final : public CompileContext {
   const IndicatorSpec* ind_ = nullptr;
   std::vector<int> out_;
   std::size_t first_counter_ = 0, n_counters_ = 0;
+  const EventTable* events_ = nullptr;
 };
 
 /// A scenario's parameters in file order, their index by name, and its correlations between

@@ -13,6 +13,7 @@
 #include "engine/core/process.h"
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/samplers.h"
+#include "engine/sim/events.h"
 #include "engine/sim/runner.h"
 #include "engine/sim/state.h"
 
@@ -65,6 +66,10 @@ class CompiledScenario {
   /// with the slot of the indicator that declared each.
   std::vector<CounterDecl> counters;
   std::vector<StateCounter> counter_shapes;
+  /// The shared events; event e's yearly count of runs on is counter first_event_counter + e
+  /// (StateCounter::slot kEventSlot), after the processes' counters.
+  EventTable events;
+  std::size_t first_event_counter = 0;
 
   std::size_t n_slots() const { return slot_names.size(); }
   std::size_t n_params() const { return parameters->size(); }

@@ -82,6 +82,14 @@ struct JointResult {
   bool operator==(const JointResult&) const = default;
 };
 
+/// A shared event (`events:`): per year, the runs in which it occurred and their share.
+struct EventResult {
+  std::string name;
+  std::vector<std::uint64_t> runs_on;  ///< per year (0 in the base year)
+  std::vector<double> share;           ///< runs_on / runs
+  bool operator==(const EventResult&) const = default;
+};
+
 struct Results {
   std::string plancast_version;
   std::string scenario;  ///< scenario name
@@ -96,6 +104,7 @@ struct Results {
   std::vector<IndicatorResult> indicators;  ///< every output series, in scenario order
   std::vector<TargetResult> targets;        ///< in scenario order
   std::vector<JointResult> joint;           ///< years with at least one target, ascending
+  std::vector<EventResult> events;          ///< the shared events, in scenario order
   bool operator==(const Results&) const = default;
 };
 

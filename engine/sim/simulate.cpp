@@ -74,6 +74,7 @@ bool simulate_block(const CompiledScenario& cs, const UniformSampler& uniforms, 
   ctx.values = ts.values.data();
   ctx.prev = ts.prev.data();
   ctx.counters = &ts.counters;
+  ctx.events = ts.events.data();
   if (cs.n_params() > 0) {
     uniforms.fill(first, n, kBlockSize, ts.params.data());
     cs.parameters->transform(n, kBlockSize, ts.params.data());
@@ -85,6 +86,9 @@ bool simulate_block(const CompiledScenario& cs, const UniformSampler& uniforms, 
       std::swap(ts.values, ts.prev);
       ctx.values = ts.values.data();
       ctx.prev = ts.prev.data();
+      if (!cs.events.empty()) {
+        cs.events.step(ctx, ts.events.data(), ts.counters.counts.data() + cs.first_event_counter);
+      }
     }
     if (cs.any_vintage) {
       if (!vintage_year(cs, ts, ctx, stop)) return false;

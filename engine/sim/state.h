@@ -15,6 +15,10 @@ namespace plancast {
 
 /// A diagnostic counter of the state (a process's CounterDecl, compiled): the slot of the
 /// indicator that declared it, its name, and the most one run adds in one year.
+/// The slot of a counter that belongs to no indicator: a shared event's yearly count of runs
+/// in which it is on (engine/sim/events.h).
+inline constexpr std::size_t kEventSlot = static_cast<std::size_t>(-1);
+
 struct StateCounter {
   std::size_t slot = 0;
   std::string name;

@@ -8,6 +8,7 @@
 #include "engine/core/process.h"
 #include "engine/random/samplers.h"
 #include "engine/random/stream.h"
+#include "engine/sim/events.h"
 
 namespace plancast {
 
@@ -33,6 +34,9 @@ std::vector<StreamUse> stream_uses(const Scenario& sc) {
       uses.push_back({sub_stream_key(ind.name, k), std::move(user), ind.loc});
     }
   }
+  for (const EventSpec& ev : sc.events) {
+    uses.push_back({event_stream_key(ev.name), "event '" + ev.name + "'", ev.loc});
+  }
   return uses;
 }
 
@@ -48,7 +52,7 @@ void check_stream_keys(const Scenario& sc) {
                                          "key " +
                                          key +
                                          ", a collision of the names' 32-bit FNV-1a hashes): "
-                                         "rename the indicator");
+                                         "rename the indicator or event");
   }
 }
 

@@ -119,6 +119,17 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
     }
     r.indicators.push_back(std::move(ir));
   }
+  for (std::size_t e = 0; e < cs.events.size(); ++e) {
+    EventResult er;
+    er.name = cs.events[e].name;
+    const auto first =
+        total.counts.begin() + static_cast<std::ptrdiff_t>((cs.first_event_counter + e) * years);
+    er.runs_on.assign(first, first + static_cast<std::ptrdiff_t>(years));
+    for (std::uint64_t k : er.runs_on) {
+      er.share.push_back(static_cast<double>(k) / static_cast<double>(runs));
+    }
+    r.events.push_back(std::move(er));
+  }
   // mc: the binomial standard error and the Wilson interval; lhs and sobol: the spread of
   // the replicates of the design and a t interval (docs/samplers.md).
   const bool replicated = sc.simulation.sampler == "lhs" || sc.simulation.sampler == "sobol";
