@@ -21,9 +21,12 @@ class Stream;
 class UniformSampler;
 
 /// The scenario with `runs` runs per run() call and the analysis seed (opts.seed, else the
-/// file's), compiled. Throws UsageError when it has no parameters, ScenarioError (compile).
+/// file's), compiled with only what `output` needs (needed_part: its indicators up to its
+/// year; the runs' outputs are those of the whole scenario, byte for byte). Throws
+/// UsageError when it has no parameters, ScenarioError (compile).
 std::shared_ptr<const CompiledScenario> prepare_sensitivity(const Scenario& scenario,
                                                             const Registry& registry,
+                                                            const SensitivityOutput& output,
                                                             const SensitivityOptions& opts,
                                                             std::uint64_t runs);
 
