@@ -11,6 +11,7 @@
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/samplers.h"
 #include "engine/random/stream.h"
+#include "engine/sim/compile_needs.h"
 #include "engine/sim/simulator.h"
 
 namespace plancast {
@@ -44,31 +45,33 @@ Needs needs_of(const Scenario& scenario, const SensitivityOutput& output) {
 
 }  // namespace
 
-std::shared_ptr<const CompiledScenario> prepare_sensitivity(const Scenario& scenario,
-                                                            const Registry& registry,
-                                                            const SensitivityOutput& output,
-                                                            const SensitivityOptions& opts,
-                                                            std::uint64_t runs) {
+std::shared_ptr<const CompiledScenario> prepare_sensitivity(
+    const Scenario& scenario, const Registry& registry, const SensitivityOutput& output,
+    const SensitivityOptions& opts, std::uint64_t runs, bool outcomes_only) {
   if (scenario.parameters.empty()) {
     throw UsageError("sensitivity: the scenario has no parameters to vary");
   }
   const Needs needs = needs_of(scenario, output);
+  auto compiled = [&](const Scenario& sc) {
+    return outcomes_only ? compile_outcomes(sc, registry, needs) : compile(sc, registry, needs);
+  };
   if (scenario.simulation.runs == runs && (!opts.seed || *opts.seed == scenario.simulation.seed)) {
-    return compile(scenario, registry, needs);  // loaded for the design
+    return compiled(scenario);  // loaded for the design (sensitivity_design_runs)
   }
   // A scenario loaded otherwise (a caller of the engine's functions, e.g. a test): a copy
   // for the design. The commands load with the design's runs and seed and never get here.
   Scenario sc = scenario;
   sc.simulation.runs = runs;
   if (opts.seed) sc.simulation.seed = *opts.seed;
-  return compile(sc, registry, needs);
+  return compiled(sc);
 }
 
 std::shared_ptr<const CompiledScenario> reseeded(const CompiledScenario& compiled,
-                                                 const Registry& registry, std::uint64_t seed) {
+                                                 const Registry& registry, std::uint64_t seed,
+                                                 bool outcomes_only) {
   Scenario sc = scenario_of(compiled);
   sc.simulation.seed = seed;
-  return compile(sc, registry);
+  return outcomes_only ? compile_outcomes(sc, registry, Needs{}) : compile(sc, registry);
 }
 
 SensitivityJob::SensitivityJob(const SensitivityOutput& output, const SensitivityOptions& opts,

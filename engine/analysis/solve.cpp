@@ -7,6 +7,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/format.h"
+#include "engine/sim/compile_needs.h"
 
 namespace plancast {
 
@@ -47,9 +48,10 @@ class Evaluator {
     RunOptions ro;
     ro.threads = options_.threads;
     ro.cancel = options_.cancel;
-    // Only the target's indicators, up to its year: its probability is that of the whole
-    // scenario's run, byte for byte (needed_part).
-    const Results r = run(*compile(sc, registry_, Needs{{so_.target}, {}}), ro);
+    // Only the target's indicators, up to its year, and the distributions of the
+    // parameters they read: its probability is that of the whole scenario's run, byte for
+    // byte (needed_part, compile_outcomes).
+    const Results r = run(*compile_outcomes(sc, registry_, Needs{{so_.target}, {}}), ro);
     const double p = r.targets.front().p.probability;
     if (coarse) {
       ++result_.coarse_evaluations;

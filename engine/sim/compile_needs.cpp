@@ -8,6 +8,7 @@
 
 #include "engine/config/graph.h"
 #include "engine/core/error.h"
+#include "engine/sim/compile_needs.h"
 #include "engine/sim/runner.h"
 
 namespace plancast {
@@ -70,6 +71,13 @@ Scenario needed_part(const Scenario& sc, const Needs& needs) {
 std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario, const Registry& registry,
                                                 const Needs& needs) {
   return compile(needed_part(scenario, needs), registry);
+}
+
+std::shared_ptr<const CompiledScenario> compile_outcomes(const Scenario& scenario,
+                                                         const Registry& registry,
+                                                         const Needs& needs) {
+  (void)registry;  // processes were parsed through the registry at load time
+  return sim_detail::compile_scenario(needed_part(scenario, needs), true);
 }
 
 }  // namespace plancast

@@ -7,6 +7,9 @@
 #include <string>
 
 #include "engine/api/plancast.h"
+#include "engine/random/distribution.h"
+#include "engine/random/parameter_sampler.h"
+#include "engine/sim/compile_needs.h"
 #include "engine/sim/runner.h"
 
 using namespace plancast;
@@ -57,9 +60,13 @@ TEST_CASE("needs: each target's probability alone is the whole scenario's, byte 
     const Results full = run_of(api::compile(sc));
     for (std::size_t k = 0; k < sc.targets.size(); ++k) {
       INFO(sc.targets[k].id);
-      const Results part = run_of(api::compile(sc, Needs{{sc.targets[k].id}, {}}));
+      const Needs needs{{sc.targets[k].id}, {}};
+      const Results part = run_of(api::compile(sc, needs));
       REQUIRE(part.targets.size() == 1);
       CHECK(part.targets.front() == full.targets[k]);
+      // Without the distributions of the parameters its indicators do not read.
+      const Results outcomes = run_of(compile_outcomes(sc, api::builtin_registry(), needs));
+      CHECK(outcomes.targets.front() == full.targets[k]);
       CHECK(part.indicators.size() < full.indicators.size());
       CHECK(part.scenario_sha256 == full.scenario_sha256);
     }
@@ -96,4 +103,24 @@ TEST_CASE("needs: a target keeps only its indicator's ancestors, up to its year"
   CHECK_THROWS_AS(needed_part(sc, Needs{{"nope"}, {}}), UsageError);
   CHECK_THROWS_AS(needed_part(sc, Needs{{}, {{"core_va", 2040}}}), UsageError);
   CHECK_THROWS_AS(needed_part(sc, Needs{{}, {{"nope", 2025}}}), UsageError);
+}
+
+TEST_CASE("needs: outcomes only skips the unread parameters' distributions, not the read ones",
+          "[needs]") {
+  const Scenario sc = bundled(1000);
+  const auto full = api::compile(sc);
+  const auto part = compile_outcomes(sc, api::builtin_registry(), Needs{{"core_va_2025"}, {}});
+  // core_va reads core_trend and digital_longrun; listing_rate (a gamma) is read by no kept
+  // indicator and becomes a fixed 0.
+  std::size_t core = 0, listing = 0;
+  for (std::size_t p = 0; p < sc.parameters.size(); ++p) {
+    if (sc.parameters[p].name == "core_trend") core = p;
+    if (sc.parameters[p].name == "listing_rate") listing = p;
+  }
+  const ParameterSampler& a = parameters_of(*full);
+  const ParameterSampler& b = parameters_of(*part);
+  REQUIRE(b.size() == a.size());
+  CHECK(b.distribution(core).quantile(0.3) == a.distribution(core).quantile(0.3));
+  CHECK(b.distribution(listing).quantile(0.3) == 0);
+  CHECK(a.distribution(listing).quantile(0.3) > 0);
 }
