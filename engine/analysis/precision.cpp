@@ -63,4 +63,28 @@ PrecisionOutcome run_to_precision(const std::function<Results(std::uint64_t runs
   return o;
 }
 
+Results NestedRounds::run(const CompiledScenario& compiled, const RunOptions& options) {
+  const Scenario& sc = scenario_of(compiled);
+  const std::uint64_t runs = sc.simulation.runs;
+  if (!nested(sc)) return ::plancast::run(compiled, options);
+  if (runs <= last_runs_) throw std::invalid_argument("precision: rounds must grow");
+  last_runs_ = runs;
+  // The complete blocks of this round join those kept; a last, shorter block (runs not a
+  // multiple of kBlockSize) is simulated for this round alone, as a later round's block
+  // there holds more runs.
+  const std::uint64_t complete = runs / kBlockSize;
+  RunState fresh = make_state(compiled, options);
+  simulate_distributed(compiled, kept_blocks_, complete, fresh, options);
+  if (kept_blocks_ == 0) {
+    kept_ = std::move(fresh);
+  } else {
+    kept_.merge(fresh);
+  }
+  kept_blocks_ = complete;
+  RunState all = make_state(compiled, options);
+  all.merge(kept_);
+  simulate_distributed(compiled, complete, block_count(compiled), all, options);
+  return summarise(compiled, all);
+}
+
 }  // namespace plancast

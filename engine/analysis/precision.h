@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "engine/sim/results.h"
+#include "engine/sim/runner.h"
+#include "engine/sim/state.h"
 
 namespace plancast {
 
@@ -42,5 +44,23 @@ std::uint64_t next_round(std::uint64_t current, const Results& r, const Precisio
 /// Throws std::invalid_argument for bad options.
 PrecisionOutcome run_to_precision(const std::function<Results(std::uint64_t runs)>& run_n,
                                   const PrecisionOptions& options);
+
+/// The rounds of one job simulating only the runs no earlier round simulated: run(C_N)
+/// (C_N: the scenario compiled with N runs, N growing from call to call) keeps the complete
+/// blocks of runs of the earlier rounds, simulates the rest and summarises with C_N. Under
+/// the mc sampler each run's draws are a function of its index alone and states merge
+/// exactly, so the results are byte-identical to a plain run of N; lhs and sobol designs
+/// depend on the job's size, so there each round is simulated afresh (nested() false).
+class NestedRounds {
+ public:
+  static bool nested(const Scenario& scenario) { return scenario.simulation.sampler == "mc"; }
+  /// Throws std::invalid_argument when the rounds do not grow.
+  Results run(const CompiledScenario& compiled, const RunOptions& options);
+
+ private:
+  RunState kept_;  ///< blocks [0, kept_blocks_) of the earlier rounds
+  std::uint64_t kept_blocks_ = 0;
+  std::uint64_t last_runs_ = 0;
+};
 
 }  // namespace plancast

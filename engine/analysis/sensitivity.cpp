@@ -268,10 +268,10 @@ SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry
   // The runs' own randomness is a pure function of (seed, indicator, run, year): the A
   // rows (and AB_i, which keep A's noise) run under seed S, the B rows (and AB_noise,
   // A's parameters with B's noise) under a second seed derived from S.
-  const auto compiled_a = prepare_sensitivity(scenario, registry, opts, n);
+  const auto compiled_a = prepare_sensitivity(scenario, registry, output, opts, n, true);
   const Scenario& sc = scenario_of(*compiled_a);
   const std::uint64_t noise_seed = sobol_noise_seed(sc.simulation.seed);
-  const auto compiled_b = reseeded(*compiled_a, registry, noise_seed);
+  const auto compiled_b = reseeded(*compiled_a, registry, noise_seed, true);
   const std::size_t np = sc.parameters.size();
   // Each shared event's occurrence is one more factor (a group: its whole path in a run):
   // AB_e is A with event e drawn at B's seed; AB_noise takes B's noise with A's events.
@@ -331,7 +331,7 @@ SobolResult sobol_sensitivity(const Scenario& scenario, const Registry& registry
 TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& registry,
                                   const SensitivityOutput& output, const SensitivityOptions& opts) {
   const std::uint64_t n = opts.runs ? opts.runs : kTornadoDefaultRuns;
-  const auto compiled = prepare_sensitivity(scenario, registry, opts, n);
+  const auto compiled = prepare_sensitivity(scenario, registry, output, opts, n, false);
   const Scenario& sc = scenario_of(*compiled);
   const ParameterSampler& ps = parameters_of(*compiled);
   const std::size_t np = ps.size();

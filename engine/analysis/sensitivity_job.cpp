@@ -11,6 +11,7 @@
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/samplers.h"
 #include "engine/random/stream.h"
+#include "engine/sim/compile_needs.h"
 #include "engine/sim/simulator.h"
 
 namespace plancast {
@@ -20,45 +21,57 @@ namespace {
 /// Stores the output of every run (indexed by run, so safe from several threads).
 class OutputCollector final : public RunObserver {
  public:
-  OutputCollector(const SensitivityOutput& output, std::vector<double>& f)
-      : output_(output), f_(f) {}
+  /// `target`: the output target's index among the compiled scenario's targets.
+  OutputCollector(const SensitivityOutput& output, std::size_t target, std::vector<double>& f)
+      : output_(output), target_(target), f_(f) {}
   void on_block(const BlockView& b) override {
     for (std::size_t j = 0; j < b.n; ++j) {
       f_[b.first_run + j] =
-          output_.is_target ? double(b.met[output_.target * b.stride + j]) : b.watched[j];
+          output_.is_target ? double(b.met[target_ * b.stride + j]) : b.watched[j];
     }
   }
 
  private:
   const SensitivityOutput& output_;
+  std::size_t target_;
   std::vector<double>& f_;
 };
 
+/// What the output reads: its target, or its indicator up to its year.
+Needs needs_of(const Scenario& scenario, const SensitivityOutput& output) {
+  if (output.is_target) return Needs{{scenario.targets.at(output.target).id}, {}};
+  return Needs{{}, {WatchCell{output.indicator, output.year}}};
+}
+
 }  // namespace
 
-std::shared_ptr<const CompiledScenario> prepare_sensitivity(const Scenario& scenario,
-                                                            const Registry& registry,
-                                                            const SensitivityOptions& opts,
-                                                            std::uint64_t runs) {
+std::shared_ptr<const CompiledScenario> prepare_sensitivity(
+    const Scenario& scenario, const Registry& registry, const SensitivityOutput& output,
+    const SensitivityOptions& opts, std::uint64_t runs, bool outcomes_only) {
   if (scenario.parameters.empty()) {
     throw UsageError("sensitivity: the scenario has no parameters to vary");
   }
+  const Needs needs = needs_of(scenario, output);
+  auto compiled = [&](const Scenario& sc) {
+    return outcomes_only ? compile_outcomes(sc, registry, needs) : compile(sc, registry, needs);
+  };
   if (scenario.simulation.runs == runs && (!opts.seed || *opts.seed == scenario.simulation.seed)) {
-    return compile(scenario, registry);  // loaded for the design (sensitivity_design_runs)
+    return compiled(scenario);  // loaded for the design (sensitivity_design_runs)
   }
   // A scenario loaded otherwise (a caller of the engine's functions, e.g. a test): a copy
   // for the design. The commands load with the design's runs and seed and never get here.
   Scenario sc = scenario;
   sc.simulation.runs = runs;
   if (opts.seed) sc.simulation.seed = *opts.seed;
-  return compile(sc, registry);
+  return compiled(sc);
 }
 
 std::shared_ptr<const CompiledScenario> reseeded(const CompiledScenario& compiled,
-                                                 const Registry& registry, std::uint64_t seed) {
+                                                 const Registry& registry, std::uint64_t seed,
+                                                 bool outcomes_only) {
   Scenario sc = scenario_of(compiled);
   sc.simulation.seed = seed;
-  return compile(sc, registry);
+  return outcomes_only ? compile_outcomes(sc, registry, Needs{}) : compile(sc, registry);
 }
 
 SensitivityJob::SensitivityJob(const SensitivityOutput& output, const SensitivityOptions& opts,
@@ -71,7 +84,14 @@ std::vector<double> SensitivityJob::run_with(const CompiledScenario& compiled,
                                              const UniformSampler& uniforms) {
   const std::uint64_t runs = scenario_of(compiled).simulation.runs;
   std::vector<double> f(runs, 0.0);
-  OutputCollector collector(output_, f);
+  // The output target's place among the compiled targets (the only one, when compiled
+  // with needs_of).
+  const std::vector<TargetSpec>& targets = scenario_of(compiled).targets;
+  std::size_t target = output_.target;
+  for (std::size_t k = 0; k < targets.size() && output_.is_target; ++k) {
+    if (targets[k].id == output_.of) target = k;
+  }
+  OutputCollector collector(output_, target, f);
   RunOptions ro;
   ro.threads = opts_.threads;
   ro.cancel = opts_.cancel;

@@ -21,17 +21,24 @@ class Stream;
 class UniformSampler;
 
 /// The scenario with `runs` runs per run() call and the analysis seed (opts.seed, else the
-/// file's), compiled. Throws UsageError when it has no parameters, ScenarioError (compile).
+/// file's), compiled with only what `output` needs (needed_part: its indicators up to its
+/// year; the runs' outputs are those of the whole scenario, byte for byte). With
+/// `outcomes_only` (a method that reads the outputs alone, not the parameters' values: Sobol,
+/// Shapley), the parameters no kept indicator reads skip their distributions
+/// (compile_outcomes). Throws UsageError when it has no parameters, ScenarioError (compile).
 std::shared_ptr<const CompiledScenario> prepare_sensitivity(const Scenario& scenario,
                                                             const Registry& registry,
+                                                            const SensitivityOutput& output,
                                                             const SensitivityOptions& opts,
-                                                            std::uint64_t runs);
+                                                            std::uint64_t runs, bool outcomes_only);
 
 /// The same compiled scenario with another seed for the runs' own random numbers (noise,
 /// shocks, counts, firm draws: every process stream is keyed by (seed, indicator), and
 /// nothing else in a compiled scenario depends on the seed).
+/// `outcomes_only` as prepare_sensitivity's.
 std::shared_ptr<const CompiledScenario> reseeded(const CompiledScenario& compiled,
-                                                 const Registry& registry, std::uint64_t seed);
+                                                 const Registry& registry, std::uint64_t seed,
+                                                 bool outcomes_only);
 
 /// One analysis of several run() calls: progress over the whole job (`total` runs), each
 /// call's output checked finite. Keeps one Simulator per compiled scenario it runs, so the

@@ -410,7 +410,8 @@ ShapleyResult shapley_sensitivity(const Scenario& scenario, const Registry& regi
   const std::size_t np = scenario.parameters.size();
   const std::uint64_t total = shapley_total_runs(np, m);
   // One job of m·N_I runs per level: run k·N_I + l has the same noise in every level.
-  const auto compiled = prepare_sensitivity(scenario, registry, opts, m * kShapleyInner);
+  const auto compiled =
+      prepare_sensitivity(scenario, registry, output, opts, m * kShapleyInner, true);
   const Scenario& sc = scenario_of(*compiled);
   const ShapleyDesign design(sc, sc.simulation.seed, m);
   SensitivityJob job(output, opts, total);

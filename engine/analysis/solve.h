@@ -16,6 +16,11 @@ namespace plancast {
 
 class Registry;
 
+/// The search's first phase runs 1/kSolveCoarseShare of the runs, when that is at least
+/// kSolveCoarseMinRuns (else the whole search runs them all).
+inline constexpr std::uint64_t kSolveCoarseShare = 16;
+inline constexpr std::uint64_t kSolveCoarseMinRuns = 1000;
+
 struct SolveOptions {
   std::string target;        ///< target id
   std::string path;          ///< the varied input, for messages (e.g. parameters.trend.mean)
@@ -25,7 +30,8 @@ struct SolveOptions {
   /// The input's value in the scenario as loaded (needed when lo/hi are not given).
   std::optional<double> current;
   int max_expansions = 12;  ///< range growth steps without lo/hi
-  /// Bisection steps: 60 narrow any bracket of doubles down to 1e-12 of its scale.
+  /// Narrowing steps in each phase: 60 narrow any bracket of doubles down to 1e-12 of its
+  /// scale.
   int max_iterations = 60;
 };
 
@@ -51,7 +57,9 @@ struct SolveResult {
   std::optional<double> current;  ///< the input's value in the scenario as loaded
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
-  std::vector<SolveEvaluation> evaluations;  ///< in the order made
+  std::vector<SolveEvaluation> evaluations;  ///< with all `runs` runs, in the order made
+  std::uint64_t coarse_runs = 0;             ///< runs of the first phase (0: none)
+  std::uint64_t coarse_evaluations = 0;      ///< evaluations of the first phase
 };
 
 /// The scenario with the varied input set to a value (e.g. loaded with --set PATH=v). It
@@ -59,14 +67,22 @@ struct SolveResult {
 /// a ScenarioError for a value outside the input's valid range ends the range growth there.
 using ScenarioAt = std::function<Scenario(double value)>;
 
-/// Bisection with common random numbers on g(v) = P̂(v) − P (see docs/analysis.md):
-///  - the range: [lo, hi] when given, else steps of 0.1·|current| (0.1 when current is 0),
-///    doubled each time, on both sides of `current`, until P is bracketed (at most
-///    max_expansions steps each side);
-///  - bisection until the bracket is narrower than 1% of the Monte Carlo half-width of the
-///    value (1.96 · se_p / |slope|, slope from the bracket) or max_iterations steps;
+/// A root search with common random numbers on g(v) = P̂(v) − P (see docs/analysis.md):
+///  - phase 1, on the first N/16 runs (kSolveCoarseShare; when N/16 >= kSolveCoarseMinRuns,
+///    else on all N and there is no phase 2), each evaluation of only the target's
+///    indicators (needed_part): the range, [lo, hi] when given, else steps of
+///    0.1·|current| (0.1 when current is 0), doubled each time, on both sides of `current`,
+///    until P is bracketed (at most max_expansions steps each side); then narrowing
+///    (regula falsi, Illinois, with bisection steps) down to one coarse Monte Carlo
+///    half-width h1 of the value;
+///  - phase 2, on all N runs: the window [m − 2h1, m + 2h1] around the coarse root m,
+///    doubled until it brackets P, narrowed until narrower than 1% of the Monte Carlo
+///    half-width of the value (1.96 · se_p / |slope|, slope from the bracket) or
+///    max_iterations steps;
 ///  - the uncertainty: se_p = sqrt(P(1−P)/N) divided by the slope dP/dv from a central
 ///    difference of half-width one Monte Carlo half-width around the solution.
+/// The answer is a crossing of the N runs' P̂ whatever phase 1 found: phase 1 only tells
+/// where to look. `evaluations` are those with N runs.
 /// `on_evaluation`, if set, sees each evaluation as it is made. Throws RunError naming the
 /// probabilities at the ends of the searched range when P is not bracketed, and when the
 /// final bracket's probabilities both miss P by more than its Monte Carlo half-width 1.96 se

@@ -222,7 +222,12 @@ DiscoverOutcome discover(const ScenarioSource& source, LoadOptions options,
                          const Execution& execution) {
   if (!options.runs) options.runs = kDiscoverDefaultRuns;
   DiscoverOutcome out{load(source, options), request, {}};
-  const Model compiled = compile(out.scenario);
+  // Only the target's indicators, up to its year (an unknown target: the whole scenario,
+  // for discover's own message naming the targets).
+  const auto& ts = out.scenario.targets;
+  const bool known =
+      std::any_of(ts.begin(), ts.end(), [&](const TargetSpec& t) { return t.id == target; });
+  const Model compiled = known ? compile(out.scenario, Needs{{target}, {}}) : compile(out.scenario);
   check_budget(execution, "discover", [&](std::uint64_t budget) {
     return estimate_discover_memory(*compiled, *options.runs, execution.threads, budget,
                                     execution.cancel);

@@ -197,6 +197,10 @@ Model compile(const Scenario& scenario, const Registry& registry) {
   return ::plancast::compile(scenario, registry);
 }
 
+Model compile(const Scenario& scenario, const Needs& needs) {
+  return ::plancast::compile(scenario, builtin_registry(), needs);
+}
+
 RunOutput run(const Model& model, const Execution& execution) {
   check_budget(execution, "run", [&](std::uint64_t budget) {
     return estimate_run_memory(*model, execution.threads, 0, budget, execution.cancel);
@@ -225,10 +229,12 @@ RunOutput run(const ScenarioSource& source, const LoadOptions& options, const Ru
   po.half_width = *request.precision;
   po.cap = scenario.simulation.runs;
   const RunOptions ro = run_options(execution);
+  // Under mc each round simulates only the runs the earlier ones did not (NestedRounds).
+  NestedRounds rounds;
   auto run_n = [&](std::uint64_t n) {
     LoadOptions round = options;
     round.runs = n;
-    Results r = ::plancast::run(*::plancast::compile(load(source, round), registry), ro);
+    Results r = rounds.run(*::plancast::compile(load(source, round), registry), ro);
     throw_if_cancelled(execution);
     return r;
   };

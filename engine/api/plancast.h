@@ -128,6 +128,10 @@ using Model = std::shared_ptr<const CompiledScenario>;
 Model compile(const Scenario& scenario);
 /// The same for a scenario loaded with a registry of the caller's own.
 Model compile(const Scenario& scenario, const Registry& registry);
+/// A model of only what `needs` reads (engine/sim/runner.h, needed_part): the indicators
+/// those targets and outputs depend on, up to the latest year asked. Its results are
+/// byte-identical to the whole scenario's for everything kept.
+Model compile(const Scenario& scenario, const Needs& needs);
 /// Simulates the model (its scenario's runs, seed and sampler).
 RunOutput run(const Model& model, const Execution& execution = {});
 /// compile, then run.

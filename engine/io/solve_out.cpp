@@ -26,6 +26,8 @@ std::string solve_json(const Scenario& scenario, const SolveResult& r) {
   j["runs"] = r.runs;
   j["seed"] = r.seed;
   j["evaluations"] = r.evaluations.size();
+  j["coarse_runs"] = r.coarse_runs;
+  j["coarse_evaluations"] = r.coarse_evaluations;
   j["scenario_sha256"] = scenario.sha256;  // as given, with runs and seed
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
@@ -50,6 +52,10 @@ std::string solve_text(const Scenario& scenario, const SolveResult& r) {
   }
   s += fmt::format("{} evaluations of {} runs each, seed {}\n", r.evaluations.size(), r.runs,
                    r.seed);
+  if (r.coarse_runs) {
+    s += fmt::format("  (after {} of the first {} runs to find where to look)\n",
+                     r.coarse_evaluations, r.coarse_runs);
+  }
   return s;
 }
 

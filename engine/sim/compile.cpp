@@ -9,6 +9,7 @@
 #include "engine/core/process.h"
 #include "engine/random/stream.h"
 #include "engine/sim/compile_context.h"
+#include "engine/sim/compile_needs.h"
 #include "engine/sim/compiled.h"
 #include "engine/sim/stream_keys.h"
 
@@ -47,6 +48,38 @@ std::vector<CounterDecl> checked_counters(const ProcessSpec& spec) {
 std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
                                                 const Registry& registry) {
   (void)registry;  // processes were parsed through the registry at load time
+  return sim_detail::compile_scenario(scenario, false);
+}
+
+namespace {
+
+/// The parameters' definitions with a placeholder for each one not read: a fixed 0, or a
+/// standard normal (which takes the copula's score as it is) when it is correlated.
+std::vector<ParameterDef> placeholders(std::vector<ParameterDef> pdefs,
+                                       const std::vector<CorrelationDef>& correlations,
+                                       const std::vector<char>& read) {
+  std::vector<char> correlated(pdefs.size(), 0);
+  for (const CorrelationDef& c : correlations) {
+    correlated[static_cast<std::size_t>(c.a)] = correlated[static_cast<std::size_t>(c.b)] = 1;
+  }
+  for (std::size_t p = 0; p < pdefs.size(); ++p) {
+    if (read[p] != 0) continue;
+    DistSpec d;
+    d.loc = pdefs[p].dist.loc;
+    if (correlated[p] != 0) {
+      d.family = DistFamily::normal;
+      d.mean = 0;
+      d.sd = 1;
+    }
+    pdefs[p].dist = d;
+  }
+  return pdefs;
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledScenario> sim_detail::compile_scenario(const Scenario& scenario,
+                                                                     bool outcomes_only) {
   auto cs = std::make_shared<CompiledScenario>();
   cs->scenario = scenario;
   const Scenario& sc = cs->scenario;
@@ -123,6 +156,13 @@ std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario,
   for (std::size_t e = 0; e < cs->events.size(); ++e) {
     cs->counter_shapes.push_back(StateCounter{kEventSlot, cs->events[e].name, 1});
     cs->counters.push_back(CounterDecl{cs->events[e].name, "", "", 1});
+  }
+  if (outcomes_only) {
+    const std::vector<char>& read = ctx.parameters_read();
+    if (std::find(read.begin(), read.end(), 0) != read.end()) {
+      cs->parameters = std::make_unique<ParameterSampler>(
+          placeholders(pdefs, defs.correlations, read), defs.correlations);
+    }
   }
 
   std::map<int, JointGroup> groups;

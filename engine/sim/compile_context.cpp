@@ -24,7 +24,9 @@ std::vector<std::string> names_by_index(const std::map<std::string, int>& m) {
 }  // namespace
 
 int IndicatorContext::parameter_index(const std::string& n) const {
-  return find_index(params_, n);
+  const int i = find_index(params_, n);
+  if (i >= 0) read_[static_cast<std::size_t>(i)] = 1;
+  return i;
 }
 
 int IndicatorContext::slot_index(const std::string& n) const {
@@ -42,6 +44,7 @@ std::size_t IndicatorContext::counter_index(std::uint32_t k) const {
 }
 
 std::vector<std::string> IndicatorContext::parameter_names() const {
+  read_.assign(read_.size(), 1);
   return names_by_index(params_);
 }
 

@@ -50,6 +50,9 @@ class IndicatorContext final : public CompileContext {
   int n_slots() const override { return static_cast<int>(slots_.size()); }
   std::vector<std::string> parameter_names() const override;
   std::vector<std::string> slot_names() const override;
+  /// Per parameter index: 1 if some process compiled so far looked it up (parameter_index,
+  /// or parameter_names for all of them).
+  const std::vector<char>& parameters_read() const { return read_; }
 
  private:
   const Scenario& sc_;
@@ -59,6 +62,7 @@ class IndicatorContext final : public CompileContext {
   std::vector<int> out_;
   std::size_t first_counter_ = 0, n_counters_ = 0;
   const EventTable* events_ = nullptr;
+  mutable std::vector<char> read_ = std::vector<char>(params_.size(), 0);
 };
 
 /// A scenario's parameters in file order, their index by name, and its correlations between

@@ -72,9 +72,32 @@ struct RunOptions {
 
 class CompiledScenario;
 
+/// What a question reads of a scenario's runs (compile()'s `needs`): some targets, by id,
+/// and some indicator outputs, each up to a year. Empty: the whole scenario.
+struct Needs {
+  std::vector<std::string> targets;
+  std::vector<WatchCell> outputs;  ///< the output's series from the base year to `year`
+  bool empty() const { return targets.empty() && outputs.empty(); }
+};
+
+/// The part of `scenario` that `needs` reads: the indicators the named targets and outputs
+/// depend on, directly or not (engine/config/graph.h), in file order; the named targets, in
+/// file order; the horizon cut to the latest year asked (report_years with it); parameters,
+/// correlations, runs, seed, sampler and sha256 untouched. Every indicator draws from streams
+/// keyed by its own name and reads only the indicators it depends on, so each value kept is
+/// byte-identical to the whole scenario's (docs/performance.md, "Simulating only what a
+/// question needs"). An unknown target or output, or a year outside [base_year, horizon],
+/// is a UsageError. Empty needs: the scenario itself.
+Scenario needed_part(const Scenario& scenario, const Needs& needs);
+
 /// Compiles the scenario (names → indices, processes, parameter copula). Throws
 /// ScenarioError on problems that only show at compile time.
 std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario, const Registry& registry);
+/// compile(needed_part(scenario, needs), registry): a model that simulates only what `needs`
+/// reads (its results hold only those targets, their joint probabilities among themselves,
+/// and the kept indicators' series up to the cut horizon).
+std::shared_ptr<const CompiledScenario> compile(const Scenario& scenario, const Registry& registry,
+                                                const Needs& needs);
 
 /// The scenario a compiled scenario was made from (after variant and --set overrides).
 const Scenario& scenario_of(const CompiledScenario& compiled);

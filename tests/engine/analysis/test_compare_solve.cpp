@@ -325,3 +325,42 @@ TEST_CASE("value_at_path reads numbers by dotted path", "[solve]") {
   CHECK(!value_at_path(sc, "parameters.nope"));
   CHECK(exact_number_text(0.1) == "0.1");
 }
+
+TEST_CASE("solve: a coarse first phase finds where to look, the full runs answer",
+          "[solve][stat]") {
+  // Issue 16: the range and a first root on N/16 runs, then only a few evaluations of all N
+  // runs near it; the answer is still a crossing of the N runs' probability.
+  const double exact = (std::log(1.7) + 0.8416212335729143 * std::sqrt(0.049)) / 10;
+  const std::string path = "parameters.trend.mean";
+  SolveOptions so = solve_x170(path, 0.8);
+  so.current = 0.05;
+  auto at = [&](double v) { return lognormal({path + "=" + exact_number_text(v)}); };
+  const SolveResult r = solve(at, so, builtin_registry());
+  INFO("value " << r.value << " ci [" << r.value_ci95[0] << ", " << r.value_ci95[1] << "]");
+  CHECK(r.coarse_runs == 200000 / kSolveCoarseShare);
+  CHECK(r.coarse_evaluations >= 4);
+  // Bisection over the whole range took 17 evaluations of all 200,000 runs.
+  CHECK(r.evaluations.size() <= 10);
+  CHECK(r.value_ci95[0] < exact);
+  CHECK(r.value_ci95[1] > exact);
+  // The final bracket's ends are full-size evaluations on either side of P.
+  CHECK((r.bracket_probability[0] - 0.8) * (r.bracket_probability[1] - 0.8) <= 0);
+  const auto full_at = [&](double v) {
+    for (const SolveEvaluation& e : r.evaluations) {
+      if (e.value == v) return e.probability;
+    }
+    return -1.0;
+  };
+  CHECK(full_at(r.bracket[0]) == r.bracket_probability[0]);
+  CHECK(full_at(r.bracket[1]) == r.bracket_probability[1]);
+  // Too few runs for a coarse phase: one phase on all of them.
+  auto small = [&](double v) {
+    Scenario sc = at(v);
+    sc.simulation.runs = 8000;
+    return sc;
+  };
+  const SolveResult s = solve(small, so, builtin_registry());
+  CHECK(s.coarse_runs == 0);
+  CHECK(s.coarse_evaluations == 0);
+  CHECK(std::fabs(s.value - exact) < 5 * (s.value_ci95[1] - s.value_ci95[0]) / 3.92);
+}
