@@ -10,6 +10,7 @@
 #include "engine/config/scenario.h"
 #include "engine/core/format.h"
 #include "engine/random/discrete.h"
+#include "models/count.h"  // kMaxCountBase: the largest whole count held exactly
 #include "models/rate_model.h"
 
 namespace plancast {
