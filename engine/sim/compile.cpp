@@ -122,6 +122,7 @@ std::shared_ptr<const CompiledScenario> sim_detail::compile_scenario(const Scena
   cs->events = EventTable(sc, params);
   IndicatorContext ctx(sc, params, slots);
   ctx.set_events(&cs->events);
+  std::vector<char> read_by_vintages(params.size(), 0);  // parameters later vintages read
   for (int i : dependency_order(sc)) {
     const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
     const std::vector<int>& out = outputs[static_cast<std::size_t>(i)];
@@ -146,6 +147,8 @@ std::shared_ptr<const CompiledScenario> sim_detail::compile_scenario(const Scena
       vctx.set_events(&cs->events);
       vctx.set_indicator(ind, out, first_counter, n_counters);
       cs->processes.push_back(ind.spec->compile(vctx));
+      const std::vector<char>& vread = vctx.parameters_read();
+      for (std::size_t p = 0; p < vread.size(); ++p) read_by_vintages[p] |= vread[p];
     } else {
       ctx.set_indicator(ind, out, first_counter, n_counters);
       cs->processes.push_back(ind.spec->compile(ctx));
@@ -158,7 +161,14 @@ std::shared_ptr<const CompiledScenario> sim_detail::compile_scenario(const Scena
     cs->counters.push_back(CounterDecl{cs->events[e].name, "", "", 1});
   }
   if (outcomes_only) {
-    const std::vector<char>& read = ctx.parameters_read();
+    // Read: by a process (in its own context or a later vintage's) or by an event.
+    std::vector<char> read = ctx.parameters_read();
+    for (std::size_t p = 0; p < read.size(); ++p) read[p] |= read_by_vintages[p];
+    for (std::size_t e = 0; e < cs->events.size(); ++e) {
+      for (const ValueRef* v : {&cs->events[e].probability, &cs->events[e].persistence}) {
+        if (v->is_param()) read[static_cast<std::size_t>(v->param)] = 1;
+      }
+    }
     if (std::find(read.begin(), read.end(), 0) != read.end()) {
       cs->parameters = std::make_unique<ParameterSampler>(
           placeholders(pdefs, defs.correlations, read), defs.correlations);

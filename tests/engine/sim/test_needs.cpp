@@ -124,3 +124,36 @@ TEST_CASE("needs: outcomes only skips the unread parameters' distributions, not 
   CHECK(b.distribution(listing).quantile(0.3) == 0);
   CHECK(a.distribution(listing).quantile(0.3) > 0);
 }
+
+TEST_CASE("needs: parameters read only by an event or by a later vintage are kept", "[needs]") {
+  // p_shock is read by the event alone, late_trend by an indicator with its own base_year:
+  // compile_outcomes must keep both (a placeholder would silently change the answer).
+  const std::string yaml = R"(plancast: 1
+name: needs-event-vintage
+base_year: 2020
+horizon: 2026
+simulation: {runs: 3000, seed: 9}
+parameters:
+  p_shock: {dist: uniform, min: 0.2, max: 0.6}
+  trend: {dist: normal, mean: 0.05, sd: 0.01}
+  late_trend: {dist: normal, mean: 0.10, sd: 0.05}
+events:
+  slump: {probability: p_shock}
+indicators:
+  gdp: {base: 100, growth: {trend: trend, shocks: {event: slump, size: -0.05}}}
+  late: {base_year: 2022, base: 10, growth: {trend: late_trend}}
+targets:
+  - {id: gdp_2026, indicator: gdp, year: 2026, at_least: 125}
+  - {id: late_2026, indicator: late, year: 2026, at_least: 14.6}
+)";
+  const Scenario sc = api::load(api::ScenarioSource::yaml(yaml));
+  const Results full = run_of(api::compile(sc));
+  for (std::size_t k = 0; k < sc.targets.size(); ++k) {
+    INFO(sc.targets[k].id);
+    const Needs needs{{sc.targets[k].id}, {}};
+    const Results outcomes = run_of(compile_outcomes(sc, api::builtin_registry(), needs));
+    CHECK(outcomes.targets.front() == full.targets[k]);
+    CHECK(full.targets[k].p.probability > 0.05);
+    CHECK(full.targets[k].p.probability < 0.95);
+  }
+}
