@@ -41,7 +41,11 @@ FitResult fit(const FitInput& input) {
   return fit_growth(series, req);
 }
 
-std::string to_json(const FitResult& f) { return fit_json(f); }
-std::string to_text(const FitResult& f) { return fit_text(f); }
+std::string to_json(const FitResult& f) {
+  return fit_json(f);
+}
+std::string to_text(const FitResult& f) {
+  return fit_text(f);
+}
 
 }  // namespace plancast::api

@@ -23,7 +23,7 @@ std::string op_text(const std::string& op);
 /// One parameter as the assumptions tables show it (HTML report and workbook).
 struct AssumptionRow {
   std::string name;
-  std::string written;  ///< as the file writes it: "{dist: gamma, mean: 35, sd: 12}"
+  std::string written;       ///< as the file writes it: "{dist: gamma, mean: 35, sd: 12}"
   std::string distribution;  ///< its own values, shortest exact text (e.g. "normal(0.15, 0.035)")
   std::optional<double> p10, p50, p90;  ///< absent when the distribution cannot be built
 };
