@@ -14,6 +14,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -298,15 +299,10 @@ PYBIND11_MODULE(_plancast, m) {
          std::optional<std::uint64_t> max_memory, py::object progress) {
         api::SensitivityRequest request;
         request.of = of;
-        if (method == "sobol") {
-          request.method = SensitivityMethod::sobol;
-        } else if (method == "shapley") {
-          request.method = SensitivityMethod::shapley;
-        } else if (method == "tornado") {
-          request.method = SensitivityMethod::tornado;
-        } else {
-          throw py::value_error("method: '" + method +
-                                "' is not a method (expected sobol, shapley or tornado)");
+        try {
+          request.method = sensitivity_method_named(method);
+        } catch (const std::invalid_argument& e) {
+          throw py::value_error(std::string("method: ") + e.what());
         }
         request.runs = runs;
         return watched(

@@ -410,4 +410,12 @@ TornadoResult tornado_sensitivity(const Scenario& scenario, const Registry& regi
   return r;
 }
 
+SensitivityMethod sensitivity_method_named(const std::string& name) {
+  if (name == "sobol") return SensitivityMethod::sobol;
+  if (name == "shapley") return SensitivityMethod::shapley;
+  if (name == "tornado") return SensitivityMethod::tornado;
+  throw std::invalid_argument("'" + name +
+                              "' is not a method (expected sobol, shapley or tornado)");
+}
+
 }  // namespace plancast

@@ -54,6 +54,11 @@ struct SensitivityOptions {
 /// The sensitivity methods (sobol.cpp, shapley.cpp; tornado here).
 enum class SensitivityMethod { sobol, shapley, tornado };
 
+/// The method called `name` ("sobol", "shapley", "tornado"; what --method and the Python
+/// module's method= take), or std::invalid_argument "'NAME' is not a method (expected
+/// sobol, shapley or tornado)".
+SensitivityMethod sensitivity_method_named(const std::string& name);
+
 /// The runs of each simulation the method makes: sobol N base rows, tornado N runs per
 /// setting, shapley m permutations × kShapleyInner; N and m are `runs` (0: the method's
 /// default). A command loads the scenario with LoadOptions::runs = this and seed = the

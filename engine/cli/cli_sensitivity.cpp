@@ -1,5 +1,8 @@
 // `plancast sensitivity`: Sobol indices, Shapley effects or a tornado of one output, as a
 // sorted table within 100 columns and as JSON (SPEC §4; docs/analysis.md).
+#include <stdexcept>
+#include <string>
+
 #include "engine/api/plancast.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/options.h"
@@ -56,17 +59,13 @@ int cli_sensitivity(const std::vector<std::string>& args, std::ostream& out, std
   const po::variables_map& vm = *parsed;
   if (!vm.count("of")) throw UsageError("sensitivity needs --of INDICATOR@YEAR or --of TARGET_ID");
   const std::string method = vm.count("method") ? vm["method"].as<std::string>() : "sobol";
-  if (method != "sobol" && method != "shapley" && method != "tornado") {
-    std::string m = "--method: '";
-    m += method;
-    m += "' is not a method (expected sobol, shapley or tornado)";
-    throw UsageError(m);
-  }
   api::SensitivityRequest request;
+  try {
+    request.method = sensitivity_method_named(method);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--method: ") + e.what());
+  }
   request.of = vm["of"].as<std::string>();
-  request.method = method == "sobol"     ? SensitivityMethod::sobol
-                   : method == "shapley" ? SensitivityMethod::shapley
-                                         : SensitivityMethod::tornado;
   const cli::CommonFlags flags = cli::read_common_flags(vm, 2, kMaxBaseRuns);
   request.runs = flags.runs.value_or(0);
 
