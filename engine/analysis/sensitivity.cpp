@@ -14,6 +14,7 @@
 
 #include "engine/analysis/sensitivity_job.h"
 #include "engine/analysis/shapley.h"
+#include "engine/config/names.h"
 #include "engine/core/error.h"
 #include "engine/random/distribution.h"
 #include "engine/random/parameter_sampler.h"
@@ -131,9 +132,19 @@ SensitivityOutput resolve_output(const Scenario& scenario, const std::string& of
   }
   const auto at = of.rfind('@');
   if (at == std::string::npos) {
+    // As discover does: the nearest id, and the ids there are.
+    std::vector<std::string> ids;
+    for (const TargetSpec& t : scenario.targets) ids.push_back(t.id);
+    const std::string near = nearest(of, ids);
     std::string m = "--of: '";
     m += of;
-    m += "' is not a target id (or give INDICATOR@YEAR)";
+    m += "' is not a target id";
+    if (!near.empty()) m += " (did you mean '" + near + "'?)";
+    if (!ids.empty()) {
+      m += "; the targets are ";
+      for (std::size_t k = 0; k < ids.size(); ++k) m += (k ? ", " : "") + ids[k];
+    }
+    m += ". Or give INDICATOR@YEAR";
     throw UsageError(m);
   }
   out.indicator = of.substr(0, at);

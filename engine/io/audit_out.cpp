@@ -79,7 +79,7 @@ std::string audit_text(const Scenario& sc, const AuditReport& r) {
   }
   s += "\n";
   s += std::to_string(r.findings.size());
-  s += " findings: ";
+  s += r.findings.size() == 1 ? " finding: " : " findings: ";
   s += std::to_string(r.count(AuditGrade::ok));
   s += " ok, ";
   s += std::to_string(r.count(AuditGrade::warning));

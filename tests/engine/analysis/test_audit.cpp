@@ -12,6 +12,7 @@
 #include "engine/cli/cli.h"
 #include "engine/config/scenario.h"
 #include "engine/core/error.h"
+#include "engine/io/audit_out.h"
 #include "models/formula.h"
 #include "models/register_builtin.h"
 #include "tests/support/cli.h"
@@ -217,4 +218,20 @@ TEST_CASE("audit: usage errors", "[audit][cli]") {
   CHECK_THROWS_AS(call(cli_audit, {"--frob"}), UsageError);
   CHECK_THROWS_AS(call(cli_audit, {"--json", ""}), UsageError);
   CHECK(call(cli_audit, {"--help"}).code == 0);
+}
+
+TEST_CASE("audit text: '1 finding', 'N findings' (issue 19 wording)", "[audit]") {
+  Scenario sc;
+  sc.name = "one";
+  AuditReport r;
+  AuditFinding f;
+  f.kind = "claim";
+  f.subject = "gdp";
+  f.message = "the stated rate holds";
+  r.findings.push_back(f);
+  CHECK(audit_text(sc, r).find("\n1 finding: 1 ok, 0 warnings, 0 inconsistent\n") !=
+        std::string::npos);
+  r.findings.push_back(f);
+  CHECK(audit_text(sc, r).find("\n2 findings: 2 ok, 0 warnings, 0 inconsistent\n") !=
+        std::string::npos);
 }

@@ -109,6 +109,11 @@ TEST_CASE("the --of output is resolved or refused clearly", "[sensitivity]") {
   CHECK_THROWS_AS(resolve_output(sc, "g@2021"), UsageError);
   CHECK_THROWS_AS(resolve_output(sc, "f@2030"), UsageError);
   CHECK_THROWS_AS(resolve_output(sc, "f@20x"), UsageError);
+  // A mistyped target id: the nearest id and the ids there are, as discover says (issue 19).
+  CHECK_THROWS_WITH(resolve_output(sc, "f_hgh"),
+                    Catch::Contains("is not a target id (did you mean 'f_high'?)") &&
+                        Catch::Contains("the targets are f_high") &&
+                        Catch::Contains("Or give INDICATOR@YEAR"));
 }
 
 namespace {
