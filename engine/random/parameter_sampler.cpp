@@ -102,14 +102,23 @@ CheckedCorrelation build_and_check(const std::vector<ParameterDef>& params,
   if (es.info() == Eigen::Success && lambda > kMinEigenvalue) return out;
 
   // Name the pairs that push the smallest eigenvalue down: v'Mv = 1 + sum over pairs of
-  // 2 rho v_a v_b, so a pair "involved" has rho v_a v_b < 0 and a non-negligible share.
+  // 2 rho v_a v_b, so a pair "involved" has rho v_a v_b < 0; only those with at least a
+  // tenth of the strongest pull are named (a weak pair touching the offending block through
+  // a small component of v is not), and the error is located at the first one named.
   const Eigen::VectorXd v = es.eigenvectors().col(0);
+  std::vector<double> contrib;
+  double strongest = 0;
+  for (const CorrelationDef& c : corr) {
+    contrib.push_back(2 * c.rho * v(row(c.a)) * v(row(c.b)));
+    strongest = std::min(strongest, contrib.back());
+  }
   std::string pairs;
   int named = 0;
-  for (const CorrelationDef& c : corr) {
-    const double contrib = 2 * c.rho * v(row(c.a)) * v(row(c.b));
-    if (contrib < -1e-3) {
-      pairs += (named++ ? ", (" : "(") + name(c.a) + ", " + name(c.b) + ")";
+  const CorrelationDef* first = nullptr;
+  for (std::size_t k = 0; k < corr.size(); ++k) {
+    if (strongest < -1e-3 && contrib[k] <= 0.1 * strongest) {
+      pairs += (named++ ? ", (" : "(") + name(corr[k].a) + ", " + name(corr[k].b) + ")";
+      if (first == nullptr) first = &corr[k];
     }
   }
   if (named == 0) {
@@ -117,8 +126,9 @@ CheckedCorrelation build_and_check(const std::vector<ParameterDef>& params,
       pairs += (named++ ? ", (" : "(") + name(c.a) + ", " + name(c.b) + ")";
     }
   }
+  if (first == nullptr) first = &corr.front();
   const double shown = std::abs(lambda) < 5e-13 ? 0.0 : lambda;
-  throw ScenarioError(corr.front().loc,
+  throw ScenarioError(first->loc,
                       "correlation matrix is not positive definite (smallest eigenvalue " +
                           general_text(shown, 3) + ") involving pairs " + pairs +
                           "; these correlations cannot hold together: weaken some of them");

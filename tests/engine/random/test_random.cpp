@@ -480,6 +480,17 @@ TEST_CASE("a correlation matrix that is not positive definite is rejected", "[ra
   REQUIRE_THROWS_WITH(check_correlations(params, corr), msg);
   REQUIRE_THROWS_WITH(ParameterSampler(params, corr), msg);
   REQUIRE_THROWS_WITH(ParameterSampler(params, corr), !Catch::Contains("(c, d)"));
+  // An unrelated pair first in the file (issue 19: the error named and pointed at it): a
+  // weaker correlation touching the block is neither named nor the location.
+  const std::vector<CorrelationDef> later = {{2, 3, 0.2, {"s.yaml", 29, 7}},
+                                             {0, 1, 0.9, first},
+                                             {1, 2, 0.9, {"s.yaml", 31, 7}},
+                                             {0, 2, -0.9, {"s.yaml", 32, 7}}};
+  const auto at_first_named =
+      Catch::Contains("s.yaml:30:7: error: correlation matrix is not positive definite");
+  const auto later_msg = at_first_named && pairs;
+  REQUIRE_THROWS_WITH(check_correlations(params, later), later_msg);
+  REQUIRE_THROWS_WITH(check_correlations(params, later), !Catch::Contains("(c, d)"));
 
   // A perfect correlation is singular: no Cholesky factor.
   REQUIRE_THROWS_WITH(check_correlations(params, {{0, 1, 1.0, first}}),
