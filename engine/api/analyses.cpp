@@ -4,6 +4,7 @@
 
 #include "engine/api/execution.h"
 #include "engine/api/plancast.h"
+#include "engine/config/names.h"
 #include "engine/io/audit_out.h"
 #include "engine/io/compare_out.h"
 #include "engine/io/discover_out.h"
@@ -184,9 +185,14 @@ SolveOutcome solve(const ScenarioSource& source, const LoadOptions& options, Sol
   }
   if (!request.current) request.current = value_at_path(given, request.path);
   if (!request.current && !request.lo) {
+    // A mistyped path is named as one (issue 19: it used to advise --lo and --hi).
+    std::vector<std::string> paths;
+    for (const auto& [p, v] : given.numbers) paths.push_back(p);
+    const std::string near = nearest(request.path, paths);
     std::string msg = "--vary: ";
     msg += request.path;
-    msg += " is not a number in the scenario; give --lo and --hi to search a range";
+    msg += near.empty() ? " is not a number in the scenario; give --lo and --hi to search a range"
+                        : " is not a number in the scenario (did you mean '" + near + "'?)";
     throw UsageError(msg);
   }
   // Each evaluation: the scenario loaded with PATH=v after the other overrides (the same
