@@ -7,6 +7,7 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <chrono>
@@ -179,10 +180,16 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
   std::atomic<std::uint64_t> done{0};
   std::mutex progress_mutex;
   auto last_report = std::chrono::steady_clock::now();
+  // Cancelled: the loop's task group stops spawning the remaining blocks at once, rather
+  // than walking millions of empty block tasks (10^10 runs are 4·10^7 blocks).
+  tbb::task_group_context group;
   auto body = [&](const tbb::blocked_range<std::uint64_t>& range) {
     ThreadState& ts = local();
     for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
-      if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) return;
+      if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+        group.cancel_group_execution();
+        return;
+      }
       const std::uint64_t first = b * kBlockSize;
       const std::size_t n =
           static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
@@ -190,7 +197,10 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
           cs, uniforms, ts, first, n,
           [&](int, const BlockCtx& ctx) { record_year(cs, ts, shift, ctx, observe, watch); },
           options.cancel);
-      if (!finished) return;  // interrupted: the results are dropped (Interrupted below)
+      if (!finished) {  // interrupted: the results are dropped (Interrupted below)
+        group.cancel_group_execution();
+        return;
+      }
       ts.acc.runs += n;
       if (observe) {
         BlockView view;
@@ -224,7 +234,7 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::uint64_t>(first_block, last_block, 1), body,
-                      tbb::simple_partitioner());
+                      tbb::simple_partitioner(), group);
   });
   if (options.cancel != nullptr && options.cancel->load()) throw Interrupted();
   if (options.progress) options.progress(range_runs, range_runs);
