@@ -104,6 +104,7 @@ SourceLoc NodeReader::loc() const {
 NodeReader NodeReader::child(YAML::Node node, const std::string& path) const {
   NodeReader r(std::move(node), *diags_, file_, path);
   r.mapper_ = mapper_;
+  r.item_ = item_;
   return r;
 }
 
@@ -130,11 +131,15 @@ bool NodeReader::is_null() const {
 }
 
 namespace {
-std::string where(const std::string& path) {
-  return path.empty() ? "at the top level" : "in " + path;
+/// " (target 'gdp_2025')" when the node is inside a named item (NodeReader::name_item).
+std::string of_item(const std::string& item) {
+  return item.empty() ? std::string() : " (" + item + ")";
 }
-std::string for_path(const std::string& path) {
-  return path.empty() ? "at the top level" : "for " + path;
+std::string where(const std::string& path, const std::string& item = "") {
+  return path.empty() ? "at the top level" : "in " + path + of_item(item);
+}
+std::string for_path(const std::string& path, const std::string& item = "") {
+  return path.empty() ? "at the top level" : "for " + path + of_item(item);
 }
 }  // namespace
 
@@ -142,7 +147,8 @@ bool NodeReader::expect_map() const {
   if (is_map()) return true;
   if (!type_reported_) {
     type_reported_ = true;
-    error("expected a map (key: value pairs) " + for_path(path_) + ", got " + describe_node(node_));
+    error("expected a map (key: value pairs) " + for_path(path_, item_) + ", got " +
+          describe_node(node_));
   }
   return false;
 }
@@ -151,7 +157,7 @@ bool NodeReader::expect_sequence() const {
   if (is_sequence()) return true;
   if (!type_reported_) {
     type_reported_ = true;
-    error("expected a list " + for_path(path_) + ", got " + describe_node(node_));
+    error("expected a list " + for_path(path_, item_) + ", got " + describe_node(node_));
   }
   return false;
 }
@@ -180,7 +186,7 @@ std::optional<NodeReader> NodeReader::required(const std::string& key) {
   if (!expect_map()) return std::nullopt;
   YAML::Node n = find(key);
   if (!n.IsDefined()) {
-    error("missing required key '" + key + "' " + where(path_));
+    error("missing required key '" + key + "' " + where(path_, item_));
     return std::nullopt;
   }
   return child(n, child_path(key));
@@ -235,9 +241,9 @@ std::vector<std::pair<std::string, NodeReader>> NodeReader::entries() {
   std::set<std::string> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     if (!it->first.IsScalar()) {
-      diags_->error(
-          loc_of(it->first.Mark()),
-          "a key " + where(path_) + " is " + describe_node(it->first) + " (keys must be names)");
+      diags_->error(loc_of(it->first.Mark()), "a key " + where(path_, item_) + " is " +
+                                                  describe_node(it->first) +
+                                                  " (keys must be names)");
       continue;
     }
     const std::string& k = it->first.Scalar();
@@ -277,13 +283,13 @@ void NodeReader::finish() {
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const SourceLoc at = loc_of(it->first.Mark());
     if (!it->first.IsScalar()) {
-      diags_->error(at, "a key " + where(path_) + " is " + describe_node(it->first) +
+      diags_->error(at, "a key " + where(path_, item_) + " is " + describe_node(it->first) +
                             " (keys must be names)");
       continue;
     }
     const std::string& k = it->first.Scalar();
     if (known_.count(k)) continue;
-    std::string msg = "unknown key '" + k + "' " + where(path_);
+    std::string msg = "unknown key '" + k + "' " + where(path_, item_);
     const std::string near = nearest(k, candidates);
     if (!near.empty()) {
       msg += " (did you mean '" + near + "'?)";
@@ -315,7 +321,7 @@ std::string key_name(const std::string& path) {
 
 std::optional<double> NodeReader::number() const {
   if (!is_scalar()) {
-    error("expected a number " + for_path(path_) + ", got " + describe_node(node_));
+    error("expected a number " + for_path(path_, item_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   const std::string& text = node_.Scalar();
@@ -325,11 +331,11 @@ std::optional<double> NodeReader::number() const {
     return std::nullopt;
   }
   if (!p.value) {
-    error("expected a number " + for_path(path_) + ", got " + describe_node(node_));
+    error("expected a number " + for_path(path_, item_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   if (is_quoted(node_)) {
-    error("expected a number " + for_path(path_) + ", got the quoted string '" + text +
+    error("expected a number " + for_path(path_, item_) + ", got the quoted string '" + text +
           "' (remove the quotes)");
     return std::nullopt;
   }
@@ -338,7 +344,7 @@ std::optional<double> NodeReader::number() const {
 
 std::optional<std::int64_t> NodeReader::integer(std::int64_t lo, std::int64_t hi) const {
   if (!is_scalar() || is_quoted(node_)) {
-    error("expected an integer " + for_path(path_) + ", got " + describe_node(node_));
+    error("expected an integer " + for_path(path_, item_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   const std::string& text = node_.Scalar();
@@ -350,7 +356,7 @@ std::optional<std::int64_t> NodeReader::integer(std::int64_t lo, std::int64_t hi
     const NumberParse p = parse_number(text);
     error(!p.why.empty()
               ? p.why
-              : "expected an integer " + for_path(path_) + ", got " + describe_node(node_));
+              : "expected an integer " + for_path(path_, item_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   if (ec == std::errc::result_out_of_range || x < lo || x > hi) {
@@ -364,7 +370,8 @@ std::optional<std::int64_t> NodeReader::integer(std::int64_t lo, std::int64_t hi
 std::optional<std::uint64_t> NodeReader::unsigned_integer(std::uint64_t lo,
                                                           std::uint64_t hi) const {
   if (!is_scalar() || is_quoted(node_)) {
-    error("expected a non-negative integer " + for_path(path_) + ", got " + describe_node(node_));
+    error("expected a non-negative integer " + for_path(path_, item_) + ", got " +
+          describe_node(node_));
     return std::nullopt;
   }
   const std::string& text = node_.Scalar();
@@ -377,7 +384,7 @@ std::optional<std::uint64_t> NodeReader::unsigned_integer(std::uint64_t lo,
       (sv.empty() || ptr != sv.data() + sv.size() || ec == std::errc::invalid_argument)) {
     const NumberParse p = parse_number(text);
     error(!p.why.empty() ? p.why
-                         : "expected a non-negative integer " + for_path(path_) + ", got " +
+                         : "expected a non-negative integer " + for_path(path_, item_) + ", got " +
                                describe_node(node_));
     return std::nullopt;
   }
@@ -395,13 +402,13 @@ std::optional<bool> NodeReader::boolean() const {
     if (l == "true") return true;
     if (l == "false") return false;
   }
-  error("expected true or false " + for_path(path_) + ", got " + describe_node(node_));
+  error("expected true or false " + for_path(path_, item_) + ", got " + describe_node(node_));
   return std::nullopt;
 }
 
 std::optional<std::string> NodeReader::string() const {
   if (!is_scalar()) {
-    error("expected a string " + for_path(path_) + ", got " + describe_node(node_));
+    error("expected a string " + for_path(path_, item_) + ", got " + describe_node(node_));
     return std::nullopt;
   }
   return node_.Scalar();
@@ -420,7 +427,7 @@ std::optional<Value> NodeReader::value() const {
       }
     }
   }
-  error("expected a number or a parameter name " + for_path(path_) + ", got " +
+  error("expected a number or a parameter name " + for_path(path_, item_) + ", got " +
         describe_node(node_));
   return std::nullopt;
 }

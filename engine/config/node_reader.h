@@ -39,6 +39,10 @@ class NodeReader {
 
   const YAML::Node& node() const { return node_; }
   const std::string& path() const { return path_; }
+  /// Names the item this node (and every node read through it) belongs to, for messages
+  /// that give a path: "expected a number for targets.3.at_least (target 'gdp_2025')", as
+  /// the path alone would make a reader count list items.
+  void name_item(std::string item) { item_ = std::move(item); }
   const std::string& file() const { return file_; }
   DiagnosticList& diags() const { return *diags_; }
   /// Location of this node (1-based line and column).
@@ -115,6 +119,7 @@ class NodeReader {
   DiagnosticList* diags_;
   std::string file_;
   std::string path_;
+  std::string item_;  ///< see name_item
   std::shared_ptr<const LocMapper> mapper_;
   std::set<std::string> known_;
   mutable bool type_reported_ = false;  ///< "expected a map" already said for this node

@@ -13,6 +13,7 @@ TargetSpec read_target(NodeReader& item, std::map<std::string, SourceLoc>& ids, 
   if (auto v = item.required("id")) {
     if (auto s = v->string()) {
       t.id = *s;
+      item.name_item("target '" + *s + "'");  // messages about its other keys name it
       if (!is_identifier(*s)) {
         v->error("target id '" + *s + "' is not an identifier (letters, digits and '_')");
       }

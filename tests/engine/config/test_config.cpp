@@ -270,7 +270,8 @@ TEST_CASE("wrong types are reported", "[config]") {
   ds = errors(with("base_year: 2020", "base_year: [2020]"));
   CHECK_DIAG(ds, "t.yaml:4:12", "expected an integer for base_year, got a list");
   ds = errors(with("by: true", "by: sometimes"));
-  CHECK_DIAG(ds, "t.yaml:25:69", "expected true or false for targets.1.by, got 'sometimes'");
+  CHECK_DIAG(ds, "t.yaml:25:69",
+             "expected true or false for targets.1.by (target 'share_2030'), got 'sometimes'");
   ds = errors(with("parameters:\n", "parameters: 3\nunused:\n"));
   CHECK_DIAG(ds, "t.yaml:7:13", "expected a map (key: value pairs) for parameters, got '3'");
   ds = errors(with("    base: 100", "    base: \"100\""));
