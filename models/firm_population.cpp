@@ -6,113 +6,21 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
 #include "engine/core/format.h"
-#include "engine/random/discrete.h"
 #include "engine/random/distribution.h"
 #include "engine/random/stream.h"
-#include "engine/random/ziggurat.h"
 #include "engine/sim/block.h"
+#include "models/firm_draws.h"
 #include "models/rate_model.h"
 
 namespace plancast {
 
-// With SSE2 (every x86-64 CPU) four at a time: each comparison's all-ones mask is -1 as an
-// integer, subtracted from a per-lane count; integers, so the count is the same on any path.
-std::size_t count_at_least(const double* x, std::size_t n, double t) {
-  std::size_t i = 0, c = 0;
-#if defined(__SSE2__)
-  const __m128d tt = _mm_set1_pd(t);
-  __m128i c01 = _mm_setzero_si128(), c23 = _mm_setzero_si128();
-  for (; i + 4 <= n; i += 4) {
-    c01 = _mm_sub_epi64(c01, _mm_castpd_si128(_mm_cmpge_pd(_mm_loadu_pd(x + i), tt)));
-    c23 = _mm_sub_epi64(c23, _mm_castpd_si128(_mm_cmpge_pd(_mm_loadu_pd(x + i + 2), tt)));
-  }
-  std::uint64_t lanes[2];
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), _mm_add_epi64(c01, c23));
-  c = static_cast<std::size_t>(lanes[0] + lanes[1]);
-#endif
-  for (; i < n; ++i) c += x[i] >= t ? 1 : 0;
-  return c;
-}
-
 namespace {
 
-/// Counter purposes (last Philox counter word) of the noise stream: 1 four firms' normals,
-/// 2 the ziggurat's rare extra words (the entry stream's uniforms use 0).
-constexpr std::uint64_t kFirmNoise = 1;
-constexpr std::uint64_t kFirmExtra = 2;
-
-/// Capacity that a run with `n0` firms and Poisson(lambda_total) entrants exceeds with
-/// negligible probability (mean + 10 sd + 10), capped at kMaxFirmsPerRun.
-std::size_t capacity_for(std::size_t n0, double lambda_total) {
-  if (!(lambda_total > 0)) lambda_total = 0;
-  const double need = static_cast<double>(n0) + lambda_total + 10.0 * std::sqrt(lambda_total) + 10;
-  if (!(need < static_cast<double>(kMaxFirmsPerRun))) return kMaxFirmsPerRun;
-  return std::max<std::size_t>(1, static_cast<std::size_t>(need));
-}
-
-/// Poisson(lambda) entrants, exact at any mean (engine/random/discrete.h), from the entry
-/// stream's words (run, year, k, 0), k = 0, 1, ...: one Philox call but for a rejection.
-std::uint64_t poisson(double lambda, const Stream& stream, std::uint64_t run,
-                      std::uint32_t year_index) {
-  DrawWords words(WordSequence(stream, run, year_index, 0));
-  return static_cast<std::uint64_t>(poisson_draw(lambda, words));
-}
-
-/// The ziggurat's further words for one firm of a run: WordSequence(noise, run, firm, 2),
-/// started only when a normal asks for one (about 1 in 140). Made once per run and pointed
-/// at each firm in turn (two stores), where a WordSequence per firm would be built on the
-/// stack for every normal, needed or not.
-class FirmExtraWords {
- public:
-  FirmExtraWords(const Stream& noise, std::uint64_t run) : noise_(noise), run_(run) {}
-  void start(std::uint64_t firm) {
-    firm_ = firm;
-    seq_.reset();
-  }
-  std::uint64_t operator()() {
-    if (!seq_) seq_.emplace(noise_, run_, firm_, kFirmExtra);
-    return (*seq_)();
-  }
-
- private:
-  const Stream& noise_;
-  std::uint64_t run_;
-  std::uint64_t firm_ = 0;
-  std::optional<WordSequence> seq_;
-};
-
-/// s[i] += d + sigma·z_i for the n firms of run `run` in year `year_index`. Firm i's z: a
-/// ziggurat normal from word i%4 of the Philox counter (run, year, i/4, 1), extra words
-/// from (run, year·2^32 + i, k, 2); so a firm's draws depend on its index only (entrants
-/// append; nobody is renumbered). Whole groups of four, then the last partial group.
-void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& noise,
-               std::uint64_t run, std::uint32_t year_index) {
-  FirmExtraWords extra(noise, run);
-  const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
-  auto move = [&](std::size_t i, std::uint64_t w) {
-    extra.start(year_bits | i);
-    s[i] += d + sigma * ziggurat_normal(w, extra);
-  };
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const Words4 w = noise.words(run, year_index, i / 4, kFirmNoise);
-    move(i, w.w[0]);
-    move(i + 1, w.w[1]);
-    move(i + 2, w.w[2]);
-    move(i + 3, w.w[3]);
-  }
-  if (i < n) {
-    const Words4 w = noise.words(run, year_index, i / 4, kFirmNoise);
-    for (std::size_t l = 0; i + l < n; ++l) move(i + l, w.w[l]);
-  }
-}
+using namespace firm_detail;
 
 class FirmProcess;
 
