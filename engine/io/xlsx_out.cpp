@@ -34,7 +34,11 @@ class Book {
     lxw_workbook_options options{};
     options.tmpdir = dir_.data();
     book_ = workbook_new_opt(path_.c_str(), &options);
-    if (book_ == nullptr) throw RunError("cannot write the workbook (libxlsxwriter)");
+    if (book_ == nullptr) {  // no destructor runs for a constructor that throws
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+      throw RunError("cannot write the workbook (libxlsxwriter)");
+    }
     // A fixed creation date: the same results give the same bytes.
     properties_.created = 946684800;  // 2000-01-01T00:00:00Z
     properties_.title = const_cast<char*>("plancast results");
