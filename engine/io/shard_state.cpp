@@ -13,6 +13,7 @@
 
 #include "engine/io/shard.h"
 #include "engine/io/shard_read.h"
+#include "engine/io/shard_state_values.h"
 
 namespace plancast {
 
@@ -24,109 +25,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 using shard_detail::hex_double;
 
 /// Reads the state at JSON pointer `at` (for messages), refusing what no run produces.
-class Reader {
+class Reader : public shard_detail::StateValues {
  public:
-  [[noreturn]] static void fail(const std::string& at, const std::string& what) {
-    throw StateError(at, (at.empty() ? std::string() : at.substr(1) + ": ") + what);
-  }
-
-  /// `j` is an object with exactly the keys `keys`.
-  static void keys(const json& j, const std::string& at, const std::vector<const char*>& keys) {
-    if (!j.is_object()) fail(at, "expected an object");
-    for (const char* k : keys) {
-      if (!j.contains(k)) fail(at, std::string("no \"") + k + "\"");
-    }
-    if (j.size() != keys.size()) {
-      for (const auto& item : j.items()) {
-        const std::string& k = item.key();
-        if (std::none_of(keys.begin(), keys.end(), [&](const char* w) { return k == w; })) {
-          fail(at + "/" + pointer_token(k), "\"" + k.substr(0, 40) + "\" is not part of a state");
-        }
-      }
-    }
-  }
-
-  static std::string pointer_token(const std::string& k) {
-    std::string s;
-    for (char c : k.substr(0, 200)) s += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-    return s;
-  }
-
-  static std::uint64_t count(const json& x, const std::string& at) {
-    if (!x.is_number_unsigned()) fail(at, "not a count (an integer from 0)");
-    return x.get<std::uint64_t>();
-  }
-
-  /// A count that cannot exceed `most` runs (so that sums of counts cannot wrap).
-  static std::uint64_t count_upto(const json& x, const std::string& at, std::uint64_t most,
-                                  const char* of = "the shard's runs") {
-    const std::uint64_t v = count(x, at);
-    if (v > most)
-      fail(at, std::to_string(v) + " is more than " + of + " (" + std::to_string(most) + ")");
-    return v;
-  }
-
-  /// A hex float; "nan", "inf" and "-inf" only where `special` is allowed.
-  static double number(const json& x, const std::string& at, bool special) {
-    if (!x.is_string()) fail(at, "not a number in hex-float form");
-    const std::string& s = x.get_ref<const std::string&>();
-    if (s == "nan" || s == "inf" || s == "-inf") {
-      if (!special) fail(at, "'" + s + "' where only a finite number can occur");
-      return s == "nan" ? std::numeric_limits<double>::quiet_NaN() : s == "inf" ? kInf : -kInf;
-    }
-    if (s.size() < 3 || s.size() > 40 || s.find("0x") == std::string::npos) {
-      fail(at, "'" + s.substr(0, 40) + "' is not a hex-float number");
-    }
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || !std::isfinite(v)) {
-      fail(at, "'" + s + "' is not a hex-float number");
-    }
-    return v;
-  }
-
-  static const json& array(const json& j, const std::string& at, std::size_t n, const char* of) {
-    if (!j.is_array() || j.size() != n) {
-      fail(at, "expected an array of " + std::to_string(n) + " " + of);
-    }
-    return j;
-  }
-
-  /// An exact sum: its partials, the sum of its non-finite terms and, for a sum beyond the
-  /// double range, its carry (whole units of 2^1023; a term is below 2^1025, 4 units, so
-  /// |carry| is at most 4 per run, merged or not).
-  static ExactSum sum(const json& j, const std::string& at, std::uint64_t runs) {
-    if (j.is_object() && j.contains("carry")) {
-      keys(j, at, {"partials", "special", "carry"});
-    } else {
-      keys(j, at, {"partials", "special"});
-    }
-    const json& p = j.at("partials");
-    if (!p.is_array() || p.size() > 64) fail(at + "/partials", "expected at most 64 numbers");
-    std::vector<double> v;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      v.push_back(number(p[i], at + "/partials/" + std::to_string(i), false));
-    }
-    // The sum of non-finite terms: 0, or ±inf or nan.
-    const double special = number(j.at("special"), at + "/special", true);
-    if (std::isfinite(special) && special != 0) {
-      fail(at + "/special", "a finite non-zero value (only 0, inf, -inf or nan can occur)");
-    }
-    std::int64_t carry = 0;
-    if (j.contains("carry")) {
-      const json& c = j.at("carry");
-      if (!c.is_number_integer()) fail(at + "/carry", "not an integer");
-      carry = c.get<std::int64_t>();
-      const std::uint64_t mag =
-          carry < 0 ? 0 - static_cast<std::uint64_t>(carry) : static_cast<std::uint64_t>(carry);
-      if (carry == 0 || mag / 4 > runs) {
-        fail(at + "/carry", std::to_string(carry) + " is not a carry " + std::to_string(runs) +
-                                " runs can make (1 to 4 per run)");
-      }
-    }
-    return ExactSum::from_parts(v, special, carry);
-  }
-
   /// Sketch buckets [[first index, count, count, ...], ...] in increasing, non-adjacent runs
   /// of non-zero counts, as state_to_json writes them; returns their total.
   static std::uint64_t buckets(const json& j, const std::string& at, bool negative,
