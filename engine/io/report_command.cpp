@@ -1,0 +1,46 @@
+// The frame of the audit, solve and discover reports (see report_command.h).
+#include "engine/io/report_command.h"
+
+#include "engine/core/format.h"
+#include "engine/io/report_sections.h"
+
+namespace plancast::report {
+
+std::string command_header(const Scenario& sc, const std::string& command,
+                           const std::vector<std::pair<std::string, std::string>>& facts) {
+  const std::string title = sc.title.empty() ? sc.name : sc.title;
+  std::string s = page_open(title + " \xE2\x80\x94 plancast " + command);
+  s += "<header>\n<p class=\"sub\">plancast " + esc(command) + "</p>\n<h1>" + esc(title) +
+       "</h1>\n<dl class=\"facts\">";
+  s += fact("scenario", sc.name);
+  s += fact("variant", sc.variant.empty() ? "base (none)" : sc.variant);
+  s += fact("base year", std::to_string(sc.base_year));
+  s += fact("horizon", std::to_string(sc.horizon));
+  for (const auto& [name, value] : facts) s += fact(name, value);
+  s += "</dl>\n</header>\n";
+  return s;
+}
+
+std::string target_words(const Scenario& sc, const TargetSpec& t) {
+  const IndicatorSpec* ind = sc.find_indicator(t.indicator);
+  const std::string unit = ind != nullptr ? ind->unit : "";
+  std::string s = t.indicator + " " + op_text(t.op == TargetOp::at_most ? "<=" : ">=") + " " +
+                  general_text(t.value, 6);
+  if (!unit.empty()) s += " " + unit;
+  return s + (t.by ? " by " : " in ") + std::to_string(t.year);
+}
+
+const TargetSpec* find_target(const Scenario& sc, const std::string& id) {
+  for (const TargetSpec& t : sc.targets) {
+    if (t.id == id) return &t;
+  }
+  return nullptr;
+}
+
+std::string command_close(const Scenario& sc) {
+  return section("assumptions", assumptions_section(sc)) +
+         page_close("plancast \xC2\xB7 scenario " + sc.name + " \xC2\xB7 scenario_sha256 " +
+                    sc.sha256);
+}
+
+}  // namespace plancast::report
