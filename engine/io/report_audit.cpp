@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/core/format.h"
 #include "engine/io/audit_out.h"
 #include "engine/io/report.h"
 #include "engine/io/report_command.h"
@@ -32,8 +33,8 @@ const char* grade_style(AuditGrade g) {
 
 std::string badge(AuditGrade g) {
   return std::string("<span style=\"") + grade_style(g) +
-         ";padding:1px 7px;border-radius:3px;font-weight:600;white-space:nowrap\">" +
-         to_string(g) + "</span>";
+         ";padding:1px 7px;border-radius:3px;font-weight:600;white-space:nowrap\">" + to_string(g) +
+         "</span>";
 }
 
 /// A finding's numbers, one per line: "required_rate 0.2183".
@@ -41,7 +42,7 @@ std::string values_cell(const AuditFinding& f) {
   std::string s;
   for (const auto& [name, v] : f.values) {
     s += (s.empty() ? "" : "<br>") + std::string("<code>") + esc(name) + "</code> " +
-         esc(value_text(v));
+         esc(std::isfinite(v) ? general_text(v, 6) : "n/a");
   }
   return s;
 }
@@ -123,20 +124,22 @@ std::string rate_chart(const AuditFinding& f) {
 std::string targets_charts(const Scenario& sc, const AuditReport& r) {
   std::string charts;
   for (const AuditFinding& f : r.findings) {
-    if (f.kind != "target") continue;
+    if (f.kind != "target" && f.kind != "implied") continue;
     const std::string chart = rate_chart(f);
     if (chart.empty()) continue;
-    const TargetSpec* t = find_target(sc, f.subject);
+    const TargetSpec* t = f.kind == "target" ? find_target(sc, f.subject) : nullptr;
     const double p = f.value("assumption_probability");
-    std::string sub = t != nullptr ? target_words(sc, *t) : "";
+    std::string sub =
+        t != nullptr ? target_words(sc, *t) : f.subject + ": the value the targets imply together";
     if (std::isfinite(p)) sub += " \xC2\xB7 P(assumed rate reaches it) " + percent(p);
-    charts += "<figure class=\"chart\" id=\"growth-" + esc(f.subject) + "\"><figcaption><h3>" +
-              esc(f.subject) + " " + badge(f.grade) + "</h3><p class=\"sub\">" + esc(sub) +
-              "</p></figcaption>\n" + chart + "</figure>\n";
+    charts += "<figure class=\"chart\" id=\"growth-" + esc(f.kind + "-" + f.subject) +
+              "\"><figcaption><h3>" + esc(f.subject) + " " + badge(f.grade) +
+              "</h3><p class=\"sub\">" + esc(sub) + "</p></figcaption>\n" + chart + "</figure>\n";
   }
   if (charts.empty()) return "";
   return "<h2>Growth each target needs</h2>\n<p class=\"sub\">Red: the rate a year the target "
-         "needs from the base; diamond: the rate the history shows; bar: the scenario's "
+         "needs from the base (for an implied value, the rate the targets together need of "
+         "it); diamond: the rate the history shows; bar: the scenario's "
          "assumption from its p10 to its p90, the line its mean. Rates in the indicator's own "
          "terms (a growth rate as a fraction: 0.1 is 10% a year; the finding says which).</p>\n"
          "<div class=\"charts\">\n" +

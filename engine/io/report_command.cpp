@@ -16,7 +16,12 @@ std::string command_header(const Scenario& sc, const std::string& command,
   s += fact("variant", sc.variant.empty() ? "base (none)" : sc.variant);
   s += fact("base year", std::to_string(sc.base_year));
   s += fact("horizon", std::to_string(sc.horizon));
-  for (const auto& [name, value] : facts) s += fact(name, value);
+  for (const auto& [name, value] : facts) {
+    // A long value (a dotted path) spans two columns, as sensitivity's outcome does.
+    s += value.size() > 18
+             ? "<div class=\"wide\"><dt>" + esc(name) + "</dt><dd>" + esc(value) + "</dd></div>"
+             : fact(name, value);
+  }
   s += "</dl>\n</header>\n";
   return s;
 }

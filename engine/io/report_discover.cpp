@@ -23,23 +23,26 @@ std::string trajectory_chart(const DiscoverResult& r) {
   f.top = 20;
   f.width = 540;
   f.height = 260;
-  f.xlo = 0;
-  f.xhi = 1;
-  double dlo = 1, dhi = 0;
-  for (const PrimBox& b : r.boxes) dlo = std::min(dlo, b.density), dhi = std::max(dhi, b.density);
+  double clo = 1, dlo = 1, dhi = 0;
+  for (const PrimBox& b : r.boxes) {
+    clo = std::min(clo, b.coverage);
+    dlo = std::min(dlo, b.density), dhi = std::max(dhi, b.density);
+  }
+  const Axis xa = nice_axis(std::max(0.0, clo), 1, 5);
+  f.xlo = xa.lo;
+  f.xhi = xa.hi;
   f.y = nice_axis(std::max(0.0, dlo), std::min(1.0, std::max(dhi, dlo + 0.01)), 5);
-  std::string s = svg_open(f.left + f.width + 30, f.top + f.height + 44,
-                           "PRIM trajectory of " + r.target);
+  std::string s =
+      svg_open(f.left + f.width + 30, f.top + f.height + 44, "PRIM trajectory of " + r.target);
   for (double v : f.y.ticks) {
     s += line_el(f.left, f.Y(v), f.left + f.width, f.Y(v), "grid");
     s += text_el(f.left - 6, f.Y(v) + 4, percent(v), "tick", "end");
   }
   const double base = f.top + f.height;
   s += line_el(f.left, base, f.left + f.width, base, "axis");
-  for (int k = 0; k <= 5; ++k) {
-    const double x = f.X(k / 5.0);
-    s += line_el(x, base, x, base + 4, "axis");
-    s += text_el(x, base + 16, std::to_string(k * 20) + "%", "tick", "middle");
+  for (double v : xa.ticks) {
+    s += line_el(f.X(v), base, f.X(v), base + 4, "axis");
+    s += text_el(f.X(v), base + 16, percent(v), "tick", "middle");
   }
   s += text_el(f.left + f.width / 2, base + 34,
                "coverage: share of the runs of interest inside the box", "unit", "middle");
@@ -76,7 +79,9 @@ std::string limits_bar(const DiscoverResult& r, const BoxParameter& bp) {
   const auto& range = r.range[bp.index];
   const double W = 200, H = 16;
   const double span = range[1] > range[0] ? range[1] - range[0] : 1;
-  auto X = [&](double v) { return 2 + (std::clamp(v, range[0], range[1]) - range[0]) / span * (W - 4); };
+  auto X = [&](double v) {
+    return 2 + (std::clamp(v, range[0], range[1]) - range[0]) / span * (W - 4);
+  };
   std::string s = "<svg viewBox=\"0 0 " + px(W) + " " + px(H) +
                   "\" role=\"img\" style=\"width:200px;display:inline-block\" aria-label=\"" +
                   esc(r.parameters[bp.index] + " limits") + "\">";
@@ -89,7 +94,8 @@ std::string limits_text(const DiscoverResult& r, const BoxParameter& bp) {
   const auto& range = r.range[bp.index];
   const bool lo = bp.lo > range[0], hi = bp.hi < range[1];
   if (lo && hi) return general_text(bp.lo, 4) + " to " + general_text(bp.hi, 4);
-  return hi ? op_text("<=") + " " + general_text(bp.hi, 4) : op_text(">=") + " " + general_text(bp.lo, 4);
+  return hi ? op_text("<=") + " " + general_text(bp.hi, 4)
+            : op_text(">=") + " " + general_text(bp.lo, 4);
 }
 
 std::string discover_document(const Scenario& sc, const DiscoverResult& r,
@@ -97,27 +103,30 @@ std::string discover_document(const Scenario& sc, const DiscoverResult& r,
   const char* what = r.find_missed ? "missed" : "met";
   const double share =
       r.runs ? static_cast<double>(r.of_interest) / static_cast<double>(r.runs) : 0.0;
-  std::string s = command_header(sc, "discover",
-                                 {{"target", r.target},
-                                  {"looking for runs where it is", what},
-                                  {"runs", count_text(r.runs)},
-                                  {std::string("runs ") + what, count_text(r.of_interest) + " (" + percent(share) + ")"},
-                                  {"peel", general_text(o.alpha, 3)},
-                                  {"smallest box", general_text(o.min_mass, 3)}});
+  std::string s = command_header(
+      sc, "discover",
+      {{"target", r.target},
+       {"runs of interest", std::string("target ") + what},
+       {"runs", count_text(r.runs)},
+       {std::string("runs ") + what, count_text(r.of_interest) + " (" + percent(share) + ")"},
+       {"peeled at a time", percent(o.alpha) + " of the box"},
+       {"smallest box", percent(o.min_mass) + " of the runs"}});
   const TargetSpec* t = find_target(sc, r.target);
   const PrimBox& c = r.boxes[r.chosen];
   std::string box = "<h2>When is " + esc(r.target) + " mostly " + what + "?</h2>\n";
   box += "<p class=\"sub\">" + (t != nullptr ? esc(target_words(sc, *t)) + ". " : std::string()) +
          "PRIM (Friedman &amp; Fisher 1999) looks for a box of parameter values in which the "
-         "target is " + what + " far more often than overall (" + esc(percent(share)) +
-         " of the runs).</p>\n";
+         "target is " +
+         what + " far more often than overall (" + esc(percent(share)) + " of the runs).</p>\n";
   box += "<p style=\"font-size:15px;margin:6px 0\">Chosen box " + std::to_string(r.chosen) +
          ": <strong>" + esc(percent(c.density)) + "</strong> of the runs in it have the target " +
-         what + " (density); it holds <strong>" + esc(percent(c.coverage)) + "</strong> of all the runs where it is " + what +
-         " (coverage) and " + esc(percent(c.mass)) + " of all runs (mass).</p>\n";
+         what + " (density); it holds <strong>" + esc(percent(c.coverage)) +
+         "</strong> of all the runs where it is " + what + " (coverage) and " +
+         esc(percent(c.mass)) + " of all runs (mass).</p>\n";
   if (r.chosen_parameters.empty()) {
-    box += "<p class=\"sub\">No parameter is restricted: no box does better than the whole "
-           "sample.</p>\n";
+    box +=
+        "<p class=\"sub\">No parameter is restricted: no box does better than the whole "
+        "sample.</p>\n";
   } else {
     box += table_head({"parameter", "limits", "#sample range", "#quasi-p", "#density without",
                        "box within the sample"});
@@ -130,17 +139,19 @@ std::string discover_document(const Scenario& sc, const DiscoverResult& r,
              "</td><td class=\"num\">" + esc(percent(bp.density_without)) + "</td><td>" +
              limits_bar(r, bp) + "</td></tr>\n";
     }
-    box += "</tbody></table>\n<p class=\"sub\">quasi-p: the chance of the box's density were the "
-           "limit on that parameter dropped (a one-sided binomial test); above 0.05 the limit is "
-           "probably noise. Density without: the box's density with that limit removed.</p>\n";
+    box +=
+        "</tbody></table>\n<p class=\"sub\">quasi-p: the chance of the box's density were the "
+        "limit on that parameter dropped (a one-sided binomial test); above 0.05 the limit is "
+        "probably noise. Density without: the box's density with that limit removed.</p>\n";
   }
   s += section("box", box);
-  std::string traj = "<h2>The peeling trajectory</h2>\n<p class=\"sub\">Each point is a box, "
-                     "from the whole sample (coverage 100%) inwards, each peel removing " +
-                     esc(general_text(100 * o.alpha, 3)) +
-                     "% of the box's runs: smaller boxes are denser but cover fewer of the "
-                     "runs of interest. The chosen box (red) has the highest harmonic mean of "
-                     "coverage and density; a reader may prefer another, listed in the JSON.</p>\n";
+  std::string traj =
+      "<h2>The peeling trajectory</h2>\n<p class=\"sub\">Each point is a box, "
+      "from the whole sample (coverage 100%) inwards, each peel removing " +
+      esc(general_text(100 * o.alpha, 3)) +
+      "% of the box's runs: smaller boxes are denser but cover fewer of the "
+      "runs of interest. The chosen box (red) has the highest harmonic mean of "
+      "coverage and density; a reader may prefer another, listed in the JSON.</p>\n";
   traj += "<figure class=\"chart single\" id=\"trajectory\">" + trajectory_chart(r) + "</figure>\n";
   s += section("trajectory", traj);
   return s + command_close(sc);

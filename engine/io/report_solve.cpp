@@ -68,8 +68,8 @@ std::string trajectory_chart(const SolveResult& r) {
     s += text_el(f.X(*r.current) + 4, f.top + 12, "as written " + v6(*r.current), "tick");
   }
   s += line_el(f.left, f.Y(r.probability), f.left + f.width, f.Y(r.probability), "mark");
-  s += text_el(f.left + f.width - 4, f.Y(r.probability) - 6,
-               "sought " + percent(r.probability), "tick", "end");
+  s += text_el(f.left + f.width - 4, f.Y(r.probability) - 6, "sought " + percent(r.probability),
+               "tick", "end");
   std::vector<double> xs, ys;
   for (const SolveEvaluation& e : ev) {
     xs.push_back(f.X(e.value));
@@ -110,22 +110,23 @@ std::string solve_document(const Scenario& sc, const SolveResult& r) {
   if (r.current) s += " The scenario as written has " + esc(v6(*r.current)) + ".";
   s += "</p>\n";
   s += table_head({"", "#value", "#probability"});
-  s += table_row("final bracket, low end", {esc(v6(r.bracket[0])),
-                                            esc(percent(r.bracket_probability[0]))});
-  s += table_row("final bracket, high end", {esc(v6(r.bracket[1])),
-                                             esc(percent(r.bracket_probability[1]))});
+  s += table_row("final bracket, low end",
+                 {esc(v6(r.bracket[0])), esc(percent(r.bracket_probability[0]))});
+  s += table_row("final bracket, high end",
+                 {esc(v6(r.bracket[1])), esc(percent(r.bracket_probability[1]))});
   s += table_row("range searched", {esc(v6(r.searched[0]) + " to " + v6(r.searched[1])),
                                     r.expanded ? "grown from the value as written" : "--lo/--hi"});
   s += "</tbody></table>\n</section>\n";
-  std::string traj = "<h2>How the search bracketed it</h2>\n<p class=\"sub\">Each point: the "
-                     "probability of " +
-                     esc(r.target) + " with " + esc(r.path) +
-                     " set to that value, on the same random numbers (common random numbers, "
-                     "so the curve is smooth); the dashed line is the probability sought, the "
-                     "red line the answer and the shaded band its 95% interval.</p>\n";
-  traj += "<figure class=\"chart single\" id=\"trajectory\">" + trajectory_chart(r) +
-          "</figure>\n";
-  traj += table_head({"#evaluation", "#value", "#probability"});
+  std::string traj =
+      "<h2>How the search bracketed it</h2>\n<p class=\"sub\">Each point: the "
+      "probability of " +
+      esc(r.target) + " with " + esc(r.path) +
+      " set to that value, on the same random numbers (common random numbers, "
+      "so the curve is smooth); the dashed line is the probability sought, the "
+      "red line the answer and the shaded band its 95% interval.</p>\n";
+  traj += "<figure class=\"chart single\" id=\"trajectory\">" + trajectory_chart(r) + "</figure>\n";
+  traj +=
+      table_head({"#evaluation", "#value", "#probability"}, " style=\"width:auto;min-width:50%\"");
   for (std::size_t k = 0; k < r.evaluations.size(); ++k) {
     const SolveEvaluation& e = r.evaluations[k];
     traj += "<tr><td class=\"num\">" + std::to_string(k + 1) + "</td><td class=\"num\">" +
