@@ -77,7 +77,8 @@ std::string rate_chart(const AuditFinding& f) {
     if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
   }
   const Axis ax = nice_axis(lo, hi, 5);
-  const double W = 520, left = 96, width = W - left - 24, row = 26, top = 10;
+  const double W = 520, left = 96, width = W - left - 84, row = 26,
+               top = 10;  // room for "mean 0.2667"
   const int rows = 1 + (has_hist ? 1 : 0) + (has_assumption ? 1 : 0);
   const double H = top + row * rows + 28;
   auto X = [&](double v) {

@@ -66,7 +66,7 @@ std::string trajectory_chart(const DiscoverResult& r) {
   }
   if (r.chosen < r.boxes.size()) {
     const bool right = xs[r.chosen] < f.left + f.width * 0.7;
-    s += text_el(xs[r.chosen] + (right ? 9 : -9), ys[r.chosen] - 8,
+    s += text_el(xs[r.chosen] + (right ? 9 : -9), ys[r.chosen] + 20,
                  "chosen box " + std::to_string(r.chosen), "lab strong", right ? "start" : "end");
   }
   s += "</svg>\n";
