@@ -42,6 +42,23 @@ const TargetSpec* find_target(const Scenario& sc, const std::string& id) {
   return nullptr;
 }
 
+std::string probability_axes(const Frame& f, const Axis& x, bool x_percent,
+                             const std::string& x_caption) {
+  std::string s;
+  for (double v : f.y.ticks) {
+    s += line_el(f.left, f.Y(v), f.left + f.width, f.Y(v), "grid");
+    s += text_el(f.left - 6, f.Y(v) + 4, percent(v), "tick", "end");
+  }
+  const double base = f.top + f.height;
+  s += line_el(f.left, base, f.left + f.width, base, "axis");
+  for (double v : x.ticks) {
+    s += line_el(f.X(v), base, f.X(v), base + 4, "axis");
+    s += text_el(f.X(v), base + 16, x_percent ? percent(v) : x.label(v), "tick", "middle");
+  }
+  s += text_el(f.left + f.width / 2, base + 34, x_caption, "unit", "middle");
+  return s;
+}
+
 std::string command_close(const Scenario& sc) {
   return section("assumptions", assumptions_section(sc)) +
          page_close("plancast \xC2\xB7 scenario " + sc.name + " \xC2\xB7 scenario_sha256 " +

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/config/scenario.h"
+#include "engine/io/svg.h"
 
 namespace plancast::report {
 
@@ -21,6 +22,12 @@ std::string target_words(const Scenario& sc, const TargetSpec& t);
 
 /// The target of `sc` with id `id`, or nullptr.
 const TargetSpec* find_target(const Scenario& sc, const std::string& id);
+
+/// The axes of a chart whose y is a probability: grid lines with percentages up the left,
+/// the x axis with ticks at `x` (labelled as percentages when `x_percent`) and `x_caption`
+/// under it.
+std::string probability_axes(const svg::Frame& f, const svg::Axis& x, bool x_percent,
+                             const std::string& x_caption);
 
 /// The assumptions table of `sc`, the footer (scenario, scenario_sha256) and the end.
 std::string command_close(const Scenario& sc);

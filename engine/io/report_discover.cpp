@@ -34,18 +34,7 @@ std::string trajectory_chart(const DiscoverResult& r) {
   f.y = nice_axis(std::max(0.0, dlo), std::min(1.0, std::max(dhi, dlo + 0.01)), 5);
   std::string s =
       svg_open(f.left + f.width + 30, f.top + f.height + 44, "PRIM trajectory of " + r.target);
-  for (double v : f.y.ticks) {
-    s += line_el(f.left, f.Y(v), f.left + f.width, f.Y(v), "grid");
-    s += text_el(f.left - 6, f.Y(v) + 4, percent(v), "tick", "end");
-  }
-  const double base = f.top + f.height;
-  s += line_el(f.left, base, f.left + f.width, base, "axis");
-  for (double v : xa.ticks) {
-    s += line_el(f.X(v), base, f.X(v), base + 4, "axis");
-    s += text_el(f.X(v), base + 16, percent(v), "tick", "middle");
-  }
-  s += text_el(f.left + f.width / 2, base + 34,
-               "coverage: share of the runs of interest inside the box", "unit", "middle");
+  s += probability_axes(f, xa, true, "coverage: share of the runs of interest inside the box");
   std::vector<double> xs, ys;
   for (const PrimBox& b : r.boxes) {
     xs.push_back(f.X(b.coverage));

@@ -45,17 +45,8 @@ std::string trajectory_chart(const SolveResult& r) {
   f.y = nice_axis(std::max(0.0, plo), std::min(1.0, phi), 5);
   std::string s = svg_open(f.left + f.width + 24, f.top + f.height + 44,
                            "Probability of " + r.target + " against " + r.path);
-  for (double v : f.y.ticks) {
-    s += line_el(f.left, f.Y(v), f.left + f.width, f.Y(v), "grid");
-    s += text_el(f.left - 6, f.Y(v) + 4, percent(v), "tick", "end");
-  }
+  s += probability_axes(f, xa, false, r.path);
   const double base = f.top + f.height;
-  s += line_el(f.left, base, f.left + f.width, base, "axis");
-  for (double v : xa.ticks) {
-    s += line_el(f.X(v), base, f.X(v), base + 4, "axis");
-    s += text_el(f.X(v), base + 16, xa.label(v), "tick", "middle");
-  }
-  s += text_el(f.left + f.width / 2, base + 34, r.path, "unit", "middle");
   // The answer's interval, then the answer.
   const double a = f.X(r.value_ci95[0]), b = f.X(r.value_ci95[1]);
   s += rect_el(a, f.top, std::max(1.0, b - a), f.height,
