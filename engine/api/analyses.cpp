@@ -220,6 +220,9 @@ std::string to_json(const SolveOutcome& s) {
 std::string to_text(const SolveOutcome& s) {
   return solve_text(s.scenario, s.result);
 }
+std::string to_report(const SolveOutcome& s) {
+  return solve_report_html(s.scenario, s.result);
+}
 
 // ---- discover -----------------------------------------------------------------------------
 
@@ -249,6 +252,9 @@ std::string to_json(const DiscoverOutcome& d) {
 std::string to_text(const DiscoverOutcome& d) {
   return discover_text(d.result, d.options);
 }
+std::string to_report(const DiscoverOutcome& d) {
+  return discover_report_html(d.scenario, d.result, d.options);
+}
 
 // ---- audit --------------------------------------------------------------------------------
 
@@ -263,6 +269,9 @@ std::string to_json(const AuditOutcome& a) {
 }
 std::string to_text(const AuditOutcome& a) {
   return audit_text(a.scenario, a.report);
+}
+std::string to_report(const AuditOutcome& a) {
+  return audit_report_html(a.scenario, a.report);
 }
 
 }  // namespace plancast::api

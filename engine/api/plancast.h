@@ -205,6 +205,7 @@ SolveOutcome solve(const ScenarioSource& source, const LoadOptions& options, Sol
                    const std::function<void(const SolveEvaluation&)>& on_evaluation = {});
 std::string to_json(const SolveOutcome& s);
 std::string to_text(const SolveOutcome& s);
+std::string to_report(const SolveOutcome& s);  ///< self-contained HTML
 
 // ---- discover ---------------------------------------------------------------------------
 
@@ -219,6 +220,7 @@ DiscoverOutcome discover(const ScenarioSource& source, LoadOptions options,
                          const Execution& execution = {});
 std::string to_json(const DiscoverOutcome& d);
 std::string to_text(const DiscoverOutcome& d);
+std::string to_report(const DiscoverOutcome& d);  ///< self-contained HTML
 
 // ---- audit ------------------------------------------------------------------------------
 
@@ -229,6 +231,7 @@ struct AuditOutcome {
 AuditOutcome audit(const ScenarioSource& source, const LoadOptions& options = {});
 std::string to_json(const AuditOutcome& a);
 std::string to_text(const AuditOutcome& a);
+std::string to_report(const AuditOutcome& a);  ///< self-contained HTML
 
 // ---- fit (engine/api/fit.cpp; writers: engine/io/fit_out.h) ----------------------------
 

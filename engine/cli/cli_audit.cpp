@@ -30,7 +30,11 @@ int cli_audit(const std::vector<std::string>& args, std::ostream& out, std::ostr
       .set()
       .json(
           "write the findings as JSON ('-': stdout): {\"findings\": [{\"kind\", \"subject\", "
-          "\"grade\", \"message\", \"values\"}], ...}");
+          "\"grade\", \"message\", \"values\"}], ...}")
+      .report(
+          "write a self-contained HTML report (the findings graded, each target's needed "
+          "growth against history and assumption as a chart)")
+      .quiet("print nothing but errors (the exit code still says whether it is consistent)");
   const auto vm = options.parse(args, out);
   if (!vm) return 0;
   const cli::CommonFlags flags = cli::read_common_flags(*vm, 1, kMaxRuns);
@@ -39,7 +43,8 @@ int cli_audit(const std::vector<std::string>& args, std::ostream& out, std::ostr
   cli::CancelOnSignal cancel;  // from here on, an interrupt writes nothing
   OutputSet outputs(&out, &cancel.flag());
   if (!flags.json_path.empty()) outputs.stage(flags.json_path, api::to_json(a));
-  if (flags.json_path != "-") write_stream(out, api::to_text(a), &cancel.flag());
+  if (!flags.report_path.empty()) outputs.stage(flags.report_path, api::to_report(a));
+  if (!flags.quiet && flags.json_path != "-") write_stream(out, api::to_text(a), &cancel.flag());
   outputs.commit();
   return code;
 }

@@ -54,6 +54,9 @@ int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::o
     ("min-mass", po::value<std::string>()->value_name("M"), "smallest box, as a share of all runs (default 0.05)");
   // clang-format on
   options.json("write the boxes as JSON ('-': stdout)")
+      .report(
+          "write a self-contained HTML report (the chosen box's limits, the peeling "
+          "trajectory)")
       .quiet("no report and no progress bar")
       .max_memory();
   const auto parsed = options.parse(args, out);
@@ -84,9 +87,11 @@ int cli_discover(const std::vector<std::string>& args, std::ostream& out, std::o
   bar.finish();
 
   std::string json = flags.json_path.empty() ? "" : api::to_json(d);
+  std::string report = flags.report_path.empty() ? "" : api::to_report(d);
   // One transaction (output_file.h): the file staged, the text, then put in place.
   OutputSet outputs(&out, &cancel.flag());
   if (!flags.json_path.empty()) outputs.stage(flags.json_path, std::move(json));
+  if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));
   if (!flags.quiet && flags.json_path != "-") write_stream(out, api::to_text(d), &cancel.flag());
   outputs.commit();
   return 0;

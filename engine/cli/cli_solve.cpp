@@ -47,6 +47,9 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
       .variant("solve in a named variant")
       .set()
       .json("write the solution as JSON ('-': stdout)")
+      .report(
+          "write a self-contained HTML report (the answer with its interval, the probability "
+          "against the varied value)")
       .quiet("print nothing but errors")
       .max_memory();
   const auto parsed = options.parse(args, out);
@@ -91,6 +94,7 @@ int cli_solve(const std::vector<std::string>& args, std::ostream& out, std::ostr
   // One transaction (output_file.h): the file staged, the text, then put in place.
   OutputSet outputs(&out, &cancel.flag());
   if (!flags.json_path.empty()) outputs.stage(flags.json_path, api::to_json(r));
+  if (!flags.report_path.empty()) outputs.stage(flags.report_path, api::to_report(r));
   if (!flags.quiet && flags.json_path != "-") write_stream(out, api::to_text(r), &cancel.flag());
   outputs.commit();
   return 0;

@@ -13,17 +13,13 @@
 
 namespace plancast {
 
-namespace {
-
-const char* section_title(const std::string& kind) {
+const char* audit_section_title(const std::string& kind) {
   if (kind == "claim") return "Stated growth claims against the history";
   if (kind == "base") return "Base values against the history";
   if (kind == "target") return "Growth each target needs";
   if (kind == "plausibility") return "Plausibility of the inputs";
   return "What the targets imply together";
 }
-
-}  // namespace
 
 std::string audit_text(const Scenario& sc, const AuditReport& r) {
   std::string s = "audit of ";
@@ -51,7 +47,7 @@ std::string audit_text(const Scenario& sc, const AuditReport& r) {
       if (f.kind != kind) continue;
       if (!any) {
         s += "\n";
-        s += section_title(kind);
+        s += audit_section_title(kind);
         s += "\n";
         s += pad_to_width("grade", kGradeWidth);
         s += pad_to_width("subject", subject_width);

@@ -8,6 +8,9 @@
 
 namespace plancast {
 
+/// The heading of one kind of finding ("claim": "Stated growth claims against the history").
+const char* audit_section_title(const std::string& kind);
+
 /// The findings by section, wrapped within the text width, and the counts.
 std::string audit_text(const Scenario& scenario, const AuditReport& report);
 /// {"scenario", "variant", "scenario_sha256", "base_year", "claim_tolerance", "counts",

@@ -5,9 +5,12 @@
 #include <ostream>
 #include <string>
 
+#include "engine/analysis/audit.h"
 #include "engine/analysis/compare.h"
+#include "engine/analysis/discover.h"
 #include "engine/analysis/sensitivity.h"
 #include "engine/analysis/shapley.h"
+#include "engine/analysis/solve.h"
 #include "engine/config/scenario.h"
 #include "engine/sim/results.h"
 
@@ -55,5 +58,18 @@ std::string shapley_report_html(const Scenario& scenario, const ShapleyResult& r
 /// parameter's p10 and p90 outcome around the baseline), largest swing first.
 std::string tornado_report_html(const Scenario& scenario, const TornadoResult& result,
                                 const std::string& of);
+
+/// The report of `plancast audit`: the findings graded ok / warning / inconsistent with their
+/// numbers, and per target the growth it needs against history and assumption as a chart.
+std::string audit_report_html(const Scenario& scenario, const AuditReport& report);
+
+/// The report of `plancast solve`: the answer with its 95% interval and the bracketing
+/// trajectory (the target's probability against the varied value).
+std::string solve_report_html(const Scenario& scenario, const SolveResult& result);
+
+/// The report of `plancast discover`: the chosen box's limits per parameter and the peeling
+/// trajectory (density against coverage).
+std::string discover_report_html(const Scenario& scenario, const DiscoverResult& result,
+                                 const DiscoverOptions& options);
 
 }  // namespace plancast

@@ -216,20 +216,27 @@ std::string tornado_text(const TornadoResult& r, const SensitivityOutput& o, con
 
 namespace {
 
-/// The first members of a variance design's JSON: what, how, and the draws.
-nlohmann::ordered_json design_head(const std::string& of, const char* method,
-                                   const std::string& sampler, std::uint64_t seed) {
-  nlohmann::ordered_json j;
+// One JSON shape for every method (docs/json.md, "sensitivity"): "of", "method", "seed",
+// "runs" and the method's design first; then "ranking" (the parameters, most important
+// first by the method's own measure) and "parameters" (an object keyed by parameter name,
+// in the ranking's order, each with the method's measures); the runs' own randomness as
+// "noise" where the method measures it (sobol, shapley); "scenario_sha256" last.
+using J = nlohmann::ordered_json;
+
+/// The first members of every method's JSON: what, how, and the draws.
+J head(const std::string& of, const char* method, std::uint64_t seed) {
+  J j;
   j["of"] = of;
   j["method"] = method;
-  j["sampler"] = sampler;
   j["seed"] = seed;
   return j;
 }
 
-/// The runs, the bootstrap and the output's moments (Sobol and Shapley alike).
+/// The sampler, the runs, the intervals' method and the output's moments (Sobol and
+/// Shapley alike).
 template <class Result>
-void design_tail(nlohmann::ordered_json& j, const Result& r) {
+void variance_design(J& j, const Result& r) {
+  j["sampler"] = r.sampler;
   j["runs"] = r.total_runs;
   j["bootstrap"] = r.bootstrap;
   j["replicates"] = r.replicates;
@@ -237,8 +244,22 @@ void design_tail(nlohmann::ordered_json& j, const Result& r) {
   j["variance"] = r.variance;
 }
 
-nlohmann::ordered_json index_json(const SobolIndex& ix) {
-  nlohmann::ordered_json p;
+/// "ranking" and "parameters" from rows already in ranking order; `measures(row)` gives a
+/// row's object.
+template <class Row, class Measures>
+void ranked_parameters(J& j, const std::vector<Row>& ranked, Measures measures) {
+  J names = J::array();
+  J ps = J::object();
+  for (const Row& row : ranked) {
+    names.push_back(row.name);
+    ps[row.name] = measures(row);
+  }
+  j["ranking"] = std::move(names);
+  j["parameters"] = std::move(ps);
+}
+
+J index_json(const SobolIndex& ix) {
+  J p;
   p["S1"] = ix.s1;
   p["S1_ci95"] = {ix.s1_lo, ix.s1_hi};
   p["ST"] = ix.st;
@@ -246,15 +267,20 @@ nlohmann::ordered_json index_json(const SobolIndex& ix) {
   return p;
 }
 
+J effect_json(double shapley, double lo, double hi) {
+  J p;
+  p["shapley"] = shapley;
+  p["shapley_ci95"] = {lo, hi};
+  return p;
+}
+
 }  // namespace
 
 std::string sobol_json(const SobolResult& r, const Scenario& sc) {
-  nlohmann::ordered_json j = design_head(r.of, "sobol", r.sampler, r.seed);
+  J j = head(r.of, "sobol", r.seed);
+  variance_design(j, r);
   j["base_runs"] = r.base_runs;
-  design_tail(j, r);
-  nlohmann::ordered_json ps = nlohmann::ordered_json::object();
-  for (const SobolIndex& ix : r.parameters) ps[ix.name] = index_json(ix);
-  j["parameters"] = ps;
+  ranked_parameters(j, by_largest(r.parameters, &SobolIndex::st), index_json);
   j["noise"] = index_json(r.noise);
   j["noise_seed"] = r.noise_seed;
   j["order_dependent"] = r.correlated;
@@ -268,44 +294,35 @@ std::string sobol_json(const SobolResult& r, const Scenario& sc) {
 }
 
 std::string shapley_json(const ShapleyResult& r, const Scenario& sc) {
-  nlohmann::ordered_json j = design_head(r.of, "shapley", r.sampler, r.seed);
+  J j = head(r.of, "shapley", r.seed);
+  variance_design(j, r);
   j["permutations"] = r.permutations;
   j["inner_runs"] = kShapleyInner;
-  design_tail(j, r);
+  ranked_parameters(j, by_largest(r.parameters, &ShapleyEffect::shapley),
+                    [](const ShapleyEffect& e) { return effect_json(e.shapley, e.lo, e.hi); });
+  // The rest of the variance, as sensitivity's text and report show it.
+  j["noise"] = effect_json(1 - r.explained, 1 - r.explained_hi, 1 - r.explained_lo);
   j["explained"] = r.explained;
   j["explained_ci95"] = {r.explained_lo, r.explained_hi};
-  nlohmann::ordered_json ps = nlohmann::ordered_json::object();
-  for (const ShapleyEffect& e : r.parameters) {
-    nlohmann::ordered_json p;
-    p["shapley"] = e.shapley;
-    p["shapley_ci95"] = {e.lo, e.hi};
-    ps[e.name] = p;
-  }
-  j["parameters"] = ps;
   j["scenario_sha256"] = sc.sha256;  // what each simulation of the design ran
   return j.dump(2) + "\n";
 }
 
 std::string tornado_json(const TornadoResult& r, const Scenario& sc) {
-  nlohmann::ordered_json j;
-  j["of"] = r.of;
-  j["method"] = "tornado";
-  j["seed"] = r.seed;
-  j["runs_per_setting"] = r.runs_per_setting;
+  J j = head(r.of, "tornado", r.seed);
   j["runs"] = r.total_runs;
+  j["runs_per_setting"] = r.runs_per_setting;
   j["baseline"] = r.baseline;
-  nlohmann::ordered_json ps = nlohmann::ordered_json::array();
-  for (const TornadoBar& b : r.parameters) {
-    nlohmann::ordered_json p;
-    p["name"] = b.name;
+  // r.parameters is already largest swing first.
+  ranked_parameters(j, r.parameters, [](const TornadoBar& b) {
+    J p;
+    p["p10_value"] = b.p10_value;
+    p["p90_value"] = b.p90_value;
     p["low"] = b.low;
     p["high"] = b.high;
     p["swing"] = b.swing;
-    p["p10_value"] = b.p10_value;
-    p["p90_value"] = b.p90_value;
-    ps.push_back(p);
-  }
-  j["parameters"] = ps;
+    return p;
+  });
   j["scenario_sha256"] = sc.sha256;  // what each simulation of the design ran
   return j.dump(2) + "\n";
 }

@@ -252,17 +252,12 @@ class SensitivityResult(Result):
         return self.data["method"]
 
     def indices(self):
-        """One row per parameter (file order, tornado: sorted by swing). sobol: parameter,
-        S1, S1_ci95_lo, S1_ci95_hi, ST, ST_ci95_lo, ST_ci95_hi; shapley: parameter,
-        shapley, shapley_ci95_lo, shapley_ci95_hi; tornado: parameter, low, high, swing,
-        p10_value, p90_value."""
+        """One row per parameter, most important first (the JSON's "ranking": sobol by ST,
+        shapley by effect, tornado by swing). sobol: parameter, S1, S1_ci95_lo, S1_ci95_hi,
+        ST, ST_ci95_lo, ST_ci95_hi; shapley: parameter, shapley, shapley_ci95_lo,
+        shapley_ci95_hi; tornado: parameter, p10_value, p90_value, low, high, swing."""
         params = self.data["parameters"]
-        if isinstance(params, list):  # tornado: [{"name": ..., ...}]
-            rows = [dict(_ci_columns(p)) for p in params]
-            for r in rows:
-                r["parameter"] = r.pop("name")
-        else:
-            rows = [{"parameter": k, **_ci_columns(v)} for k, v in params.items()]
+        rows = [{"parameter": k, **_ci_columns(params[k])} for k in self.data["ranking"]]
         frame = pd.DataFrame(rows)
         return frame[["parameter"] + [c for c in frame.columns if c != "parameter"]]
 

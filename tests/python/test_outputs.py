@@ -147,6 +147,14 @@ def test_sensitivity_indices():
     assert i.set_index("parameter").loc["gdp_trend", "S1"] == s.data["parameters"]["gdp_trend"]["S1"]
 
 
+def test_sensitivity_indices_follow_the_ranking():
+    # One JSON shape for every method (docs/json.md): rows in the order of "ranking".
+    for method, runs in (("tornado", 100), ("shapley", 10), ("sobol", 100)):
+        s = plancast.sensitivity(of="core_va@2025", method=method, runs=runs)
+        assert list(s.indices()["parameter"]) == s.data["ranking"]
+        assert set(s.data["ranking"]) == set(s.data["parameters"])
+
+
 def test_repr_html_frames_the_report():
     r = plancast.run(runs=500)
     h = r._repr_html_()

@@ -8,7 +8,9 @@
 #   scenario, the run and compare reports of tests/report/four.yaml (a "reached by" target,
 #   history, CJK titles, markup to escape, correlations) and the run report of
 #   tests/report/notes.yaml (the Notes section) and of tests/report/families.yaml (every
-#   distribution family in the assumptions table), each at a small run count, and compares
+#   distribution family in the assumptions table), the audit reports of both scenarios, a
+#   solve report of four.yaml and a discover report of the bundled one, each at a small run
+#   count, and compares
 #   them with the saved files. --update rewrites the saved files instead.
 #
 # One normalisation: the footer's scenario_sha256 (64 hex digits, checked present) is
@@ -45,6 +47,11 @@ render report_four_run_2000 "$pc" run "$here/four.yaml" --runs 2000 --threads 2
 render report_four_compare_2000 "$pc" compare "$here/four.yaml" --runs 2000 --threads 2
 render report_notes_300 "$pc" run "$here/notes.yaml" --runs 300 --threads 2
 render report_families_1000 "$pc" run "$here/families.yaml" --runs 1000 --threads 2
+render report_audit "$pc" audit
+render report_four_audit "$pc" audit "$here/four.yaml"
+render report_four_solve_1000 "$pc" solve "$here/four.yaml" --target core_va_2025 \
+  --vary parameters.core_trend.mean --probability 0.5 --runs 1000 --threads 2
+render report_discover_2000 "$pc" discover --target core_va_2025 --runs 2000 --threads 2
 # The thread count does not reach the bytes.
 render threads1_run_2000 "$pc" run --runs 2000 --threads 1
 if ! cmp -s "$out/report_run_2000.html" "$out/threads1_run_2000.html"; then

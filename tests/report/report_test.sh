@@ -2,7 +2,8 @@
 # tests/report/report_test.sh: the HTML report checks (issue 5).
 #
 # usage: report_test.sh MODE PLANCAST OUTDIR
-#   content  run, compare and sensitivity reports of tests/report/four.yaml: one SVG chart
+#   content  run, compare, sensitivity, audit, solve, discover and merge reports of
+#            tests/report/four.yaml: one SVG chart
 #            per indicator, every target id, no http(s) reference, UTF-8 Chinese titles,
 #            escaped markup, an A4 print rule; a bad --report folder fails before any work.
 #   browser  the same reports in headless Chromium: no console message, screenshot not
@@ -31,7 +32,16 @@ make_reports() {
     --report "$out/sobol.html" || return 1
   "$pc" sensitivity "$scenario" --of core_va@2025 --method tornado --runs 500 --threads 2 \
     --quiet --report "$out/tornado.html" || return 1
+  "$pc" audit "$scenario" --report "$out/audit.html" >/dev/null || return 1
+  "$pc" solve "$scenario" --target core_va_2025 --vary parameters.core_trend.mean \
+    --probability 0.5 --runs 1000 --threads 2 --quiet --report "$out/solve.html" || return 1
+  "$pc" discover "$scenario" --target core_va_2025 --find met --runs 4000 --threads 2 --quiet \
+    --report "$out/discover.html" || return 1
+  "$pc" run "$scenario" --runs 4000 --threads 2 --quiet --shard 1/2 --json "$out/shard1.json" &&
+    "$pc" run "$scenario" --runs 4000 --threads 2 --quiet --shard 2/2 --json "$out/shard2.json" &&
+    "$pc" merge "$out/shard2.json" "$out/shard1.json" --quiet --report "$out/merge.html" || return 1
 }
+reports=(run compare sobol tornado audit solve discover merge)
 
 # The <figure> of one indicator's fan chart holds an <svg>.
 has_chart() { grep -q "<figure class=\"chart\" id=\"indicator-$2\"><figcaption>.*" "$1" &&
@@ -43,7 +53,7 @@ no_fetch() { ! grep -qiE '<(link|img|iframe|object|embed)\b|src=|@import|url\(' 
 case "$mode" in
 content)
   check "reports written" make_reports
-  for f in run compare sobol tornado; do
+  for f in "${reports[@]}"; do
     check "$f.html: doctype and UTF-8" grep -q '<meta charset="utf-8">' "$out/$f.html"
     check "$f.html: no http(s) reference" no_http "$out/$f.html"
     check "$f.html: nothing fetched (no link/img/src/url())" no_fetch "$out/$f.html"
@@ -68,6 +78,29 @@ content)
   check "compare.html: every variant overlaid" bash -c "grep -q 'policy_push: median' '$out/compare.html' && grep -q 'slow: median' '$out/compare.html'"
   check "sobol.html: S1/ST chart" grep -q "id=\"sobol\"><svg" "$out/sobol.html"
   check "tornado.html: tornado chart" grep -q 'id="tornado"><svg' "$out/tornado.html"
+  # audit: every finding graded, with its numbers; the needed growth of core_va_2025 charted.
+  n=$(grep -c '<tr id="finding-' "$out/audit.html")
+  check "audit.html: the 6 findings of four.yaml (found $n)" test "$n" -eq 6
+  check "audit.html: grades shown" bash -c "grep -q '>warning</span>' '$out/audit.html' && grep -q '>ok</span>' '$out/audit.html'"
+  check "audit.html: a finding's numbers" grep -q '<code>required_rate</code> 0.216416' "$out/audit.html"
+  check "audit.html: needed growth chart of core_va_2025" grep -q 'id="growth-target-core_va_2025"><figcaption>' "$out/audit.html"
+  check "audit.html: chart has needed, history and assumption" bash -c "grep -A30 'id=\"growth-target-core_va_2025\"' '$out/audit.html' | grep -q '>history</text>' && grep -A30 'id=\"growth-target-core_va_2025\"' '$out/audit.html' | grep -q '>assumption</text>'"
+  check "audit.html: the implied value charted too" grep -q 'id="growth-implied-gdp"' "$out/audit.html"
+  # solve: the answer with its interval, the trajectory chart with a point per evaluation.
+  value=$(grep -o '</code> = <strong>[0-9.]*</strong>' "$out/solve.html" | grep -o '[0-9][0-9.]*')
+  check "solve.html: the answer ($value) near 0.22" python3 -c "import sys; v=float('$value'); sys.exit(not 0.2 < v < 0.24)"
+  check "solve.html: its 95% interval" grep -q '(95% interval [0-9.]* to [0-9.]*)' "$out/solve.html"
+  check "solve.html: trajectory chart" grep -q 'id="trajectory"><svg' "$out/solve.html"
+  pts=$(grep -c '<circle .*parameters.core_trend.mean = ' "$out/solve.html")
+  rows=$(grep -c '^<tr><td class="num">[0-9]*</td><td class="num">' "$out/solve.html")
+  check "solve.html: a point per evaluation ($pts points, $rows rows)" bash -c "test '$pts' -gt 3 && test '$pts' -eq '$rows'"
+  # discover: the chosen box's limits, the trajectory.
+  check "discover.html: core_trend limited from below" grep -q '<td>core_trend</td><td><strong>≥ 0\.' "$out/discover.html"
+  check "discover.html: trajectory chart" grep -q 'id="trajectory"><svg' "$out/discover.html"
+  check "discover.html: the chosen box marked" grep -q '>chosen box [0-9]*</text>' "$out/discover.html"
+  # merge: the run report of the whole job, byte for byte.
+  "$pc" run "$scenario" --runs 4000 --threads 2 --quiet --report "$out/run4000.html"
+  check "merge.html: identical to the run's report" cmp -s "$out/merge.html" "$out/run4000.html"
   # A folder that does not exist: exit 1 before any work, no file.
   "$pc" run "$scenario" --runs 2000000 --quiet --report "$out/no/such/dir/r.html" 2>"$out/err.txt"
   rc=$?
@@ -76,6 +109,23 @@ content)
   "$pc" sensitivity "$scenario" --of core_va_2025 --quiet --report "$out/no/such/dir/s.html" 2>/dev/null
   rc=$?
   check "sensitivity --report into a missing folder: exit 1 (got $rc)" test "$rc" -eq 1
+  for c in "audit $scenario" "solve $scenario --target core_va_2025 --vary parameters.core_trend.mean --probability 0.5 --runs 100 --quiet" "discover $scenario --target core_va_2025 --runs 500 --quiet"; do
+    name=${c%% *}
+    # shellcheck disable=SC2086
+    "$pc" $c --report "$out/no/such/dir/$name.html" >/dev/null 2>"$out/err.txt"
+    rc=$?
+    check "$name --report into a missing folder: exit 1 (got $rc)" test "$rc" -eq 1
+    check "$name --report into a missing folder: says why" grep -q 'cannot write' "$out/err.txt"
+    # shellcheck disable=SC2086
+    "$pc" $c --report - >/dev/null 2>&1
+    rc=$?
+    check "$name --report -: refused, exit 2 (got $rc)" test "$rc" -eq 2
+    # shellcheck disable=SC2086
+    "$pc" $c --report "$out/$name-same.html" --json "$out/$name-same.html" >/dev/null 2>&1
+    rc=$?
+    check "$name --report and --json the same file: exit 2 (got $rc)" test "$rc" -eq 2
+    check "$name --report and --json the same file: nothing written" test ! -e "$out/$name-same.html"
+  done
   "$pc" compare "$scenario" --runs 100 --quiet --report - >/dev/null 2>&1
   rc=$?
   check "compare --report -: refused, exit 2 (got $rc)" test "$rc" -eq 2
@@ -95,18 +145,20 @@ browser)
   "$here/chromium.sh" "$out/blank.html" "$out/blank.png" 800x600 >/dev/null
   check "control: a blank page reads as blank" bash -c "! python3 '$here/png_check.py' '$out/blank.png'"
   check "reports written" make_reports
-  for f in run compare sobol tornado; do
+  for f in "${reports[@]}"; do
     check "$f.html: loads in Chromium with no console message" \
       "$here/chromium.sh" "$out/$f.html" "$out/$f.png" 1200x1600
     check "$f.html: screenshot is not blank" python3 "$here/png_check.py" "$out/$f.png"
   done
   # Printing: A4 pages (595 x 842 points).
-  profile=$(mktemp -d)
-  timeout 90 chromium --headless=new --no-sandbox --disable-gpu --user-data-dir="$profile" \
-    --no-pdf-header-footer --print-to-pdf="$out/run.pdf" "file://$out/run.html" >/dev/null 2>&1
-  rm -rf "$profile"
-  check "run.html prints to a PDF" test -s "$out/run.pdf"
-  check "run.pdf pages are A4" bash -c "grep -aq 'MediaBox \[0 0 59[45]\.[0-9]* 84[12]\.[0-9]*\]' '$out/run.pdf'"
+  for f in run audit solve discover; do
+    profile=$(mktemp -d)
+    timeout 90 chromium --headless=new --no-sandbox --disable-gpu --user-data-dir="$profile" \
+      --no-pdf-header-footer --print-to-pdf="$out/$f.pdf" "file://$out/$f.html" >/dev/null 2>&1
+    rm -rf "$profile"
+    check "$f.html prints to a PDF" test -s "$out/$f.pdf"
+    check "$f.pdf pages are A4" bash -c "grep -aq 'MediaBox \[0 0 59[45]\.[0-9]* 84[12]\.[0-9]*\]' '$out/$f.pdf'"
+  done
   ;;
 *)
   echo "usage: report_test.sh content|browser PLANCAST OUTDIR" >&2

@@ -18,6 +18,10 @@ mkdir -p "$dest"
 "$pc" run --quiet --report "$work/jiaxing.html"
 "$pc" compare --quiet --runs 50000 --report "$work/compare.html"
 "$pc" sensitivity --quiet --of core_va_2025 --report "$work/sobol.html"
+"$pc" audit --report "$work/audit.html" >/dev/null || test $? -eq 1  # exit 1: inconsistent
+"$pc" solve "$here/../../scenarios/jiaxing.yaml" --quiet --target core_va_2025 \
+  --vary parameters.core_trend.mean --probability 0.5 --runs 5000 --report "$work/solve.html"
+"$pc" discover --quiet --target core_va_2025 --report "$work/discover.html"
 
 # view SOURCE NAME CSS: a copy of SOURCE with CSS added at the end of its style sheet.
 view() {
@@ -44,4 +48,13 @@ shot report-compare 1100x760
 # 4. Sensitivity: S1 and ST of the core value-added target.
 view "$work/sobol.html" report-sobol "#assumptions-x { display: none }"
 shot report-sobol 1100x900
+# 5. Audit: the needed growth of each target against history and assumption.
+view "$work/audit.html" report-audit "#findings, #assumptions, footer { display: none }"
+shot report-audit 1100x900
+# 6. Solve: the answer and how the search bracketed it.
+view "$work/solve.html" report-solve "#search table, #search p.sub, #assumptions, footer { display: none }"
+shot report-solve 1100x800
+# 7. Discover: the chosen box and the peeling trajectory.
+view "$work/discover.html" report-discover "#assumptions, footer { display: none }"
+shot report-discover 1100x1000
 echo "screenshots.sh: written to $dest"

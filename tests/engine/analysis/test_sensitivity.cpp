@@ -1,10 +1,13 @@
 // Sensitivity analysis: Sobol indices on the Ishigami function (closed-form indices), a
 // target output, determinism across threads, and the tornado's ordering and exact values.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "engine/analysis/sensitivity.h"
 #include "engine/cli/cli.h"
@@ -163,6 +166,33 @@ TEST_CASE("plancast sensitivity: text and JSON", "[sensitivity][cli]") {
         0);
   CHECK(t.str().find("x2") != std::string::npos);
   std::ostringstream o3, e3;
+  // One JSON shape across the methods (docs/json.md): "ranking" names the parameters most
+  // important first, "parameters" is an object keyed by name in that order.
+  for (const char* method : {"sobol", "shapley", "tornado"}) {
+    std::ostringstream jo, je;
+    CHECK(cli_sensitivity(
+              {path, "--of", "f@2021", "--method", method, "--runs", "100", "--json", "-"}, jo,
+              je) == 0);
+    const auto doc = nlohmann::json::parse(jo.str());
+    INFO(method);
+    REQUIRE(doc["parameters"].is_object());
+    REQUIRE(doc["ranking"].size() == doc["parameters"].size());
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : doc["parameters"].items()) keys.push_back(k);
+    std::vector<std::string> ranking = doc["ranking"].get<std::vector<std::string>>();
+    std::sort(keys.begin(), keys.end());
+    std::sort(ranking.begin(), ranking.end());
+    CHECK(keys == ranking);
+    const char* measure = std::string(method) == "sobol"     ? "ST"
+                          : std::string(method) == "shapley" ? "shapley"
+                                                             : "swing";
+    const auto& ps = doc["parameters"];
+    for (std::size_t k = 1; k < doc["ranking"].size(); ++k) {
+      const std::string a = doc["ranking"][k - 1], b = doc["ranking"][k];
+      CHECK(ps[a][measure].get<double>() >= ps[b][measure].get<double>());
+    }
+    CHECK(doc.contains("noise") == (std::string(method) != "tornado"));
+  }
   CHECK_THROWS_AS(cli_sensitivity({path, "--of", "zz"}, o3, e3), UsageError);
   CHECK_THROWS_AS(cli_sensitivity({path}, o3, e3), UsageError);
   CHECK_THROWS_AS(cli_sensitivity({path, "--of", "f@2021", "--method", "morris"}, o3, e3),
