@@ -182,7 +182,8 @@ std::string to_text_summary(const Results& r) {
     for (auto n : ind.nonfinite) nonfinite += n;
     if (nonfinite > 0) {
       notes.push_back("note: " + ind.name + ": " + std::to_string(nonfinite) +
-                      " non-finite values over all years, left out of its statistics");
+                      (nonfinite == 1 ? " non-finite value" : " non-finite values") +
+                      " over all years, left out of its statistics");
     }
     for (const CounterResult& c : ind.counters) {
       std::uint64_t total = 0;
