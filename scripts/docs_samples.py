@@ -86,6 +86,24 @@ def select_json(doc, path):
     return node
 
 
+class Raw(str):
+    """A JSON number as the program wrote it."""
+
+
+def dump_json(node, indent=""):
+    """JSON with an indent of 2, numbers as written (json.dumps would re-print floats)."""
+    inner = indent + "  "
+    if isinstance(node, dict) and node:
+        items = [inner + json.dumps(k, ensure_ascii=False) + ": " + dump_json(v, inner)
+                 for k, v in node.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(node, list) and node:
+        return "[\n" + ",\n".join(inner + dump_json(v, inner) for v in node) + "\n" + indent + "]"
+    if isinstance(node, Raw):
+        return str(node)
+    return json.dumps(node, ensure_ascii=False)
+
+
 def apply_filter(name, args, lines):
     if name in ("lines", "omit"):
         m = re.fullmatch(r"(\d+)-(\d*)", args[0] if len(args) == 1 else "")
@@ -99,11 +117,11 @@ def apply_filter(name, args, lines):
         return lines[:abs(int(args[0]))]
     if name == "json":
         try:
-            doc = json.loads("\n".join(lines))
+            # Numbers keep the program's own digits (8.0 stays 8.0, 0.1 is not re-rounded).
+            doc = json.loads("\n".join(lines), parse_float=Raw, parse_int=Raw)
             out = []
             for path in args or ["."]:
-                out += json.dumps(select_json(doc, path), indent=2,
-                                  ensure_ascii=False).split("\n")
+                out += dump_json(select_json(doc, path)).split("\n")
             return out
         except (ValueError, KeyError, IndexError, TypeError) as e:
             raise RuntimeError("json %s: %s" % (" ".join(args), e))
