@@ -16,11 +16,12 @@ in the order written. The exit status does not matter (samples of errors exit 2)
 command that is not found does. `$TMP` is an empty folder for the command's own files. It
 may end in filters, applied here to what the command printed:
 
-    | lines A-B        lines A to B (from 1; "A-" to the end)
+    | lines A-B        lines A to B: each a line number (from 1) or /REGEX/, the first line
+                       that matches (B: after A); "A-<B" stops before B, "A-" at the end
     | head N           the first N lines
     | json PATH...     parts of a JSON document: `.key`, `[N]`, `.key[N].key`, `.` for all
                        of it, each printed with an indent of 2, one after the other
-    | omit A-B         lines A to B replaced by one line "..."
+    | omit A-B         lines A to B (as for lines) replaced by one line "..."
     | etc              then a line "..." (the sample is an excerpt)
 
 so that one run of a command serves every sample that shows a part of it (anything else,
@@ -104,12 +105,38 @@ def dump_json(node, indent=""):
     return json.dumps(node, ensure_ascii=False)
 
 
+RANGE = re.compile(r"(\d+|/[^/]+/)-(<?)(\d*|/[^/]+/)")
+
+
+def line_range(spec, lines):
+    """[lo, hi) of a range A-B: each end a line number (from 1) or /REGEX/ (the first line
+    matching it; for B, the first after A); B included, or excluded when written <B; no B:
+    to the end."""
+    m = RANGE.fullmatch(spec)
+    if not m:
+        raise RuntimeError("expected a range A-B (N or /REGEX/ each), got %r" % spec)
+    a, exclusive, b = m.groups()
+
+    def find(end, start):
+        if not end.startswith("/"):
+            return int(end) - 1
+        rx = re.compile(end[1:-1])
+        for k in range(start, len(lines)):
+            if rx.search(lines[k]):
+                return k
+        raise RuntimeError("no line matches %s (from line %d)" % (end, start + 1))
+
+    lo = find(a, 0)
+    if not b:
+        return lo, len(lines)
+    return lo, find(b, lo + 1 if b.startswith("/") else 0) + (0 if exclusive else 1)
+
+
 def apply_filter(name, args, lines):
     if name in ("lines", "omit"):
-        m = re.fullmatch(r"(\d+)-(\d*)", args[0] if len(args) == 1 else "")
-        if not m:
-            raise RuntimeError("%s: expected A-B, got %r" % (name, " ".join(args)))
-        lo, hi = int(m.group(1)) - 1, int(m.group(2)) if m.group(2) else len(lines)
+        if len(args) != 1:
+            raise RuntimeError("%s: expected one range A-B, got %r" % (name, " ".join(args)))
+        lo, hi = line_range(args[0], lines)
         return lines[lo:hi] if name == "lines" else lines[:lo] + ["..."] + lines[hi:]
     if name == "head":
         if len(args) != 1 or not args[0].lstrip("-").isdigit():
