@@ -60,7 +60,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGES = ["README.md", "docs/*.md", "docs/models/*.md"]
 MARKER = re.compile(r"^<!-- sample: (.*?) -->\s*$")
 QUOTES = re.compile(r"^<!-- sample-quotes: (.*?) -->\s*$")
-TIMEOUT_S = 120
+TIMEOUT_S = 300  # per command; generous: the machine may be shared
 
 
 # ---- the filters ----
