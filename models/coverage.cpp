@@ -127,8 +127,8 @@ class HazardRate final : public GrowthMeasure {
     r.checkable = std::isfinite(r.rate);
     r.values.emplace_back("uncovered_units", uncovered);
     r.text = ctx.number(v0) + " -> full coverage: all " + ctx.number(uncovered) +
-             " units not yet covered reached within " + ctx.years(n) + " has an even chance at " +
-             rate_text(r.rate, ctx);
+             " units not yet covered are reached within " + ctx.years(n) +
+             " with an even chance at " + rate_text(r.rate, ctx);
     return r;
   }
   std::string rate_text(double r, const AuditContext& ctx) const override {

@@ -354,8 +354,7 @@ class FormulaSpec final : public ProcessSpec {
     return ShareOf{std::move(a), std::move(b)};
   }
   std::string unmeasured_reason() const override {
-    return share_of() ? "a share of other indicators (see the implied findings)."
-                      : "a formula of other indicators.";
+    return share_of() ? "a share of other indicators." : "a formula of other indicators.";
   }
   std::unique_ptr<Process> compile(const CompileContext& ctx) const override {
     auto p = std::make_unique<FormulaProcess>();

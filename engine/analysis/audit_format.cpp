@@ -57,11 +57,32 @@ std::string points(double d) {
   return s;
 }
 
-std::string probability(double p) {
-  if (!std::isfinite(p)) return "n/a";
-  if (p > 0 && p < 0.001) return "<0.1%";
-  if (p < 1 && p > 0.999) return ">99.9%";
-  return fixed_text(100 * p, 1) + "%";
+std::string probability_is(double p) {
+  if (!std::isfinite(p)) return "= n/a";
+  if (p > 0 && p < 0.001) return "< 0.1%";
+  if (p < 1 && p > 0.999) return "> 99.9%";
+  return "= " + fixed_text(100 * p, 1) + "%";
+}
+
+std::string range_text(const std::string& lo, const std::string& hi) {
+  // The longest shared prefix ending in a space and suffix starting with one; what is left
+  // of each must be one word (the number).
+  std::size_t pre = 0;
+  for (std::size_t i = 0; i < lo.size() && i < hi.size() && lo[i] == hi[i]; ++i) {
+    if (lo[i] == ' ') pre = i + 1;
+  }
+  std::size_t suf = 0;
+  for (std::size_t i = 1; i <= lo.size() - pre && i <= hi.size() - pre; ++i) {
+    if (lo[lo.size() - i] != hi[hi.size() - i]) break;
+    if (lo[lo.size() - i] == ' ') suf = i;
+  }
+  const std::string a = lo.substr(pre, lo.size() - pre - suf);
+  const std::string b = hi.substr(pre, hi.size() - pre - suf);
+  if (suf == 0 || a.empty() || b.empty() || a.find(' ') != std::string::npos ||
+      b.find(' ') != std::string::npos) {
+    return lo + " to " + hi;
+  }
+  return lo.substr(0, pre) + a + " to " + b + lo.substr(lo.size() - suf);
 }
 
 std::string span(int from, int to) {

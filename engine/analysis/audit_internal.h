@@ -33,7 +33,13 @@ std::string pct(double r, int decimals = 2);
 std::string pct_stated(double r);
 /// A difference of rates in percentage points, signed: "+0.04", "-6.91".
 std::string points(double d);
-std::string probability(double p);
+/// A probability after its relation sign: "= 3.2%", "< 0.1%" (not "= <0.1%"), "> 99.9%",
+/// "= n/a".
+std::string probability_is(double p);
+/// Two rates as a range, their shared words once: "0.069 to 0.171 a year in logit",
+/// "hazard 17.55% to 32.98% a year" (not "... a year to hazard ... a year"); "6.16%/yr to
+/// 13.84%/yr" as it is.
+std::string range_text(const std::string& lo, const std::string& hi);
 /// "2015-2020".
 std::string span(int from, int to);
 /// "1 year", "5 years".

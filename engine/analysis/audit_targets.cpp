@@ -66,11 +66,9 @@ void compare_rate(const IndicatorInfo& info, const Scenario& sc, double required
       f.message += " mean ";
       f.message += rate_text(a.mean);
       f.message += ", p10-p90 ";
-      f.message += rate_text(a.p10);
-      f.message += " to ";
-      f.message += rate_text(a.p90);
-      f.message += at_least ? ", P(rate >= required) = " : ", P(rate <= required) = ";
-      f.message += probability(p);
+      f.message += range_text(rate_text(a.p10), rate_text(a.p90));
+      f.message += at_least ? ", P(rate >= required) " : ", P(rate <= required) ";
+      f.message += probability_is(p);
     } else {
       f.message += " ";
       f.message += rate_text(a.mean);
@@ -150,11 +148,28 @@ AuditFinding target_finding(const TargetSpec& t, const IndicatorInfo* info, cons
   return f;
 }
 
+namespace {
+
+/// A share target's own finding ("not checkable": it has no rate of its own) names the
+/// value targets it is checked with, and where; only when there are such findings.
+void point_to_implied(std::vector<AuditFinding>& out, const std::string& share_id,
+                      const std::string& value_ids) {
+  for (AuditFinding& f : out) {
+    if (f.kind != "target" || f.subject != share_id) continue;
+    if (f.message.find("(not checkable)") == std::string::npos || f.message.back() != '.') continue;
+    f.message.pop_back();
+    f.message += cat({"; checked with ", value_ids, " under \"What the targets imply together\"."});
+  }
+}
+
+}  // namespace
+
 void implied_findings(const Scenario& sc, const std::vector<IndicatorInfo>& infos,
                       std::vector<AuditFinding>& out) {
   for (const TargetSpec& share : sc.targets) {
     const IndicatorInfo* fi = find_info(infos, share.indicator);
     if (!fi || !fi->share || share.by || !(share.value > 0)) continue;
+    std::string value_ids;  // the value targets this share is checked with
     const std::string& a = fi->share->numerator;
     const std::string& b = fi->share->denominator;
     for (const TargetSpec& value : sc.targets) {
@@ -167,6 +182,7 @@ void implied_findings(const Scenario& sc, const std::vector<IndicatorInfo>& info
       const std::string implied_name = numerator ? b : a;
       const double implied =
           numerator ? 100 * value.value / share.value : share.value * value.value / 100;
+      value_ids += value_ids.empty() ? value.id : " and " + value.id;
       AuditFinding f;
       f.kind = "implied";
       f.subject = implied_name;
@@ -199,6 +215,7 @@ void implied_findings(const Scenario& sc, const std::vector<IndicatorInfo>& info
       }
       out.push_back(std::move(f));
     }
+    if (!value_ids.empty()) point_to_implied(out, share.id, value_ids);
   }
 }
 

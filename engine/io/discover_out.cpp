@@ -58,8 +58,9 @@ std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o) {
     s += fmt::format("    {:<24.24}  {:<30.30}  {:>7}  {:15.3f}\n", r.parameters[bp.index],
                      limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
   }
-  s += "  quasi-p: chance of the box's density were the limit on that parameter dropped; above\n"
-       "  0.05 the limit is probably noise. --json lists every box of the trajectory.\n";
+  s += "  quasi-p: how likely a density this high is by chance without the limit on that "
+       "parameter;\n"
+       "  above 0.05 the limit is probably noise. --json lists every box of the trajectory.\n";
   return s;
 }
 

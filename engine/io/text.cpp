@@ -173,7 +173,8 @@ std::string to_text_summary(const Results& r) {
   for (const TargetResult& t : r.targets) {
     if (t.nonfinite > 0) {
       notes.push_back("note: target " + t.id + ": " + std::to_string(t.nonfinite) +
-                      " runs with a non-finite " + t.indicator + ", counted as not met");
+                      (t.nonfinite == 1 ? " run" : " runs") + " with a non-finite " + t.indicator +
+                      ", counted as not met");
     }
   }
   for (const IndicatorResult& ind : r.indicators) {
@@ -181,7 +182,8 @@ std::string to_text_summary(const Results& r) {
     for (auto n : ind.nonfinite) nonfinite += n;
     if (nonfinite > 0) {
       notes.push_back("note: " + ind.name + ": " + std::to_string(nonfinite) +
-                      " non-finite values over all years, left out of its statistics");
+                      (nonfinite == 1 ? " non-finite value" : " non-finite values") +
+                      " over all years, left out of its statistics");
     }
     for (const CounterResult& c : ind.counters) {
       std::uint64_t total = 0;
