@@ -372,6 +372,8 @@ Comparison compare(const std::vector<CompareEntry>& entries, const Registry& reg
   const std::shared_ptr<const CompiledScenario> base_cs = compile(base, registry);
   BitRecorder base_bits(base.targets.size(), sim.runs);
   out.results.push_back(run_one(0, *base_cs, &base_bits));
+  const std::unique_ptr<const ReuseBase> reuse_base =
+      reuse == CompareReuse::on ? std::make_unique<const ReuseBase>(*base_cs) : nullptr;
 
   out.targets.resize(base.targets.size());
   for (std::size_t k = 0; k < base.targets.size(); ++k) {
@@ -386,7 +388,7 @@ Comparison compare(const std::vector<CompareEntry>& entries, const Registry& reg
     const Scenario& sc = entries[i].scenario;
     const std::shared_ptr<const CompiledScenario> var_cs = compile(sc, registry);
     VariantChanges changes;
-    if (reuse == CompareReuse::on) changes = variant_changes(*base_cs, *var_cs);
+    if (reuse_base) changes = reuse_base->changes(*var_cs);
     auto simulate = [&](const CompiledScenario& c, RunObserver* o) { return run_one(i, c, o); };
     VariantOutcome v =
         changes.whole || (!changes.any() && changes.events)

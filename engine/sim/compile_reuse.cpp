@@ -84,7 +84,7 @@ std::optional<Canonical> canonical_nodes(const std::string& text) {
     for (auto it = root.begin(); it != root.end(); ++it) {
       if (!it->first.IsScalar()) return std::nullopt;
       const std::string key = it->first.Scalar();
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;
       if (key == "simulation") continue;  // runs, seed and sampler: compared as numbers
       if (std::find(kSections.begin(), kSections.end(), key) == kSections.end()) {
         c.rest += key + ": " + node_text(v) + "\n";
@@ -204,9 +204,24 @@ bool VariantChanges::any() const {
          std::find(targets.begin(), targets.end(), 1) != targets.end();
 }
 
-VariantChanges variant_changes(const CompiledScenario& base, const CompiledScenario& var) {
+struct ReuseBase::Impl {
+  const CompiledScenario& base;
+  std::optional<Canonical> canonical;
+};
+
+ReuseBase::ReuseBase(const CompiledScenario& base)
+    : impl_(new Impl{base, canonical_nodes(base.scenario.canonical_text)}) {}
+
+ReuseBase::~ReuseBase() = default;
+
+VariantChanges variant_changes(const CompiledScenario& base, const CompiledScenario& variant) {
+  return ReuseBase(base).changes(variant);
+}
+
+VariantChanges ReuseBase::changes(const CompiledScenario& var) const {
   VariantChanges ch;
-  const std::optional<Canonical> cb = canonical_nodes(base.scenario.canonical_text);
+  const CompiledScenario& base = impl_->base;
+  const std::optional<Canonical>& cb = impl_->canonical;
   const std::optional<Canonical> cv = canonical_nodes(var.scenario.canonical_text);
   ch.why = whole_reason(base, var, cb, cv);
   if (!ch.why.empty()) return ch;

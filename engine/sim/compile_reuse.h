@@ -6,6 +6,7 @@
 // the same value in every run as in the base: its statistics can be copied, not simulated.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,21 @@ struct VariantChanges {
 /// changed indicator it reads (the dependency graph, and the slots it looked up); a target
 /// with its settings or its indicator.
 VariantChanges variant_changes(const CompiledScenario& base, const CompiledScenario& variant);
+
+/// variant_changes() against one base for many variants: the base's canonical text is
+/// parsed once. Borrows `base`, which must outlive it.
+class ReuseBase {
+ public:
+  explicit ReuseBase(const CompiledScenario& base);
+  ~ReuseBase();
+  ReuseBase(const ReuseBase&) = delete;
+  ReuseBase& operator=(const ReuseBase&) = delete;
+  VariantChanges changes(const CompiledScenario& variant) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// The part of `variant` to simulate: needed_part() of the changed targets and the changed
 /// indicators' outputs, with the variant's horizon and report years kept, so that every
