@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -157,4 +158,17 @@ TEST_CASE("compare reuse: what each variant changes", "[compare_reuse]") {
   CHECK(t.targets == std::vector<char>{0, 0, 0, 1, 0, 0, 0});
   CHECK(changes_of(s, "report_years").whole);
   CHECK(changed_indicators(sb, changes_of(s, "formula_r")) == std::vector<std::string>{"r"});
+}
+
+TEST_CASE("compare reuse: PLANCAST_COMPARE_REUSE=0 through the library API, the same JSON",
+          "[compare_reuse]") {
+  LoadOptions o;
+  o.runs = 1000;
+  api::Execution ex;
+  ex.threads = 2;
+  const auto src = api::ScenarioSource::bundled();
+  ::setenv("PLANCAST_COMPARE_REUSE", "0", 1);
+  const std::string whole = api::to_json(api::compare(src, o, api::CompareRequest{}, ex));
+  ::unsetenv("PLANCAST_COMPARE_REUSE");
+  CHECK(api::to_json(api::compare(src, o, api::CompareRequest{}, ex)) == whole);
 }
