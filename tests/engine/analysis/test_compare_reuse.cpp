@@ -158,6 +158,11 @@ TEST_CASE("compare reuse: what each variant changes", "[compare_reuse]") {
   CHECK(t.targets == std::vector<char>{0, 0, 0, 1, 0, 0, 0});
   CHECK(changes_of(s, "report_years").whole);
   CHECK(changed_indicators(sb, changes_of(s, "formula_r")) == std::vector<std::string>{"r"});
+  // The same value written again: nothing changes, nothing is simulated.
+  const VariantChanges same = changes_of(s, "same");
+  CHECK_FALSE(same.whole);
+  CHECK_FALSE(same.any());
+  CHECK_FALSE(same.events);
 }
 
 TEST_CASE("compare reuse: PLANCAST_COMPARE_REUSE=0 through the library API, the same JSON",
