@@ -80,13 +80,19 @@ struct CompareEntry {
   Scenario scenario;
 };
 
+/// Whether compare() takes from the base's results what a variant cannot change (on, the
+/// default) or simulates every variant whole (off: the reference the tests compare it with;
+/// the CLI's PLANCAST_COMPARE_REUSE=0). Either gives the same Comparison, byte for byte.
+enum class CompareReuse { on, off };
+
 /// Runs every entry (the first is the base) with the same runs, seed and sampler, so that
 /// run r of each uses the same random streams, and compares each later entry with the
 /// first. `options` is used for every run (threads, cancel); its progress callback sees
 /// runs done over all entries. Throws RunError when the entries differ in runs, seed or
 /// sampler or have more than kMaxCompareRuns runs, ScenarioError from compile(), and
-/// Interrupted when cancelled.
+/// Interrupted when cancelled. With `reuse` on, a variant simulates only the indicators and
+/// targets it changes (engine/sim/compile_reuse.h) and takes the rest from the base's run.
 Comparison compare(const std::vector<CompareEntry>& entries, const Registry& registry,
-                   const RunOptions& options = {});
+                   const RunOptions& options = {}, CompareReuse reuse = CompareReuse::on);
 
 }  // namespace plancast

@@ -1,6 +1,8 @@
 // The library API (plancast.h): compare, sensitivity, solve, discover and audit, each
 // loading through load() with its overrides, and their writers.
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 #include "engine/api/execution.h"
 #include "engine/api/plancast.h"
@@ -53,7 +55,12 @@ CompareOutput compare(const ScenarioSource& source, const LoadOptions& options,
     return estimate_compare_memory(*compile(first), first.simulation.runs, execution.threads,
                                    budget, execution.cancel);
   });
-  out.comparison = ::plancast::compare(out.entries, registry, run_options(execution));
+  // PLANCAST_COMPARE_REUSE=0: every variant simulated whole (the tests' reference; the same
+  // bytes, docs/architecture.md "What compare reuses").
+  const char* reuse = std::getenv("PLANCAST_COMPARE_REUSE");
+  out.comparison = ::plancast::compare(
+      out.entries, registry, run_options(execution),
+      reuse != nullptr && std::strcmp(reuse, "0") == 0 ? CompareReuse::off : CompareReuse::on);
   throw_if_cancelled(execution);
   return out;
 }

@@ -123,6 +123,7 @@ std::shared_ptr<const CompiledScenario> sim_detail::compile_scenario(const Scena
   IndicatorContext ctx(sc, params, slots);
   ctx.set_events(&cs->events);
   std::vector<char> read_by_vintages(params.size(), 0);  // parameters later vintages read
+  cs->reads.resize(sc.indicators.size());
   for (int i : dependency_order(sc)) {
     const auto& ind = sc.indicators[static_cast<std::size_t>(i)];
     const std::vector<int>& out = outputs[static_cast<std::size_t>(i)];
@@ -147,11 +148,13 @@ std::shared_ptr<const CompiledScenario> sim_detail::compile_scenario(const Scena
       vctx.set_events(&cs->events);
       vctx.set_indicator(ind, out, first_counter, n_counters);
       cs->processes.push_back(ind.spec->compile(vctx));
+      cs->reads[static_cast<std::size_t>(i)] = vctx.indicator_reads();
       const std::vector<char>& vread = vctx.parameters_read();
       for (std::size_t p = 0; p < vread.size(); ++p) read_by_vintages[p] |= vread[p];
     } else {
       ctx.set_indicator(ind, out, first_counter, n_counters);
       cs->processes.push_back(ind.spec->compile(ctx));
+      cs->reads[static_cast<std::size_t>(i)] = ctx.indicator_reads();
     }
   }
   // The events' shares: one counter each, on no indicator (kEventSlot).

@@ -25,12 +25,26 @@ std::vector<std::string> names_by_index(const std::map<std::string, int>& m) {
 
 int IndicatorContext::parameter_index(const std::string& n) const {
   const int i = find_index(params_, n);
-  if (i >= 0) read_[static_cast<std::size_t>(i)] = 1;
+  if (i >= 0) {
+    read_[static_cast<std::size_t>(i)] = 1;
+    if (static_cast<std::size_t>(i) < reads_.params.size())
+      reads_.params[static_cast<std::size_t>(i)] = 1;
+  }
   return i;
 }
 
 int IndicatorContext::slot_index(const std::string& n) const {
-  return find_index(slots_, n);
+  const int i = find_index(slots_, n);
+  if (i >= 0 && static_cast<std::size_t>(i) < reads_.slots.size())
+    reads_.slots[static_cast<std::size_t>(i)] = 1;
+  return i;
+}
+
+int IndicatorContext::event_index(const std::string& n) const {
+  const int i = events_ != nullptr ? events_->index(n) : -1;
+  if (i >= 0 && static_cast<std::size_t>(i) < reads_.events.size())
+    reads_.events[static_cast<std::size_t>(i)] = 1;
+  return i;
 }
 
 StreamKey IndicatorContext::stream_key(std::uint32_t k) const {
@@ -45,10 +59,12 @@ std::size_t IndicatorContext::counter_index(std::uint32_t k) const {
 
 std::vector<std::string> IndicatorContext::parameter_names() const {
   read_.assign(read_.size(), 1);
+  reads_.params.assign(reads_.params.size(), 1);
   return names_by_index(params_);
 }
 
 std::vector<std::string> IndicatorContext::slot_names() const {
+  reads_.slots.assign(reads_.slots.size(), 1);
   return names_by_index(slots_);
 }
 

@@ -14,6 +14,13 @@
 
 namespace plancast::sim_detail {
 
+/// What one indicator's process looked up while it compiled (IndicatorContext): per
+/// parameter index, slot and event, 1 if looked up. parameter_names() / slot_names() mark
+/// every one. Read by compare's reuse (compile_reuse.h): what the process can depend on.
+struct IndicatorReads {
+  std::vector<char> params, slots, events;
+};
+
 /// Names to indices over one scenario, for one indicator at a time (set_indicator). The
 /// maps are borrowed: they must outlive the context.
 class IndicatorContext final : public CompileContext {
@@ -27,6 +34,9 @@ class IndicatorContext final : public CompileContext {
                      std::size_t n_counters = 0) {
     ind_ = &ind;
     out_ = std::move(out);
+    reads_ =
+        IndicatorReads{std::vector<char>(params_.size(), 0), std::vector<char>(slots_.size(), 0),
+                       std::vector<char>(events_ != nullptr ? events_->size() : 0, 0)};
     first_counter_ = first_counter;
     n_counters_ = n_counters;
   }
@@ -41,9 +51,7 @@ class IndicatorContext final : public CompileContext {
   StreamKey stream_key(std::uint32_t k) const override;
   /// The scenario's events (borrowed), for event_index.
   void set_events(const EventTable* events) { events_ = events; }
-  int event_index(const std::string& n) const override {
-    return events_ != nullptr ? events_->index(n) : -1;
-  }
+  int event_index(const std::string& n) const override;
   /// Throws std::logic_error for a counter the process did not declare (counters()).
   std::size_t counter_index(std::uint32_t k) const override;
   int n_parameters() const override { return static_cast<int>(params_.size()); }
@@ -53,6 +61,8 @@ class IndicatorContext final : public CompileContext {
   /// Per parameter index: 1 if some process compiled so far looked it up (parameter_index,
   /// or parameter_names for all of them).
   const std::vector<char>& parameters_read() const { return read_; }
+  /// What the indicator of the last set_indicator() looked up so far.
+  const IndicatorReads& indicator_reads() const { return reads_; }
 
  private:
   const Scenario& sc_;
@@ -63,6 +73,7 @@ class IndicatorContext final : public CompileContext {
   std::size_t first_counter_ = 0, n_counters_ = 0;
   const EventTable* events_ = nullptr;
   mutable std::vector<char> read_ = std::vector<char>(params_.size(), 0);
+  mutable IndicatorReads reads_;
 };
 
 /// A scenario's parameters in file order, their index by name, and its correlations between

@@ -13,6 +13,7 @@
 #include "engine/core/process.h"
 #include "engine/random/parameter_sampler.h"
 #include "engine/random/samplers.h"
+#include "engine/sim/compile_context.h"
 #include "engine/sim/events.h"
 #include "engine/sim/runner.h"
 #include "engine/sim/state.h"
@@ -70,6 +71,9 @@ class CompiledScenario {
   /// (StateCounter::slot kEventSlot), after the processes' counters.
   EventTable events;
   std::size_t first_event_counter = 0;
+  /// Per indicator, in scenario order: what its process looked up as it compiled (for
+  /// compare's reuse, engine/sim/compile_reuse.h).
+  std::vector<sim_detail::IndicatorReads> reads;
 
   std::size_t n_slots() const { return slot_names.size(); }
   std::size_t n_params() const { return parameters->size(); }

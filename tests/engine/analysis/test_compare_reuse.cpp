@@ -1,0 +1,179 @@
+// compare's reuse (issue 16): a variant simulates only what it changes and takes the rest
+// from the base's run. With reuse on, every byte compare writes (its JSON and text, and each
+// scenario's full results) is the one it writes simulating every variant whole, for any
+// thread count.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/analysis/compare.h"
+#include "engine/api/plancast.h"
+#include "engine/io/compare_out.h"
+#include "engine/io/json.h"
+#include "engine/sim/compile_reuse.h"
+#include "models/register_builtin.h"
+#include "tests/support/scenarios.h"
+
+using namespace plancast;
+
+namespace {
+
+/// As api::compare: the base, then every variant loaded with the base's runs, seed, sampler.
+std::vector<CompareEntry> entries_of(const api::ScenarioSource& src, const LoadOptions& o) {
+  const Scenario base = api::load(src, o);
+  std::vector<CompareEntry> entries{{"base", base}};
+  for (const std::string& n : base.variant_names) {
+    LoadOptions v = o;
+    v.variant = n;
+    v.runs = base.simulation.runs;
+    v.seed = base.simulation.seed;
+    v.sampler = sampler_from_name(base.simulation.sampler);
+    entries.push_back({n, api::load(src, v)});
+  }
+  return entries;
+}
+
+/// Every byte of a comparison: its JSON and text, and each scenario's results as run writes
+/// them (the JSON of a run holds every statistic, joint probability and event share).
+std::string bytes_of(const Comparison& c) {
+  std::string s = compare_json(c) + compare_text(c);
+  for (const Results& r : c.results) s += to_json_text(r);
+  return s;
+}
+
+/// Reuse on (1 and 2 threads) against reuse off, every variant of the file.
+void check_reuse_exact(const api::ScenarioSource& src, const LoadOptions& o) {
+  const std::vector<CompareEntry> entries = entries_of(src, o);
+  REQUIRE(entries.size() > 1);
+  RunOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  const std::string whole = bytes_of(compare(entries, builtin_registry(), two, CompareReuse::off));
+  CHECK(bytes_of(compare(entries, builtin_registry(), two, CompareReuse::on)) == whole);
+  CHECK(bytes_of(compare(entries, builtin_registry(), one, CompareReuse::on)) == whole);
+  // Variant by variant too, so that a failure names it.
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    INFO("variant " << entries[i].name);
+    const std::vector<CompareEntry> pair{entries.front(), entries[i]};
+    const Comparison off = compare(pair, builtin_registry(), two, CompareReuse::off);
+    const Comparison on = compare(pair, builtin_registry(), two, CompareReuse::on);
+    CHECK(to_json_text(on.results[1]) == to_json_text(off.results[1]));
+    CHECK(compare_json(on) == compare_json(off));
+  }
+}
+
+std::vector<std::string> changed_indicators(const Scenario& sc, const VariantChanges& ch) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < ch.indicators.size(); ++i) {
+    if (ch.indicators[i] != 0) names.push_back(sc.indicators[i].name);
+  }
+  return names;
+}
+
+VariantChanges changes_of(const std::vector<CompareEntry>& e, const std::string& variant) {
+  const auto it =
+      std::find_if(e.begin(), e.end(), [&](const CompareEntry& x) { return x.name == variant; });
+  REQUIRE(it != e.end());
+  return variant_changes(*compile(e.front().scenario, builtin_registry()),
+                         *compile(it->scenario, builtin_registry()));
+}
+
+}  // namespace
+
+TEST_CASE("compare reuse: the bundled scenario's variants give the same bytes as whole runs",
+          "[compare_reuse]") {
+  LoadOptions o;
+  o.runs = 3000;
+  check_reuse_exact(api::ScenarioSource::bundled(), o);
+}
+
+TEST_CASE("compare reuse: the example scenarios' variants give the same bytes as whole runs",
+          "[compare_reuse]") {
+  for (const auto& f : std::filesystem::directory_iterator(std::string(PLANCAST_SOURCE_DIR) +
+                                                           "/scenarios/examples")) {
+    if (f.path().extension() != ".yaml") continue;
+    INFO(f.path().string());
+    LoadOptions o;
+    o.runs = 2000;
+    const Scenario sc = api::load(api::ScenarioSource::file(f.path().string()), o);
+    if (sc.variant_names.empty()) continue;
+    check_reuse_exact(api::ScenarioSource::file(f.path().string()), o);
+  }
+}
+
+TEST_CASE("compare reuse: correlations, events, formulas, firms, by targets, each sampler",
+          "[compare_reuse]") {
+  const auto src = api::ScenarioSource::file(test::data_path("compare_reuse"));
+  for (Sampler s : {Sampler::mc, Sampler::lhs, Sampler::sobol}) {
+    INFO("sampler " << sampler_name(s));
+    LoadOptions o;
+    o.sampler = s;
+    check_reuse_exact(src, o);
+  }
+}
+
+TEST_CASE("compare reuse: what each variant changes", "[compare_reuse]") {
+  const std::vector<CompareEntry> j = entries_of(api::ScenarioSource::bundled(), LoadOptions{});
+  const Scenario& base = j.front().scenario;
+  // A moved base year moves every year: nothing is reused.
+  CHECK(changes_of(j, "as_published").whole);
+  // One indicator's base: that indicator and what reads it (none), its one target.
+  const VariantChanges g5 = changes_of(j, "g5_built");
+  REQUIRE_FALSE(g5.whole);
+  CHECK(changed_indicators(base, g5) == std::vector<std::string>{"g5_stations"});
+  CHECK(std::count(g5.targets.begin(), g5.targets.end(), 1) == 1);
+  CHECK_FALSE(g5.events);
+  // Three correlated parameters' means: only those three parameters change (their
+  // marginals do not enter the others' copula scores), and what reads them.
+  const VariantChanges push = changes_of(j, "policy_push");
+  REQUIRE_FALSE(push.whole);
+  std::vector<std::string> params;
+  for (std::size_t p = 0; p < push.parameters.size(); ++p) {
+    if (push.parameters[p] != 0) params.push_back(base.parameters[p].name);
+  }
+  CHECK(params == std::vector<std::string>{"core_trend", "mfg_trend", "software_trend"});
+  const std::vector<std::string> ind = changed_indicators(base, push);
+  CHECK(std::find(ind.begin(), ind.end(), "gdp") == ind.end());
+  CHECK(std::find(ind.begin(), ind.end(), "core_va_share") != ind.end());  // reads core_va
+  CHECK(std::find(ind.begin(), ind.end(), "digital_firms") != ind.end());  // follows core_va
+  CHECK(ind.size() < base.indicators.size() / 2);
+
+  const std::vector<CompareEntry> s =
+      entries_of(api::ScenarioSource::file(test::data_path("compare_reuse")), LoadOptions{});
+  const Scenario& sb = s.front().scenario;
+  // A correlation: every correlated parameter, and what reads them.
+  const VariantChanges corr = changes_of(s, "correlation");
+  REQUIRE_FALSE(corr.whole);
+  CHECK(changed_indicators(sb, corr) == std::vector<std::string>{"x", "y", "z", "w", "f"});
+  // An event: the indicators it shocks, and what reads them.
+  CHECK(changed_indicators(sb, changes_of(s, "event")) == std::vector<std::string>{"x", "z"});
+  CHECK(changes_of(s, "event").events);
+  // A target's threshold: no indicator.
+  const VariantChanges t = changes_of(s, "target");
+  CHECK(changed_indicators(sb, t).empty());
+  CHECK(t.targets == std::vector<char>{0, 0, 0, 1, 0, 0, 0});
+  CHECK(changes_of(s, "report_years").whole);
+  CHECK(changed_indicators(sb, changes_of(s, "formula_r")) == std::vector<std::string>{"r"});
+  // The same value written again: nothing changes, nothing is simulated.
+  const VariantChanges same = changes_of(s, "same");
+  CHECK_FALSE(same.whole);
+  CHECK_FALSE(same.any());
+  CHECK_FALSE(same.events);
+}
+
+TEST_CASE("compare reuse: PLANCAST_COMPARE_REUSE=0 through the library API, the same JSON",
+          "[compare_reuse]") {
+  LoadOptions o;
+  o.runs = 1000;
+  api::Execution ex;
+  ex.threads = 2;
+  const auto src = api::ScenarioSource::bundled();
+  ::setenv("PLANCAST_COMPARE_REUSE", "0", 1);
+  const std::string whole = api::to_json(api::compare(src, o, api::CompareRequest{}, ex));
+  ::unsetenv("PLANCAST_COMPARE_REUSE");
+  CHECK(api::to_json(api::compare(src, o, api::CompareRequest{}, ex)) == whole);
+}
