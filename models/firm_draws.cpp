@@ -10,6 +10,7 @@
 #endif
 
 #include "engine/random/discrete.h"
+#include "engine/random/philox_lanes.h"
 #include "engine/random/ziggurat.h"
 #include "models/firm_population.h"
 
@@ -78,23 +79,28 @@ class FirmExtraWords {
 
 void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& noise,
                std::uint64_t run, std::uint32_t year_index) {
+  // In chunks of 256 firms: the Philox words of their 64 groups of four at once (SIMD lanes
+  // over the groups, Stream::words_draws), laid out firm by firm, then the ziggurat's fast
+  // path for all of them (ziggurat_normals_lanes) and its rare slow path firm by firm. The
+  // same words and the same operations as one ziggurat_normal per firm, so the same bits.
+  constexpr std::size_t kGroups = 64, kChunk = 4 * kGroups;
+  std::uint64_t words[4 * kGroups], r[kChunk];
+  double z[kChunk];
+  std::uint32_t slow[kChunk];
   FirmExtraWords extra(noise, run);
   const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
-  auto move = [&](std::size_t i, std::uint64_t w) {
-    extra.start(year_bits | i);
-    s[i] += d + sigma * ziggurat_normal(w, extra);
-  };
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const Words4 w = noise.words(run, year_index, i / 4, kFirmNoise);
-    move(i, w.w[0]);
-    move(i + 1, w.w[1]);
-    move(i + 2, w.w[2]);
-    move(i + 3, w.w[3]);
-  }
-  if (i < n) {
-    const Words4 w = noise.words(run, year_index, i / 4, kFirmNoise);
-    for (std::size_t l = 0; i + l < n; ++l) move(i + l, w.w[l]);
+  for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
+    const std::size_t m = std::min(kChunk, n - i0), groups = (m + 3) / 4;
+    noise.words_draws(run, year_index, i0 / 4, groups, kFirmNoise, words, kGroups);
+    for (std::size_t i = 0; i < m; ++i) r[i] = words[(i % 4) * kGroups + i / 4];
+    const std::size_t k = ziggurat_normals_lanes(r, m, z, slow);
+    for (std::size_t q = 0; q < k; ++q) {
+      const std::size_t i = slow[q];
+      extra.start(year_bits | (i0 + i));
+      z[i] = ziggurat_normal_slow(r[i], extra);
+    }
+    double* si = s + i0;
+    for (std::size_t i = 0; i < m; ++i) si[i] += d + sigma * z[i];
   }
 }
 

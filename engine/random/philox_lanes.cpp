@@ -27,12 +27,13 @@ namespace hn = hwy::HWY_NAMESPACE;
 #if HWY_TARGET == HWY_SCALAR
 // Highway's one-lane target (the baseline where no SIMD target is compiled): no 32-bit
 // halves of a 64-bit lane, so Random123's scalar Philox and ziggurat, run by run.
-void PhiloxWordsLanes(const std::uint64_t* key, std::uint64_t c0, std::size_t n, std::uint64_t c1,
-                      std::uint64_t c2, std::uint64_t c3, std::uint64_t* HWY_RESTRICT out,
-                      std::size_t stride) {
+void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
+                      std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   const r123::Philox4x64 philox;
   for (std::size_t j = 0; j < n; ++j) {
-    const auto w = philox({{c0 + j, c1, c2, c3}}, {{key[0], key[1]}});
+    r123::Philox4x64::ctr_type c = {{ctr[0], ctr[1], ctr[2], ctr[3]}};
+    c.v[vary] += j;
+    const auto w = philox(c, {{key[0], key[1]}});
     for (std::size_t l = 0; l < 4; ++l) out[l * stride + j] = w.v[l];
   }
 }
@@ -118,9 +119,8 @@ HWY_INLINE void store_words(D d, V x0, V x1, V x2, V x3, std::uint64_t* HWY_REST
   for (std::size_t l = 0; l < 4; ++l) std::copy_n(tmp + l * N, valid, out + l * stride);
 }
 
-void PhiloxWordsLanes(const std::uint64_t* key, std::uint64_t c0, std::size_t n, std::uint64_t c1,
-                      std::uint64_t c2, std::uint64_t c3, std::uint64_t* HWY_RESTRICT out,
-                      std::size_t stride) {
+void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
+                      std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   std::uint64_t k0[10], k1[10];  // Random123's key schedule: the key plus i Weyl steps
   for (int i = 0; i < 10; ++i) {
     k0[i] = key[0] + static_cast<std::uint64_t>(i) * PHILOX_W64_0;
@@ -130,12 +130,17 @@ void PhiloxWordsLanes(const std::uint64_t* key, std::uint64_t c0, std::size_t n,
   using V = hn::Vec<decltype(d)>;
   const std::size_t N = hn::Lanes(d);
   const Multiplier<V> m0 = multiplier(d, PHILOX_M4x64_0), m1 = multiplier(d, PHILOX_M4x64_1);
-  const V step = hn::Iota(d, 0), c1v = hn::Set(d, c1), c2v = hn::Set(d, c2), c3v = hn::Set(d, c3);
-  // Two vectors of runs at a time: two independent chains of products keep the multipliers
+  const V step = hn::Iota(d, 0);
+  // Counter word k of lanes j0 ... j0 + N - 1: ctr[k], plus the lane's offset for word `vary`.
+  auto counter = [&](std::size_t k, std::size_t j0) {
+    return k == vary ? hn::Add(hn::Set(d, ctr[k] + j0), step) : hn::Set(d, ctr[k]);
+  };
+  // Two vectors of lanes at a time: two independent chains of products keep the multipliers
   // busy while each waits on its own previous round.
   for (std::size_t j = 0; j < n; j += 2 * N) {
-    V a0 = hn::Add(hn::Set(d, c0 + j), step), a1 = c1v, a2 = c2v, a3 = c3v;
-    V b0 = hn::Add(hn::Set(d, c0 + j + N), step), b1 = c1v, b2 = c2v, b3 = c3v;
+    V a0 = counter(0, j), a1 = counter(1, j), a2 = counter(2, j), a3 = counter(3, j);
+    V b0 = counter(0, j + N), b1 = counter(1, j + N), b2 = counter(2, j + N),
+      b3 = counter(3, j + N);
 #pragma GCC unroll 10
     for (int i = 0; i < 10; ++i) {
       const V k0v = hn::Set(d, k0[i]), k1v = hn::Set(d, k1[i]);
@@ -208,7 +213,14 @@ HWY_EXPORT(DispatchedTarget);
 void philox_words_lanes(const std::uint64_t key[2], std::uint64_t c0, std::size_t n,
                         std::uint64_t c1, std::uint64_t c2, std::uint64_t c3, std::uint64_t* out,
                         std::size_t stride) noexcept {
-  HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, c0, n, c1, c2, c3, out, stride);
+  const std::uint64_t ctr[4] = {c0, c1, c2, c3};
+  HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, ctr, 0, n, out, stride);
+}
+
+void philox_words_lanes_along(const std::uint64_t key[2], const std::uint64_t ctr[4],
+                              std::size_t vary, std::size_t n, std::uint64_t* out,
+                              std::size_t stride) noexcept {
+  HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, ctr, vary, n, out, stride);
 }
 
 std::size_t ziggurat_normals_lanes(const std::uint64_t* r, std::size_t n, double* out,
