@@ -119,8 +119,11 @@ HWY_INLINE void store_words(D d, V x0, V x1, V x2, V x3, std::uint64_t* HWY_REST
   for (std::size_t l = 0; l < 4; ++l) std::copy_n(tmp + l * N, valid, out + l * stride);
 }
 
-void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
-                      std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
+/// The counters ctr + j e_kVary (j = 0 ... n-1): the varying word is a template argument, so
+/// the loop sets one vector per counter like the single-purpose loop it replaced.
+template <std::size_t kVary>
+HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t n,
+                             std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   std::uint64_t k0[10], k1[10];  // Random123's key schedule: the key plus i Weyl steps
   for (int i = 0; i < 10; ++i) {
     k0[i] = key[0] + static_cast<std::uint64_t>(i) * PHILOX_W64_0;
@@ -131,16 +134,15 @@ void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::s
   const std::size_t N = hn::Lanes(d);
   const Multiplier<V> m0 = multiplier(d, PHILOX_M4x64_0), m1 = multiplier(d, PHILOX_M4x64_1);
   const V step = hn::Iota(d, 0);
-  // Counter word k of lanes j0 ... j0 + N - 1: ctr[k], plus the lane's offset for word `vary`.
-  auto counter = [&](std::size_t k, std::size_t j0) {
-    return k == vary ? hn::Add(hn::Set(d, ctr[k] + j0), step) : hn::Set(d, ctr[k]);
-  };
+  const V c0v = hn::Set(d, ctr[0]), c1v = hn::Set(d, ctr[1]), c2v = hn::Set(d, ctr[2]),
+          c3v = hn::Set(d, ctr[3]);
   // Two vectors of lanes at a time: two independent chains of products keep the multipliers
   // busy while each waits on its own previous round.
   for (std::size_t j = 0; j < n; j += 2 * N) {
-    V a0 = counter(0, j), a1 = counter(1, j), a2 = counter(2, j), a3 = counter(3, j);
-    V b0 = counter(0, j + N), b1 = counter(1, j + N), b2 = counter(2, j + N),
-      b3 = counter(3, j + N);
+    V a[4] = {c0v, c1v, c2v, c3v}, b[4] = {c0v, c1v, c2v, c3v};
+    a[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j), step);
+    b[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + N), step);
+    V a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
 #pragma GCC unroll 10
     for (int i = 0; i < 10; ++i) {
       const V k0v = hn::Set(d, k0[i]), k1v = hn::Set(d, k1[i]);
@@ -149,6 +151,20 @@ void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::s
     }
     store_words(d, a0, a1, a2, a3, out + j, stride, n - j);
     if (j + N < n) store_words(d, b0, b1, b2, b3, out + j + N, stride, n - j - N);
+  }
+}
+
+void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
+                      std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
+  switch (vary) {
+    case 0:
+      return philox_lanes<0>(key, ctr, n, out, stride);
+    case 1:
+      return philox_lanes<1>(key, ctr, n, out, stride);
+    case 2:
+      return philox_lanes<2>(key, ctr, n, out, stride);
+    default:
+      return philox_lanes<3>(key, ctr, n, out, stride);
   }
 }
 
