@@ -27,12 +27,13 @@ namespace hn = hwy::HWY_NAMESPACE;
 #if HWY_TARGET == HWY_SCALAR
 // Highway's one-lane target (the baseline where no SIMD target is compiled): no 32-bit
 // halves of a 64-bit lane, so Random123's scalar Philox and ziggurat, run by run.
-void PhiloxWordsLanes(const std::uint64_t* key, std::uint64_t c0, std::size_t n, std::uint64_t c1,
-                      std::uint64_t c2, std::uint64_t c3, std::uint64_t* HWY_RESTRICT out,
-                      std::size_t stride) {
+void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
+                      std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   const r123::Philox4x64 philox;
   for (std::size_t j = 0; j < n; ++j) {
-    const auto w = philox({{c0 + j, c1, c2, c3}}, {{key[0], key[1]}});
+    r123::Philox4x64::ctr_type c = {{ctr[0], ctr[1], ctr[2], ctr[3]}};
+    c.v[vary] += j;
+    const auto w = philox(c, {{key[0], key[1]}});
     for (std::size_t l = 0; l < 4; ++l) out[l * stride + j] = w.v[l];
   }
 }
@@ -118,9 +119,11 @@ HWY_INLINE void store_words(D d, V x0, V x1, V x2, V x3, std::uint64_t* HWY_REST
   for (std::size_t l = 0; l < 4; ++l) std::copy_n(tmp + l * N, valid, out + l * stride);
 }
 
-void PhiloxWordsLanes(const std::uint64_t* key, std::uint64_t c0, std::size_t n, std::uint64_t c1,
-                      std::uint64_t c2, std::uint64_t c3, std::uint64_t* HWY_RESTRICT out,
-                      std::size_t stride) {
+/// The counters ctr + j e_kVary (j = 0 ... n-1): the varying word is a template argument, so
+/// the loop sets one vector per counter like the single-purpose loop it replaced.
+template <std::size_t kVary>
+HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t n,
+                             std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   std::uint64_t k0[10], k1[10];  // Random123's key schedule: the key plus i Weyl steps
   for (int i = 0; i < 10; ++i) {
     k0[i] = key[0] + static_cast<std::uint64_t>(i) * PHILOX_W64_0;
@@ -130,12 +133,16 @@ void PhiloxWordsLanes(const std::uint64_t* key, std::uint64_t c0, std::size_t n,
   using V = hn::Vec<decltype(d)>;
   const std::size_t N = hn::Lanes(d);
   const Multiplier<V> m0 = multiplier(d, PHILOX_M4x64_0), m1 = multiplier(d, PHILOX_M4x64_1);
-  const V step = hn::Iota(d, 0), c1v = hn::Set(d, c1), c2v = hn::Set(d, c2), c3v = hn::Set(d, c3);
-  // Two vectors of runs at a time: two independent chains of products keep the multipliers
+  const V step = hn::Iota(d, 0);
+  const V c0v = hn::Set(d, ctr[0]), c1v = hn::Set(d, ctr[1]), c2v = hn::Set(d, ctr[2]),
+          c3v = hn::Set(d, ctr[3]);
+  // Two vectors of lanes at a time: two independent chains of products keep the multipliers
   // busy while each waits on its own previous round.
   for (std::size_t j = 0; j < n; j += 2 * N) {
-    V a0 = hn::Add(hn::Set(d, c0 + j), step), a1 = c1v, a2 = c2v, a3 = c3v;
-    V b0 = hn::Add(hn::Set(d, c0 + j + N), step), b1 = c1v, b2 = c2v, b3 = c3v;
+    V a[4] = {c0v, c1v, c2v, c3v}, b[4] = {c0v, c1v, c2v, c3v};
+    a[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j), step);
+    b[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + N), step);
+    V a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
 #pragma GCC unroll 10
     for (int i = 0; i < 10; ++i) {
       const V k0v = hn::Set(d, k0[i]), k1v = hn::Set(d, k1[i]);
@@ -144,6 +151,20 @@ void PhiloxWordsLanes(const std::uint64_t* key, std::uint64_t c0, std::size_t n,
     }
     store_words(d, a0, a1, a2, a3, out + j, stride, n - j);
     if (j + N < n) store_words(d, b0, b1, b2, b3, out + j + N, stride, n - j - N);
+  }
+}
+
+void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
+                      std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
+  switch (vary) {
+    case 0:
+      return philox_lanes<0>(key, ctr, n, out, stride);
+    case 1:
+      return philox_lanes<1>(key, ctr, n, out, stride);
+    case 2:
+      return philox_lanes<2>(key, ctr, n, out, stride);
+    default:
+      return philox_lanes<3>(key, ctr, n, out, stride);
   }
 }
 
@@ -208,7 +229,14 @@ HWY_EXPORT(DispatchedTarget);
 void philox_words_lanes(const std::uint64_t key[2], std::uint64_t c0, std::size_t n,
                         std::uint64_t c1, std::uint64_t c2, std::uint64_t c3, std::uint64_t* out,
                         std::size_t stride) noexcept {
-  HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, c0, n, c1, c2, c3, out, stride);
+  const std::uint64_t ctr[4] = {c0, c1, c2, c3};
+  HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, ctr, 0, n, out, stride);
+}
+
+void philox_words_lanes_along(const std::uint64_t key[2], const std::uint64_t ctr[4],
+                              std::size_t vary, std::size_t n, std::uint64_t* out,
+                              std::size_t stride) noexcept {
+  HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, ctr, vary, n, out, stride);
 }
 
 std::size_t ziggurat_normals_lanes(const std::uint64_t* r, std::size_t n, double* out,

@@ -17,6 +17,12 @@ void philox_words_lanes(const std::uint64_t key[2], std::uint64_t c0, std::size_
                         std::uint64_t c1, std::uint64_t c2, std::uint64_t c3, std::uint64_t* out,
                         std::size_t stride) noexcept;
 
+/// The same for the counters ctr + j·e_vary: counter word `vary` (0-3) is ctr[vary] + j, the
+/// others as given (e.g. vary = 2: the firms of one run, keyed by their group of four).
+void philox_words_lanes_along(const std::uint64_t key[2], const std::uint64_t ctr[4],
+                              std::size_t vary, std::size_t n, std::uint64_t* out,
+                              std::size_t stride) noexcept;
+
 /// The ziggurat's fast path for n words: out[i] = ziggurat_normal(r[i], ...) wherever r[i]
 /// falls inside its layer's rectangle (about 99.3% of words). The indices i where it does not
 /// are written, ascending, to slow[0 ... k-1] and k is returned; out[i] is then unspecified

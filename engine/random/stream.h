@@ -78,6 +78,14 @@ class Stream {
                   std::uint64_t c3, std::uint64_t* out, std::size_t stride) const noexcept {
     philox_words_lanes(key_, first_run, n, c1, c2, c3, out, stride);
   }
+  /// words(c0, c1, first_c2 + j, c3) for j = 0 ... n-1 at once (SIMD lanes over the third
+  /// counter word, e.g. a run's firms by group of four; the same bits): word l of j goes to
+  /// out[l * stride + j].
+  void words_draws(std::uint64_t c0, std::uint64_t c1, std::uint64_t first_c2, std::size_t n,
+                   std::uint64_t c3, std::uint64_t* out, std::size_t stride) const noexcept {
+    const std::uint64_t ctr[4] = {c0, c1, first_c2, c3};
+    philox_words_lanes_along(key_, ctr, 2, n, out, stride);
+  }
   /// One uniform per (run, parameter) of the runs first_run ... first_run + n - 1: calls
   /// f(p, j, u) once per (p, j) with u lane p % 4 of uniforms(first_run + j, 0, p / 4), in
   /// an unspecified order (the words of 64 runs are drawn at once).

@@ -53,7 +53,8 @@ class ExactSum {
 /// Integer-valued data also get exact counts per integer (integer_exact()).
 ///
 /// Memory (docs/decisions.md, "Sketch stores and the memory estimate"): each sign's store is
-/// dense (one 8-byte counter per bucket over the range its values span) while that range is
+/// dense (one counter per bucket over the range its values span, 2, 4 or 8 bytes wide as the
+/// store's total needs: Store::width_for) while that range is
 /// at most max(kDenseMinBuckets, kDenseFactor × values counted) buckets, and sparse otherwise
 /// (only the occupied buckets, 12 bytes each). So a store never costs much more than 32
 /// bytes per value counted + 16 KB, nor more than its range, however far apart its values
@@ -132,9 +133,10 @@ class QuantileSketch {
   static constexpr std::uint64_t kDenseMinBuckets = 2048;
   static constexpr std::uint64_t kDenseFactor = 4;
   /// Heap bytes of one store holding `count` values in `occupied` distinct buckets spread
-  /// over `span` buckets, laid out by that rule without growth slack: dense 8 bytes per
-  /// bucket of the range, sparse 12 per occupied bucket. A store that grew holds up to a
-  /// quarter more (dense: slack on the side that grew; sparse: capacity grown by half).
+  /// over `span` buckets, laid out by that rule without growth slack: dense width_for(count)
+  /// bytes (2, 4 or 8) per bucket of the range, sparse 12 per occupied bucket. A store that grew
+  /// holds up to a quarter more (dense: slack on the side that grew; sparse: capacity grown by
+  /// half).
   static std::uint64_t store_bytes(std::uint64_t count, std::uint64_t occupied, std::uint64_t span);
   /// Whether a store of `count` values over `span` buckets is dense.
   static bool dense_layout(std::uint64_t count, std::uint64_t span) {
@@ -142,21 +144,50 @@ class QuantileSketch {
   }
 
  private:
-  /// One sign's counts. Dense: counts[k] belongs to bucket offset + k, over the range seen
-  /// (plus slack). Sparse: counts[k] belongs to bucket keys[k], keys increasing, occupied
-  /// buckets only. key(k) is bucket of counts[k] in either layout.
+  /// One sign's counts. Dense: the counter of bucket offset + k is at(k), over the range
+  /// seen (plus slack), in counters of `width` bytes: 2 while the store holds at most 65,535
+  /// values, 4 up to 2^32 - 1, 8 beyond (widened in place as the total grows; a bucket's
+  /// count never exceeds the total, so no counter overflows). Narrow counters halve or
+  /// quarter the bytes that the inserts' scattered increments touch (docs/performance.md,
+  /// "Issue 16, kernel"); they change no count. Sparse: counts[k] (8 bytes) belongs to
+  /// bucket keys[k], keys increasing, occupied buckets only. key(k) is the bucket of
+  /// counter k in either layout.
   struct Store {
-    std::int32_t offset = 0;  ///< dense: bucket index of counts[0]
+    std::int32_t offset = 0;  ///< dense: bucket index of counter 0
     bool sparse = false;
-    std::vector<std::uint64_t> counts;  ///< dense over [offset, offset + size), or per key
-    std::vector<std::int32_t> keys;     ///< sparse: the occupied buckets, increasing
+    std::uint8_t width = 2;               ///< bytes per counter: 2, 4 or 8 (sparse: 8)
+    std::vector<std::uint64_t> counts;    ///< width 8: dense over [offset, ...), or per key
+    std::vector<std::uint32_t> counts32;  ///< width 4 (dense only)
+    std::vector<std::uint16_t> counts16;  ///< width 2 (dense only)
+    std::vector<std::int32_t> keys;       ///< sparse: the occupied buckets, increasing
     std::uint64_t total = 0;
     std::int32_t key(std::size_t k) const {
       return sparse ? keys[k] : offset + static_cast<std::int32_t>(k);
     }
+    /// The narrowest counter width (bytes) that holds a count of `total`.
+    static std::uint8_t width_for(std::uint64_t total) {
+      return total <= 0xffffu ? 2 : total <= 0xffffffffu ? 4 : 8;
+    }
+    /// Number of counters, and counter k's value, whatever the width.
+    std::size_t size() const {
+      return width == 2 ? counts16.size() : width == 4 ? counts32.size() : counts.size();
+    }
+    std::uint64_t at(std::size_t k) const {
+      return width == 2 ? counts16[k] : width == 4 ? counts32[k] : counts[k];
+    }
+    /// f(v) with v the vector of counters of the current width.
+    template <class F>
+    decltype(auto) visit(F&& f) {
+      if (width == 2) return f(counts16);
+      if (width == 4) return f(counts32);
+      return f(counts);
+    }
+    /// Dense: counters at least width_for(t) bytes wide (copies them when they widen).
+    void widen_for(std::uint64_t t);
     /// Makes buckets [lo, hi] ready for n more values: true when the store is then dense with
-    /// [lo, hi] addressable (increment counts[i - offset] and total), false when it is sparse
-    /// (use add_sorted / add_indices). May change the layout (dense_layout()).
+    /// [lo, hi] addressable and its counters wide enough for total + n (increment counter
+    /// i - offset through visit(), and total), false when it is sparse (use add_sorted /
+    /// add_indices). May change the layout (dense_layout()) and the width.
     bool prepare(std::int32_t lo, std::int32_t hi, std::uint64_t n);
     void add(std::int32_t index, std::uint64_t n);
     /// Sparse store: adds idx[0..m) (one value each; idx is sorted in place).
@@ -166,11 +197,14 @@ class QuantileSketch {
     /// Makes [lo, hi] addressable in a dense store (growing with some slack).
     void reserve_range(std::int32_t lo, std::int32_t hi);
     void to_sparse();
-    void to_dense(std::int32_t lo, std::int32_t hi);
+    /// Dense over [lo, hi] with counters of `w` bytes (from sparse).
+    void to_dense(std::int32_t lo, std::int32_t hi, std::uint8_t w);
     /// The first and last occupied bucket (total > 0).
     std::pair<std::int32_t, std::int32_t> occupied_range() const;
     void merge(const Store& o);
     bool operator==(const Store& o) const;
+    /// Heap bytes held (by capacity).
+    std::size_t heap_bytes() const;
   };
   void add_chunk(const double* v, std::size_t m, std::int32_t* idx);
   /// The integer counts' part of add / add_many (int_exact_ only).

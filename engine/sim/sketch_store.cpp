@@ -12,57 +12,92 @@ namespace plancast {
 std::uint64_t QuantileSketch::store_bytes(std::uint64_t count, std::uint64_t occupied,
                                           std::uint64_t span) {
   if (count == 0) return 0;
-  if (dense_layout(count, span)) return sizeof(std::uint64_t) * span;
+  if (dense_layout(count, span)) return Store::width_for(count) * span;
   return (sizeof(std::uint64_t) + sizeof(std::int32_t)) * std::min(occupied, span);
 }
 
-void QuantileSketch::Store::reserve_range(std::int32_t lo, std::int32_t hi) {
-  if (counts.empty()) {
+namespace {
+
+/// Counters [lo, hi] addressable in c (offset: the bucket of c[0]), with slack on a growing
+/// side; the counts kept in place.
+template <class T>
+void reserve_counters(std::vector<T>& c, std::int32_t& offset, std::int32_t lo, std::int32_t hi) {
+  if (c.empty()) {
     offset = lo;
-    counts.assign(static_cast<std::size_t>(hi - lo) + 1, 0);
+    c.assign(static_cast<std::size_t>(hi - lo) + 1, 0);
     return;
   }
   const std::int32_t cur_lo = offset;
-  const std::int32_t cur_hi = offset + static_cast<std::int32_t>(counts.size()) - 1;
+  const std::int32_t cur_hi = offset + static_cast<std::int32_t>(c.size()) - 1;
   if (lo >= cur_lo && hi <= cur_hi) return;
   // Slack on a growing side keeps gradual growth amortised; memory stays within about 1.25×
   // the occupied range (+16).
-  const std::int32_t slack =
-      std::max<std::int32_t>(16, static_cast<std::int32_t>(counts.size() / 4));
+  const std::int32_t slack = std::max<std::int32_t>(16, static_cast<std::int32_t>(c.size() / 4));
   const std::int32_t new_lo = lo < cur_lo ? lo - slack : cur_lo;
   const std::int32_t new_hi = hi > cur_hi ? hi + slack : cur_hi;
-  std::vector<std::uint64_t> grown(static_cast<std::size_t>(new_hi - new_lo) + 1, 0);
-  std::copy(counts.begin(), counts.end(), grown.begin() + (cur_lo - new_lo));
-  counts.swap(grown);
+  std::vector<T> grown(static_cast<std::size_t>(new_hi - new_lo) + 1, 0);
+  std::copy(c.begin(), c.end(), grown.begin() + (cur_lo - new_lo));
+  c.swap(grown);
   offset = new_lo;
+}
+
+/// The counters of `from` copied into `to` (resized), `from` released.
+template <class From, class To>
+void move_counters(std::vector<From>& from, std::vector<To>& to) {
+  to.assign(from.begin(), from.end());
+  std::vector<From>().swap(from);
+}
+
+}  // namespace
+
+void QuantileSketch::Store::reserve_range(std::int32_t lo, std::int32_t hi) {
+  visit([&](auto& c) { reserve_counters(c, offset, lo, hi); });
+}
+
+void QuantileSketch::Store::widen_for(std::uint64_t t) {
+  const std::uint8_t w = width_for(t);
+  if (w <= width) return;
+  if (width == 2 && w == 4) move_counters(counts16, counts32);
+  if (width == 2 && w == 8) move_counters(counts16, counts);
+  if (width == 4) move_counters(counts32, counts);
+  width = w;
+}
+
+std::size_t QuantileSketch::Store::heap_bytes() const {
+  return counts.capacity() * sizeof(std::uint64_t) + counts32.capacity() * sizeof(std::uint32_t) +
+         counts16.capacity() * sizeof(std::uint16_t) + keys.capacity() * sizeof(std::int32_t);
 }
 
 std::pair<std::int32_t, std::int32_t> QuantileSketch::Store::occupied_range() const {
   if (sparse) return {keys.front(), keys.back()};
-  std::size_t first = 0, last = counts.size() - 1;
-  while (counts[first] == 0) ++first;
-  while (counts[last] == 0) --last;
+  std::size_t first = 0, last = size() - 1;
+  while (at(first) == 0) ++first;
+  while (at(last) == 0) --last;
   return {offset + static_cast<std::int32_t>(first), offset + static_cast<std::int32_t>(last)};
 }
 
 void QuantileSketch::Store::to_sparse() {
   std::vector<std::int32_t> k;
   std::vector<std::uint64_t> c;
+  const std::size_t n = size();
   std::size_t occupied = 0;
-  for (const std::uint64_t n : counts) occupied += n != 0 ? 1 : 0;
+  for (std::size_t i = 0; i < n; ++i) occupied += at(i) != 0 ? 1 : 0;
   k.reserve(occupied);
   c.reserve(occupied);
-  for (std::size_t i = 0; i < counts.size(); ++i) {
-    if (counts[i] == 0) continue;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (at(i) == 0) continue;
     k.push_back(offset + static_cast<std::int32_t>(i));
-    c.push_back(counts[i]);
+    c.push_back(at(i));
   }
+  std::vector<std::uint32_t>().swap(counts32);
+  std::vector<std::uint16_t>().swap(counts16);
   keys.swap(k);
   counts.swap(c);
   sparse = true;
+  width = 8;
 }
 
-void QuantileSketch::Store::to_dense(std::int32_t lo, std::int32_t hi) {
+void QuantileSketch::Store::to_dense(std::int32_t lo, std::int32_t hi, std::uint8_t w) {
   std::vector<std::uint64_t> c(static_cast<std::size_t>(hi - lo) + 1, 0);
   for (std::size_t i = 0; i < keys.size(); ++i)
     c[static_cast<std::size_t>(keys[i] - lo)] = counts[i];
@@ -70,21 +105,28 @@ void QuantileSketch::Store::to_dense(std::int32_t lo, std::int32_t hi) {
   std::vector<std::int32_t>().swap(keys);  // release the keys' memory
   offset = lo;
   sparse = false;
+  width = 8;
+  if (w == 4) move_counters(counts, counts32);
+  if (w == 2) move_counters(counts, counts16);
+  width = w;
 }
 
 bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint64_t n) {
   if (!sparse) {
     // The hot path: the range is already addressable.
-    if (!counts.empty() && lo >= offset && hi < offset + static_cast<std::int32_t>(counts.size())) {
+    const std::size_t size_now = size();
+    if (size_now != 0 && lo >= offset && hi < offset + static_cast<std::int32_t>(size_now)) {
+      if (total + n > 0xffffu) widen_for(total + n);
       return true;
     }
     std::int32_t span_lo = lo, span_hi = hi;
-    if (!counts.empty()) {
+    if (size_now != 0) {
       span_lo = std::min(lo, offset);
-      span_hi = std::max(hi, offset + static_cast<std::int32_t>(counts.size()) - 1);
+      span_hi = std::max(hi, offset + static_cast<std::int32_t>(size_now) - 1);
     }
     const auto span = static_cast<std::uint64_t>(span_hi - span_lo) + 1;
     if (dense_layout(total + n, span)) {
+      widen_for(total + n);
       reserve_range(lo, hi);
       return true;
     }
@@ -94,13 +136,13 @@ bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint6
   const std::int32_t span_lo = keys.empty() ? lo : std::min(lo, keys.front());
   const std::int32_t span_hi = keys.empty() ? hi : std::max(hi, keys.back());
   if (!dense_layout(total + n, static_cast<std::uint64_t>(span_hi - span_lo) + 1)) return false;
-  to_dense(span_lo, span_hi);
+  to_dense(span_lo, span_hi, width_for(total + n));
   return true;
 }
 
 void QuantileSketch::Store::add(std::int32_t index, std::uint64_t n) {
   if (prepare(index, index, n)) {
-    counts[static_cast<std::size_t>(index - offset)] += n;
+    visit([&](auto& c) { c[static_cast<std::size_t>(index - offset)] += n; });
     total += n;
   } else {
     add_sorted(&index, &n, 1);
@@ -180,9 +222,12 @@ void QuantileSketch::Store::merge(const Store& o) {
   if (o.total == 0) return;
   const auto [lo, hi] = o.occupied_range();
   if (prepare(lo, hi, o.total)) {
-    for (std::size_t i = 0; i < o.counts.size(); ++i) {
-      if (o.counts[i] != 0) counts[static_cast<std::size_t>(o.key(i) - offset)] += o.counts[i];
-    }
+    visit([&](auto& c) {
+      const std::size_t n = o.size();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (o.at(i) != 0) c[static_cast<std::size_t>(o.key(i) - offset)] += o.at(i);
+      }
+    });
     total += o.total;
     return;
   }
@@ -192,10 +237,10 @@ void QuantileSketch::Store::merge(const Store& o) {
   }
   std::vector<std::int32_t> k;
   std::vector<std::uint64_t> c;
-  for (std::size_t i = 0; i < o.counts.size(); ++i) {
-    if (o.counts[i] == 0) continue;
+  for (std::size_t i = 0; i < o.size(); ++i) {
+    if (o.at(i) == 0) continue;
     k.push_back(o.key(i));
-    c.push_back(o.counts[i]);
+    c.push_back(o.at(i));
   }
   add_sorted(k.data(), c.data(), k.size());
 }
@@ -203,13 +248,13 @@ void QuantileSketch::Store::merge(const Store& o) {
 bool QuantileSketch::Store::operator==(const Store& o) const {
   // Same count per bucket index; the layout (dense, sparse, offset, slack) may differ.
   if (total != o.total) return false;
+  const std::size_t n = size(), on = o.size();
   std::size_t i = 0, j = 0;
   for (;;) {
-    while (i < counts.size() && counts[i] == 0) ++i;
-    while (j < o.counts.size() && o.counts[j] == 0) ++j;
-    if (i == counts.size() || j == o.counts.size())
-      return i == counts.size() && j == o.counts.size();
-    if (key(i) != o.key(j) || counts[i] != o.counts[j]) return false;
+    while (i < n && at(i) == 0) ++i;
+    while (j < on && o.at(j) == 0) ++j;
+    if (i == n || j == on) return i == n && j == on;
+    if (key(i) != o.key(j) || at(i) != o.at(j)) return false;
     ++i;
     ++j;
   }

@@ -206,14 +206,16 @@ TEST_CASE("the store model: how buckets and ranges grow with the values", "[memo
   CHECK(d.distinct_power == Approx(1.0));
   CHECK(o.distinct_power == Approx(0.0).margin(1e-12));
   CHECK(o.growth == 0);
-  // One bucket, however many values: 8 bytes and the allocator's 16.
-  CHECK(predict_store_bytes(o, 1e6, Growth::none) == 8 + 16);
+  // One bucket, however many values: one counter (4 bytes for up to 2^32 - 1 values, 8
+  // beyond) and the allocator's 16.
+  CHECK(predict_store_bytes(o, 1e6, Growth::none) == 4 + 16);
+  CHECK(predict_store_bytes(o, 1e10, Growth::none) == 8 + 16);
   // 256 distinct values 14,600 buckets apart span 3,723,001 buckets: sparse, 12 bytes each; at
   // 4x the values, 4x the buckets (never more than the range holds).
   CHECK(predict_store_bytes(d, 256, Growth::none) == 12 * 256 + 32);
   CHECK(predict_store_bytes(d, 1024, Growth::none) == 12 * 1024 + 32);
   CHECK(predict_store_bytes(d, 1e9, Growth::none) ==
-        8 * (QuantileSketch::kMaxBucket - QuantileSketch::kMinBucket + 1) + 16);
+        4 * (QuantileSketch::kMaxBucket - QuantileSketch::kMinBucket + 1) + 16);
   // A power-law tail (exponential in the bucket index): the range grows by the same number
   // of buckets at each doubling; predicted from 256 values, checked at 16x as many.
   std::vector<double> x;

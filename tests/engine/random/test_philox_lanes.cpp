@@ -15,6 +15,7 @@
 #include "engine/random/philox_lanes.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
+#include "models/firm_draws.h"
 #include "tests/support/cli.h"
 
 namespace {
@@ -85,6 +86,55 @@ TEST_CASE("Philox across runs equals Random123's Philox4x64-10 on every target",
           for (std::size_t j = n; j < stride; ++j) REQUIRE(out[l * stride + j] == 0xdeadbeefULL);
         }
       }
+    }
+  });
+}
+
+TEST_CASE("Philox along the draw word (a run's firms) equals Random123's on every target",
+          "[random][lanes]") {
+  const std::uint64_t key0 = 0x0123456789abcdefULL, key1 = 0xfedcba9876543210ULL;
+  const Stream stream(key0, key1);
+  const r123::Philox4x64 philox;
+  for_each_target([&] {
+    for (const std::size_t n : {1, 2, 3, 5, 8, 9, 17, 64, 100}) {
+      for (const std::uint64_t c2 : {std::uint64_t{0}, std::uint64_t{64}, ~std::uint64_t{0} - 6}) {
+        const std::size_t stride = n + 3;
+        std::vector<std::uint64_t> out(4 * stride, 0xdeadbeefULL);
+        stream.words_draws(77, 0x500000003ULL, c2, n, 1, out.data(), stride);
+        for (std::size_t j = 0; j < n; ++j) {
+          const auto w = philox({{77, 0x500000003ULL, c2 + j, 1}}, {{key0, key1}});
+          for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[l * stride + j] == w.v[l]);
+        }
+        for (std::size_t l = 0; l < 4; ++l) {
+          for (std::size_t j = n; j < stride; ++j) REQUIRE(out[l * stride + j] == 0xdeadbeefULL);
+        }
+      }
+    }
+  });
+}
+
+TEST_CASE("the firms' noise in lanes equals one ziggurat_normal per firm on every target",
+          "[random][lanes][firm_population]") {
+  // The scalar definition (models/firm_draws.h): firm i's normal from word i % 4 of counter
+  // (run, year, i / 4, 1), its extra words from (run, year·2^32 + i, k, 2).
+  const Stream noise(31337, 0x77);
+  const std::uint64_t run = 123456;
+  const std::uint32_t year = 9;
+  for_each_target([&] {
+    for (const std::size_t n : {0, 1, 3, 4, 5, 255, 256, 257, 1023, 6000}) {
+      std::vector<double> lanes(n), scalar(n);
+      for (std::size_t i = 0; i < n; ++i) lanes[i] = scalar[i] = 10.0 + 0.001 * i;
+      firm_detail::add_noise(lanes.data(), n, 0.05, 0.3, noise, run, year);
+      std::size_t slow = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const Words4 w = noise.words(run, year, i / 4, firm_detail::kFirmNoise);
+        const std::uint64_t r = w.w[i % 4];
+        slow += ziggurat_in_rectangle(r) ? 0 : 1;
+        WordSequence extra(noise, run, (std::uint64_t{year} << 32) | i, firm_detail::kFirmExtra);
+        scalar[i] += 0.05 + 0.3 * ziggurat_normal(r, extra);
+      }
+      if (n == 6000) CHECK(slow > 10);  // the slow path is exercised
+      CHECK(same_bits(lanes, scalar));
     }
   });
 }

@@ -1,0 +1,144 @@
+// Tests of the quantile sketch's narrow counters (engine/sim/sketch.h, Store::width): a dense
+// store counts in 2-byte counters up to 65,535 values, 4-byte ones up to 2^32 - 1, 8-byte ones
+// beyond, and widens in place; every count, merge and quantile must equal those of 8-byte
+// counters throughout (the sketch before issue 16's kernel work).
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "engine/random/stream.h"
+#include "engine/sim/sketch.h"
+
+using namespace plancast;
+
+namespace {
+
+constexpr std::uint64_t kSeed = 161616;  // fixed seed
+
+/// The bucket index of value v (v != 0), read back from a one-value sketch.
+std::int32_t bucket_of(double v) {
+  QuantileSketch one;
+  one.add(v);
+  return one.buckets(v < 0).at(0).first;
+}
+
+/// n values of wide range: lognormal magnitudes over ~12 orders, a third negative, every
+/// 17th zero, every 11th an integer.
+std::vector<double> mixed_values(std::size_t n) {
+  const Stream st(kSeed, 3);
+  std::vector<double> x;
+  x.reserve(n);
+  for (std::uint64_t r = 0; x.size() < n; ++r) {
+    const Uniform4 u = st.uniforms(r, 0, 0);
+    const double z = normal_from(u.u[0], u.u[1]);
+    double v = std::exp(4.0 * z);
+    if (u.u[2] < 1.0 / 3) v = -v;
+    if (x.size() % 11 == 0) v = std::round(v * 100);
+    if (x.size() % 17 == 0) v = 0;
+    x.push_back(v);
+  }
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("narrow counters: one bucket past 65,535 and 2^32 values keeps its exact count",
+          "[sketch][width]") {
+  // 70,000 values in two buckets through the dense increments (not the one-bucket shortcut):
+  // a 2-byte counter that did not widen would wrap at 65,536.
+  const double a = 3.0, b = 5.0;
+  std::vector<double> x(1000);
+  for (std::size_t j = 0; j < x.size(); ++j) x[j] = j % 2 == 0 ? a : b;
+  QuantileSketch s;
+  for (int rep = 0; rep < 140; ++rep) s.add_many(x.data(), x.size(), a, b);
+  const auto bk = s.buckets(false);
+  REQUIRE(bk.size() == 2);
+  CHECK(bk[0] == std::pair<std::int32_t, std::uint64_t>{bucket_of(a), 70000});
+  CHECK(bk[1] == std::pair<std::int32_t, std::uint64_t>{bucket_of(b), 70000});
+  CHECK(s.count() == 140000);
+  CHECK(s.quantile(0.5) == a);  // integer-exact
+  // Past 2^32 - 1 in one bucket (a shard's counts, then a block of values into it): the
+  // 4-byte counters widen to 8 bytes before the increments.
+  QuantileSketch big;
+  const std::uint64_t near = (std::uint64_t{1} << 32) - 3;
+  big.add_bucket(false, bucket_of(a), near);
+  big.add_many(x.data(), x.size(), a, b);  // 500 more of a: past 2^32
+  const auto bb = big.buckets(false);
+  REQUIRE(bb.size() == 2);
+  CHECK(bb[0].second == near + 500);
+  CHECK(bb[1].second == 500);
+  CHECK(big.count() == near + 1000);
+  // And through the general path (a zero in the block) and one value at a time.
+  QuantileSketch big2;
+  big2.add_bucket(false, bucket_of(a), near);
+  std::vector<double> y = {a, a, 0.0, a, a, b};
+  big2.add_many(y.data(), y.size());
+  big2.add(a);
+  CHECK(big2.buckets(false)[0].second == near + 5);
+  CHECK(big2.zero_count() == 1);
+}
+
+TEST_CASE("narrow counters: the same sketch as 8-byte counters, whatever the order of widening",
+          "[sketch][width]") {
+  // `wide` has 8-byte counters from the start (a bucket of each sign holding 2^32 values
+  // first); `narrow` counts the same values from 2-byte counters up, widening twice, and
+  // gets the same two big buckets last. Counts are order-free, so the two must be equal,
+  // bucket by bucket, and so must every quantile and merge.
+  const std::vector<double> x = mixed_values(150000);
+  const std::int32_t kp = bucket_of(2.5), kn = bucket_of(-2.5);
+  const std::uint64_t big = std::uint64_t{1} << 32;
+  QuantileSketch wide, narrow, one_by_one;
+  wide.add_bucket(false, kp, big);
+  wide.add_bucket(true, kn, big);
+  for (std::size_t i = 0; i < x.size(); i += 256) {
+    const std::size_t m = std::min<std::size_t>(256, x.size() - i);
+    wide.add_many(x.data() + i, m);
+    narrow.add_many(x.data() + i, m);
+  }
+  for (double v : x) one_by_one.add(v);
+  one_by_one.add_bucket(false, kp, big);
+  one_by_one.add_bucket(true, kn, big);
+  // Before the big buckets: narrow counts equal the one-by-one counts of the plain values.
+  QuantileSketch plain;
+  plain.add_many(x.data(), x.size());
+  for (bool neg : {false, true}) CHECK(plain.buckets(neg) == narrow.buckets(neg));
+  narrow.add_bucket(false, kp, big);
+  narrow.add_bucket(true, kn, big);
+  CHECK(narrow == wide);
+  CHECK(one_by_one == wide);
+  for (bool neg : {false, true}) CHECK(narrow.buckets(neg) == wide.buckets(neg));
+  CHECK(narrow.zero_count() == wide.zero_count());
+  for (double q : {0.0, 0.001, 0.25, 0.5, 0.75, 0.999, 1.0}) {
+    CHECK(narrow.quantile(q) == wide.quantile(q));
+  }
+  // Merges across widths, both ways, equal the single sketch of all the values.
+  QuantileSketch half1, half2, all;
+  half1.add_many(x.data(), 100000);          // 4-byte counters
+  half2.add_many(x.data() + 100000, 50000);  // 2-byte counters
+  all.add_many(x.data(), x.size());
+  QuantileSketch m12 = half1, m21 = half2;
+  m12.merge(half2);
+  m21.merge(half1);
+  CHECK(m12 == all);
+  CHECK(m21 == all);
+  for (bool neg : {false, true}) CHECK(m21.buckets(neg) == all.buckets(neg));
+  CHECK(m21.quantile(0.3) == all.quantile(0.3));
+}
+
+TEST_CASE("narrow counters: memory is 2 or 4 bytes a bucket until the total needs more",
+          "[sketch][width][memory]") {
+  // 1,000 distinct values over ~1,000 buckets (dense: within the 2,048-bucket minimum).
+  std::vector<double> x(1000);
+  for (std::size_t j = 0; j < x.size(); ++j) x[j] = 100.0 * (1.0 + 2e-4 * static_cast<double>(j));
+  QuantileSketch s;
+  s.add_many(x.data(), x.size());
+  const std::size_t two = s.memory_bytes();
+  for (int rep = 0; rep < 70; ++rep) s.add_many(x.data(), x.size());  // 71,000 values
+  const std::size_t four = s.memory_bytes();
+  CHECK(four - sizeof(QuantileSketch) == 2 * (two - sizeof(QuantileSketch)));
+  CHECK(QuantileSketch::store_bytes(1000, 1000, 1000) == 2 * 1000);
+  CHECK(QuantileSketch::store_bytes(71000, 1000, 1000) == 4 * 1000);
+  CHECK(QuantileSketch::store_bytes(std::uint64_t{1} << 32, 1000, 1000) == 8 * 1000);
+}
