@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -42,6 +43,15 @@ class OutputSet {
   /// still usable but the caller normally lets it go (nothing is committed).
   void stage(const std::string& path, std::string content);
 
+  /// Writes one piece of a staged output.
+  using Append = std::function<void(std::string_view text)>;
+  /// As stage(), the content written piece by piece as `produce` hands it to its Append
+  /// (a file's temporary grows as it goes, so a long output is never all in memory; "-"
+  /// and special files are still kept until commit()). An exception from `produce`
+  /// leaves nothing staged for `path`. Under MPI, on the other ranks, `produce` runs
+  /// with an Append that drops the text.
+  void stage_stream(const std::string& path, const std::function<void(const Append&)>& produce);
+
   /// Writes the streams, then renames every staged file into place. RunError on failure:
   /// a rename that fails undoes the renames before it where the file system can swap
   /// files (renameat2 RENAME_EXCHANGE; Linux ext4, xfs, btrfs, tmpfs), so the set is
@@ -60,7 +70,7 @@ class OutputSet {
   bool committed_ = false;
   std::vector<Item> items_;
   void check_cancel() const;
-  void fill(Item& item, std::string_view content);
+  void fill(Item& item, const std::function<void(const Append&)>& produce);
   void discard();
 };
 
