@@ -154,6 +154,9 @@ std::string to_xlsx(const RunOutput& r);    ///< Excel workbook bytes (engine/io
 struct SamplesRequest {
   std::string years;  ///< as --samples-years ("2025,2035"); empty: the report years
   bool gzip = false;  ///< each block of rows (and the header) a gzip member
+  /// Refuse (UsageError) a table estimated above this many bytes (SamplesPlan::bytes;
+  /// written to a file: also above the free space, compressed about 2:1 for .gz).
+  std::optional<std::uint64_t> max_bytes;
 };
 /// The table run_samples() would write, before running: its columns and the most bytes
 /// it can take (header + runs × longest row, uncompressed). A year outside the scenario's
@@ -172,6 +175,11 @@ using SamplesWriter = std::function<void(std::string_view bytes)>;
 /// (the same bytes for any threads). Memory does not grow with the runs.
 RunOutput run_samples(const Model& model, const Execution& execution, const SamplesRequest& request,
                       const SamplesWriter& write);
+/// The same, the table written to the file `path` as `plancast run --samples` writes it
+/// (request.gzip from its name: .gz; a temporary renamed into place once complete, none
+/// left on an error or an interrupt; request.max_bytes checked with the free space).
+RunOutput run_samples_to_file(const Model& model, const Execution& execution,
+                              SamplesRequest request, const std::string& path);
 /// Samples files of one job's shards (run --shard K/N --samples PART) concatenated in run
 /// order, header checked the same and runs contiguous from 0 (to `runs`, when given),
 /// written to `write`: byte-identical to one unsharded run's samples.
