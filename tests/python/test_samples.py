@@ -49,6 +49,7 @@ def test_samples_years_and_gzip_file(source_dir, tmp_path):
 
 
 def test_samples_refused_and_errors(source_dir, tmp_path):
+    assert plancast.SAMPLES_MAX_BYTES == 1 << 30
     with pytest.raises(ValueError, match="over the limit"):
         plancast.run(samples=True, runs=10_000_000)  # estimated above 1 GiB: refused at once
     with pytest.raises(ValueError, match="over the limit"):
