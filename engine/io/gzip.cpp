@@ -14,7 +14,7 @@ namespace plancast {
 void gzip_member(std::string_view text, std::string& out) {
   z_stream z{};
   // windowBits 15 + 16: a gzip wrapper with an empty header (time 0, no name).
-  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::bad_alloc();
   }
   const std::size_t start = out.size();

@@ -9,7 +9,7 @@
 
 namespace plancast {
 
-/// Appends `text` compressed as one gzip member (zlib level 6, no name, time 0: the same
+/// Appends `text` compressed as one gzip member (zlib level 1, no name, time 0: the same
 /// bytes for the same text) to `out`.
 void gzip_member(std::string_view text, std::string& out);
 
