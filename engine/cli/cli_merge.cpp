@@ -77,7 +77,8 @@ std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled
 namespace {
 
 const char* kMergeUsage =
-    "usage: plancast merge SHARD... [--json F] [--csv F] [--report F.html] [--quiet]\n"
+    "usage: plancast merge SHARD... [PART.csv...] [--json F] [--csv F] [--report F.html]\n"
+    "                      [--samples F.csv] [--quiet]\n"
     "\n"
     "Combines the shard files of one job (plancast run ... --shard K/N --json SHARD, for K\n"
     "from 1 to N, possibly run on different machines) into the results of the whole job:\n"
