@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -214,7 +215,11 @@ std::string check_samples_path(const std::string& path) {
     return path.size() >= suffix.size() &&
            path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
-  if (!ends(".csv") && !ends(".csv.gz")) {
+  std::error_code ec;  // a device or a pipe (/dev/null, /dev/stdout) takes any name
+  const bool special = std::filesystem::exists(path, ec) &&
+                       !std::filesystem::is_regular_file(path, ec) &&
+                       !std::filesystem::is_directory(path, ec);
+  if (!special && !ends(".csv") && !ends(".csv.gz")) {
     throw UsageError("--samples: '" + path + "' should end in .csv (or .csv.gz, compressed)");
   }
   return path;

@@ -130,7 +130,7 @@ std::string check_report_path(const std::string& path);
 /// --xlsx F.xlsx: UsageError when empty or "-" (a workbook is a file). Returns `path`.
 std::string check_xlsx_path(const std::string& path);
 /// --samples F: UsageError when empty or "-" (written as the runs go, to a file), or not
-/// ending in .csv or .csv.gz. Returns `path`.
+/// ending in .csv or .csv.gz (but for an existing device or pipe). Returns `path`.
 std::string check_samples_path(const std::string& path);
 
 /// The --json and --csv file names ("" when not given), checked: not empty, not both
