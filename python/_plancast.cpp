@@ -274,6 +274,30 @@ PYBIND11_MODULE(_plancast, m) {
                        [&](const api::Execution& e) { return api::run(source, load, request, e); });
       },
       py::arg("source"), py::arg("load"), py::arg("precision") = py::none(), PLANCAST_EXEC_ARGS);
+  // run with every run's row (docs/python.md, "Every run"): into memory (bytes returned,
+  // refused above max_bytes) or, with a path, into that file as the CLI's --samples.
+  m.def(
+      "run_samples",
+      [](const api::ScenarioSource& source, const LoadOptions& load, const std::string& years,
+         const std::optional<std::string>& path, std::uint64_t max_bytes, int threads,
+         std::optional<std::uint64_t> max_memory, py::object progress) {
+        api::SamplesRequest request;
+        request.years = years;
+        request.max_bytes = max_bytes;
+        auto [out, text] = watched(
+            exec_args(threads, max_memory, std::move(progress)), [&](const api::Execution& e) {
+              const api::Model model = api::compile(api::load(source, load));
+              std::string text;
+              if (path)
+                return std::make_pair(api::run_samples_to_file(model, e, request, *path), text);
+              api::RunOutput r = api::run_samples(
+                  model, e, request, [&text](std::string_view bytes) { text.append(bytes); });
+              return std::make_pair(std::move(r), std::move(text));
+            });
+        return py::make_tuple(std::move(out), py::bytes(text));
+      },
+      py::arg("source"), py::arg("load"), py::arg("years"), py::arg("path"), py::arg("max_bytes"),
+      PLANCAST_EXEC_ARGS);
   m.def(
       "merge",
       [](const std::vector<std::string>& shards, const std::optional<std::string>& key) {

@@ -23,6 +23,7 @@ RUN_PACKAGES=(
   libhwy-dev                                              # SIMD Philox/ziggurat (Highway)
   libssl-dev                                              # SHA-256 of the scenario
   libxlsxwriter-dev                                       # Excel workbooks (--xlsx)
+  zlib1g-dev                                              # gzip samples (--samples F.csv.gz)
 )
 TEST_PACKAGES=(
   ninja-build pkg-config git                              # presets, sanitizer and fuzz builds

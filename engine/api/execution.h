@@ -19,4 +19,7 @@ void throw_if_cancelled(const Execution& e);
 void check_budget(const Execution& e, const char* command,
                   const std::function<MemoryEstimate(std::uint64_t budget)>& estimate);
 
+/// After a run: Interrupted when cancelled, then the plausibility warnings of its results.
+void after_run(RunOutput& out, const Execution& e);
+
 }  // namespace plancast::api

@@ -178,16 +178,12 @@ std::vector<Diagnostic> warnings(const Scenario& scenario) {
   return out;
 }
 
-namespace {
-
 void after_run(RunOutput& out, const Execution& execution) {
   throw_if_cancelled(execution);
   for (const AuditFinding& f : plausibility_after_run(out.scenario, out.results)) {
     out.after_run_warnings.push_back(warning_line(f));  // a % series outside [0, 100]
   }
 }
-
-}  // namespace
 
 Model compile(const Scenario& scenario) {
   return api::compile(scenario, builtin_registry());

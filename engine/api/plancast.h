@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -146,6 +147,44 @@ std::string to_csv(const RunOutput& r);
 std::string to_text(const RunOutput& r);    ///< the summary
 std::string to_report(const RunOutput& r);  ///< self-contained HTML
 std::string to_xlsx(const RunOutput& r);    ///< Excel workbook bytes (engine/io/xlsx_out.h)
+
+/// Every run as a row (`plancast run --samples F.csv`; engine/io/samples_out.h): the run
+/// number, each parameter, each event's years on, each indicator output at `years`, each
+/// target's hit (0/1).
+struct SamplesRequest {
+  std::string years;  ///< as --samples-years ("2025,2035"); empty: the report years
+  bool gzip = false;  ///< each block of rows (and the header) a gzip member
+  /// Refuse (UsageError) a table estimated above this many bytes (SamplesPlan::bytes;
+  /// written to a file: also above the free space, compressed about 2:1 for .gz).
+  std::optional<std::uint64_t> max_bytes;
+};
+/// The table run_samples() would write, before running: its columns and the most bytes
+/// it can take (header + runs × longest row, uncompressed). A year outside the scenario's
+/// is a ScenarioError located at "--samples-years:1:COL".
+struct SamplesPlan {
+  std::vector<std::string> columns;
+  std::uint64_t header_bytes = 0;
+  std::uint64_t row_bytes = 0;
+  std::uint64_t bytes = 0;  ///< header_bytes + runs × row_bytes
+};
+SamplesPlan plan_samples(const Model& model, const SamplesRequest& request);
+/// Writes a samples file's bytes: the text handed on piece by piece, in order.
+using SamplesWriter = std::function<void(std::string_view bytes)>;
+/// run(model, execution), byte for byte the same results, and the samples table written
+/// to `write` as the runs go: the header, then each block of runs' rows in run order
+/// (the same bytes for any threads). Memory does not grow with the runs.
+RunOutput run_samples(const Model& model, const Execution& execution, const SamplesRequest& request,
+                      const SamplesWriter& write);
+/// The same, the table written to the file `path` as `plancast run --samples` writes it
+/// (request.gzip from its name: .gz; a temporary renamed into place once complete, none
+/// left on an error or an interrupt; request.max_bytes checked with the free space).
+RunOutput run_samples_to_file(const Model& model, const Execution& execution,
+                              SamplesRequest request, const std::string& path);
+/// Samples files of one job's shards (run --shard K/N --samples PART) concatenated in run
+/// order, header checked the same and runs contiguous from 0 (to `runs`, when given),
+/// written to `write`: byte-identical to one unsharded run's samples.
+void merge_samples(const std::vector<std::string>& parts, bool gzip,
+                   std::optional<std::uint64_t> runs, const SamplesWriter& write);
 
 /// Shard files of one job (`plancast run --shard K/N --json F`, in any order) combined into
 /// the whole job's results, byte-identical to one run (engine/io/shard.h, merge_shards).

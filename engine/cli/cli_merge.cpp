@@ -11,8 +11,10 @@
 #include "engine/cli/shard_cli.h"
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
+#include "engine/io/samples_out.h"
 #include "engine/io/shard.h"
 #include "engine/io/text.h"
+#include "engine/sim/simulator.h"
 
 namespace plancast {
 
@@ -48,12 +50,18 @@ std::optional<std::string> shard_key() {
 }
 
 std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled,
-                      const RunOptions& options, const ShardSpec& shard, std::string& note) {
+                      const RunOptions& options, const ShardSpec& shard, std::string& note,
+                      const BlockRows* rows, const RowWriter& write) {
   const std::optional<std::string> key = shard_key();
   const std::uint64_t runs = scenario.simulation.runs;
   const BlockRange r = part_of(block_count(compiled), shard.k, shard.n);
-  RunState state = make_state(compiled, options);
-  simulate_distributed(compiled, r.first, r.last, state, options);
+  Simulator sim(compiled);
+  RunState state = sim.make_state(options);
+  if (rows != nullptr) {
+    simulate_rows(sim, r.first, r.last, state, options, *rows, write);
+  } else {
+    sim.simulate_distributed(r.first, r.last, state, options);
+  }
   const std::uint64_t first = std::min(runs, r.first * kBlockSize);
   const std::uint64_t last = std::min(runs, r.last * kBlockSize);
   note = "shard " + std::to_string(shard.k) + "/" + std::to_string(shard.n) + ": runs " +
@@ -69,7 +77,8 @@ std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled
 namespace {
 
 const char* kMergeUsage =
-    "usage: plancast merge SHARD... [--json F] [--csv F] [--report F.html] [--quiet]\n"
+    "usage: plancast merge SHARD... [PART.csv...] [--json F] [--csv F] [--report F.html]\n"
+    "                      [--samples F.csv] [--quiet]\n"
     "\n"
     "Combines the shard files of one job (plancast run ... --shard K/N --json SHARD, for K\n"
     "from 1 to N, possibly run on different machines) into the results of the whole job:\n"
@@ -79,7 +88,12 @@ const char* kMergeUsage =
     "are not intact shards (over 256 MiB, edited, impossible counts).\n"
     "\n"
     "With PLANCAST_SHARD_KEY set (to the same secret as when the shards were written with\n"
-    "run --shard), only shards carrying a valid HMAC under that key are accepted.\n";
+    "run --shard), only shards carrying a valid HMAC under that key are accepted.\n"
+    "\n"
+    "Samples files (run --shard K/N --samples PART.csv) given among the SHARDs (by their\n"
+    "names: .csv or .csv.gz) are concatenated in run order into --samples F: the same bytes\n"
+    "as one unsharded run's --samples. Their columns must match and their runs follow on\n"
+    "from 0 without gap or overlap (with shard files, to the job's last run).\n";
 
 }  // namespace
 
@@ -88,17 +102,49 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
   options.json("write full results as JSON ('-': stdout)")
       .csv()
       .report("write the HTML report of the whole job")
+      .samples("concatenate the samples files given (PART.csv[.gz]) into F", false)
       .quiet("no summary");
   const auto parsed = options.parse(args, out);
   if (!parsed) return 0;
   const cli::po::variables_map& vm = *parsed;
   if (!vm.count("shard")) throw UsageError("merge needs SHARD files (plancast run --shard K/N)");
-  const auto paths = vm["shard"].as<std::vector<std::string>>();
+  // Samples files by their names; the others are shard files.
+  std::vector<std::string> paths, parts;
+  for (const std::string& p : vm["shard"].as<std::vector<std::string>>()) {
+    (p.ends_with(".csv") || p.ends_with(".csv.gz") ? parts : paths).push_back(p);
+  }
+  const std::string samples_path =
+      vm.count("samples") ? cli::check_samples_path(vm["samples"].as<std::string>()) : "";
+  if (!parts.empty() && samples_path.empty()) {
+    throw UsageError("samples files given (" + parts.front() +
+                     ") but no --samples F to merge them into");
+  }
+  if (!samples_path.empty() && parts.empty()) {
+    throw UsageError(
+        "--samples needs the shards' samples files (run --shard K/N --samples "
+        "PART.csv) among the files to merge");
+  }
   const auto [json_path, csv_path] = cli::read_json_csv_paths(vm);
   std::vector<NamedPath> inputs;
   for (const std::string& p : paths) inputs.push_back({"a SHARD to read", p});
+  for (const std::string& p : parts) inputs.push_back({"a samples file to read", p});
   const std::string report_path = cli::check_output_paths(vm, json_path, csv_path, inputs);
+  cli::check_outputs(vm, {{"--json", json_path}, {"--samples", samples_path}}, inputs);
   const bool summary = !vm.count("quiet") && json_path != "-" && csv_path != "-";
+  if (paths.empty()) {  // samples alone
+    if (!json_path.empty() || !csv_path.empty() || !report_path.empty()) {
+      throw UsageError(
+          "--json, --csv and --report need the shard files (run --shard K/N "
+          "--json SHARD) among the files to merge");
+    }
+    cli::CancelOnSignal cancel;
+    OutputSet outputs(&out, &cancel.flag());
+    outputs.stage_stream(samples_path, [&](const OutputSet::Append& append) {
+      api::merge_samples(parts, samples_gzip(samples_path), std::nullopt, append);
+    });
+    outputs.commit();
+    return 0;
+  }
 
   const std::optional<std::string> key = cli::shard_key();
   const api::RunOutput merged = api::merge(paths, key);
@@ -114,6 +160,11 @@ int cli_merge(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (!json_path.empty()) outputs.stage(json_path, std::move(json));
   if (!csv_path.empty()) outputs.stage(csv_path, std::move(csv));
   if (!report_path.empty()) outputs.stage(report_path, std::move(report));
+  if (!samples_path.empty()) {
+    outputs.stage_stream(samples_path, [&](const OutputSet::Append& append) {
+      api::merge_samples(parts, samples_gzip(samples_path), merged.results.runs, append);
+    });
+  }
   if (summary) write_stream(out, api::to_text(merged), &cancel.flag());
   outputs.commit();
   return 0;

@@ -11,6 +11,7 @@
 #include "engine/cli/shard_cli.h"
 #include "engine/core/error.h"
 #include "engine/io/output_file.h"
+#include "engine/io/samples_out.h"
 #include "engine/io/text.h"
 #include "engine/sim/runner.h"
 
@@ -29,7 +30,13 @@ const char* kRunUsage =
     "--precision E runs rounds of 10000, 20000, 40000, ... runs (each a full run of that\n"
     "many, so the results are those of a plain run with the last round's count) until every\n"
     "target's 95% interval is at most +/-E, or a round reaches the cap: --runs, else the\n"
-    "file's simulation.runs. The same seed gives the same stopping point.\n";
+    "file's simulation.runs. The same seed gives the same stopping point.\n"
+    "\n"
+    "--samples F.csv (or F.csv.gz) writes every run as a row, in run order: run, each\n"
+    "parameter, event:NAME (years it occurred), OUTPUT@YEAR for each indicator output at\n"
+    "the report years (or --samples-years), target:ID (1 met, 0 not); written as the runs\n"
+    "go, the same bytes for any --threads, refused before running when its size estimate\n"
+    "is over --max-samples-size or the free disk space.\n";
 
 /// --precision: a number in (0, 0.5).
 double parse_precision(const std::string& text) {
@@ -57,13 +64,15 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       .json("write full results as JSON ('-': stdout)")
       .csv()
       .report("write a self-contained HTML report with charts (open in any browser; prints on A4)")
-      .xlsx("write an Excel workbook: Targets, Bands, Assumptions sheets");
+      .xlsx("write an Excel workbook: Targets, Bands, Assumptions sheets")
+      .samples("write every run as a row: parameters, events, indicators, targets met");
   // clang-format off
   options.own()
     ("precision", po::value<std::string>()->value_name("E"),
      "add runs until every target's 95% interval is within +/-E (--runs: the cap)")
     ("shard", po::value<std::string>()->value_name("K/N"),
-     "simulate only part K of N of the runs; --json F gets a shard file for plancast merge");
+     "simulate only part K of N of the runs; --json F gets a shard file for plancast merge "
+     "(--samples F: this part's runs)");
   // clang-format on
   options.quiet("no summary and no progress bar").max_memory();
   const auto parsed = options.parse(args, out);
@@ -77,6 +86,12 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   opts.runs = flags.runs;
   const std::string& json_path = flags.json_path;
   const std::string& csv_path = flags.csv_path;
+  const std::string& samples_path = flags.samples_path;
+  if (!samples_path.empty() && request.precision) {
+    throw UsageError(
+        "--samples cannot be used with --precision (write the samples of a plain "
+        "run with the round's --runs)");
+  }
   const bool summary = !flags.quiet && json_path != "-" && csv_path != "-";
   // --shard K/N: a share of the blocks of runs, written as a shard file (docs/scale-out.md).
   std::optional<cli::ShardSpec> shard;
@@ -94,6 +109,18 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   // Never fatal; located as errors are (--set as typed, a flag's problems at the flag).
   for (const Diagnostic& d : api::warnings(scenario)) err << d.warning_str() << "\n";
   err << std::flush;
+  api::SamplesRequest samples;
+  samples.years = flags.samples_years;
+  samples.gzip = samples_gzip(samples_path);
+  if (!samples_path.empty()) {  // refused before any work when it would not fit
+    const api::SamplesPlan plan = api::plan_samples(model, samples);
+    const BlockRange part = shard ? part_of(block_count(*model), shard->k, shard->n)
+                                  : BlockRange{0, block_count(*model)};
+    const std::uint64_t runs = std::min(scenario.simulation.runs, part.last * kBlockSize) -
+                               std::min(scenario.simulation.runs, part.first * kBlockSize);
+    check_samples_disk(samples_path, plan.header_bytes + runs * plan.row_bytes, runs,
+                       plan.row_bytes, flags.max_samples);
+  }
   cli::CancelOnSignal cancel;  // from here on (the memory estimate's pilot simulates)
   cli::ProgressBar bar(err, !flags.quiet && cli::is_terminal(err));
   const api::Execution exec = cli::execution(flags, cancel, &bar);
@@ -106,18 +133,34 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     ro.threads = exec.threads;
     ro.cancel = exec.cancel;
     ro.progress = exec.progress;
-    std::string note;
-    std::string text = cli::run_shard(scenario, *model, ro, *shard, note);
+    std::string note, text;
+    OutputSet outputs(&out, &cancel.flag());
+    if (samples_path.empty()) {
+      text = cli::run_shard(scenario, *model, ro, *shard, note);
+    } else {
+      const SamplesTable table(*model, samples_years(scenario, samples.years), samples.gzip);
+      outputs.stage_stream(samples_path, [&](const OutputSet::Append& append) {
+        append(table.header());
+        text = cli::run_shard(scenario, *model, ro, *shard, note, &table, append);
+      });
+    }
     bar.finish();
     if (cancel.cancelled()) throw Interrupted();
-    OutputSet outputs(&out, &cancel.flag());
     outputs.stage(json_path, std::move(text));
     if (summary) write_stream(out, note, &cancel.flag());
     outputs.commit();
     return 0;
   }
-  const api::RunOutput r =
-      request.precision ? api::run(source, opts, request, exec) : api::run(model, exec);
+  // --samples: staged first, written as the runs go (the other outputs once they are done).
+  OutputSet outputs(&out, &cancel.flag());
+  api::RunOutput r;
+  if (!samples_path.empty()) {
+    outputs.stage_stream(samples_path, [&](const OutputSet::Append& append) {
+      r = api::run_samples(model, exec, samples, append);
+    });
+  } else {
+    r = request.precision ? api::run(source, opts, request, exec) : api::run(model, exec);
+  }
   bar.finish();
   for (const std::string& w : r.after_run_warnings) err << w << "\n" << std::flush;
   // Non-finite values change what the numbers mean: said on standard error, even with -q.
@@ -130,7 +173,6 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::string xlsx = flags.xlsx_path.empty() ? "" : api::to_xlsx(r);
   // One transaction (output_file.h): every file staged, then the summary or the "-" output,
   // then all renamed into place; an interrupt before that writes nothing.
-  OutputSet outputs(&out, &cancel.flag());
   if (!json_path.empty()) outputs.stage(json_path, std::move(json));
   if (!csv_path.empty()) outputs.stage(csv_path, std::move(csv));
   if (!flags.report_path.empty()) outputs.stage(flags.report_path, std::move(report));

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 #include "engine/core/error.h"
 #include "engine/core/format.h"
 #include "engine/io/output_file.h"
+#include "engine/io/samples_out.h"
 
 namespace plancast::cli {
 
@@ -186,6 +188,41 @@ std::optional<po::variables_map> CommandOptions::parse(const std::vector<std::st
 api::ScenarioSource scenario_source(const po::variables_map& vm) {
   return vm.count("scenario") ? api::ScenarioSource::file(vm["scenario"].as<std::string>())
                               : api::ScenarioSource::bundled();
+}
+
+CommandOptions& CommandOptions::samples(const char* help, bool years) {
+  desc_.add_options()("samples", po::value<std::string>()->value_name("F.csv"), help);
+  if (!years) return *this;
+  // clang-format off
+  desc_.add_options()
+    ("samples-years", po::value<std::string>()->value_name("Y,Y"),
+     "years of the indicators' columns in --samples (default: the report years)")
+    ("max-samples-size", po::value<std::string>()->value_name("SIZE"),
+     "refuse a --samples file estimated above SIZE (e.g. 200G; default: 64G, and the "
+     "free disk space)");
+  // clang-format on
+  return *this;
+}
+
+std::string check_samples_path(const std::string& path) {
+  if (path.empty()) throw UsageError("--samples: empty file name");
+  if (path == "-") {
+    throw UsageError(
+        "--samples: '-' is not a file (the rows are written as the runs go; "
+        "give a file such as runs.csv or runs.csv.gz)");
+  }
+  const auto ends = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  std::error_code ec;  // a device or a pipe (/dev/null, /dev/stdout) takes any name
+  const bool special = std::filesystem::exists(path, ec) &&
+                       !std::filesystem::is_regular_file(path, ec) &&
+                       !std::filesystem::is_directory(path, ec);
+  if (!special && !ends(".csv") && !ends(".csv.gz")) {
+    throw UsageError("--samples: '" + path + "' should end in .csv (or .csv.gz, compressed)");
+  }
+  return path;
 }
 
 void add_max_memory_option(po::options_description& desc) {
@@ -404,10 +441,21 @@ CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_run
   std::tie(f.json_path, f.csv_path) = read_json_csv_paths(vm);
   if (vm.count("report")) f.report_path = check_report_path(vm["report"].as<std::string>());
   if (vm.count("xlsx")) f.xlsx_path = check_xlsx_path(vm["xlsx"].as<std::string>());
+  if (vm.count("samples")) f.samples_path = check_samples_path(vm["samples"].as<std::string>());
+  if (vm.count("samples-years")) {
+    if (f.samples_path.empty()) throw UsageError("--samples-years needs --samples F.csv");
+    f.samples_years = vm["samples-years"].as<std::string>();
+    if (f.samples_years.empty()) throw UsageError("--samples-years: no year given");
+  }
+  f.max_samples =
+      vm.count("max-samples-size")
+          ? parse_memory_size("--max-samples-size", vm["max-samples-size"].as<std::string>())
+          : kDefaultMaxSamplesBytes;
   check_outputs(vm, {{"--json", f.json_path},
                      {"--csv", f.csv_path},
                      {"--report", f.report_path},
-                     {"--xlsx", f.xlsx_path}});
+                     {"--xlsx", f.xlsx_path},
+                     {"--samples", f.samples_path}});
   f.quiet = vm.count("quiet") > 0;
   f.max_memory = read_max_memory(vm);
   return f;

@@ -73,6 +73,9 @@ class CommandOptions {
   CommandOptions& xlsx(const char* help);
   CommandOptions& quiet(const char* help);
   CommandOptions& max_memory();
+  /// --samples F (every run as a row, F.csv or F.csv.gz); with `years`, --samples-years
+  /// and --max-samples-size too (run; merge only writes what the shards wrote).
+  CommandOptions& samples(const char* help, bool years = true);
   /// The command's own options, added in place.
   po::options_description_easy_init own() { return desc_.add_options(); }
   /// Parses `args`; for --help, prints the usage and the options to `out` and returns
@@ -110,6 +113,11 @@ struct CommonFlags {
   bool quiet = false;
   /// --max-memory: bytes a command may plan to use (default: half the physical memory).
   std::uint64_t max_memory = 0;
+  std::string samples_path;   ///< --samples F (checked as the other outputs), or empty
+  std::string samples_years;  ///< --samples-years as typed (checked against the scenario
+                              ///< later: engine/io/samples_out.h, samples_years)
+  /// --max-samples-size: the most bytes --samples may plan to write.
+  std::uint64_t max_samples = 0;
 };
 CommonFlags read_common_flags(const po::variables_map& vm, std::uint64_t min_runs,
                               std::uint64_t max_runs);
@@ -121,6 +129,9 @@ api::ScenarioSource scenario_source(const po::variables_map& vm);
 std::string check_report_path(const std::string& path);
 /// --xlsx F.xlsx: UsageError when empty or "-" (a workbook is a file). Returns `path`.
 std::string check_xlsx_path(const std::string& path);
+/// --samples F: UsageError when empty or "-" (written as the runs go, to a file), or not
+/// ending in .csv or .csv.gz (but for an existing device or pipe). Returns `path`.
+std::string check_samples_path(const std::string& path);
 
 /// The --json and --csv file names ("" when not given), checked: not empty, not both
 /// standard output. UsageError otherwise.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/config/scenario.h"
+#include "engine/sim/run_rows.h"
 #include "engine/sim/runner.h"
 
 namespace plancast::cli {
@@ -28,7 +29,10 @@ std::optional<std::string> shard_key();
 /// Simulates part K of N of the job's blocks (split among MPI ranks, if any) and returns
 /// the shard file's text (with an HMAC under shard_key(), if set). `note` receives a one-line
 /// summary for the terminal.
+/// With `rows`, each of the part's blocks of runs is also handed to `write`, in run order
+/// (run --shard K/N --samples PART; engine/sim/run_rows.h).
 std::string run_shard(const Scenario& scenario, const CompiledScenario& compiled,
-                      const RunOptions& options, const ShardSpec& shard, std::string& note);
+                      const RunOptions& options, const ShardSpec& shard, std::string& note,
+                      const BlockRows* rows = nullptr, const RowWriter& write = {});
 
 }  // namespace plancast::cli

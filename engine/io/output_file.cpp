@@ -97,23 +97,69 @@ void OutputSet::discard() {
 }
 
 void OutputSet::stage(const std::string& path, std::string content) {
-  if (!is_output_rank()) return;  // under MPI only rank 0 writes (docs/scale-out.md)
+  stage_impl(
+      path, [&content](const Append& append) { append(content); }, false);
+}
+
+void OutputSet::stage_stream(const std::string& path,
+                             const std::function<void(const Append&)>& produce) {
+  stage_impl(path, produce, true);
+}
+
+int OutputSet::open_special(const OutputTarget& t) const {
+  if (t.fd >= 0) return t.fd;
+  int fd = -1;
+  while ((fd = ::open(t.target.c_str(), O_WRONLY | O_CLOEXEC)) < 0 && errno == EINTR) {
+    check_cancel();  // a pipe nobody reads blocks open(); a signal ends the wait
+  }
+  if (fd < 0) fail_write(t.path, errno);
+  return fd;
+}
+
+void OutputSet::write_special_now(const OutputTarget& t,
+                                  const std::function<void(const Append&)>& produce) {
+  const auto cancelled = [this] { return cancel_ != nullptr && cancel_->load(); };
+  const int fd = open_special(t);
+  const bool own = fd != t.fd;
+  try {
+    produce([&](std::string_view text) {
+      const int err = write_all(fd, text, cancelled);
+      if (err < 0) throw Interrupted();
+      if (err != 0) fail_write(t.path, err);
+    });
+  } catch (...) {
+    if (own) ::close(fd);
+    throw;
+  }
+  if (own && ::close(fd) != 0) fail_write(t.path, errno);
+}
+
+void OutputSet::stage_impl(const std::string& path,
+                           const std::function<void(const Append&)>& produce, bool stream_special) {
+  if (!is_output_rank()) {  // under MPI only rank 0 writes (docs/scale-out.md)
+    produce([](std::string_view) {});
+    return;
+  }
   if (committed_) throw std::logic_error("OutputSet::stage after commit");
   check_cancel();
   Item it;
   if (path == "-") {
     it.kind = Item::kStream;
     it.t.path = path;
-    it.content = std::move(content);
+    produce([&it](std::string_view text) { it.content.append(text); });
     items_.push_back(std::move(it));
     return;
   }
   if (path.empty()) throw RunError("cannot write an output file with an empty name");
   check_output_path(path);
   it.t = resolve_output(path);
+  if (it.t.special && stream_special) {
+    write_special_now(it.t, produce);
+    return;
+  }
   if (it.t.special) {
     it.kind = Item::kSpecial;
-    it.content = std::move(content);
+    produce([&it](std::string_view text) { it.content.append(text); });
     items_.push_back(std::move(it));
     return;
   }
@@ -151,7 +197,7 @@ void OutputSet::stage(const std::string& path, std::string content) {
   it.fd = fd;
   items_.push_back(std::move(it));
   try {
-    fill(items_.back(), content);
+    fill(items_.back(), produce);
   } catch (...) {
     Item& bad = items_.back();  // a file that failed to stage is not kept in the set
     if (!bad.temp.empty()) ::unlink(bad.temp.c_str());
@@ -161,9 +207,9 @@ void OutputSet::stage(const std::string& path, std::string content) {
   }
 }
 
-void OutputSet::fill(Item& item, std::string_view content) {
+void OutputSet::fill(Item& item, const std::function<void(const Append&)>& produce) {
   const int fd = item.fd;
-  const std::string& path = item.t.path;
+  const std::string path = item.t.path;
   if (item.t.exists) {
     // Owner and group first (a change of owner clears set-id bits), then the mode. Only
     // root may give a file away; an owner may set a group they belong to.
@@ -175,10 +221,12 @@ void OutputSet::fill(Item& item, std::string_view content) {
     if (::fchmod(fd, item.t.st.st_mode & 07777) != 0) fail_write(path, errno);
   }
   const auto cancelled = [this] { return cancel_ != nullptr && cancel_->load(); };
-  int err = write_all(fd, content, cancelled);
-  if (err < 0) throw Interrupted();
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (err != 0) fail_write(path, err);
+  produce([&](std::string_view text) {
+    const int err = write_all(fd, text, cancelled);
+    if (err < 0) throw Interrupted();
+    if (err != 0) fail_write(path, err);
+  });
+  if (::fsync(fd) != 0) fail_write(path, errno);
 }
 
 void OutputSet::commit() {
@@ -194,11 +242,7 @@ void OutputSet::commit() {
       if (err < 0) throw Interrupted();
       if (err != 0) fail_write(it.t.path, err);
     } else if (it.kind == Item::kSpecial) {
-      int fd = -1;
-      while ((fd = ::open(it.t.target.c_str(), O_WRONLY | O_CLOEXEC)) < 0 && errno == EINTR) {
-        check_cancel();  // a pipe nobody reads blocks open(); a signal ends the wait
-      }
-      if (fd < 0) fail_write(it.t.path, errno);
+      const int fd = open_special(it.t);
       int err = write_all(fd, it.content, cancelled);
       if (::close(fd) != 0 && err == 0) err = errno;
       if (err < 0) throw Interrupted();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -42,6 +43,16 @@ class OutputSet {
   /// still usable but the caller normally lets it go (nothing is committed).
   void stage(const std::string& path, std::string content);
 
+  /// Writes one piece of a staged output.
+  using Append = std::function<void(std::string_view text)>;
+  /// As stage(), the content written piece by piece as `produce` hands it to its Append
+  /// (a file's temporary grows as it goes, so a long output is never all in memory). An
+  /// existing special file (/dev/null, a pipe) is written in place as the pieces come,
+  /// not at commit(), for the same reason; "-" is kept until commit(). An exception from
+  /// `produce` leaves nothing staged for `path`. Under MPI, on the other ranks, `produce`
+  /// runs with an Append that drops the text.
+  void stage_stream(const std::string& path, const std::function<void(const Append&)>& produce);
+
   /// Writes the streams, then renames every staged file into place. RunError on failure:
   /// a rename that fails undoes the renames before it where the file system can swap
   /// files (renameat2 RENAME_EXCHANGE; Linux ext4, xfs, btrfs, tmpfs), so the set is
@@ -60,7 +71,12 @@ class OutputSet {
   bool committed_ = false;
   std::vector<Item> items_;
   void check_cancel() const;
-  void fill(Item& item, std::string_view content);
+  void fill(Item& item, const std::function<void(const Append&)>& produce);
+  void stage_impl(const std::string& path, const std::function<void(const Append&)>& produce,
+                  bool stream_special);
+  /// A descriptor of special target `t` (its own, or opened for writing): RunError if not.
+  int open_special(const OutputTarget& t) const;
+  void write_special_now(const OutputTarget& t, const std::function<void(const Append&)>& produce);
   void discard();
 };
 

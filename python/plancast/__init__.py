@@ -12,6 +12,8 @@ whose .to_json() is byte for byte what the CLI writes with --json for the same i
 
 from ._plancast import Diagnostic, RunError, ScenarioError, version as __version__
 from ._api import (
+    SAMPLES_FILE_MAX_BYTES,
+    SAMPLES_MAX_BYTES,
     audit,
     bundled_scenario,
     compare,
@@ -36,6 +38,8 @@ from ._results import (
 )
 
 __all__ = [
+    "SAMPLES_FILE_MAX_BYTES",
+    "SAMPLES_MAX_BYTES",
     "AuditResult",
     "CompareResult",
     "Diagnostic",

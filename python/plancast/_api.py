@@ -168,15 +168,61 @@ def audit(scenario=None, *, text=None, variant=None, set=None):
     return AuditResult(_core.audit(_source(scenario, text), _load(variant, set)))
 
 
+#: Default of run(samples=True)'s max_samples_size: the table's text estimated at most 1 GiB.
+SAMPLES_MAX_BYTES = 1 << 30
+#: Default of run(samples=PATH)'s max_samples_size, as the CLI's --max-samples-size: 64 GiB.
+SAMPLES_FILE_MAX_BYTES = 64 << 30
+
+
+def _samples_years(years):
+    if years is None:
+        return ""
+    if isinstance(years, (int, str)) and not isinstance(years, bool):
+        years = [years]
+    try:
+        years = [int(y) for y in years]
+    except (TypeError, ValueError):
+        raise TypeError("samples_years: expected a list of years such as [2025, 2035]") from None
+    if not years:
+        raise ValueError("samples_years: no year given")
+    return ",".join(str(y) for y in years)
+
+
 def run(scenario=None, *, text=None, runs=None, seed=None, sampler=None, variant=None,
-        set=None, threads=None, precision=None, max_memory=None, progress=False):
+        set=None, threads=None, precision=None, max_memory=None, progress=False,
+        samples=False, samples_years=None, max_samples_size=None):
     """Simulates the scenario: how likely each target is, the range of each indicator.
-    Returns a RunResult (.targets(), .bands(), .to_json(), .to_report())."""
+    Returns a RunResult (.targets(), .bands(), .to_json(), .to_report()).
+
+    samples=True keeps every run's row (the CLI's --samples) for .samples(), in memory,
+    refused above max_samples_size (default SAMPLES_MAX_BYTES); samples=PATH (.csv or
+    .csv.gz) writes them to that file as the CLI does instead (default limit
+    SAMPLES_FILE_MAX_BYTES, and the free disk space). samples_years: the years of the
+    indicators' columns (default: the report years); giving it implies samples=True."""
     if precision is not None:
         precision = _real("precision", precision, 0, 0.5)
     load = _load(variant, set, runs, seed, sampler)
     e = _exec(threads, max_memory, progress)
-    return RunResult(_call(_core.run, _source(scenario, text), load, precision, exec_args=e))
+    source = _source(scenario, text)
+    if samples is False and samples_years is None:
+        return RunResult(_call(_core.run, source, load, precision, exec_args=e))
+    if precision is not None:
+        raise ValueError("samples cannot be used with precision (run with runs=N instead)")
+    path = None
+    if samples is False:  # samples_years alone
+        samples = True
+    if samples is not True:
+        if not isinstance(samples, (str, os.PathLike)):
+            raise TypeError("samples: expected True or a file name (.csv or .csv.gz)")
+        path = os.fspath(samples)
+        if not (path.endswith(".csv") or path.endswith(".csv.gz")):
+            raise ValueError("samples: %r should end in .csv (or .csv.gz, compressed)" % path)
+    limit = SAMPLES_MAX_BYTES if path is None else SAMPLES_FILE_MAX_BYTES
+    if max_samples_size is not None:
+        limit = _count("max_samples_size", max_samples_size, 1, 2**64 - 1)
+    out, text_bytes = _call(_core.run_samples, source, load, _samples_years(samples_years),
+                            path, limit, exec_args=e)
+    return RunResult(out, samples=text_bytes if path is None else path)
 
 
 def merge(shards, *, key=None):

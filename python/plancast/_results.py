@@ -3,6 +3,7 @@
 JSON. docs/python.md lists every column."""
 
 import html
+import io
 import json
 
 import numpy as np
@@ -78,6 +79,10 @@ class ValidateResult(Result):
 
 class RunResult(Result):
     """plancast.run (and merge): target probabilities and indicator bands."""
+
+    def __init__(self, output, samples=None):
+        super().__init__(output)
+        self._samples = samples  # the samples' CSV bytes, or the file they were written to
 
     def to_csv(self):
         """What the CLI writes with --csv."""
@@ -180,7 +185,17 @@ class RunResult(Result):
             data[(stat, "hi")] = [p[1] for p in pairs]
         return pd.DataFrame(data, index=pd.Index(self.data["years"], name="year"))
 
-    # samples(): the per-run table (issue 18, part 2: run --samples) will be added here.
+    def samples(self):
+        """Every run as a row (run(..., samples=True) or samples=PATH; the CLI's --samples):
+        indexed by run (0, 1, ...), columns each parameter (by name), event:NAME (years the
+        event occurred), OUTPUT@YEAR (an indicator's value; NaN where not finite or before
+        its first year) and target:ID (1 met, 0 not). Numbers read back exactly."""
+        if self._samples is None:
+            raise ValueError("no samples: run with samples=True (or samples='runs.csv')")
+        source = self._samples
+        if isinstance(source, bytes):
+            source = io.BytesIO(source)
+        return pd.read_csv(source, index_col="run", float_precision="round_trip")
 
 
 class CompareResult(Result):
