@@ -6,6 +6,7 @@
 
 #include "engine/io/report.h"
 #include "engine/io/report_fan.h"
+#include "engine/io/report_first.h"
 #include "engine/io/report_sections.h"
 
 namespace plancast {
@@ -137,10 +138,12 @@ std::string run_header(const Results& r, const Scenario* sc, const std::string& 
   return s;
 }
 
-std::string run_document(const Scenario* sc, const Results& r) {
+std::string run_document(const Scenario* sc, const Results& r, const DriverRanking* drivers) {
   std::string s = page_open((r.title.empty() ? r.scenario : r.title) + " \xE2\x80\x94 plancast");
   s += run_header(r, sc, "run report");
+  s += section("answer", first_page_section(sc, r, drivers));
   s += section("targets", targets_section(r));
+  s += section("exceedance", exceedance_section(r));
   if (sc != nullptr) s += section("assumptions", assumptions_section(*sc));
   s += section("indicators", indicators_section(sc, r));
   s += section("reach", reach_section(r));
@@ -153,15 +156,20 @@ std::string run_document(const Scenario* sc, const Results& r) {
 }  // namespace report
 
 void write_run_report(std::ostream& out, const Scenario& scenario, const Results& results) {
-  out << report::run_document(&scenario, results);
+  out << report::run_document(&scenario, results, nullptr);
 }
 
 void write_run_report(std::ostream& out, const Results& results) {
-  out << report::run_document(nullptr, results);
+  out << report::run_document(nullptr, results, nullptr);
 }
 
 std::string run_report_html(const Scenario& scenario, const Results& results) {
-  return report::run_document(&scenario, results);
+  return report::run_document(&scenario, results, nullptr);
+}
+
+std::string run_report_html(const Scenario& scenario, const Results& results,
+                            const DriverRanking& drivers) {
+  return report::run_document(&scenario, results, &drivers);
 }
 
 }  // namespace plancast

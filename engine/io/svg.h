@@ -22,6 +22,10 @@ struct Axis {
   std::string label(double v) const;  ///< a tick's label, thousands grouped
 };
 
+/// The fewest decimals (0 to 15) that write every tick exactly (to a millionth of `step`, the
+/// spacing of the ticks): {0, 2500, 5000, ...} none, {0, 2.5, 5} one, {0, 0.25, 0.5} two.
+int tick_decimals(const std::vector<double>& ticks, double step);
+
 /// Ticks at 1, 2, 2.5 or 5 × 10^k covering [lo, hi], about `want` of them; the axis is
 /// widened to the outer ticks.
 Axis nice_axis(double lo, double hi, int want = 5);
