@@ -1,6 +1,4 @@
 // Exceedance curves of the target indicators (report_first.h: exceedance_section).
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -50,11 +48,7 @@ std::string exceedance_chart(const std::vector<const TargetResult*>& group, cons
   f.y = nice_axis(0, 1, 5);
   const std::string what = first.indicator + " in " + std::to_string(first.year);
   std::string s = svg_open(W, H, "Exceedance curve of " + what);
-  for (double v : f.y.ticks) {
-    const double y = f.Y(v);
-    s += line_el(f.left, y, f.left + f.width, y, "grid");
-    s += text_el(f.left - 6, y + 4, fmt::format("{:.0f}%", 100 * v), "tick", "end");
-  }
+  s += percent_axis(f);
   const double base = f.top + f.height;
   s += line_el(f.left, base, f.left + f.width, base, "axis");
   for (double v : xa.ticks) {

@@ -1,6 +1,4 @@
 // The run report (report.h: write_run_report, run_report_html).
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -41,11 +39,7 @@ std::string first_reach_chart(const TargetResult& t, const Results& r) {
   const double top = std::max(0.05, std::min(1.0, cum.back() * 1.1));
   f.y = nice_axis(0, top, 5);
   std::string s = svg_open(W, H, "First-reach curve of " + t.id);
-  for (double v : f.y.ticks) {
-    const double y = f.Y(v);
-    s += line_el(f.left, y, f.left + f.width, y, "grid");
-    s += text_el(f.left - 6, y + 4, fmt::format("{:.0f}%", 100 * v), "tick", "end");
-  }
+  s += percent_axis(f);
   const double bw = std::max(2.0, f.width / static_cast<double>(years.size()) * 0.6);
   std::vector<double> xs, ys;
   for (std::size_t k = 0; k < years.size(); ++k) {

@@ -119,6 +119,17 @@ std::string y_axis(const Frame& f) {
   return s;
 }
 
+/// As y_axis() for an axis of probabilities: the labels in whole percent ("40%").
+std::string percent_axis(const Frame& f) {
+  std::string s;
+  for (double v : f.y.ticks) {
+    const double y = f.Y(v);
+    s += line_el(f.left, y, f.left + f.width, y, "grid");
+    s += text_el(f.left - 6, y + 4, fmt::format("{:.0f}%", 100 * v), "tick", "end");
+  }
+  return s;
+}
+
 /// Year ticks along the bottom: every year when they fit, else every 2, 5 or 10 years;
 /// `marked` years (the report years) always labelled, in bold, with a vertical guide.
 std::string year_axis(const Frame& f, int first, int last, const std::vector<int>& marked) {

@@ -56,6 +56,9 @@ std::string whisker(double a, double b, double y, double half);
 /// Horizontal grid lines and labels of the y axis.
 std::string y_axis(const Frame& f);
 
+/// As y_axis() for an axis of probabilities: the labels in whole percent ("40%").
+std::string percent_axis(const Frame& f);
+
 /// Year ticks along the bottom: every year when they fit, else every 2, 5 or 10 years;
 /// `marked` years (the report years) always labelled, in bold, with a vertical guide.
 std::string year_axis(const Frame& f, int first, int last, const std::vector<int>& marked);

@@ -6,13 +6,12 @@
 #include <sstream>
 #include <string>
 
+#include "engine/api/plancast.h"
 #include "engine/config/scenario.h"
 #include "engine/io/html.h"
 #include "engine/io/report.h"
 #include "engine/io/report_first.h"
 #include "engine/io/svg.h"
-#include "engine/sim/runner.h"
-#include "models/register_builtin.h"
 
 using namespace plancast;
 
@@ -61,29 +60,27 @@ TEST_CASE("axis ticks: the fewest decimals that write them exactly", "[report][f
 
 namespace {
 
-struct Four {
-  Scenario scenario;
-  Results results;
-};
-
-const Four& four() {
-  static const Four f = [] {
+/// tests/report/four.yaml at 3000 runs, through the library API (api::to_report renders the
+/// report with its ranking).
+const api::RunOutput& four() {
+  static const api::RunOutput out = [] {
     LoadOptions o;
-    o.sets = {"simulation.runs=3000"};
-    const std::string path = std::string(PLANCAST_SOURCE_DIR) + "/tests/report/four.yaml";
-    Four x{load_scenario_file(path, o, builtin_registry()), {}};
-    RunOptions ro;
-    ro.threads = 2;
-    x.results = run(x.scenario, builtin_registry(), ro);
-    return x;
+    o.runs = 3000;
+    api::Execution e;
+    e.threads = 2;
+    return api::run(api::load(api::ScenarioSource::file(std::string(PLANCAST_SOURCE_DIR) +
+                                                        "/tests/report/four.yaml"),
+                              o),
+                    e);
   }();
-  return f;
+  return out;
 }
 
 }  // namespace
 
 TEST_CASE("target curve: the run's sketch at every half percentile", "[report][first]") {
   const Results& r = four().results;
+  REQUIRE(r.runs == 3000);
   for (const TargetResult& t : r.targets) {
     REQUIRE(t.curve.size() == kCurveLevels);
     for (std::size_t i = 1; i < t.curve.size(); ++i) CHECK(t.curve[i - 1] <= t.curve[i]);
@@ -100,9 +97,8 @@ TEST_CASE("target curve: the run's sketch at every half percentile", "[report][f
 }
 
 TEST_CASE("run report: the first page and the exceedance curves", "[report][first]") {
-  const Four& f = four();
-  const auto cs = compile(f.scenario, builtin_registry());
-  const std::string html = run_report_html(f.scenario, f.results, rank_drivers(*cs));
+  const api::RunOutput& f = four();
+  const std::string html = api::to_report(f);
   const auto answer = html.find("<section id=\"answer\">");
   REQUIRE(answer != std::string::npos);
   CHECK(answer < html.find("<section id=\"targets\">"));
