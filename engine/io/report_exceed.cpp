@@ -38,11 +38,7 @@ std::string exceedance_chart(const std::vector<const TargetResult*>& group, cons
   for (const TargetResult* t : group) lo = std::min(lo, t->value), hi = std::max(hi, t->value);
   const Axis xa = nice_axis(lo, hi, 6);
   const double W = 600, H = 250;
-  Frame f;
-  f.left = 46;
-  f.top = 18;
-  f.width = W - f.left - 24;
-  f.height = H - f.top - 48;
+  Frame f = Frame::inside(W, H, 46, 18, 24, 48);
   f.xlo = xa.lo;
   f.xhi = xa.hi;
   f.y = nice_axis(0, 1, 5);

@@ -16,11 +16,7 @@ namespace {
 /// and the chance that it has been reached by then (line).
 std::string first_reach_chart(const TargetResult& t, const Results& r) {
   const double W = 600, H = 240;
-  Frame f;
-  f.left = 46;
-  f.top = 22;
-  f.width = W - f.left - 22;
-  f.height = H - f.top - 34;
+  Frame f = Frame::inside(W, H, 46, 22, 22, 34);
   // Years from the base to the target's year.
   std::vector<int> years;
   std::vector<double> each, cum;

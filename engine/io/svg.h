@@ -35,6 +35,15 @@ struct Frame {
   double left = 60, top = 24, width = 560, height = 220;
   double xlo = 0, xhi = 1;
   Axis y;
+  /// The plot area of a `w` × `h` SVG with these margins.
+  static Frame inside(double w, double h, double left, double top, double right, double bottom) {
+    Frame f;
+    f.left = left;
+    f.top = top;
+    f.width = w - left - right;
+    f.height = h - top - bottom;
+    return f;
+  }
   double X(double x) const {
     return xhi > xlo ? left + (x - xlo) / (xhi - xlo) * width : left + width / 2;
   }
