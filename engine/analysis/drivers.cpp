@@ -36,21 +36,32 @@ std::vector<double> average_ranks(const std::vector<double>& v) {
 class Keeper final : public RunObserver {
  public:
   Keeper(std::size_t n, std::size_t n_params, std::size_t n_watch)
-      : n_(n), np_(n_params), nw_(n_watch), x_(n * n_params), w_(n * n_watch) {}
+      : n_(n), np_(n_params), nw_(n_watch), x_(n * n_params), w_(n * n_watch), met_(n * n_watch) {}
   void on_block(const BlockView& b) override {
     for (std::size_t j = 0; j < b.n; ++j) {
       const std::size_t run = static_cast<std::size_t>(b.first_run) + j;
       if (run >= n_) continue;
       for (std::size_t p = 0; p < np_; ++p) x_[p * n_ + run] = b.params[p * b.stride + j];
-      for (std::size_t w = 0; w < nw_; ++w) w_[w * n_ + run] = b.watched[w * b.stride + j];
+      for (std::size_t w = 0; w < nw_; ++w) {
+        w_[w * n_ + run] = b.watched[w * b.stride + j];
+        met_[w * n_ + run] = b.met[w * b.stride + j];  // watch w is target w's cell
+      }
     }
   }
   const double* param(std::size_t p) const { return x_.data() + p * n_; }
   const double* watched(std::size_t w) const { return w_.data() + w * n_; }
+  const std::vector<double>& params() const { return x_; }
+  /// 1 for each run that misses target k.
+  std::vector<std::uint8_t> missed(std::size_t k) const {
+    std::vector<std::uint8_t> y(n_);
+    for (std::size_t j = 0; j < n_; ++j) y[j] = met_[k * n_ + j] != 0 ? 0 : 1;
+    return y;
+  }
 
  private:
   std::size_t n_, np_, nw_;
   std::vector<double> x_, w_;
+  std::vector<std::uint8_t> met_;
 };
 
 }  // namespace
@@ -83,7 +94,7 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
 }
 
 DriverRanking rank_drivers(const CompiledScenario& compiled, std::uint64_t max_runs,
-                           RunOptions run_options) {
+                           RunOptions run_options, bool discover) {
   const Scenario& sc = scenario_of(compiled);
   DriverRanking out;
   for (const auto& p : sc.parameters) out.parameters.push_back(p.name);
@@ -130,6 +141,14 @@ DriverRanking rank_drivers(const CompiledScenario& compiled, std::uint64_t max_r
     std::stable_sort(td.ranked.begin(), td.ranked.end(), [](const Driver& a, const Driver& b) {
       return std::fabs(a.rho) > std::fabs(b.rho);
     });
+    if (discover) {
+      const std::vector<std::uint8_t> y = keep.missed(k);
+      const auto misses = static_cast<std::uint64_t>(std::count(y.begin(), y.end(), 1));
+      if (misses > 0 && misses < n) {
+        td.missed = prim(keep.params(), y, out.parameters, DiscoverOptions{});
+        td.missed->target = td.target;
+      }
+    }
     out.targets.push_back(std::move(td));
   }
   return out;

@@ -5,9 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/analysis/discover.h"
 #include "engine/sim/runner.h"
 
 namespace plancast {
@@ -27,6 +29,9 @@ struct TargetDrivers {
   std::string target;          ///< its id
   std::uint64_t runs = 0;      ///< runs with a finite value of the indicator
   std::vector<Driver> ranked;  ///< largest |rho| first (ties: file order); no constant ones
+  /// With `discover`: PRIM (discover.h, default options) on the same runs, the runs of
+  /// interest those that miss the target; absent when every run meets it or none does.
+  std::optional<DiscoverResult> missed;
 };
 
 struct DriverRanking {
@@ -45,8 +50,9 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y);
 /// Simulates the first min(max_runs, simulation.runs) runs of the compiled job (the very
 /// runs the full job starts with, so the same design under lhs and sobol) watching each
 /// target's indicator in its year, and ranks the parameters per target. Empty targets when
-/// the scenario has no parameter or no target. Throws what simulate() throws.
+/// the scenario has no parameter or no target. `discover`: also each target's
+/// TargetDrivers::missed. Throws what simulate() throws.
 DriverRanking rank_drivers(const CompiledScenario& compiled, std::uint64_t max_runs = kDriverRuns,
-                           RunOptions run_options = {});
+                           RunOptions run_options = {}, bool discover = false);
 
 }  // namespace plancast

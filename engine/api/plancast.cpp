@@ -260,6 +260,10 @@ std::string to_text(const RunOutput& r) {
 }
 
 std::string to_report(const RunOutput& r) {
+  return to_report(r, false);
+}
+
+std::string to_report(const RunOutput& r, bool discover) {
   // The report describes the scenario the results came from (with precision, the last
   // round's differs only in simulation.runs, which the results carry).
   if (r.scenario.parameters.empty() || r.scenario.targets.empty()) {
@@ -269,7 +273,8 @@ std::string to_report(const RunOutput& r) {
   sc.simulation.runs = r.results.runs;
   Needs needs;
   for (const TargetSpec& t : sc.targets) needs.targets.push_back(t.id);
-  return run_report_html(r.scenario, r.results, rank_drivers(*compile(sc, needs)));
+  return run_report_html(r.scenario, r.results,
+                         rank_drivers(*compile(sc, needs), kDriverRuns, {}, discover));
 }
 
 }  // namespace plancast::api

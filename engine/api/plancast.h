@@ -145,7 +145,10 @@ std::string to_json(const RunOutput& r);
 std::string to_csv(const RunOutput& r);
 std::string to_text(const RunOutput& r);    ///< the summary
 std::string to_report(const RunOutput& r);  ///< self-contained HTML
-std::string to_xlsx(const RunOutput& r);    ///< Excel workbook bytes (engine/io/xlsx_out.h)
+/// The same; `discover`: its first page also gives, per target, the PRIM box (discover.h)
+/// in which it is mostly missed, over the ranking's runs (`run --report-discover`).
+std::string to_report(const RunOutput& r, bool discover);
+std::string to_xlsx(const RunOutput& r);  ///< Excel workbook bytes (engine/io/xlsx_out.h)
 
 /// Shard files of one job (`plancast run --shard K/N --json F`, in any order) combined into
 /// the whole job's results, byte-identical to one run (engine/io/shard.h, merge_shards).

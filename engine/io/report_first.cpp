@@ -48,6 +48,30 @@ std::string moves_most(const TargetDrivers& d, const DriverRanking& all, const T
   return s + (next.empty() ? "" : next + ".");
 }
 
+/// "core_trend ≤ 0.1649 and gdp_trend ≥ 0.05: 99% of the runs in this box miss the target,
+/// and they are 81% of all the runs that miss it (PRIM over the first 2048 runs)."
+std::string mostly_missed(const DiscoverResult& d) {
+  if (d.chosen_parameters.empty()) {
+    return esc(
+        "no range of the parameters stands out: no box of runs misses it more often than "
+        "the whole sample does (PRIM over the first " +
+        count_text(d.runs) + " runs).");
+  }
+  std::string s;
+  for (const BoxParameter& bp : d.chosen_parameters) {
+    const auto& range = d.range[bp.index];
+    const bool lo = bp.lo > range[0], hi = bp.hi < range[1];
+    std::string limit = lo && hi ? " between " + value_text(bp.lo) + " and " + value_text(bp.hi)
+                        : hi     ? " \xE2\x89\xA4 " + value_text(bp.hi)
+                                 : " \xE2\x89\xA5 " + value_text(bp.lo);
+    s += (s.empty() ? "<b>" : " and <b>") + esc(d.parameters[bp.index]) + "</b>" + esc(limit);
+  }
+  const PrimBox& box = d.boxes[d.chosen];
+  return s + esc(": " + percent(box.density) + " of the runs in this box miss the target, and " +
+                 "they are " + percent(box.coverage) + " of all the runs that miss it (PRIM over " +
+                 "the first " + count_text(d.runs) + " runs).");
+}
+
 }  // namespace
 
 std::string probability_numbers(const Proportion& p) {
@@ -92,6 +116,8 @@ std::string first_page_section(const Scenario* sc, const Results& r, const Drive
     const TargetDrivers* d = drivers != nullptr ? drivers->find(t.id) : nullptr;
     const std::string most = d != nullptr ? moves_most(*d, *drivers, t) : "";
     if (!most.empty()) s += "<p><span class=\"k\">Moves it most</span> " + most + "</p>\n";
+    const std::string missed = d != nullptr && d->missed ? mostly_missed(*d->missed) : "";
+    if (!missed.empty()) s += "<p><span class=\"k\">Mostly missed when</span> " + missed + "</p>\n";
     s += "</div>\n";
   }
   return s + "</div>\n";

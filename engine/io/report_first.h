@@ -20,8 +20,9 @@ std::string probability_phrase(const Proportion& p);
 
 /// The first page: per target, probability_phrase(), the growth it needs against history
 /// and the assumption (the audit's target finding, when `sc` is given), and the parameter
-/// with the largest rank correlation with its indicator (when `drivers` is given); the word
-/// scale in one line. Nothing when `r` has no target.
+/// with the largest rank correlation with its indicator (when `drivers` is given), and the
+/// PRIM box in which it is mostly missed (when `drivers` holds one); the word scale in one
+/// line. Nothing when `r` has no target.
 std::string first_page_section(const Scenario* sc, const Results& r, const DriverRanking* drivers);
 
 /// An exceedance curve per target indicator and year: P(value >= x) against x, drawn from
