@@ -61,3 +61,29 @@ TEST_CASE("rank_drivers: each target's own trend leads, the same for any threads
   // Fewer runs than asked: all of them.
   CHECK(rank_drivers(*cs, 300, two).runs == 300);
 }
+
+TEST_CASE("rank_drivers with discover: the box plancast discover finds on the same runs",
+          "[drivers]") {
+  const std::string path = std::string(PLANCAST_SOURCE_DIR) + "/tests/report/four.yaml";
+  const Scenario sc = load_scenario_file(path, {}, builtin_registry());
+  const auto cs = compile(sc, builtin_registry());
+  RunOptions two;
+  two.threads = 2;
+  const DriverRanking d = rank_drivers(*cs, kDriverRuns, two, true);
+  CHECK_FALSE(rank_drivers(*cs, kDriverRuns, two).targets[1].missed.has_value());
+  const TargetDrivers* share = d.find("share_2025");
+  REQUIRE(share != nullptr);
+  REQUIRE(share->missed.has_value());
+  // discover() on a job of exactly these 2048 runs (mc: run j is the same run in both).
+  LoadOptions o;
+  o.runs = kDriverRuns;
+  const auto small = compile(load_scenario_file(path, o, builtin_registry()), builtin_registry());
+  const DiscoverResult ref = discover(*small, "share_2025", DiscoverOptions{}, two);
+  CHECK(share->missed->of_interest == ref.of_interest);
+  CHECK(share->missed->chosen == ref.chosen);
+  REQUIRE(share->missed->chosen_parameters.size() == ref.chosen_parameters.size());
+  for (std::size_t i = 0; i < ref.chosen_parameters.size(); ++i) {
+    CHECK(share->missed->chosen_parameters[i].index == ref.chosen_parameters[i].index);
+    CHECK(share->missed->chosen_parameters[i].hi == ref.chosen_parameters[i].hi);
+  }
+}
