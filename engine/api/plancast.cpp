@@ -256,9 +256,21 @@ std::string to_text(const RunOutput& r) {
 }
 
 std::string to_report(const RunOutput& r) {
+  return to_report(r, false);
+}
+
+std::string to_report(const RunOutput& r, bool discover) {
   // The report describes the scenario the results came from (with precision, the last
   // round's differs only in simulation.runs, which the results carry).
-  return run_report_html(r.scenario, r.results);
+  if (r.scenario.parameters.empty() || r.scenario.targets.empty()) {
+    return run_report_html(r.scenario, r.results);
+  }
+  Scenario sc = r.scenario;  // with --precision the results' runs, not the cap
+  sc.simulation.runs = r.results.runs;
+  Needs needs;
+  for (const TargetSpec& t : sc.targets) needs.targets.push_back(t.id);
+  return run_report_html(r.scenario, r.results,
+                         rank_drivers(*compile(sc, needs), kDriverRuns, {}, discover));
 }
 
 }  // namespace plancast::api

@@ -146,7 +146,10 @@ std::string to_json(const RunOutput& r);
 std::string to_csv(const RunOutput& r);
 std::string to_text(const RunOutput& r);    ///< the summary
 std::string to_report(const RunOutput& r);  ///< self-contained HTML
-std::string to_xlsx(const RunOutput& r);    ///< Excel workbook bytes (engine/io/xlsx_out.h)
+/// The same; `discover`: its first page also gives, per target, the PRIM box (discover.h)
+/// in which it is mostly missed, over the ranking's runs (`run --report-discover`).
+std::string to_report(const RunOutput& r, bool discover);
+std::string to_xlsx(const RunOutput& r);  ///< Excel workbook bytes (engine/io/xlsx_out.h)
 
 /// Every run as a row (`plancast run --samples F.csv`; engine/io/samples_out.h): the run
 /// number, each parameter, each event's years on, each indicator output at `years`, each

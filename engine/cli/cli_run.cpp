@@ -70,6 +70,7 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   options.own()
     ("precision", po::value<std::string>()->value_name("E"),
      "add runs until every target's 95% interval is within +/-E (--runs: the cap)")
+    ("report-discover", "with --report: name where each target is mostly missed (PRIM)")
     ("shard", po::value<std::string>()->value_name("K/N"),
      "simulate only part K of N of the runs; --json F gets a shard file for plancast merge "
      "(--samples F: this part's runs)");
@@ -79,6 +80,9 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
 
+  if (vm.count("report-discover") && !vm.count("report")) {
+    throw UsageError("--report-discover needs --report F.html");
+  }
   api::RunRequest request;
   if (vm.count("precision")) request.precision = parse_precision(vm["precision"].as<std::string>());
   const cli::CommonFlags flags = cli::read_common_flags(vm, 1, kMaxRuns);
@@ -169,7 +173,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   // Render everything first, then write: a rendering failure leaves no file behind.
   std::string json = json_path.empty() ? "" : api::to_json(r);
   std::string csv = csv_path.empty() ? "" : api::to_csv(r);
-  std::string report = flags.report_path.empty() ? "" : api::to_report(r);
+  std::string report =
+      flags.report_path.empty() ? "" : api::to_report(r, vm.count("report-discover") > 0);
   std::string xlsx = flags.xlsx_path.empty() ? "" : api::to_xlsx(r);
   // One transaction (output_file.h): every file staged, then the summary or the "-" output,
   // then all renamed into place; an interrupt before that writes nothing.

@@ -69,6 +69,13 @@ svg .target { fill: var(--target); stroke: #fff; stroke-width: 1; }
 svg .tline { stroke: var(--target); stroke-width: 1.5; }
 svg .whisker { stroke: #222; stroke-width: 1.3; }
 .note { font-size: 12px; color: var(--muted); }
+.answers { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr));
+  gap: 10px 18px; }
+.answer { border-left: 4px solid var(--line); padding: 2px 0 2px 10px; break-inside: avoid; }
+.answer p { margin: 2px 0; font-size: 13px; }
+.answer p.verdict { font-size: 15px; }
+.answer .k { color: var(--muted); font-size: 12px; margin-right: 4px; }
+svg .pt { fill: var(--median); }
 footer { margin-top: 30px; font-size: 11px; color: var(--muted); border-top: 1px solid var(--line);
   padding-top: 6px; word-break: break-all; }
 @page { size: A4; margin: 12mm; }
@@ -77,6 +84,8 @@ footer { margin-top: 30px; font-size: 11px; color: var(--muted); border-top: 1px
   .charts { grid-template-columns: 1fr; gap: 10px; }  /* one chart per row: 12 px labels stay legible */
   h2 { margin-top: 16px; }
   .pagebreak { break-before: page; }
+  section#answer { break-after: page; }
+  .answers { grid-template-columns: 1fr 1fr; }
 }
 )";
 
@@ -173,6 +182,16 @@ std::string value_text(double x) {
 
 std::string percent(double p) {
   return human_percent(p);
+}
+
+const char* likelihood_words(double p) {
+  if (p >= 0.99) return "virtually certain";
+  if (p >= 0.90) return "very likely";
+  if (p >= 0.66) return "likely";
+  if (p >= 0.33) return "about as likely as not";
+  if (p > 0.10) return "unlikely";
+  if (p > 0.01) return "very unlikely";
+  return "exceptionally unlikely";
 }
 
 std::string page_open(const std::string& title) {

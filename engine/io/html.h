@@ -26,6 +26,13 @@ std::string value_text(double x);
 /// A probability as a percentage ("22.0%").
 std::string percent(double p);
 
+/// A probability in calibrated words (the IPCC's likelihood scale, Mastrandrea et al. 2010;
+/// docs/user-guide.md, "Reading the report's first page"): "virtually certain" (>= 99%),
+/// "very likely" (>= 90%), "likely" (>= 66%), "about as likely as not" (>= 33%), "unlikely"
+/// (> 10%), "very unlikely" (> 1%), "exceptionally unlikely" (<= 1%). Each class starts
+/// where the one above it ends, so every probability has exactly one word.
+const char* likelihood_words(double p);
+
 /// The document up to <body>: doctype, UTF-8, `title`, the inline style sheet.
 std::string page_open(const std::string& title);
 

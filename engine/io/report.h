@@ -8,6 +8,7 @@
 #include "engine/analysis/audit.h"
 #include "engine/analysis/compare.h"
 #include "engine/analysis/discover.h"
+#include "engine/analysis/drivers.h"
 #include "engine/analysis/sensitivity.h"
 #include "engine/analysis/shapley.h"
 #include "engine/analysis/solve.h"
@@ -33,6 +34,11 @@ void write_run_report(std::ostream& out, const Results& results);
 
 /// write_run_report() into a string.
 std::string run_report_html(const Scenario& scenario, const Results& results);
+
+/// The same, its first page also naming the assumption that moves each target most
+/// (rank_drivers(), engine/analysis/drivers.h).
+std::string run_report_html(const Scenario& scenario, const Results& results,
+                            const DriverRanking& drivers);
 
 /// The report of `plancast compare`: per target, a bar per variant with its probability
 /// and interval and the paired change from base; per indicator, the medians of every

@@ -1,11 +1,10 @@
 // The run report (report.h: write_run_report, run_report_html).
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "engine/io/report.h"
 #include "engine/io/report_fan.h"
+#include "engine/io/report_first.h"
 #include "engine/io/report_sections.h"
 
 namespace plancast {
@@ -17,11 +16,7 @@ namespace {
 /// and the chance that it has been reached by then (line).
 std::string first_reach_chart(const TargetResult& t, const Results& r) {
   const double W = 600, H = 240;
-  Frame f;
-  f.left = 46;
-  f.top = 22;
-  f.width = W - f.left - 22;
-  f.height = H - f.top - 34;
+  Frame f = Frame::inside(W, H, 46, 22, 22, 34);
   // Years from the base to the target's year.
   std::vector<int> years;
   std::vector<double> each, cum;
@@ -40,11 +35,7 @@ std::string first_reach_chart(const TargetResult& t, const Results& r) {
   const double top = std::max(0.05, std::min(1.0, cum.back() * 1.1));
   f.y = nice_axis(0, top, 5);
   std::string s = svg_open(W, H, "First-reach curve of " + t.id);
-  for (double v : f.y.ticks) {
-    const double y = f.Y(v);
-    s += line_el(f.left, y, f.left + f.width, y, "grid");
-    s += text_el(f.left - 6, y + 4, fmt::format("{:.0f}%", 100 * v), "tick", "end");
-  }
+  s += percent_axis(f);
   const double bw = std::max(2.0, f.width / static_cast<double>(years.size()) * 0.6);
   std::vector<double> xs, ys;
   for (std::size_t k = 0; k < years.size(); ++k) {
@@ -137,10 +128,12 @@ std::string run_header(const Results& r, const Scenario* sc, const std::string& 
   return s;
 }
 
-std::string run_document(const Scenario* sc, const Results& r) {
+std::string run_document(const Scenario* sc, const Results& r, const DriverRanking* drivers) {
   std::string s = page_open((r.title.empty() ? r.scenario : r.title) + " \xE2\x80\x94 plancast");
   s += run_header(r, sc, "run report");
+  s += section("answer", first_page_section(sc, r, drivers));
   s += section("targets", targets_section(r));
+  s += section("exceedance", exceedance_section(r));
   if (sc != nullptr) s += section("assumptions", assumptions_section(*sc));
   s += section("indicators", indicators_section(sc, r));
   s += section("reach", reach_section(r));
@@ -153,15 +146,20 @@ std::string run_document(const Scenario* sc, const Results& r) {
 }  // namespace report
 
 void write_run_report(std::ostream& out, const Scenario& scenario, const Results& results) {
-  out << report::run_document(&scenario, results);
+  out << report::run_document(&scenario, results, nullptr);
 }
 
 void write_run_report(std::ostream& out, const Results& results) {
-  out << report::run_document(nullptr, results);
+  out << report::run_document(nullptr, results, nullptr);
 }
 
 std::string run_report_html(const Scenario& scenario, const Results& results) {
-  return report::run_document(&scenario, results);
+  return report::run_document(&scenario, results, nullptr);
+}
+
+std::string run_report_html(const Scenario& scenario, const Results& results,
+                            const DriverRanking& drivers) {
+  return report::run_document(&scenario, results, &drivers);
 }
 
 }  // namespace plancast

@@ -36,6 +36,20 @@ std::string Axis::label(double v) const {
   return html::fixed(v, decimals);
 }
 
+/// The fewest decimals (0 to 15) that write every tick exactly, to a millionth of the step:
+/// ticks 2,500 apart need none ("12,500", never "12,500.0"), 2.5 apart one, 0.25 apart two.
+int tick_decimals(const std::vector<double>& ticks, double step) {
+  for (int d = 0; d < 15; ++d) {
+    const double scale = std::pow(10.0, d);
+    bool exact = true;
+    for (double t : ticks) {
+      exact = exact && std::fabs(std::round(t * scale) / scale - t) <= 1e-6 * step;
+    }
+    if (exact) return d;
+  }
+  return 15;
+}
+
 /// Ticks at 1, 2, 2.5 or 5 × 10^k covering [lo, hi], about `want` of them; the axis is
 /// widened to the outer ticks. The axis spans at most ±kAxisLimit (values beyond are drawn
 /// at its edge), so that no step, end or tick can overflow to infinity, and the ticks are
@@ -64,9 +78,7 @@ Axis nice_axis(double lo, double hi, int want) {
   a.hi = last * step;
   const int n = static_cast<int>(std::min(last - first, 4.0 * want));
   for (int i = 0; i <= n; ++i) a.ticks.push_back((first + i) * step);
-  const double lg = std::log10(step);
-  a.decimals = std::max(0, -static_cast<int>(std::floor(lg + 1e-9)));
-  if (std::fabs(step / std::pow(10.0, std::floor(lg + 1e-9)) - 2.5) < 1e-9) a.decimals += 1;
+  a.decimals = tick_decimals(a.ticks, step);
   return a;
 }
 
@@ -103,6 +115,17 @@ std::string y_axis(const Frame& f) {
     const double y = f.Y(v);
     s += line_el(f.left, y, f.left + f.width, y, "grid");
     s += text_el(f.left - 6, y + 4, f.y.label(v), "tick", "end");
+  }
+  return s;
+}
+
+/// As y_axis() for an axis of probabilities: the labels in whole percent ("40%").
+std::string percent_axis(const Frame& f) {
+  std::string s;
+  for (double v : f.y.ticks) {
+    const double y = f.Y(v);
+    s += line_el(f.left, y, f.left + f.width, y, "grid");
+    s += text_el(f.left - 6, y + 4, fmt::format("{:.0f}%", 100 * v), "tick", "end");
   }
   return s;
 }

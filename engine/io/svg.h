@@ -22,6 +22,10 @@ struct Axis {
   std::string label(double v) const;  ///< a tick's label, thousands grouped
 };
 
+/// The fewest decimals (0 to 15) that write every tick exactly (to a millionth of `step`, the
+/// spacing of the ticks): {0, 2500, 5000, ...} none, {0, 2.5, 5} one, {0, 0.25, 0.5} two.
+int tick_decimals(const std::vector<double>& ticks, double step);
+
 /// Ticks at 1, 2, 2.5 or 5 × 10^k covering [lo, hi], about `want` of them; the axis is
 /// widened to the outer ticks.
 Axis nice_axis(double lo, double hi, int want = 5);
@@ -31,6 +35,15 @@ struct Frame {
   double left = 60, top = 24, width = 560, height = 220;
   double xlo = 0, xhi = 1;
   Axis y;
+  /// The plot area of a `w` × `h` SVG with these margins.
+  static Frame inside(double w, double h, double left, double top, double right, double bottom) {
+    Frame f;
+    f.left = left;
+    f.top = top;
+    f.width = w - left - right;
+    f.height = h - top - bottom;
+    return f;
+  }
   double X(double x) const {
     return xhi > xlo ? left + (x - xlo) / (xhi - xlo) * width : left + width / 2;
   }
@@ -51,6 +64,9 @@ std::string whisker(double a, double b, double y, double half);
 
 /// Horizontal grid lines and labels of the y axis.
 std::string y_axis(const Frame& f);
+
+/// As y_axis() for an axis of probabilities: the labels in whole percent ("40%").
+std::string percent_axis(const Frame& f);
 
 /// Year ticks along the bottom: every year when they fit, else every 2, 5 or 10 years;
 /// `marked` years (the report years) always labelled, in bold, with a vertical guide.

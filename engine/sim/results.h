@@ -17,6 +17,14 @@ inline constexpr std::array<double, 9> kQuantileLevels = {0.01, 0.05, 0.10, 0.25
 inline constexpr std::array<const char*, 9> kQuantileNames = {"p01", "p05", "p10", "p25", "p50",
                                                               "p75", "p90", "p95", "p99"};
 
+/// The levels of a target's distribution curve (TargetResult::curve): 1/200, 2/200, ...,
+/// 199/200 (every half percentile), so that the report's exceedance curve is drawn from the
+/// run's own sketch, not from the nine reported quantiles.
+inline constexpr std::size_t kCurveLevels = 199;
+inline constexpr double curve_level(std::size_t i) {
+  return static_cast<double>(i + 1) / static_cast<double>(kCurveLevels + 1);
+}
+
 /// A process's diagnostic counter (CounterDecl) of one indicator: per year, summed over runs.
 struct CounterResult {
   std::string name;
@@ -71,6 +79,11 @@ struct TargetResult {
   /// For `by` targets: per year (aligned with Results::years) the probability that the
   /// target is first reached in that year. Empty otherwise.
   std::vector<double> first_reach;
+  /// The distribution of the target's indicator in the target's year: its quantiles at
+  /// curve_level(0..kCurveLevels-1), read from the run's sketch as the reported quantiles
+  /// are (clamped to the year's min and max). Empty when no run had a finite value. Only the
+  /// HTML report reads it (the exceedance curve); no text, JSON or CSV writes it.
+  std::vector<double> curve;
   bool operator==(const TargetResult&) const = default;
 };
 

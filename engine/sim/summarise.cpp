@@ -18,6 +18,28 @@
 
 namespace plancast {
 
+namespace {
+
+/// TargetResult::curve of target k: the order statistics of its cell's sketch at the curve
+/// levels, in one pass, clamped to the cell's min and max.
+std::vector<double> target_curve(const CompiledScenario& cs, const RunState& total, std::size_t k) {
+  const auto& ct = cs.targets[k];
+  const std::size_t c = static_cast<std::size_t>(ct.slot) * static_cast<std::size_t>(cs.n_years) +
+                        static_cast<std::size_t>(ct.t);
+  const std::uint64_t counted = total.sketch[c].count();
+  if (ct.t < ct.first_t || total.finite[c] == 0 || counted == 0) return {};
+  std::vector<std::uint64_t> ranks(kCurveLevels);
+  for (std::size_t i = 0; i < kCurveLevels; ++i) {
+    ranks[i] = QuantileSketch::rank_of(curve_level(i), counted);
+  }
+  std::vector<double> values(kCurveLevels);
+  total.sketch[c].order_statistics(ranks.data(), kCurveLevels, values.data());
+  for (double& v : values) v = std::clamp(v, total.min[c], total.max[c]);
+  return values;
+}
+
+}  // namespace
+
 Results summarise(const CompiledScenario& cs, const RunState& total) {
   const Scenario& sc = cs.scenario;
   const std::uint64_t runs = sc.simulation.runs;
@@ -159,6 +181,7 @@ Results summarise(const CompiledScenario& cs, const RunState& total) {
                                            static_cast<double>(runs));
       }
     }
+    tr.curve = target_curve(cs, total, k);
     r.targets.push_back(std::move(tr));
   }
   for (std::size_t g = 0; g < cs.joint.size(); ++g) {

@@ -3,8 +3,9 @@
 #
 # usage: report_test.sh MODE PLANCAST OUTDIR
 #   content  run, compare, sensitivity, audit, solve, discover and merge reports of
-#            tests/report/four.yaml: one SVG chart
-#            per indicator, every target id, no http(s) reference, UTF-8 Chinese titles,
+#            tests/report/four.yaml: one SVG chart per indicator, every target id, the run
+#            report's first page (an answer per target, the exceedance curves, their hover
+#            titles, integer axis ticks), no http(s) reference, UTF-8 Chinese titles,
 #            escaped markup, an A4 print rule; a bad --report folder fails before any work.
 #   browser  the same reports in headless Chromium: no console message, screenshot not
 #            blank, printed to a PDF on A4. Negative controls first: a page that logs an
@@ -69,6 +70,51 @@ content)
   for t in "${targets[@]}"; do
     check "run.html: target $t" grep -q "id=\"target-$t\"" "$out/run.html"
     check "compare.html: target $t" grep -q "id=\"target-$t\"" "$out/compare.html"
+  done
+  # The first page (issue 19, 3): before the target table and the fan charts, an answer per
+  # target in calibrated words with its interval, the growth it needs (audit) and the
+  # assumption that moves it most; an exceedance curve per target indicator and year.
+  order_ok() { awk '/<section id="answer">/ {a = NR} /<section id="targets">/ {t = NR}
+    /<section id="indicators">/ {i = NR} END {exit !(a && t && i && a < t && t < i)}' "$1"; }
+  check "run.html: the first page comes before the target table and the fan charts" order_ok "$out/run.html"
+  words='(virtually certain|very likely|likely|about as likely as not|unlikely|very unlikely|exceptionally unlikely)'
+  for t in "${targets[@]}"; do
+    check "run.html: first-page answer for $t in words, with its interval" \
+      grep -qE "id=\"answer-$t\"><h3>.*</h3>" "$out/run.html"
+  done
+  n=$(grep -cE "<p class=\"verdict\"><b>$words</b> \([0-9.<]+%, 95% interval [0-9.<]+%–[0-9.<]+%\)</p>" "$out/run.html")
+  check "run.html: 3 verdicts 'WORDS (P%, 95% interval A%–B%)' (found $n)" test "$n" -eq 3
+  check "run.html: the growth core_va_2025 needs, against history and assumption" \
+    grep -qE 'Growth needed</span> 506.9 \(2020\) -&gt; 1,350 needs [0-9.]+%/yr over 5 years; history' "$out/run.html"
+  check "run.html: the assumption that moves core_va_2025 most" \
+    bash -c "grep -A4 'id=\"answer-core_va_2025\"' '$out/run.html' | grep -q 'Moves it most</span> <b>core_trend</b>: rank correlation +0'"
+  check "run.html: the assumption that moves listed_by_2030 most" \
+    bash -c "grep -A4 'id=\"answer-listed_by_2030\"' '$out/run.html' | grep -q 'Moves it most</span> <b>listings</b>'"
+  check "run.html: no discover box unless asked" bash -c "! grep -q 'Mostly missed when' '$out/run.html'"
+  "$pc" run "$scenario" --runs 4000 --threads 2 --quiet --report "$out/discover.html" --report-discover
+  check "--report-discover: share_2025 mostly missed when core_trend is low (as plancast discover)" \
+    bash -c "grep -A5 'id=\"answer-share_2025\"' '$out/discover.html' | grep -qE 'Mostly missed when</span> <b>core_trend</b> ≤ 0\.[0-9]+: [0-9.]+% of the runs in this box miss the target'"
+  check "--report-discover: listed_by_2030 mostly missed when listings is low" \
+    bash -c "grep -A5 'id=\"answer-listed_by_2030\"' '$out/discover.html' | grep -q 'Mostly missed when</span> <b>listings</b> ≤ '"
+  "$pc" run "$scenario" --runs 100 --quiet --report-discover 2>"$out/err.txt"
+  rc=$?
+  check "--report-discover without --report: exit 2 (got $rc)" test "$rc" -eq 2
+  check "--report-discover without --report: says so" grep -q -- '--report-discover needs --report' "$out/err.txt"
+  for c in core_va-2025 core_va_share-2025 listed_companies-2030; do
+    check "run.html: exceedance curve of $c" grep -q "<figure class=\"chart\" id=\"exceed-$c\">" "$out/run.html"
+  done
+  # Hover: native SVG tooltips, no script.
+  n=$(grep -cE '<circle class="pt" [^>]*><title>P\(value ≥ [0-9,.]+\) = [0-9.]+%</title></circle>' "$out/run.html")
+  check "run.html: 19 hover points per exceedance curve (found $n)" test "$n" -eq 57
+  check "run.html: each target marked on its curve with a tooltip" \
+    grep -qE '<circle class="target" [^>]*><title>core_va_2025 ≥ 1350: [0-9.]+%</title>' "$out/run.html"
+  check "run.html: no script" bash -c "! grep -qi '<script' '$out/run.html'"
+  # GDP at 6% a year: its fan's axis has ticks 2,500 apart, once written "12,500.0".
+  "$pc" run "$scenario" --runs 2000 --threads 2 --quiet --set parameters.gdp_trend.mean=0.06 \
+    --report "$out/ticks.html"
+  check "ticks.html: the axis reads 12,500" grep -q 'class="tick" text-anchor="end">12,500<' "$out/ticks.html"
+  for f in run ticks; do
+    check "$f.html: no axis tick like 12,500.0" bash -c "! grep -qE 'class=\"tick[^\"]*\"[^>]*>-?[0-9]{1,3}(,[0-9]{3})+\\.0<' '$out/$f.html'"
   done
   check "run.html: first-reach curve of the 'by' target" grep -q 'id="reach-listed_by_2030"' "$out/run.html"
   check "run.html: Chinese title in UTF-8" grep -q '数字经济核心产业增加值' "$out/run.html"
@@ -150,6 +196,8 @@ browser)
       "$here/chromium.sh" "$out/$f.html" "$out/$f.png" 1200x1600
     check "$f.html: screenshot is not blank" python3 "$here/png_check.py" "$out/$f.png"
   done
+  check "run.html#answer: the first page renders (screenshot not blank)" bash -c \
+    "'$here/chromium.sh' '$out/run.html' '$out/answer.png' 1200x900 answer && python3 '$here/png_check.py' '$out/answer.png'"
   # Printing: A4 pages (595 x 842 points).
   for f in run audit solve discover; do
     profile=$(mktemp -d)
