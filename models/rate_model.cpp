@@ -128,6 +128,15 @@ std::vector<NameRef> ShockSpec::event_refs() const {
   return {NameRef{event, event_loc, false}};
 }
 
+void ShockSpec::describe(YearlyRandomness& out, const std::string& effect) const {
+  out.shocks = present;
+  out.shock_event = event;
+  out.shock_probability = probability;
+  out.shock_dist = dist;
+  out.shock_size = value;
+  out.shock_effect = effect;
+}
+
 bool parse_shocks(NodeReader& r, ShockSpec& out) {
   auto sh = r.optional("shocks");
   if (!sh) return true;

@@ -21,6 +21,7 @@
 #include "engine/core/error.h"
 #include "engine/core/stream_key.h"
 #include "engine/core/value.h"
+#include "engine/random/distribution_spec.h"
 
 namespace plancast {
 
@@ -217,6 +218,21 @@ struct ShareOf {
   std::string numerator, denominator;
 };
 
+/// What a process draws each year besides the parameters, as written: its noise and its
+/// shocks, for the reports' assumptions table (issue 19 part 2; engine/io/report_sections.cpp).
+struct YearlyRandomness {
+  std::string on;  ///< what they move, in words: "growth rate", "arrival rate"
+  bool noise = false;
+  Value noise_sd = Value::of(0), noise_persistence = Value::of(0);
+  bool shocks = false;
+  std::string shock_event;  ///< non-empty: the shock years are this shared event's
+  Value shock_probability = Value::of(0);
+  std::optional<DistSpec> shock_dist;  ///< the size as a distribution, else shock_size
+  Value shock_size = Value::of(0);
+  /// How a shock applies: "added to the growth rate", "multiplies the arrival rate by 1 + size".
+  std::string shock_effect;
+};
+
 /// A parsed process of one indicator: what the YAML said, validated, names unresolved.
 class ProcessSpec {
  public:
@@ -247,6 +263,8 @@ class ProcessSpec {
   /// The diagnostic counters the process keeps (CompileContext::counter_index(0 .. n-1));
   /// their names differ. Default: none.
   virtual std::vector<CounterDecl> counters() const { return {}; }
+  /// Its yearly noise and shocks (YearlyRandomness); default: none.
+  virtual YearlyRandomness yearly_randomness() const { return {}; }
   /// The annual growth rates the process assumes, for the plausibility warnings.
   virtual std::vector<GrowthRateUse> growth_rates() const { return {}; }
   /// How audit measures the growth of `indicator` (this spec's own); nullptr: the process

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/format.h"
+#include "engine/core/utf8.h"
+#include "engine/io/labels.h"
 
 namespace plancast {
 
@@ -21,7 +23,7 @@ std::string limits_text(const DiscoverResult& r, const BoxParameter& bp) {
 
 }  // namespace
 
-std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o) {
+std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o, const Scenario* sc) {
   const char* what = r.find_missed ? "missed" : "met";
   const double share =
       r.runs ? 100.0 * static_cast<double>(r.of_interest) / static_cast<double>(r.runs) : 0.0;
@@ -55,7 +57,12 @@ std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o) {
   s += " when\n";
   s += "    parameter                 limits                          quasi-p  density without\n";
   for (const BoxParameter& bp : r.chosen_parameters) {
-    s += fmt::format("    {:<24.24}  {:<30.30}  {:>7}  {:15.3f}\n", r.parameters[bp.index],
+    // A label longer than its column has a line of its own, never cut.
+    const std::string& name = r.parameters[bp.index];
+    const std::string label = sc ? parameter_label(*sc, name) : name;
+    const bool own_line = display_width(label) > 24;
+    if (own_line) s += "    " + label + "\n";
+    s += fmt::format("    {}  {:<30.30}  {:>7}  {:15.3f}\n", pad_to_width(own_line ? "" : label, 24),
                      limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
   }
   s += "  quasi-p: chance of the box's density were the limit on that parameter dropped; above\n"

@@ -141,7 +141,7 @@ std::string run_document(const Scenario* sc, const Results& r) {
   std::string s = page_open((r.title.empty() ? r.scenario : r.title) + " \xE2\x80\x94 plancast");
   s += run_header(r, sc, "run report");
   s += section("targets", targets_section(r));
-  if (sc != nullptr) s += section("assumptions", assumptions_section(*sc));
+  if (sc != nullptr) s += section("assumptions", assumptions_section(*sc, &r));
   s += section("indicators", indicators_section(sc, r));
   s += section("reach", reach_section(r));
   s += section("notes", notes_section(r));
