@@ -57,13 +57,13 @@ std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o, con
   s += " when\n";
   s += "    parameter                 limits                          quasi-p  density without\n";
   for (const BoxParameter& bp : r.chosen_parameters) {
-    // A label longer than its column has a line of its own, never cut.
+    // A parameter with a title: its label on a line of its own, then its name in the column.
     const std::string& name = r.parameters[bp.index];
     const std::string label = sc ? parameter_label(*sc, name) : name;
-    const bool own_line = display_width(label) > 24;
-    if (own_line) s += "    " + label + "\n";
-    s += fmt::format("    {}  {:<30.30}  {:>7}  {:15.3f}\n", pad_to_width(own_line ? "" : label, 24),
-                     limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
+    if (label != name) s += "    " + label + "\n";
+    s +=
+        fmt::format("    {}  {:<30.30}  {:>7}  {:15.3f}\n", pad_to_width(name, 24),
+                    limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
   }
   s += "  quasi-p: chance of the box's density were the limit on that parameter dropped; above\n"
        "  0.05 the limit is probably noise. --json lists every box of the trajectory.\n";

@@ -37,7 +37,6 @@ std::string coefficient(double x) {
   return shortened(four, rounded);
 }
 
-
 /// A Value in words: a parameter by its label, a number by `number`.
 std::string value_words(const Scenario& sc, const Value& v,
                         const std::function<std::string(double)>& number) {
@@ -91,8 +90,8 @@ std::string parameters_table(const Scenario& sc) {
     };
     s += "<tr><td>" + esc(r.label) + "</td><td title=\"" + esc(r.distribution) + "\"><code>" +
          esc(r.written) + "</code></td><td class=\"num\">" + esc(num(r.p10)) +
-         "</td><td class=\"num\">" + esc(num(r.p50)) + "</td><td class=\"num\">" +
-         esc(num(r.p90)) + "</td></tr>\n";
+         "</td><td class=\"num\">" + esc(num(r.p50)) + "</td><td class=\"num\">" + esc(num(r.p90)) +
+         "</td></tr>\n";
   }
   return s + "</tbody></table>\n";
 }
@@ -100,8 +99,10 @@ std::string parameters_table(const Scenario& sc) {
 /// The correlations of the parameters, each pair by its labels.
 std::string correlations_list(const Scenario& sc) {
   if (sc.correlations.empty()) return "";
-  std::string s = "<h3>Correlations</h3>\n<p class=\"sub\">Drawn together (Gaussian copula, "
-                  "rank correlation of the normal scores): ";
+  std::string s =
+      "<h3 style=\"margin-top:12px\">Correlations</h3>\n<p class=\"sub\">Drawn together "
+      "(Gaussian copula: each number is the correlation of the two parameters' normal "
+      "scores): ";
   bool first = true;
   for (const CorrelationSpec& c : sc.correlations) {
     if (!first) s += "; ";
@@ -124,8 +125,10 @@ std::string randomness_table(const Scenario& sc) {
             "</td><td>" + (y.shocks ? esc(shock_words(sc, y)) : "none") + "</td></tr>\n";
   }
   if (rows.empty()) return "";
-  std::string s = "<h3>Yearly noise and shocks</h3>\n<p class=\"sub\">Drawn anew in every year "
-                  "of every run, on top of the parameters.</p>\n";
+  std::string s =
+      "<h3 style=\"margin-top:12px\">Yearly noise and shocks</h3>\n<p class=\"sub\">Drawn anew in "
+      "every year "
+      "of every run, on top of the parameters.</p>\n";
   s += table_head({"indicator", "noise", "shocks"}, " class=\"assumptions\"");
   return s + rows + "</tbody></table>\n";
 }
@@ -150,8 +153,10 @@ std::optional<double> event_share(const EventSpec& e, const Results& r) {
 /// it, and (with results) the share of the years it occurred in.
 std::string events_table(const Scenario& sc, const Results* r) {
   if (sc.events.empty()) return "";
-  std::string s = "<h3>Shared events</h3>\n<p class=\"sub\">A yes/no state per run and year that "
-                  "every indicator naming it in its shocks sees alike.</p>\n";
+  std::string s =
+      "<h3 style=\"margin-top:12px\">Shared events</h3>\n<p class=\"sub\">A yes/no state per run "
+      "and year that "
+      "every indicator naming it in its shocks sees alike.</p>\n";
   s += table_head({"event", "chance", "years", "shocks of", "#share of run-years"},
                   " class=\"assumptions\"");
   for (const EventSpec& e : sc.events) {
@@ -169,7 +174,7 @@ std::string events_table(const Scenario& sc, const Results* r) {
     s += "<tr><td>" + esc(e.name) + "</td><td>" + esc(chance) + "</td><td>" +
          std::to_string(e.first) + "\xE2\x80\x93" + std::to_string(e.last) + "</td><td>" +
          esc(users.empty() ? "none" : users) + "</td><td class=\"num\">" +
-         (share ? esc(percent_text(*share)) : std::string()) + "</td></tr>\n";
+         (share ? esc(percent(*share)) : std::string()) + "</td></tr>\n";
   }
   s += "</tbody></table>\n";
   if (r) {
@@ -184,7 +189,12 @@ std::string events_table(const Scenario& sc, const Results* r) {
 std::vector<AssumptionRow> assumption_rows(const Scenario& sc) {
   std::vector<AssumptionRow> rows;
   for (const ParameterSpec& p : sc.parameters) {
-    AssumptionRow row{p.name, p.dist.written, "", std::nullopt, std::nullopt, std::nullopt,
+    AssumptionRow row{p.name,
+                      p.dist.written,
+                      "",
+                      std::nullopt,
+                      std::nullopt,
+                      std::nullopt,
                       parameter_label(sc, p.name)};
     try {
       const Distribution d(p.dist);

@@ -24,10 +24,12 @@ LineStyle variant_style(std::size_t k) {
 }
 
 std::string line_sample(const LineStyle& style) {
-  std::string s = "<svg width=\"26\" height=\"10\" viewBox=\"0 0 26 10\" aria-hidden=\"true\" "
-                  "style=\"vertical-align:middle\"><line x1=\"1\" y1=\"5\" x2=\"25\" y2=\"5\" "
-                  "stroke=\"" +
-                  style.color + "\" stroke-width=\"2.5\"";
+  std::string s =
+      "<svg width=\"26\" height=\"10\" viewBox=\"0 0 26 10\" aria-hidden=\"true\" "
+      "style=\"width:26px;height:10px;display:inline-block;vertical-align:middle\"><line x1=\"1\" "
+      "y1=\"5\" x2=\"25\" y2=\"5\" "
+      "stroke=\"" +
+      style.color + "\" stroke-width=\"2.5\"";
   if (!style.dash.empty()) s += " stroke-dasharray=\"" + style.dash + "\"";
   return s + "/></svg>";
 }
@@ -104,7 +106,7 @@ std::string fan_chart(const IndicatorResult& ind, const Results& r,
     blocks.push_back(target_label(*t, overlays));
     n_lines += blocks.back().size();
   }
-  const double labels_h = n_lines ? kLabelLine * static_cast<double>(n_lines) + 8 : 0;
+  const double labels_h = n_lines ? kLabelLine * static_cast<double>(n_lines) + 12 : 0;
 
   Frame f;
   f.y = nice_axis(lo, hi, 5);

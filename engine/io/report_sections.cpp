@@ -2,7 +2,6 @@
 // the target table, target conditions, the footer (the assumptions: report_assumptions.cpp).
 #include "engine/io/report_sections.h"
 
-
 #include <algorithm>
 
 #include "engine/io/html.h"

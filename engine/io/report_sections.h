@@ -26,7 +26,7 @@ struct AssumptionRow {
   std::string written;       ///< as the file writes it: "{dist: gamma, mean: 35, sd: 12}"
   std::string distribution;  ///< its own values, shortest exact text (e.g. "normal(0.15, 0.035)")
   std::optional<double> p10, p50, p90;  ///< absent when the distribution cannot be built
-  std::string label;  ///< "TITLE (NAME)", or the name (engine/io/labels.h)
+  std::string label;                    ///< "TITLE (NAME)", or the name (engine/io/labels.h)
 };
 /// Every parameter of `sc`, in file order (report_assumptions.cpp).
 std::vector<AssumptionRow> assumption_rows(const Scenario& sc);

@@ -57,9 +57,9 @@ double label_column(const std::vector<std::string>& labels) {
   for (const std::string& l : labels) {
     const std::size_t open = l.rfind(" (");
     const bool split = text_width(l, 12) > kLabelColumn - 16 && open != std::string::npos;
-    w = std::max(w, split ? std::max(text_width(l.substr(0, open), 12),
-                                     text_width(l.substr(open + 1), 10))
-                          : text_width(l, 12));
+    w = std::max(
+        w, split ? std::max(text_width(l.substr(0, open), 12), text_width(l.substr(open + 1), 10))
+                 : text_width(l, 12));
   }
   return std::min(kLabelColumn, w + 16);
 }
@@ -190,8 +190,9 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
   double sum = 0;
   for (const SobolIndex& ix : sobol_rows(r)) {
     sum += ix.s1;
-    s += table_row(parameter_label(sc, ix.name), {fmt::format("{:.3f}", ix.s1), interval_cell(ix.s1_lo, ix.s1_hi),
-                             fmt::format("{:.3f}", ix.st), interval_cell(ix.st_lo, ix.st_hi)});
+    s += table_row(parameter_label(sc, ix.name),
+                   {fmt::format("{:.3f}", ix.s1), interval_cell(ix.s1_lo, ix.s1_hi),
+                    fmt::format("{:.3f}", ix.st), interval_cell(ix.st_lo, ix.st_hi)});
   }
   s += "</tbody></table>\n<p class=\"sub\">The S1 (parameters and noise) add up to " +
        fmt::format("{:.3f}", sum) +
@@ -217,13 +218,15 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
   sorted.push_back({kNoiseRow, 1 - r.explained, 1 - r.explained_hi, 1 - r.explained_lo});
   std::vector<IndexRow> rows;
   for (const ShapleyEffect& e : sorted) {
-    rows.push_back({parameter_label(sc, e.name), {IndexBar{e.shapley, e.lo, e.hi, "#114a82", "Shapley effect"}}});
+    rows.push_back({parameter_label(sc, e.name),
+                    {IndexBar{e.shapley, e.lo, e.hi, "#114a82", "Shapley effect"}}});
   }
   s += "<figure class=\"chart single\" id=\"shapley\">" +
        index_chart(rows, "Shapley effects of " + r.of) + "</figure>\n";
   s += table_head({"parameter", "#Shapley effect", "#95% interval"});
   for (const ShapleyEffect& e : sorted) {
-    s += table_row(parameter_label(sc, e.name), {fmt::format("{:.3f}", e.shapley), interval_cell(e.lo, e.hi)});
+    s += table_row(parameter_label(sc, e.name),
+                   {fmt::format("{:.3f}", e.shapley), interval_cell(e.lo, e.hi)});
   }
   s += "</tbody></table>\n<p class=\"sub\">The parameters together explain " +
        fmt::format("{:.3f}", r.explained) + " (" + interval_cell(r.explained_lo, r.explained_hi) +
@@ -266,12 +269,12 @@ std::string tornado_chart(const Scenario& sc, const TornadoResult& r) {
     for (const Side& sd : {Side{b.low, "#e08060", "p10", b.p10_value},
                            Side{b.high, "#35618f", "p90", b.p90_value}}) {
       const double x = X(sd.v);
-      s += rect_el(std::min(x, xb), y + 5, std::fabs(x - xb), row - 10,
-                   "fill=\"" + std::string(sd.fill) + "\"><title>" +
-                       esc(label + " at its " + sd.at + " (" +
-                           parameter_value(sc, b.name, sd.pv, value_text) +
-                           "): " + value_text(sd.v)) +
-                       "</title></rect");
+      s += rect_el(
+          std::min(x, xb), y + 5, std::fabs(x - xb), row - 10,
+          "fill=\"" + std::string(sd.fill) + "\"><title>" +
+              esc(label + " at its " + sd.at + " (" +
+                  parameter_value(sc, b.name, sd.pv, value_text) + "): " + value_text(sd.v)) +
+              "</title></rect");
     }
   }
   s += line_el(xb, top - 6, xb, top + height, "whisker");

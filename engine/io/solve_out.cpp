@@ -37,8 +37,7 @@ std::string solve_text(const Scenario& scenario, const SolveResult& r) {
   auto g = [](double x) { return general_text(x, 6); };
   std::string s = "plancast solve: " + scenario.name + "\n";
   s += fmt::format("{} = {} gives target {} a probability of {}\n", path_label(scenario, r.path),
-                   g(r.value), r.target,
-                   human_percent(r.probability));
+                   g(r.value), r.target, human_percent(r.probability));
   s += fmt::format("  (estimated {} at {} and {} at {}, the final bracket)\n",
                    human_percent(r.bracket_probability[0]), g(r.bracket[0]),
                    human_percent(r.bracket_probability[1]), g(r.bracket[1]));
