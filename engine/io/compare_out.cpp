@@ -89,7 +89,8 @@ std::string variants_text(const Comparison& c, const Scenario* base) {
     for (std::size_t k = 0; k < ovs.size(); ++k) {
       const std::string lead = "  " + (k == 0 ? name : blank) + "  ";
       const std::string path = base ? path_label(*base, ovs[k].first) : ovs[k].first;
-      s += wrap_text(path + ": " + ovs[k].second, kTextWidth, lead, lead + "    ");
+      s += wrap_text(path + ": " + ovs[k].second, kTextWidth, lead,
+                     "  " + blank + "      ");  // continued lines: under the value, no name
     }
   }
   if (s.empty()) return s;

@@ -39,27 +39,56 @@ std::string sensitivity_close(const Scenario& sc) {
 
 /// The widest a chart's parameter labels column gets, in px (of a 640 px chart).
 constexpr double kLabelColumn = 260;
+/// The px between two lines of a wrapped label.
+constexpr double kLabelLeading = 12;
 
-/// A chart row's parameter label, right-aligned at x, centred on y: on one line when it fits
-/// in kLabelColumn, else the title above and "(name)" below, smaller (labels.h).
-std::string row_label(double x, double y, const std::string& label) {
+/// A parameter's label as the lines a chart row shows, each at most kLabelColumn - 16 px at
+/// 12 px: the whole label when it fits, else its title wrapped at spaces and "(name)" on a
+/// line of its own (labels.h). A word longer than the column keeps its own line.
+std::vector<std::string> label_lines(const std::string& label) {
+  const double most = kLabelColumn - 16;
   const std::size_t open = label.rfind(" (");
-  if (text_width(label, 12) <= kLabelColumn - 16 || open == std::string::npos) {
-    return text_el(x, y + 4, label, "", "end");
+  if (text_width(label, 12) <= most || open == std::string::npos) return {label};
+  std::vector<std::string> lines{""};
+  const std::string title = label.substr(0, open);
+  for (std::size_t at = 0; at < title.size();) {
+    const std::size_t end = std::min(title.find(' ', at), title.size());
+    const std::string word = title.substr(at, end - at);
+    const std::string joined = lines.back().empty() ? word : lines.back() + " " + word;
+    if (lines.back().empty() || text_width(joined, 12) <= most) {
+      lines.back() = joined;
+    } else {
+      lines.push_back(word);
+    }
+    at = end + 1;
   }
-  return text_el(x, y - 1, label.substr(0, open), "", "end") +
-         text_el(x, y + 10, label.substr(open + 1), "tick", "end");
+  lines.push_back(label.substr(open + 1));
+  return lines;
+}
+
+/// The height a row needs for `label`: at least `row`.
+double row_height(const std::string& label, double row) {
+  return std::max(row, kLabelLeading * static_cast<double>(label_lines(label).size()) + 8);
+}
+
+/// A chart row's parameter label, right-aligned at x, its lines centred on y; a wrapped
+/// label's "(name)" smaller (tick).
+std::string row_label(double x, double y, const std::string& label) {
+  const std::vector<std::string> lines = label_lines(label);
+  double base = y + 4 - kLabelLeading * static_cast<double>(lines.size() - 1) / 2;
+  std::string s;
+  for (std::size_t k = 0; k < lines.size(); ++k, base += kLabelLeading) {
+    const bool name = lines.size() > 1 && k + 1 == lines.size();
+    s += text_el(x, base, lines[k], name ? "tick" : "", "end");
+  }
+  return s;
 }
 
 /// The width of the labels column for `labels`: the widest line, at most kLabelColumn.
 double label_column(const std::vector<std::string>& labels) {
   double w = 60;
   for (const std::string& l : labels) {
-    const std::size_t open = l.rfind(" (");
-    const bool split = text_width(l, 12) > kLabelColumn - 16 && open != std::string::npos;
-    w = std::max(
-        w, split ? std::max(text_width(l.substr(0, open), 12), text_width(l.substr(open + 1), 10))
-                 : text_width(l, 12));
+    for (const std::string& line : label_lines(l)) w = std::max(w, text_width(line, 12));
   }
   return std::min(kLabelColumn, w + 16);
 }
@@ -81,7 +110,9 @@ std::string index_chart(const std::vector<IndexRow>& rows, const std::string& la
   for (const IndexRow& r : rows) names.push_back(r.name);
   std::size_t per_row = 1;
   for (const IndexRow& r : rows) per_row = std::max(per_row, r.bars.size());
-  const double W = 640, row = 14 + 12 * static_cast<double>(per_row);
+  const double W = 640;
+  double row = 14 + 12 * static_cast<double>(per_row);
+  for (const std::string& n : names) row = row_height(n, row);
   Frame f;
   f.left = label_column(names);
   f.top = 24;  // tick labels above and below: a long list of parameters stays readable
@@ -109,7 +140,7 @@ std::string index_chart(const std::vector<IndexRow>& rows, const std::string& la
     s += row_label(f.left - 8, y + row / 2, ir.name);
     for (std::size_t i = 0; i < ir.bars.size(); ++i) {
       const IndexBar& b = ir.bars[i];
-      const double dy = 7 + 12 * static_cast<double>(i);
+      const double dy = (row - 12 * static_cast<double>(per_row)) / 2 + 12 * static_cast<double>(i);
       const double x0 = X(std::min(0.0, b.v)), x1 = X(std::max(0.0, b.v));
       s += rect_el(x0, y + dy, x1 - x0, 11,
                    "fill=\"" + std::string(b.fill) + "\"><title>" +
@@ -237,7 +268,9 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
 std::string tornado_chart(const Scenario& sc, const TornadoResult& r) {
   std::vector<std::string> names;
   for (const TornadoBar& b : r.parameters) names.push_back(parameter_label(sc, b.name));
-  const double W = 640, row = 28;
+  const double W = 640;
+  double row = 28;
+  for (const std::string& n : names) row = row_height(n, row);
   const double left = label_column(names), top = 30;
   const double width = W - left - 24;
   const double height = row * static_cast<double>(r.parameters.size());
@@ -270,7 +303,7 @@ std::string tornado_chart(const Scenario& sc, const TornadoResult& r) {
                            Side{b.high, "#35618f", "p90", b.p90_value}}) {
       const double x = X(sd.v);
       s += rect_el(
-          std::min(x, xb), y + 5, std::fabs(x - xb), row - 10,
+          std::min(x, xb), y + (row - 18) / 2, std::fabs(x - xb), 18,
           "fill=\"" + std::string(sd.fill) + "\"><title>" +
               esc(label + " at its " + sd.at + " (" +
                   parameter_value(sc, b.name, sd.pv, value_text) + "): " + value_text(sd.v)) +
