@@ -132,8 +132,14 @@ void ShockSpec::describe(YearlyRandomness& out, const std::string& effect) const
   out.shocks = present;
   out.shock_event = event;
   out.shock_probability = probability;
-  out.shock_dist = dist;
   out.shock_size = value;
+  if (dist) {
+    out.shock_dist_written = dist->written;
+    if (dist->family == DistFamily::fixed) out.shock_range = std::pair{dist->value, dist->value};
+    if (dist->family == DistFamily::uniform && !dist->truncate) {
+      out.shock_range = std::pair{dist->min, dist->max};
+    }
+  }
   out.shock_effect = effect;
 }
 

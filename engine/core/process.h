@@ -21,7 +21,6 @@
 #include "engine/core/error.h"
 #include "engine/core/stream_key.h"
 #include "engine/core/value.h"
-#include "engine/random/distribution_spec.h"
 
 namespace plancast {
 
@@ -227,7 +226,12 @@ struct YearlyRandomness {
   bool shocks = false;
   std::string shock_event;  ///< non-empty: the shock years are this shared event's
   Value shock_probability = Value::of(0);
-  std::optional<DistSpec> shock_dist;  ///< the size as a distribution, else shock_size
+  /// The size as a distribution, as the file writes it ("{dist: normal, mean: -0.05, sd:
+  /// 0.02}"); empty when the size is a number or parameter (shock_size).
+  std::string shock_dist_written;
+  /// A size distribution's range when it is all there is to say: [v, v] for `dist: fixed`,
+  /// [min, max] for an untruncated uniform; absent otherwise.
+  std::optional<std::pair<double, double>> shock_range;
   Value shock_size = Value::of(0);
   /// How a shock applies: "added to the growth rate", "multiplies the arrival rate by 1 + size".
   std::string shock_effect;

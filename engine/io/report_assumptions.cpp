@@ -46,13 +46,13 @@ std::string value_words(const Scenario& sc, const Value& v,
 /// A shock's size: "-5%", "-15% to -3% (uniform)", a parameter's label, or the distribution
 /// as written.
 std::string shock_size_words(const Scenario& sc, const YearlyRandomness& y) {
-  if (!y.shock_dist) return value_words(sc, y.shock_size, percent_text);
-  const DistSpec& d = *y.shock_dist;
-  if (d.family == DistFamily::fixed) return percent_text(d.value);
-  if (d.family == DistFamily::uniform && !d.truncate) {
-    return percent_text(d.min) + " to " + percent_text(d.max) + " (uniform)";
+  if (y.shock_range) {
+    const auto [lo, hi] = *y.shock_range;
+    if (lo == hi) return percent_text(lo);
+    return percent_text(lo) + " to " + percent_text(hi) + " (uniform)";
   }
-  return d.written;
+  if (!y.shock_dist_written.empty()) return y.shock_dist_written;
+  return value_words(sc, y.shock_size, percent_text);
 }
 
 /// "sd 1.5% around the trend of its yearly rate, persistence 0.3".
