@@ -164,6 +164,12 @@ class CountSpec final : public ProcessSpec {
     return refs;
   }
   std::vector<NameRef> event_refs() const override { return shocks.event_refs(); }
+  YearlyRandomness yearly_randomness() const override {
+    YearlyRandomness y;
+    y.on = "arrival rate";
+    shocks.describe(y, "multiplies the arrival rate by 1 + size");
+    return y;
+  }
   void check(const Scenario&, const IndicatorSpec& self, DiagnosticList& diags) const override {
     const double b = self.base;
     if (self.has_base && !(b >= 0 && b <= kMaxCountBase && b == std::floor(b))) {

@@ -128,6 +128,21 @@ std::vector<NameRef> ShockSpec::event_refs() const {
   return {NameRef{event, event_loc, false}};
 }
 
+void ShockSpec::describe(YearlyRandomness& out, const std::string& effect) const {
+  out.shocks = present;
+  out.shock_event = event;
+  out.shock_probability = probability;
+  out.shock_size = value;
+  if (dist) {
+    out.shock_dist_written = dist->written;
+    if (dist->family == DistFamily::fixed) out.shock_range = std::pair{dist->value, dist->value};
+    if (dist->family == DistFamily::uniform && !dist->truncate) {
+      out.shock_range = std::pair{dist->min, dist->max};
+    }
+  }
+  out.shock_effect = effect;
+}
+
 bool parse_shocks(NodeReader& r, ShockSpec& out) {
   auto sh = r.optional("shocks");
   if (!sh) return true;

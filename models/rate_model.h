@@ -46,6 +46,8 @@ struct ShockSpec {
   void add_references(std::vector<NameRef>& refs) const;
   /// The event it names, if any.
   std::vector<NameRef> event_refs() const;
+  /// Fills the shock fields of `out` (ProcessSpec::yearly_randomness), with `effect`.
+  void describe(YearlyRandomness& out, const std::string& effect) const;
 };
 
 /// Reads the optional `shocks` of a process map: {probability: P, size: S} or {event: NAME,
@@ -115,6 +117,15 @@ class RateProcessSpec : public ProcessSpec {
   RateSpec rate;
   std::vector<NameRef> references() const override { return rate.references(); }
   std::vector<NameRef> event_refs() const override { return rate.shocks.event_refs(); }
+  YearlyRandomness yearly_randomness() const override {
+    YearlyRandomness y;
+    y.on = "yearly rate";
+    y.noise = rate.noise_sd.is_param() || rate.noise_sd.number != 0;
+    y.noise_sd = rate.noise_sd;
+    y.noise_persistence = rate.noise_persistence;
+    rate.shocks.describe(y, "added to the yearly rate");
+    return y;
+  }
   void check(const Scenario& sc, const IndicatorSpec&, DiagnosticList& diags) const override {
     rate.check(sc, diags);
   }

@@ -69,7 +69,7 @@ std::string to_json(const CompareOutput& c) {
   return compare_json(c.comparison);
 }
 std::string to_text(const CompareOutput& c) {
-  return compare_text(c.comparison);
+  return compare_text(c.comparison, &c.entries.front().scenario);
 }
 std::string to_report(const CompareOutput& c) {
   return compare_report_html(c.entries.front().scenario, c.comparison);
@@ -257,7 +257,7 @@ std::string to_json(const DiscoverOutcome& d) {
   return discover_json(d.result);
 }
 std::string to_text(const DiscoverOutcome& d) {
-  return discover_text(d.result, d.options);
+  return discover_text(d.result, d.options, &d.scenario);
 }
 std::string to_report(const DiscoverOutcome& d) {
   return discover_report_html(d.scenario, d.result, d.options);

@@ -6,9 +6,27 @@
 
 #include "engine/config/read_distribution.h"
 #include "engine/config/read_sections.h"
+#include "engine/config/yaml_tree.h"
 #include "engine/random/parameter_sampler.h"
 
 namespace plancast::loader_detail {
+
+namespace {
+
+/// The parameter's `title` and `unit` (each a string), read before its distribution so that
+/// read_distribution does not see them; true when either is given.
+bool read_labels(NodeReader& pr, ParameterSpec& p) {
+  bool any = false;
+  for (auto [key, field] : {std::pair{"title", &p.title}, std::pair{"unit", &p.unit}}) {
+    if (auto v = pr.optional(key)) {
+      any = true;
+      if (auto s = v->string()) *field = *s;
+    }
+  }
+  return any;
+}
+
+}  // namespace
 
 void read_parameters(NodeReader& r, ReadContext& cx) {
   Scenario& sc = cx.sc;
@@ -29,9 +47,20 @@ void read_parameters(NodeReader& r, ReadContext& cx) {
           p.dist.family = DistFamily::fixed;
           p.dist.value = *x;
           p.dist.loc = p.loc;
+          p.dist.written = pr.node().Scalar();
         }
       } else if (pr.is_map()) {
-        if (auto d = read_distribution(pr)) p.dist = *d;
+        const bool labelled = read_labels(pr, p);
+        if (auto d = read_distribution(pr)) {
+          p.dist = *d;
+          // As the file writes the distribution: without the labels.
+          if (labelled) {
+            YAML::Node bare = yaml_tree::clone(pr.node());
+            bare.remove("title");
+            bare.remove("unit");
+            p.dist.written = yaml_tree::flow_text(bare);
+          }
+        }
       } else {
         pr.error("expected a distribution {dist: NAME, ...} or a number for parameter '" + name +
                  "'");

@@ -48,6 +48,10 @@ struct ParameterSpec {
   std::string name;
   DistSpec dist;
   SourceLoc loc;
+  /// Optional `title` and `unit` beside `dist` (free text, UTF-8; empty when not given): the
+  /// outputs name it "TITLE (NAME)" and write its values with the unit (engine/io/labels.h).
+  std::string title;
+  std::string unit;
 };
 
 struct CorrelationSpec {

@@ -217,6 +217,26 @@ struct ShareOf {
   std::string numerator, denominator;
 };
 
+/// What a process draws each year besides the parameters, as written: its noise and its
+/// shocks, for the reports' assumptions table (issue 19 part 2; engine/io/report_sections.cpp).
+struct YearlyRandomness {
+  std::string on;  ///< what they move, in words: "growth rate", "arrival rate"
+  bool noise = false;
+  Value noise_sd = Value::of(0), noise_persistence = Value::of(0);
+  bool shocks = false;
+  std::string shock_event;  ///< non-empty: the shock years are this shared event's
+  Value shock_probability = Value::of(0);
+  /// The size as a distribution, as the file writes it ("{dist: normal, mean: -0.05, sd:
+  /// 0.02}"); empty when the size is a number or parameter (shock_size).
+  std::string shock_dist_written;
+  /// A size distribution's range when it is all there is to say: [v, v] for `dist: fixed`,
+  /// [min, max] for an untruncated uniform; absent otherwise.
+  std::optional<std::pair<double, double>> shock_range;
+  Value shock_size = Value::of(0);
+  /// How a shock applies: "added to the growth rate", "multiplies the arrival rate by 1 + size".
+  std::string shock_effect;
+};
+
 /// A parsed process of one indicator: what the YAML said, validated, names unresolved.
 class ProcessSpec {
  public:
@@ -247,6 +267,8 @@ class ProcessSpec {
   /// The diagnostic counters the process keeps (CompileContext::counter_index(0 .. n-1));
   /// their names differ. Default: none.
   virtual std::vector<CounterDecl> counters() const { return {}; }
+  /// Its yearly noise and shocks (YearlyRandomness); default: none.
+  virtual YearlyRandomness yearly_randomness() const { return {}; }
   /// The annual growth rates the process assumes, for the plausibility warnings.
   virtual std::vector<GrowthRateUse> growth_rates() const { return {}; }
   /// How audit measures the growth of `indicator` (this spec's own); nullptr: the process

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/utf8.h"
+#include "engine/io/labels.h"
 #include "engine/io/text.h"
 
 namespace plancast {
@@ -75,7 +76,7 @@ std::string render(const Table& t, const std::vector<std::string>& names, std::s
 }
 
 /// What each variant changes, as the file writes it, one override a line (wrapped).
-std::string variants_text(const Comparison& c) {
+std::string variants_text(const Comparison& c, const Scenario* base) {
   std::size_t w = 0;
   for (std::size_t i = 1; i < c.variants.size(); ++i) w = std::max(w, display_width(c.variants[i]));
   w = std::min<std::size_t>(w, 28);
@@ -87,7 +88,9 @@ std::string variants_text(const Comparison& c) {
     if (ovs.empty()) s += wrap_text(name + "  (changes nothing)", kTextWidth, "  ", "    ");
     for (std::size_t k = 0; k < ovs.size(); ++k) {
       const std::string lead = "  " + (k == 0 ? name : blank) + "  ";
-      s += wrap_text(ovs[k].first + ": " + ovs[k].second, kTextWidth, lead, lead + "    ");
+      const std::string path = base ? path_label(*base, ovs[k].first) : ovs[k].first;
+      s += wrap_text(path + ": " + ovs[k].second, kTextWidth, lead,
+                     "  " + blank + "      ");  // continued lines: under the value, no name
     }
   }
   if (s.empty()) return s;
@@ -108,13 +111,13 @@ nlohmann::ordered_json override_value(const std::string& text) {
 
 }  // namespace
 
-std::string compare_text(const Comparison& c) {
+std::string compare_text(const Comparison& c, const Scenario* base) {
   auto line_of = [](const std::string& text) { return wrap_text(text, kTextWidth); };
   std::string s = line_of("plancast compare: " + c.scenario);
   if (!c.results.empty() && !c.results[0].title.empty()) s += line_of(c.results[0].title);
   s += std::to_string(c.runs) + " runs, seed " + std::to_string(c.seed);
   s += ", common random numbers: run r of every variant uses the same draws\n\n";
-  s += variants_text(c);
+  s += variants_text(c, base);
 
   s += "Probability of each target, and the change from base in percentage points with its\n"
        "95% interval [low, high] (paired over runs; Tango's score interval):\n\n";

@@ -10,7 +10,8 @@ namespace plancast {
 
 /// Target probabilities side by side with the paired differences, then the medians,
 /// within the text width (wide tables wrap into several).
-std::string compare_text(const Comparison& comparison);
+/// With `base`, each override's parameter by its label (engine/io/labels.h).
+std::string compare_text(const Comparison& comparison, const Scenario* base = nullptr);
 /// {"scenario", "runs", "seed", "variants", "scenario_sha256": {VARIANT: sha}, "targets",
 /// "medians", "notes"}
 std::string compare_json(const Comparison& comparison);

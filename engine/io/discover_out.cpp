@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/format.h"
+#include "engine/core/utf8.h"
+#include "engine/io/labels.h"
 
 namespace plancast {
 
@@ -21,7 +23,7 @@ std::string limits_text(const DiscoverResult& r, const BoxParameter& bp) {
 
 }  // namespace
 
-std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o) {
+std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o, const Scenario* sc) {
   const char* what = r.find_missed ? "missed" : "met";
   const double share =
       r.runs ? 100.0 * static_cast<double>(r.of_interest) / static_cast<double>(r.runs) : 0.0;
@@ -55,8 +57,13 @@ std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o) {
   s += " when\n";
   s += "    parameter                 limits                          quasi-p  density without\n";
   for (const BoxParameter& bp : r.chosen_parameters) {
-    s += fmt::format("    {:<24.24}  {:<30.30}  {:>7}  {:15.3f}\n", r.parameters[bp.index],
-                     limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
+    // A parameter with a title: its label on a line of its own, then its name in the column.
+    const std::string& name = r.parameters[bp.index];
+    const std::string label = sc ? parameter_label(*sc, name) : name;
+    if (label != name) s += "    " + label + "\n";
+    s +=
+        fmt::format("    {}  {:<30.30}  {:>7}  {:15.3f}\n", pad_to_width(name, 24),
+                    limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
   }
   s += "  quasi-p: how likely a density this high is by chance without the limit on that "
        "parameter;\n"

@@ -1,6 +1,7 @@
 // The compare report (report.h: compare_report_html).
 #include <algorithm>
 
+#include "engine/io/labels.h"
 #include "engine/io/report.h"
 #include "engine/io/report_fan.h"
 #include "engine/io/report_sections.h"
@@ -30,9 +31,8 @@ std::string compare_target_chart(const Comparison& c, const TargetComparison& tc
       continue;
     }
     const double p = *tc.probability[i];
-    const char* color = i == 0 ? "#35618f" : kOverlayColors[(i - 1) % 6];
     s += rect_el(left, y + 5, pw * std::clamp(p, 0.0, 1.0), row - 10,
-                 "fill=\"" + std::string(color) + "\"");
+                 "fill=\"" + variant_style(i).color + "\"");
     // The variant's own 95% interval, from its results.
     if (i < c.results.size()) {
       for (const TargetResult& t : c.results[i].targets) {
@@ -55,7 +55,7 @@ std::string compare_target_chart(const Comparison& c, const TargetComparison& tc
 }
 
 /// What each variant changes from the base, as the file writes it: one row per override.
-std::string overrides_section(const Comparison& c) {
+std::string overrides_section(const Scenario& base, const Comparison& c) {
   bool any = false;
   for (std::size_t i = 1; i < c.overrides.size(); ++i) any = any || !c.overrides[i].empty();
   if (!any) return "";
@@ -66,12 +66,18 @@ std::string overrides_section(const Comparison& c) {
   for (std::size_t i = 1; i < c.variants.size() && i < c.overrides.size(); ++i) {
     const auto& ovs = c.overrides[i];
     if (ovs.empty()) {
-      s += "<tr><td>" + esc(c.variants[i]) + "</td><td colspan=\"2\">(nothing)</td></tr>\n";
+      s += "<tr><td>" + line_sample(variant_style(i)) + " " + esc(c.variants[i]) +
+           "</td><td colspan=\"2\">(nothing)</td></tr>\n";
     }
     for (std::size_t k = 0; k < ovs.size(); ++k) {
-      s += "<tr><td>" + (k == 0 ? esc(c.variants[i]) : std::string()) + "</td><td><code>" +
-           esc(ovs[k].first) + "</code></td><td><code>" + esc(ovs[k].second) +
-           "</code></td></tr>\n";
+      const std::string label = path_label(base, ovs[k].first);
+      const std::string path =
+          label == ovs[k].first
+              ? "<code>" + esc(label) + "</code>"
+              : esc(label.substr(0, label.rfind(" ("))) + " <code>" + esc(ovs[k].first) + "</code>";
+      s += "<tr><td>" +
+           (k == 0 ? line_sample(variant_style(i)) + " " + esc(c.variants[i]) : std::string()) +
+           "</td><td>" + path + "</td><td><code>" + esc(ovs[k].second) + "</code></td></tr>\n";
     }
   }
   return s + "</tbody></table>\n</section>\n";
@@ -99,7 +105,7 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
        "same draws), so the change from base is measured run by run: its interval (in "
        "percentage points) is much narrower than the difference of two separate runs.</p>\n";
 
-  s += overrides_section(c);
+  s += overrides_section(base, c);
   if (!c.targets.empty()) {
     s += "<section id=\"variants\">\n<h2>Targets across variants</h2>\n";
     s += "<p class=\"sub\">Bars: probability of meeting the target in each variant, with its 95% "
@@ -126,10 +132,15 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
         const IndicatorResult* other = find_indicator(c.results[v], r0->indicators[i].name);
         Overlay o;
         o.name = v < c.variants.size() ? c.variants[v] : "variant";
-        o.color = kOverlayColors[(v - 1) % 6];
+        o.style = variant_style(v);
         if (other != nullptr) {
           for (int y : c.results[v].years) o.years.push_back(y);
           o.median = other->quantiles[4];
+        }
+        for (const TargetComparison& tc : c.targets) {
+          if (v < tc.probability.size() && tc.probability[v]) {
+            o.targets.emplace_back(tc.id, *tc.probability[v]);
+          }
         }
         overlays[i].push_back(o);
       }
@@ -142,7 +153,7 @@ std::string compare_document(const Scenario& base, const Comparison& c) {
       base_targets.replace(at, 12, " id=\"base-target-");
     }
     s += section("base-targets", base_targets);
-    s += section("assumptions", assumptions_section(base));
+    s += section("assumptions", assumptions_section(base, r0));
   }
   if (!c.notes.empty()) {
     s += "<h2>Notes</h2>\n<ul class=\"note\">\n";

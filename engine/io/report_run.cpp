@@ -134,7 +134,7 @@ std::string run_document(const Scenario* sc, const Results& r, const DriverRanki
   s += section("answer", first_page_section(sc, r, drivers));
   s += section("targets", targets_section(r));
   s += section("exceedance", exceedance_section(r));
-  if (sc != nullptr) s += section("assumptions", assumptions_section(*sc));
+  if (sc != nullptr) s += section("assumptions", assumptions_section(*sc, &r));
   s += section("indicators", indicators_section(sc, r));
   s += section("reach", reach_section(r));
   s += section("notes", notes_section(r));

@@ -1,15 +1,11 @@
 // The parts that more than one report shows (see report_sections.h): likelihood classes,
-// the assumptions table, the target table, target conditions, the footer.
+// the target table, target conditions, the footer (the assumptions: report_assumptions.cpp).
 #include "engine/io/report_sections.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <charconv>
 
 #include "engine/io/html.h"
 #include "engine/io/svg.h"
-#include "engine/random/distribution.h"
 
 namespace plancast::report {
 
@@ -50,78 +46,10 @@ std::string likelihood_legend() {
   return s + "</div>\n";
 }
 
-/// `exact` (the text of `x`) when it has at most 8 characters besides a sign, else `x` to 6
-/// significant digits: a gamma given by mean and sd is stored as shape 11.559999999999999.
-std::string shortened(const std::string& exact, double x) {
-  const std::size_t chars = exact.size() - (exact.front() == '-' ? 1 : 0);
-  return chars > 8 ? fmt::format("{:.6g}", x) : exact;
-}
-
-/// A distribution's own value in the assumptions table: its shortest exact text, shortened.
-std::string spec_value(double x) {
-  char buf[32];
-  const auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;
-  return shortened(std::string(buf, end), x);
-}
-
-/// A metalog coefficient: 4 significant digits, then shortened as a value of that text.
-std::string coefficient(double x) {
-  const std::string four = fmt::format("{:.4g}", x);
-  double rounded = x;
-  std::from_chars(four.data(), four.data() + four.size(), rounded);
-  return shortened(four, rounded);
-}
-
 }  // namespace
 
 std::string op_text(const std::string& op) {
   return op == "<=" ? "\xE2\x89\xA4" : "\xE2\x89\xA5";  // ≤ ≥
-}
-
-std::vector<AssumptionRow> assumption_rows(const Scenario& sc) {
-  std::vector<AssumptionRow> rows;
-  for (const ParameterSpec& p : sc.parameters) {
-    AssumptionRow row{p.name, p.dist.written, "", std::nullopt, std::nullopt, std::nullopt};
-    try {
-      const Distribution d(p.dist);
-      row.distribution = d.describe({spec_value, coefficient});
-      row.p10 = d.quantile(0.1);
-      row.p50 = d.quantile(0.5);
-      row.p90 = d.quantile(0.9);
-    } catch (const std::exception&) {
-      row.distribution = to_string(p.dist.family);
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-std::string assumptions_section(const Scenario& sc) {
-  std::string s = "<h2>Assumptions</h2>\n";
-  if (sc.parameters.empty()) {
-    return s + "<p class=\"sub\">The scenario has no uncertain parameters.</p>\n";
-  }
-  s += "<p class=\"sub\">Each parameter is drawn once per run from its distribution. The 10th, "
-       "50th and 90th percentiles show the range that 8 runs in 10 fall in.</p>\n";
-  s += table_head({"parameter", "distribution", "#p10", "#median", "#p90"});
-  auto num = [](const std::optional<double>& x) { return x ? value_text(*x) : std::string(); };
-  for (const AssumptionRow& r : assumption_rows(sc)) {
-    s += "<tr><td>" + esc(r.name) + "</td><td>" + esc(r.distribution) + "</td><td class=\"num\">" +
-         esc(num(r.p10)) + "</td><td class=\"num\">" + esc(num(r.p50)) + "</td><td class=\"num\">" +
-         esc(num(r.p90)) + "</td></tr>\n";
-  }
-  s += "</tbody></table>\n";
-  if (!sc.correlations.empty()) {
-    s += "<p class=\"sub\">Correlations (Gaussian copula): ";
-    bool first = true;
-    for (const CorrelationSpec& c : sc.correlations) {
-      if (!first) s += "; ";
-      first = false;
-      s += esc(c.a) + " and " + esc(c.b) + " " + esc(fmt::format("{:+.2f}", c.rho));
-    }
-    s += ".</p>\n";
-  }
-  return s;
 }
 
 const IndicatorResult* find_indicator(const Results& r, const std::string& name) {

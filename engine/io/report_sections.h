@@ -26,12 +26,16 @@ struct AssumptionRow {
   std::string written;       ///< as the file writes it: "{dist: gamma, mean: 35, sd: 12}"
   std::string distribution;  ///< its own values, shortest exact text (e.g. "normal(0.15, 0.035)")
   std::optional<double> p10, p50, p90;  ///< absent when the distribution cannot be built
+  std::string label;                    ///< "TITLE (NAME)", or the name (engine/io/labels.h)
 };
-/// Every parameter of `sc`, in file order.
+/// Every parameter of `sc`, in file order (report_assumptions.cpp).
 std::vector<AssumptionRow> assumption_rows(const Scenario& sc);
 
-/// Each parameter's distribution with its p10, median and p90, then the correlations.
-std::string assumptions_section(const Scenario& sc);
+/// The assumptions as the file writes them: each parameter (label, as written, p10, median
+/// and p90, rates as percentages a year), the correlations, each indicator's yearly noise and
+/// shocks in words ("8% a year chance of a -5% shock"), and the shared events with, given
+/// `results`, the share of the run-years they occurred in.
+std::string assumptions_section(const Scenario& sc, const Results* results = nullptr);
 
 /// The indicator of `r` called `name`, or nullptr.
 const IndicatorResult* find_indicator(const Results& r, const std::string& name);

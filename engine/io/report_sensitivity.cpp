@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/io/labels.h"
 #include "engine/io/report.h"
 #include "engine/io/report_sections.h"
 
@@ -36,6 +37,62 @@ std::string sensitivity_close(const Scenario& sc) {
                                               " \xC2\xB7 scenario_sha256 " + sc.sha256);
 }
 
+/// The widest a chart's parameter labels column gets, in px (of a 640 px chart).
+constexpr double kLabelColumn = 260;
+/// The px between two lines of a wrapped label.
+constexpr double kLabelLeading = 12;
+
+/// A parameter's label as the lines a chart row shows, each at most kLabelColumn - 16 px at
+/// 12 px: the whole label when it fits, else its title wrapped at spaces and "(name)" on a
+/// line of its own (labels.h). A word longer than the column keeps its own line.
+std::vector<std::string> label_lines(const std::string& label) {
+  const double most = kLabelColumn - 16;
+  const std::size_t open = label.rfind(" (");
+  if (text_width(label, 12) <= most || open == std::string::npos) return {label};
+  std::vector<std::string> lines{""};
+  const std::string title = label.substr(0, open);
+  for (std::size_t at = 0; at < title.size();) {
+    const std::size_t end = std::min(title.find(' ', at), title.size());
+    const std::string word = title.substr(at, end - at);
+    const std::string joined = lines.back().empty() ? word : lines.back() + " " + word;
+    if (lines.back().empty() || text_width(joined, 12) <= most) {
+      lines.back() = joined;
+    } else {
+      lines.push_back(word);
+    }
+    at = end + 1;
+  }
+  lines.push_back(label.substr(open + 1));
+  return lines;
+}
+
+/// The height a row needs for `label`: at least `row`.
+double row_height(const std::string& label, double row) {
+  return std::max(row, kLabelLeading * static_cast<double>(label_lines(label).size()) + 8);
+}
+
+/// A chart row's parameter label, right-aligned at x, its lines centred on y; a wrapped
+/// label's "(name)" smaller (tick).
+std::string row_label(double x, double y, const std::string& label) {
+  const std::vector<std::string> lines = label_lines(label);
+  double base = y + 4 - kLabelLeading * static_cast<double>(lines.size() - 1) / 2;
+  std::string s;
+  for (std::size_t k = 0; k < lines.size(); ++k, base += kLabelLeading) {
+    const bool name = lines.size() > 1 && k + 1 == lines.size();
+    s += text_el(x, base, lines[k], name ? "tick" : "", "end");
+  }
+  return s;
+}
+
+/// The width of the labels column for `labels`: the widest line, at most kLabelColumn.
+double label_column(const std::vector<std::string>& labels) {
+  double w = 60;
+  for (const std::string& l : labels) {
+    for (const std::string& line : label_lines(l)) w = std::max(w, text_width(line, 12));
+  }
+  return std::min(kLabelColumn, w + 16);
+}
+
 /// One bar of an index chart: a value with its 95% interval.
 struct IndexBar {
   double v, lo, hi;
@@ -49,13 +106,15 @@ struct IndexRow {
 
 /// Horizontal bars with whiskers, one row per parameter (Sobol S1/ST, Shapley effects).
 std::string index_chart(const std::vector<IndexRow>& rows, const std::string& label) {
-  double name_w = 60;
-  for (const IndexRow& r : rows) name_w = std::max(name_w, text_width(r.name, 12));
+  std::vector<std::string> names;
+  for (const IndexRow& r : rows) names.push_back(r.name);
   std::size_t per_row = 1;
   for (const IndexRow& r : rows) per_row = std::max(per_row, r.bars.size());
-  const double W = 640, row = 10 + 12 * static_cast<double>(per_row);
+  const double W = 640;
+  double row = 14 + 12 * static_cast<double>(per_row);
+  for (const std::string& n : names) row = row_height(n, row);
   Frame f;
-  f.left = std::min(220.0, name_w + 16);
+  f.left = label_column(names);
   f.top = 24;  // tick labels above and below: a long list of parameters stays readable
   f.width = W - f.left - 20;
   f.height = row * static_cast<double>(rows.size());
@@ -78,10 +137,10 @@ std::string index_chart(const std::vector<IndexRow>& rows, const std::string& la
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const IndexRow& ir = rows[k];
     const double y = f.top + row * static_cast<double>(k);
-    s += text_el(f.left - 8, y + row / 2 + 4, ir.name, "", "end");
+    s += row_label(f.left - 8, y + row / 2, ir.name);
     for (std::size_t i = 0; i < ir.bars.size(); ++i) {
       const IndexBar& b = ir.bars[i];
-      const double dy = 5 + 12 * static_cast<double>(i);
+      const double dy = (row - 12 * static_cast<double>(per_row)) / 2 + 12 * static_cast<double>(i);
       const double x0 = X(std::min(0.0, b.v)), x1 = X(std::max(0.0, b.v));
       s += rect_el(x0, y + dy, x1 - x0, 11,
                    "fill=\"" + std::string(b.fill) + "\"><title>" +
@@ -109,10 +168,10 @@ std::vector<SobolIndex> sobol_rows(const SobolResult& r) {
   return sorted;
 }
 
-std::string sobol_chart(const SobolResult& r) {
+std::string sobol_chart(const Scenario& sc, const SobolResult& r) {
   std::vector<IndexRow> rows;
   for (const SobolIndex& ix : sobol_rows(r)) {
-    rows.push_back({ix.name,
+    rows.push_back({parameter_label(sc, ix.name),
                     {IndexBar{ix.s1, ix.s1_lo, ix.s1_hi, "#114a82", "S1 (first order)"},
                      IndexBar{ix.st, ix.st_lo, ix.st_hi, "#8fb9e0", "ST (total)"}}});
   }
@@ -157,13 +216,14 @@ std::string sobol_document(const Scenario& sc, const SobolResult& r, const std::
   s += "<div class=\"legend\">" + swatch("background:#114a82", "S1 first order") +
        swatch("background:#8fb9e0", "ST total") +
        "<span>\xE2\x94\x9C\xE2\x94\xA4 95% interval</span></div>\n";
-  s += "<figure class=\"chart single\" id=\"sobol\">" + sobol_chart(r) + "</figure>\n";
+  s += "<figure class=\"chart single\" id=\"sobol\">" + sobol_chart(sc, r) + "</figure>\n";
   s += table_head({"parameter", "#S1", "#95% interval", "#ST", "#95% interval"});
   double sum = 0;
   for (const SobolIndex& ix : sobol_rows(r)) {
     sum += ix.s1;
-    s += table_row(ix.name, {fmt::format("{:.3f}", ix.s1), interval_cell(ix.s1_lo, ix.s1_hi),
-                             fmt::format("{:.3f}", ix.st), interval_cell(ix.st_lo, ix.st_hi)});
+    s += table_row(parameter_label(sc, ix.name),
+                   {fmt::format("{:.3f}", ix.s1), interval_cell(ix.s1_lo, ix.s1_hi),
+                    fmt::format("{:.3f}", ix.st), interval_cell(ix.st_lo, ix.st_hi)});
   }
   s += "</tbody></table>\n<p class=\"sub\">The S1 (parameters and noise) add up to " +
        fmt::format("{:.3f}", sum) +
@@ -189,13 +249,15 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
   sorted.push_back({kNoiseRow, 1 - r.explained, 1 - r.explained_hi, 1 - r.explained_lo});
   std::vector<IndexRow> rows;
   for (const ShapleyEffect& e : sorted) {
-    rows.push_back({e.name, {IndexBar{e.shapley, e.lo, e.hi, "#114a82", "Shapley effect"}}});
+    rows.push_back({parameter_label(sc, e.name),
+                    {IndexBar{e.shapley, e.lo, e.hi, "#114a82", "Shapley effect"}}});
   }
   s += "<figure class=\"chart single\" id=\"shapley\">" +
        index_chart(rows, "Shapley effects of " + r.of) + "</figure>\n";
   s += table_head({"parameter", "#Shapley effect", "#95% interval"});
   for (const ShapleyEffect& e : sorted) {
-    s += table_row(e.name, {fmt::format("{:.3f}", e.shapley), interval_cell(e.lo, e.hi)});
+    s += table_row(parameter_label(sc, e.name),
+                   {fmt::format("{:.3f}", e.shapley), interval_cell(e.lo, e.hi)});
   }
   s += "</tbody></table>\n<p class=\"sub\">The parameters together explain " +
        fmt::format("{:.3f}", r.explained) + " (" + interval_cell(r.explained_lo, r.explained_hi) +
@@ -203,11 +265,13 @@ std::string shapley_document(const Scenario& sc, const ShapleyResult& r, const s
   return s + sensitivity_close(sc);
 }
 
-std::string tornado_chart(const TornadoResult& r) {
-  double name_w = 60;
-  for (const TornadoBar& b : r.parameters) name_w = std::max(name_w, text_width(b.name, 12));
-  const double W = 640, row = 28;
-  const double left = std::min(220.0, name_w + 16), top = 30;
+std::string tornado_chart(const Scenario& sc, const TornadoResult& r) {
+  std::vector<std::string> names;
+  for (const TornadoBar& b : r.parameters) names.push_back(parameter_label(sc, b.name));
+  const double W = 640;
+  double row = 28;
+  for (const std::string& n : names) row = row_height(n, row);
+  const double left = label_column(names), top = 30;
   const double width = W - left - 24;
   const double height = row * static_cast<double>(r.parameters.size());
   double lo = r.baseline, hi = r.baseline;
@@ -227,7 +291,8 @@ std::string tornado_chart(const TornadoResult& r) {
   for (std::size_t k = 0; k < r.parameters.size(); ++k) {
     const TornadoBar& b = r.parameters[k];
     const double y = top + row * static_cast<double>(k);
-    s += text_el(left - 8, y + row / 2 + 4, b.name, "", "end");
+    const std::string label = parameter_label(sc, b.name);
+    s += row_label(left - 8, y + row / 2, label);
     struct Side {
       double v;
       const char* fill;
@@ -237,11 +302,12 @@ std::string tornado_chart(const TornadoResult& r) {
     for (const Side& sd : {Side{b.low, "#e08060", "p10", b.p10_value},
                            Side{b.high, "#35618f", "p90", b.p90_value}}) {
       const double x = X(sd.v);
-      s += rect_el(std::min(x, xb), y + 5, std::fabs(x - xb), row - 10,
-                   "fill=\"" + std::string(sd.fill) + "\"><title>" +
-                       esc(b.name + " at its " + sd.at + " (" + value_text(sd.pv) +
-                           "): " + value_text(sd.v)) +
-                       "</title></rect");
+      s += rect_el(
+          std::min(x, xb), y + (row - 18) / 2, std::fabs(x - xb), 18,
+          "fill=\"" + std::string(sd.fill) + "\"><title>" +
+              esc(label + " at its " + sd.at + " (" +
+                  parameter_value(sc, b.name, sd.pv, value_text) + "): " + value_text(sd.v)) +
+              "</title></rect");
     }
   }
   s += line_el(xb, top - 6, xb, top + height, "whisker");
@@ -259,13 +325,14 @@ std::string tornado_document(const Scenario& sc, const TornadoResult& r, const s
        " runs per setting (for a target, its probability). Largest swing first.</p>\n";
   s += "<div class=\"legend\">" + swatch("background:#e08060", "parameter at its p10") +
        swatch("background:#35618f", "parameter at its p90") + "</div>\n";
-  s += "<figure class=\"chart single\" id=\"tornado\">" + tornado_chart(r) + "</figure>\n";
+  s += "<figure class=\"chart single\" id=\"tornado\">" + tornado_chart(sc, r) + "</figure>\n";
   s += table_head(
       {"parameter", "#p10 value", "#p90 value", "#outcome at p10", "#outcome at p90", "#swing"});
   for (const TornadoBar& b : r.parameters) {
-    s += table_row(
-        b.name, {esc(value_text(b.p10_value)), esc(value_text(b.p90_value)), esc(value_text(b.low)),
-                 esc(value_text(b.high)), esc(value_text(b.swing))});
+    s += table_row(parameter_label(sc, b.name),
+                   {esc(parameter_value(sc, b.name, b.p10_value, value_text)),
+                    esc(parameter_value(sc, b.name, b.p90_value, value_text)),
+                    esc(value_text(b.low)), esc(value_text(b.high)), esc(value_text(b.swing))});
   }
   s += "</tbody></table>\n";
   return s + sensitivity_close(sc);

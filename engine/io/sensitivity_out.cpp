@@ -9,6 +9,7 @@
 
 #include "engine/core/format.h"
 #include "engine/core/utf8.h"
+#include "engine/io/labels.h"
 #include "engine/io/text.h"
 
 namespace plancast {
@@ -126,7 +127,7 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
     line += "  ";
     line += fit_to_width(interval(ix.st_lo, ix.st_hi), 17);
     line += share_bar(ix.st);
-    add_named_row(s, ix.name, 22, line);
+    add_named_row(s, parameter_label(sc, ix.name), 22, line);
   }
   s += "\nsum of S1 ";
   s += fixed_text(sum, 3);
@@ -155,7 +156,7 @@ std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, con
     line += "  ";
     line += fit_to_width(interval(e.lo, e.hi), 18);
     line += share_bar(e.shapley);
-    add_named_row(s, e.name, 22, line);
+    add_named_row(s, parameter_label(sc, e.name), 22, line);
   }
   s += "\nThe parameters together explain ";
   s += fixed_text(r.explained, 3);
@@ -209,7 +210,7 @@ std::string tornado_text(const TornadoResult& r, const SensitivityOutput& o, con
     line += right(general_text(b.swing, 4), 10);
     line += "  ";
     line += chart;
-    add_named_row(s, b.name, 20, line);
+    add_named_row(s, parameter_label(sc, b.name), 20, line);
   }
   return s;
 }

@@ -706,3 +706,31 @@ TEST_CASE("nearest and is_identifier", "[config]") {
   CHECK_FALSE(is_identifier("a-b"));
   CHECK_FALSE(is_identifier(""));
 }
+
+TEST_CASE("parameters take an optional title and unit, each a string", "[config]") {
+  const Scenario sc = load(with("g: {dist: normal, mean: 0.05, sd: 0.01}",
+                                "g: {dist: normal, mean: 0.05, sd: 0.01, title: Growth of \"g\", "
+                                "unit: a year}"));
+  const ParameterSpec* g = sc.find_parameter("g");
+  REQUIRE(g != nullptr);
+  CHECK(g->title == "Growth of \"g\"");
+  CHECK(g->unit == "a year");
+  // As written: the distribution alone, the labels left out.
+  CHECK(g->dist.written == "{dist: normal, mean: 0.05, sd: 0.01}");
+  CHECK(g->dist.family == DistFamily::normal);
+  const ParameterSpec* h = sc.find_parameter("h");
+  CHECK(h->title.empty());
+  CHECK(h->unit.empty());
+  CHECK(h->dist.written == "{dist: uniform, min: 0, max: 0.1}");
+  // A title on its own does not hide a distribution's problem.
+  auto ds = errors(with("sd: 0.01}", "sd: -0.01, title: G}"));
+  CHECK_DIAG(ds, "t.yaml:8:37", "sd=-0.01 (must be > 0");
+  // Wrong types, located at the value.
+  ds = errors(with("sd: 0.01}", "sd: 0.01, title: [a, b]}"));
+  CHECK_DIAG(ds, "t.yaml:8:50", "expected a string for parameters.g.title, got a list");
+  ds = errors(with("sd: 0.01}", "sd: 0.01, unit: {a: 1}}"));
+  CHECK_DIAG(ds, "t.yaml:8:49", "expected a string for parameters.g.unit, got a map");
+  // An unknown key beside them is still reported.
+  ds = errors(with("sd: 0.01}", "sd: 0.01, titel: G}"));
+  CHECK(all_text(ds).find("titel") != std::string::npos);
+}

@@ -12,6 +12,7 @@
 #include "engine/analysis/sensitivity.h"
 #include "engine/cli/options.h"
 #include "engine/config/scenario.h"
+#include "engine/io/labels.h"
 #include "engine/io/report.h"
 #include "engine/io/text.h"
 #include "engine/sim/runner.h"
@@ -78,8 +79,9 @@ TEST_CASE("run report: a chart per indicator, every target, nothing fetched", "[
   // The facts at the top and the assumptions.
   check_contains(html, {"<dt>base year</dt><dd>2020</dd>", "<dt>horizon</dt><dd>2030</dd>",
                         "<dt>runs</dt><dd>3000</dd>", "<dt>seed</dt><dd>11</dd>",
-                        "<td>core_trend</td><td>normal(mean 0.15, sd 0.035)</td>",
-                        "gdp_trend and core_trend +0.50"});
+                        "<td>core_trend</td><td title=\"normal(mean 0.15, sd 0.035)\"><code>{dist: "
+                        "normal, mean: 0.15, sd: 0.035}</code></td>",
+                        "GDP growth (地区生产总值) (gdp_trend) and core_trend +0.50"});
   // UTF-8 titles kept, markup escaped.
   CHECK(html.find("数字经济核心产业增加值") != std::string::npos);
   CHECK(html.find("Listed companies &lt;&amp;&gt; &quot;quoted&quot;") != std::string::npos);
@@ -154,7 +156,7 @@ TEST_CASE("compare and sensitivity reports", "[report]") {
   const std::string sh = sobol_report_html(f.scenario, s, "core_va@2025");
   CHECK(sh.find("id=\"sobol\"><svg") != std::string::npos);
   for (const SobolIndex& ix : s.parameters) {
-    CHECK(sh.find("<td>" + ix.name + "</td>") != std::string::npos);
+    CHECK(sh.find("<td>" + parameter_label(f.scenario, ix.name) + "</td>") != std::string::npos);
   }
   const TornadoResult t = tornado_sensitivity(f.scenario, reg, out, so);
   const std::string th = tornado_report_html(f.scenario, t, "core_va@2025");
