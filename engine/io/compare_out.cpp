@@ -88,9 +88,11 @@ std::string variants_text(const Comparison& c, const Scenario* base) {
     if (ovs.empty()) s += wrap_text(name + "  (changes nothing)", kTextWidth, "  ", "    ");
     for (std::size_t k = 0; k < ovs.size(); ++k) {
       const std::string lead = "  " + (k == 0 ? name : blank) + "  ";
-      const std::string path = base ? path_label(*base, ovs[k].first) : ovs[k].first;
-      s += wrap_text(path + ": " + ovs[k].second, kTextWidth, lead,
-                     "  " + blank + "      ");  // continued lines: under the value, no name
+      const std::string title = base ? path_title(*base, ovs[k].first) : std::string();
+      s += wrap_text(
+          ovs[k].first + ": " + ovs[k].second + (title.empty() ? "" : "  (" + title + ")"),
+          kTextWidth, lead,
+          "  " + blank + "      ");  // continued lines: under the value, no name
     }
   }
   if (s.empty()) return s;

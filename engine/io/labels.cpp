@@ -14,13 +14,17 @@ std::string parameter_label(const Scenario& sc, const std::string& name) {
   return p->title + " (" + name + ")";
 }
 
-std::string path_label(const Scenario& sc, const std::string& path) {
+std::string path_title(const Scenario& sc, const std::string& path) {
   static const std::string kPrefix = "parameters.";
-  if (path.compare(0, kPrefix.size(), kPrefix) != 0) return path;
+  if (path.compare(0, kPrefix.size(), kPrefix) != 0) return {};
   const std::string rest = path.substr(kPrefix.size());
   const ParameterSpec* p = sc.find_parameter(rest.substr(0, rest.find('.')));
-  if (p == nullptr || p->title.empty()) return path;
-  return p->title + " (" + path + ")";
+  return p == nullptr ? std::string() : p->title;
+}
+
+std::string path_label(const Scenario& sc, const std::string& path) {
+  const std::string title = path_title(sc, path);
+  return title.empty() ? path : title + " (" + path + ")";
 }
 
 bool is_rate_parameter(const Scenario& sc, const std::string& name) {

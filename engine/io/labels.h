@@ -20,6 +20,10 @@ std::string parameter_label(const Scenario& sc, const std::string& name);
 /// when it names no parameter with a title.
 std::string path_label(const Scenario& sc, const std::string& path);
 
+/// The title of the parameter at dotted path `path` (as path_label), or "" where it has none:
+/// for the terminal, which writes the path as the file does and the title after its value.
+std::string path_title(const Scenario& sc, const std::string& path);
+
 /// Whether the values of parameter `name` are yearly rates, written as fractions (0.022) and
 /// shown as percentages a year: a parameter without a `unit` that a process uses as a growth
 /// rate (a trend's rate or converge_to, a count's rate_growth; ProcessSpec::growth_rates).

@@ -92,6 +92,16 @@ void add_named_row(std::string& s, const std::string& name, std::size_t w,
   for (std::size_t k = 1; k < pieces.size(); ++k) add_row(s, pieces[k]);
 }
 
+/// The width of the parameter column: the widest label of `rows` (their `name`s), at least
+/// `least` and at most `most` (a wider label breaks over lines, add_named_row).
+template <class Row>
+std::size_t label_width(const std::vector<Row>& rows, const Scenario& sc, std::size_t least,
+                        std::size_t most) {
+  std::size_t w = least;
+  for (const Row& r : rows) w = std::max(w, display_width(parameter_label(sc, r.name)) + 1);
+  return std::min(w, most);
+}
+
 /// `rows` ordered by `member`, largest first (ties keep the file's order).
 template <class Row>
 std::vector<Row> by_largest(std::vector<Row> rows, double Row::*member) {
@@ -112,7 +122,8 @@ std::string design_line(std::uint64_t n, std::string_view unit, std::uint64_t ru
 std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const Scenario& sc) {
   std::string s = table_head("Sobol indices", o, sc, r.mean, r.variance);
   s += design_line(r.base_runs, "base rows", r.total_runs, r.sampler, r.seed);
-  s += fit_to_width("parameter", 22) + right("S1", 7) + "  " + fit_to_width("95% interval", 17) +
+  const std::size_t w = label_width(r.parameters, sc, 22, 34);  // rows to 100 columns
+  s += fit_to_width("parameter", w) + right("S1", 7) + "  " + fit_to_width("95% interval", 17) +
        right("ST", 7) + "  " + fit_to_width("95% interval", 17) + "ST\n";
   std::vector<SobolIndex> sorted = by_largest(r.parameters, &SobolIndex::st);
   sorted.push_back(r.noise);
@@ -127,7 +138,7 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
     line += "  ";
     line += fit_to_width(interval(ix.st_lo, ix.st_hi), 17);
     line += share_bar(ix.st);
-    add_named_row(s, parameter_label(sc, ix.name), 22, line);
+    add_named_row(s, parameter_label(sc, ix.name), w, line);
   }
   s += "\nsum of S1 ";
   s += fixed_text(sum, 3);
@@ -143,7 +154,8 @@ std::string sobol_text(const SobolResult& r, const SensitivityOutput& o, const S
 std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, const Scenario& sc) {
   std::string s = table_head("Shapley effects", o, sc, r.mean, r.variance);
   s += design_line(r.permutations, "permutations", r.total_runs, r.sampler, r.seed);
-  s += fit_to_width("parameter", 22) + right("Shapley", 8) + "  " + "95% interval\n";
+  const std::size_t w = label_width(r.parameters, sc, 22, 40);  // rows to 100 columns
+  s += fit_to_width("parameter", w) + right("Shapley", 8) + "  " + "95% interval\n";
   std::vector<ShapleyEffect> sorted = by_largest(r.parameters, &ShapleyEffect::shapley);
   ShapleyEffect noise;
   noise.name = kNoiseRow;
@@ -156,7 +168,7 @@ std::string shapley_text(const ShapleyResult& r, const SensitivityOutput& o, con
     line += "  ";
     line += fit_to_width(interval(e.lo, e.hi), 18);
     line += share_bar(e.shapley);
-    add_named_row(s, parameter_label(sc, e.name), 22, line);
+    add_named_row(s, parameter_label(sc, e.name), w, line);
   }
   s += "\nThe parameters together explain ";
   s += fixed_text(r.explained, 3);

@@ -36,8 +36,13 @@ std::string solve_json(const Scenario& scenario, const SolveResult& r) {
 std::string solve_text(const Scenario& scenario, const SolveResult& r) {
   auto g = [](double x) { return general_text(x, 6); };
   std::string s = "plancast solve: " + scenario.name + "\n";
-  s += fmt::format("{} = {} gives target {} a probability of {}\n", path_label(scenario, r.path),
-                   g(r.value), r.target, human_percent(r.probability));
+  s += fmt::format("{} = {} gives target {} a probability of {}\n", r.path, g(r.value), r.target,
+                   human_percent(r.probability));
+  if (const std::string title = path_title(scenario, r.path); !title.empty()) {
+    const std::size_t dot = r.path.find('.', r.path.find('.') + 1);  // parameters.NAME.KEY
+    s += "  (" + (dot == std::string::npos ? "" : "the " + r.path.substr(dot + 1) + " of ") +
+         title + ")\n";
+  }
   s += fmt::format("  (estimated {} at {} and {} at {}, the final bracket)\n",
                    human_percent(r.bracket_probability[0]), g(r.bracket[0]),
                    human_percent(r.bracket_probability[1]), g(r.bracket[1]));
