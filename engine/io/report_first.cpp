@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/analysis/audit.h"
+#include "engine/io/labels.h"
 #include "engine/io/report_first.h"
 #include "engine/io/report_sections.h"
 
@@ -32,17 +33,21 @@ std::string rho_text(double rho) {
 
 /// "core_trend: rank correlation +0.81 with core_va in 2025 over the first 2,048 runs; higher
 /// values make the target more likely. Next: a (+0.21), b (−0.12)."
-std::string moves_most(const TargetDrivers& d, const DriverRanking& all, const TargetResult& t) {
+std::string moves_most(const TargetDrivers& d, const DriverRanking& all, const TargetResult& t,
+                       const Scenario* sc) {
+  auto name = [&](std::size_t p) {
+    return sc != nullptr ? parameter_label(*sc, all.parameters[p]) : all.parameters[p];
+  };
   if (d.ranked.empty()) return "";
   const Driver& top = d.ranked.front();
   const bool helps = (top.rho > 0) == (t.op == ">=");
-  std::string s = "<b>" + esc(all.parameters[top.parameter]) + "</b>: rank correlation " +
+  std::string s = "<b>" + esc(name(top.parameter)) + "</b>: rank correlation " +
                   esc(rho_text(top.rho)) + " with " + esc(t.indicator) + " in " +
                   std::to_string(t.year) + " over the first " + esc(count_text(d.runs)) +
                   " runs; higher values make the target " + (helps ? "more" : "less") + " likely.";
   std::string next;
   for (std::size_t i = 1; i < d.ranked.size() && i < 3; ++i) {
-    next += (i > 1 ? ", " : " Next: ") + esc(all.parameters[d.ranked[i].parameter]) + " (" +
+    next += (i > 1 ? ", " : " Next: ") + esc(name(d.ranked[i].parameter)) + " (" +
             esc(rho_text(d.ranked[i].rho)) + ")";
   }
   return s + (next.empty() ? "" : next + ".");
@@ -50,7 +55,7 @@ std::string moves_most(const TargetDrivers& d, const DriverRanking& all, const T
 
 /// "core_trend ≤ 0.1649 and gdp_trend ≥ 0.05: 99% of the runs in this box miss the target,
 /// and they are 81% of all the runs that miss it (PRIM over the first 2048 runs)."
-std::string mostly_missed(const DiscoverResult& d) {
+std::string mostly_missed(const DiscoverResult& d, const Scenario* sc) {
   if (d.chosen_parameters.empty()) {
     return esc(
         "no range of the parameters stands out: no box of runs misses it more often than "
@@ -64,7 +69,10 @@ std::string mostly_missed(const DiscoverResult& d) {
     std::string limit = lo && hi ? " between " + value_text(bp.lo) + " and " + value_text(bp.hi)
                         : hi     ? " \xE2\x89\xA4 " + value_text(bp.hi)
                                  : " \xE2\x89\xA5 " + value_text(bp.lo);
-    s += (s.empty() ? "<b>" : " and <b>") + esc(d.parameters[bp.index]) + "</b>" + esc(limit);
+    s +=
+        (s.empty() ? "<b>" : " and <b>") +
+        esc(sc != nullptr ? parameter_label(*sc, d.parameters[bp.index]) : d.parameters[bp.index]) +
+        "</b>" + esc(limit);
   }
   const PrimBox& box = d.boxes[d.chosen];
   return s + esc(": " + percent(box.density) + " of the runs in this box miss the target, and " +
@@ -114,9 +122,9 @@ std::string first_page_section(const Scenario* sc, const Results& r, const Drive
       s += "<p><span class=\"k\">Growth needed</span> " + esc(growth) + "</p>\n";
     }
     const TargetDrivers* d = drivers != nullptr ? drivers->find(t.id) : nullptr;
-    const std::string most = d != nullptr ? moves_most(*d, *drivers, t) : "";
+    const std::string most = d != nullptr ? moves_most(*d, *drivers, t, sc) : "";
     if (!most.empty()) s += "<p><span class=\"k\">Moves it most</span> " + most + "</p>\n";
-    const std::string missed = d != nullptr && d->missed ? mostly_missed(*d->missed) : "";
+    const std::string missed = d != nullptr && d->missed ? mostly_missed(*d->missed, sc) : "";
     if (!missed.empty()) s += "<p><span class=\"k\">Mostly missed when</span> " + missed + "</p>\n";
     s += "</div>\n";
   }

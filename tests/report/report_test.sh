@@ -89,13 +89,13 @@ content)
   check "run.html: the assumption that moves core_va_2025 most" \
     bash -c "grep -A4 'id=\"answer-core_va_2025\"' '$out/run.html' | grep -q 'Moves it most</span> <b>core_trend</b>: rank correlation +0'"
   check "run.html: the assumption that moves listed_by_2030 most" \
-    bash -c "grep -A4 'id=\"answer-listed_by_2030\"' '$out/run.html' | grep -q 'Moves it most</span> <b>listings</b>'"
+    bash -c "grep -A4 'id=\"answer-listed_by_2030\"' '$out/run.html' | grep -q 'Moves it most</span> <b>New listings (listings)</b>'"
   check "run.html: no discover box unless asked" bash -c "! grep -q 'Mostly missed when' '$out/run.html'"
-  "$pc" run "$scenario" --runs 4000 --threads 2 --quiet --report "$out/discover.html" --report-discover
+  "$pc" run "$scenario" --runs 4000 --threads 2 --quiet --report "$out/run_discover.html" --report-discover
   check "--report-discover: share_2025 mostly missed when core_trend is low (as plancast discover)" \
-    bash -c "grep -A5 'id=\"answer-share_2025\"' '$out/discover.html' | grep -qE 'Mostly missed when</span> <b>core_trend</b> ≤ 0\.[0-9]+: [0-9.]+% of the runs in this box miss the target'"
+    bash -c "grep -A5 'id=\"answer-share_2025\"' '$out/run_discover.html' | grep -qE 'Mostly missed when</span> <b>core_trend</b> ≤ 0\.[0-9]+: [0-9.]+% of the runs in this box miss the target'"
   check "--report-discover: listed_by_2030 mostly missed when listings is low" \
-    bash -c "grep -A5 'id=\"answer-listed_by_2030\"' '$out/discover.html' | grep -q 'Mostly missed when</span> <b>listings</b> ≤ '"
+    bash -c "grep -A5 'id=\"answer-listed_by_2030\"' '$out/run_discover.html' | grep -q 'Mostly missed when</span> <b>New listings (listings)</b> ≤ '"
   "$pc" run "$scenario" --runs 100 --quiet --report-discover 2>"$out/err.txt"
   rc=$?
   check "--report-discover without --report: exit 2 (got $rc)" test "$rc" -eq 2

@@ -229,8 +229,8 @@ TEST_CASE("compare CLI: a side-by-side table with every variant, and JSON", "[co
   CHECK(j["variants"][1]["overrides"]["parameters.software_trend.mean"] == 0.24);
   // The path as the file writes it, then the parameter's title (engine/io/labels.h); a
   // wrapped line continues under the value.
-  CHECK(text.find("policy_push   parameters.core_trend.mean: 0.19 (Digital-economy core value "
-                  "added growth,\n                    2021-2025)\n") != std::string::npos);
+  CHECK(text.find("policy_push   parameters.core_trend.mean: 0.19 (Core digital VA growth "
+                  "2021-25)\n") != std::string::npos);
   CHECK(text.find("indicators.gdp.history: {2015: 3515.6, 2023: 5509.8}\n") != std::string::npos);
   CHECK(j["runs"] == 3000);
   const auto& t = j["targets"][0];
