@@ -35,7 +35,7 @@ TEST_PACKAGES=(
   openmpi-bin libopenmpi-dev                              # PLANCAST_MPI (mpirun tests)
   chromium fonts-noto-cjk                                 # HTML report tests and screenshots
   tmux                                                    # progress-bar test in a terminal
-  python3-openpyxl                                        # reads the --xlsx workbooks back
+  python3-openpyxl python3-yaml                           # reads the --xlsx workbooks back
   python3-pybind11 pybind11-dev python3-numpy             # the Python module (PLANCAST_PYTHON)
   python3-pandas python3-matplotlib python3-pytest        # its DataFrames, plots and tests
   python3-nbconvert python3-ipykernel                     # the worked notebook, executed

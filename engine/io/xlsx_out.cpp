@@ -188,10 +188,12 @@ void bands_sheet(Book& book, const Results& r) {
 void assumptions_sheet(Book& book, const Scenario& sc) {
   {
     Sheet s(book, "Assumptions",
-            {"parameter", "as written", "distribution", "p10", "median", "p90"},
-            {22, 44, 32, 11, 11, 11});
+            {"parameter", "title", "unit", "as written", "distribution", "p10", "median", "p90"},
+            {22, 32, 14, 44, 32, 11, 11, 11});
     for (const report::AssumptionRow& a : report::assumption_rows(sc)) {
-      s.next_row().text(a.name).text(a.written).text(a.distribution);
+      const ParameterSpec* p = sc.find_parameter(a.name);
+      s.next_row().text(a.name).text(p != nullptr ? p->title : "");
+      s.text(p != nullptr ? p->unit : "").text(a.written).text(a.distribution);
       s.num(a.p10).num(a.p50).num(a.p90);
     }
   }

@@ -12,7 +12,7 @@ import sys
 
 import openpyxl
 
-PC, SCENARIO, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
+PC, SCENARIO, OUT, TITLED = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 os.makedirs(OUT, exist_ok=True)
 failures = []
 
@@ -83,6 +83,19 @@ assumptions = rows(wb["Assumptions"])
 check(len(assumptions) > 0 and all(a["as written"] and a["as written"].startswith("{")
                                    for a in assumptions), "Assumptions: 'as written' missing")
 check(all(isinstance(a["median"], float) for a in assumptions), "Assumptions: median not a number")
+# Each parameter's title and unit, as a scenario that gives them writes them (TITLED, the
+# report's four.yaml: the run's JSON has neither, so they are read from the file).
+import yaml  # noqa: E402 (python3-yaml)
+tx = os.path.join(OUT, "titled.xlsx")
+run("run", TITLED, "--runs", "500", "--quiet", "--xlsx", tx)
+declared = yaml.safe_load(open(TITLED, encoding="utf-8"))["parameters"]
+titled = rows(openpyxl.load_workbook(tx)["Assumptions"])
+check(any(a["title"] for a in titled), "Assumptions: no title in a scenario with titles")
+for a in titled:
+    spec = declared[a["parameter"]]
+    spec = spec if isinstance(spec, dict) else {}
+    check((a["title"] or "") == spec.get("title", ""), f"Assumptions: {a['parameter']} title {a['title']!r}")
+    check((a["unit"] or "") == spec.get("unit", ""), f"Assumptions: {a['parameter']} unit {a['unit']!r}")
 
 # ---- compare ------------------------------------------------------------------------------
 cx = os.path.join(OUT, "compare.xlsx")
