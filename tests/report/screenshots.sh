@@ -32,14 +32,25 @@ shot() {  # shot NAME WIDTHxHEIGHT
   python3 "$here/png_check.py" "$dest/$1.png"
 }
 
-# 1. The top of the run report: facts and the target table.
+# 1. The run report's first page: each target's answer in words and numbers.
+view "$work/jiaxing.html" report-answer \
+  "#targets, #exceedance, #assumptions, #indicators, #reach, #notes, footer { display: none }"
+shot report-answer 1100x1100
+# 1b. The target table, and the exceedance curves of the target indicators.
 view "$work/jiaxing.html" report-targets \
-  "#assumptions, #indicators, #reach, #notes, footer { display: none }"
-shot report-targets 1100x1000
+  "header, #answer, #exceedance, #assumptions, #indicators, #reach, #notes, footer { display: none }"
+shot report-targets 1100x700
+view "$work/jiaxing.html" report-exceedance \
+  "header, #answer, #targets, #assumptions, #indicators, #reach, #notes, footer { display: none }"
+shot report-exceedance 1100x800
+# 1c. The assumptions as the file writes them, with noise, shocks and events.
+view "$work/jiaxing.html" report-assumptions \
+  "header, #answer, #targets, #exceedance, #indicators, #reach, #notes, footer { display: none }"
+shot report-assumptions 1100x1000
 # 2. Fan charts of the indicators with 2025 targets.
 keep='#indicator-core_va, #indicator-core_va_share, #indicator-online_retail, #indicator-software_revenue'
 view "$work/jiaxing.html" report-fans \
-  "header, #targets, #assumptions, #reach, #notes, footer { display: none } #indicators figure { display: none } #indicators :is($keep) { display: block }"
+  "header, #answer, #targets, #exceedance, #assumptions, #reach, #notes, footer { display: none } #indicators figure { display: none } #indicators :is($keep) { display: block }"
 shot report-fans 1100x760
 # 3. Compare: probability bars per target.
 view "$work/compare.html" report-compare \
