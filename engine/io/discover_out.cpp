@@ -61,9 +61,8 @@ std::string discover_text(const DiscoverResult& r, const DiscoverOptions& o, con
     const std::string& name = r.parameters[bp.index];
     const std::string label = sc ? parameter_label(*sc, name) : name;
     if (label != name) s += "    " + label + "\n";
-    s +=
-        fmt::format("    {}  {:<30.30}  {:>7}  {:15.3f}\n", pad_to_width(name, 24),
-                    limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
+    s += fmt::format("    {}  {:<30.30}  {:>7}  {:15.3f}\n", pad_to_width(name, 24),
+                     limits_text(r, bp), general_text(bp.quasi_p, 2), bp.density_without);
   }
   s += "  quasi-p: how likely a density this high is by chance without the limit on that "
        "parameter;\n"
