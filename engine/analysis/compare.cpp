@@ -269,7 +269,7 @@ VariantOutcome run_reusing(const Results& base_results, const Scenario& sc,
     }
     const auto b = std::find_if(
         base_results.joint.begin(), base_results.joint.end(),
-        [&](const JointResult& j) { return j.year == year && j.targets == same.targets; });
+        [&, y = year](const JointResult& j) { return j.year == y && j.targets == same.targets; });
     if (!changed && b != base_results.joint.end()) {
       joint.push_back(*b);
     } else {
