@@ -1,0 +1,162 @@
+// Config tests, part two: variants, --set, loading files, names, parameter titles and units.
+// The fixture (fake registry, load(), errors()) is tests/engine/config/config_fixture.h.
+#include "tests/engine/config/config_fixture.h"
+
+// ---- variants and --set ---------------------------------------------------------------------
+
+TEST_CASE("variants override a value or a whole subtree, without leaking", "[config][variants]") {
+  LoadOptions fast;
+  fast.variant = "fast";
+  const Scenario f = load(kGood, fast);
+  CHECK(f.variant == "fast");
+  CHECK(f.parameters[0].dist.mean == 0.08);
+  CHECK(f.parameters[0].dist.sd == 0.01);
+  CHECK(f.indicators[0].base == 100);
+
+  LoadOptions slow;
+  slow.variant = "slow";
+  const Scenario s = load(kGood, slow);
+  CHECK(s.parameters[0].dist.mean == 0.01);
+  CHECK(s.parameters[0].dist.sd == 0.005);
+  CHECK(s.indicators[0].base == 90);
+
+  const Scenario base = load(kGood);
+  CHECK(base.parameters[0].dist.mean == 0.05);
+  CHECK(base.indicators[0].base == 100);
+  CHECK(base.sha256 != f.sha256);
+  CHECK(base.sha256 != s.sha256);
+  CHECK(f.sha256 != s.sha256);
+  // Loading a variant again gives the same digest.
+  CHECK(load(kGood, fast).sha256 == f.sha256);
+
+  // List elements by index.
+  const std::string idx = with("  slow:\n", "  late:\n    targets.0.year: 2027\n  slow:\n");
+  LoadOptions late;
+  late.variant = "late";
+  CHECK(load(idx, late).targets[0].year == 2027);
+}
+
+TEST_CASE("every variant is validated, whichever is selected", "[config][variants]") {
+  const std::string bad = with("indicators.gdp.base: 90", "indicators.gdp.base: -.inf");
+  auto ds = errors(bad);  // the base scenario is selected
+  CHECK_DIAG(ds, "t.yaml:30:26", "-.inf is not a finite number (in variant 'slow')");
+  LoadOptions fast;
+  fast.variant = "fast";
+  ds = errors(bad, fast);
+  CHECK_DIAG(ds, "t.yaml:30:26", "-.inf is not a finite number (in variant 'slow')");
+  // A new key in a variant is caught by the normal validation, at the variant line.
+  ds = errors(with("parameters.g.mean: 0.08", "parameters.g.sdd: 0.08"));
+  CHECK_DIAG(ds, "t.yaml:27:10",
+             "unknown key 'sdd' in parameters.g (did you mean 'sd'?) (in variant 'fast')");
+  ds = errors(with("parameters.g.mean: 0.08", "variants.slow: {}"));
+  CHECK_DIAG(ds, "t.yaml:27:10", "variants cannot override variants");
+  ds = errors(with("parameters.g.mean: 0.08", "targets.7.year: 2025"));
+  CHECK_DIAG(ds, "t.yaml:27:10", "'7' is not an index of the list targets (it has 2 items");
+}
+
+TEST_CASE("an unknown --variant lists the variants", "[config][variants]") {
+  LoadOptions o;
+  o.variant = "fats";
+  auto ds = errors(kGood, o);
+  CHECK_DIAG(ds, "--variant",
+             "unknown variant 'fats' (did you mean 'fast'?) (variants: fast, slow)");
+}
+
+TEST_CASE("set overrides values and subtrees, located as --set:K:COL", "[config][set]") {
+  LoadOptions o;
+  o.sets = {"simulation.runs=5000", "parameters.h={dist: normal, mean: 1, sd: 2}"};
+  const Scenario sc = load(kGood, o);
+  CHECK(sc.simulation.runs == 5000);
+  CHECK(sc.parameters[1].dist.family == DistFamily::normal);
+  CHECK(sc.parameters[1].dist.sd == 2);
+  const Scenario base = load(kGood);
+  CHECK(sc.sha256 != base.sha256);
+  CHECK(load(kGood, o).sha256 == sc.sha256);
+  CHECK(load(kGood).sha256 == base.sha256);
+
+  // --set applies on top of the selected variant.
+  LoadOptions vs;
+  vs.variant = "slow";
+  vs.sets = {"parameters.g.sd=0.5"};
+  const Scenario v = load(kGood, vs);
+  CHECK(v.parameters[0].dist.mean == 0.01);
+  CHECK(v.parameters[0].dist.sd == 0.5);
+
+  LoadOptions bad;
+  bad.sets = {"simulation.runs=0"};
+  CHECK_DIAG(errors(kGood, bad), "--set:1:17", "runs=0 (must be in [1,");
+  bad.sets = {"simulation.runs=5", "parameters.h={dist: normal, mean: 1, sd: -2}"};
+  CHECK_DIAG(errors(kGood, bad), "--set:2:42", "sd=-2 (must be > 0");
+  bad.sets = {"simulation.rnus.x=5"};
+  CHECK_DIAG(errors(kGood, bad), "--set:1:1",
+             "'rnus' not found in simulation (did you mean 'runs'?)");
+  bad.sets = {"simulation.runz=5"};
+  CHECK_DIAG(errors(kGood, bad), "--set:1:12",
+             "unknown key 'runz' in simulation (did you mean 'runs'?)");
+  bad.sets = {"parameters.h={dist: normal"};
+  CHECK_THAT(all_text(errors(kGood, bad)), Catch::Contains("--set:1:"));
+  CHECK_THAT(all_text(errors(kGood, bad)), Catch::Contains("in --set value: YAML syntax"));
+  bad.sets = {"simulation.runs"};
+  CHECK_DIAG(errors(kGood, bad), "--set:1:1", "expected PATH=VALUE");
+  bad.sets = {"simulation.runs=&a 5"};
+  CHECK_DIAG(errors(kGood, bad), "--set:1:17", "anchor '&a' is not allowed");
+}
+
+TEST_CASE("load_scenario_file reads files and reports unreadable ones", "[config]") {
+  const std::string path = "test_config_tmp.yaml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << kGood;
+  }
+  const Scenario sc = load_scenario_file(path, {}, fake_registry());
+  CHECK(sc.file == path);
+  CHECK(sc.sha256 == load(kGood).sha256);
+  std::remove(path.c_str());
+  try {
+    load_scenario_file("no/such/file.yaml", {}, fake_registry());
+    FAIL("no error");
+  } catch (const ScenarioError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("no/such/file.yaml: error: cannot read the scenario"));
+  }
+}
+
+// ---- NodeReader helpers ------------------------------------------------------------------------
+
+TEST_CASE("nearest and is_identifier", "[config]") {
+  CHECK(nearest("sdd", {"mean", "sd"}) == "sd");
+  CHECK(nearest("horizn", {"horizon", "base_year"}) == "horizon");
+  CHECK(nearest("completely_different", {"sd", "mean"}).empty());
+  CHECK(is_identifier("core_va"));
+  CHECK(is_identifier("_x1"));
+  CHECK_FALSE(is_identifier("1x"));
+  CHECK_FALSE(is_identifier("a-b"));
+  CHECK_FALSE(is_identifier(""));
+}
+
+TEST_CASE("parameters take an optional title and unit, each a string", "[config]") {
+  const Scenario sc = load(with("g: {dist: normal, mean: 0.05, sd: 0.01}",
+                                "g: {dist: normal, mean: 0.05, sd: 0.01, title: Growth of \"g\", "
+                                "unit: a year}"));
+  const ParameterSpec* g = sc.find_parameter("g");
+  REQUIRE(g != nullptr);
+  CHECK(g->title == "Growth of \"g\"");
+  CHECK(g->unit == "a year");
+  // As written: the distribution alone, the labels left out.
+  CHECK(g->dist.written == "{dist: normal, mean: 0.05, sd: 0.01}");
+  CHECK(g->dist.family == DistFamily::normal);
+  const ParameterSpec* h = sc.find_parameter("h");
+  CHECK(h->title.empty());
+  CHECK(h->unit.empty());
+  CHECK(h->dist.written == "{dist: uniform, min: 0, max: 0.1}");
+  // A title on its own does not hide a distribution's problem.
+  auto ds = errors(with("sd: 0.01}", "sd: -0.01, title: G}"));
+  CHECK_DIAG(ds, "t.yaml:8:37", "sd=-0.01 (must be > 0");
+  // Wrong types, located at the value.
+  ds = errors(with("sd: 0.01}", "sd: 0.01, title: [a, b]}"));
+  CHECK_DIAG(ds, "t.yaml:8:50", "expected a string for parameters.g.title, got a list");
+  ds = errors(with("sd: 0.01}", "sd: 0.01, unit: {a: 1}}"));
+  CHECK_DIAG(ds, "t.yaml:8:49", "expected a string for parameters.g.unit, got a map");
+  // An unknown key beside them is still reported.
+  ds = errors(with("sd: 0.01}", "sd: 0.01, titel: G}"));
+  CHECK(all_text(ds).find("titel") != std::string::npos);
+}
