@@ -22,11 +22,6 @@ std::string path_title(const Scenario& sc, const std::string& path) {
   return p == nullptr ? std::string() : p->title;
 }
 
-std::string path_label(const Scenario& sc, const std::string& path) {
-  const std::string title = path_title(sc, path);
-  return title.empty() ? path : title + " (" + path + ")";
-}
-
 bool is_rate_parameter(const Scenario& sc, const std::string& name) {
   const ParameterSpec* p = sc.find_parameter(name);
   if (p == nullptr || !p->unit.empty()) return false;

@@ -15,13 +15,10 @@ namespace plancast {
 /// comes back as it is.
 std::string parameter_label(const Scenario& sc, const std::string& name);
 
-/// The label of the parameter at dotted path `path` ("parameters.NAME" or
-/// "parameters.NAME.KEY", as solve --vary takes): "TITLE (parameters.NAME.KEY)"; `path` itself
-/// when it names no parameter with a title.
-std::string path_label(const Scenario& sc, const std::string& path);
-
-/// The title of the parameter at dotted path `path` (as path_label), or "" where it has none:
-/// for the terminal, which writes the path as the file does and the title after its value.
+/// The title of the parameter at dotted path `path` ("parameters.NAME" or
+/// "parameters.NAME.KEY", as solve --vary and a variant's overrides write it), or "" where
+/// the path names no parameter with a title. Outputs write the path as the file does and the
+/// title beside it.
 std::string path_title(const Scenario& sc, const std::string& path);
 
 /// Whether the values of parameter `name` are yearly rates, written as fractions (0.022) and

@@ -70,11 +70,9 @@ std::string overrides_section(const Scenario& base, const Comparison& c) {
            "</td><td colspan=\"2\">(nothing)</td></tr>\n";
     }
     for (std::size_t k = 0; k < ovs.size(); ++k) {
-      const std::string label = path_label(base, ovs[k].first);
+      const std::string title = path_title(base, ovs[k].first);
       const std::string path =
-          label == ovs[k].first
-              ? "<code>" + esc(label) + "</code>"
-              : esc(label.substr(0, label.rfind(" ("))) + " <code>" + esc(ovs[k].first) + "</code>";
+          (title.empty() ? "" : esc(title) + " ") + "<code>" + esc(ovs[k].first) + "</code>";
       s += "<tr><td>" +
            (k == 0 ? line_sample(variant_style(i)) + " " + esc(c.variants[i]) : std::string()) +
            "</td><td>" + path + "</td><td><code>" + esc(ovs[k].second) + "</code></td></tr>\n";

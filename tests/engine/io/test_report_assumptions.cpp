@@ -116,9 +116,9 @@ TEST_CASE("parameter labels and values: title (name), rates as percentages a yea
   CHECK(parameter_label(sc, "eu_semis_trend") == "EU chip output growth (eu_semis_trend)");
   CHECK(parameter_label(sc, "expert") == "expert");
   CHECK(parameter_label(sc, "recession") == "recession");  // not a parameter: as it is
-  CHECK(path_label(sc, "parameters.eu_semis_trend.mean") ==
-        "EU chip output growth (parameters.eu_semis_trend.mean)");
-  CHECK(path_label(sc, "simulation.runs") == "simulation.runs");
+  CHECK(path_title(sc, "parameters.eu_semis_trend.mean") == "EU chip output growth");
+  CHECK(path_title(sc, "parameters.eu_semis_trend") == "EU chip output growth");
+  CHECK(path_title(sc, "simulation.runs").empty());
   CHECK(is_rate_parameter(sc, "eu_semis_trend"));  // a growth trend
   CHECK_FALSE(is_rate_parameter(sc, "fabs"));      // a count's arrival rate, with a unit
   CHECK_FALSE(is_rate_parameter(sc, "expert"));
