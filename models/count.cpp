@@ -69,11 +69,20 @@ void CountWorker::step(BlockCtx& ctx) {
   const double years = static_cast<double>(ctx.t - 1);
   double* x = ctx.slot(p_.slot);
   const double* prev = ctx.prev_slot(p_.slot);
+  // A constant rate_growth: its factor (1 + g)^(t − 1) once for the block, the same
+  // expression the per-run branch evaluates, so the same bits.
+  const double g_const = std::max(-1.0, p_.growth.number);
+  const double factor_const = g_const == 0 ? 1.0 : std::pow(1.0 + g_const, years);
   for (std::size_t j = 0; j < ctx.n; ++j) {
     const double rate = std::clamp(value_at(p_.rate, ctx, j), 0.0, kMaxCountRate);
-    const double g = std::max(-1.0, value_at(p_.growth, ctx, j));
     const double q = std::clamp(value_at(p_.exit, ctx, j), 0.0, 1.0);
-    double lambda = g == 0 ? rate : rate * std::pow(1.0 + g, years);
+    double lambda = rate;
+    if (p_.growth.is_param()) {
+      const double g = std::max(-1.0, ctx.param(p_.growth.param, j));
+      if (g != 0) lambda = rate * std::pow(1.0 + g, years);
+    } else if (g_const != 0) {
+      lambda = rate * factor_const;
+    }
     if (double s = 0; p_.shocks.any() && p_.shocks.draw(ctx, j, stream, s)) {
       lambda = std::min(lambda * std::max(0.0, 1.0 + s), kMaxCountRate);
     }

@@ -204,9 +204,11 @@ Shocks::Shocks(const ShockSpec& spec, const CompileContext& ctx) : present_(spec
 }
 
 bool Shocks::draw(const BlockCtx& ctx, std::size_t j, const Stream& stream, double& size) const {
+  // An event's shock asks for its words only in the years the event is on (the words are
+  // a pure function of their counter, so skipping them elsewhere changes no draw).
+  if (event_ >= 0 && !ctx.event_on(event_, j)) return false;
   const Uniform4 u = stream.uniforms(ctx.first_run + j, static_cast<std::uint32_t>(ctx.t), 0);
-  const bool on = event_ >= 0 ? ctx.event_on(event_, j) : u.u[2] < value_at(p_, ctx, j);
-  if (!on) return false;
+  if (event_ < 0 && !(u.u[2] < value_at(p_, ctx, j))) return false;
   size = dist_ ? dist_->quantile(u.u[3]) : value_at(value_, ctx, j);
   return true;
 }
@@ -430,6 +432,20 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
     return;
   }
   const double* z = has_noise_ ? noise_normals(s, ctx, stream) : nullptr;
+  // Convergence: the weight 2^(−k/h) left on the anchor after k years of the segment; for a
+  // constant half-life once for the block (the same expression, so the same bits).
+  const double k = static_cast<double>(ctx.t - seg.first_t + 1);
+  auto decay = [k](double h) {
+    if (!(h > 1e-9)) h = 1e-9;  // a parameter-valued half-life is clamped to > 0
+    return std::exp2(-k / h);
+  };
+  const double decay_const =
+      seg.converge && !seg.half_life.is_param() ? decay(seg.half_life.number) : 0.0;
+  // Constant noise: its innovation scale sd·sqrt(1 − φ²) once for the block.
+  const bool noise_const = !sd_.is_param() && !phi_.is_param();
+  const double sd_const = std::max(0.0, sd_.number);
+  const double phi_const = std::clamp(phi_.number, 0.0, 0.999999);
+  const double innov_const = sd_const * std::sqrt(1.0 - phi_const * phi_const);
   for (std::size_t j = 0; j < ctx.n; ++j) {
     // Trend μ_t.
     double mu;
@@ -438,19 +454,21 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
       mu = r;
     } else {
       if (first_year_of_segment) s.mu_anchor[j] = s.mu_last[j];
-      double h = value_at(seg.half_life, ctx, j);
-      if (!(h > 1e-9)) h = 1e-9;  // a parameter-valued half-life is clamped to > 0
-      const double k = static_cast<double>(ctx.t - seg.first_t + 1);
-      mu = r + (s.mu_anchor[j] - r) * std::exp2(-k / h);
+      const double w =
+          seg.half_life.is_param() ? decay(ctx.param(seg.half_life.param, j)) : decay_const;
+      mu = r + (s.mu_anchor[j] - r) * w;
     }
     s.mu_last[j] = mu;
     double rate = mu;
     if (has_noise_) {
-      const double sd = std::max(0.0, value_at(sd_, ctx, j));
-      const double phi = std::clamp(value_at(phi_, ctx, j), 0.0, 0.999999);
+      double sd = sd_const, phi = phi_const, innov = innov_const;
+      if (!noise_const) {
+        sd = std::max(0.0, value_at(sd_, ctx, j));
+        phi = std::clamp(value_at(phi_, ctx, j), 0.0, 0.999999);
+        innov = sd * std::sqrt(1.0 - phi * phi);
+      }
       const double zj = z[j];
-      const double eps =
-          ctx.t == 1 ? sd * zj : phi * s.eps[j] + sd * std::sqrt(1.0 - phi * phi) * zj;
+      const double eps = ctx.t == 1 ? sd * zj : phi * s.eps[j] + innov * zj;
       s.eps[j] = eps;
       rate += eps;
     }

@@ -12,6 +12,7 @@
 #include "engine/core/error.h"
 #include "engine/random/distribution_impl.h"
 #include "engine/random/normal_quantile.h"
+#include "engine/random/quantile_guide.h"
 
 namespace plancast {
 
@@ -80,10 +81,11 @@ double base_cdf(const Base& b, double z, Tail tail = Tail::lower) {
 
 /// The z with P(Z <= z) = p (lower), or P(Z > z) = p (upper: the survival function's
 /// inverse, precise where p is small).
-double base_quantile(const Base& b, double p, Tail tail = Tail::lower) {
+double base_quantile(const Base& b, double p, Tail tail = Tail::lower,
+                     const QuantileGuide* guide = nullptr) {
   const bool up = tail == Tail::upper;
   return std::visit(
-      [p, up](const auto& d) -> double {
+      [p, up, guide](const auto& d) -> double {
         using D = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<D, std::monostate>) {
           return 0.0;
@@ -98,6 +100,9 @@ double base_quantile(const Base& b, double p, Tail tail = Tail::lower) {
             return std::exp(d.location() + d.scale() * z);
           }
         } else {
+          if constexpr (std::is_same_v<D, Beta> || std::is_same_v<D, Gamma>) {
+            if (guide != nullptr && !up) return guide->quantile(d, p);
+          }
           return up ? bm::quantile(bm::complement(d, p)) : bm::quantile(d, p);
         }
       },
@@ -123,9 +128,9 @@ double Distribution::Impl::quantile(double u) const {
   }
   double z;
   if (!truncated) {
-    z = base_quantile(base, u);
+    z = base_quantile(base, u, Tail::lower, guide.get());
   } else if (!upper) {
-    z = base_quantile(base, std::clamp(p0 + u * (p1 - p0), kUMin, kUMax));
+    z = base_quantile(base, std::clamp(p0 + u * (p1 - p0), kUMin, kUMax), Tail::lower, guide.get());
   } else {
     z = base_quantile(base, std::clamp(p0 - u * (p0 - p1), kUMin, kUMax), Tail::upper);
   }
@@ -374,6 +379,16 @@ std::optional<double> Distribution::from_normal_score(double z) const {
     return m.shift + m.scale * std::exp(l->location() + l->scale() * z);
   }
   return std::nullopt;
+}
+
+void Distribution::prepare_draws() {
+  Impl& m = *impl_;
+  if (m.guide) return;
+  if (const auto* beta = std::get_if<Beta>(&m.base)) {
+    m.guide = std::make_shared<const QuantileGuide>(*beta);
+  } else if (const auto* gamma = std::get_if<Gamma>(&m.base)) {
+    m.guide = std::make_shared<const QuantileGuide>(*gamma);
+  }
 }
 
 double Distribution::quantile(double u) const {

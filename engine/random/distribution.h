@@ -26,6 +26,10 @@ class Distribution {
 
   /// Value at probability u in (0, 1), truncation applied. Monotone non-decreasing in u.
   double quantile(double u) const;
+  /// Readies quantile() for many draws: the beta (PERT) and gamma families build a table of
+  /// their quantile function (quantile_guide.h; about 1 ms), which makes each later
+  /// quantile several times cheaper. Values agree with those before to a few ulps.
+  void prepare_draws();
   /// For an untruncated normal or lognormal, the value at standard normal score z, i.e.
   /// F⁻¹(Φ(z)) without the round trip through a probability (exact in the tails, and no
   /// special function for a normal); otherwise nothing, and the caller uses quantile(Φ(z)).

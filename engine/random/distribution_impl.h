@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <variant>
@@ -93,6 +94,8 @@ inline std::string num(double x) {
   return canonical_number(x);
 }
 
+class QuantileGuide;  ///< quantile_guide.h
+
 inline bool is_discrete(DistFamily f) {
   return f == DistFamily::fixed || f == DistFamily::empirical || f == DistFamily::choice;
 }
@@ -118,6 +121,9 @@ struct Distribution::Impl {
   // weights (cum.back() = total). Truncation restricts the support to [lo, hi].
   std::vector<double> values, cum;
   bool equal_weights = false;  ///< empirical: index floor(u n)
+
+  /// The beta and gamma families' fast quantiles, once prepare_draws() built them.
+  std::shared_ptr<const dist_detail::QuantileGuide> guide;
 
   mutable std::once_flag moments_once;
   mutable double mean = 0, sd = 0;

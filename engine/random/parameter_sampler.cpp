@@ -161,7 +161,7 @@ ParameterSampler::ParameterSampler(std::vector<ParameterDef> params,
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.dists.reserve(params.size());
-  for (const ParameterDef& p : params) m.dists.emplace_back(p.dist);
+  for (const ParameterDef& p : params) m.dists.emplace_back(p.dist).prepare_draws();
   CheckedCorrelation cc = build_and_check(params, corr);
   m.params = std::move(params);
   if (cc.index.empty()) return;
