@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "engine/config/node_reader.h"
 #include "engine/config/scenario.h"
@@ -21,12 +22,22 @@ class CountProcess;
 
 class CountWorker final : public ProcessWorker {
  public:
-  explicit CountWorker(const CountProcess& p) : p_(p) {}
+  CountWorker(const CountProcess& p, std::size_t block)
+      : p_(p),
+        words_(4 * block),
+        lambda_(block),
+        exit_(block),
+        arrivals_(block),
+        exits_(block),
+        rest_(block) {}
   void init(BlockCtx& ctx) override;
   void step(BlockCtx& ctx) override;
 
  private:
   const CountProcess& p_;
+  std::vector<std::uint64_t> words_;  ///< [lane][run]: this year's first words of each draw
+  std::vector<double> lambda_, exit_, arrivals_, exits_;  ///< per run of the block
+  std::vector<std::uint32_t> rest_;  ///< draws their first words did not decide
 };
 
 class CountProcess final : public Process {
@@ -40,8 +51,12 @@ class CountProcess final : public Process {
         slot(ctx.output_slots().at(0)),
         base(ctx.base()),
         stream(ctx.stream_key(0)) {}
-  std::unique_ptr<ProcessWorker> make_worker(std::size_t /*block*/) const override {
-    return std::make_unique<CountWorker>(*this);
+  std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
+    return std::make_unique<CountWorker>(*this, block);
+  }
+  /// CountWorker's arrays: four words, four doubles and an index per run of the block.
+  std::uint64_t worker_bytes(std::size_t block) const override {
+    return block * (4 * sizeof(std::uint64_t) + 4 * sizeof(double) + sizeof(std::uint32_t));
   }
   ValueRef rate, growth, exit;
   Shocks shocks;  ///< on the arrival rate: λ (1 + size), floored at 0
@@ -67,15 +82,19 @@ void CountWorker::step(BlockCtx& ctx) {
   const Stream stream(ctx.seed, p_.stream);
   const auto year_index = static_cast<std::uint32_t>(ctx.t);
   const double years = static_cast<double>(ctx.t - 1);
+  const std::size_t n = ctx.n, stride = ctx.stride;
   double* x = ctx.slot(p_.slot);
   const double* prev = ctx.prev_slot(p_.slot);
-  // A constant rate_growth: its factor (1 + g)^(t − 1) once for the block, the same
-  // expression the per-run branch evaluates, so the same bits.
+  // The first words of every run's draws at once (SIMD lanes across runs, the same bits as
+  // stream.words(run, year, kCountDraw, 0) run by run): arrivals lanes 0-1, exits 2-3.
+  std::uint64_t* w = words_.data();
+  stream.words_runs(ctx.first_run, n, year_index, kCountDraw, 0, w, stride);
+  // Each run's arrival rate and exit probability. A constant rate_growth: its factor
+  // (1 + g)^(t − 1) once for the block, the same expression as per run, so the same bits.
   const double g_const = std::max(-1.0, p_.growth.number);
   const double factor_const = g_const == 0 ? 1.0 : std::pow(1.0 + g_const, years);
-  for (std::size_t j = 0; j < ctx.n; ++j) {
+  for (std::size_t j = 0; j < n; ++j) {
     const double rate = std::clamp(value_at(p_.rate, ctx, j), 0.0, kMaxCountRate);
-    const double q = std::clamp(value_at(p_.exit, ctx, j), 0.0, 1.0);
     double lambda = rate;
     if (p_.growth.is_param()) {
       const double g = std::max(-1.0, ctx.param(p_.growth.param, j));
@@ -86,21 +105,31 @@ void CountWorker::step(BlockCtx& ctx) {
     if (double s = 0; p_.shocks.any() && p_.shocks.draw(ctx, j, stream, s)) {
       lambda = std::min(lambda * std::max(0.0, 1.0 + s), kMaxCountRate);
     }
-    const double n = prev[j];
-    if (!std::isfinite(n)) {
-      x[j] = n;
-      continue;
-    }
-    const std::uint64_t run = ctx.first_run + j;
-    const Words4 w = stream.words(run, year_index, kCountDraw, 0);
-    DrawWords arrival_words(w.w[0], w.w[1], WordSequence(stream, run, year_index, kArrivalsMore));
-    const double arrivals = poisson_draw(lambda, arrival_words);
-    double exits = 0.0;
-    if (q > 0) {
-      DrawWords exit_words(w.w[2], w.w[3], WordSequence(stream, run, year_index, kExitsMore));
-      exits = binomial_draw(n, q, exit_words);
-    }
-    x[j] = n + arrivals - exits;
+    lambda_[j] = lambda;
+    exit_[j] = std::clamp(value_at(p_.exit, ctx, j), 0.0, 1.0);
+  }
+  // The draws, the block at once (discrete.h); those their first words do not decide, run by
+  // run with their further words.
+  double* arrivals = arrivals_.data();
+  double* exits = exits_.data();
+  std::uint32_t* rest = rest_.data();
+  const std::size_t k_arrivals = poisson_draws(lambda_.data(), w, w + stride, n, arrivals, rest);
+  for (std::size_t i = 0; i < k_arrivals; ++i) {
+    const std::size_t j = rest[i];
+    DrawWords more(w[j], w[stride + j],
+                   WordSequence(stream, ctx.first_run + j, year_index, kArrivalsMore));
+    arrivals[j] = poisson_draw(lambda_[j], more);
+  }
+  const std::size_t k_exits = binomial_draws(prev, exit_.data(), w + 2 * stride, n, exits, rest);
+  for (std::size_t i = 0; i < k_exits; ++i) {
+    const std::size_t j = rest[i];
+    DrawWords more(w[2 * stride + j], w[3 * stride + j],
+                   WordSequence(stream, ctx.first_run + j, year_index, kExitsMore));
+    exits[j] = binomial_draw(prev[j], exit_[j], more);
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    const double last = prev[j];
+    x[j] = std::isfinite(last) ? last + arrivals[j] - exits[j] : last;
   }
 }
 

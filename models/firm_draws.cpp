@@ -50,6 +50,24 @@ std::uint64_t poisson(double lambda, const Stream& stream, std::uint64_t run,
   return static_cast<std::uint64_t>(poisson_draw(lambda, words));
 }
 
+void EntrantDraws::draw(const double* lambda, std::size_t n, const Stream& stream,
+                        std::uint64_t first_run, std::uint32_t year_index, std::uint64_t* out) {
+  // poisson()'s first two words are words 0 and 1 of the counter (run, year, 0, 0).
+  const std::size_t stride = draws_.size();
+  std::uint64_t* w = words_.data();
+  stream.words_runs(first_run, n, year_index, 0, 0, w, stride);
+  constexpr double kCap = static_cast<double>(kMaxFirmsPerRun);
+  for (std::size_t j = 0; j < n; ++j) mean_[j] = lambda[j] > kCap ? 0.0 : lambda[j];
+  const std::size_t k = poisson_draws(mean_.data(), w, w + stride, n, draws_.data(), rest_.data());
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::size_t j = rest_[i];
+    draws_[j] = static_cast<double>(poisson(mean_[j], stream, first_run + j, year_index));
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    out[j] = lambda[j] > kCap ? kMaxFirmsPerRun + 1 : static_cast<std::uint64_t>(draws_[j]);
+  }
+}
+
 namespace {
 
 /// The ziggurat's further words for one firm of a run: WordSequence(noise, run, firm, 2),

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "engine/random/stream.h"
 
@@ -23,6 +24,27 @@ std::size_t capacity_for(std::size_t n0, double lambda_total);
 /// stream's words (run, year, k, 0), k = 0, 1, ...: one Philox call but for a rejection.
 std::uint64_t poisson(double lambda, const Stream& stream, std::uint64_t run,
                       std::uint32_t year_index);
+
+/// The entrants of a block's runs at once: out[j] = poisson(lambda[j], stream, first_run + j,
+/// year_index) for j < n, the same bits (discrete.h's poisson_draws on the words of every
+/// run at once, the rare draws that need more words run by run); a mean above
+/// kMaxFirmsPerRun gives kMaxFirmsPerRun + 1, without a draw (it would overflow the cap).
+class EntrantDraws {
+ public:
+  explicit EntrantDraws(std::size_t block)
+      : words_(4 * block), mean_(block), draws_(block), rest_(block) {}
+  void draw(const double* lambda, std::size_t n, const Stream& stream, std::uint64_t first_run,
+            std::uint32_t year_index, std::uint64_t* out);
+  /// The bytes it holds for a block of `block` runs.
+  static std::size_t bytes(std::size_t block) {
+    return block * (4 * sizeof(std::uint64_t) + 2 * sizeof(double) + sizeof(std::uint32_t));
+  }
+
+ private:
+  std::vector<std::uint64_t> words_;
+  std::vector<double> mean_, draws_;
+  std::vector<std::uint32_t> rest_;
+};
 
 /// s[i] += d + sigma·z_i for the n firms of run `run` in year `year_index`. Firm i's z: a
 /// ziggurat normal from word i%4 of the Philox counter (run, year, i/4, 1), extra words

@@ -42,6 +42,9 @@ class FirmWorker final : public ProcessWorker {
   /// from that year on, counted as non-finite (docs/reliability.md, "Non-finite values"),
   /// never a silent 0.
   std::vector<std::uint8_t> undefined_;
+  std::vector<double> entry_;            ///< per run of the block: this year's entry rate
+  std::vector<std::uint64_t> entrants_;  ///< per run of the block: this year's entrants
+  EntrantDraws entrant_draws_;
 };
 
 class FirmProcess final : public Process {
@@ -54,8 +57,9 @@ class FirmProcess final : public Process {
   std::uint64_t worker_bytes(std::size_t block) const override {
     const double firms = std::min(static_cast<double>(start.size()) + entry_high * years,
                                   static_cast<double>(kMaxFirmsPerRun));
-    return block * (sizeof(std::vector<double>) +
-                    sizeof(double) * static_cast<std::uint64_t>(std::ceil(firms)));
+    return block * (sizeof(std::vector<double>) + 2 * sizeof(double) +
+                    sizeof(double) * static_cast<std::uint64_t>(std::ceil(firms))) +
+           EntrantDraws::bytes(block);
   }
   std::string name;
   std::vector<double> log_t;  ///< ln T_k, increasing
@@ -71,7 +75,12 @@ class FirmProcess final : public Process {
 };
 
 FirmWorker::FirmWorker(const FirmProcess& p, std::size_t block)
-    : p_(p), firms_(block), undefined_(block, 0) {
+    : p_(p),
+      firms_(block),
+      undefined_(block, 0),
+      entry_(block),
+      entrants_(block),
+      entrant_draws_(block) {
   for (auto& f : firms_) f.reserve(p.initial_cap);
 }
 
@@ -108,6 +117,11 @@ void FirmWorker::step(BlockCtx& ctx) {
   const auto year_index = static_cast<std::uint32_t>(ctx.t);
   const double* x = p_.follow_slot >= 0 ? ctx.slot(p_.follow_slot) : nullptr;
   const double* xp = p_.follow_slot >= 0 ? ctx.prev_slot(p_.follow_slot) : nullptr;
+  if (p_.has_entry) {
+    // The block's entrants at once (a mean above the cap: kMaxFirmsPerRun + 1, no draw).
+    for (std::size_t j = 0; j < ctx.n; ++j) entry_[j] = value_at(p_.entry, ctx, j);
+    entrant_draws_.draw(entry_.data(), ctx.n, entry, ctx.first_run, year_index, entrants_.data());
+  }
   for (std::size_t j = 0; j < ctx.n; ++j) {
     const std::uint64_t run = ctx.first_run + j;
     if (undefined_[j]) {
@@ -144,11 +158,7 @@ void FirmWorker::step(BlockCtx& ctx) {
       for (std::size_t i = 0; i < n; ++i) s[i] += d;
     }
     if (p_.has_entry) {
-      const double lambda = value_at(p_.entry, ctx, j);
-      // A mean above the cap would overflow it anyway: do not spend the draws.
-      const std::uint64_t k = lambda > static_cast<double>(kMaxFirmsPerRun)
-                                  ? kMaxFirmsPerRun + 1
-                                  : poisson(lambda, entry, run, year_index);
+      const std::uint64_t k = entrants_[j];
       if (k > 0) {
         if (k > kMaxFirmsPerRun - n) {
           std::string m = "indicator '";

@@ -2,13 +2,15 @@
 // (1993) above, with Loader's (2000) cancellation-free log pmf in the acceptance tests.
 #include "engine/random/discrete.h"
 
-#include <array>
+#include "engine/random/discrete_internal.h"
+
 #include <cmath>
-#include <cstddef>
 
 namespace plancast {
 
 namespace {
+
+using namespace discrete_detail;
 
 /// ln 2π.
 constexpr double kLogTwoPi = 1.8378770664093454835606594728112;
@@ -54,22 +56,6 @@ const LogFactorials& log_factorials() noexcept {
   return table;
 }
 
-/// 1/k for k < kReciprocals (entry 0 unused), each the correctly rounded quotient: the
-/// inversions' recurrences multiply by it, where a division per step (13-20 cycles, and on
-/// the loop's dependency chain) cost more than the rest of the step.
-constexpr int kReciprocals = 256;
-
-constexpr std::array<double, kReciprocals> kReciprocal = [] {
-  std::array<double, kReciprocals> v{};
-  for (int k = 1; k < kReciprocals; ++k) v[static_cast<std::size_t>(k)] = 1.0 / k;
-  return v;
-}();
-
-/// 1/k for a whole k >= 1, from the table while it lasts.
-double reciprocal(double k) {
-  return k < kReciprocals ? kReciprocal[static_cast<std::size_t>(k)] : 1.0 / k;
-}
-
 /// Poisson by inversion from 0: the smallest k with P(K <= k) >= u, summing the pmf by its
 /// recurrence p(k) = p(k − 1) · mean · (1/k). For mean < 30, e^−mean > 9e-14: no underflow,
 /// and about mean + 1 steps.
@@ -95,17 +81,15 @@ double poisson_inversion(double mean, double u) {
 /// when V's point lies under the pmf: ln(V / α / (a/us² + b)) <= ln P(K = k). The whole part
 /// of the mean is added after the floor, so that rounding the large mean does not move k.
 double poisson_ptrs(double mean, DrawWords& words) {
-  const double slam = std::sqrt(mean);
-  const double b = 0.931 + 2.53 * slam;
-  const double a = -0.059 + 0.02483 * b;
-  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-  const double v_r = 0.9277 - 3.6224 / (b - 2);
-  const double whole = std::floor(mean);
-  const double shift = mean - whole + 0.43;  // mean − whole is exact
+  const PtrsSetup c = ptrs_setup(mean);
+  const double a = c.a, b = c.b;
+  // What only the acceptance test needs (45% of draws at a mean of 30, 20% at large means)
+  // is computed at its first use: 1/α and ln mean (the same values, so the same draws).
   // ln P(K = k) = k ln mean − mean − ln k!: from the table for small k (terms below 1e4, so
   // the sum is good to 1e-12), else Loader's form, free of cancellation at any size.
   const LogFactorials& lf = log_factorials();
-  const double log_mean = mean < kLogFactorials ? std::log(mean) : 0.0;
+  bool have_test = false;
+  double inv_alpha = 0, log_mean = 0;
   auto log_pmf = [&](double k) {
     return mean < kLogFactorials && k < kLogFactorials
                ? k * log_mean - mean - lf.v[static_cast<int>(k)]
@@ -115,9 +99,14 @@ double poisson_ptrs(double mean, DrawWords& words) {
     const double u = words.uniform() - 0.5;  // exact: u is a multiple of 2^-54
     const double v = words.uniform();
     const double us = 0.5 - std::fabs(u);  // > 0: u is never ±½
-    const double k = whole + std::floor((2 * a / us + b) * u + shift);
-    if (us >= 0.07 && v <= v_r) return k;
+    const double k = ptrs_candidate(c, u, us);
+    if (ptrs_squeeze(c, us, v)) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (!have_test) {
+      inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+      log_mean = mean < kLogFactorials ? std::log(mean) : 0.0;
+      have_test = true;
+    }
     if (std::log(v * inv_alpha / (a / (us * us) + b)) <= log_pmf(k)) return k;
   }
 }
@@ -158,10 +147,9 @@ double binomial_btrs(double n, double p, DrawWords& words) {
   // evaluated once, at the first pair outside the squeeze.
   const LogFactorials& lf = log_factorials();
   const bool small = n < kLogFactorials;
-  const double lpq = small ? std::log(p / (1 - p)) : 0.0;
   const int mi = small ? static_cast<int>(m) : 0, ni = small ? static_cast<int>(n) : 0;
-  bool have_mode = false;
-  double log_mode = 0;
+  bool have_mode = false;  // ln(p / (1 − p)) or the mode's log pmf: at their first use
+  double lpq = 0, log_mode = 0;
   for (;;) {
     const double u = words.uniform() - 0.5;
     const double v = words.uniform();
@@ -171,6 +159,10 @@ double binomial_btrs(double n, double p, DrawWords& words) {
     if (us >= 0.07 && v <= v_r) return k;
     const double lhs = std::log(v * alpha / (a / (us * us) + b));
     if (small) {
+      if (!have_mode) {
+        lpq = std::log(p / (1 - p));
+        have_mode = true;
+      }
       const int ki = static_cast<int>(k);
       if (lhs <= lf.v[mi] + lf.v[ni - mi] - lf.v[ki] - lf.v[ni - ki] + (k - m) * lpq) return k;
       continue;
@@ -235,21 +227,26 @@ double log_binomial_pmf(double k, double n, double q) {
 }
 
 double poisson_draw(double mean, DrawWords& words) {
-  if (!(mean > 0)) return 0.0;
-  if (!std::isfinite(mean)) return mean;
-  if (mean < kDiscreteInversionMean) return poisson_inversion(mean, words.uniform());
+  switch (poisson_method(mean)) {
+    case Method::zero:
+      return 0.0;
+    case Method::itself:
+      return mean;
+    case Method::inversion:
+      return poisson_inversion(mean, words.uniform());
+    case Method::rejection:
+      break;
+  }
   return poisson_ptrs(mean, words);
 }
 
 double binomial_draw(double n, double q, DrawWords& words) {
-  if (!(n > 0) || !(q > 0)) return 0.0;
-  if (q >= 1 || !std::isfinite(n)) return n;
-  // q > ½: the complement, n − Binomial(n, 1 − q) (1 − q is exact there).
-  const bool flip = q > 0.5;
-  const double p = flip ? 1.0 - q : q;
-  const double k = n * p < kDiscreteInversionMean ? binomial_inversion(n, p, words.uniform())
-                                                  : binomial_btrs(n, p, words);
-  return flip ? n - k : k;
+  const BinomialPlan plan = binomial_plan(n, q);
+  if (plan.method == Method::zero) return 0.0;
+  if (plan.method == Method::itself) return n;
+  const double k = plan.method == Method::inversion ? binomial_inversion(n, plan.p, words.uniform())
+                                                    : binomial_btrs(n, plan.p, words);
+  return plan.flip ? n - k : k;
 }
 
 }  // namespace plancast
