@@ -29,15 +29,18 @@ class CountWorker final : public ProcessWorker {
         exit_(block),
         arrivals_(block),
         exits_(block),
-        rest_(block) {}
+        shock_(block),
+        rest_(block),
+        shocked_(block) {}
   void init(BlockCtx& ctx) override;
   void step(BlockCtx& ctx) override;
 
  private:
   const CountProcess& p_;
   std::vector<std::uint64_t> words_;  ///< [lane][run]: this year's first words of each draw
-  std::vector<double> lambda_, exit_, arrivals_, exits_;  ///< per run of the block
-  std::vector<std::uint32_t> rest_;  ///< draws their first words did not decide
+  std::vector<double> lambda_, exit_, arrivals_, exits_, shock_;  ///< per run of the block
+  std::vector<std::uint32_t> rest_;    ///< draws their first words did not decide
+  std::vector<std::uint8_t> shocked_;  ///< 1 where a run has a shock this year
 };
 
 class CountProcess final : public Process {
@@ -54,9 +57,9 @@ class CountProcess final : public Process {
   std::unique_ptr<ProcessWorker> make_worker(std::size_t block) const override {
     return std::make_unique<CountWorker>(*this, block);
   }
-  /// CountWorker's arrays: four words, four doubles and an index per run of the block.
+  /// CountWorker's arrays: four words, five doubles, an index and a flag per run of the block.
   std::uint64_t worker_bytes(std::size_t block) const override {
-    return block * (4 * sizeof(std::uint64_t) + 4 * sizeof(double) + sizeof(std::uint32_t));
+    return block * (4 * sizeof(std::uint64_t) + 5 * sizeof(double) + sizeof(std::uint32_t) + 1);
   }
   ValueRef rate, growth, exit;
   Shocks shocks;  ///< on the arrival rate: λ (1 + size), floored at 0
@@ -91,6 +94,7 @@ void CountWorker::step(BlockCtx& ctx) {
   stream.words_runs(ctx.first_run, n, year_index, kCountDraw, 0, w, stride);
   // Each run's arrival rate and exit probability. A constant rate_growth: its factor
   // (1 + g)^(t − 1) once for the block, the same expression as per run, so the same bits.
+  if (p_.shocks.any()) p_.shocks.draw_block(ctx, stream, shocked_.data(), shock_.data());
   const double g_const = std::max(-1.0, p_.growth.number);
   const double factor_const = g_const == 0 ? 1.0 : std::pow(1.0 + g_const, years);
   for (std::size_t j = 0; j < n; ++j) {
@@ -102,8 +106,8 @@ void CountWorker::step(BlockCtx& ctx) {
     } else if (g_const != 0) {
       lambda = rate * factor_const;
     }
-    if (double s = 0; p_.shocks.any() && p_.shocks.draw(ctx, j, stream, s)) {
-      lambda = std::min(lambda * std::max(0.0, 1.0 + s), kMaxCountRate);
+    if (p_.shocks.any() && shocked_[j] != 0) {
+      lambda = std::min(lambda * std::max(0.0, 1.0 + shock_[j]), kMaxCountRate);
     }
     lambda_[j] = lambda;
     exit_[j] = std::clamp(value_at(p_.exit, ctx, j), 0.0, 1.0);

@@ -203,14 +203,24 @@ Shocks::Shocks(const ShockSpec& spec, const CompileContext& ctx) : present_(spec
   }
 }
 
-bool Shocks::draw(const BlockCtx& ctx, std::size_t j, const Stream& stream, double& size) const {
-  // An event's shock asks for its words only in the years the event is on (the words are
-  // a pure function of their counter, so skipping them elsewhere changes no draw).
-  if (event_ >= 0 && !ctx.event_on(event_, j)) return false;
-  const Uniform4 u = stream.uniforms(ctx.first_run + j, static_cast<std::uint32_t>(ctx.t), 0);
-  if (event_ < 0 && !(u.u[2] < value_at(p_, ctx, j))) return false;
-  size = dist_ ? dist_->quantile(u.u[3]) : value_at(value_, ctx, j);
-  return true;
+void Shocks::draw_block(const BlockCtx& ctx, const Stream& stream, std::uint8_t* on,
+                        double* size) const {
+  constexpr std::size_t kRuns = 64;
+  std::uint64_t w[4 * kRuns];
+  const auto year = static_cast<std::uint32_t>(ctx.t);
+  for (std::size_t j0 = 0; j0 < ctx.n; j0 += kRuns) {
+    const std::size_t m = std::min(kRuns, ctx.n - j0);
+    stream.words_runs(ctx.first_run + j0, m, year, 0, 0, w, kRuns);
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::size_t j = j0 + i;
+      const bool hit = event_ >= 0 ? ctx.event_on(event_, j)
+                                   : unit_from_word(w[2 * kRuns + i]) < value_at(p_, ctx, j);
+      on[j] = hit ? 1 : 0;
+      size[j] = !hit    ? 0.0
+                : dist_ ? dist_->quantile(unit_from_word(w[3 * kRuns + i]))
+                        : value_at(value_, ctx, j);
+    }
+  }
 }
 
 std::vector<NameRef> RateSpec::references() const {
@@ -432,6 +442,7 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
     return;
   }
   const double* z = has_noise_ ? noise_normals(s, ctx, stream) : nullptr;
+  if (shocks_.any()) shocks_.draw_block(ctx, stream, s.shocked.data(), s.shock.data());
   // Convergence: the weight 2^(−k/h) left on the anchor after k years of the segment; for a
   // constant half-life once for the block (the same expression, so the same bits).
   const double k = static_cast<double>(ctx.t - seg.first_t + 1);
@@ -472,7 +483,7 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
       s.eps[j] = eps;
       rate += eps;
     }
-    if (double shock = 0; shocks_.any() && shocks_.draw(ctx, j, stream, shock)) rate += shock;
+    if (shocks_.any() && s.shocked[j] != 0) rate += s.shock[j];
     g[j] = rate;
   }
 }

@@ -64,9 +64,10 @@ class Shocks {
   Shocks() = default;
   Shocks(const ShockSpec& spec, const CompileContext& ctx);
   bool any() const { return present_; }
-  /// Whether run j (of the block) has a shock in year ctx.t, and then its size. The draws
-  /// the rate model has always made for its own shocks.
-  bool draw(const BlockCtx& ctx, std::size_t j, const Stream& stream, double& size) const;
+  /// For every run j of the block in year ctx.t: on[j] = 1 where it has a shock, and then
+  /// size[j] its size (0 elsewhere). Run j's words are uniforms(run, t, 0), lanes 2 (the
+  /// chance) and 3 (the size's quantile), drawn for 64 runs at a time (SIMD lanes).
+  void draw_block(const BlockCtx& ctx, const Stream& stream, std::uint8_t* on, double* size) const;
 
  private:
   bool present_ = false;
@@ -168,10 +169,20 @@ class RateModel {
     /// The noise's standard normals of four consecutive years (z[lane * block + j]),
     /// drawn together from one Philox call per run (see rates()).
     std::vector<double> z;
+    std::vector<double> shock;          ///< this year's shock sizes (Shocks::draw_block)
+    std::vector<std::uint8_t> shocked;  ///< 1 where a run has a shock this year
     explicit State(std::size_t block = 0)
-        : eps(block), mu_last(block), mu_anchor(block), z(4 * block) {}
-    /// Numbers held (for Process::worker_bytes).
-    std::size_t size() const { return eps.size() + mu_last.size() + mu_anchor.size() + z.size(); }
+        : eps(block),
+          mu_last(block),
+          mu_anchor(block),
+          z(4 * block),
+          shock(block),
+          shocked(block) {}
+    /// Numbers held, 8 bytes each (for Process::worker_bytes).
+    std::size_t size() const {
+      return eps.size() + mu_last.size() + mu_anchor.size() + z.size() + shock.size() +
+             (shocked.size() + 7) / 8;
+    }
   };
 
   void init(State& s, const BlockCtx& ctx) const;

@@ -64,16 +64,24 @@ void EventTable::step(const BlockCtx& ctx, std::uint8_t* on, std::uint64_t* coun
     const auto year = static_cast<std::uint32_t>(ctx.t);
     const bool first = ctx.t == ev.first_t;
     std::uint64_t hits = 0;
-    for (std::size_t j = 0; j < ctx.n; ++j) {
-      const double p = chance(ev.probability, ctx, j);
-      double q = p;
-      if (ev.has_persistence) {
-        const double pi = chance(ev.persistence, ctx, j);
-        q = first ? event_stationary_share(p, pi) : (state[j] != 0 ? pi : p);
+    // Run j's uniform is lane 0 of uniforms(run, year, 0): the words of 64 runs at a time
+    // (SIMD lanes across runs, the same bits).
+    constexpr std::size_t kRuns = 64;
+    std::uint64_t w[4 * kRuns];
+    for (std::size_t j0 = 0; j0 < ctx.n; j0 += kRuns) {
+      const std::size_t m = std::min(kRuns, ctx.n - j0);
+      stream.words_runs(ctx.first_run + j0, m, year, 0, 0, w, kRuns);
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t j = j0 + i;
+        const double p = chance(ev.probability, ctx, j);
+        double q = p;
+        if (ev.has_persistence) {
+          const double pi = chance(ev.persistence, ctx, j);
+          q = first ? event_stationary_share(p, pi) : (state[j] != 0 ? pi : p);
+        }
+        state[j] = unit_from_word(w[i]) < q ? 1 : 0;
+        hits += state[j];
       }
-      const double u = stream.uniforms(ctx.first_run + j, year, 0).u[0];
-      state[j] = u < q ? 1 : 0;
-      hits += state[j];
     }
     counts[e] += hits;
   }
