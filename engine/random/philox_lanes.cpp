@@ -136,9 +136,36 @@ HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr,
   const V step = hn::Iota(d, 0);
   const V c0v = hn::Set(d, ctr[0]), c1v = hn::Set(d, ctr[1]), c2v = hn::Set(d, ctr[2]),
           c3v = hn::Set(d, ctr[3]);
+  std::size_t j = 0;
+  // Four vectors of lanes at a time where there are that many counters (AVX-512 has the
+  // registers for them): four independent chains of products keep the multipliers busy
+  // while each waits on its own previous round.
+  if constexpr (HWY_TARGET <= HWY_AVX3) {
+    for (; j + 2 * N < n; j += 4 * N) {
+      V a[4] = {c0v, c1v, c2v, c3v}, b[4] = {c0v, c1v, c2v, c3v};
+      V c[4] = {c0v, c1v, c2v, c3v}, e[4] = {c0v, c1v, c2v, c3v};
+      a[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j), step);
+      b[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + N), step);
+      c[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + 2 * N), step);
+      e[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + 3 * N), step);
+#pragma GCC unroll 10
+      for (int i = 0; i < 10; ++i) {
+        const V k0v = hn::Set(d, k0[i]), k1v = hn::Set(d, k1[i]);
+        philox_round(d, m0, m1, k0v, k1v, a[0], a[1], a[2], a[3]);
+        philox_round(d, m0, m1, k0v, k1v, b[0], b[1], b[2], b[3]);
+        philox_round(d, m0, m1, k0v, k1v, c[0], c[1], c[2], c[3]);
+        philox_round(d, m0, m1, k0v, k1v, e[0], e[1], e[2], e[3]);
+      }
+      store_words(d, a[0], a[1], a[2], a[3], out + j, stride, n - j);
+      store_words(d, b[0], b[1], b[2], b[3], out + j + N, stride, n - j - N);
+      store_words(d, c[0], c[1], c[2], c[3], out + j + 2 * N, stride, n - j - 2 * N);
+      if (j + 3 * N < n)
+        store_words(d, e[0], e[1], e[2], e[3], out + j + 3 * N, stride, n - j - 3 * N);
+    }
+  }
   // Two vectors of lanes at a time: two independent chains of products keep the multipliers
   // busy while each waits on its own previous round.
-  for (std::size_t j = 0; j < n; j += 2 * N) {
+  for (; j < n; j += 2 * N) {
     V a[4] = {c0v, c1v, c2v, c3v}, b[4] = {c0v, c1v, c2v, c3v};
     a[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j), step);
     b[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + N), step);
