@@ -119,11 +119,11 @@ HWY_INLINE void store_words(D d, V x0, V x1, V x2, V x3, std::uint64_t* HWY_REST
   for (std::size_t l = 0; l < 4; ++l) std::copy_n(tmp + l * N, valid, out + l * stride);
 }
 
-/// The counters ctr + j e_kVary (j = 0 ... n-1): the varying word is a template argument, so
-/// the loop sets one vector per counter like the single-purpose loop it replaced.
-template <std::size_t kVary>
-HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t n,
-                             std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
+/// The words of n counters, made a vector at a time by make(j, x) (the counters of lanes
+/// j ... j + N − 1 into x[0 ... 3]; j may pass n by up to 4N − 1, those lanes not stored).
+template <class Make>
+HWY_INLINE void philox_core(const std::uint64_t* key, std::size_t n, const Make& make,
+                            std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   std::uint64_t k0[10], k1[10];  // Random123's key schedule: the key plus i Weyl steps
   for (int i = 0; i < 10; ++i) {
     k0[i] = key[0] + static_cast<std::uint64_t>(i) * PHILOX_W64_0;
@@ -133,21 +133,17 @@ HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr,
   using V = hn::Vec<decltype(d)>;
   const std::size_t N = hn::Lanes(d);
   const Multiplier<V> m0 = multiplier(d, PHILOX_M4x64_0), m1 = multiplier(d, PHILOX_M4x64_1);
-  const V step = hn::Iota(d, 0);
-  const V c0v = hn::Set(d, ctr[0]), c1v = hn::Set(d, ctr[1]), c2v = hn::Set(d, ctr[2]),
-          c3v = hn::Set(d, ctr[3]);
   std::size_t j = 0;
   // Four vectors of lanes at a time where there are that many counters (AVX-512 has the
   // registers for them): four independent chains of products keep the multipliers busy
   // while each waits on its own previous round.
   if constexpr (HWY_TARGET <= HWY_AVX3) {
     for (; j + 2 * N < n; j += 4 * N) {
-      V a[4] = {c0v, c1v, c2v, c3v}, b[4] = {c0v, c1v, c2v, c3v};
-      V c[4] = {c0v, c1v, c2v, c3v}, e[4] = {c0v, c1v, c2v, c3v};
-      a[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j), step);
-      b[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + N), step);
-      c[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + 2 * N), step);
-      e[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + 3 * N), step);
+      V a[4], b[4], c[4], e[4];
+      make(j, a);
+      make(j + N, b);
+      make(j + 2 * N, c);
+      make(j + 3 * N, e);
 #pragma GCC unroll 10
       for (int i = 0; i < 10; ++i) {
         const V k0v = hn::Set(d, k0[i]), k1v = hn::Set(d, k1[i]);
@@ -166,9 +162,9 @@ HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr,
   // Two vectors of lanes at a time: two independent chains of products keep the multipliers
   // busy while each waits on its own previous round.
   for (; j < n; j += 2 * N) {
-    V a[4] = {c0v, c1v, c2v, c3v}, b[4] = {c0v, c1v, c2v, c3v};
-    a[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j), step);
-    b[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j + N), step);
+    V a[4], b[4];
+    make(j, a);
+    make(j + N, b);
     V a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
 #pragma GCC unroll 10
     for (int i = 0; i < 10; ++i) {
@@ -179,6 +175,28 @@ HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr,
     store_words(d, a0, a1, a2, a3, out + j, stride, n - j);
     if (j + N < n) store_words(d, b0, b1, b2, b3, out + j + N, stride, n - j - N);
   }
+}
+
+/// The counters ctr + j e_kVary (j = 0 ... n-1): the varying word is a template argument, so
+/// the loop sets one vector per counter like the single-purpose loop it replaced.
+template <std::size_t kVary>
+HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t n,
+                             std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
+  const hn::ScalableTag<std::uint64_t> d;
+  using V = hn::Vec<decltype(d)>;
+  const V step = hn::Iota(d, 0);
+  const V c0v = hn::Set(d, ctr[0]), c1v = hn::Set(d, ctr[1]), c2v = hn::Set(d, ctr[2]),
+          c3v = hn::Set(d, ctr[3]);
+  philox_core(
+      key, n,
+      [&](std::size_t j, V(&x)[4]) {
+        x[0] = c0v;
+        x[1] = c1v;
+        x[2] = c2v;
+        x[3] = c3v;
+        x[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j), step);
+      },
+      out, stride);
 }
 
 void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
