@@ -48,6 +48,7 @@ CompareOutput compare(const ScenarioSource& source, const LoadOptions& options,
     o.runs = sim.runs;
     o.seed = sim.seed;
     o.sampler = sampler_from_name(sim.sampler);
+    o.check_other_variants = false;  // the base's load checked every variant
     out.entries.push_back({n, load(source, o)});
   }
   const Scenario& first = out.entries.front().scenario;
@@ -207,6 +208,7 @@ SolveOutcome solve(const ScenarioSource& source, const LoadOptions& options, Sol
   auto at = [&](double v) {
     LoadOptions o = options;
     o.sets.push_back(request.path + "=" + exact_number_text(v));
+    o.check_other_variants = false;  // the first load checked every variant
     return load(source, o);
   };
   RunOptions ro = run_options(execution);

@@ -261,6 +261,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   const bool report_each = each_variant && opts.variant.empty();
   std::vector<std::pair<std::string, std::string>> overrides;  // the selected variant's
   for (const auto& [name, ovs] : variants) {
+    if (!opts.check_other_variants && name != opts.variant) continue;
     DiagnosticList diags, own_paths;
     YAML::Node root = yaml_tree::clone(base_root, "variants");
     apply_variant(root, name, ovs, own_paths);

@@ -197,6 +197,10 @@ struct LoadOptions {
   std::optional<std::uint64_t> runs = std::nullopt;  ///< simulation.runs (1 to kMaxRuns)
   std::optional<std::uint64_t> seed = std::nullopt;  ///< simulation.seed
   std::optional<Sampler> sampler = std::nullopt;     ///< simulation.sampler
+  /// false: the variants other than the selected one (all of them when none is) are read
+  /// but neither built nor checked, for a caller that loaded the same file with these checks
+  /// before (compare's variants, solve's evaluations): each would cost a whole build.
+  bool check_other_variants = true;
 };
 
 class Registry;

@@ -54,6 +54,27 @@ TEST_CASE("every variant is validated, whichever is selected", "[config][variant
   CHECK_DIAG(ds, "t.yaml:27:10", "'7' is not an index of the list targets (it has 2 items");
 }
 
+TEST_CASE("check_other_variants = false builds the selected variant only", "[config][variants]") {
+  // For callers that loaded the file once with every check (compare's variants, solve's
+  // evaluations): a broken variant other than the selected one is not built again.
+  const std::string bad = with("indicators.gdp.base: 90", "indicators.gdp.base: -.inf");
+  LoadOptions fast;
+  fast.variant = "fast";
+  fast.check_other_variants = false;
+  const Scenario f = load(bad, fast);
+  CHECK(f.parameters[0].dist.mean == 0.08);
+  // The same scenario, digest included, as with the checks.
+  LoadOptions checked;
+  checked.variant = "fast";
+  CHECK(f.sha256 == load(kGood, checked).sha256);
+  CHECK(f.variant_names == load(kGood, checked).variant_names);
+  // The selected variant itself is still checked.
+  LoadOptions slow = fast;
+  slow.variant = "slow";
+  const auto ds = errors(bad, slow);
+  CHECK_DIAG(ds, "t.yaml:30:26", "-.inf is not a finite number");
+}
+
 TEST_CASE("an unknown --variant lists the variants", "[config][variants]") {
   LoadOptions o;
   o.variant = "fats";
