@@ -6,10 +6,9 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <limits>
+
+#include "engine/sim/sketch_lanes.h"
 
 namespace plancast {
 
@@ -55,37 +54,12 @@ inline std::int32_t bucket_index(double a) {
   return t + (static_cast<double>(t) < x ? 1 : 0);  // = ceil(x)
 }
 
-/// idx[j] = bucket_index(v[j]) for j < m (every v[j] a finite double >= kMinIndexable).
-/// With SSE2 (every x86-64 CPU) two at a time, by the very same IEEE operations in the
-/// same order as bucket_index (no fused multiply-add: the build uses -ffp-contract=off),
-/// so the indices are identical to the scalar ones; g++ 12 does not vectorise the scalar
-/// loop by itself (it gives up on the bit casts).
+/// idx[j] = bucket_index(v[j]) for j < m (every v[j] a finite double >= kMinIndexable): in
+/// SIMD lanes (sketch_lanes.cpp, eight at a time with AVX-512), by the very same IEEE
+/// operations in the same order as bucket_index (no fused multiply-add: the build uses
+/// -ffp-contract=off), so the indices are identical to the scalar ones; the last few scalar.
 inline void bucket_indices(const double* v, std::size_t m, std::int32_t* idx) {
-  std::size_t j = 0;
-#if defined(__SSE2__)
-  const __m128i mant = _mm_set1_epi64x(0x000fffffffffffffLL);
-  const __m128i one = _mm_set1_epi64x(0x3ff0000000000000LL);
-  const __m128i magic = _mm_set1_epi64x(0x4330000000000000LL);
-  const __m128d ebias = _mm_set1_pd(0x1p52 + 1023.0);
-  const __m128d a = _mm_set1_pd(kA), b = _mm_set1_pd(kB), c = _mm_set1_pd(kC);
-  const __m128d mult = _mm_set1_pd(kMultiplier), onepd = _mm_set1_pd(1.0);
-  for (; j + 2 <= m; j += 2) {
-    const __m128i bits = _mm_castpd_si128(_mm_loadu_pd(v + j));
-    const __m128d e =
-        _mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(_mm_srli_epi64(bits, 52), magic)), ebias);
-    const __m128d s =
-        _mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(_mm_and_si128(bits, mant), one)), onepd);
-    __m128d x = _mm_add_pd(_mm_mul_pd(a, s), b);
-    x = _mm_add_pd(_mm_mul_pd(x, s), c);
-    x = _mm_add_pd(_mm_mul_pd(x, s), e);
-    x = _mm_mul_pd(x, mult);
-    const __m128i t = _mm_cvttpd_epi32(x);  // two int32 in the low half
-    const __m128i below = _mm_castpd_si128(_mm_cmplt_pd(_mm_cvtepi32_pd(t), x));
-    // The two 64-bit masks (all ones where t < x) to two 32-bit -1s; t - (-1) = t + 1.
-    const __m128i up = _mm_shuffle_epi32(below, _MM_SHUFFLE(2, 0, 2, 0));
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(idx + j), _mm_sub_epi32(t, up));
-  }
-#endif
+  std::size_t j = sketch_detail::bucket_indices_lanes(v, m, kA, kB, kC, kMultiplier, idx);
   for (; j < m; ++j) idx[j] = bucket_index(v[j]);
 }
 

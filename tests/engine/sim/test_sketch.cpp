@@ -2,12 +2,14 @@
 // statistics, exact merges in any order, flat memory; ExactSum exactness and order-freedom.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <random>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "engine/random/philox_lanes.h"
 #include "engine/random/stream.h"
 #include "engine/sim/sketch.h"
 
@@ -116,9 +118,10 @@ TEST_CASE("add and add_many build the same sketch", "[sketch]") {
   CHECK(std::isnan(empty.quantile(0.5)));
 }
 
-TEST_CASE("the bounded add_many (runner's fast path) equals add one by one", "[sketch]") {
-  // Positive values over 30 orders of magnitude, odd lengths (the two-at-a-time index
-  // loop's remainder), exact powers of two and values at the indexable limit.
+TEST_CASE("the bounded add_many (runner's fast path) equals add one by one", "[sketch][lanes]") {
+  // Positive values over 30 orders of magnitude, odd lengths (the SIMD index loop's
+  // remainder), exact powers of two and values at the indexable limit; the indices in
+  // lanes (sketch_lanes.cpp) on every instruction set this CPU runs.
   const std::vector<double> z = normals(4097, 5);
   std::vector<double> x(z.size());
   for (std::size_t i = 0; i < z.size(); ++i) x[i] = std::exp(7.0 * z[i]);
@@ -127,15 +130,22 @@ TEST_CASE("the bounded add_many (runner's fast path) equals add one by one", "[s
   x[2] = 1024.0;
   x[3] = QuantileSketch::kMinIndexable;
   x[4] = 1e300;
-  for (const std::size_t len : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{255},
-                                std::size_t{257}, x.size()}) {
-    QuantileSketch one, fast;
-    for (std::size_t i = 0; i < len; ++i) one.add(x[i]);
-    const auto [lo, hi] = std::minmax_element(x.begin(), x.begin() + static_cast<long>(len));
-    fast.add_many(x.data(), len, *lo, *hi);
-    CHECK(one == fast);
-    CHECK(fast.count() == len);
+  x[5] = std::nextafter(1.0, 2.0);  // bucket edges: the ceiling's comparison
+  x[6] = std::nextafter(1.0, 0.0);
+  for (const std::int64_t target : plancast::random_lanes_targets()) {
+    plancast::force_random_lanes_target(target);
+    INFO("target " << plancast::random_lanes_target_name(target));
+    for (const std::size_t len : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{255},
+                                  std::size_t{257}, x.size()}) {
+      QuantileSketch one, fast;
+      for (std::size_t i = 0; i < len; ++i) one.add(x[i]);
+      const auto [lo, hi] = std::minmax_element(x.begin(), x.begin() + static_cast<long>(len));
+      fast.add_many(x.data(), len, *lo, *hi);
+      CHECK(one == fast);
+      CHECK(fast.count() == len);
+    }
   }
+  plancast::force_random_lanes_target(0);
   // Bounds that admit zero or negative values fall back to the general path.
   std::vector<double> mixed = {3.0, -2.0, 0.0, 5.0, 1e-13};
   QuantileSketch one, fast;
