@@ -5,9 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "engine/random/discrete.h"
 #include "engine/random/philox_lanes.h"
@@ -15,25 +12,6 @@
 #include "models/firm_population.h"
 
 namespace plancast {
-
-// With SSE2 (every x86-64 CPU) four at a time: each comparison's all-ones mask is -1 as an
-// integer, subtracted from a per-lane count; integers, so the count is the same on any path.
-std::size_t count_at_least(const double* x, std::size_t n, double t) {
-  std::size_t i = 0, c = 0;
-#if defined(__SSE2__)
-  const __m128d tt = _mm_set1_pd(t);
-  __m128i c01 = _mm_setzero_si128(), c23 = _mm_setzero_si128();
-  for (; i + 4 <= n; i += 4) {
-    c01 = _mm_sub_epi64(c01, _mm_castpd_si128(_mm_cmpge_pd(_mm_loadu_pd(x + i), tt)));
-    c23 = _mm_sub_epi64(c23, _mm_castpd_si128(_mm_cmpge_pd(_mm_loadu_pd(x + i + 2), tt)));
-  }
-  std::uint64_t lanes[2];
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), _mm_add_epi64(c01, c23));
-  c = static_cast<std::size_t>(lanes[0] + lanes[1]);
-#endif
-  for (; i < n; ++i) c += x[i] >= t ? 1 : 0;
-  return c;
-}
 
 namespace firm_detail {
 

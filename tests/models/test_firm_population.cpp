@@ -3,10 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "engine/config/scenario.h"
+#include "engine/random/philox_lanes.h"
 #include "engine/sim/runner.h"
 #include "models/firm_population.h"
 #include "models/register_builtin.h"
@@ -48,21 +50,29 @@ TEST_CASE("firm_population: the Pareto index from two counts is ln(N1/N2)/ln(T2/
   CHECK(threshold_name(2.5) == "2_5");
 }
 
-TEST_CASE("firm_population: the four-at-a-time count equals the plain comparison",
-          "[firm_population]") {
-  // count_at_least (the counts written every year) takes four firms at a time: every
-  // length's remainder, values equal to the threshold, NaN and infinities must count as
-  // the scalar x >= t does.
+TEST_CASE("firm_population: the count in SIMD lanes equals the plain comparison",
+          "[firm_population][lanes]") {
+  // count_at_least (the counts written every year) takes a vector of firms at a time
+  // (models/firm_lanes.cpp), on every instruction set this CPU runs: every length's
+  // remainder, values equal to the threshold, NaN and infinities must count as the scalar
+  // x >= t does.
   const double nan = std::nan(""), inf = HUGE_VAL;
-  const std::vector<double> x = {2.3, -inf, 2.3, nan, 5.0, 2.2999999, inf, 0.0, 2.31, nan, 7.0};
-  for (std::size_t n = 0; n <= x.size(); ++n) {
-    for (double t : {2.3, -inf, 0.0, 10.0, nan}) {
-      std::size_t plain = 0;
-      for (std::size_t i = 0; i < n; ++i) plain += x[i] >= t ? 1 : 0;
-      INFO("n=" << n << " t=" << t);
-      CHECK(count_at_least(x.data(), n, t) == plain);
+  const std::vector<double> some = {2.3, -inf, 2.3, nan, 5.0, 2.2999999, inf, 0.0, 2.31, nan, 7.0};
+  std::vector<double> x;
+  for (int r = 0; r < 4; ++r) x.insert(x.end(), some.begin(), some.end());  // 44 firms
+  for (const std::int64_t target : random_lanes_targets()) {
+    force_random_lanes_target(target);
+    INFO("target " << random_lanes_target_name(target));
+    for (std::size_t n = 0; n <= x.size(); ++n) {
+      for (double t : {2.3, -inf, 0.0, 10.0, nan}) {
+        std::size_t plain = 0;
+        for (std::size_t i = 0; i < n; ++i) plain += x[i] >= t ? 1 : 0;
+        INFO("n=" << n << " t=" << t);
+        CHECK(count_at_least(x.data(), n, t) == plain);
+      }
     }
   }
+  force_random_lanes_target(0);
 }
 
 TEST_CASE("firm_population: start sizes sit inside their bands at Pareto quantiles",
