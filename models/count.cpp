@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -85,16 +86,18 @@ void CountWorker::step(BlockCtx& ctx) {
   const Stream stream(ctx.seed, p_.stream);
   const auto year_index = static_cast<std::uint32_t>(ctx.t);
   const double years = static_cast<double>(ctx.t - 1);
-  const std::size_t n = ctx.n, stride = ctx.stride;
+  // The worker's arrays hold the block it was made for (make_worker): their stride.
+  const std::size_t n = ctx.n, stride = lambda_.size();
+  if (n > stride) throw std::logic_error("count: a block larger than its worker's");
   double* x = ctx.slot(p_.slot);
   const double* prev = ctx.prev_slot(p_.slot);
   // The first words of every run's draws at once (SIMD lanes across runs, the same bits as
   // stream.words(run, year, kCountDraw, 0) run by run): arrivals lanes 0-1, exits 2-3.
   std::uint64_t* w = words_.data();
   stream.words_runs(ctx.first_run, n, year_index, kCountDraw, 0, w, stride);
+  if (p_.shocks.any()) p_.shocks.draw_block(ctx, stream, shocked_.data(), shock_.data());
   // Each run's arrival rate and exit probability. A constant rate_growth: its factor
   // (1 + g)^(t − 1) once for the block, the same expression as per run, so the same bits.
-  if (p_.shocks.any()) p_.shocks.draw_block(ctx, stream, shocked_.data(), shock_.data());
   const double g_const = std::max(-1.0, p_.growth.number);
   const double factor_const = g_const == 0 ? 1.0 : std::pow(1.0 + g_const, years);
   for (std::size_t j = 0; j < n; ++j) {
