@@ -102,6 +102,39 @@ constexpr std::size_t kLanesFrom = 48;
 
 }  // namespace
 
+namespace {
+
+/// s[i] += d + sigma·z_i for n firms of a run, the first being its firm `first` (a multiple
+/// of 4), from their groups' Philox words (word l of the firms' group g at w[l * stride +
+/// g]): the ziggurat's fast path for up to 256 firms at once (ziggurat_normals_lanes) and its
+/// rare slow path firm by firm. The same words and the same operations as one
+/// ziggurat_normal per firm, so the same bits.
+void apply_noise(double* s, std::size_t n, std::size_t first, double d, double sigma,
+                 const std::uint64_t* w, std::size_t stride, const Stream& noise, std::uint64_t run,
+                 std::uint32_t year_index) {
+  constexpr std::size_t kChunk = 256;
+  std::uint64_t r[kChunk];
+  double z[kChunk];
+  std::uint32_t slow[kChunk];
+  FirmExtraWords extra(noise, run);
+  const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
+  for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
+    const std::size_t m = std::min(kChunk, n - i0);
+    const std::uint64_t* wg = w + i0 / 4;
+    for (std::size_t i = 0; i < m; ++i) r[i] = wg[(i % 4) * stride + i / 4];
+    const std::size_t k = ziggurat_normals_lanes(r, m, z, slow);
+    for (std::size_t q = 0; q < k; ++q) {
+      const std::size_t i = slow[q];
+      extra.start(year_bits | (first + i0 + i));
+      z[i] = ziggurat_normal_slow(r[i], extra);
+    }
+    double* si = s + i0;
+    for (std::size_t i = 0; i < m; ++i) si[i] += d + sigma * z[i];
+  }
+}
+
+}  // namespace
+
 void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& noise,
                std::uint64_t run, std::uint32_t year_index) {
   if (n < kLanesFrom) {
@@ -109,28 +142,59 @@ void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& n
     return;
   }
   // In chunks of 256 firms: the Philox words of their 64 groups of four at once (SIMD lanes
-  // over the groups, Stream::words_draws), laid out firm by firm, then the ziggurat's fast
-  // path for all of them (ziggurat_normals_lanes) and its rare slow path firm by firm. The
-  // same words and the same operations as one ziggurat_normal per firm, so the same bits.
+  // over the groups, Stream::words_draws), then apply_noise.
   constexpr std::size_t kGroups = 64, kChunk = 4 * kGroups;
-  std::uint64_t words[4 * kGroups], r[kChunk];
-  double z[kChunk];
-  std::uint32_t slow[kChunk];
-  FirmExtraWords extra(noise, run);
-  const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
+  std::uint64_t words[4 * kGroups];
   for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
     const std::size_t m = std::min(kChunk, n - i0), groups = (m + 3) / 4;
     noise.words_draws(run, year_index, i0 / 4, groups, kFirmNoise, words, kGroups);
-    for (std::size_t i = 0; i < m; ++i) r[i] = words[(i % 4) * kGroups + i / 4];
-    const std::size_t k = ziggurat_normals_lanes(r, m, z, slow);
-    for (std::size_t q = 0; q < k; ++q) {
-      const std::size_t i = slow[q];
-      extra.start(year_bits | (i0 + i));
-      z[i] = ziggurat_normal_slow(r[i], extra);
-    }
-    double* si = s + i0;
-    for (std::size_t i = 0; i < m; ++i) si[i] += d + sigma * z[i];
+    apply_noise(s + i0, m, i0, d, sigma, words, kGroups, noise, run, year_index);
   }
+}
+
+NoiseBatch::NoiseBatch()
+    : c0_(kMaxGroups + kListPad), c2_(kMaxGroups + kListPad), words_(4 * kStride) {
+  items_.reserve(kMaxGroups);
+}
+
+std::size_t NoiseBatch::bytes() {
+  return sizeof(Item) * kMaxGroups + 2 * sizeof(std::uint64_t) * (kMaxGroups + kListPad) +
+         4 * sizeof(std::uint64_t) * kStride;
+}
+
+bool NoiseBatch::fits(std::size_t n) const {
+  return groups_ == 0 || groups_ + (n + 3) / 4 <= kMaxGroups;
+}
+
+void NoiseBatch::queue(double* s, std::size_t n, double d, double sigma, std::uint64_t run) {
+  const std::size_t groups = (n + 3) / 4;
+  if (groups > kMaxGroups) {  // more firms than a batch holds: drawn on its own at flush
+    items_.push_back({s, n, d, sigma, run, kMaxGroups});
+    return;
+  }
+  items_.push_back({s, n, d, sigma, run, groups_});
+  for (std::size_t g = 0; g < groups; ++g) {
+    c0_[groups_ + g] = run;
+    c2_[groups_ + g] = g;
+  }
+  groups_ += groups;
+}
+
+void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
+  if (groups_ > 0) {
+    noise.words_list(c0_.data(), year_index, c2_.data(), kFirmNoise, groups_, words_.data(),
+                     kStride);
+  }
+  for (const Item& it : items_) {
+    if (it.first == kMaxGroups) {
+      add_noise(it.s, it.n, it.d, it.sigma, noise, it.run, year_index);
+    } else {
+      apply_noise(it.s, it.n, 0, it.d, it.sigma, words_.data() + it.first, kStride, noise, it.run,
+                  year_index);
+    }
+  }
+  items_.clear();
+  groups_ = 0;
 }
 
 }  // namespace firm_detail

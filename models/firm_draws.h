@@ -46,6 +46,39 @@ class EntrantDraws {
   std::vector<std::uint32_t> rest_;
 };
 
+/// The firms' noise of many runs at once: queue() runs until their groups of four firms
+/// would pass kMaxGroups, then flush() draws the Philox words of all their groups in one call
+/// (full SIMD vectors, where one run's few groups fill them poorly and a run of fewer than 48
+/// firms draws them one Philox call at a time) and applies each run's noise as add_noise()
+/// would: the same words, so the same bits. The queued firm vectors must not move before
+/// flush().
+class NoiseBatch {
+ public:
+  static constexpr std::size_t kMaxGroups = 2048;
+  NoiseBatch();
+  /// Whether n more firms fit (an empty batch takes any number).
+  bool fits(std::size_t n) const;
+  void queue(double* s, std::size_t n, double d, double sigma, std::uint64_t run);
+  void flush(const Stream& noise, std::uint32_t year_index);
+  /// The bytes a batch holds.
+  static std::size_t bytes();
+
+ private:
+  /// The words' rows are this far apart: not a power of two, so that the four rows a firm
+  /// group's words are read from do not fall on the same cache sets.
+  static constexpr std::size_t kStride = kMaxGroups + 8;
+  struct Item {
+    double* s;
+    std::size_t n;
+    double d, sigma;
+    std::uint64_t run;
+    std::size_t first;  ///< its first group's index in the batch (kMaxGroups: on its own)
+  };
+  std::vector<Item> items_;
+  std::vector<std::uint64_t> c0_, c2_, words_;
+  std::size_t groups_ = 0;
+};
+
 /// s[i] += d + sigma·z_i for the n firms of run `run` in year `year_index`. Firm i's z: a
 /// ziggurat normal from word i%4 of the Philox counter (run, year, i/4, 1), extra words
 /// from (run, year·2^32 + i, k, 2); so a firm's draws depend on its index only (entrants

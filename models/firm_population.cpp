@@ -45,6 +45,7 @@ class FirmWorker final : public ProcessWorker {
   std::vector<double> entry_;            ///< per run of the block: this year's entry rate
   std::vector<std::uint64_t> entrants_;  ///< per run of the block: this year's entrants
   EntrantDraws entrant_draws_;
+  NoiseBatch noise_batch_;
 };
 
 class FirmProcess final : public Process {
@@ -59,7 +60,7 @@ class FirmProcess final : public Process {
                                   static_cast<double>(kMaxFirmsPerRun));
     return block * (sizeof(std::vector<double>) + 2 * sizeof(double) +
                     sizeof(double) * static_cast<std::uint64_t>(std::ceil(firms))) +
-           EntrantDraws::bytes(block);
+           EntrantDraws::bytes(block) + NoiseBatch::bytes();
   }
   std::string name;
   std::vector<double> log_t;  ///< ln T_k, increasing
@@ -122,12 +123,9 @@ void FirmWorker::step(BlockCtx& ctx) {
     for (std::size_t j = 0; j < ctx.n; ++j) entry_[j] = value_at(p_.entry, ctx, j);
     entrant_draws_.draw(entry_.data(), ctx.n, entry, ctx.first_run, year_index, entrants_.data());
   }
+  // 1. Each run's drift and noise; the noise of many runs drawn at once (NoiseBatch).
   for (std::size_t j = 0; j < ctx.n; ++j) {
-    const std::uint64_t run = ctx.first_run + j;
-    if (undefined_[j]) {
-      write_counts(ctx, j);
-      continue;
-    }
+    if (undefined_[j]) continue;
     double d;
     if (x != nullptr) {
       if (!std::isfinite(x[j])) {
@@ -145,7 +143,6 @@ void FirmWorker::step(BlockCtx& ctx) {
     }
     if (std::isnan(d)) {
       undefined_[j] = 1;
-      write_counts(ctx, j);
       continue;
     }
     std::vector<double>& f = firms_[j];
@@ -153,18 +150,25 @@ void FirmWorker::step(BlockCtx& ctx) {
     const std::size_t n = f.size();
     const double sigma = p_.has_noise ? std::max(0.0, value_at(p_.sigma, ctx, j)) : 0.0;
     if (sigma > 0) {
-      add_noise(s, n, d, sigma, noise, run, year_index);
+      if (!noise_batch_.fits(n)) noise_batch_.flush(noise, year_index);
+      noise_batch_.queue(s, n, d, sigma, ctx.first_run + j);
     } else {
       for (std::size_t i = 0; i < n; ++i) s[i] += d;
     }
-    if (p_.has_entry) {
+  }
+  noise_batch_.flush(noise, year_index);
+  // 2. Entrants (after the noise: they enter at the lowest threshold), then the counts.
+  for (std::size_t j = 0; j < ctx.n; ++j) {
+    if (!undefined_[j] && p_.has_entry) {
+      std::vector<double>& f = firms_[j];
+      const std::size_t n = f.size();
       const std::uint64_t k = entrants_[j];
       if (k > 0) {
         if (k > kMaxFirmsPerRun - n) {
           std::string m = "indicator '";
           m += p_.name;
           m += "': run ";
-          m += std::to_string(run);
+          m += std::to_string(ctx.first_run + j);
           m += " would hold ";
           m += std::to_string(n + k);
           m += " firms in ";

@@ -38,6 +38,16 @@ void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::s
   }
 }
 
+void PhiloxWordsList(const std::uint64_t* key, const std::uint64_t* HWY_RESTRICT c0,
+                     std::uint64_t c1, const std::uint64_t* HWY_RESTRICT c2, std::uint64_t c3,
+                     std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
+  const r123::Philox4x64 philox;
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto w = philox({{c0[j], c1, c2[j], c3}}, {{key[0], key[1]}});
+    for (std::size_t l = 0; l < 4; ++l) out[l * stride + j] = w.v[l];
+  }
+}
+
 std::size_t ZigguratNormalsLanes(const std::uint64_t* HWY_RESTRICT r, std::size_t n,
                                  double* HWY_RESTRICT out, std::uint32_t* HWY_RESTRICT slow) {
   std::size_t k = 0;
@@ -199,6 +209,24 @@ HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr,
       out, stride);
 }
 
+/// The counters (c0[j], c1, c2[j], c3): two words read from arrays (padded to kListPad).
+void PhiloxWordsList(const std::uint64_t* key, const std::uint64_t* HWY_RESTRICT c0,
+                     std::uint64_t c1, const std::uint64_t* HWY_RESTRICT c2, std::uint64_t c3,
+                     std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
+  const hn::ScalableTag<std::uint64_t> d;
+  using V = hn::Vec<decltype(d)>;
+  const V c1v = hn::Set(d, c1), c3v = hn::Set(d, c3);
+  philox_core(
+      key, n,
+      [&](std::size_t j, V(&x)[4]) {
+        x[0] = hn::LoadU(d, c0 + j);
+        x[1] = c1v;
+        x[2] = hn::LoadU(d, c2 + j);
+        x[3] = c3v;
+      },
+      out, stride);
+}
+
 void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
                       std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   switch (vary) {
@@ -268,6 +296,7 @@ HWY_AFTER_NAMESPACE();
 namespace plancast {
 
 HWY_EXPORT(PhiloxWordsLanes);
+HWY_EXPORT(PhiloxWordsList);
 HWY_EXPORT(ZigguratNormalsLanes);
 HWY_EXPORT(DispatchedTarget);
 
@@ -282,6 +311,12 @@ void philox_words_lanes_along(const std::uint64_t key[2], const std::uint64_t ct
                               std::size_t vary, std::size_t n, std::uint64_t* out,
                               std::size_t stride) noexcept {
   HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, ctr, vary, n, out, stride);
+}
+
+void philox_words_list(const std::uint64_t key[2], const std::uint64_t* c0, std::uint64_t c1,
+                       const std::uint64_t* c2, std::uint64_t c3, std::size_t n, std::uint64_t* out,
+                       std::size_t stride) noexcept {
+  HWY_DYNAMIC_DISPATCH(PhiloxWordsList)(key, c0, c1, c2, c3, n, out, stride);
 }
 
 std::size_t ziggurat_normals_lanes(const std::uint64_t* r, std::size_t n, double* out,

@@ -23,6 +23,14 @@ void philox_words_lanes_along(const std::uint64_t key[2], const std::uint64_t ct
                               std::size_t vary, std::size_t n, std::uint64_t* out,
                               std::size_t stride) noexcept;
 
+/// Words of the n counters (c0[j], c1, c2[j], c3), j < n (the firms' groups of many runs at
+/// once): word l of counter j goes to out[l * stride + j] (stride >= n). c0 and c2 must be
+/// readable to index round_up(n, kListPad) − 1 (their values there do not matter).
+inline constexpr std::size_t kListPad = 32;
+void philox_words_list(const std::uint64_t key[2], const std::uint64_t* c0, std::uint64_t c1,
+                       const std::uint64_t* c2, std::uint64_t c3, std::size_t n, std::uint64_t* out,
+                       std::size_t stride) noexcept;
+
 /// The ziggurat's fast path for n words: out[i] = ziggurat_normal(r[i], ...) wherever r[i]
 /// falls inside its layer's rectangle (about 99.3% of words). The indices i where it does not
 /// are written, ascending, to slow[0 ... k-1] and k is returned; out[i] is then unspecified

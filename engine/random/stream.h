@@ -86,6 +86,13 @@ class Stream {
     const std::uint64_t ctr[4] = {c0, c1, first_c2, c3};
     philox_words_lanes_along(key_, ctr, 2, n, out, stride);
   }
+  /// words(c0[j], c1, c2[j], c3) for j < n at once (philox_words_list: c0 and c2 padded to
+  /// kListPad): word l of j goes to out[l * stride + j].
+  void words_list(const std::uint64_t* c0, std::uint64_t c1, const std::uint64_t* c2,
+                  std::uint64_t c3, std::size_t n, std::uint64_t* out,
+                  std::size_t stride) const noexcept {
+    philox_words_list(key_, c0, c1, c2, c3, n, out, stride);
+  }
   /// One uniform per (run, parameter) of the runs first_run ... first_run + n - 1: calls
   /// f(p, j, u) once per (p, j) with u lane p % 4 of uniforms(first_run + j, 0, p / 4), in
   /// an unspecified order (the words of 64 runs are drawn at once).

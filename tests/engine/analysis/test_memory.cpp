@@ -16,6 +16,7 @@
 #include "engine/random/stream.h"
 #include "engine/sim/runner.h"
 #include "engine/sim/sketch.h"
+#include "models/firm_draws.h"
 #include "models/register_builtin.h"
 
 using namespace plancast;
@@ -163,16 +164,19 @@ TEST_CASE("memory estimates: compare's extra is what compare allocates", "[memor
 TEST_CASE("the memory hook: firm vectors are counted per run of a block, per thread", "[memory]") {
   // 256 runs a block, each with a vector of 8-byte log sizes for its firms, plus per run
   // the block's entry arrays (rate and entrants, 16 bytes; the entrants' draws: four words,
-  // a mean, a draw and an index, 52 bytes).
+  // a mean, a draw and an index, 52 bytes), and once per worker the noise batch (the firm
+  // groups' noise words of many runs drawn at once: NoiseBatch, a fixed size).
   constexpr std::size_t kPerRun = sizeof(std::vector<double>) + 16 + 52;
+  const std::size_t batch = firm_detail::NoiseBatch::bytes();
+  CHECK(batch > 100000);
   const auto plain = compiled(firms_yaml(5000));
-  CHECK(worker_bytes(*plain) == kBlockSize * (kPerRun + 8 * 5000));
+  CHECK(worker_bytes(*plain) == kBlockSize * (kPerRun + 8 * 5000) + batch);
   // Poisson entry of 10 a year over 5 years: the 50 expected entrants too.
   const auto entry = compiled(firms_yaml(5000, "10"));
-  CHECK(worker_bytes(*entry) == kBlockSize * (kPerRun + 8 * 5050));
+  CHECK(worker_bytes(*entry) == kBlockSize * (kPerRun + 8 * 5050) + batch);
   // A parameter-valued entry: its 99th percentile (uniform 0-100: 99) each year.
   const auto param = compiled(firms_yaml(5000, "e"));
-  CHECK(worker_bytes(*param) == kBlockSize * (kPerRun + 8 * 5495));
+  CHECK(worker_bytes(*param) == kBlockSize * (kPerRun + 8 * 5495) + batch);
   // The estimate counts them once per thread, and the refusal names them.
   const MemoryEstimate one = estimate_run_memory(*plain, 1), four = estimate_run_memory(*plain, 2);
   CHECK(four.bytes - one.bytes >= worker_bytes(*plain));

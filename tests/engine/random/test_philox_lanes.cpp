@@ -139,6 +139,62 @@ TEST_CASE("the firms' noise in lanes equals one ziggurat_normal per firm on ever
   });
 }
 
+TEST_CASE("Philox for a list of counters equals Random123's on every target", "[random][lanes]") {
+  const std::uint64_t key0 = 0x0123456789abcdefULL, key1 = 0xfedcba9876543210ULL;
+  const Stream stream(key0, key1);
+  const r123::Philox4x64 philox;
+  for_each_target([&] {
+    for (const std::size_t n : {1, 2, 7, 8, 9, 31, 32, 33, 100}) {
+      std::vector<std::uint64_t> c0(n + kListPad), c2(n + kListPad);
+      for (std::size_t j = 0; j < n; ++j) {
+        c0[j] = 1000 + j / 5;  // runs of five groups each
+        c2[j] = j % 5;
+      }
+      const std::size_t stride = n + 3;
+      std::vector<std::uint64_t> out(4 * stride, 0xdeadbeefULL);
+      stream.words_list(c0.data(), 7, c2.data(), 1, n, out.data(), stride);
+      for (std::size_t j = 0; j < n; ++j) {
+        const auto w = philox({{c0[j], 7, c2[j], 1}}, {{key0, key1}});
+        for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[l * stride + j] == w.v[l]);
+      }
+      for (std::size_t l = 0; l < 4; ++l) {
+        for (std::size_t j = n; j < stride; ++j) REQUIRE(out[l * stride + j] == 0xdeadbeefULL);
+      }
+    }
+  });
+}
+
+TEST_CASE("the firms' noise of many runs at once equals add_noise run by run on every target",
+          "[random][lanes][firm_population]") {
+  // Runs of every size: none, fewer than a group, below and above add_noise's lanes
+  // threshold, one that fills the batch past its capacity (a flush in between), and one with
+  // more groups than a batch holds (drawn on its own).
+  const Stream noise(31337, 0x78);
+  const std::uint32_t year = 4;
+  const std::vector<std::size_t> sizes = {0, 1, 3, 47, 48, 300, 4000, 5000, 9000, 2};
+  for_each_target([&] {
+    std::vector<std::vector<double>> batched, alone;
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      std::vector<double> v(sizes[r]);
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] = 10.0 + 0.001 * static_cast<double>(i + r);
+      batched.push_back(v);
+      alone.push_back(v);
+    }
+    firm_detail::NoiseBatch batch;
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      const double d = 0.01 * static_cast<double>(r), sigma = 0.2 + 0.01 * static_cast<double>(r);
+      if (!batch.fits(sizes[r])) batch.flush(noise, year);
+      batch.queue(batched[r].data(), sizes[r], d, sigma, 500 + r);
+      firm_detail::add_noise(alone[r].data(), sizes[r], d, sigma, noise, 500 + r, year);
+    }
+    batch.flush(noise, year);
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      INFO("run of " << sizes[r] << " firms");
+      CHECK(same_bits(batched[r], alone[r]));
+    }
+  });
+}
+
 TEST_CASE("the ziggurat across runs equals ziggurat_normal on every target", "[random][lanes]") {
   const std::size_t n = 1 << 14;
   const std::vector<std::uint64_t> r = ziggurat_words(n);
