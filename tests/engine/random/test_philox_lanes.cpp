@@ -36,6 +36,21 @@ void for_each_target(F&& f) {
   force_random_lanes_target(0);
 }
 
+/// out holds, for j < n, word l of Random123's Philox4x64-10 at counter(j) (keyed k0, k1)
+/// at out[l * stride + j], and its unused tail (j from n to stride) still the fill value.
+template <class Counter>
+void check_words(const std::vector<std::uint64_t>& out, std::size_t n, std::size_t stride,
+                 std::uint64_t k0, std::uint64_t k1, const Counter& counter) {
+  const r123::Philox4x64 philox;
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto w = philox(counter(j), {{k0, k1}});
+    for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[l * stride + j] == w.v[l]);
+  }
+  for (std::size_t l = 0; l < 4; ++l) {
+    for (std::size_t j = n; j < stride; ++j) REQUIRE(out[l * stride + j] == 0xdeadbeefULL);
+  }
+}
+
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
@@ -94,20 +109,15 @@ TEST_CASE("Philox along the draw word (a run's firms) equals Random123's on ever
           "[random][lanes]") {
   const std::uint64_t key0 = 0x0123456789abcdefULL, key1 = 0xfedcba9876543210ULL;
   const Stream stream(key0, key1);
-  const r123::Philox4x64 philox;
   for_each_target([&] {
     for (const std::size_t n : {1, 2, 3, 5, 8, 9, 17, 64, 100}) {
       for (const std::uint64_t c2 : {std::uint64_t{0}, std::uint64_t{64}, ~std::uint64_t{0} - 6}) {
         const std::size_t stride = n + 3;
         std::vector<std::uint64_t> out(4 * stride, 0xdeadbeefULL);
         stream.words_draws(77, 0x500000003ULL, c2, n, 1, out.data(), stride);
-        for (std::size_t j = 0; j < n; ++j) {
-          const auto w = philox({{77, 0x500000003ULL, c2 + j, 1}}, {{key0, key1}});
-          for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[l * stride + j] == w.v[l]);
-        }
-        for (std::size_t l = 0; l < 4; ++l) {
-          for (std::size_t j = n; j < stride; ++j) REQUIRE(out[l * stride + j] == 0xdeadbeefULL);
-        }
+        check_words(out, n, stride, key0, key1, [&](std::size_t j) {
+          return r123::Philox4x64::ctr_type{{77, 0x500000003ULL, c2 + j, 1}};
+        });
       }
     }
   });
@@ -142,7 +152,6 @@ TEST_CASE("the firms' noise in lanes equals one ziggurat_normal per firm on ever
 TEST_CASE("Philox for a list of counters equals Random123's on every target", "[random][lanes]") {
   const std::uint64_t key0 = 0x0123456789abcdefULL, key1 = 0xfedcba9876543210ULL;
   const Stream stream(key0, key1);
-  const r123::Philox4x64 philox;
   for_each_target([&] {
     for (const std::size_t n : {1, 2, 7, 8, 9, 31, 32, 33, 100}) {
       std::vector<std::uint64_t> c0(n + kListPad), c2(n + kListPad);
@@ -153,13 +162,9 @@ TEST_CASE("Philox for a list of counters equals Random123's on every target", "[
       const std::size_t stride = n + 3;
       std::vector<std::uint64_t> out(4 * stride, 0xdeadbeefULL);
       stream.words_list(c0.data(), 7, c2.data(), 1, n, out.data(), stride);
-      for (std::size_t j = 0; j < n; ++j) {
-        const auto w = philox({{c0[j], 7, c2[j], 1}}, {{key0, key1}});
-        for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[l * stride + j] == w.v[l]);
-      }
-      for (std::size_t l = 0; l < 4; ++l) {
-        for (std::size_t j = n; j < stride; ++j) REQUIRE(out[l * stride + j] == 0xdeadbeefULL);
-      }
+      check_words(out, n, stride, key0, key1, [&](std::size_t j) {
+        return r123::Philox4x64::ctr_type{{c0[j], 7, c2[j], 1}};
+      });
     }
   });
 }
