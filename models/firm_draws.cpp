@@ -71,39 +71,6 @@ class FirmExtraWords {
   std::optional<WordSequence> seq_;
 };
 
-/// A few firms (fewer than kLanesFrom): firm by firm, one Philox call per group of four.
-void add_noise_scalar(double* s, std::size_t n, double d, double sigma, const Stream& noise,
-                      std::uint64_t run, std::uint32_t year_index) {
-  FirmExtraWords extra(noise, run);
-  const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
-  auto move = [&](std::size_t i, std::uint64_t w) {
-    extra.start(year_bits | i);
-    s[i] += d + sigma * ziggurat_normal(w, extra);
-  };
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const Words4 w = noise.words(run, year_index, i / 4, kFirmNoise);
-    move(i, w.w[0]);
-    move(i + 1, w.w[1]);
-    move(i + 2, w.w[2]);
-    move(i + 3, w.w[3]);
-  }
-  if (i < n) {
-    const Words4 w = noise.words(run, year_index, i / 4, kFirmNoise);
-    for (std::size_t l = 0; i + l < n; ++l) move(i + l, w.w[l]);
-  }
-}
-
-/// From this many firms the lanes pay: a micro-benchmark on this machine (AVX-512, minimum
-/// over 3,000 batches of 64 runs) gave 4.1-4.2 ns a firm firm by firm at any count, and in
-/// lanes 9.0 ns at 16 firms, 3.7 at 64 and 256, 3.8 at 1,024 (docs/performance.md, "Issue
-/// 16, kernel").
-constexpr std::size_t kLanesFrom = 48;
-
-}  // namespace
-
-namespace {
-
 /// s[i] += d + sigma·z_i for n firms of a run, the first being its firm `first` (a multiple
 /// of 4), from their groups' Philox words (word l of the firms' group g at w[l * stride +
 /// g]): the ziggurat's fast path for up to 256 firms at once (ziggurat_normals_lanes) and its
@@ -137,10 +104,6 @@ void apply_noise(double* s, std::size_t n, std::size_t first, double d, double s
 
 void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& noise,
                std::uint64_t run, std::uint32_t year_index) {
-  if (n < kLanesFrom) {
-    add_noise_scalar(s, n, d, sigma, noise, run, year_index);
-    return;
-  }
   // In chunks of 256 firms: the Philox words of their 64 groups of four at once (SIMD lanes
   // over the groups, Stream::words_draws), then apply_noise.
   constexpr std::size_t kGroups = 64, kChunk = 4 * kGroups;

@@ -48,10 +48,9 @@ class EntrantDraws {
 
 /// The firms' noise of many runs at once: queue() runs until their groups of four firms
 /// would pass kMaxGroups, then flush() draws the Philox words of all their groups in one call
-/// (full SIMD vectors, where one run's few groups fill them poorly and a run of fewer than 48
-/// firms draws them one Philox call at a time) and applies each run's noise as add_noise()
-/// would: the same words, so the same bits. The queued firm vectors must not move before
-/// flush().
+/// (full SIMD vectors, where one run's few groups fill them poorly) and applies each run's
+/// noise as add_noise() would: the same words, so the same bits. The queued firm vectors must not
+/// move before flush().
 class NoiseBatch {
  public:
   static constexpr std::size_t kMaxGroups = 2048;
@@ -82,7 +81,9 @@ class NoiseBatch {
 /// s[i] += d + sigma·z_i for the n firms of run `run` in year `year_index`. Firm i's z: a
 /// ziggurat normal from word i%4 of the Philox counter (run, year, i/4, 1), extra words
 /// from (run, year·2^32 + i, k, 2); so a firm's draws depend on its index only (entrants
-/// append; nobody is renumbered). Whole groups of four, then the last partial group.
+/// append; nobody is renumbered). Whole groups of four, then the last partial group. One
+/// run at a time, in lanes along its groups: the reference NoiseBatch matches, and what it
+/// uses for a run too large for a batch.
 void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& noise,
                std::uint64_t run, std::uint32_t year_index);
 

@@ -210,7 +210,13 @@ void Shocks::draw_block(const BlockCtx& ctx, const Stream& stream, std::uint8_t*
   const auto year = static_cast<std::uint32_t>(ctx.t);
   for (std::size_t j0 = 0; j0 < ctx.n; j0 += kRuns) {
     const std::size_t m = std::min(kRuns, ctx.n - j0);
-    stream.words_runs(ctx.first_run + j0, m, year, 0, 0, w, kRuns);
+    // An event's shock reads words only for a drawn size, and only where the event is on
+    // (words are a pure function of their counter: skipping them moves nothing).
+    bool need_words = event_ < 0;
+    for (std::size_t i = 0; !need_words && dist_ && i < m; ++i) {
+      need_words = ctx.event_on(event_, j0 + i);
+    }
+    if (need_words) stream.words_runs(ctx.first_run + j0, m, year, 0, 0, w, kRuns);
     for (std::size_t i = 0; i < m; ++i) {
       const std::size_t j = j0 + i;
       const bool hit = event_ >= 0 ? ctx.event_on(event_, j)
