@@ -385,9 +385,9 @@ void Distribution::prepare_draws() {
   Impl& m = *impl_;
   if (m.guide) return;
   if (const auto* beta = std::get_if<Beta>(&m.base)) {
-    m.guide = std::make_shared<const QuantileGuide>(*beta);
+    m.guide = QuantileGuide::shared(*beta);
   } else if (const auto* gamma = std::get_if<Gamma>(&m.base)) {
-    m.guide = std::make_shared<const QuantileGuide>(*gamma);
+    m.guide = QuantileGuide::shared(*gamma);
   }
 }
 

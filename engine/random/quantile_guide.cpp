@@ -4,10 +4,31 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <tuple>
 
 namespace plancast::dist_detail {
 
 namespace {
+
+constexpr std::size_t kN = QuantileGuide::kNodes;
+static_assert(kN == 12, "the Chebyshev points below are for 12 nodes");
+
+/// The Chebyshev points of the first kind, cos(π(2j + 1)/24) for j < 6 (the other six are
+/// their negatives), as literals, so that no libm cosine enters the table.
+constexpr double kPoints[kN / 2] = {0.991444861373810411145, 0.923879532511286756128,
+                                    0.79335334029123516458,  0.608761429008720639416,
+                                    0.382683432365089771728, 0.130526192220051591548};
+
+double point(std::size_t j) {
+  return j < kN / 2 ? kPoints[j] : -kPoints[kN - 1 - j];
+}
+
+/// How many units of double resolution the series may differ from Boost's CDF at the
+/// interval's midpoint and end (each side has the CDF's rounding of a few units).
+constexpr double kAgree = 4;
 
 /// f'(x) / f(x), the density's log-derivative, in closed form.
 double log_slope(const Beta& d, double x) {
@@ -18,7 +39,65 @@ double log_slope(const Gamma& d, double x) {
   return (d.shape() - 1) / x - 1 / d.scale();
 }
 
+/// Σ c_k T_k(s) by Clenshaw's recurrence (c_k − b_{k+2} first: off the chain of b_{k+1}, so a
+/// term's latency is one multiply and one add).
+template <std::size_t N>
+double clenshaw(const std::array<double, N>& c, double s) {
+  const double s2 = 2 * s;
+  double b1 = 0, b2 = 0;
+  for (std::size_t k = N - 1; k >= 1; --k) {
+    const double b = (c[k] - b2) + s2 * b1;
+    b2 = b1;
+    b1 = b;
+  }
+  return s * b1 - b2 + c[0];
+}
+
+/// What a double resolves of F near x: one ulp of min(u, 1 − u) and the probability that
+/// one ulp of x holds.
+double resolution(double u, double f, double x) {
+  return std::numeric_limits<double>::epsilon() * std::min(u, 1 - u) +
+         f * (std::nextafter(x, HUGE_VAL) - x);
+}
+
+
+/// The process's guides by family (0 beta, 1 gamma) and the two shape numbers.
+struct GuideCache {
+  std::mutex mutex;
+  std::map<std::tuple<int, double, double>, std::shared_ptr<const QuantileGuide>> guides;
+};
+
+GuideCache& guide_cache() {
+  static GuideCache cache;
+  return cache;
+}
+
+template <class D>
+std::shared_ptr<const QuantileGuide> cached(const D& d, int family, double a, double b) {
+  GuideCache& cache = guide_cache();
+  const std::lock_guard<std::mutex> lock(cache.mutex);
+  auto& slot = cache.guides[{family, a, b}];
+  if (!slot) {
+    slot = std::make_shared<const QuantileGuide>(d);
+    if (cache.guides.size() > QuantileGuide::kShared) {
+      // Forget another shape (the first in key order): bounded memory, same values.
+      auto other = cache.guides.begin();
+      if (other->second == slot) ++other;
+      cache.guides.erase(other);
+    }
+  }
+  return slot;
+}
+
 }  // namespace
+
+std::shared_ptr<const QuantileGuide> QuantileGuide::shared(const Beta& d) {
+  return cached(d, 0, d.alpha(), d.beta());
+}
+
+std::shared_ptr<const QuantileGuide> QuantileGuide::shared(const Gamma& d) {
+  return cached(d, 1, d.shape(), d.scale());
+}
 
 QuantileGuide::QuantileGuide(const Beta& d) {
   build(d);
@@ -36,24 +115,113 @@ double QuantileGuide::quantile(const Gamma& d, double p) const {
   return solve(d, p);
 }
 
+std::size_t QuantileGuide::series_intervals() const {
+  return static_cast<std::size_t>(
+      std::count_if(local_.begin(), local_.end(), [](const Local& l) { return l.ok; }));
+}
+
 template <class D>
 void QuantileGuide::build(const D& d) {
   constexpr double h = 1.0 / kIntervals;
+  constexpr std::size_t kHalf = kIntervals / 2;
   const auto [lo, hi] = bm::support(d);
   valid_ = false;
   // The library's quantile fails for some extreme shapes at some probabilities (Boost's
   // root finder throws): no table then, and the draws meet the library as before.
+  std::array<double, kIntervals + 1> offset{};
   try {
     for (std::size_t i = 1; i < kIntervals; ++i) {
       x_[i] = bm::quantile(d, static_cast<double>(i) * h);
       if (!(x_[i] > lo && x_[i] < hi)) return;
       slope_[i] = 1 / bm::pdf(d, x_[i]);
       if (!(std::isfinite(slope_[i]) && slope_[i] > 0)) return;
+      // F(x_i) − i/K, in the upper half as (1 − i/K) − Q(x_i): both differences exact.
+      const double u = static_cast<double>(i) * h;
+      offset[i] = i <= kHalf ? bm::cdf(d, x_[i]) - u : (1 - u) - bm::cdf(bm::complement(d, x_[i]));
     }
+    valid_ = true;
+    local_.assign(kIntervals, Local{});
+    for (std::size_t i = 1; i + 1 < kIntervals; ++i) local_[i] = fit(d, i, offset[i], offset[i + 1]);
   } catch (const std::exception&) {
-    return;
+    local_.clear();  // the nodes stand; every interval steps on the library's CDF
   }
-  valid_ = true;
+}
+
+template <class D>
+QuantileGuide::Local QuantileGuide::fit(const D& d, std::size_t i, double offset,
+                                        double offset_next) const {
+  constexpr double h = 1.0 / kIntervals;
+  Local l;
+  l.mid = 0.5 * (x_[i] + x_[i + 1]);
+  l.half = 0.5 * (x_[i + 1] - x_[i]);
+  l.inv_half = 1 / l.half;
+  l.offset = offset;
+  if (!(l.half > 0)) return l;
+  // The density's interpolant at the Chebyshev points: c_k = (2/n) Σ_j f(s_j) T_k(s_j),
+  // c_0 halved, with T_k(s_j) by the three-term recurrence.
+  for (std::size_t j = 0; j < kN; ++j) {
+    const double s = point(j);
+    const double f = bm::pdf(d, l.mid + l.half * s);
+    if (!(std::isfinite(f) && f >= 0)) return l;
+    double t0 = 1, t1 = s;
+    for (std::size_t k = 0; k < kN; ++k) {
+      l.density[k] += f * t0;
+      const double t2 = 2 * s * t1 - t0;
+      t0 = t1;
+      t1 = t2;
+    }
+  }
+  for (std::size_t k = 0; k < kN; ++k) l.density[k] *= (k == 0 ? 1.0 : 2.0) / kN;
+  // Its integral from s = −1, times dx/ds = half: ∫T_0 = T_1, ∫T_1 = T_2/4, ∫T_k =
+  // T_{k+1}/(2(k+1)) − T_{k−1}/(2(k−1)); the constant makes it 0 at s = −1.
+  const auto c = [&](std::size_t k) { return k < kN ? l.density[k] : 0.0; };
+  l.increment[1] = c(0) - c(2) / 2;
+  for (std::size_t k = 2; k <= kN; ++k) l.increment[k] = (c(k - 1) - c(k + 1)) / (2.0 * k);
+  double at_minus_one = 0;
+  for (std::size_t k = 1; k <= kN; ++k) at_minus_one += (k % 2 == 1 ? -1 : 1) * l.increment[k];
+  l.increment[0] = -at_minus_one;
+  for (double& b : l.increment) b *= l.half;
+  // Trusted where it agrees with the library's CDF at the midpoint and at the end.
+  const double u = static_cast<double>(i) * h;
+  const double library_mid = u <= 0.5 ? bm::cdf(d, l.mid) - u
+                                      : (1 - u) - bm::cdf(bm::complement(d, l.mid));
+  const double f_mid = bm::pdf(d, l.mid), f_end = 1 / slope_[i + 1];
+  const bool mid_ok = std::fabs(offset + clenshaw(l.increment, 0.0) - library_mid) <=
+                      kAgree * resolution(u + h / 2, f_mid, l.mid);
+  const bool end_ok = std::fabs(offset + clenshaw(l.increment, 1.0) - (offset_next + h)) <=
+                      kAgree * resolution(u + h, f_end, x_[i + 1]);
+  // And the series has converged: its last two terms, a bound on what the terms beyond them
+  // add, would move F by less than a unit of u's resolution anywhere in the interval.
+  const double tail = 2 * l.half * (std::fabs(l.density[kN - 1]) + std::fabs(l.density[kN - 2]));
+  const bool converged =
+      tail <= std::numeric_limits<double>::epsilon() * std::min(u, 1 - (u + h));
+  l.ok = mid_ok && end_ok && converged;
+  return l;
+}
+
+template <class D>
+std::optional<double> QuantileGuide::solve_local(const D& d, const Local& l, double above,
+                                                 double x) const {
+  // The steps stay where the series holds: the interval, and a little beyond for a root
+  // that the nodes' rounding puts just outside.
+  constexpr double kReach = 1.0625;
+  const auto [lo, hi] = bm::support(d);
+  for (int step = 0; step < kMaxSteps; ++step) {
+    const double s = (x - l.mid) * l.inv_half;
+    if (!(std::fabs(s) <= kReach)) return std::nullopt;
+    const double r = (clenshaw(l.increment, s) - above) + l.offset;
+    const double f = clenshaw(l.density, s);
+    if (!(f > 0)) return std::nullopt;
+    const double dx = r / f;
+    const double denom = 1 - 0.5 * dx * log_slope(d, x);
+    const double move = denom > 0.5 && denom < 2 ? dx / denom : dx;
+    x -= move;
+    if (std::fabs(move) <= kCloseStep * std::min(x - lo, hi - x)) {
+      if (std::fabs((x - l.mid) * l.inv_half) <= kReach) return x;
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
 }
 
 template <class D>
@@ -66,9 +234,15 @@ double QuantileGuide::solve(const D& d, double p) const {
   constexpr double h = 1.0 / kIntervals;
   const double t1 = 1 - t;
   const double x0 = x_[i], x1 = x_[i + 1];
-  double x = (1 + 2 * t) * t1 * t1 * x0 + t * t1 * t1 * h * slope_[i] + t * t * (3 - 2 * t) * x1 -
-             t * t * t1 * h * slope_[i + 1];
-  // Halley on F(x) − p; in the upper half as (1 − p) − Q(x), Q = 1 − F (1 − p is exact).
+  const double start = (1 + 2 * t) * t1 * t1 * x0 + t * t1 * t1 * h * slope_[i] +
+                       t * t * (3 - 2 * t) * x1 - t * t * t1 * h * slope_[i + 1];
+  if (!local_.empty() && local_[i].ok) {
+    // p − i/K = t/K, exact.
+    if (const auto x = solve_local(d, local_[i], t * h, start)) return *x;
+  }
+  // Halley on Boost's CDF: F(x) − p, in the upper half as (1 − p) − Q(x), Q = 1 − F (1 − p is
+  // exact).
+  double x = start;
   const bool upper = p > 0.5;
   const double q = 1 - p;
   // The root lies in [x0, x1] up to the nodes' rounding: a start or a step that leaves the

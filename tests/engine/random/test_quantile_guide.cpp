@@ -56,6 +56,8 @@ double residual(const D& d, const ExactCdf& exact_cdf, double p, double x) {
 template <class D, class ExactCdf>
 void check_against_exact(const D& d, const ExactCdf& exact_cdf) {
   const QuantileGuide guide(d);
+  INFO(guide.series_intervals() << " of " << QuantileGuide::kIntervals - 2
+                                << " inner intervals step on their own series");
   double worst_guide = 0, worst_library = 0;
   for (const double p : probe_points()) {
     worst_guide = std::max(worst_guide, residual(d, exact_cdf, p, guide.quantile(d, p)));
@@ -93,6 +95,30 @@ TEST_CASE("the guided gamma quantile is as accurate as Boost.Math's", "[random]"
     check_against_exact(Gamma(s[0], s[1]),
                         [&](double x) { return boost::math::gamma_p(k, Exact(x) / theta); });
   }
+}
+
+TEST_CASE("the bundled scenario's shapes step on the intervals' own series, built once",
+          "[random]") {
+  // Nearly every inner interval of a smooth density passes the series' checks (the few
+  // that do not step on Boost's CDF); fewer would mean the draws pay Boost's CDF again.
+  const Beta pert(3.142857, 2.857143);
+  const Gamma rate(20.25, 45 / 20.25);
+  CHECK(QuantileGuide(pert).series_intervals() >= 240);
+  CHECK(QuantileGuide(rate).series_intervals() >= 240);
+  // One guide per shape in the process: the same table for the same shape, another for
+  // another.
+  const auto a = QuantileGuide::shared(pert), b = QuantileGuide::shared(Beta(3.142857, 2.857143));
+  CHECK(a == b);
+  CHECK(QuantileGuide::shared(Beta(3.142857, 2.9)) != a);
+  CHECK(QuantileGuide::shared(rate) == QuantileGuide::shared(Gamma(20.25, 45 / 20.25)));
+  // Bounded: after more other shapes than it keeps, the first is built again (the first in
+  // the cache's order is forgotten first), with the same values.
+  for (int k = 0; k <= static_cast<int>(QuantileGuide::kShared); ++k) {
+    QuantileGuide::shared(Beta(5 + k, 2));
+  }
+  const auto again = QuantileGuide::shared(pert);
+  CHECK(again != a);
+  for (const double p : {0.01, 0.3, 0.77}) CHECK(again->quantile(pert, p) == a->quantile(pert, p));
 }
 
 TEST_CASE("the guide answers the library's quantile in the tails and at extreme shapes",
