@@ -116,13 +116,19 @@ void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& n
 }
 
 NoiseBatch::NoiseBatch()
-    : c0_(kMaxGroups + kListPad), c2_(kMaxGroups + kListPad), words_(4 * kStride) {
+    : c0_(kMaxGroups + kListPad),
+      c2_(kMaxGroups + kListPad),
+      words_(4 * kStride),
+      z_(4 * kStride),
+      slow_(kMaxGroups),
+      group_item_(kMaxGroups) {
   items_.reserve(kMaxGroups);
 }
 
 std::size_t NoiseBatch::bytes() {
   return sizeof(Item) * kMaxGroups + 2 * sizeof(std::uint64_t) * (kMaxGroups + kListPad) +
-         4 * sizeof(std::uint64_t) * kStride;
+         4 * (sizeof(std::uint64_t) + sizeof(double)) * kStride +
+         2 * sizeof(std::uint32_t) * kMaxGroups;
 }
 
 bool NoiseBatch::fits(std::size_t n) const {
@@ -135,10 +141,12 @@ void NoiseBatch::queue(double* s, std::size_t n, double d, double sigma, std::ui
     items_.push_back({s, n, d, sigma, run, kMaxGroups});
     return;
   }
+  const auto item = static_cast<std::uint32_t>(items_.size());
   items_.push_back({s, n, d, sigma, run, groups_});
   for (std::size_t g = 0; g < groups; ++g) {
     c0_[groups_ + g] = run;
     c2_[groups_ + g] = g;
+    group_item_[groups_ + g] = item;
   }
   groups_ += groups;
 }
@@ -147,14 +155,32 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
   if (groups_ > 0) {
     noise.words_list(c0_.data(), year_index, c2_.data(), kFirmNoise, groups_, words_.data(),
                      kStride);
+    // The normals of every queued group's four words, a row (word l of every group) at a
+    // time: the ziggurat's fast path in full SIMD vectors, its rare slow path firm by firm,
+    // as apply_noise does (a last partial group's spare words are drawn and unused).
+    const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
+    for (std::size_t l = 0; l < 4; ++l) {
+      const std::uint64_t* w = words_.data() + l * kStride;
+      double* z = z_.data() + l * kStride;
+      const std::size_t k = ziggurat_normals_lanes(w, groups_, z, slow_.data());
+      for (std::size_t q = 0; q < k; ++q) {
+        const std::size_t g = slow_[q];
+        const Item& it = items_[group_item_[g]];
+        const std::size_t firm = 4 * (g - it.first) + l;
+        if (firm >= it.n) continue;
+        FirmExtraWords extra(noise, it.run);
+        extra.start(year_bits | firm);
+        z[g] = ziggurat_normal_slow(w[g], extra);
+      }
+    }
   }
   for (const Item& it : items_) {
     if (it.first == kMaxGroups) {
       add_noise(it.s, it.n, it.d, it.sigma, noise, it.run, year_index);
-    } else {
-      apply_noise(it.s, it.n, 0, it.d, it.sigma, words_.data() + it.first, kStride, noise, it.run,
-                  year_index);
+      continue;
     }
+    const double* z = z_.data() + it.first;
+    for (std::size_t i = 0; i < it.n; ++i) it.s[i] += it.d + it.sigma * z[(i % 4) * kStride + i / 4];
   }
   items_.clear();
   groups_ = 0;

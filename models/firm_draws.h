@@ -48,9 +48,9 @@ class EntrantDraws {
 
 /// The firms' noise of many runs at once: queue() runs until their groups of four firms
 /// would pass kMaxGroups, then flush() draws the Philox words of all their groups in one call
-/// (full SIMD vectors, where one run's few groups fill them poorly) and applies each run's
-/// noise as add_noise() would: the same words, so the same bits. The queued firm vectors must not
-/// move before flush().
+/// and their normals a row at a time (full SIMD vectors, where one run's few groups fill
+/// them poorly) and applies each run's noise as add_noise() would: the same words and
+/// operations, so the same bits. The queued firm vectors must not move before flush().
 class NoiseBatch {
  public:
   static constexpr std::size_t kMaxGroups = 2048;
@@ -75,6 +75,8 @@ class NoiseBatch {
   };
   std::vector<Item> items_;
   std::vector<std::uint64_t> c0_, c2_, words_;
+  std::vector<double> z_;  ///< the words' normals, in the words' rows
+  std::vector<std::uint32_t> slow_, group_item_;  ///< a row's slow normals; each group's item
   std::size_t groups_ = 0;
 };
 
