@@ -179,8 +179,20 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
       add_noise(it.s, it.n, it.d, it.sigma, noise, it.run, year_index);
       continue;
     }
-    const double* z = z_.data() + it.first;
-    for (std::size_t i = 0; i < it.n; ++i) it.s[i] += it.d + it.sigma * z[(i % 4) * kStride + i / 4];
+    // Firm 4g + l's normal is row l's entry g: whole groups of four, then the last group's.
+    const double* z0 = z_.data() + it.first;
+    const double *z1 = z0 + kStride, *z2 = z1 + kStride, *z3 = z2 + kStride;
+    const double d = it.d, sigma = it.sigma;
+    double* s = it.s;
+    const std::size_t whole = it.n / 4;
+    for (std::size_t g = 0; g < whole; ++g, s += 4) {
+      s[0] += d + sigma * z0[g];
+      s[1] += d + sigma * z1[g];
+      s[2] += d + sigma * z2[g];
+      s[3] += d + sigma * z3[g];
+    }
+    const double* last[3] = {z0 + whole, z1 + whole, z2 + whole};
+    for (std::size_t l = 0; l < it.n % 4; ++l) s[l] += d + sigma * *last[l];
   }
   items_.clear();
   groups_ = 0;
