@@ -75,7 +75,7 @@ class NoiseBatch {
   };
   std::vector<Item> items_;
   std::vector<std::uint64_t> c0_, c2_, words_;
-  std::vector<double> z_;  ///< the words' normals, in the words' rows
+  std::vector<double> z_;                         ///< the words' normals, in the words' rows
   std::vector<std::uint32_t> slow_, group_item_;  ///< a row's slow normals; each group's item
   std::size_t groups_ = 0;
 };

@@ -208,19 +208,38 @@ void Shocks::draw_block(const BlockCtx& ctx, const Stream& stream, std::uint8_t*
   constexpr std::size_t kRuns = 64;
   std::uint64_t w[4 * kRuns];
   const auto year = static_cast<std::uint32_t>(ctx.t);
+  if (event_ >= 0) {
+    // An event's shock reads words only for a drawn size, and only for the runs where the
+    // event is on (a few in a hundred): their words by a list of counters, the same words
+    // as run by run (a pure function of the counter), so skipping the others moves nothing.
+    std::uint64_t c0[kRuns + kListPad] = {}, c2[kRuns + kListPad] = {};
+    std::uint32_t hit[kRuns];
+    for (std::size_t j0 = 0; j0 < ctx.n; j0 += kRuns) {
+      const std::size_t m = std::min(kRuns, ctx.n - j0);
+      std::size_t k = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t j = j0 + i;
+        const bool is_on = ctx.event_on(event_, j);
+        on[j] = is_on ? 1 : 0;
+        size[j] = is_on && !dist_ ? value_at(value_, ctx, j) : 0.0;
+        if (is_on && dist_) {
+          c0[k] = ctx.first_run + j;
+          hit[k++] = static_cast<std::uint32_t>(j);
+        }
+      }
+      if (k == 0) continue;
+      stream.words_list(c0, year, c2, 0, k, w, kRuns);
+      for (std::size_t q = 0; q < k; ++q)
+        size[hit[q]] = dist_->quantile(unit_from_word(w[3 * kRuns + q]));
+    }
+    return;
+  }
   for (std::size_t j0 = 0; j0 < ctx.n; j0 += kRuns) {
     const std::size_t m = std::min(kRuns, ctx.n - j0);
-    // An event's shock reads words only for a drawn size, and only where the event is on
-    // (words are a pure function of their counter: skipping them moves nothing).
-    bool need_words = event_ < 0;
-    for (std::size_t i = 0; !need_words && dist_ && i < m; ++i) {
-      need_words = ctx.event_on(event_, j0 + i);
-    }
-    if (need_words) stream.words_runs(ctx.first_run + j0, m, year, 0, 0, w, kRuns);
+    stream.words_runs(ctx.first_run + j0, m, year, 0, 0, w, kRuns);
     for (std::size_t i = 0; i < m; ++i) {
       const std::size_t j = j0 + i;
-      const bool hit = event_ >= 0 ? ctx.event_on(event_, j)
-                                   : unit_from_word(w[2 * kRuns + i]) < value_at(p_, ctx, j);
+      const bool hit = unit_from_word(w[2 * kRuns + i]) < value_at(p_, ctx, j);
       on[j] = hit ? 1 : 0;
       size[j] = !hit    ? 0.0
                 : dist_ ? dist_->quantile(unit_from_word(w[3 * kRuns + i]))

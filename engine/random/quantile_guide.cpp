@@ -60,7 +60,6 @@ double resolution(double u, double f, double x) {
          f * (std::nextafter(x, HUGE_VAL) - x);
 }
 
-
 /// The process's guides by family (0 beta, 1 gamma) and the two shape numbers.
 struct GuideCache {
   std::mutex mutex;
@@ -141,7 +140,8 @@ void QuantileGuide::build(const D& d) {
     }
     valid_ = true;
     local_.assign(kIntervals, Local{});
-    for (std::size_t i = 1; i + 1 < kIntervals; ++i) local_[i] = fit(d, i, offset[i], offset[i + 1]);
+    for (std::size_t i = 1; i + 1 < kIntervals; ++i)
+      local_[i] = fit(d, i, offset[i], offset[i + 1]);
   } catch (const std::exception&) {
     local_.clear();  // the nodes stand; every interval steps on the library's CDF
   }
@@ -183,8 +183,8 @@ QuantileGuide::Local QuantileGuide::fit(const D& d, std::size_t i, double offset
   for (double& b : l.increment) b *= l.half;
   // Trusted where it agrees with the library's CDF at the midpoint and at the end.
   const double u = static_cast<double>(i) * h;
-  const double library_mid = u <= 0.5 ? bm::cdf(d, l.mid) - u
-                                      : (1 - u) - bm::cdf(bm::complement(d, l.mid));
+  const double library_mid =
+      u <= 0.5 ? bm::cdf(d, l.mid) - u : (1 - u) - bm::cdf(bm::complement(d, l.mid));
   const double f_mid = bm::pdf(d, l.mid), f_end = 1 / slope_[i + 1];
   const bool mid_ok = std::fabs(offset + clenshaw(l.increment, 0.0) - library_mid) <=
                       kAgree * resolution(u + h / 2, f_mid, l.mid);
@@ -193,8 +193,7 @@ QuantileGuide::Local QuantileGuide::fit(const D& d, std::size_t i, double offset
   // And the series has converged: its last two terms, a bound on what the terms beyond them
   // add, would move F by less than a unit of u's resolution anywhere in the interval.
   const double tail = 2 * l.half * (std::fabs(l.density[kN - 1]) + std::fabs(l.density[kN - 2]));
-  const bool converged =
-      tail <= std::numeric_limits<double>::epsilon() * std::min(u, 1 - (u + h));
+  const bool converged = tail <= std::numeric_limits<double>::epsilon() * std::min(u, 1 - (u + h));
   l.ok = mid_ok && end_ok && converged;
   return l;
 }

@@ -90,7 +90,7 @@ class QuantileGuide {
   /// x[i] = F⁻¹(i / kIntervals) and slope[i] = 1 / f(x[i]) for 0 < i < kIntervals.
   std::array<double, kIntervals + 1> x_{}, slope_{};
   std::vector<Local> local_;  ///< by interval; empty where no table
-  bool valid_ = false;  ///< every node inside the support with a finite, positive density
+  bool valid_ = false;        ///< every node inside the support with a finite, positive density
 };
 
 }  // namespace plancast::dist_detail
