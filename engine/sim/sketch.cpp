@@ -104,7 +104,7 @@ inline double value_at(double t) {
 }  // namespace
 
 void QuantileSketch::add(double x) {
-  if (int_exact_) add_integers(&x, 1);
+  if (int_exact_ && add_integers(&x, 1)) return;
   const double a = std::fabs(x);
   if (!(a >= kMinIndexable)) {
     ++zero_;
@@ -121,7 +121,7 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
     add_many(x, n);
     return;
   }
-  if (int_exact_) add_integers(x, n);
+  if (int_exact_ && add_integers(x, n)) return;
   // Every value positive and indexable: the index range comes from the extremes (the
   // mapping is increasing), so the store grows once and the index loop has no branch.
   const std::int32_t ilo = bucket_index(lo), ihi = bucket_index(hi);
@@ -152,7 +152,7 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
 }
 
 void QuantileSketch::add_many(const double* x, std::size_t n) {
-  if (int_exact_) add_integers(x, n);
+  if (int_exact_ && add_integers(x, n)) return;
   // In chunks: indices first, grow each store once, then count. No allocation unless the
   // range grows.
   constexpr std::size_t kChunk = 256;
@@ -237,24 +237,45 @@ void QuantileSketch::add_chunk(const double* v, std::size_t m, std::int32_t* idx
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
-  positive_.merge(other.positive_);
-  negative_.merge(other.negative_);
-  zero_ += other.zero_;
-  if (!other.int_exact_) {
-    drop_integers();
-  } else if (int_exact_ && !other.int_counts_.empty()) {
+  if (int_exact_ && other.int_exact_) {
+    if (other.int_counts_.empty()) return;
     const std::int64_t olo = other.int_lo_;
     const std::int64_t ohi = olo + static_cast<std::int64_t>(other.int_counts_.size()) - 1;
     if (int_reserve(olo, ohi)) {
       for (std::size_t k = 0; k < other.int_counts_.size(); ++k) {
         int_counts_[static_cast<std::size_t>(olo - int_lo_) + k] += other.int_counts_[k];
       }
+      int_total_ += other.int_total_;
+      return;
+    }
+    // The span is exceeded: this sketch's counts are in its buckets now; other's follow.
+  }
+  drop_integers();
+  if (other.int_exact_) {
+    fold_integers(other.int_lo_, other.int_counts_);
+    return;
+  }
+  positive_.merge(other.positive_);
+  negative_.merge(other.negative_);
+  zero_ += other.zero_;
+}
+
+void QuantileSketch::fold_integers(std::int64_t lo, const std::vector<std::uint64_t>& counts) {
+  for (std::size_t k = 0; k < counts.size(); ++k) {
+    const std::uint64_t c = counts[k];
+    if (c == 0) continue;
+    const std::int64_t v = lo + static_cast<std::int64_t>(k);
+    if (v == 0) {
+      zero_ += c;
+    } else {
+      // |v| >= 1: indexable; the same bucket add() gives the value.
+      (v > 0 ? positive_ : negative_).add(bucket_index(std::fabs(static_cast<double>(v))), c);
     }
   }
 }
 
 std::uint64_t QuantileSketch::count() const {
-  return positive_.total + negative_.total + zero_;
+  return int_exact_ ? int_total_ : positive_.total + negative_.total + zero_;
 }
 
 std::uint64_t QuantileSketch::rank_of(double q, std::uint64_t n) {
@@ -359,12 +380,37 @@ bool QuantileSketch::operator==(const QuantileSketch& o) const {
 }
 
 std::vector<std::pair<std::int32_t, std::uint64_t>> QuantileSketch::buckets(bool negative) const {
-  const Store& s = negative ? negative_ : positive_;
   std::vector<std::pair<std::int32_t, std::uint64_t>> out;
+  if (int_exact_) {
+    // The buckets the integers' values would fill (increasing index: increasing magnitude).
+    const auto n = static_cast<std::int64_t>(int_counts_.size());
+    for (std::int64_t k = 0; k < n; ++k) {
+      const std::int64_t at = negative ? n - 1 - k : k;
+      const std::int64_t v = int_lo_ + at;
+      const std::uint64_t c = int_counts_[static_cast<std::size_t>(at)];
+      if (c == 0 || v == 0 || (v < 0) != negative) continue;
+      const std::int32_t i = bucket_index(std::fabs(static_cast<double>(v)));
+      if (!out.empty() && out.back().first == i) {
+        out.back().second += c;
+      } else {
+        out.emplace_back(i, c);
+      }
+    }
+    return out;
+  }
+  const Store& s = negative ? negative_ : positive_;
   for (std::size_t k = 0; k < s.size(); ++k) {
     if (s.at(k) != 0) out.emplace_back(s.key(k), s.at(k));
   }
   return out;
+}
+
+std::uint64_t QuantileSketch::zero_count() const {
+  if (!int_exact_) return zero_;
+  const std::int64_t at = -int_lo_;
+  return at >= 0 && at < static_cast<std::int64_t>(int_counts_.size())
+             ? int_counts_[static_cast<std::size_t>(at)]
+             : 0;
 }
 
 void QuantileSketch::add_bucket(bool negative, std::int32_t index, std::uint64_t count) {

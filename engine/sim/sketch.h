@@ -101,15 +101,18 @@ class QuantileSketch {
   /// the values span at most kMaxIntegerSpan consecutive integers (max − min < span), the
   /// sketch also keeps one count per integer of that range, and quantiles are the exact
   /// order statistics. The first non-integer value, or a range beyond the span, drops them
-  /// for good (the bucket counts are kept all along): merging is exact and order-free, since
-  /// the result is integer-exact iff all values merged are integers within the span.
+  /// for good: the counts move into the buckets, which then hold what adding every value to
+  /// them would (until then the buckets are not filled: an insert costs one increment).
+  /// Merging is exact and order-free, since the result is integer-exact iff all values merged
+  /// are integers within the span.
   static constexpr std::int64_t kMaxIntegerSpan = 1 << 16;
   bool integer_exact() const { return int_exact_; }
   /// The integer counts as (value, count) for values with count > 0, increasing.
   std::vector<std::pair<std::int64_t, std::uint64_t>> integer_counts() const;
   /// For shard files: rebuilds the integer counts after the buckets: set_integer_exact(true)
-  /// starts them empty (false drops them), add_integer adds `count` of `value` (callers
-  /// check the span and that the counts total the buckets').
+  /// starts them empty and empties the buckets (the integer counts then hold every value;
+  /// false drops them), add_integer adds `count` of `value` (callers check the span and that
+  /// the counts total the buckets').
   void set_integer_exact(bool exact);
   void add_integer(std::int64_t value, std::uint64_t count);
   bool operator==(const QuantileSketch& o) const;
@@ -119,7 +122,7 @@ class QuantileSketch {
   /// one sign as (index, count) pairs in increasing index; add_bucket/add_zeros add counts
   /// back (bucket indices of finite values lie in [kMinBucket, kMaxBucket]).
   static constexpr std::int32_t kMinBucket = -141000, kMaxBucket = 3590000;
-  std::uint64_t zero_count() const { return zero_; }
+  std::uint64_t zero_count() const;
   std::vector<std::pair<std::int32_t, std::uint64_t>> buckets(bool negative) const;
   void add_bucket(bool negative, std::int32_t index, std::uint64_t count);
   /// Both drop the integer counts (the values' integrality is not known from buckets).
@@ -207,16 +210,24 @@ class QuantileSketch {
     std::size_t heap_bytes() const;
   };
   void add_chunk(const double* v, std::size_t m, std::int32_t* idx);
-  /// The integer counts' part of add / add_many (int_exact_ only).
-  void add_integers(const double* x, std::size_t n);
+  /// add / add_many while integer-exact: true when the values are counted (as integers
+  /// only); false when they end exactness (the counts so far moved into the buckets, and the
+  /// caller adds these values there).
+  bool add_integers(const double* x, std::size_t n);
+  /// Adds counts[k] values lo + k to the buckets, as add() would.
+  void fold_integers(std::int64_t lo, const std::vector<std::uint64_t>& counts);
   /// Makes [lo, hi] addressable in int_counts_, or drops exactness (span exceeded).
   bool int_reserve(std::int64_t lo, std::int64_t hi);
   void drop_integers();
   Store positive_, negative_;
   std::uint64_t zero_ = 0;
+  /// While true, every value is counted in int_counts_ only and the buckets are empty
+  /// (buckets() and zero_count() give what the values would fill); the first value that ends
+  /// exactness moves the counts into the buckets (drop_integers).
   bool int_exact_ = true;
   std::int64_t int_lo_ = 0;                ///< the value of int_counts_[0]
   std::vector<std::uint64_t> int_counts_;  ///< per integer from int_lo_ (empty: no value yet)
+  std::uint64_t int_total_ = 0;            ///< their sum
 };
 
 }  // namespace plancast

@@ -10,9 +10,12 @@ namespace plancast {
 // Exact integer counts -------------------------------------------------------------------
 
 void QuantileSketch::drop_integers() {
+  // The values counted so far are only in the integer counts: into the buckets with them.
+  if (int_exact_) fold_integers(int_lo_, int_counts_);
   int_exact_ = false;
   std::vector<std::uint64_t>().swap(int_counts_);
   int_lo_ = 0;
+  int_total_ = 0;
 }
 
 bool QuantileSketch::int_reserve(std::int64_t lo, std::int64_t hi) {
@@ -39,8 +42,8 @@ bool QuantileSketch::int_reserve(std::int64_t lo, std::int64_t hi) {
   return true;
 }
 
-void QuantileSketch::add_integers(const double* x, std::size_t n) {
-  if (n == 0) return;
+bool QuantileSketch::add_integers(const double* x, std::size_t n) {
+  if (n == 0) return true;
   // Integers of magnitude below 2^53 only (every such double is one integer exactly).
   constexpr double kBig = 0x1p53;
   double lo = kBig, hi = -kBig;
@@ -53,12 +56,14 @@ void QuantileSketch::add_integers(const double* x, std::size_t n) {
   }
   if (!integral) {
     drop_integers();
-    return;
+    return false;
   }
   const auto ilo = static_cast<std::int64_t>(lo), ihi = static_cast<std::int64_t>(hi);
-  if (!int_reserve(ilo, ihi)) return;
+  if (!int_reserve(ilo, ihi)) return false;
   std::uint64_t* c = int_counts_.data();
   for (std::size_t j = 0; j < n; ++j) ++c[static_cast<std::int64_t>(x[j]) - int_lo_];
+  int_total_ += n;
+  return true;
 }
 
 std::vector<std::pair<std::int64_t, std::uint64_t>> QuantileSketch::integer_counts() const {
@@ -71,13 +76,29 @@ std::vector<std::pair<std::int64_t, std::uint64_t>> QuantileSketch::integer_coun
 }
 
 void QuantileSketch::set_integer_exact(bool exact) {
-  drop_integers();
-  int_exact_ = exact;
+  if (!exact) {
+    drop_integers();
+    return;
+  }
+  // The integer counts that follow hold every value (the buckets read before them are the
+  // same values, by the caller's checks).
+  positive_ = Store{};
+  negative_ = Store{};
+  zero_ = 0;
+  std::vector<std::uint64_t>().swap(int_counts_);
+  int_lo_ = 0;
+  int_total_ = 0;
+  int_exact_ = true;
 }
 
 void QuantileSketch::add_integer(std::int64_t value, std::uint64_t count) {
   if (!int_exact_ || count == 0) return;
-  if (int_reserve(value, value)) int_counts_[static_cast<std::size_t>(value - int_lo_)] += count;
+  if (int_reserve(value, value)) {
+    int_counts_[static_cast<std::size_t>(value - int_lo_)] += count;
+    int_total_ += count;
+  } else {
+    fold_integers(value, {count});  // beyond the span: the counts are buckets now
+  }
 }
 
 }  // namespace plancast
