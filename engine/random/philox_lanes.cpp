@@ -247,7 +247,7 @@ std::size_t ZigguratNormalsLanes(const std::uint64_t* HWY_RESTRICT r, std::size_
   const hn::RebindToSigned<decltype(du)> di;
   const hn::RebindToFloat<decltype(du)> df;
   const std::size_t N = hn::Lanes(du);
-  const auto layer = hn::Set(du, 0xFF), mask52 = hn::Set(du, 0x000FFFFFFFFFFFFFull);
+  const auto mask52 = hn::Set(du, 0x000FFFFFFFFFFFFFull);
   const auto sign = hn::Set(du, 0x8000000000000000ull);
   // 2^52 + m for m < 2^52 is exact in a double whose bits are 0x4330000000000000 | m:
   // subtracting 2^52 gives double(m) exactly, the same value as the scalar int64 conversion.
@@ -257,10 +257,19 @@ std::size_t ZigguratNormalsLanes(const std::uint64_t* HWY_RESTRICT r, std::size_
   std::size_t k = 0, i = 0;
   for (; i + N <= n; i += N) {
     const auto w = hn::LoadU(du, r + i);
-    const auto idx = hn::BitCast(di, hn::And(w, layer));
     const auto rabs = hn::And(hn::ShiftRight<9>(w), mask52);
-    const auto limit = hn::GatherIndex(di, ktab, idx);
-    const auto width = hn::GatherIndex(df, kZiggurat.w, idx);
+    // The layer's limit and width by scalar loads into a vector: on this machine's AVX-512
+    // and AVX2 a vector gather of two 64-bit tables costs more than eight plain loads each
+    // (docs/performance.md; the same values either way).
+    HWY_ALIGN std::int64_t lim[HWY_LANES(std::uint64_t)];
+    HWY_ALIGN double wid[HWY_LANES(std::uint64_t)];
+    for (std::size_t l = 0; l < N; ++l) {
+      const unsigned layer_of = static_cast<unsigned>(r[i + l] & 0xff);
+      lim[l] = ktab[layer_of];
+      wid[l] = kZiggurat.w[layer_of];
+    }
+    const auto limit = hn::Load(di, lim);
+    const auto width = hn::Load(df, wid);
     const auto mag = hn::Mul(hn::Sub(hn::BitCast(df, hn::Or(rabs, exp52)), two52), width);
     // Bit 8 of the word is the sign: moved to bit 63.
     const auto x = hn::Xor(hn::BitCast(du, mag), hn::And(hn::ShiftLeft<55>(w), sign));
