@@ -82,32 +82,13 @@ double poisson_inversion(double mean, double u) {
 /// of the mean is added after the floor, so that rounding the large mean does not move k.
 double poisson_ptrs(double mean, DrawWords& words) {
   const PtrsSetup c = ptrs_setup(mean);
-  const double a = c.a, b = c.b;
-  // What only the acceptance test needs (45% of draws at a mean of 30, 20% at large means)
-  // is computed at its first use: 1/α and ln mean (the same values, so the same draws).
-  // ln P(K = k) = k ln mean − mean − ln k!: from the table for small k (terms below 1e4, so
-  // the sum is good to 1e-12), else Loader's form, free of cancellation at any size.
-  const LogFactorials& lf = log_factorials();
-  bool have_test = false;
-  double inv_alpha = 0, log_mean = 0;
-  auto log_pmf = [&](double k) {
-    return mean < kLogFactorials && k < kLogFactorials
-               ? k * log_mean - mean - lf.v[static_cast<int>(k)]
-               : log_poisson_pmf(k, mean);
-  };
+  PtrsTest test(c, mean);
   for (;;) {
     const double u = words.uniform() - 0.5;  // exact: u is a multiple of 2^-54
     const double v = words.uniform();
     const double us = 0.5 - std::fabs(u);  // > 0: u is never ±½
     const double k = ptrs_candidate(c, u, us);
-    if (ptrs_squeeze(c, us, v)) return k;
-    if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (!have_test) {
-      inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-      log_mean = mean < kLogFactorials ? std::log(mean) : 0.0;
-      have_test = true;
-    }
-    if (std::log(v * inv_alpha / (a / (us * us) + b)) <= log_pmf(k)) return k;
+    if (ptrs_squeeze(c, us, v) || test.accepts(us, v, k)) return k;
   }
 }
 
@@ -224,6 +205,21 @@ double log_binomial_pmf(double k, double n, double q) {
   const double nk = n - k;
   return stirling_error(n) - stirling_error(k) - stirling_error(nk) - deviance_term(k, n * q) -
          deviance_term(nk, n * (1 - q)) + 0.5 * (std::log(n / k / nk) - kLogTwoPi);
+}
+
+bool discrete_detail::PtrsTest::accepts(double us, double v, double k) {
+  if (k < 0 || (us < 0.013 && v > us)) return false;
+  if (!have_) {
+    inv_alpha_ = 1.1239 + 1.1328 / (c_.b - 3.4);
+    log_mean_ = mean_ < kLogFactorials ? std::log(mean_) : 0.0;
+    have_ = true;
+  }
+  // ln P(K = k) = k ln mean − mean − ln k!: from the table for small k (terms below 1e4, so
+  // the sum is good to 1e-12), else Loader's form, free of cancellation at any size.
+  const double log_pmf = mean_ < kLogFactorials && k < kLogFactorials
+                             ? k * log_mean_ - mean_ - log_factorials().v[static_cast<int>(k)]
+                             : log_poisson_pmf(k, mean_);
+  return std::log(v * inv_alpha_ / (c_.a / (us * us) + c_.b)) <= log_pmf;
 }
 
 double poisson_draw(double mean, DrawWords& words) {

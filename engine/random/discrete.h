@@ -61,11 +61,11 @@ double binomial_draw(double n, double q, DrawWords& words);
 
 /// Poisson(mean[j]) for the n draws j < n at once, each from the words a DrawWords(w0[j],
 /// w1[j], more) would give it: out[j] = poisson_draw(mean[j], that DrawWords) wherever those
-/// two words decide the draw (always by inversion; PTRS when its first pair falls inside the
-/// squeeze). The indices of the other draws, ascending, go to rest[0 ... k) and k is
-/// returned: the caller makes them with poisson_draw and their own words (out[j] is left
-/// unspecified there). The same bits as draw by draw, faster: the inversions step in SIMD
-/// lanes (discrete_lanes.cpp), with no unpredictable branch per step.
+/// two words decide the draw (always by inversion; PTRS when its first pair is accepted, by
+/// the squeeze or the full test). The indices of the other draws, ascending, go to
+/// rest[0 ... k) and k is returned: the caller makes them with poisson_draw and their own
+/// words (out[j] is left unspecified there). The same bits as draw by draw, faster: the
+/// inversions step in SIMD lanes (discrete_lanes.cpp), with no unpredictable branch per step.
 std::size_t poisson_draws(const double* mean, const std::uint64_t* w0, const std::uint64_t* w1,
                           std::size_t n, double* out, std::uint32_t* rest);
 /// Binomial(n[j], q[j]) for j < count at once, as poisson_draws: out[j] = binomial_draw(n[j],

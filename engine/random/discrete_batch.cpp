@@ -77,12 +77,15 @@ std::size_t poisson_draws(const double* mean, const std::uint64_t* w0, const std
         if (inv.full()) finish();
         break;
       case Method::rejection: {
-        // PTRS's first pair, (w0, w1): accepted inside the squeeze, or left to the caller.
+        // PTRS's first pair, (w0, w1): accepted inside the squeeze or by the full test, or
+        // left to the caller (which draws from the first pair again).
         const PtrsSetup c = ptrs_setup(x);
         const double uu = unit_from_word(w0[j]) - 0.5;
+        const double v = unit_from_word(w1[j]);
         const double us = 0.5 - std::fabs(uu);
-        if (ptrs_squeeze(c, us, unit_from_word(w1[j]))) {
-          out[j] = ptrs_candidate(c, uu, us);
+        const double cand = ptrs_candidate(c, uu, us);
+        if (ptrs_squeeze(c, us, v) || PtrsTest(c, x).accepts(us, v, cand)) {
+          out[j] = cand;
         } else {
           rest[k++] = static_cast<std::uint32_t>(j);
         }

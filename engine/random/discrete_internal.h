@@ -81,6 +81,22 @@ inline bool ptrs_squeeze(const PtrsSetup& c, double us, double v) {
   return us >= 0.07 && v <= c.v_r;
 }
 
+/// PTRS's test of a pair that the squeeze did not accept: rejected at once for k < 0 or,
+/// for us below 0.013, v > us; otherwise accepted when V's point lies under the pmf:
+/// ln(V / α / (a/us² + b)) <= ln P(K = k). What only the test needs (1/α and ln mean: 45% of
+/// draws at a mean of 30, 20% at large means) is computed at its first use (discrete.cpp).
+class PtrsTest {
+ public:
+  PtrsTest(const PtrsSetup& c, double mean) : c_(c), mean_(mean) {}
+  bool accepts(double us, double v, double k);
+
+ private:
+  const PtrsSetup& c_;
+  double mean_;
+  bool have_ = false;
+  double inv_alpha_ = 0, log_mean_ = 0;
+};
+
 /// Inversions in SIMD lanes (discrete_lanes.cpp): out[i] for i < n, n a multiple of
 /// kInversionPad (pad with start 1, u 0). Poisson: a = mean; binomial: a = n, c = p / (1 − p).
 void inversion_lanes(const double* start, const double* u, const double* a, const double* c,
