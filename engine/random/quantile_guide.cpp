@@ -143,7 +143,9 @@ void QuantileGuide::build(const D& d) {
     for (std::size_t i = 1; i + 1 < kIntervals; ++i)
       local_[i] = fit(d, i, offset[i], offset[i + 1]);
   } catch (const std::exception&) {
-    local_.clear();  // the nodes stand; every interval steps on the library's CDF
+    // Thrown at a node: no table (valid_ is still false). Thrown by an interval's series:
+    // the nodes stand, and every interval steps on the library's CDF.
+    local_.clear();
   }
 }
 
