@@ -71,33 +71,46 @@ class FirmExtraWords {
   std::optional<WordSequence> seq_;
 };
 
-/// s[i] += d + sigma·z_i for n firms of a run, the first being its firm `first` (a multiple
-/// of 4), from their groups' Philox words (word l of the firms' group g at w[l * stride +
-/// g]): the ziggurat's fast path for up to 256 firms at once (ziggurat_normals_lanes) and its
-/// rare slow path firm by firm. The same words and the same operations as one
-/// ziggurat_normal per firm, so the same bits.
-void apply_noise(double* s, std::size_t n, std::size_t first, double d, double sigma,
-                 const std::uint64_t* w, std::size_t stride, const Stream& noise, std::uint64_t run,
-                 std::uint32_t year_index) {
-  constexpr std::size_t kChunk = 256;
-  std::uint64_t r[kChunk];
-  double z[kChunk];
-  std::uint32_t slow[kChunk];
-  FirmExtraWords extra(noise, run);
+/// The normals of `groups` groups' Philox words, a row at a time (word l of group g at
+/// w[l * stride + g], its normal to z[l * stride + g]): the ziggurat's fast path in SIMD
+/// lanes (ziggurat_normals_lanes), its rare slow path firm by firm with that firm's extra
+/// words. firm_of(g, l, run, firm) names the run and firm index of word l of group g, or
+/// returns false for a last partial group's spare word (drawn, unused). The same words and
+/// operations as one ziggurat_normal per firm, so the same bits.
+template <class FirmOf>
+void row_normals(const std::uint64_t* w, std::size_t groups, std::size_t stride, double* z,
+                 std::uint32_t* slow, const Stream& noise, std::uint32_t year_index,
+                 FirmOf&& firm_of) {
   const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
-  for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
-    const std::size_t m = std::min(kChunk, n - i0);
-    const std::uint64_t* wg = w + i0 / 4;
-    for (std::size_t i = 0; i < m; ++i) r[i] = wg[(i % 4) * stride + i / 4];
-    const std::size_t k = ziggurat_normals_lanes(r, m, z, slow);
+  for (std::size_t l = 0; l < 4; ++l) {
+    const std::uint64_t* wl = w + l * stride;
+    double* zl = z + l * stride;
+    const std::size_t k = ziggurat_normals_lanes(wl, groups, zl, slow);
     for (std::size_t q = 0; q < k; ++q) {
-      const std::size_t i = slow[q];
-      extra.start(year_bits | (first + i0 + i));
-      z[i] = ziggurat_normal_slow(r[i], extra);
+      const std::size_t g = slow[q];
+      std::uint64_t run = 0, firm = 0;
+      if (!firm_of(g, l, run, firm)) continue;
+      FirmExtraWords extra(noise, run);
+      extra.start(year_bits | firm);
+      zl[g] = ziggurat_normal_slow(wl[g], extra);
     }
-    double* si = s + i0;
-    for (std::size_t i = 0; i < m; ++i) si[i] += d + sigma * z[i];
   }
+}
+
+/// s[i] += d + sigma·z_i for the n firms s[0 ... n), firm 4g + l's normal z[l * stride + g]:
+/// whole groups of four, then the last group's.
+void add_from_rows(double* s, std::size_t n, const double* z, std::size_t stride, double d,
+                   double sigma) {
+  const double *z0 = z, *z1 = z0 + stride, *z2 = z1 + stride, *z3 = z2 + stride;
+  const std::size_t whole = n / 4;
+  for (std::size_t g = 0; g < whole; ++g, s += 4) {
+    s[0] += d + sigma * z0[g];
+    s[1] += d + sigma * z1[g];
+    s[2] += d + sigma * z2[g];
+    s[3] += d + sigma * z3[g];
+  }
+  const double* last[3] = {z0 + whole, z1 + whole, z2 + whole};
+  for (std::size_t l = 0; l < n % 4; ++l) s[l] += d + sigma * *last[l];
 }
 
 }  // namespace
@@ -105,13 +118,21 @@ void apply_noise(double* s, std::size_t n, std::size_t first, double d, double s
 void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& noise,
                std::uint64_t run, std::uint32_t year_index) {
   // In chunks of 256 firms: the Philox words of their 64 groups of four at once (SIMD lanes
-  // over the groups, Stream::words_draws), then apply_noise.
+  // over the groups, Stream::words_draws), their normals, then the update.
   constexpr std::size_t kGroups = 64, kChunk = 4 * kGroups;
   std::uint64_t words[4 * kGroups];
+  double z[4 * kGroups];
+  std::uint32_t slow[kGroups];
   for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
     const std::size_t m = std::min(kChunk, n - i0), groups = (m + 3) / 4;
     noise.words_draws(run, year_index, i0 / 4, groups, kFirmNoise, words, kGroups);
-    apply_noise(s + i0, m, i0, d, sigma, words, kGroups, noise, run, year_index);
+    row_normals(words, groups, kGroups, z, slow, noise, year_index,
+                [&](std::size_t g, std::size_t l, std::uint64_t& r, std::uint64_t& firm) {
+                  r = run;
+                  firm = i0 + 4 * g + l;
+                  return 4 * g + l < m;
+                });
+    add_from_rows(s + i0, m, z, kGroups, d, sigma);
   }
 }
 
@@ -155,44 +176,22 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
   if (groups_ > 0) {
     noise.words_list(c0_.data(), year_index, c2_.data(), kFirmNoise, groups_, words_.data(),
                      kStride);
-    // The normals of every queued group's four words, a row (word l of every group) at a
-    // time: the ziggurat's fast path in full SIMD vectors, its rare slow path firm by firm,
-    // as apply_noise does (a last partial group's spare words are drawn and unused).
-    const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
-    for (std::size_t l = 0; l < 4; ++l) {
-      const std::uint64_t* w = words_.data() + l * kStride;
-      double* z = z_.data() + l * kStride;
-      const std::size_t k = ziggurat_normals_lanes(w, groups_, z, slow_.data());
-      for (std::size_t q = 0; q < k; ++q) {
-        const std::size_t g = slow_[q];
-        const Item& it = items_[group_item_[g]];
-        const std::size_t firm = 4 * (g - it.first) + l;
-        if (firm >= it.n) continue;
-        FirmExtraWords extra(noise, it.run);
-        extra.start(year_bits | firm);
-        z[g] = ziggurat_normal_slow(w[g], extra);
-      }
-    }
+    // The normals of every queued group at once (full SIMD vectors, where one run's few
+    // groups fill them poorly).
+    row_normals(words_.data(), groups_, kStride, z_.data(), slow_.data(), noise, year_index,
+                [&](std::size_t g, std::size_t l, std::uint64_t& run, std::uint64_t& firm) {
+                  const Item& it = items_[group_item_[g]];
+                  run = it.run;
+                  firm = 4 * (g - it.first) + l;
+                  return firm < it.n;
+                });
   }
   for (const Item& it : items_) {
     if (it.first == kMaxGroups) {
       add_noise(it.s, it.n, it.d, it.sigma, noise, it.run, year_index);
-      continue;
+    } else {
+      add_from_rows(it.s, it.n, z_.data() + it.first, kStride, it.d, it.sigma);
     }
-    // Firm 4g + l's normal is row l's entry g: whole groups of four, then the last group's.
-    const double* z0 = z_.data() + it.first;
-    const double *z1 = z0 + kStride, *z2 = z1 + kStride, *z3 = z2 + kStride;
-    const double d = it.d, sigma = it.sigma;
-    double* s = it.s;
-    const std::size_t whole = it.n / 4;
-    for (std::size_t g = 0; g < whole; ++g, s += 4) {
-      s[0] += d + sigma * z0[g];
-      s[1] += d + sigma * z1[g];
-      s[2] += d + sigma * z2[g];
-      s[3] += d + sigma * z3[g];
-    }
-    const double* last[3] = {z0 + whole, z1 + whole, z2 + whole};
-    for (std::size_t l = 0; l < it.n % 4; ++l) s[l] += d + sigma * *last[l];
   }
   items_.clear();
   groups_ = 0;

@@ -53,6 +53,13 @@ double clenshaw(const std::array<double, N>& c, double s) {
   return s * b1 - b2 + c[0];
 }
 
+/// F(x) − u by the library, in the upper half as (1 − u) − Q(x), Q = 1 − F (1 − u is exact
+/// there, and Q keeps its precision where F rounds to near 1).
+template <class D>
+double cdf_minus(const D& d, double x, double u) {
+  return u <= 0.5 ? bm::cdf(d, x) - u : (1 - u) - bm::cdf(bm::complement(d, x));
+}
+
 /// What a double resolves of F near x: one ulp of min(u, 1 − u) and the probability that
 /// one ulp of x holds.
 double resolution(double u, double f, double x) {
@@ -122,7 +129,6 @@ std::size_t QuantileGuide::series_intervals() const {
 template <class D>
 void QuantileGuide::build(const D& d) {
   constexpr double h = 1.0 / kIntervals;
-  constexpr std::size_t kHalf = kIntervals / 2;
   const auto [lo, hi] = bm::support(d);
   valid_ = false;
   // The library's quantile fails for some extreme shapes at some probabilities (Boost's
@@ -134,9 +140,7 @@ void QuantileGuide::build(const D& d) {
       if (!(x_[i] > lo && x_[i] < hi)) return;
       slope_[i] = 1 / bm::pdf(d, x_[i]);
       if (!(std::isfinite(slope_[i]) && slope_[i] > 0)) return;
-      // F(x_i) − i/K, in the upper half as (1 − i/K) − Q(x_i): both differences exact.
-      const double u = static_cast<double>(i) * h;
-      offset[i] = i <= kHalf ? bm::cdf(d, x_[i]) - u : (1 - u) - bm::cdf(bm::complement(d, x_[i]));
+      offset[i] = cdf_minus(d, x_[i], static_cast<double>(i) * h);  // F(x_i) − i/K
     }
     valid_ = true;
     local_.assign(kIntervals, Local{});
@@ -185,8 +189,7 @@ QuantileGuide::Local QuantileGuide::fit(const D& d, std::size_t i, double offset
   for (double& b : l.increment) b *= l.half;
   // Trusted where it agrees with the library's CDF at the midpoint and at the end.
   const double u = static_cast<double>(i) * h;
-  const double library_mid =
-      u <= 0.5 ? bm::cdf(d, l.mid) - u : (1 - u) - bm::cdf(bm::complement(d, l.mid));
+  const double library_mid = cdf_minus(d, l.mid, u);
   const double f_mid = bm::pdf(d, l.mid), f_end = 1 / slope_[i + 1];
   const bool mid_ok = std::fabs(offset + clenshaw(l.increment, 0.0) - library_mid) <=
                       kAgree * resolution(u + h / 2, f_mid, l.mid);
@@ -241,11 +244,8 @@ double QuantileGuide::solve(const D& d, double p) const {
     // p − i/K = t/K, exact.
     if (const auto x = solve_local(d, local_[i], t * h, start)) return *x;
   }
-  // Halley on Boost's CDF: F(x) − p, in the upper half as (1 − p) − Q(x), Q = 1 − F (1 − p is
-  // exact).
+  // Halley on Boost's CDF (cdf_minus).
   double x = start;
-  const bool upper = p > 0.5;
-  const double q = 1 - p;
   // The root lies in [x0, x1] up to the nodes' rounding: a start or a step that leaves the
   // interval by more than its width (or the open support) is not trusted.
   const auto [lo, hi] = bm::support(d);
@@ -253,7 +253,7 @@ double QuantileGuide::solve(const D& d, double p) const {
   const double x_lo = std::max(lo, x0 - width), x_hi = std::min(hi, x1 + width);
   for (int step = 0; step < kMaxSteps; ++step) {
     if (!(x > x_lo && x < x_hi)) break;
-    const double r = upper ? q - bm::cdf(bm::complement(d, x)) : bm::cdf(d, x) - p;
+    const double r = cdf_minus(d, x, p);
     const double f = bm::pdf(d, x);
     if (!(f > 0) || !std::isfinite(f)) break;
     const double dx = r / f;

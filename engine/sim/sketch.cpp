@@ -381,22 +381,11 @@ bool QuantileSketch::operator==(const QuantileSketch& o) const {
 
 std::vector<std::pair<std::int32_t, std::uint64_t>> QuantileSketch::buckets(bool negative) const {
   std::vector<std::pair<std::int32_t, std::uint64_t>> out;
-  if (int_exact_) {
-    // The buckets the integers' values would fill (increasing index: increasing magnitude).
-    const auto n = static_cast<std::int64_t>(int_counts_.size());
-    for (std::int64_t k = 0; k < n; ++k) {
-      const std::int64_t at = negative ? n - 1 - k : k;
-      const std::int64_t v = int_lo_ + at;
-      const std::uint64_t c = int_counts_[static_cast<std::size_t>(at)];
-      if (c == 0 || v == 0 || (v < 0) != negative) continue;
-      const std::int32_t i = bucket_index(std::fabs(static_cast<double>(v)));
-      if (!out.empty() && out.back().first == i) {
-        out.back().second += c;
-      } else {
-        out.emplace_back(i, c);
-      }
-    }
-    return out;
+  if (int_exact_) {  // the buckets the integers' values would fill
+    QuantileSketch filled;
+    filled.int_exact_ = false;
+    filled.fold_integers(int_lo_, int_counts_);
+    return filled.buckets(negative);
   }
   const Store& s = negative ? negative_ : positive_;
   for (std::size_t k = 0; k < s.size(); ++k) {
