@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <tuple>
 
@@ -164,6 +165,154 @@ void check_variant_cost(const YAML::Node& root, const std::string& file, std::si
   }
 }
 
+/// Step 1 of a load: the guards on the raw text and on its YAML events, before any node is
+/// built, then the parse; every problem thrown, located.
+YAML::Node guarded_tree(const std::string& text, const std::string& file, const MarkFn& where) {
+  DiagnosticList diags;
+  guard_text(text, file, diags, [&](std::size_t pos) { return loc_at(text, pos, file); });
+  diags.throw_if_any();
+  const MarkFn at = [&](const YAML::Mark& m) { return to_loc(file, m); };
+  guard_events(text, at, diags);
+  diags.throw_if_any();
+  YAML::Node root = parse_checked(text, where, diags);
+  diags.throw_if_any();
+  return root;
+}
+
+/// The tree of the file that trusted loads (LoadOptions::check_other_variants false: compare's
+/// variants, solve's evaluations) read last, guarded and parsed once for all of a command's
+/// loads of it. Each load gets its own copy; the kept tree is only ever read.
+YAML::Node trusted_tree(const std::string& text, const std::string& file, const MarkFn& where) {
+  static std::mutex mutex;
+  static bool held = false;
+  static std::string held_text, held_file;
+  static YAML::Node held_root;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!held || held_text != text || held_file != file) {
+    held = false;
+    held_root = guarded_tree(text, file, where);
+    held_text = text;
+    held_file = file;
+    held = true;
+  }
+  return yaml_tree::clone(held_root);
+}
+
+/// What a load selected: the scenario, its tree, and the selected variant's overrides as
+/// (path, value text).
+struct Selection {
+  Scenario scenario;
+  YAML::Node root;
+  std::vector<std::pair<std::string, std::string>> overrides;
+};
+
+/// The command line's overrides, parsed once (step 3 of a load).
+struct SetList {
+  const std::vector<SetOption>& sets;
+  bool parsed;
+  const DiagnosticList& diags;  ///< their parse problems
+};
+
+DiagnosticList unknown_variant(const std::string& name, const std::vector<std::string>& known) {
+  DiagnosticList d;
+  d.error(SourceLoc{"--variant", 0, 0}, "unknown variant '" + name + "'" + suggest(name, known) +
+                                            (known.empty() ? " (the scenario defines no variants)"
+                                                           : " (variants: " + join(known) + ")"));
+  return d;
+}
+
+/// Steps 5 and 6 of a checked load: every variant, each on its own copy of the base tree so
+/// that no override leaks into another (path problems are the file's, reported once; the
+/// variant's own pass reports the rest), then the overrides on a copy of the selected tree.
+/// `out` holds the base's scenario on entry.
+void select_checked(const YAML::Node& base_root, const VariantList& variants,
+                    const std::vector<std::string>& variant_names, const LoadOptions& opts,
+                    const SetList& set_list, const std::string& file,
+                    const std::shared_ptr<const LocMapper>& mapper, const Registry& registry,
+                    const VariantFn& each_variant, Collector& all, Selection& out) {
+  const std::vector<SetOption>& sets = set_list.sets;
+  const bool sets_parsed = set_list.parsed;
+  DiagnosticList path_diags;
+  bool selected_found = opts.variant.empty();
+  out.root.reset(base_root);
+  const bool report_each = each_variant && opts.variant.empty();
+  for (const auto& [name, ovs] : variants) {
+    if (!opts.check_other_variants && name != opts.variant) continue;
+    DiagnosticList diags, own_paths;
+    YAML::Node root = yaml_tree::clone(base_root, "variants");
+    apply_variant(root, name, ovs, own_paths);
+    Scenario sc = build(root, file, mapper, registry, diags);
+    all.add(diags, name);
+    const bool clean = diags.empty() && own_paths.empty();
+    for (const auto& d : own_paths.items()) path_diags.error(d.loc, d.message);
+    if (name == opts.variant) {
+      out.scenario = std::move(sc);
+      for (const Override& o : ovs)
+        out.overrides.emplace_back(o.path, yaml_tree::flow_text(o.value));
+      out.root.reset(root);
+      selected_found = true;
+    } else if (report_each && clean && sets.empty() && sets_parsed) {
+      sc.variant_names = variant_names;
+      sc.variant = name;
+      each_variant(sc);
+    } else if (report_each && clean && sets_parsed) {
+      // `validate --set` checks every variant with the --set options applied.
+      DiagnosticList sd;
+      if (apply_sets(root, sets, sd)) {
+        Scenario with_sets = build(root, file, mapper, registry, sd);
+        if (sd.empty()) {
+          with_sets.variant_names = variant_names;
+          with_sets.variant = name;
+          each_variant(with_sets);
+        }
+      }
+      all.add(sd, kSetContext);
+    }
+  }
+  all.add(path_diags, "");
+  if (!selected_found) all.add(unknown_variant(opts.variant, variant_names), "");
+
+  // 6. The overrides, on a copy of the selected tree.
+  if (!(sets.empty() && sets_parsed) && selected_found) {
+    DiagnosticList diags = set_list.diags;
+    YAML::Node root = yaml_tree::clone(out.root, "variants");
+    if (apply_sets(root, sets, diags) && sets_parsed) {
+      out.scenario = build(root, file, mapper, registry, diags);
+      out.root.reset(root);
+    }
+    all.add(diags, kSetContext);
+  }
+}
+
+/// A trusted load's one build (the command's first load checked the base and every variant):
+/// the selected variant's overrides, then the --set options, on one copy of the tree, which
+/// is what a checked load builds last. False, with nothing done, where the variant is not in
+/// the file.
+bool select_trusted(const YAML::Node& base_root, const VariantList& variants,
+                    const LoadOptions& opts, const SetList& set_list, const std::string& file,
+                    const std::shared_ptr<const LocMapper>& mapper, const Registry& registry,
+                    Collector& all, Selection& out) {
+  const auto chosen = std::find_if(variants.begin(), variants.end(),
+                                   [&](const auto& v) { return v.first == opts.variant; });
+  if (!opts.variant.empty() && chosen == variants.end()) return false;
+  YAML::Node root = yaml_tree::clone(base_root, "variants");
+  if (chosen != variants.end()) {
+    DiagnosticList own_paths;
+    apply_variant(root, chosen->first, chosen->second, own_paths);
+    all.add(own_paths, "");
+    for (const Override& o : chosen->second)
+      out.overrides.emplace_back(o.path, yaml_tree::flow_text(o.value));
+  }
+  const bool with_sets = !(set_list.sets.empty() && set_list.parsed);
+  DiagnosticList diags = set_list.diags;
+  if (apply_sets(root, set_list.sets, diags) && set_list.parsed) {
+    out.scenario = build(root, file, mapper, registry, diags);
+  }
+  out.root.reset(root);
+  all.add(diags, with_sets ? kSetContext : opts.variant);
+  return true;
+}
+
 }  // namespace
 
 std::string sha256_hex(const std::string& text) {
@@ -194,16 +343,6 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
                             " allowed (put the changes in the scenario file, or in a variant)");
   }
 
-  // 1. Guards on the raw text, then on the YAML events, before any node is built.
-  {
-    DiagnosticList diags;
-    guard_text(text, file, diags, [&](std::size_t pos) { return loc_at(text, pos, file); });
-    diags.throw_if_any();
-    const MarkFn where = [&](const YAML::Mark& m) { return to_loc(file, m); };
-    guard_events(text, where, diags);
-    diags.throw_if_any();
-  }
-
   // Overrides (typed options, then --set values) are parsed on their own; their marks carry
   // their origin (Origins), which the mapper turns into "--set:K:COL" (K counts the --set
   // options from 1, COL the column in PATH=VALUE) or the flag ("--runs").
@@ -215,10 +354,16 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   });
   const MarkFn where = [&](const YAML::Mark& m) { return (*mapper)(m); };
 
+  // 1. Guards on the raw text, then on the YAML events, before any node is built; then the
+  // tree. A trusted load (the file loaded whole and checked before: check_other_variants
+  // false) that selects a variant or overrides something builds only what it selected
+  // (load_trusted), from the tree its command's first such load parsed.
+  const bool trusted = !opts.check_other_variants &&
+                       (!opts.variant.empty() || !opts.sets.empty() || typed_count(opts) > 0);
   Collector all;
   DiagnosticList base_diags;
-  YAML::Node base_root = parse_checked(text, where, base_diags);
-  if (!base_diags.empty()) base_diags.throw_if_any();
+  YAML::Node base_root =
+      trusted ? trusted_tree(text, file, where) : guarded_tree(text, file, where);
 
   // 2. A newer schema is reported alone: the rest of the file follows rules we do not know.
   // So is a count of variants past the limit: each variant costs a whole validation.
@@ -246,72 +391,24 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
 
   // 4. The base scenario.
   const auto variants = read_variants(base_root, file, mapper, base_diags);
-  Scenario selected = build(base_root, file, mapper, registry, base_diags);
-  all.add(base_diags, "");
   std::vector<std::string> variant_names;
   for (const auto& [name, ovs] : variants) variant_names.push_back(name);
-
-  // 5. Every variant, each on its own copy of the base tree so that no override leaks into
-  // another. Path problems are the file's, reported once (the variant's own pass reports
-  // the rest).
-  DiagnosticList path_diags;
-  bool selected_found = opts.variant.empty();
+  Selection chosen;
+  Scenario& selected = chosen.scenario;
   // Handles are rebound with reset(): `a = b` on yaml-cpp nodes rewrites the node a refers to.
-  YAML::Node selected_root = base_root;
-  const bool report_each = each_variant && opts.variant.empty();
-  std::vector<std::pair<std::string, std::string>> overrides;  // the selected variant's
-  for (const auto& [name, ovs] : variants) {
-    if (!opts.check_other_variants && name != opts.variant) continue;
-    DiagnosticList diags, own_paths;
-    YAML::Node root = yaml_tree::clone(base_root, "variants");
-    apply_variant(root, name, ovs, own_paths);
-    Scenario sc = build(root, file, mapper, registry, diags);
-    all.add(diags, name);
-    const bool clean = diags.empty() && own_paths.empty();
-    for (const auto& d : own_paths.items()) path_diags.error(d.loc, d.message);
-    if (name == opts.variant) {
-      selected = std::move(sc);
-      for (const Override& o : ovs) overrides.emplace_back(o.path, yaml_tree::flow_text(o.value));
-      selected_root.reset(root);
-      selected_found = true;
-    } else if (report_each && clean && sets.empty() && sets_parsed) {
-      sc.variant_names = variant_names;
-      sc.variant = name;
-      each_variant(sc);
-    } else if (report_each && clean && sets_parsed) {
-      // `validate --set` checks every variant with the --set options applied.
-      DiagnosticList sd;
-      if (apply_sets(root, sets, sd)) {
-        Scenario with_sets = build(root, file, mapper, registry, sd);
-        if (sd.empty()) {
-          with_sets.variant_names = variant_names;
-          with_sets.variant = name;
-          each_variant(with_sets);
-        }
-      }
-      all.add(sd, kSetContext);
+  YAML::Node& selected_root = chosen.root;
+  auto& overrides = chosen.overrides;  // the selected variant's
+  if (trusted) {
+    all.add(base_diags, "");
+    if (!select_trusted(base_root, variants, opts, {sets, sets_parsed, set_diags}, file, mapper,
+                        registry, all, chosen)) {
+      all.add(unknown_variant(opts.variant, variant_names), "");
     }
-  }
-  all.add(path_diags, "");
-  if (!selected_found) {
-    DiagnosticList d;
-    d.error(SourceLoc{"--variant", 0, 0},
-            "unknown variant '" + opts.variant + "'" + suggest(opts.variant, variant_names) +
-                (variant_names.empty() ? " (the scenario defines no variants)"
-                                       : " (variants: " + join(variant_names) + ")"));
-    all.add(d, "");
-  }
-
-  // 6. The overrides, on a copy of the selected tree.
-  if (!(sets.empty() && sets_parsed) && selected_found) {
-    DiagnosticList diags = set_diags;
-    YAML::Node root = yaml_tree::clone(selected_root, "variants");
-    if (apply_sets(root, sets, diags) && sets_parsed) {
-      Scenario sc = build(root, file, mapper, registry, diags);
-      selected = std::move(sc);
-      selected_root.reset(root);
-    }
-    all.add(diags, kSetContext);
+  } else {
+    selected = build(base_root, file, mapper, registry, base_diags);
+    all.add(base_diags, "");
+    select_checked(base_root, variants, variant_names, opts, {sets, sets_parsed, set_diags}, file,
+                   mapper, registry, each_variant, all, chosen);
   }
 
   if (!all.empty()) throw ScenarioError(all.result(file));
