@@ -8,7 +8,9 @@
 // once, on its own mark-keeping copy of the tree (yaml_tree.h) without the variants section;
 // each --set value is parsed once on its own, its marks tagged with its origin. Loading
 // is thus linear in the file for a fixed number of variants, and about (variants + 1) times
-// the cost of validating the base otherwise.
+// the cost of validating the base otherwise. A trusted load (check_other_variants false, for a
+// command's later loads of a file it loaded whole first) takes the guarded, parsed tree from
+// the command's first such load and builds only what it selects: one validation.
 #include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 

@@ -199,7 +199,10 @@ struct LoadOptions {
   std::optional<Sampler> sampler = std::nullopt;     ///< simulation.sampler
   /// false: the variants other than the selected one (all of them when none is) are read
   /// but neither built nor checked, for a caller that loaded the same file with these checks
-  /// before (compare's variants, solve's evaluations): each would cost a whole build.
+  /// before (compare's variants, solve's evaluations): each would cost a whole build. Such a
+  /// load that selects a variant or overrides a value builds only the scenario it returns
+  /// (not the base, nor the variant before the overrides), from the file's tree as guarded
+  /// and parsed by the process's last such load of the same text.
   bool check_other_variants = true;
 };
 
