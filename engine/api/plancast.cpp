@@ -230,6 +230,7 @@ RunOutput run(const ScenarioSource& source, const LoadOptions& options, const Ru
   auto run_n = [&](std::uint64_t n) {
     LoadOptions round = options;
     round.runs = n;
+    round.check_other_variants = false;  // the first load checked every variant
     Results r = rounds.run(*::plancast::compile(load(source, round), registry), ro);
     throw_if_cancelled(execution);
     return r;
