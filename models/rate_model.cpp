@@ -11,6 +11,7 @@
 #include "engine/core/format.h"
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
+#include "models/rate_loops.h"
 
 namespace plancast {
 
@@ -435,61 +436,6 @@ const double* RateModel::noise_normals(State& s, const BlockCtx& ctx, const Stre
   return s.z.data() + lane * ctx.stride;
 }
 
-namespace {
-
-/// The block's constants of RateModel::rates where the noise and the half-life are numbers.
-struct Hoisted {
-  const double* rate_row;  ///< the trend's parameter by run, or null: rate_const
-  double rate_const, decay, sd, phi, innov;
-  bool first_year;
-  const double* z;
-  const std::uint8_t* shocked;
-  const double* shock;
-};
-
-/// g_j = μ_j + ε_j (+ s_j), the general loop of RateModel::rates with its tests hoisted:
-/// the same operations in the same order, so the same bits.
-template <bool Converge, bool Noise, bool Shock, bool RateParam>
-void rates_loop(const Hoisted& h, std::size_t n, const double* __restrict anchor,
-                double* __restrict mu_last, double* __restrict eps, double* __restrict g) {
-  for (std::size_t j = 0; j < n; ++j) {
-    const double r = RateParam ? h.rate_row[j] : h.rate_const;
-    double mu = r;
-    if constexpr (Converge) mu = r + (anchor[j] - r) * h.decay;
-    mu_last[j] = mu;
-    double rate = mu;
-    if constexpr (Noise) {
-      const double e = h.first_year ? h.sd * h.z[j] : h.phi * eps[j] + h.innov * h.z[j];
-      eps[j] = e;
-      rate += e;
-    }
-    if constexpr (Shock) rate = h.shocked[j] != 0 ? rate + h.shock[j] : rate;
-    g[j] = rate;
-  }
-}
-
-template <bool Converge, bool Noise, bool Shock>
-void rates_loop(const Hoisted& h, std::size_t n, const double* anchor, double* mu_last, double* eps,
-                double* g) {
-  if (h.rate_row != nullptr) {
-    rates_loop<Converge, Noise, Shock, true>(h, n, anchor, mu_last, eps, g);
-  } else {
-    rates_loop<Converge, Noise, Shock, false>(h, n, anchor, mu_last, eps, g);
-  }
-}
-
-void rates_hoisted(bool converge, bool noise, bool shock, const Hoisted& h, std::size_t n,
-                   const double* anchor, double* mu_last, double* eps, double* g) {
-  using Loop = void (*)(const Hoisted&, std::size_t, const double*, double*, double*, double*);
-  static constexpr Loop loops[8] = {rates_loop<false, false, false>, rates_loop<false, false, true>,
-                                    rates_loop<false, true, false>,  rates_loop<false, true, true>,
-                                    rates_loop<true, false, false>,  rates_loop<true, false, true>,
-                                    rates_loop<true, true, false>,   rates_loop<true, true, true>};
-  loops[(converge ? 4 : 0) + (noise ? 2 : 0) + (shock ? 1 : 0)](h, n, anchor, mu_last, eps, g);
-}
-
-}  // namespace
-
 void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
   const Segment& seg = segments_[static_cast<std::size_t>(segment_of_t_[ctx.t])];
   const Stream stream(ctx.seed, stream_);
@@ -543,18 +489,19 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
   if (noise_const && !(seg.converge && seg.half_life.is_param())) {
     // Every constant hoisted (the common case of a converging segment), the loop below in
     // the same operations and order, specialised so that it has no branch and no reload.
-    const Hoisted hoisted{seg.rate.param >= 0 ? ctx.param_row(seg.rate.param) : nullptr,
-                          seg.rate.number,
-                          decay_const,
-                          sd_const,
-                          phi_const,
-                          innov_const,
-                          ctx.t == 1,
-                          z,
-                          s.shocked.data(),
-                          s.shock.data()};
-    rates_hoisted(seg.converge, has_noise_, shocks_.any(), hoisted, ctx.n, s.mu_anchor.data(),
-                  s.mu_last.data(), s.eps.data(), g);
+    const rate_detail::Hoisted hoisted{
+        seg.rate.param >= 0 ? ctx.param_row(seg.rate.param) : nullptr,
+        seg.rate.number,
+        decay_const,
+        sd_const,
+        phi_const,
+        innov_const,
+        ctx.t == 1,
+        z,
+        s.shocked.data(),
+        s.shock.data()};
+    rate_detail::rates_hoisted(seg.converge, has_noise_, shocks_.any(), hoisted, ctx.n,
+                               s.mu_anchor.data(), s.mu_last.data(), s.eps.data(), g);
     return;
   }
   for (std::size_t j = 0; j < ctx.n; ++j) {
