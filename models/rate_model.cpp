@@ -386,7 +386,6 @@ RateModel::RateModel(const RateSpec& spec, const CompileContext& ctx) : stream_(
     prev_until = until;
     if (until >= sc.horizon) break;
   }
-  for (const Segment& s : segments_) any_converge_ = any_converge_ || s.converge;
   sd_ = ctx.resolve(spec.noise_sd);
   phi_ = ctx.resolve(spec.noise_persistence);
   has_noise_ = sd_.is_param() || sd_.number != 0;
@@ -440,33 +439,6 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
   const Segment& seg = segments_[static_cast<std::size_t>(segment_of_t_[ctx.t])];
   const Stream stream(ctx.seed, stream_);
   const bool first_year_of_segment = ctx.t == seg.first_t;
-  if (!seg.converge && has_noise_ && !shocks_.any() && !sd_.is_param() && !phi_.is_param()) {
-    // The common case (docs/performance.md), the same numbers as the general loop below:
-    // the normals first, then the AR(1) recursion over the block with its constants hoisted
-    // (sd·sqrt(1 - φ²) is the same product the general loop forms, in the same order).
-    const double sd = std::max(0.0, sd_.number);
-    const double phi = std::clamp(phi_.number, 0.0, 0.999999);
-    const double innov = sd * std::sqrt(1.0 - phi * phi);
-    const std::size_t n = ctx.n;
-    const double* z = noise_normals(s, ctx, stream);
-    const double* rate_row = seg.rate.param >= 0 ? ctx.param_row(seg.rate.param) : nullptr;
-    const double rate_const = seg.rate.number;
-    double* eps = s.eps.data();
-    double* mu_last = s.mu_last.data();
-    for (std::size_t j = 0; j < n; ++j) {
-      const double mu = rate_row != nullptr ? rate_row[j] : rate_const;
-      const double zj = z[j];
-      const double e = ctx.t == 1 ? sd * zj : phi * eps[j] + innov * zj;
-      eps[j] = e;
-      g[j] = mu + e;
-    }
-    // The trend is remembered only where a later segment converges from it.
-    if (any_converge_) {
-      for (std::size_t j = 0; j < n; ++j)
-        mu_last[j] = rate_row != nullptr ? rate_row[j] : rate_const;
-    }
-    return;
-  }
   const double* z = has_noise_ ? noise_normals(s, ctx, stream) : nullptr;
   if (shocks_.any()) shocks_.draw_block(ctx, stream, s.shocked.data(), s.shock.data());
   // Convergence: the weight 2^(−k/h) left on the anchor after k years of the segment; for a
@@ -487,8 +459,8 @@ void RateModel::rates(State& s, const BlockCtx& ctx, double* g) const {
     for (std::size_t j = 0; j < ctx.n; ++j) s.mu_anchor[j] = s.mu_last[j];
   }
   if (noise_const && !(seg.converge && seg.half_life.is_param())) {
-    // Every constant hoisted (the common case of a converging segment), the loop below in
-    // the same operations and order, specialised so that it has no branch and no reload.
+    // The common case (docs/performance.md): every constant hoisted, the loop below in the
+    // same operations and order, specialised so that it has no branch and no reload.
     const rate_detail::Hoisted hoisted{
         seg.rate.param >= 0 ? ctx.param_row(seg.rate.param) : nullptr,
         seg.rate.number,

@@ -205,7 +205,6 @@ class RateModel {
   std::vector<Segment> segments_;
   ValueRef sd_, phi_;
   bool has_noise_ = false;
-  bool any_converge_ = false;  ///< some segment converges (so mu_last must be kept)
   Shocks shocks_;
   StreamKey stream_ = 0;
 };

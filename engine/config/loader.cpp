@@ -215,6 +215,13 @@ struct SetList {
   const DiagnosticList& diags;  ///< their parse problems
 };
 
+/// A variant's overrides as (path, value text), for Scenario::variant_overrides.
+std::vector<std::pair<std::string, std::string>> override_texts(const std::vector<Override>& ovs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Override& o : ovs) out.emplace_back(o.path, yaml_tree::flow_text(o.value));
+  return out;
+}
+
 DiagnosticList unknown_variant(const std::string& name, const std::vector<std::string>& known) {
   DiagnosticList d;
   d.error(SourceLoc{"--variant", 0, 0}, "unknown variant '" + name + "'" + suggest(name, known) +
@@ -249,8 +256,7 @@ void select_checked(const YAML::Node& base_root, const VariantList& variants,
     for (const auto& d : own_paths.items()) path_diags.error(d.loc, d.message);
     if (name == opts.variant) {
       out.scenario = std::move(sc);
-      for (const Override& o : ovs)
-        out.overrides.emplace_back(o.path, yaml_tree::flow_text(o.value));
+      out.overrides = override_texts(ovs);
       out.root.reset(root);
       selected_found = true;
     } else if (report_each && clean && sets.empty() && sets_parsed) {
@@ -302,8 +308,7 @@ bool select_trusted(const YAML::Node& base_root, const VariantList& variants,
     DiagnosticList own_paths;
     apply_variant(root, chosen->first, chosen->second, own_paths);
     all.add(own_paths, "");
-    for (const Override& o : chosen->second)
-      out.overrides.emplace_back(o.path, yaml_tree::flow_text(o.value));
+    out.overrides = override_texts(chosen->second);
   }
   const bool with_sets = !(set_list.sets.empty() && set_list.parsed);
   DiagnosticList diags = set_list.diags;
@@ -359,7 +364,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   // 1. Guards on the raw text, then on the YAML events, before any node is built; then the
   // tree. A trusted load (the file loaded whole and checked before: check_other_variants
   // false) that selects a variant or overrides something builds only what it selected
-  // (load_trusted), from the tree its command's first such load parsed.
+  // (select_trusted), from the tree its command's first such load parsed.
   const bool trusted = !opts.check_other_variants &&
                        (!opts.variant.empty() || !opts.sets.empty() || typed_count(opts) > 0);
   Collector all;
