@@ -172,6 +172,12 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
       ts.acc =
           RunState(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes);
       ts.acc.shift = shift;
+      // Each worker's share of the call's runs, as the memory estimate plans each thread's
+      // stores: laid out for it from the first block (QuantileSketch::expect_values).
+      const auto workers = std::min<std::uint64_t>(
+          static_cast<std::uint64_t>(tbb::this_task_arena::max_concurrency()),
+          last_block - first_block);
+      for (QuantileSketch& sk : ts.acc.sketch) sk.expect_values(range_runs / workers);
       ts.watched.assign(watch.size() * kBlockSize, 0.0);
       ts.reset_counters(cs);
     }

@@ -131,7 +131,8 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
   }
   constexpr std::size_t kChunk = 256;
   std::int32_t idx[kChunk];
-  if (!positive_.prepare(ilo, ihi, n)) {  // a sparse store (values far apart for their count)
+  if (!projected(positive_, n, n)
+           .prepare(ilo, ihi, n)) {  // a sparse store (values far apart for their count)
     for (std::size_t start = 0; start < n; start += kChunk) {
       const std::size_t m = std::min(kChunk, n - start);
       bucket_indices(x + start, m, idx);
@@ -170,7 +171,7 @@ void QuantileSketch::add_many(const double* x, std::size_t n) {
     }
     if (lo >= kMinIndexable && hi <= std::numeric_limits<double>::max()) {
       bucket_indices(v, m, idx);
-      if (positive_.prepare(bucket_index(lo), bucket_index(hi), m)) {
+      if (projected(positive_, m, m).prepare(bucket_index(lo), bucket_index(hi), m)) {
         positive_.visit([&](auto& c) { count_indices(c.data(), positive_.offset, idx, m); });
         positive_.total += m;
       } else {
@@ -180,6 +181,14 @@ void QuantileSketch::add_many(const double* x, std::size_t n) {
     }
     add_chunk(v, m, idx);
   }
+}
+
+QuantileSketch::Store& QuantileSketch::projected(Store& s, std::uint64_t n, std::uint64_t m) {
+  if (expect_ != 0 && s.total == 0 && m != 0) {
+    s.expect = static_cast<std::uint64_t>(static_cast<double>(expect_) * static_cast<double>(n) /
+                                          static_cast<double>(m));
+  }
+  return s;
 }
 
 /// A chunk (m <= 256) with zeros, negative values or values too small to index (idx:
@@ -208,8 +217,8 @@ void QuantileSketch::add_chunk(const double* v, std::size_t m, std::int32_t* idx
   }
   zero_ += zeros;
   // Each sign: dense stores count in place; a sparse one takes that sign's indices.
-  const bool pdense = npos == 0 || positive_.prepare(plo, phi, npos);
-  const bool ndense = nneg == 0 || negative_.prepare(nlo, nhi, nneg);
+  const bool pdense = npos == 0 || projected(positive_, npos, m).prepare(plo, phi, npos);
+  const bool ndense = nneg == 0 || projected(negative_, nneg, m).prepare(nlo, nhi, nneg);
   std::int32_t pidx[256], nidx[256];
   std::size_t np = 0, nn = 0;
   for (std::size_t j = 0; j < m; ++j) {

@@ -57,8 +57,9 @@ class ExactSum {
 /// store's total needs: Store::width_for) while that range is
 /// at most max(kDenseMinBuckets, kDenseFactor × values counted) buckets, and sparse otherwise
 /// (only the occupied buckets, 12 bytes each). So a store never costs much more than 32
-/// bytes per value counted + 16 KB, nor more than its range, however far apart its values
-/// lie, and it does not grow with the count once the range is covered. The layout never changes a
+/// bytes per value counted + 16 KB (per value expected, for a sketch given expect_values),
+/// nor more than its range, however far apart its values lie, and it does not grow with the
+/// count once the range is covered. The layout never changes a
 /// count, so quantiles, merges and shard files are the same in either layout.
 class QuantileSketch {
  public:
@@ -69,6 +70,13 @@ class QuantileSketch {
   static constexpr double kMinIndexable = 1e-12;
 
   void add(double x);  ///< x finite
+  /// A hint: this sketch will receive about `values` values (a thread's accumulator: its
+  /// share of the job's runs). Each sign's store is then laid out, from its first values on,
+  /// as the layout rule lays out a store of its projected count (`values` times the share of
+  /// the first values added that fall in it): dense at once where it would be dense at the
+  /// end, instead of sparse (sorted inserts) until its count catches up with its range. It
+  /// changes no count, quantile or merge; only memory and speed (docs/decisions.md).
+  void expect_values(std::uint64_t values) { expect_ = values; }
   /// Adds n values (x[0..n)), same result as n calls to add().
   void add_many(const double* x, std::size_t n);
   /// The same, where every x[j] is known to be finite and in [lo, hi] (faster when lo > 0).
@@ -164,6 +172,9 @@ class QuantileSketch {
     std::vector<std::uint16_t> counts16;  ///< width 2 (dense only)
     std::vector<std::int32_t> keys;       ///< sparse: the occupied buckets, increasing
     std::uint64_t total = 0;
+    /// The count the layout rule plans for (QuantileSketch::expect_values; 0: none): the
+    /// rule uses max(total + n, expect).
+    std::uint64_t expect = 0;
     std::int32_t key(std::size_t k) const {
       return sparse ? keys[k] : offset + static_cast<std::int32_t>(k);
     }
@@ -210,6 +221,9 @@ class QuantileSketch {
     std::size_t heap_bytes() const;
   };
   void add_chunk(const double* v, std::size_t m, std::int32_t* idx);
+  /// Before store s's first values (n of a call's m values): its projected count from the
+  /// sketch's expect_values hint. Returns s.
+  Store& projected(Store& s, std::uint64_t n, std::uint64_t m);
   /// add / add_many while integer-exact: true when the values are counted (as integers
   /// only); false when they end exactness (the counts so far moved into the buckets, and the
   /// caller adds these values there).
@@ -221,6 +235,8 @@ class QuantileSketch {
   void drop_integers();
   Store positive_, negative_;
   std::uint64_t zero_ = 0;
+  std::uint64_t expect_ = 0;  ///< expect_values
+
   /// While true, every value is counted in int_counts_ only and the buckets are empty
   /// (buckets() and zero_count() give what the values would fill); the first value that ends
   /// exactness moves the counts into the buckets (drop_integers).

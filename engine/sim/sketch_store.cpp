@@ -125,7 +125,7 @@ bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint6
       span_hi = std::max(hi, offset + static_cast<std::int32_t>(size_now) - 1);
     }
     const auto span = static_cast<std::uint64_t>(span_hi - span_lo) + 1;
-    if (dense_layout(total + n, span)) {
+    if (dense_layout(std::max(total + n, expect), span)) {
       widen_for(total + n);
       reserve_range(lo, hi);
       return true;
@@ -135,7 +135,10 @@ bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint6
   }
   const std::int32_t span_lo = keys.empty() ? lo : std::min(lo, keys.front());
   const std::int32_t span_hi = keys.empty() ? hi : std::max(hi, keys.back());
-  if (!dense_layout(total + n, static_cast<std::uint64_t>(span_hi - span_lo) + 1)) return false;
+  if (!dense_layout(std::max(total + n, expect),
+                    static_cast<std::uint64_t>(span_hi - span_lo) + 1)) {
+    return false;
+  }
   to_dense(span_lo, span_hi, width_for(total + n));
   return true;
 }

@@ -142,3 +142,55 @@ TEST_CASE("narrow counters: memory is 2 or 4 bytes a bucket until the total need
   CHECK(QuantileSketch::store_bytes(71000, 1000, 1000) == 4 * 1000);
   CHECK(QuantileSketch::store_bytes(std::uint64_t{1} << 32, 1000, 1000) == 8 * 1000);
 }
+
+TEST_CASE("an expected count lays each store out for it from the first values, counts unchanged",
+          "[sketch][width][memory]") {
+  // A thread's accumulator is told its share of the job (expect_values): each sign's store
+  // is laid out for its projected count from its first block, dense here at once, where the
+  // store without the hint stays sparse (sorted inserts) until its count reaches a quarter
+  // of its range. Counts, quantiles and merges must be the same throughout.
+  const std::vector<double> x = mixed_values(60000);
+  QuantileSketch hinted, plain;
+  hinted.expect_values(x.size());
+  for (std::size_t i = 0; i < x.size(); i += 256) {
+    const std::size_t m = std::min<std::size_t>(256, x.size() - i);
+    hinted.add_many(x.data() + i, m);
+    plain.add_many(x.data() + i, m);
+    if (i == 0) {
+      // One block of values spread over ~12 orders of magnitude: sparse without the hint
+      // (12 bytes an occupied bucket), dense with it (2 bytes a bucket of the range).
+      CHECK(hinted.memory_bytes() > 20 * plain.memory_bytes());
+    }
+    if (i % 12800 == 0) {
+      for (bool neg : {false, true}) CHECK(hinted.buckets(neg) == plain.buckets(neg));
+    }
+  }
+  CHECK(hinted == plain);
+  CHECK(hinted.zero_count() == plain.zero_count());
+  for (double q : {0.0, 0.001, 0.25, 0.5, 0.75, 0.999, 1.0}) {
+    CHECK(hinted.quantile(q) == plain.quantile(q));
+  }
+  // At the end both are dense over the same range (the count caught up with the range).
+  CHECK(hinted.memory_bytes() <= plain.memory_bytes() * 5 / 4);
+  QuantileSketch m1 = hinted, m2 = plain;
+  m1.merge(plain);
+  m2.merge(hinted);
+  CHECK(m1 == m2);
+  // A sign's projected count is the expected count times its share of the first values:
+  // a store that gets few of them (here one negative value in 256) stays sparse, where the
+  // whole expected count (400,000 buckets allowed) would lay it out dense over its range.
+  std::vector<double> y(256, 50.0);
+  for (std::size_t j = 0; j < y.size(); ++j) y[j] *= 1.0 + 1e-3 * static_cast<double>(j);
+  y[7] = -1e-6;
+  QuantileSketch rare;
+  rare.expect_values(100000);
+  rare.add_many(y.data(), y.size());
+  y[7] = -1e6;  // the negative store's range now spans 12 orders of magnitude
+  rare.add_many(y.data(), y.size());
+  QuantileSketch rare_plain;
+  rare_plain.add_many(y.data(), y.size());
+  y[7] = -1e-6;
+  rare_plain.add_many(y.data(), y.size());
+  CHECK(rare == rare_plain);
+  CHECK(rare.memory_bytes() < 64 * 1024);  // dense over the negative range: ~280 KB
+}
