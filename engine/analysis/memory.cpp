@@ -82,7 +82,8 @@ std::string plural(std::uint64_t n, const char* one, const char* many) {
 
 /// The parts of one run of the job: see estimate_run_memory in memory.h.
 std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64_t runs,
-                            std::uint64_t budget, const std::atomic<bool>* cancel) {
+                            std::uint64_t budget, const std::atomic<bool>* cancel,
+                            bool one_pass = true) {
   const Scenario& s = scenario_of(cs);
   if (runs == 0) runs = s.simulation.runs;
   std::uint64_t series = 0;
@@ -168,7 +169,10 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
       thread_cell = add(thread_cell, bytes(per_thread));
       merged_cell = add(merged_cell, bytes(static_cast<double>(runs)));
     }
-    sketches = add(sketches, add(mul(t, thread_cell), merged_cell));
+    // In one pass the first thread's stores become the merged result and grow into it.
+    sketches =
+        add(sketches, one_pass ? add(mul(t - 1, thread_cell), std::max(thread_cell, merged_cell))
+                               : add(mul(t, thread_cell), merged_cell));
   }
   // A bucket spans a factor of at most γ = (1+α)/(1-α), about 1/0.7 of ln γ in log2 (sketch.cpp).
   std::string range;
@@ -258,8 +262,9 @@ int effective_threads(int threads) {
 }
 
 MemoryEstimate estimate_run_memory(const CompiledScenario& cs, int threads, std::uint64_t runs,
-                                   std::uint64_t budget, const std::atomic<bool>* cancel) {
-  return sum_parts(run_parts(cs, threads, runs, budget, cancel));
+                                   std::uint64_t budget, const std::atomic<bool>* cancel,
+                                   bool one_pass) {
+  return sum_parts(run_parts(cs, threads, runs, budget, cancel, one_pass));
 }
 
 MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64_t runs,

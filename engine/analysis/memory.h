@@ -68,10 +68,14 @@ int effective_threads(int threads);
 /// outputs written afterwards. `runs`: runs per job (0: the scenario's). When the pilot's
 /// own share exceeds both `budget` and kPilotAlwaysBytes, the pilot is skipped and the
 /// figure is a lower bound (already over the budget). `cancel` (every estimate_*): the pilot
-/// stops when it is set (Ctrl-C), and the caller then throws Interrupted.
+/// stops when it is set (Ctrl-C), and the caller then throws Interrupted. `one_pass`: the
+/// job's runs are simulated in one call into an empty state, so the first thread's sketches
+/// become the merged result (RunState::merge of an rvalue); false for jobs simulated in
+/// windows (--samples) or rounds (--precision), which merge every thread's sketches into a
+/// state that already holds runs.
 MemoryEstimate estimate_run_memory(const CompiledScenario& cs, int threads, std::uint64_t runs = 0,
                                    std::uint64_t budget = UINT64_MAX,
-                                   const std::atomic<bool>* cancel = nullptr);
+                                   const std::atomic<bool>* cancel = nullptr, bool one_pass = true);
 /// compare: one run's memory plus the base's outcome of every target in every run (1 bit).
 MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64_t runs,
                                        int threads, std::uint64_t budget = UINT64_MAX,

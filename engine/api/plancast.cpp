@@ -217,7 +217,8 @@ RunOutput run(const ScenarioSource& source, const LoadOptions& options, const Ru
   const Registry& registry = builtin_registry();
   const auto compiled = ::plancast::compile(scenario, registry);
   check_budget(execution, "run", [&](std::uint64_t budget) {
-    return estimate_run_memory(*compiled, execution.threads, 0, budget, execution.cancel);
+    return estimate_run_memory(*compiled, execution.threads, 0, budget, execution.cancel,
+                               /*one_pass=*/false);  // rounds
   });
   // Each round is the scenario loaded with runs = N, so the last round's results
   // (scenario_sha256 included) are exactly those of that plain run.

@@ -35,7 +35,8 @@ RunOutput run_samples(const Model& model, const Execution& execution, const Samp
     }
   }
   check_budget(execution, "run", [&](std::uint64_t budget) {
-    return estimate_run_memory(*model, execution.threads, 0, budget, execution.cancel);
+    return estimate_run_memory(*model, execution.threads, 0, budget, execution.cancel,
+                               /*one_pass=*/false);  // windows of rows
   });
   write(table.header());
   RunOutput out{sc, run_rows(*model, run_options(execution), table, write), {}, {}, 0};

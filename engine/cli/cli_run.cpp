@@ -130,7 +130,8 @@ int cli_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   const api::Execution exec = cli::execution(flags, cancel, &bar);
   if (shard) {
     check_memory("run",
-                 estimate_run_memory(*model, flags.threads, 0, flags.max_memory, exec.cancel),
+                 estimate_run_memory(*model, flags.threads, 0, flags.max_memory, exec.cancel,
+                                     samples_path.empty()),  // --samples: in windows
                  flags.max_memory);
     if (cancel.cancelled()) throw Interrupted();  // during the estimate's pilot
     RunOptions ro;

@@ -246,7 +246,7 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
   if (options.progress) options.progress(range_runs, range_runs);
   for (ThreadState& ts : pool_->states) {
     if (ts.call != call) continue;
-    state.merge(ts.acc);
+    state.merge(std::move(ts.acc));
     ts.acc = RunState();  // the statistics are the caller's now
   }
 }

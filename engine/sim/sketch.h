@@ -82,6 +82,9 @@ class QuantileSketch {
   /// The same, where every x[j] is known to be finite and in [lo, hi] (faster when lo > 0).
   void add_many(const double* x, std::size_t n, double lo, double hi);
   void merge(const QuantileSketch& other);
+  /// The same; into a sketch that holds no value yet, other's stores are taken over
+  /// (other is left valid, unspecified), where merge would copy them bucket by bucket.
+  void merge(QuantileSketch&& other);
   std::uint64_t count() const;
   /// The q-quantile (q in [0,1]) of the values added, as the inverted empirical CDF (R's
   /// quantile type 1): the order statistic x_(k), k = max(1, ceil(q n)) (1-based), n = count().
@@ -192,6 +195,12 @@ class QuantileSketch {
     /// f(v) with v the vector of counters of the current width.
     template <class F>
     decltype(auto) visit(F&& f) {
+      if (width == 2) return f(counts16);
+      if (width == 4) return f(counts32);
+      return f(counts);
+    }
+    template <class F>
+    decltype(auto) visit(F&& f) const {
       if (width == 2) return f(counts16);
       if (width == 4) return f(counts32);
       return f(counts);

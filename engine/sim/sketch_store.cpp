@@ -4,6 +4,7 @@
 // a count: only how the counts are kept.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "engine/sim/sketch.h"
 
@@ -70,10 +71,13 @@ std::size_t QuantileSketch::Store::heap_bytes() const {
 
 std::pair<std::int32_t, std::int32_t> QuantileSketch::Store::occupied_range() const {
   if (sparse) return {keys.front(), keys.back()};
-  std::size_t first = 0, last = size() - 1;
-  while (at(first) == 0) ++first;
-  while (at(last) == 0) --last;
-  return {offset + static_cast<std::int32_t>(first), offset + static_cast<std::int32_t>(last)};
+  return visit([&](const auto& c) {
+    std::size_t first = 0, last = c.size() - 1;
+    while (c[first] == 0) ++first;
+    while (c[last] == 0) --last;
+    return std::pair{offset + static_cast<std::int32_t>(first),
+                     offset + static_cast<std::int32_t>(last)};
+  });
 }
 
 void QuantileSketch::Store::to_sparse() {
@@ -226,10 +230,21 @@ void QuantileSketch::Store::merge(const Store& o) {
   const auto [lo, hi] = o.occupied_range();
   if (prepare(lo, hi, o.total)) {
     visit([&](auto& c) {
-      const std::size_t n = o.size();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (o.at(i) != 0) c[static_cast<std::size_t>(o.key(i) - offset)] += o.at(i);
+      using T = typename std::decay_t<decltype(c)>::value_type;
+      if (o.sparse) {
+        for (std::size_t i = 0; i < o.keys.size(); ++i) {
+          c[static_cast<std::size_t>(o.keys[i] - offset)] += static_cast<T>(o.counts[i]);
+        }
+        return;
       }
+      // Dense into dense: o's occupied counters [lo, hi] added in one plain loop (each sum
+      // fits: prepare widened the counters for the total).
+      o.visit([&](const auto& oc) {
+        T* to = c.data() + (lo - offset);
+        const auto* from = oc.data() + (lo - o.offset);
+        const auto n = static_cast<std::size_t>(hi - lo) + 1;
+        for (std::size_t i = 0; i < n; ++i) to[i] = static_cast<T>(to[i] + from[i]);
+      });
     });
     total += o.total;
     return;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace plancast {
@@ -42,29 +43,45 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() &&
          (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
+
+/// RunState::merge of a const or an rvalue state (its sketches moved where ours are empty).
+template <class State>
+void merge_state(RunState& a, State&& o) {
+  if (!a.same_shape(o)) throw std::invalid_argument("run states of different shapes");
+  if (!same_bits(a.shift, o.shift)) throw std::invalid_argument("run states of different shifts");
+  a.runs += o.runs;
+  for (std::size_t c = 0; c < a.cells; ++c) {
+    if constexpr (std::is_lvalue_reference_v<State>) {
+      a.sketch[c].merge(o.sketch[c]);
+    } else {
+      a.sketch[c].merge(std::move(o.sketch[c]));
+    }
+    a.sum[c].merge(o.sum[c]);
+    a.sumsq[c].merge(o.sumsq[c]);
+    a.min[c] = std::min(a.min[c], o.min[c]);
+    a.max[c] = std::max(a.max[c], o.max[c]);
+    a.finite[c] += o.finite[c];
+    a.nonfinite[c] += o.nonfinite[c];
+  }
+  auto add = [](std::vector<std::uint64_t>& to, const std::vector<std::uint64_t>& from) {
+    for (std::size_t k = 0; k < to.size(); ++k) to[k] += from[k];
+  };
+  add(a.counts, o.counts);
+  add(a.target_hits, o.target_hits);
+  add(a.first_reach, o.first_reach);
+  add(a.joint_hits, o.joint_hits);
+  add(a.target_nonfinite, o.target_nonfinite);
+  add(a.replicate_hits, o.replicate_hits);
+}
+
 }  // namespace
 
 void RunState::merge(const RunState& o) {
-  if (!same_shape(o)) throw std::invalid_argument("run states of different shapes");
-  if (!same_bits(shift, o.shift)) throw std::invalid_argument("run states of different shifts");
-  runs += o.runs;
-  for (std::size_t c = 0; c < cells; ++c) {
-    sketch[c].merge(o.sketch[c]);
-    sum[c].merge(o.sum[c]);
-    sumsq[c].merge(o.sumsq[c]);
-    min[c] = std::min(min[c], o.min[c]);
-    max[c] = std::max(max[c], o.max[c]);
-    finite[c] += o.finite[c];
-    nonfinite[c] += o.nonfinite[c];
-  }
-  for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += o.counts[k];
-  for (std::size_t k = 0; k < target_hits.size(); ++k) target_hits[k] += o.target_hits[k];
-  for (std::size_t k = 0; k < first_reach.size(); ++k) first_reach[k] += o.first_reach[k];
-  for (std::size_t k = 0; k < joint_hits.size(); ++k) joint_hits[k] += o.joint_hits[k];
-  for (std::size_t k = 0; k < target_nonfinite.size(); ++k) {
-    target_nonfinite[k] += o.target_nonfinite[k];
-  }
-  for (std::size_t k = 0; k < replicate_hits.size(); ++k) replicate_hits[k] += o.replicate_hits[k];
+  merge_state(*this, o);
+}
+
+void RunState::merge(RunState&& o) {
+  merge_state(*this, std::move(o));
 }
 
 bool RunState::operator==(const RunState& o) const {

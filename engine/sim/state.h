@@ -64,6 +64,9 @@ struct RunState {
   /// Adds the runs of `o` (disjoint from this state's). Throws std::invalid_argument if the
   /// shapes or shifts differ. Exact: the result does not depend on the merge order.
   void merge(const RunState& o);
+  /// The same, taking over o's sketches where this state's are empty (a job's first thread
+  /// state); o is left valid, unspecified.
+  void merge(RunState&& o);
   /// Equal statistics (exact sums compared by value, sketches by bucket counts).
   bool operator==(const RunState& o) const;
 };

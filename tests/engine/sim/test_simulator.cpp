@@ -96,5 +96,14 @@ TEST_CASE("Simulator: reused workers give the results of fresh ones, any threads
     total.merge(part);
   }
   CHECK(to_json_text(summarise(*cs, total)) == fresh);
+  // Merged by move (the first part's sketches taken over, the later ones' added): the same.
+  RunState moved = sim.make_state();
+  for (std::uint64_t k = 1; k <= 3; ++k) {
+    const BlockRange r = part_of(blocks, k, 3);
+    RunState part = sim.make_state(threads(2));
+    sim.simulate(r.first, r.last, part, threads(2));
+    moved.merge(std::move(part));
+  }
+  CHECK(moved == total);
   CHECK(sim.worker_sets() <= 9);  // at most one per thread that ever ran a block
 }

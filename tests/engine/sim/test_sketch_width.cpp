@@ -176,6 +176,12 @@ TEST_CASE("an expected count lays each store out for it from the first values, c
   m1.merge(plain);
   m2.merge(hinted);
   CHECK(m1 == m2);
+  // Merging into an empty sketch takes the other's stores over; into a full one, adds them.
+  QuantileSketch empty, taken = hinted, again = plain;
+  empty.merge(std::move(taken));
+  CHECK(empty == plain);
+  again.merge(std::move(empty));
+  CHECK(again == m1);
   // A sign's projected count is the expected count times its share of the first values:
   // a store that gets few of them (here one negative value in 256) stays sparse, where the
   // whole expected count (400,000 buckets allowed) would lay it out dense over its range.
