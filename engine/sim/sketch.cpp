@@ -121,7 +121,8 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
     add_many(x, n);
     return;
   }
-  if (int_exact_ && add_integers(x, n)) return;
+  // A block of one value (a base year, a constant series): one integer count, not n.
+  if (int_exact_ && (lo == hi ? add_integer_block(lo, n) : add_integers(x, n))) return;
   // Every value positive and indexable: the index range comes from the extremes (the
   // mapping is increasing), so the store grows once and the index loop has no branch.
   const std::int32_t ilo = bucket_index(lo), ihi = bucket_index(hi);

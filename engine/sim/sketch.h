@@ -237,6 +237,8 @@ class QuantileSketch {
   /// only); false when they end exactness (the counts so far moved into the buckets, and the
   /// caller adds these values there).
   bool add_integers(const double* x, std::size_t n);
+  /// add_integers of n values all equal to v (n > 0).
+  bool add_integer_block(double v, std::size_t n);
   /// Adds counts[k] values lo + k to the buckets, as add() would.
   void fold_integers(std::int64_t lo, const std::vector<std::uint64_t>& counts);
   /// Makes [lo, hi] addressable in int_counts_, or drops exactness (span exceeded).

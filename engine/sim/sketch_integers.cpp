@@ -66,6 +66,19 @@ bool QuantileSketch::add_integers(const double* x, std::size_t n) {
   return true;
 }
 
+bool QuantileSketch::add_integer_block(double v, std::size_t n) {
+  // add_integers of n copies of v, without reading them.
+  if (!(std::trunc(v) == v && std::fabs(v) < 0x1p53)) {
+    drop_integers();
+    return false;
+  }
+  const auto i = static_cast<std::int64_t>(v);
+  if (!int_reserve(i, i)) return false;
+  int_counts_[static_cast<std::size_t>(i - int_lo_)] += n;
+  int_total_ += n;
+  return true;
+}
+
 std::vector<std::pair<std::int64_t, std::uint64_t>> QuantileSketch::integer_counts() const {
   std::vector<std::pair<std::int64_t, std::uint64_t>> out;
   for (std::size_t v = 0; v < int_counts_.size(); ++v) {

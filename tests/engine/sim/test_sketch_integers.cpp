@@ -127,3 +127,28 @@ TEST_CASE("integer mode: one value at a time, a range beyond the span, and every
   check_same(span_a, span_ref);
   CHECK(span_a == span_ref);
 }
+
+TEST_CASE("integer mode: a block of one value counts as that many of it", "[sketch]") {
+  // add_many(x, n, lo, hi) with lo == hi (a base year, a constant series) counts the value
+  // once, n times over, without reading the block: the same sketch as value by value, for an
+  // integer, a fraction (which ends exactness), and an integer beyond the span.
+  for (const double v : {130.0, 2.5, 7.0e6}) {
+    INFO("v " << v);
+    QuantileSketch block, one_by_one, plain = buckets_only();
+    one_by_one.add(3.0);  // a first integer, so that 7e6 passes the span
+    block.add(3.0);
+    plain.add(3.0);
+    const std::vector<double> x(256, v);
+    for (int rep = 0; rep < 3; ++rep) {
+      block.add_many(x.data(), x.size(), v, v);
+      for (const double y : x) one_by_one.add(y);
+      plain.add_many(x.data(), x.size());
+    }
+    CHECK(block.integer_exact() == one_by_one.integer_exact());
+    CHECK(block.integer_exact() == (v == 130.0));
+    CHECK(block == one_by_one);
+    check_same(block, plain);
+    CHECK(block.integer_counts() == one_by_one.integer_counts());
+    CHECK(block.quantile(0.5) == one_by_one.quantile(0.5));
+  }
+}
