@@ -227,7 +227,10 @@ void QuantileSketch::Store::add_sorted(const std::int32_t* k, const std::uint64_
 
 void QuantileSketch::Store::merge(const Store& o) {
   if (o.total == 0) return;
-  const auto [lo, hi] = o.occupied_range();
+  // Plain variables, not a structured binding: the lambdas below capture them (clang 14
+  // does not capture bindings).
+  const std::pair<std::int32_t, std::int32_t> range = o.occupied_range();
+  const std::int32_t lo = range.first, hi = range.second;
   if (prepare(lo, hi, o.total)) {
     visit([&](auto& c) {
       using T = typename std::decay_t<decltype(c)>::value_type;
