@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/sim/compiled.h"
@@ -128,7 +129,7 @@ void Simulator::simulate_distributed(std::uint64_t first_block, std::uint64_t la
   part.shift = state.shift;
   simulate(b0, b1, part, local);
   d->all_merge(part);
-  state.merge(part);
+  state.merge(std::move(part));  // taken over where state is empty
   if (recorder) {
     const std::vector<std::string> all = d->all_gather(recorder->bytes());
     for (std::size_t r = 0; r < all.size(); ++r) {

@@ -9,6 +9,13 @@ namespace plancast {
 
 // Exact integer counts -------------------------------------------------------------------
 
+namespace {
+/// Whether v is one integer exactly (a whole number of magnitude below 2^53).
+inline bool exact_integer(double v) {
+  return std::trunc(v) == v && std::fabs(v) < 0x1p53;
+}
+}  // namespace
+
 void QuantileSketch::drop_integers() {
   // The values counted so far are only in the integer counts: into the buckets with them.
   if (int_exact_) fold_integers(int_lo_, int_counts_);
@@ -44,13 +51,11 @@ bool QuantileSketch::int_reserve(std::int64_t lo, std::int64_t hi) {
 
 bool QuantileSketch::add_integers(const double* x, std::size_t n) {
   if (n == 0) return true;
-  // Integers of magnitude below 2^53 only (every such double is one integer exactly).
-  constexpr double kBig = 0x1p53;
-  double lo = kBig, hi = -kBig;
+  double lo = 0x1p53, hi = -0x1p53;
   bool integral = true;
   for (std::size_t j = 0; j < n; ++j) {
     const double v = x[j];
-    integral = integral && std::trunc(v) == v && std::fabs(v) < kBig;
+    integral = integral && exact_integer(v);
     lo = v < lo ? v : lo;
     hi = v > hi ? v : hi;
   }
@@ -68,7 +73,7 @@ bool QuantileSketch::add_integers(const double* x, std::size_t n) {
 
 bool QuantileSketch::add_integer_block(double v, std::size_t n) {
   // add_integers of n copies of v, without reading them.
-  if (!(std::trunc(v) == v && std::fabs(v) < 0x1p53)) {
+  if (!exact_integer(v)) {
     drop_integers();
     return false;
   }
