@@ -113,6 +113,36 @@ void add_from_rows(double* s, std::size_t n, const double* z, std::size_t stride
   for (std::size_t l = 0; l < n % 4; ++l) s[l] += d + sigma * *last[l];
 }
 
+/// add_from_rows, and counts[0] = how many of the updated s[i] are >= t0, counts[1] how
+/// many >= t1 (a NaN counts as below, as in count_at_least), while each group of four is in
+/// registers: a second pass over the firms, one per threshold, costs more.
+void add_from_rows_counting(double* s, std::size_t n, const double* z, std::size_t stride, double d,
+                            double sigma, double t0, double t1, std::uint32_t counts[2]) {
+  const double *z0 = z, *z1 = z0 + stride, *z2 = z1 + stride, *z3 = z2 + stride;
+  const std::size_t whole = n / 4;
+  std::uint32_t c0 = 0, c1 = 0;
+  for (std::size_t g = 0; g < whole; ++g, s += 4) {
+    const double a = s[0] + (d + sigma * z0[g]), b = s[1] + (d + sigma * z1[g]),
+                 c = s[2] + (d + sigma * z2[g]), e = s[3] + (d + sigma * z3[g]);
+    s[0] = a;
+    s[1] = b;
+    s[2] = c;
+    s[3] = e;
+    c0 += static_cast<std::uint32_t>(a >= t0) + static_cast<std::uint32_t>(b >= t0) +
+          static_cast<std::uint32_t>(c >= t0) + static_cast<std::uint32_t>(e >= t0);
+    c1 += static_cast<std::uint32_t>(a >= t1) + static_cast<std::uint32_t>(b >= t1) +
+          static_cast<std::uint32_t>(c >= t1) + static_cast<std::uint32_t>(e >= t1);
+  }
+  const double* last[3] = {z0 + whole, z1 + whole, z2 + whole};
+  for (std::size_t l = 0; l < n % 4; ++l) {
+    s[l] += d + sigma * *last[l];
+    c0 += static_cast<std::uint32_t>(s[l] >= t0);
+    c1 += static_cast<std::uint32_t>(s[l] >= t1);
+  }
+  counts[0] = c0;
+  counts[1] = c1;
+}
+
 }  // namespace
 
 void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& noise,
@@ -136,8 +166,10 @@ void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& n
   }
 }
 
-NoiseBatch::NoiseBatch()
-    : c0_(kMaxGroups + kListPad),
+NoiseBatch::NoiseBatch(const double* thresholds, std::size_t k)
+    : thresholds_(thresholds),
+      k_(thresholds != nullptr ? k : 0),
+      c0_(kMaxGroups + kListPad),
       c2_(kMaxGroups + kListPad),
       words_(4 * kStride),
       z_(4 * kStride),
@@ -156,14 +188,15 @@ bool NoiseBatch::fits(std::size_t n) const {
   return groups_ == 0 || groups_ + (n + 3) / 4 <= kMaxGroups;
 }
 
-void NoiseBatch::queue(double* s, std::size_t n, double d, double sigma, std::uint64_t run) {
+void NoiseBatch::queue(double* s, std::size_t n, double d, double sigma, std::uint64_t run,
+                       std::uint32_t* counts) {
   const std::size_t groups = (n + 3) / 4;
   if (groups > kMaxGroups) {  // more firms than a batch holds: drawn on its own at flush
-    items_.push_back({s, n, d, sigma, run, kMaxGroups});
+    items_.push_back({s, n, d, sigma, run, kMaxGroups, counts});
     return;
   }
   const auto item = static_cast<std::uint32_t>(items_.size());
-  items_.push_back({s, n, d, sigma, run, groups_});
+  items_.push_back({s, n, d, sigma, run, groups_, counts});
   for (std::size_t g = 0; g < groups; ++g) {
     c0_[groups_ + g] = run;
     c2_[groups_ + g] = g;
@@ -187,10 +220,23 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
                 });
   }
   for (const Item& it : items_) {
+    const bool count = it.counts != nullptr && k_ > 0;
     if (it.first == kMaxGroups) {
       add_noise(it.s, it.n, it.d, it.sigma, noise, it.run, year_index);
+    } else if (count && k_ <= 2) {
+      // The counts in the update's pass (one threshold: counted twice, the second dropped).
+      std::uint32_t c[2];
+      add_from_rows_counting(it.s, it.n, z_.data() + it.first, kStride, it.d, it.sigma,
+                             thresholds_[0], thresholds_[k_ - 1], c);
+      std::copy_n(c, k_, it.counts);
+      continue;
     } else {
       add_from_rows(it.s, it.n, z_.data() + it.first, kStride, it.d, it.sigma);
+    }
+    if (count) {
+      for (std::size_t k = 0; k < k_; ++k) {
+        it.counts[k] = static_cast<std::uint32_t>(count_at_least(it.s, it.n, thresholds_[k]));
+      }
     }
   }
   items_.clear();

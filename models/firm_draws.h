@@ -51,13 +51,19 @@ class EntrantDraws {
 /// and their normals a row at a time (full SIMD vectors, where one run's few groups fill
 /// them poorly) and applies each run's noise as add_noise() would: the same words and
 /// operations, so the same bits. The queued firm vectors must not move before flush().
+/// With thresholds (count_at_least_each), flush() also counts each run's firms at or above
+/// each of them after its noise, in the same pass over the firms.
 class NoiseBatch {
  public:
   static constexpr std::size_t kMaxGroups = 2048;
-  NoiseBatch();
+  /// `thresholds` (k of them, in log size; kept by pointer) are what queue()'s counts count.
+  explicit NoiseBatch(const double* thresholds = nullptr, std::size_t k = 0);
   /// Whether n more firms fit (an empty batch takes any number).
   bool fits(std::size_t n) const;
-  void queue(double* s, std::size_t n, double d, double sigma, std::uint64_t run);
+  /// counts: nullptr, or k counters that flush() sets to count_at_least(s, n, threshold)
+  /// for each threshold once the noise is added.
+  void queue(double* s, std::size_t n, double d, double sigma, std::uint64_t run,
+             std::uint32_t* counts = nullptr);
   void flush(const Stream& noise, std::uint32_t year_index);
   /// The bytes a batch holds.
   static std::size_t bytes();
@@ -72,7 +78,10 @@ class NoiseBatch {
     double d, sigma;
     std::uint64_t run;
     std::size_t first;  ///< its first group's index in the batch (kMaxGroups: on its own)
+    std::uint32_t* counts;
   };
+  const double* thresholds_;
+  std::size_t k_;
   std::vector<Item> items_;
   std::vector<std::uint64_t> c0_, c2_, words_;
   std::vector<double> z_;                         ///< the words' normals, in the words' rows

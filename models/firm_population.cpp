@@ -33,6 +33,7 @@ class FirmWorker final : public ProcessWorker {
  private:
   void write_counts(BlockCtx& ctx, std::size_t j) const;
   const FirmProcess& p_;
+  const std::size_t K_;  ///< thresholds
   /// Log sizes of run j's firms. Each run's vector is reserved once (initial firms plus a
   /// generous bound on entrants) and keeps its capacity from block to block, so memory is
   /// what the runs need, not block size × the cap, and steps do not allocate.
@@ -44,6 +45,11 @@ class FirmWorker final : public ProcessWorker {
   std::vector<std::uint8_t> undefined_;
   std::vector<double> entry_;            ///< per run of the block: this year's entry rate
   std::vector<std::uint64_t> entrants_;  ///< per run of the block: this year's entrants
+  /// Per run of the block: its counts at or above each threshold after this year's noise
+  /// (K_ a run, from the noise batch's pass), and whether they were counted there (1) or
+  /// are still to be counted on the firms (0: no noise, or undefined).
+  std::vector<std::uint32_t> counts_;
+  std::vector<std::uint8_t> counted_;
   EntrantDraws entrant_draws_;
   NoiseBatch noise_batch_;
 };
@@ -77,11 +83,15 @@ class FirmProcess final : public Process {
 
 FirmWorker::FirmWorker(const FirmProcess& p, std::size_t block)
     : p_(p),
+      K_(p.log_t.size()),
       firms_(block),
       undefined_(block, 0),
       entry_(block),
       entrants_(block),
-      entrant_draws_(block) {
+      counts_(block * p.log_t.size()),
+      counted_(block, 0),
+      entrant_draws_(block),
+      noise_batch_(p.log_t.data(), p.log_t.size()) {
   for (auto& f : firms_) f.reserve(p.initial_cap);
 }
 
@@ -125,6 +135,7 @@ void FirmWorker::step(BlockCtx& ctx) {
   }
   // 1. Each run's drift and noise; the noise of many runs drawn at once (NoiseBatch).
   for (std::size_t j = 0; j < ctx.n; ++j) {
+    counted_[j] = 0;
     if (undefined_[j]) continue;
     double d;
     if (x != nullptr) {
@@ -151,7 +162,8 @@ void FirmWorker::step(BlockCtx& ctx) {
     const double sigma = p_.has_noise ? std::max(0.0, value_at(p_.sigma, ctx, j)) : 0.0;
     if (sigma > 0) {
       if (!noise_batch_.fits(n)) noise_batch_.flush(noise, year_index);
-      noise_batch_.queue(s, n, d, sigma, ctx.first_run + j);
+      noise_batch_.queue(s, n, d, sigma, ctx.first_run + j, counts_.data() + j * K_);
+      counted_[j] = 1;
     } else {
       for (std::size_t i = 0; i < n; ++i) s[i] += d;
     }
@@ -179,9 +191,22 @@ void FirmWorker::step(BlockCtx& ctx) {
           throw RunError(m);
         }
         f.insert(f.end(), static_cast<std::size_t>(k), p_.log_t.front());
+        if (counted_[j]) {
+          // The entrants, at the lowest threshold, count where it is at or above one.
+          for (std::size_t t = 0; t < K_; ++t) {
+            if (p_.log_t.front() >= p_.log_t[t])
+              counts_[j * K_ + t] += static_cast<std::uint32_t>(k);
+          }
+        }
       }
     }
-    write_counts(ctx, j);
+    if (counted_[j] && !undefined_[j]) {
+      for (std::size_t t = 0; t < K_; ++t) {
+        ctx.slot(p_.slots[t])[j] = static_cast<double>(counts_[j * K_ + t]);
+      }
+    } else {
+      write_counts(ctx, j);
+    }
   }
 }
 

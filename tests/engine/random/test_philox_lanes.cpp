@@ -6,6 +6,7 @@
 
 #include <Random123/philox.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -16,6 +17,7 @@
 #include "engine/random/stream.h"
 #include "engine/random/ziggurat.h"
 #include "models/firm_draws.h"
+#include "models/firm_population.h"
 #include "tests/support/cli.h"
 
 namespace {
@@ -198,6 +200,54 @@ TEST_CASE("the firms' noise of many runs at once equals add_noise run by run on 
       CHECK(same_bits(batched[r], alone[r]));
     }
   });
+}
+
+TEST_CASE("the noise batch counts each run's firms at or above its thresholds after the noise",
+          "[random][lanes][firm_population]") {
+  // One, two (the pass that counts while it adds) and three thresholds (a count after the
+  // pass), runs of every size, one too large for a batch (drawn on its own), a firm at NaN
+  // and one at -inf: each count must be count_at_least's on the run's updated firms, and
+  // the firms the same bits as a batch without counts.
+  const Stream noise(4242, 0x79);
+  const std::uint32_t year = 6;
+  const std::vector<std::size_t> sizes = {0, 1, 5, 48, 301, 9000, 3};
+  for (const std::vector<double>& t :
+       {std::vector<double>{2.31}, std::vector<double>{2.30, 2.32}, {2.29, 2.30, 2.35}}) {
+    INFO(t.size() << " thresholds");
+    std::vector<std::vector<double>> counted, plain;
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      std::vector<double> v(sizes[r]);
+      for (std::size_t i = 0; i < v.size(); ++i) {  // 2.25 ... 2.35, every group and tail
+        v[i] = 2.25 + 0.001 * static_cast<double>((i * 37) % 101);
+      }
+      if (v.size() > 4) {
+        v[1] = std::nan("");
+        v[3] = -HUGE_VAL;
+      }
+      counted.push_back(v);
+      plain.push_back(v);
+    }
+    std::vector<std::uint32_t> counts(sizes.size() * t.size(), 12345);
+    firm_detail::NoiseBatch batch(t.data(), t.size()), reference;
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      if (!batch.fits(sizes[r])) batch.flush(noise, year);
+      if (!reference.fits(sizes[r])) reference.flush(noise, year);
+      batch.queue(counted[r].data(), sizes[r], 0.001, 0.01, 700 + r, counts.data() + r * t.size());
+      reference.queue(plain[r].data(), sizes[r], 0.001, 0.01, 700 + r);
+    }
+    batch.flush(noise, year);
+    reference.flush(noise, year);
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      INFO("run of " << sizes[r] << " firms");
+      CHECK(same_bits(counted[r], plain[r]));
+      for (std::size_t k = 0; k < t.size(); ++k) {
+        CHECK(counts[r * t.size() + k] == count_at_least(plain[r].data(), sizes[r], t[k]));
+      }
+    }
+    // The counts are not trivial: some firms on each side of each threshold.
+    CHECK(counts[4 * t.size()] > 0);
+    CHECK(counts[4 * t.size()] < 300);
+  }
 }
 
 TEST_CASE("the ziggurat across runs equals ziggurat_normal on every target", "[random][lanes]") {
