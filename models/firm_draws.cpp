@@ -113,36 +113,6 @@ void add_from_rows(double* s, std::size_t n, const double* z, std::size_t stride
   for (std::size_t l = 0; l < n % 4; ++l) s[l] += d + sigma * *last[l];
 }
 
-/// add_from_rows, and counts[0] = how many of the updated s[i] are >= t0, counts[1] how
-/// many >= t1 (a NaN counts as below, as in count_at_least), while each group of four is in
-/// registers: a second pass over the firms, one per threshold, costs more.
-void add_from_rows_counting(double* s, std::size_t n, const double* z, std::size_t stride, double d,
-                            double sigma, double t0, double t1, std::uint32_t counts[2]) {
-  const double *z0 = z, *z1 = z0 + stride, *z2 = z1 + stride, *z3 = z2 + stride;
-  const std::size_t whole = n / 4;
-  std::uint32_t c0 = 0, c1 = 0;
-  for (std::size_t g = 0; g < whole; ++g, s += 4) {
-    const double a = s[0] + (d + sigma * z0[g]), b = s[1] + (d + sigma * z1[g]),
-                 c = s[2] + (d + sigma * z2[g]), e = s[3] + (d + sigma * z3[g]);
-    s[0] = a;
-    s[1] = b;
-    s[2] = c;
-    s[3] = e;
-    c0 += static_cast<std::uint32_t>(a >= t0) + static_cast<std::uint32_t>(b >= t0) +
-          static_cast<std::uint32_t>(c >= t0) + static_cast<std::uint32_t>(e >= t0);
-    c1 += static_cast<std::uint32_t>(a >= t1) + static_cast<std::uint32_t>(b >= t1) +
-          static_cast<std::uint32_t>(c >= t1) + static_cast<std::uint32_t>(e >= t1);
-  }
-  const double* last[3] = {z0 + whole, z1 + whole, z2 + whole};
-  for (std::size_t l = 0; l < n % 4; ++l) {
-    s[l] += d + sigma * *last[l];
-    c0 += static_cast<std::uint32_t>(s[l] >= t0);
-    c1 += static_cast<std::uint32_t>(s[l] >= t1);
-  }
-  counts[0] = c0;
-  counts[1] = c1;
-}
-
 }  // namespace
 
 void add_noise(double* s, std::size_t n, double d, double sigma, const Stream& noise,
@@ -171,17 +141,17 @@ NoiseBatch::NoiseBatch(const double* thresholds, std::size_t k)
       k_(thresholds != nullptr ? k : 0),
       c0_(kMaxGroups + kListPad),
       c2_(kMaxGroups + kListPad),
-      words_(4 * kStride),
-      z_(4 * kStride),
-      slow_(kMaxGroups),
+      words_(4 * kMaxGroups),
+      z_(4 * kMaxGroups),
+      slow_(4 * kMaxGroups),
       group_item_(kMaxGroups) {
   items_.reserve(kMaxGroups);
 }
 
 std::size_t NoiseBatch::bytes() {
   return sizeof(Item) * kMaxGroups + 2 * sizeof(std::uint64_t) * (kMaxGroups + kListPad) +
-         4 * (sizeof(std::uint64_t) + sizeof(double)) * kStride +
-         2 * sizeof(std::uint32_t) * kMaxGroups;
+         4 * (sizeof(std::uint64_t) + sizeof(double) + sizeof(std::uint32_t)) * kMaxGroups +
+         sizeof(std::uint32_t) * kMaxGroups;
 }
 
 bool NoiseBatch::fits(std::size_t n) const {
@@ -207,36 +177,42 @@ void NoiseBatch::queue(double* s, std::size_t n, double d, double sigma, std::ui
 
 void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
   if (groups_ > 0) {
-    noise.words_list(c0_.data(), year_index, c2_.data(), kFirmNoise, groups_, words_.data(),
-                     kStride);
-    // The normals of every queued group at once (full SIMD vectors, where one run's few
-    // groups fill them poorly).
-    row_normals(words_.data(), groups_, kStride, z_.data(), slow_.data(), noise, year_index,
-                [&](std::size_t g, std::size_t l, std::uint64_t& run, std::uint64_t& firm) {
-                  const Item& it = items_[group_item_[g]];
-                  run = it.run;
-                  firm = 4 * (g - it.first) + l;
-                  return firm < it.n;
-                });
+    // The words of every queued group at once, in firm order, then their normals (full SIMD
+    // vectors, where one run's few groups fill them poorly), the rare slow ones firm by firm
+    // with that firm's extra words, as row_normals does.
+    noise.words_list(c0_.data(), year_index, c2_.data(), kFirmNoise, groups_, words_.data(), 0);
+    const std::size_t k =
+        ziggurat_normals_lanes(words_.data(), 4 * groups_, z_.data(), slow_.data());
+    const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
+    for (std::size_t q = 0; q < k; ++q) {
+      const std::size_t i = slow_[q];
+      const Item& it = items_[group_item_[i / 4]];
+      const std::uint64_t firm = i - 4 * it.first;
+      if (firm >= it.n) continue;  // a last partial group's spare word (drawn, unused)
+      FirmExtraWords extra(noise, it.run);
+      extra.start(year_bits | firm);
+      z_[i] = ziggurat_normal_slow(words_[i], extra);
+    }
   }
+  // Without thresholds the counts go nowhere; +inf counts nothing.
+  const double t0 = k_ > 0 ? thresholds_[0] : HUGE_VAL, t1 = k_ > 1 ? thresholds_[1] : t0;
   for (const Item& it : items_) {
-    const bool count = it.counts != nullptr && k_ > 0;
+    std::uint32_t c[2];
     if (it.first == kMaxGroups) {
       add_noise(it.s, it.n, it.d, it.sigma, noise, it.run, year_index);
-    } else if (count && k_ <= 2) {
-      // The counts in the update's pass (one threshold: counted twice, the second dropped).
-      std::uint32_t c[2];
-      add_from_rows_counting(it.s, it.n, z_.data() + it.first, kStride, it.d, it.sigma,
-                             thresholds_[0], thresholds_[k_ - 1], c);
-      std::copy_n(c, k_, it.counts);
-      continue;
-    } else {
-      add_from_rows(it.s, it.n, z_.data() + it.first, kStride, it.d, it.sigma);
-    }
-    if (count) {
-      for (std::size_t k = 0; k < k_; ++k) {
-        it.counts[k] = static_cast<std::uint32_t>(count_at_least(it.s, it.n, thresholds_[k]));
+      if (it.counts == nullptr) continue;
+      for (std::size_t q = 0; q < k_; ++q) {
+        it.counts[q] = static_cast<std::uint32_t>(count_at_least(it.s, it.n, thresholds_[q]));
       }
+      continue;
+    }
+    // The update and the counts of the first two thresholds in one pass over the run's
+    // firms (in the cache), any further thresholds after it.
+    add_noise_counting(it.s, z_.data() + 4 * it.first, it.n, it.d, it.sigma, t0, t1, c);
+    if (it.counts == nullptr) continue;
+    std::copy_n(c, std::min<std::size_t>(k_, 2), it.counts);
+    for (std::size_t q = 2; q < k_; ++q) {
+      it.counts[q] = static_cast<std::uint32_t>(count_at_least(it.s, it.n, thresholds_[q]));
     }
   }
   items_.clear();

@@ -69,9 +69,6 @@ class NoiseBatch {
   static std::size_t bytes();
 
  private:
-  /// The words' rows are this far apart: not a power of two, so that the four rows a firm
-  /// group's words are read from do not fall on the same cache sets.
-  static constexpr std::size_t kStride = kMaxGroups + 8;
   struct Item {
     double* s;
     std::size_t n;
@@ -83,9 +80,11 @@ class NoiseBatch {
   const double* thresholds_;
   std::size_t k_;
   std::vector<Item> items_;
+  /// The queued groups' words and normals in firm order (group g's word l at 4g + l), so
+  /// each run's firms read their normals side by side.
   std::vector<std::uint64_t> c0_, c2_, words_;
-  std::vector<double> z_;                         ///< the words' normals, in the words' rows
-  std::vector<std::uint32_t> slow_, group_item_;  ///< a row's slow normals; each group's item
+  std::vector<double> z_;
+  std::vector<std::uint32_t> slow_, group_item_;  ///< the slow normals; each group's item
   std::size_t groups_ = 0;
 };
 

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,11 @@ std::vector<double> pareto_start_log_sizes(const std::vector<double>& thresholds
 /// The number of x[i] >= t for i < n (a NaN counts as below): a run's firms at or above a
 /// threshold, in log size.
 std::size_t count_at_least(const double* x, std::size_t n, double t);
+
+/// s[i] += d + sigma·z[i] for i < n, then counts[0] = count_at_least(s, n, t0) and counts[1]
+/// = count_at_least(s, n, t1), in one pass (the firms' yearly noise, models/firm_draws.cpp).
+void add_noise_counting(double* s, const double* z, std::size_t n, double d, double sigma,
+                        double t0, double t1, std::uint32_t counts[2]);
 
 /// The output-name suffix of a threshold: "10" for 10 or 10.0, "2_5" for 2.5.
 std::string threshold_name(double threshold);

@@ -44,7 +44,7 @@ void PhiloxWordsList(const std::uint64_t* key, const std::uint64_t* HWY_RESTRICT
   const r123::Philox4x64 philox;
   for (std::size_t j = 0; j < n; ++j) {
     const auto w = philox({{c0[j], c1, c2[j], c3}}, {{key[0], key[1]}});
-    for (std::size_t l = 0; l < 4; ++l) out[l * stride + j] = w.v[l];
+    for (std::size_t l = 0; l < 4; ++l) out[stride == 0 ? 4 * j + l : l * stride + j] = w.v[l];
   }
 }
 
@@ -129,11 +129,47 @@ HWY_INLINE void store_words(D d, V x0, V x1, V x2, V x3, std::uint64_t* HWY_REST
   for (std::size_t l = 0; l < 4; ++l) std::copy_n(tmp + l * N, valid, out + l * stride);
 }
 
+/// Stores the four words of N counters at out + 4j + l (counter j's words side by side),
+/// only the first `valid` counters.
+template <class D, class V>
+HWY_INLINE void store_words_interleaved(D d, V x0, V x1, V x2, V x3,
+                                        std::uint64_t* HWY_RESTRICT out, std::size_t valid) {
+  const std::size_t N = hn::Lanes(d);
+  if (valid >= N) {
+    hn::StoreInterleaved4(x0, x1, x2, x3, d, out);
+    return;
+  }
+  HWY_ALIGN std::uint64_t tmp[4 * HWY_MAX_BYTES / sizeof(std::uint64_t)];
+  hn::StoreInterleaved4(x0, x1, x2, x3, d, tmp);
+  std::copy_n(tmp, 4 * valid, out);
+}
+
+/// Stores word l of counter j at out[l * stride + j] (rows of words).
+struct RowStore {
+  std::uint64_t* HWY_RESTRICT out;
+  std::size_t stride, n;
+  template <class D, class V>
+  HWY_INLINE void operator()(D d, std::size_t j, V x0, V x1, V x2, V x3) const {
+    store_words(d, x0, x1, x2, x3, out + j, stride, n - j);
+  }
+};
+
+/// Stores word l of counter j at out[4j + l] (each counter's words side by side).
+struct InterleavedStore {
+  std::uint64_t* HWY_RESTRICT out;
+  std::size_t n;
+  template <class D, class V>
+  HWY_INLINE void operator()(D d, std::size_t j, V x0, V x1, V x2, V x3) const {
+    store_words_interleaved(d, x0, x1, x2, x3, out + 4 * j, n - j);
+  }
+};
+
 /// The words of n counters, made a vector at a time by make(j, x) (the counters of lanes
-/// j ... j + N − 1 into x[0 ... 3]; j may pass n by up to 4N − 1, those lanes not stored).
-template <class Make>
+/// j ... j + N − 1 into x[0 ... 3]; j may pass n by up to 4N − 1, those lanes not stored),
+/// stored by store(d, j, x0, x1, x2, x3) (lanes j ... of each word; j < n).
+template <class Make, class Store>
 HWY_INLINE void philox_core(const std::uint64_t* key, std::size_t n, const Make& make,
-                            std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
+                            const Store& store) {
   std::uint64_t k0[10], k1[10];  // Random123's key schedule: the key plus i Weyl steps
   for (int i = 0; i < 10; ++i) {
     k0[i] = key[0] + static_cast<std::uint64_t>(i) * PHILOX_W64_0;
@@ -162,11 +198,10 @@ HWY_INLINE void philox_core(const std::uint64_t* key, std::size_t n, const Make&
         philox_round(d, m0, m1, k0v, k1v, c[0], c[1], c[2], c[3]);
         philox_round(d, m0, m1, k0v, k1v, e[0], e[1], e[2], e[3]);
       }
-      store_words(d, a[0], a[1], a[2], a[3], out + j, stride, n - j);
-      store_words(d, b[0], b[1], b[2], b[3], out + j + N, stride, n - j - N);
-      store_words(d, c[0], c[1], c[2], c[3], out + j + 2 * N, stride, n - j - 2 * N);
-      if (j + 3 * N < n)
-        store_words(d, e[0], e[1], e[2], e[3], out + j + 3 * N, stride, n - j - 3 * N);
+      store(d, j, a[0], a[1], a[2], a[3]);
+      store(d, j + N, b[0], b[1], b[2], b[3]);
+      store(d, j + 2 * N, c[0], c[1], c[2], c[3]);
+      if (j + 3 * N < n) store(d, j + 3 * N, e[0], e[1], e[2], e[3]);
     }
   }
   // Two vectors of lanes at a time: two independent chains of products keep the multipliers
@@ -182,8 +217,8 @@ HWY_INLINE void philox_core(const std::uint64_t* key, std::size_t n, const Make&
       philox_round(d, m0, m1, k0v, k1v, a0, a1, a2, a3);
       philox_round(d, m0, m1, k0v, k1v, b0, b1, b2, b3);
     }
-    store_words(d, a0, a1, a2, a3, out + j, stride, n - j);
-    if (j + N < n) store_words(d, b0, b1, b2, b3, out + j + N, stride, n - j - N);
+    store(d, j, a0, a1, a2, a3);
+    if (j + N < n) store(d, j + N, b0, b1, b2, b3);
   }
 }
 
@@ -206,25 +241,28 @@ HWY_INLINE void philox_lanes(const std::uint64_t* key, const std::uint64_t* ctr,
         x[3] = c3v;
         x[kVary] = hn::Add(hn::Set(d, ctr[kVary] + j), step);
       },
-      out, stride);
+      RowStore{out, stride, n});
 }
 
 /// The counters (c0[j], c1, c2[j], c3): two words read from arrays (padded to kListPad).
+/// stride 0: each counter's words side by side (out[4j + l]); else rows (out[l * stride + j]).
 void PhiloxWordsList(const std::uint64_t* key, const std::uint64_t* HWY_RESTRICT c0,
                      std::uint64_t c1, const std::uint64_t* HWY_RESTRICT c2, std::uint64_t c3,
                      std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   const hn::ScalableTag<std::uint64_t> d;
   using V = hn::Vec<decltype(d)>;
   const V c1v = hn::Set(d, c1), c3v = hn::Set(d, c3);
-  philox_core(
-      key, n,
-      [&](std::size_t j, V(&x)[4]) {
-        x[0] = hn::LoadU(d, c0 + j);
-        x[1] = c1v;
-        x[2] = hn::LoadU(d, c2 + j);
-        x[3] = c3v;
-      },
-      out, stride);
+  const auto make = [&](std::size_t j, V(&x)[4]) {
+    x[0] = hn::LoadU(d, c0 + j);
+    x[1] = c1v;
+    x[2] = hn::LoadU(d, c2 + j);
+    x[3] = c3v;
+  };
+  if (stride == 0) {
+    philox_core(key, n, make, InterleavedStore{out, n});
+  } else {
+    philox_core(key, n, make, RowStore{out, stride, n});
+  }
 }
 
 void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,

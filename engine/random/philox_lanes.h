@@ -24,8 +24,9 @@ void philox_words_lanes_along(const std::uint64_t key[2], const std::uint64_t ct
                               std::size_t stride) noexcept;
 
 /// Words of the n counters (c0[j], c1, c2[j], c3), j < n (the firms' groups of many runs at
-/// once): word l of counter j goes to out[l * stride + j] (stride >= n). c0 and c2 must be
-/// readable to index round_up(n, kListPad) − 1 (their values there do not matter).
+/// once): word l of counter j goes to out[l * stride + j] (stride >= n), or with stride 0 to
+/// out[4j + l] (each counter's four words side by side). c0 and c2 must be readable to index
+/// round_up(n, kListPad) − 1 (their values there do not matter).
 inline constexpr std::size_t kListPad = 32;
 void philox_words_list(const std::uint64_t key[2], const std::uint64_t* c0, std::uint64_t c1,
                        const std::uint64_t* c2, std::uint64_t c3, std::size_t n, std::uint64_t* out,

@@ -87,7 +87,7 @@ class Stream {
     philox_words_lanes_along(key_, ctr, 2, n, out, stride);
   }
   /// words(c0[j], c1, c2[j], c3) for j < n at once (philox_words_list: c0 and c2 padded to
-  /// kListPad): word l of j goes to out[l * stride + j].
+  /// kListPad): word l of j goes to out[l * stride + j], or with stride 0 to out[4j + l].
   void words_list(const std::uint64_t* c0, std::uint64_t c1, const std::uint64_t* c2,
                   std::uint64_t c3, std::size_t n, std::uint64_t* out,
                   std::size_t stride) const noexcept {

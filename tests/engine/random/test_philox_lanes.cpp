@@ -167,6 +167,15 @@ TEST_CASE("Philox for a list of counters equals Random123's on every target", "[
       check_words(out, n, stride, key0, key1, [&](std::size_t j) {
         return r123::Philox4x64::ctr_type{{c0[j], 7, c2[j], 1}};
       });
+      // Stride 0: each counter's four words side by side, nothing written past them.
+      std::vector<std::uint64_t> side(4 * n + 5, 0xdeadbeefULL);
+      stream.words_list(c0.data(), 7, c2.data(), 1, n, side.data(), 0);
+      const r123::Philox4x64 philox;
+      for (std::size_t j = 0; j < n; ++j) {
+        const auto w = philox({{c0[j], 7, c2[j], 1}}, {{key0, key1}});
+        for (std::size_t l = 0; l < 4; ++l) REQUIRE(side[4 * j + l] == w.v[l]);
+      }
+      for (std::size_t i = 4 * n; i < side.size(); ++i) REQUIRE(side[i] == 0xdeadbeefULL);
     }
   });
 }
@@ -204,50 +213,53 @@ TEST_CASE("the firms' noise of many runs at once equals add_noise run by run on 
 
 TEST_CASE("the noise batch counts each run's firms at or above its thresholds after the noise",
           "[random][lanes][firm_population]") {
-  // One, two (the pass that counts while it adds) and three thresholds (a count after the
-  // pass), runs of every size, one too large for a batch (drawn on its own), a firm at NaN
-  // and one at -inf: each count must be count_at_least's on the run's updated firms, and
-  // the firms the same bits as a batch without counts.
+  // One, two (counted in the pass that adds the noise) and three thresholds (the third after
+  // it), on every instruction set, runs of every size, one too large for a batch (drawn on its
+  // own), a firm at NaN and one at -inf: each count must be count_at_least's on the run's updated
+  // firms, and the firms the same bits as a batch without counts.
   const Stream noise(4242, 0x79);
   const std::uint32_t year = 6;
   const std::vector<std::size_t> sizes = {0, 1, 5, 48, 301, 9000, 3};
-  for (const std::vector<double>& t :
-       {std::vector<double>{2.31}, std::vector<double>{2.30, 2.32}, {2.29, 2.30, 2.35}}) {
-    INFO(t.size() << " thresholds");
-    std::vector<std::vector<double>> counted, plain;
-    for (std::size_t r = 0; r < sizes.size(); ++r) {
-      std::vector<double> v(sizes[r]);
-      for (std::size_t i = 0; i < v.size(); ++i) {  // 2.25 ... 2.35, every group and tail
-        v[i] = 2.25 + 0.001 * static_cast<double>((i * 37) % 101);
+  for_each_target([&] {
+    for (const std::vector<double>& t :
+         {std::vector<double>{2.31}, std::vector<double>{2.30, 2.32}, {2.29, 2.30, 2.35}}) {
+      INFO(t.size() << " thresholds");
+      std::vector<std::vector<double>> counted, plain;
+      for (std::size_t r = 0; r < sizes.size(); ++r) {
+        std::vector<double> v(sizes[r]);
+        for (std::size_t i = 0; i < v.size(); ++i) {  // 2.25 ... 2.35, every group and tail
+          v[i] = 2.25 + 0.001 * static_cast<double>((i * 37) % 101);
+        }
+        if (v.size() > 4) {
+          v[1] = std::nan("");
+          v[3] = -HUGE_VAL;
+        }
+        counted.push_back(v);
+        plain.push_back(v);
       }
-      if (v.size() > 4) {
-        v[1] = std::nan("");
-        v[3] = -HUGE_VAL;
+      std::vector<std::uint32_t> counts(sizes.size() * t.size(), 12345);
+      firm_detail::NoiseBatch batch(t.data(), t.size()), reference;
+      for (std::size_t r = 0; r < sizes.size(); ++r) {
+        if (!batch.fits(sizes[r])) batch.flush(noise, year);
+        if (!reference.fits(sizes[r])) reference.flush(noise, year);
+        batch.queue(counted[r].data(), sizes[r], 0.001, 0.01, 700 + r,
+                    counts.data() + r * t.size());
+        reference.queue(plain[r].data(), sizes[r], 0.001, 0.01, 700 + r);
       }
-      counted.push_back(v);
-      plain.push_back(v);
-    }
-    std::vector<std::uint32_t> counts(sizes.size() * t.size(), 12345);
-    firm_detail::NoiseBatch batch(t.data(), t.size()), reference;
-    for (std::size_t r = 0; r < sizes.size(); ++r) {
-      if (!batch.fits(sizes[r])) batch.flush(noise, year);
-      if (!reference.fits(sizes[r])) reference.flush(noise, year);
-      batch.queue(counted[r].data(), sizes[r], 0.001, 0.01, 700 + r, counts.data() + r * t.size());
-      reference.queue(plain[r].data(), sizes[r], 0.001, 0.01, 700 + r);
-    }
-    batch.flush(noise, year);
-    reference.flush(noise, year);
-    for (std::size_t r = 0; r < sizes.size(); ++r) {
-      INFO("run of " << sizes[r] << " firms");
-      CHECK(same_bits(counted[r], plain[r]));
-      for (std::size_t k = 0; k < t.size(); ++k) {
-        CHECK(counts[r * t.size() + k] == count_at_least(plain[r].data(), sizes[r], t[k]));
+      batch.flush(noise, year);
+      reference.flush(noise, year);
+      for (std::size_t r = 0; r < sizes.size(); ++r) {
+        INFO("run of " << sizes[r] << " firms");
+        CHECK(same_bits(counted[r], plain[r]));
+        for (std::size_t k = 0; k < t.size(); ++k) {
+          CHECK(counts[r * t.size() + k] == count_at_least(plain[r].data(), sizes[r], t[k]));
+        }
       }
+      // The counts are not trivial: some firms on each side of each threshold.
+      CHECK(counts[4 * t.size()] > 0);
+      CHECK(counts[4 * t.size()] < 300);
     }
-    // The counts are not trivial: some firms on each side of each threshold.
-    CHECK(counts[4 * t.size()] > 0);
-    CHECK(counts[4 * t.size()] < 300);
-  }
+  });
 }
 
 TEST_CASE("the ziggurat across runs equals ziggurat_normal on every target", "[random][lanes]") {
