@@ -71,6 +71,28 @@ class FirmExtraWords {
   std::optional<WordSequence> seq_;
 };
 
+/// The ziggurat's further words for a slow normal whose first four (the counter (run, year ·
+/// 2^32 + firm, 0, 2)) were drawn with the others of its batch: those, then the rest of
+/// FirmExtraWords' sequence, from k = 1 (the same words in the same order).
+class DrawnExtraWords {
+ public:
+  DrawnExtraWords(const std::uint64_t* first, const Stream& noise, std::uint64_t run,
+                  std::uint64_t c1)
+      : first_(first), noise_(noise), run_(run), c1_(c1) {}
+  std::uint64_t operator()() {
+    if (used_ < 4) return first_[used_++];
+    if (!seq_) seq_.emplace(noise_, run_, c1_, kFirmExtra, 1);
+    return (*seq_)();
+  }
+
+ private:
+  const std::uint64_t* first_;
+  const Stream& noise_;
+  std::uint64_t run_, c1_;
+  unsigned used_ = 0;
+  std::optional<WordSequence> seq_;
+};
+
 /// The normals of `groups` groups' Philox words, a row at a time (word l of group g at
 /// w[l * stride + g], its normal to z[l * stride + g]): the ziggurat's fast path in SIMD
 /// lanes (ziggurat_normals_lanes), its rare slow path firm by firm with that firm's extra
@@ -144,14 +166,18 @@ NoiseBatch::NoiseBatch(const double* thresholds, std::size_t k)
       words_(4 * kMaxGroups),
       z_(4 * kMaxGroups),
       slow_(4 * kMaxGroups),
-      group_item_(kMaxGroups) {
+      group_item_(kMaxGroups),
+      extra_c0_(kSlowChunk + kListPad),
+      extra_c1_(kSlowChunk + kListPad),
+      extra_(4 * kSlowChunk) {
   items_.reserve(kMaxGroups);
 }
 
 std::size_t NoiseBatch::bytes() {
   return sizeof(Item) * kMaxGroups + 2 * sizeof(std::uint64_t) * (kMaxGroups + kListPad) +
          4 * (sizeof(std::uint64_t) + sizeof(double) + sizeof(std::uint32_t)) * kMaxGroups +
-         sizeof(std::uint32_t) * kMaxGroups;
+         sizeof(std::uint32_t) * kMaxGroups +
+         sizeof(std::uint64_t) * (2 * (kSlowChunk + kListPad) + 4 * kSlowChunk);
 }
 
 bool NoiseBatch::fits(std::size_t n) const {
@@ -175,6 +201,32 @@ void NoiseBatch::queue(double* s, std::size_t n, double d, double sigma, std::ui
   groups_ += groups;
 }
 
+void NoiseBatch::finish_slow(const Stream& noise, std::uint32_t year_index, std::size_t k) {
+  // Every slow normal takes at least one further word: the first four of each, kSlowChunk
+  // normals at a time, by one call in SIMD lanes (where one scalar call a normal waits on its
+  // own chain of multiplications).
+  const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
+  std::size_t idx[kSlowChunk];
+  for (std::size_t q0 = 0; q0 < k;) {
+    std::size_t m = 0;
+    for (; q0 < k && m < kSlowChunk; ++q0) {
+      const std::size_t i = slow_[q0];
+      const Item& it = items_[group_item_[i / 4]];
+      const std::uint64_t firm = i - 4 * it.first;
+      if (firm >= it.n) continue;  // a last partial group's spare word (drawn, unused)
+      idx[m] = i;
+      extra_c0_[m] = it.run;
+      extra_c1_[m] = year_bits | firm;
+      ++m;
+    }
+    noise.words_pairs(extra_c0_.data(), extra_c1_.data(), 0, kFirmExtra, m, extra_.data());
+    for (std::size_t q = 0; q < m; ++q) {
+      DrawnExtraWords more(extra_.data() + 4 * q, noise, extra_c0_[q], extra_c1_[q]);
+      z_[idx[q]] = ziggurat_normal_slow(words_[idx[q]], more);
+    }
+  }
+}
+
 void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
   if (groups_ > 0) {
     // The words of every queued group at once, in firm order, then their normals (full SIMD
@@ -183,16 +235,7 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
     noise.words_list(c0_.data(), year_index, c2_.data(), kFirmNoise, groups_, words_.data(), 0);
     const std::size_t k =
         ziggurat_normals_lanes(words_.data(), 4 * groups_, z_.data(), slow_.data());
-    const std::uint64_t year_bits = std::uint64_t{year_index} << 32;
-    for (std::size_t q = 0; q < k; ++q) {
-      const std::size_t i = slow_[q];
-      const Item& it = items_[group_item_[i / 4]];
-      const std::uint64_t firm = i - 4 * it.first;
-      if (firm >= it.n) continue;  // a last partial group's spare word (drawn, unused)
-      FirmExtraWords extra(noise, it.run);
-      extra.start(year_bits | firm);
-      z_[i] = ziggurat_normal_slow(words_[i], extra);
-    }
+    finish_slow(noise, year_index, k);
   }
   // Without thresholds the counts go nowhere; +inf counts nothing.
   const double t0 = k_ > 0 ? thresholds_[0] : HUGE_VAL, t1 = k_ > 1 ? thresholds_[1] : t0;

@@ -69,6 +69,11 @@ class NoiseBatch {
   static std::size_t bytes();
 
  private:
+  /// Slow normals whose first further words are drawn in one call.
+  static constexpr std::size_t kSlowChunk = 128;
+  /// The slow normals among the batch's first k (indices slow_[0 ... k)), each with its
+  /// firm's further words.
+  void finish_slow(const Stream& noise, std::uint32_t year_index, std::size_t k);
   struct Item {
     double* s;
     std::size_t n;
@@ -84,7 +89,8 @@ class NoiseBatch {
   /// each run's firms read their normals side by side.
   std::vector<std::uint64_t> c0_, c2_, words_;
   std::vector<double> z_;
-  std::vector<std::uint32_t> slow_, group_item_;  ///< the slow normals; each group's item
+  std::vector<std::uint32_t> slow_, group_item_;            ///< the slow normals; each group's item
+  std::vector<std::uint64_t> extra_c0_, extra_c1_, extra_;  ///< slow normals' counters, words
   std::size_t groups_ = 0;
 };
 

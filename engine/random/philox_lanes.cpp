@@ -48,6 +48,16 @@ void PhiloxWordsList(const std::uint64_t* key, const std::uint64_t* HWY_RESTRICT
   }
 }
 
+void PhiloxWordsPairs(const std::uint64_t* key, const std::uint64_t* HWY_RESTRICT c0,
+                      const std::uint64_t* HWY_RESTRICT c1, std::uint64_t c2, std::uint64_t c3,
+                      std::size_t n, std::uint64_t* HWY_RESTRICT out) {
+  const r123::Philox4x64 philox;
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto w = philox({{c0[j], c1[j], c2, c3}}, {{key[0], key[1]}});
+    for (std::size_t l = 0; l < 4; ++l) out[4 * j + l] = w.v[l];
+  }
+}
+
 std::size_t ZigguratNormalsLanes(const std::uint64_t* HWY_RESTRICT r, std::size_t n,
                                  double* HWY_RESTRICT out, std::uint32_t* HWY_RESTRICT slow) {
   std::size_t k = 0;
@@ -265,6 +275,24 @@ void PhiloxWordsList(const std::uint64_t* key, const std::uint64_t* HWY_RESTRICT
   }
 }
 
+/// The counters (c0[j], c1[j], c2, c3), each counter's words side by side (out[4j + l]).
+void PhiloxWordsPairs(const std::uint64_t* key, const std::uint64_t* HWY_RESTRICT c0,
+                      const std::uint64_t* HWY_RESTRICT c1, std::uint64_t c2, std::uint64_t c3,
+                      std::size_t n, std::uint64_t* HWY_RESTRICT out) {
+  const hn::ScalableTag<std::uint64_t> d;
+  using V = hn::Vec<decltype(d)>;
+  const V c2v = hn::Set(d, c2), c3v = hn::Set(d, c3);
+  philox_core(
+      key, n,
+      [&](std::size_t j, V(&x)[4]) {
+        x[0] = hn::LoadU(d, c0 + j);
+        x[1] = hn::LoadU(d, c1 + j);
+        x[2] = c2v;
+        x[3] = c3v;
+      },
+      InterleavedStore{out, n});
+}
+
 void PhiloxWordsLanes(const std::uint64_t* key, const std::uint64_t* ctr, std::size_t vary,
                       std::size_t n, std::uint64_t* HWY_RESTRICT out, std::size_t stride) {
   switch (vary) {
@@ -344,6 +372,7 @@ namespace plancast {
 
 HWY_EXPORT(PhiloxWordsLanes);
 HWY_EXPORT(PhiloxWordsList);
+HWY_EXPORT(PhiloxWordsPairs);
 HWY_EXPORT(ZigguratNormalsLanes);
 HWY_EXPORT(DispatchedTarget);
 
@@ -364,6 +393,12 @@ void philox_words_list(const std::uint64_t key[2], const std::uint64_t* c0, std:
                        const std::uint64_t* c2, std::uint64_t c3, std::size_t n, std::uint64_t* out,
                        std::size_t stride) noexcept {
   HWY_DYNAMIC_DISPATCH(PhiloxWordsList)(key, c0, c1, c2, c3, n, out, stride);
+}
+
+void philox_words_pairs(const std::uint64_t key[2], const std::uint64_t* c0,
+                        const std::uint64_t* c1, std::uint64_t c2, std::uint64_t c3, std::size_t n,
+                        std::uint64_t* out) noexcept {
+  HWY_DYNAMIC_DISPATCH(PhiloxWordsPairs)(key, c0, c1, c2, c3, n, out);
 }
 
 std::size_t ziggurat_normals_lanes(const std::uint64_t* r, std::size_t n, double* out,

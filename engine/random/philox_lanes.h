@@ -32,6 +32,13 @@ void philox_words_list(const std::uint64_t key[2], const std::uint64_t* c0, std:
                        const std::uint64_t* c2, std::uint64_t c3, std::size_t n, std::uint64_t* out,
                        std::size_t stride) noexcept;
 
+/// Words of the n counters (c0[j], c1[j], c2, c3), j < n (the firms' slow normals' first
+/// extra words): counter j's four words to out[4j + l]. c0 and c1 must be readable to index
+/// round_up(n, kListPad) − 1 (their values there do not matter).
+void philox_words_pairs(const std::uint64_t key[2], const std::uint64_t* c0,
+                        const std::uint64_t* c1, std::uint64_t c2, std::uint64_t c3, std::size_t n,
+                        std::uint64_t* out) noexcept;
+
 /// The ziggurat's fast path for n words: out[i] = ziggurat_normal(r[i], ...) wherever r[i]
 /// falls inside its layer's rectangle (about 99.3% of words). The indices i where it does not
 /// are written, ascending, to slow[0 ... k-1] and k is returned; out[i] is then unspecified

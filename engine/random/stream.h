@@ -93,6 +93,12 @@ class Stream {
                   std::size_t stride) const noexcept {
     philox_words_list(key_, c0, c1, c2, c3, n, out, stride);
   }
+  /// words(c0[j], c1[j], c2, c3) for j < n at once (philox_words_pairs: c0 and c1 padded to
+  /// kListPad): word l of j goes to out[4j + l].
+  void words_pairs(const std::uint64_t* c0, const std::uint64_t* c1, std::uint64_t c2,
+                   std::uint64_t c3, std::size_t n, std::uint64_t* out) const noexcept {
+    philox_words_pairs(key_, c0, c1, c2, c3, n, out);
+  }
   /// One uniform per (run, parameter) of the runs first_run ... first_run + n - 1: calls
   /// f(p, j, u) once per (p, j) with u lane p % 4 of uniforms(first_run + j, 0, p / 4), in
   /// an unspecified order (the words of 64 runs are drawn at once).
@@ -121,8 +127,11 @@ class Stream {
 /// ziggurat's rare rejections). The same arguments always give the same sequence.
 class WordSequence {
  public:
-  WordSequence(const Stream& stream, std::uint64_t c0, std::uint64_t c1, std::uint64_t c3) noexcept
-      : stream_(stream), c0_(c0), c1_(c1), c3_(c3) {}
+  /// first_k: the counter word c2 of its first four words (0: the whole sequence; k: the
+  /// sequence after its first 4k words, for a caller that drew those already).
+  WordSequence(const Stream& stream, std::uint64_t c0, std::uint64_t c1, std::uint64_t c3,
+               std::uint64_t first_k = 0) noexcept
+      : stream_(stream), c0_(c0), c1_(c1), c3_(c3), k_(first_k) {}
   std::uint64_t operator()() noexcept {
     if (used_ == 4) {
       buf_ = stream_.words(c0_, c1_, k_++, c3_);
@@ -134,7 +143,7 @@ class WordSequence {
  private:
   const Stream& stream_;
   std::uint64_t c0_, c1_, c3_;
-  std::uint64_t k_ = 0;
+  std::uint64_t k_;
   Words4 buf_{};
   unsigned used_ = 4;
 };

@@ -180,6 +180,40 @@ TEST_CASE("Philox for a list of counters equals Random123's on every target", "[
   });
 }
 
+TEST_CASE("Philox for pairs of counter words equals Random123's on every target",
+          "[random][lanes]") {
+  // philox_words_pairs (the firms' slow normals' first further words): (c0[j], c1[j], c2, c3),
+  // each counter's words side by side, nothing written past the last.
+  const std::uint64_t key0 = 0x0123456789abcdefULL, key1 = 0xfedcba9876543210ULL;
+  const Stream stream(key0, key1);
+  const r123::Philox4x64 philox;
+  for_each_target([&] {
+    for (const std::size_t n : {0, 1, 7, 8, 9, 17, 31, 32, 33, 100}) {
+      std::vector<std::uint64_t> c0(n + kListPad), c1(n + kListPad);
+      for (std::size_t j = 0; j < n; ++j) {
+        c0[j] = 500 + j / 3;
+        c1[j] = (std::uint64_t{4} << 32) | (j * 7);
+      }
+      std::vector<std::uint64_t> out(4 * n + 5, 0xdeadbeefULL);
+      stream.words_pairs(c0.data(), c1.data(), 0, 2, n, out.data());
+      for (std::size_t j = 0; j < n; ++j) {
+        const auto w = philox({{c0[j], c1[j], 0, 2}}, {{key0, key1}});
+        for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[4 * j + l] == w.v[l]);
+      }
+      for (std::size_t i = 4 * n; i < out.size(); ++i) REQUIRE(out[i] == 0xdeadbeefULL);
+    }
+  });
+}
+
+TEST_CASE("a word sequence started at its k-th call continues the whole one", "[random]") {
+  const Stream stream(77, 88);
+  WordSequence whole(stream, 5, 6, 2), after_one(stream, 5, 6, 2, 1), after_two(stream, 5, 6, 2, 2);
+  std::vector<std::uint64_t> w(12);
+  for (auto& x : w) x = whole();
+  for (std::size_t i = 4; i < 12; ++i) CHECK(after_one() == w[i]);
+  for (std::size_t i = 8; i < 12; ++i) CHECK(after_two() == w[i]);
+}
+
 TEST_CASE("the firms' noise of many runs at once equals add_noise run by run on every target",
           "[random][lanes][firm_population]") {
   // Runs of every size: none, fewer than a group, below and above add_noise's lanes
