@@ -53,6 +53,19 @@ void check_words(const std::vector<std::uint64_t>& out, std::size_t n, std::size
   }
 }
 
+/// The same for words stored side by side: counter j's word l at out[4j + l], every entry
+/// past the n counters' still 0xdeadbeef.
+template <class Counter>
+void check_side_by_side(const std::vector<std::uint64_t>& out, std::size_t n, std::uint64_t k0,
+                        std::uint64_t k1, const Counter& counter) {
+  const r123::Philox4x64 philox;
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto w = philox(counter(j), {{k0, k1}});
+    for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[4 * j + l] == w.v[l]);
+  }
+  for (std::size_t i = 4 * n; i < out.size(); ++i) REQUIRE(out[i] == 0xdeadbeefULL);
+}
+
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
@@ -170,12 +183,9 @@ TEST_CASE("Philox for a list of counters equals Random123's on every target", "[
       // Stride 0: each counter's four words side by side, nothing written past them.
       std::vector<std::uint64_t> side(4 * n + 5, 0xdeadbeefULL);
       stream.words_list(c0.data(), 7, c2.data(), 1, n, side.data(), 0);
-      const r123::Philox4x64 philox;
-      for (std::size_t j = 0; j < n; ++j) {
-        const auto w = philox({{c0[j], 7, c2[j], 1}}, {{key0, key1}});
-        for (std::size_t l = 0; l < 4; ++l) REQUIRE(side[4 * j + l] == w.v[l]);
-      }
-      for (std::size_t i = 4 * n; i < side.size(); ++i) REQUIRE(side[i] == 0xdeadbeefULL);
+      check_side_by_side(side, n, key0, key1, [&](std::size_t j) {
+        return r123::Philox4x64::ctr_type{{c0[j], 7, c2[j], 1}};
+      });
     }
   });
 }
@@ -186,7 +196,6 @@ TEST_CASE("Philox for pairs of counter words equals Random123's on every target"
   // each counter's words side by side, nothing written past the last.
   const std::uint64_t key0 = 0x0123456789abcdefULL, key1 = 0xfedcba9876543210ULL;
   const Stream stream(key0, key1);
-  const r123::Philox4x64 philox;
   for_each_target([&] {
     for (const std::size_t n : {0, 1, 7, 8, 9, 17, 31, 32, 33, 100}) {
       std::vector<std::uint64_t> c0(n + kListPad), c1(n + kListPad);
@@ -196,11 +205,9 @@ TEST_CASE("Philox for pairs of counter words equals Random123's on every target"
       }
       std::vector<std::uint64_t> out(4 * n + 5, 0xdeadbeefULL);
       stream.words_pairs(c0.data(), c1.data(), 0, 2, n, out.data());
-      for (std::size_t j = 0; j < n; ++j) {
-        const auto w = philox({{c0[j], c1[j], 0, 2}}, {{key0, key1}});
-        for (std::size_t l = 0; l < 4; ++l) REQUIRE(out[4 * j + l] == w.v[l]);
-      }
-      for (std::size_t i = 4 * n; i < out.size(); ++i) REQUIRE(out[i] == 0xdeadbeefULL);
+      check_side_by_side(out, n, key0, key1, [&](std::size_t j) {
+        return r123::Philox4x64::ctr_type{{c0[j], c1[j], 0, 2}};
+      });
     }
   });
 }
