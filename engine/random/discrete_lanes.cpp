@@ -24,38 +24,65 @@ namespace hn = hwy::HWY_NAMESPACE;
 /// ratio, ratio = a[i] · (1/(k + 1)) for Poisson (a the mean), ((a[i] − k) · (1/(k + 1))) ·
 /// c[i] for the binomial (a = n, c = p / (1 − p), and k < n), stopping early where F no
 /// longer grows.
+/// One vector of inversions: its running probability, sum, bound, result and the lanes still
+/// searching, stepped by step(k) with the ratio p(k + 1) / p(k).
+template <class D>
+struct InversionVector {
+  using V = hn::Vec<D>;
+  using M = hn::Mask<D>;
+  V p, f, uu, av, cv, limit, res;
+  M active;
+  InversionVector(D d, const double* start, const double* u, const double* a, const double* c,
+                  bool binomial)
+      : p(hn::LoadU(d, start)),
+        f(p),
+        uu(hn::LoadU(d, u)),
+        av(hn::LoadU(d, a)),
+        cv(hn::LoadU(d, c)),
+        limit(binomial ? av : hn::Set(d, HUGE_VAL)),
+        res(hn::Zero(d)),
+        active(hn::And(hn::Lt(f, uu), hn::Lt(hn::Zero(d), limit))) {}
+  /// Step k -> k + 1 (r = 1/(k + 1), kv = k, k1 = k + 1). A vector with no lane left active
+  /// changes nothing but p, which is no longer read.
+  HWY_INLINE void step(D /*d*/, V r, V kv, V k1, bool binomial) {
+    const V ratio = binomial ? hn::Mul(hn::Mul(hn::Sub(av, kv), r), cv) : hn::Mul(av, r);
+    p = hn::Mul(p, ratio);
+    const V next = hn::Add(f, p);
+    const M cont = hn::AndNot(hn::Eq(next, f), active);  // active, and F still grows
+    f = hn::IfThenElse(cont, next, f);
+    const M still = hn::And(cont, hn::And(hn::Lt(f, uu), hn::Lt(k1, limit)));
+    res = hn::IfThenElse(hn::AndNot(still, active), k1, res);  // done at this step
+    active = still;
+  }
+};
+
 void InversionLanes(const double* HWY_RESTRICT start, const double* HWY_RESTRICT u,
                     const double* HWY_RESTRICT a, const double* HWY_RESTRICT c, bool binomial,
                     std::size_t n, double* HWY_RESTRICT out) {
   const hn::ScalableTag<double> d;
   const std::size_t N = hn::Lanes(d);
-  const auto zero = hn::Zero(d);
-  const auto inf = hn::Set(d, HUGE_VAL);
-  for (std::size_t i = 0; i < n; i += N) {
-    auto p = hn::LoadU(d, start + i);
-    auto f = p;
-    const auto uu = hn::LoadU(d, u + i);
-    const auto av = hn::LoadU(d, a + i);
-    const auto cv = hn::LoadU(d, c + i);
-    const auto limit = binomial ? av : inf;
-    auto res = zero;
-    auto active = hn::And(hn::Lt(f, uu), hn::Lt(zero, limit));
-    double k = 0;
-    while (!hn::AllFalse(d, active)) {
+  std::size_t i = 0;
+  // Two vectors at a time: each step is a chain of a multiplication and an addition, and two
+  // independent chains keep the units busy while each waits on its own.
+  for (; i + 2 * N <= n; i += 2 * N) {
+    InversionVector<decltype(d)> x(d, start + i, u + i, a + i, c + i, binomial);
+    InversionVector<decltype(d)> y(d, start + i + N, u + i + N, a + i + N, c + i + N, binomial);
+    for (double k = 0; !hn::AllFalse(d, hn::Or(x.active, y.active)); k += 1) {
       const auto r = hn::Set(d, discrete_detail::reciprocal(k + 1));
-      const auto ratio =
-          binomial ? hn::Mul(hn::Mul(hn::Sub(av, hn::Set(d, k)), r), cv) : hn::Mul(av, r);
-      p = hn::Mul(p, ratio);
-      const auto next = hn::Add(f, p);
-      const auto cont = hn::AndNot(hn::Eq(next, f), active);  // active, and F still grows
-      f = hn::IfThenElse(cont, next, f);
-      const auto k1 = hn::Set(d, k + 1);
-      const auto still = hn::And(cont, hn::And(hn::Lt(f, uu), hn::Lt(k1, limit)));
-      res = hn::IfThenElse(hn::AndNot(still, active), k1, res);  // done at this step
-      active = still;
-      k += 1;
+      const auto kv = hn::Set(d, k), k1 = hn::Set(d, k + 1);
+      x.step(d, r, kv, k1, binomial);
+      y.step(d, r, kv, k1, binomial);
     }
-    hn::StoreU(res, d, out + i);
+    hn::StoreU(x.res, d, out + i);
+    hn::StoreU(y.res, d, out + i + N);
+  }
+  for (; i < n; i += N) {
+    InversionVector<decltype(d)> x(d, start + i, u + i, a + i, c + i, binomial);
+    for (double k = 0; !hn::AllFalse(d, x.active); k += 1) {
+      x.step(d, hn::Set(d, discrete_detail::reciprocal(k + 1)), hn::Set(d, k), hn::Set(d, k + 1),
+             binomial);
+    }
+    hn::StoreU(x.res, d, out + i);
   }
 }
 
