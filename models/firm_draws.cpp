@@ -231,7 +231,7 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
   if (groups_ > 0) {
     // The words of every queued group at once, in firm order, then their normals (full SIMD
     // vectors, where one run's few groups fill them poorly), the rare slow ones firm by firm
-    // with that firm's extra words, as row_normals does.
+    // with that firm's extra words (finish_slow).
     noise.words_list(c0_.data(), year_index, c2_.data(), kFirmNoise, groups_, words_.data(), 0);
     const std::size_t k =
         ziggurat_normals_lanes(words_.data(), 4 * groups_, z_.data(), slow_.data());

@@ -47,12 +47,12 @@ class EntrantDraws {
 };
 
 /// The firms' noise of many runs at once: queue() runs until their groups of four firms
-/// would pass kMaxGroups, then flush() draws the Philox words of all their groups in one call
-/// and their normals a row at a time (full SIMD vectors, where one run's few groups fill
-/// them poorly) and applies each run's noise as add_noise() would: the same words and
-/// operations, so the same bits. The queued firm vectors must not move before flush().
-/// With thresholds (count_at_least_each), flush() also counts each run's firms at or above
-/// each of them after its noise, in the same pass over the firms.
+/// would pass kMaxGroups, then flush() draws the Philox words of all their groups in one call,
+/// in firm order (group g's word l at 4g + l), and their normals in one call (full SIMD
+/// vectors, where one run's few groups fill them poorly), and applies each run's noise as
+/// add_noise() would: the same words and operations, so the same bits. The queued firm
+/// vectors must not move before flush(). With thresholds, flush() also counts each run's
+/// firms at or above each of them after its noise, the first two in the update's own pass.
 class NoiseBatch {
  public:
   static constexpr std::size_t kMaxGroups = 2048;

@@ -33,7 +33,6 @@ class FirmWorker final : public ProcessWorker {
  private:
   void write_counts(BlockCtx& ctx, std::size_t j) const;
   const FirmProcess& p_;
-  const std::size_t K_;  ///< thresholds
   /// Log sizes of run j's firms. Each run's vector is reserved once (initial firms plus a
   /// generous bound on entrants) and keeps its capacity from block to block, so memory is
   /// what the runs need, not block size × the cap, and steps do not allocate.
@@ -46,7 +45,7 @@ class FirmWorker final : public ProcessWorker {
   std::vector<double> entry_;            ///< per run of the block: this year's entry rate
   std::vector<std::uint64_t> entrants_;  ///< per run of the block: this year's entrants
   /// Per run of the block: its counts at or above each threshold after this year's noise
-  /// (K_ a run, from the noise batch's pass), and whether they were counted there (1) or
+  /// (one per threshold, from the noise batch's pass), and whether they were counted there (1) or
   /// are still to be counted on the firms (0: no noise, or undefined).
   std::vector<std::uint32_t> counts_;
   std::vector<std::uint8_t> counted_;
@@ -83,7 +82,6 @@ class FirmProcess final : public Process {
 
 FirmWorker::FirmWorker(const FirmProcess& p, std::size_t block)
     : p_(p),
-      K_(p.log_t.size()),
       firms_(block),
       undefined_(block, 0),
       entry_(block),
@@ -128,6 +126,7 @@ void FirmWorker::step(BlockCtx& ctx) {
   const auto year_index = static_cast<std::uint32_t>(ctx.t);
   const double* x = p_.follow_slot >= 0 ? ctx.slot(p_.follow_slot) : nullptr;
   const double* xp = p_.follow_slot >= 0 ? ctx.prev_slot(p_.follow_slot) : nullptr;
+  const std::size_t K = p_.log_t.size();
   if (p_.has_entry) {
     // The block's entrants at once (a mean above the cap: kMaxFirmsPerRun + 1, no draw).
     for (std::size_t j = 0; j < ctx.n; ++j) entry_[j] = value_at(p_.entry, ctx, j);
@@ -162,7 +161,7 @@ void FirmWorker::step(BlockCtx& ctx) {
     const double sigma = p_.has_noise ? std::max(0.0, value_at(p_.sigma, ctx, j)) : 0.0;
     if (sigma > 0) {
       if (!noise_batch_.fits(n)) noise_batch_.flush(noise, year_index);
-      noise_batch_.queue(s, n, d, sigma, ctx.first_run + j, counts_.data() + j * K_);
+      noise_batch_.queue(s, n, d, sigma, ctx.first_run + j, counts_.data() + j * K);
       counted_[j] = 1;
     } else {
       for (std::size_t i = 0; i < n; ++i) s[i] += d;
@@ -193,16 +192,16 @@ void FirmWorker::step(BlockCtx& ctx) {
         f.insert(f.end(), static_cast<std::size_t>(k), p_.log_t.front());
         if (counted_[j]) {
           // The entrants, at the lowest threshold, count where it is at or above one.
-          for (std::size_t t = 0; t < K_; ++t) {
+          for (std::size_t t = 0; t < K; ++t) {
             if (p_.log_t.front() >= p_.log_t[t])
-              counts_[j * K_ + t] += static_cast<std::uint32_t>(k);
+              counts_[j * K + t] += static_cast<std::uint32_t>(k);
           }
         }
       }
     }
-    if (counted_[j] && !undefined_[j]) {
-      for (std::size_t t = 0; t < K_; ++t) {
-        ctx.slot(p_.slots[t])[j] = static_cast<double>(counts_[j * K_ + t]);
+    if (counted_[j]) {  // set only for runs that stayed defined
+      for (std::size_t t = 0; t < K; ++t) {
+        ctx.slot(p_.slots[t])[j] = static_cast<double>(counts_[j * K + t]);
       }
     } else {
       write_counts(ctx, j);

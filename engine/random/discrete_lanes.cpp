@@ -19,11 +19,6 @@ namespace plancast {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-/// n inversions (n a multiple of the lane count, or padded with start 1, u 0): out[i] is the
-/// smallest k with F(k) >= u[i], F summed from start[i] = P(K = 0) by p(k + 1) = p(k) ·
-/// ratio, ratio = a[i] · (1/(k + 1)) for Poisson (a the mean), ((a[i] − k) · (1/(k + 1))) ·
-/// c[i] for the binomial (a = n, c = p / (1 − p), and k < n), stopping early where F no
-/// longer grows.
 /// One vector of inversions: its running probability, sum, bound, result and the lanes still
 /// searching, stepped by step(k) with the ratio p(k + 1) / p(k).
 template <class D>
@@ -56,6 +51,11 @@ struct InversionVector {
   }
 };
 
+/// n inversions (n a multiple of the lane count, or padded with start 1, u 0): out[i] is the
+/// smallest k with F(k) >= u[i], F summed from start[i] = P(K = 0) by p(k + 1) = p(k) ·
+/// ratio, ratio = a[i] · (1/(k + 1)) for Poisson (a the mean), ((a[i] − k) · (1/(k + 1))) ·
+/// c[i] for the binomial (a = n, c = p / (1 − p), and k < n), stopping early where F no
+/// longer grows.
 void InversionLanes(const double* HWY_RESTRICT start, const double* HWY_RESTRICT u,
                     const double* HWY_RESTRICT a, const double* HWY_RESTRICT c, bool binomial,
                     std::size_t n, double* HWY_RESTRICT out) {
