@@ -105,6 +105,7 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
   const std::uint64_t block =
       mul(kBlockSize, add(mul(8, params + 2 * series + 1), 2 * targets + 1)) + kThreadBytes;
   parts.push_back({mul(t, block), "block arrays of " + threads_text});
+  parts.push_back({mul(t, queue_bytes(cs)), "values queued for the sketches of " + threads_text});
   parts.push_back({mul(t, worker_bytes(cs)),
                    "process state (firm vectors, rate and formula scratch) of " + threads_text});
   // The outputs are built once the simulation's memory is free: they count where larger.

@@ -142,7 +142,7 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
     acc.finite[c] += n - bad;
     acc.nonfinite[c] += bad;
     if (all_finite) {
-      acc.sketch[c].add_many(x, n, block_lo, block_hi);
+      ts.queue.add(acc.sketch[c], c, x, n, block_lo, block_hi);
     } else if (bad == 0) {
       acc.sketch[c].add_many(x, n);
     } else {

@@ -11,6 +11,7 @@
 #include "engine/core/process.h"
 #include "engine/sim/block.h"
 #include "engine/sim/compiled.h"
+#include "engine/sim/sketch_queue.h"
 #include "engine/sim/state.h"
 
 namespace plancast::sim_detail {
@@ -28,6 +29,8 @@ struct ThreadState {
   std::vector<std::uint8_t> events;  ///< [event][run]: this year's states (BlockCtx::events)
   BlockCounters counters;
   RunState acc;
+  /// acc's sketches' values queued, flushed into acc before it is merged (SketchQueue).
+  SketchQueue queue;
   std::uint64_t call = 0;
 
   explicit ThreadState(const CompiledScenario& cs, std::size_t n_watch = 0)
@@ -40,7 +43,8 @@ struct ThreadState {
         met(cs.targets.size() * kBlockSize),
         watched(n_watch * kBlockSize),
         events(cs.events.size() * kBlockSize),
-        acc(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes) {
+        acc(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes),
+        queue(cs.n_slots() * static_cast<std::size_t>(cs.n_years), kBlockSize) {
     for (const auto& p : cs.processes) workers.push_back(p->make_worker(kBlockSize));
     reset_counters(cs);
   }

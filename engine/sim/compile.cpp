@@ -11,6 +11,7 @@
 #include "engine/sim/compile_context.h"
 #include "engine/sim/compile_needs.h"
 #include "engine/sim/compiled.h"
+#include "engine/sim/sketch_queue.h"
 #include "engine/sim/stream_keys.h"
 
 namespace plancast {
@@ -209,6 +210,11 @@ std::uint64_t worker_bytes(const CompiledScenario& cs) {
   std::uint64_t bytes = 0;
   for (const auto& p : cs.processes) bytes += p->worker_bytes(kBlockSize);
   return bytes;
+}
+
+std::uint64_t queue_bytes(const CompiledScenario& cs) {
+  return sim_detail::SketchQueue::bytes(cs.n_slots() * static_cast<std::size_t>(cs.n_years),
+                                        kBlockSize);
 }
 
 std::uint64_t block_count(const CompiledScenario& cs) {

@@ -107,6 +107,8 @@ const ParameterSampler& parameters_of(const CompiledScenario& compiled);
 /// Bytes of scratch and per-run state that one thread's process workers hold: the sum of
 /// Process::worker_bytes(kBlockSize) over the compiled processes (for --max-memory).
 std::uint64_t worker_bytes(const CompiledScenario& compiled);
+/// Bytes of the values one thread queues for its quantile sketches (engine/sim/sketch_queue.h).
+std::uint64_t queue_bytes(const CompiledScenario& compiled);
 
 /// Blocks of kBlockSize runs in the job (the last one may be shorter).
 std::uint64_t block_count(const CompiledScenario& compiled);

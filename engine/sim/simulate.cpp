@@ -172,6 +172,7 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
       ts.acc =
           RunState(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes);
       ts.acc.shift = shift;
+      ts.queue.clear();
       // Each worker's share of the call's runs, as the memory estimate plans each thread's
       // stores: laid out for it from the first block (QuantileSketch::expect_values).
       const auto workers = std::min<std::uint64_t>(
@@ -246,6 +247,7 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
   if (options.progress) options.progress(range_runs, range_runs);
   for (ThreadState& ts : pool_->states) {
     if (ts.call != call) continue;
+    ts.queue.flush(ts.acc.sketch);
     state.merge(std::move(ts.acc));
     ts.acc = RunState();  // the statistics are the caller's now
   }

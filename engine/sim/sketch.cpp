@@ -153,6 +153,27 @@ void QuantileSketch::add_many(const double* x, std::size_t n, double lo, double 
   positive_.total += n;
 }
 
+std::int32_t QuantileSketch::index_of(double x) {
+  return bucket_index(x);
+}
+
+void QuantileSketch::indices_of(const double* x, std::size_t n, std::int32_t* idx) {
+  bucket_indices(x, n, idx);
+}
+
+void QuantileSketch::add_positive_indices(std::int32_t* idx, std::size_t m, std::int32_t ilo,
+                                          std::int32_t ihi) {
+  if (m == 0) return;
+  if (ilo == ihi) {
+    positive_.add(ilo, m);
+  } else if (projected(positive_, m, m).prepare(ilo, ihi, m)) {
+    positive_.visit([&](auto& c) { count_indices(c.data(), positive_.offset, idx, m); });
+    positive_.total += m;
+  } else {
+    positive_.add_indices(idx, m);
+  }
+}
+
 void QuantileSketch::add_many(const double* x, std::size_t n) {
   if (int_exact_ && add_integers(x, n)) return;
   // In chunks: indices first, grow each store once, then count. No allocation unless the
