@@ -9,7 +9,7 @@ namespace plancast::sim_detail {
 std::size_t SketchQueue::per_cell_for(std::size_t cells, std::size_t block) {
   if (cells == 0 || block == 0) return 0;
   const std::size_t fit = kBudgetBytes / sizeof(std::int32_t) / cells / block;
-  const std::size_t blocks = std::min<std::size_t>(fit, 8);
+  const std::size_t blocks = std::min<std::size_t>(fit, kMaxBlocks);
   return blocks < 2 ? 0 : blocks * block;
 }
 

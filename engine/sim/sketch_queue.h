@@ -20,9 +20,12 @@ namespace plancast::sim_detail {
 class SketchQueue {
  public:
   /// Bytes of indices a thread may queue at most (the memory estimate counts them).
-  static constexpr std::size_t kBudgetBytes = std::size_t{4} << 20;
+  static constexpr std::size_t kBudgetBytes = std::size_t{8} << 20;
+  /// Blocks queued per cell at most: 8,192 values of 256-run blocks, a few per counter
+  /// line of a wide cell (growth12's are 56 KB).
+  static constexpr std::size_t kMaxBlocks = 32;
   /// Values queued per cell for `cells` cells: a whole number of blocks of `block` runs, at
-  /// most 8 blocks, within kBudgetBytes; 0 (count at once) where fewer than two blocks fit.
+  /// most kMaxBlocks, within kBudgetBytes; 0 (count at once) where fewer than two fit.
   static std::size_t per_cell_for(std::size_t cells, std::size_t block);
   /// Heap bytes of a queue for `cells` cells.
   static std::size_t bytes(std::size_t cells, std::size_t block);

@@ -68,8 +68,8 @@ Block make_block(std::size_t c, std::size_t b, std::size_t n) {
 
 TEST_CASE("sketch queue: counts equal those of every block counted at once", "[sketch][queue]") {
   constexpr std::size_t kCells = 6;
-  // 2,048 values a cell (8 blocks): the 37 blocks flush four times before the last flush.
-  REQUIRE(SketchQueue::per_cell_for(kCells, kBlock) == 8 * kBlock);
+  // 8,192 values a cell (32 blocks): the 37 blocks flush once before the last flush.
+  REQUIRE(SketchQueue::per_cell_for(kCells, kBlock) == SketchQueue::kMaxBlocks * kBlock);
   for (const std::uint64_t expect : {std::uint64_t{0}, std::uint64_t{37 * kBlock}}) {
     std::vector<QuantileSketch> direct(kCells), queued(kCells);
     for (std::size_t c = 0; c < kCells; ++c) {
@@ -108,12 +108,13 @@ TEST_CASE("sketch queue: counts equal those of every block counted at once", "[s
 
 TEST_CASE("sketch queue: a budget too small for two blocks a cell counts at once",
           "[sketch][queue]") {
-  // 4 MB of 4-byte indices hold 1,048,576 values: two blocks a cell for up to 2,048 cells.
-  CHECK(SketchQueue::per_cell_for(2048, kBlock) == 2 * kBlock);
-  CHECK(SketchQueue::per_cell_for(2049, kBlock) == 0);
-  CHECK(SketchQueue::bytes(2049, kBlock) == 0);
+  // 8 MB of 4-byte indices hold 2,097,152 values: two blocks a cell for up to 4,096 cells.
+  CHECK(SketchQueue::per_cell_for(4096, kBlock) == 2 * kBlock);
+  CHECK(SketchQueue::per_cell_for(4097, kBlock) == 0);
+  CHECK(SketchQueue::bytes(4097, kBlock) == 0);
+  CHECK(SketchQueue::per_cell_for(1000, kBlock) == 8 * kBlock);
   CHECK(SketchQueue::per_cell_for(0, kBlock) == 0);
-  SketchQueue q(5000, kBlock);
+  SketchQueue q(5000, kBlock);  // beyond 4,096 cells
   QuantileSketch direct, queued;
   for (std::size_t b = 0; b < 3; ++b) {
     const Block blk = make_block(0, b, kBlock);
