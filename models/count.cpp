@@ -123,9 +123,8 @@ void CountWorker::step(BlockCtx& ctx) {
   const std::size_t k_arrivals = poisson_draws(lambda_.data(), w, w + stride, n, arrivals, rest);
   for (std::size_t i = 0; i < k_arrivals; ++i) {
     const std::size_t j = rest[i];
-    DrawWords more(w[j], w[stride + j],
-                   WordSequence(stream, ctx.first_run + j, year_index, kArrivalsMore));
-    arrivals[j] = poisson_draw(lambda_[j], more);
+    DrawWords more(WordSequence(stream, ctx.first_run + j, year_index, kArrivalsMore));
+    arrivals[j] = poisson_rest(lambda_[j], more);
   }
   const std::size_t k_exits = binomial_draws(prev, exit_.data(), w + 2 * stride, n, exits, rest);
   for (std::size_t i = 0; i < k_exits; ++i) {

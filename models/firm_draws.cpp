@@ -39,7 +39,11 @@ void EntrantDraws::draw(const double* lambda, std::size_t n, const Stream& strea
   const std::size_t k = poisson_draws(mean_.data(), w, w + stride, n, draws_.data(), rest_.data());
   for (std::size_t i = 0; i < k; ++i) {
     const std::size_t j = rest_[i];
-    draws_[j] = static_cast<double>(poisson(mean_[j], stream, first_run + j, year_index));
+    // Its first pair, words 0 and 1 of the sequence, was tried and rejected: on from word 2.
+    DrawWords more(WordSequence(stream, first_run + j, year_index, 0));
+    more.next();
+    more.next();
+    draws_[j] = poisson_rest(mean_[j], more);
   }
   for (std::size_t j = 0; j < n; ++j) {
     out[j] = lambda[j] > kCap ? kMaxFirmsPerRun + 1 : static_cast<std::uint64_t>(draws_[j]);

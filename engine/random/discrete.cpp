@@ -4,6 +4,7 @@
 
 #include "engine/random/discrete_internal.h"
 
+#include <cassert>
 #include <cmath>
 
 namespace plancast {
@@ -233,6 +234,11 @@ double poisson_draw(double mean, DrawWords& words) {
     case Method::rejection:
       break;
   }
+  return poisson_ptrs(mean, words);
+}
+
+double poisson_rest(double mean, DrawWords& words) {
+  assert(poisson_method(mean) == Method::rejection);
   return poisson_ptrs(mean, words);
 }
 

@@ -63,11 +63,16 @@ double binomial_draw(double n, double q, DrawWords& words);
 /// w1[j], more) would give it: out[j] = poisson_draw(mean[j], that DrawWords) wherever those
 /// two words decide the draw (always by inversion; PTRS when its first pair is accepted, by
 /// the squeeze or the full test). The indices of the other draws, ascending, go to
-/// rest[0 ... k) and k is returned: the caller makes them with poisson_draw and their own
+/// rest[0 ... k) and k is returned: the caller makes them with poisson_rest and their further
 /// words (out[j] is left unspecified there). The same bits as draw by draw, faster: the
 /// inversions step in SIMD lanes (discrete_lanes.cpp), with no unpredictable branch per step.
 std::size_t poisson_draws(const double* mean, const std::uint64_t* w0, const std::uint64_t* w1,
                           std::size_t n, double* out, std::uint32_t* rest);
+/// A draw that poisson_draws left to its caller (an index in `rest`): PTRS from the words
+/// after its first pair, the pair poisson_draws tried and rejected. For words =
+/// DrawWords(more) it equals poisson_draw(mean, DrawWords(w0, w1, more)), without trying the
+/// first pair again. Only for such a draw (mean >= kDiscreteInversionMean, finite).
+double poisson_rest(double mean, DrawWords& words);
 /// Binomial(n[j], q[j]) for j < count at once, as poisson_draws: out[j] = binomial_draw(n[j],
 /// q[j], DrawWords(w0[j], ...)) wherever inversion makes it (n p < kDiscreteInversionMean);
 /// the BTRS draws' indices go to rest.

@@ -136,3 +136,26 @@ TEST_CASE("binomial_draws equals binomial_draw draw by draw on every target", "[
     CHECK(k < n / 2);
   });
 }
+
+TEST_CASE("poisson_rest continues a draw poisson_draws left, with the bits of poisson_draw",
+          "[random][lanes]") {
+  // PTRS means from the switch up: about one first pair in six is rejected.
+  const Stream stream(2026, 0x78);
+  std::vector<double> mean;
+  for (int i = 0; i < 3000; ++i) mean.push_back(kDiscreteInversionMean * std::pow(1.01, i % 900));
+  const std::size_t n = mean.size();
+  std::vector<std::uint64_t> w(4 * n);
+  stream.words_runs(0, n, 5, 2, 0, w.data(), n);
+  std::vector<double> got(n);
+  std::vector<std::uint32_t> rest(n);
+  const std::size_t k =
+      poisson_draws(mean.data(), w.data(), w.data() + n, n, got.data(), rest.data());
+  REQUIRE(k > n / 20);
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::size_t j = rest[i];
+    INFO("mean " << mean[j]);
+    DrawWords whole(w[j], w[n + j], WordSequence(stream, j, 5, 2));
+    DrawWords further(WordSequence(stream, j, 5, 2));
+    REQUIRE(same_bits(poisson_rest(mean[j], further), poisson_draw(mean[j], whole)));
+  }
+}

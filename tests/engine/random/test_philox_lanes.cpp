@@ -303,6 +303,28 @@ TEST_CASE("the noise batch counts each run's firms at or above its thresholds af
   });
 }
 
+TEST_CASE("the firms' entrants of a block at once equal poisson() run by run", "[random][lanes]") {
+  // Means across inversion and PTRS (where about one first pair in six is rejected and the
+  // draw continues from its further words), zero, and one above the cap.
+  const Stream entry(2026, 0x79);
+  constexpr std::size_t n = 256;
+  std::vector<double> lambda(n);
+  for (std::size_t j = 0; j < n; ++j) lambda[j] = j % 3 == 0 ? 3.5 : 30.0 * std::pow(1.03, j % 120);
+  lambda[7] = 0;
+  lambda[8] = 2.0 * static_cast<double>(kMaxFirmsPerRun);
+  firm_detail::EntrantDraws draws(n);
+  std::vector<std::uint64_t> got(n);
+  for (const std::uint32_t year : {1u, 9u}) {
+    draws.draw(lambda.data(), n, entry, 512, year, got.data());
+    for (std::size_t j = 0; j < n; ++j) {
+      INFO("run " << j << ", mean " << lambda[j]);
+      const std::uint64_t want =
+          j == 8 ? kMaxFirmsPerRun + 1 : firm_detail::poisson(lambda[j], entry, 512 + j, year);
+      REQUIRE(got[j] == want);
+    }
+  }
+}
+
 TEST_CASE("the ziggurat across runs equals ziggurat_normal on every target", "[random][lanes]") {
   const std::size_t n = 1 << 14;
   const std::vector<std::uint64_t> r = ziggurat_words(n);
