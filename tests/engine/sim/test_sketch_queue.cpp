@@ -1,6 +1,7 @@
 // Tests of the sketch queue (engine/sim/sketch_queue.h): values counted several blocks at a
 // time must leave every sketch equal, bucket for bucket, to one that counted each block at
 // once, whatever the blocks hold and wherever the queue flushes.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -122,4 +123,24 @@ TEST_CASE("sketch queue: a budget too small for two blocks a cell counts at once
     q.add(queued, 4999, blk.x.data(), kBlock, blk.lo, blk.hi);
     CHECK(queued == direct);  // counted at once, no flush needed
   }
+}
+
+TEST_CASE("sketch queue: a bucket past 65,535 values keeps its exact count", "[sketch][queue]") {
+  // 300 blocks of two values: each bucket passes 2-byte counters inside a flush of 8,192.
+  std::vector<double> x(kBlock);
+  for (std::size_t j = 0; j < kBlock; ++j) x[j] = j % 2 == 0 ? 3.0 : 5.5;
+  QuantileSketch direct;
+  SketchQueue q(1, kBlock);
+  std::vector<QuantileSketch> one(1);
+  for (int b = 0; b < 300; ++b) {
+    direct.add_many(x.data(), kBlock, 3.0, 5.5);
+    q.add(one[0], 0, x.data(), kBlock, 3.0, 5.5);
+  }
+  q.flush(one);
+  CHECK(one[0].count() == 300 * kBlock);
+  CHECK(one[0] == direct);
+  const auto bk = one[0].buckets(false);
+  REQUIRE(bk.size() == 2);
+  CHECK(bk[0].second == 150 * kBlock);
+  CHECK(bk[1].second == 150 * kBlock);
 }
