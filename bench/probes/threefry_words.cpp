@@ -41,10 +41,10 @@ void threefry_list(const u64 key[4], const u64* c0, u64 c1, const u64* c2, u64 c
 #define MIX(a, b, R) \
   a = hn::Add(a, b); \
   b = hn::Xor(rotl<R>(b), a);
-#define FOUR(R0, R1, R2, R3, R4, R5, R6, R7)                                                      \
-  MIX(x0, x1, R0)                                                                                 \
-  MIX(x2, x3, R1) MIX(x0, x3, R2) MIX(x2, x1, R3) MIX(x0, x1, R4) MIX(x2, x3, R5) MIX(x0, x3, R6) \
-      MIX(x2, x1, R7)
+#define FOUR(R0, R1, R2, R3, R4, R5, R6, R7) \
+  MIX(x0, x1, R0)                            \
+  MIX(x2, x3, R1)                            \
+  MIX(x0, x3, R2) MIX(x2, x1, R3) MIX(x0, x1, R4) MIX(x2, x3, R5) MIX(x0, x3, R6) MIX(x2, x1, R7)
 #define INJECT(s)                                  \
   x0 = hn::Add(x0, hn::Set(d, ks[(s) % 5]));       \
   x1 = hn::Add(x1, hn::Set(d, ks[((s) + 1) % 5])); \
