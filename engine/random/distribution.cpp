@@ -394,6 +394,37 @@ void Distribution::prepare_draws() {
 double Distribution::quantile(double u) const {
   return impl_->quantile(u);
 }
+
+void Distribution::quantiles(const double* u, std::size_t n, double* out) const {
+  const Impl& m = *impl_;
+  const auto* beta = std::get_if<Beta>(&m.base);
+  const auto* gamma = std::get_if<Gamma>(&m.base);
+  // Impl::quantile's steps for a guided family (its lower tail), the guide's part a chunk
+  // at a time; everything else draw by draw.
+  if (!m.guide || !m.values.empty() || (m.truncated && m.upper) ||
+      (beta == nullptr && gamma == nullptr)) {
+    for (std::size_t j = 0; j < n; ++j) out[j] = m.quantile(u[j]);
+    return;
+  }
+  constexpr std::size_t kChunk = 256;
+  double p[kChunk];
+  for (std::size_t j0 = 0; j0 < n; j0 += kChunk) {
+    const std::size_t c = std::min(kChunk, n - j0);
+    for (std::size_t q = 0; q < c; ++q) {
+      const double v = std::clamp(u[j0 + q], kUMin, kUMax);
+      p[q] = m.truncated ? std::clamp(m.p0 + v * (m.p1 - m.p0), kUMin, kUMax) : v;
+    }
+    if (beta != nullptr) {
+      m.guide->quantiles(*beta, p, c, out + j0);
+    } else {
+      m.guide->quantiles(*gamma, p, c, out + j0);
+    }
+    for (std::size_t q = 0; q < c; ++q) {
+      const double x = m.shift + m.scale * out[j0 + q];
+      out[j0 + q] = m.truncated ? std::clamp(x, m.lo, m.hi) : x;
+    }
+  }
+}
 double Distribution::cdf(double x) const {
   return impl_->cdf(x);
 }

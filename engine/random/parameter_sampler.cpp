@@ -229,7 +229,7 @@ void ParameterSampler::transform(std::size_t n, std::size_t stride, double* valu
     if (!m.done.empty() && m.done[p] != 0) continue;
     const Distribution& d = m.dists[p];
     double* row = values + p * stride;
-    for (std::size_t j = 0; j < n; ++j) row[j] = d.quantile(row[j]);
+    d.quantiles(row, n, row);
   }
 }
 

@@ -121,6 +121,14 @@ double QuantileGuide::quantile(const Gamma& d, double p) const {
   return solve(d, p);
 }
 
+void QuantileGuide::quantiles(const Beta& d, const double* p, std::size_t n, double* out) const {
+  solve_many(d, p, n, out);
+}
+
+void QuantileGuide::quantiles(const Gamma& d, const double* p, std::size_t n, double* out) const {
+  solve_many(d, p, n, out);
+}
+
 std::size_t QuantileGuide::series_intervals() const {
   return static_cast<std::size_t>(
       std::count_if(local_.begin(), local_.end(), [](const Local& l) { return l.ok; }));
@@ -204,50 +212,49 @@ QuantileGuide::Local QuantileGuide::fit(const D& d, std::size_t i, double offset
 }
 
 template <class D>
-std::optional<double> QuantileGuide::solve_local(const D& d, const Local& l, double above,
-                                                 double x) const {
+inline QuantileGuide::Step QuantileGuide::local_step(const D& d, const Local& l, double above,
+                                                     double& x) const {
   // The steps stay where the series holds: the interval, and a little beyond for a root
   // that the nodes' rounding puts just outside.
   constexpr double kReach = 1.0625;
   const auto [lo, hi] = bm::support(d);
-  for (int step = 0; step < kMaxSteps; ++step) {
-    const double s = (x - l.mid) * l.inv_half;
-    if (!(std::fabs(s) <= kReach)) return std::nullopt;
-    const double r = (clenshaw(l.increment, s) - above) + l.offset;
-    const double f = clenshaw(l.density, s);
-    if (!(f > 0)) return std::nullopt;
-    const double dx = r / f;
-    const double denom = 1 - 0.5 * dx * log_slope(d, x);
-    const double move = denom > 0.5 && denom < 2 ? dx / denom : dx;
-    x -= move;
-    if (std::fabs(move) <= kCloseStep * std::min(x - lo, hi - x)) {
-      if (std::fabs((x - l.mid) * l.inv_half) <= kReach) return x;
-      return std::nullopt;
-    }
+  const double s = (x - l.mid) * l.inv_half;
+  if (!(std::fabs(s) <= kReach)) return Step::failed;
+  const double r = (clenshaw(l.increment, s) - above) + l.offset;
+  const double f = clenshaw(l.density, s);
+  if (!(f > 0)) return Step::failed;
+  const double dx = r / f;
+  const double denom = 1 - 0.5 * dx * log_slope(d, x);
+  const double move = denom > 0.5 && denom < 2 ? dx / denom : dx;
+  x -= move;
+  if (std::fabs(move) <= kCloseStep * std::min(x - lo, hi - x)) {
+    return std::fabs((x - l.mid) * l.inv_half) <= kReach ? Step::done : Step::failed;
   }
-  return std::nullopt;
+  return Step::more;
 }
 
 template <class D>
-double QuantileGuide::solve(const D& d, double p) const {
+bool QuantileGuide::start(double p, Start& st) const {
   const double s = p * static_cast<double>(kIntervals);  // exact: kIntervals is 2^8
-  if (!valid_ || !(s >= 1 && s < static_cast<double>(kIntervals - 1))) return bm::quantile(d, p);
-  const auto i = static_cast<std::size_t>(s);
-  const double t = s - static_cast<double>(i);  // exact, in [0, 1)
+  if (!valid_ || !(s >= 1 && s < static_cast<double>(kIntervals - 1))) return false;
+  st.i = static_cast<std::size_t>(s);
+  st.t = s - static_cast<double>(st.i);  // exact, in [0, 1)
   // Cubic Hermite on [i/K, (i+1)/K] in u, with the exact slopes dx/du = 1/f(x).
-  constexpr double h = 1.0 / kIntervals;
-  const double t1 = 1 - t;
-  const double x0 = x_[i], x1 = x_[i + 1];
-  const double start = (1 + 2 * t) * t1 * t1 * x0 + t * t1 * t1 * h * slope_[i] +
-                       t * t * (3 - 2 * t) * x1 - t * t * t1 * h * slope_[i + 1];
-  if (!local_.empty() && local_[i].ok) {
-    // p − i/K = t/K, exact.
-    if (const auto x = solve_local(d, local_[i], t * h, start)) return *x;
-  }
+  constexpr double h = kH;
+  const double t = st.t, t1 = 1 - t;
+  const double x0 = x_[st.i], x1 = x_[st.i + 1];
+  st.x = (1 + 2 * t) * t1 * t1 * x0 + t * t1 * t1 * h * slope_[st.i] + t * t * (3 - 2 * t) * x1 -
+         t * t * t1 * h * slope_[st.i + 1];
+  return true;
+}
+
+template <class D>
+double QuantileGuide::finish(const D& d, double p, const Start& st) const {
   // Halley on Boost's CDF (cdf_minus).
-  double x = start;
+  double x = st.x;
   // The root lies in [x0, x1] up to the nodes' rounding: a start or a step that leaves the
   // interval by more than its width (or the open support) is not trusted.
+  const double x0 = x_[st.i], x1 = x_[st.i + 1];
   const auto [lo, hi] = bm::support(d);
   const double width = x1 - x0;
   const double x_lo = std::max(lo, x0 - width), x_hi = std::min(hi, x1 + width);
@@ -266,6 +273,61 @@ double QuantileGuide::solve(const D& d, double p) const {
     if (x > x_lo && x < x_hi && std::fabs(move) <= kCloseStep * std::min(x - lo, hi - x)) return x;
   }
   return bm::quantile(d, p);
+}
+
+template <class D>
+double QuantileGuide::solve(const D& d, double p) const {
+  Start st;
+  if (!start<D>(p, st)) return bm::quantile(d, p);
+  if (!local_.empty() && local_[st.i].ok) {
+    const Local& l = local_[st.i];
+    double x = st.x;
+    for (int step = 0; step < kMaxSteps; ++step) {
+      const Step r = local_step(d, l, st.t * kH, x);  // p − i/K = t/K, exact
+      if (r == Step::done) return x;
+      if (r == Step::failed) break;
+    }
+  }
+  return finish(d, p, st);
+}
+
+template <class D>
+void QuantileGuide::solve_many(const D& d, const double* p, std::size_t n, double* out) const {
+  // solve() for each p[j], kBatch draws at a time, step by step: the draws' chains of
+  // multiplications are independent, so one step of each can overlap the others'. Each
+  // draw takes exactly solve()'s operations, so the same bits.
+  constexpr std::size_t kBatch = 8;
+  for (std::size_t j0 = 0; j0 < n; j0 += kBatch) {
+    const std::size_t m = std::min(kBatch, n - j0);
+    Start st[kBatch];
+    double x[kBatch];
+    // 0: stepping on the series, 1: done, 2: to finish on Boost's CDF, 3: Boost's quantile.
+    unsigned char state[kBatch];
+    for (std::size_t q = 0; q < m; ++q) {
+      if (!start<D>(p[j0 + q], st[q])) {
+        state[q] = 3;
+      } else {
+        state[q] = !local_.empty() && local_[st[q].i].ok ? 0 : 2;
+        x[q] = st[q].x;
+      }
+    }
+    for (int step = 0; step < kMaxSteps; ++step) {
+      bool any = false;
+      for (std::size_t q = 0; q < m; ++q) {
+        if (state[q] != 0) continue;
+        const Step r = local_step(d, local_[st[q].i], st[q].t * kH, x[q]);
+        state[q] = r == Step::done ? 1 : r == Step::failed ? 2 : 0;
+        any = any || state[q] == 0;
+      }
+      if (!any) break;
+    }
+    for (std::size_t q = 0; q < m; ++q) {
+      const double pq = p[j0 + q];
+      out[j0 + q] = state[q] == 1   ? x[q]
+                    : state[q] == 3 ? bm::quantile(d, pq)
+                                    : finish(d, pq, st[q]);  // 2, or still stepping (0)
+    }
+  }
 }
 
 }  // namespace plancast::dist_detail

@@ -40,6 +40,7 @@ namespace plancast::dist_detail {
 class QuantileGuide {
  public:
   static constexpr std::size_t kIntervals = 256;
+  static constexpr double kH = 1.0 / kIntervals;  ///< an interval's width in probability
   /// Chebyshev points per interval at which the density is interpolated (degree 11).
   static constexpr std::size_t kNodes = 12;
   /// A Halley step at most this large relative to x's distance from the support's nearer
@@ -63,6 +64,9 @@ class QuantileGuide {
   /// F⁻¹(p) for p in (0, 1), the distribution the guide was built for.
   double quantile(const Beta& d, double p) const;
   double quantile(const Gamma& d, double p) const;
+  /// out[j] = quantile(d, p[j]) for j < n, the same bits, several draws' steps interleaved.
+  void quantiles(const Beta& d, const double* p, std::size_t n, double* out) const;
+  void quantiles(const Gamma& d, const double* p, std::size_t n, double* out) const;
   /// How many inner intervals step on their own series (the rest on Boost's CDF).
   std::size_t series_intervals() const;
 
@@ -80,12 +84,28 @@ class QuantileGuide {
   void build(const D& d);
   template <class D>
   Local fit(const D& d, std::size_t i, double offset, double offset_next) const;
-  /// Halley on the interval's series from x, for the p that is `above` the interval's start
-  /// (p − i/K); nothing where a step leaves the interval.
+  /// Where p's search starts: its interval i, p's place t in it, the Hermite start x.
+  struct Start {
+    std::size_t i = 0;
+    double t = 0, x = 0;
+  };
+  /// The start for p; false outside the table's inner intervals (Boost's quantile answers).
   template <class D>
-  std::optional<double> solve_local(const D& d, const Local& l, double above, double x) const;
+  bool start(double p, Start& st) const;
+  /// One Halley step on the interval's series from x, for the p that is `above` the
+  /// interval's start (p − i/K): more to do, done (x is the answer), or failed (the step
+  /// left the interval, where the series does not hold).
+  enum class Step { more, done, failed };
+  template <class D>
+  [[gnu::always_inline]] Step local_step(const D& d, const Local& l, double above, double& x) const;
+  /// Halley on Boost's CDF from the start (a failed or non-converging series), else Boost's
+  /// quantile.
+  template <class D>
+  double finish(const D& d, double p, const Start& st) const;
   template <class D>
   double solve(const D& d, double p) const;
+  template <class D>
+  void solve_many(const D& d, const double* p, std::size_t n, double* out) const;
 
   /// x[i] = F⁻¹(i / kIntervals) and slope[i] = 1 / f(x[i]) for 0 < i < kIntervals.
   std::array<double, kIntervals + 1> x_{}, slope_{};

@@ -3,6 +3,7 @@
 // the CDF in 50-digit arithmetic.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <catch2/catch.hpp>
 
+#include "engine/random/distribution.h"
 #include "engine/random/quantile_guide.h"
 
 namespace {
@@ -147,6 +149,64 @@ TEST_CASE("the guide answers the library's quantile in the tails and at extreme 
       } else {
         CHECK(none.quantile(tiny, p) == want);
       }
+    }
+  }
+}
+
+TEST_CASE("quantiles of many draws at once equal quantile() draw by draw", "[random]") {
+  using plancast::DistFamily;
+  using plancast::Distribution;
+  using plancast::DistSpec;
+  // Probabilities across the table, its nodes and tails (probe_points); 700 of them: more
+  // than one chunk, not a multiple of the batch.
+  std::vector<double> u = probe_points();
+  while (u.size() < 700) u.push_back(u[u.size() % 400] * 0.999);
+  auto spec = [](DistFamily f) {
+    DistSpec s;
+    s.family = f;
+    return s;
+  };
+  std::vector<DistSpec> specs;
+  DistSpec g = spec(DistFamily::gamma);  // the bundled scenario's hightech_rate: mean 45, sd 10
+  g.shape = 20.25;
+  g.scale = 45.0 / 20.25;
+  specs.push_back(g);
+  DistSpec g_small = spec(DistFamily::gamma);  // a shape below 1: a singular end
+  g_small.shape = 0.4;
+  g_small.scale = 3;
+  specs.push_back(g_small);
+  DistSpec lower = g;  // truncated: the guide on the window's probabilities
+  lower.truncate = {{30, 60}};
+  specs.push_back(lower);
+  DistSpec upper = g;  // a far upper window: the survival function, draw by draw
+  upper.truncate = {{140, 160}};
+  specs.push_back(upper);
+  DistSpec pert = spec(DistFamily::pert);
+  pert.min = 0.12;
+  pert.mode = 0.27;
+  pert.max = 0.40;
+  specs.push_back(pert);
+  DistSpec b = spec(DistFamily::beta);
+  b.alpha = 0.7;
+  b.beta = 3;
+  b.min = -1;
+  b.max = 2;
+  specs.push_back(b);
+  specs.push_back(spec(DistFamily::normal));  // no guide: draw by draw
+  specs.back().sd = 2;
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    INFO("distribution " << k);
+    Distribution d(specs[k]);
+    d.prepare_draws();
+    std::vector<double> got(u.size());
+    d.quantiles(u.data(), u.size(), got.data());
+    std::vector<double> in_place = u;
+    d.quantiles(in_place.data(), in_place.size(), in_place.data());
+    for (std::size_t j = 0; j < u.size(); ++j) {
+      INFO("u " << u[j]);
+      const double want = d.quantile(u[j]);
+      REQUIRE(std::memcmp(&got[j], &want, sizeof want) == 0);
+      REQUIRE(std::memcmp(&in_place[j], &want, sizeof want) == 0);
     }
   }
 }
