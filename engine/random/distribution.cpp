@@ -425,6 +425,7 @@ void Distribution::quantiles(const double* u, std::size_t n, double* out) const 
     }
   }
 }
+
 double Distribution::cdf(double x) const {
   return impl_->cdf(x);
 }

@@ -30,7 +30,6 @@
 #include <array>
 #include <cstddef>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "engine/random/distribution_impl.h"
