@@ -126,14 +126,18 @@ double Distribution::Impl::quantile(double u) const {
     const auto i = static_cast<std::size_t>(it - cum.begin());
     return values[std::min(i, n - 1)];
   }
-  double z;
-  if (!truncated) {
-    z = base_quantile(base, u, Tail::lower, guide.get());
-  } else if (!upper) {
-    z = base_quantile(base, std::clamp(p0 + u * (p1 - p0), kUMin, kUMax), Tail::lower, guide.get());
-  } else {
-    z = base_quantile(base, std::clamp(p0 - u * (p0 - p1), kUMin, kUMax), Tail::upper);
-  }
+  const double z =
+      truncated && upper
+          ? base_quantile(base, std::clamp(p0 - u * (p0 - p1), kUMin, kUMax), Tail::upper)
+          : base_quantile(base, lower_probability(u), Tail::lower, guide.get());
+  return value_at(z);
+}
+
+double Distribution::Impl::lower_probability(double u) const {
+  return truncated ? std::clamp(p0 + u * (p1 - p0), kUMin, kUMax) : u;
+}
+
+double Distribution::Impl::value_at(double z) const {
   const double x = shift + scale * z;
   return truncated ? std::clamp(x, lo, hi) : x;
 }
@@ -397,32 +401,26 @@ double Distribution::quantile(double u) const {
 
 void Distribution::quantiles(const double* u, std::size_t n, double* out) const {
   const Impl& m = *impl_;
-  const auto* beta = std::get_if<Beta>(&m.base);
-  const auto* gamma = std::get_if<Gamma>(&m.base);
-  // Impl::quantile's steps for a guided family (its lower tail), the guide's part a chunk
-  // at a time; everything else draw by draw.
-  if (!m.guide || !m.values.empty() || (m.truncated && m.upper) ||
-      (beta == nullptr && gamma == nullptr)) {
+  // The guide exists only for a beta or gamma base (prepare_draws). Impl::quantile's steps
+  // for its lower tail, the guide's part a chunk at a time; everything else draw by draw.
+  if (!m.guide || (m.truncated && m.upper)) {
     for (std::size_t j = 0; j < n; ++j) out[j] = m.quantile(u[j]);
     return;
   }
+  const auto* beta = std::get_if<Beta>(&m.base);
   constexpr std::size_t kChunk = 256;
   double p[kChunk];
   for (std::size_t j0 = 0; j0 < n; j0 += kChunk) {
     const std::size_t c = std::min(kChunk, n - j0);
     for (std::size_t q = 0; q < c; ++q) {
-      const double v = std::clamp(u[j0 + q], kUMin, kUMax);
-      p[q] = m.truncated ? std::clamp(m.p0 + v * (m.p1 - m.p0), kUMin, kUMax) : v;
+      p[q] = m.lower_probability(std::clamp(u[j0 + q], kUMin, kUMax));
     }
     if (beta != nullptr) {
       m.guide->quantiles(*beta, p, c, out + j0);
     } else {
-      m.guide->quantiles(*gamma, p, c, out + j0);
+      m.guide->quantiles(std::get<Gamma>(m.base), p, c, out + j0);
     }
-    for (std::size_t q = 0; q < c; ++q) {
-      const double x = m.shift + m.scale * out[j0 + q];
-      out[j0 + q] = m.truncated ? std::clamp(x, m.lo, m.hi) : x;
-    }
+    for (std::size_t q = 0; q < c; ++q) out[j0 + q] = m.value_at(out[j0 + q]);
   }
 }
 

@@ -129,8 +129,12 @@ struct Distribution::Impl {
   mutable double mean = 0, sd = 0;
 
   double quantile(double u) const;  ///< distribution.cpp
-  double cdf(double x) const;       ///< distribution.cpp
-  void compute_moments() const;     ///< distribution_moments.cpp
+  /// For a continuous family without an upper window: the base's probability for u (u in
+  /// [kUMin, kUMax]), and the value at the base's quantile z (shift, scale, the window).
+  double lower_probability(double u) const;  ///< distribution.cpp
+  double value_at(double z) const;           ///< distribution.cpp
+  double cdf(double x) const;                ///< distribution.cpp
+  void compute_moments() const;              ///< distribution_moments.cpp
 };
 
 }  // namespace plancast

@@ -114,19 +114,23 @@ QuantileGuide::QuantileGuide(const Gamma& d) {
 }
 
 double QuantileGuide::quantile(const Beta& d, double p) const {
-  return solve(d, p);
+  double x;
+  solve(d, &p, 1, &x);
+  return x;
 }
 
 double QuantileGuide::quantile(const Gamma& d, double p) const {
-  return solve(d, p);
+  double x;
+  solve(d, &p, 1, &x);
+  return x;
 }
 
 void QuantileGuide::quantiles(const Beta& d, const double* p, std::size_t n, double* out) const {
-  solve_many(d, p, n, out);
+  solve(d, p, n, out);
 }
 
 void QuantileGuide::quantiles(const Gamma& d, const double* p, std::size_t n, double* out) const {
-  solve_many(d, p, n, out);
+  solve(d, p, n, out);
 }
 
 std::size_t QuantileGuide::series_intervals() const {
@@ -233,8 +237,7 @@ inline QuantileGuide::Step QuantileGuide::local_step(const D& d, const Local& l,
   return Step::more;
 }
 
-template <class D>
-bool QuantileGuide::start(double p, Start& st) const {
+inline bool QuantileGuide::start(double p, Start& st) const {
   const double s = p * static_cast<double>(kIntervals);  // exact: kIntervals is 2^8
   if (!valid_ || !(s >= 1 && s < static_cast<double>(kIntervals - 1))) return false;
   st.i = static_cast<std::size_t>(s);
@@ -276,56 +279,43 @@ double QuantileGuide::finish(const D& d, double p, const Start& st) const {
 }
 
 template <class D>
-double QuantileGuide::solve(const D& d, double p) const {
-  Start st;
-  if (!start<D>(p, st)) return bm::quantile(d, p);
-  if (!local_.empty() && local_[st.i].ok) {
-    const Local& l = local_[st.i];
-    double x = st.x;
-    for (int step = 0; step < kMaxSteps; ++step) {
-      const Step r = local_step(d, l, st.t * kH, x);  // p − i/K = t/K, exact
-      if (r == Step::done) return x;
-      if (r == Step::failed) break;
-    }
-  }
-  return finish(d, p, st);
-}
-
-template <class D>
-void QuantileGuide::solve_many(const D& d, const double* p, std::size_t n, double* out) const {
-  // solve() for each p[j], kBatch draws at a time, step by step: the draws' chains of
-  // multiplications are independent, so one step of each can overlap the others'. Each
-  // draw takes exactly solve()'s operations, so the same bits.
+void QuantileGuide::solve(const D& d, const double* p, std::size_t n, double* out) const {
+  // kBatch draws at a time, step by step: the draws' chains of multiplications are
+  // independent, so one step of each can overlap the others'. Each draw takes the same
+  // operations whatever the batch holds (one draw alone: quantile()), so the same bits.
   constexpr std::size_t kBatch = 8;
+  enum class Phase : unsigned char { series, done, finish, library };
   for (std::size_t j0 = 0; j0 < n; j0 += kBatch) {
     const std::size_t m = std::min(kBatch, n - j0);
     Start st[kBatch];
     double x[kBatch];
-    // 0: stepping on the series, 1: done, 2: to finish on Boost's CDF, 3: Boost's quantile.
-    unsigned char state[kBatch];
+    Phase phase[kBatch];
     for (std::size_t q = 0; q < m; ++q) {
-      if (!start<D>(p[j0 + q], st[q])) {
-        state[q] = 3;
+      if (!start(p[j0 + q], st[q])) {
+        phase[q] = Phase::library;
       } else {
-        state[q] = !local_.empty() && local_[st[q].i].ok ? 0 : 2;
+        phase[q] = !local_.empty() && local_[st[q].i].ok ? Phase::series : Phase::finish;
         x[q] = st[q].x;
       }
     }
     for (int step = 0; step < kMaxSteps; ++step) {
       bool any = false;
       for (std::size_t q = 0; q < m; ++q) {
-        if (state[q] != 0) continue;
+        if (phase[q] != Phase::series) continue;
+        // p − i/K = t/K, exact.
         const Step r = local_step(d, local_[st[q].i], st[q].t * kH, x[q]);
-        state[q] = r == Step::done ? 1 : r == Step::failed ? 2 : 0;
-        any = any || state[q] == 0;
+        phase[q] = r == Step::done     ? Phase::done
+                   : r == Step::failed ? Phase::finish
+                                       : Phase::series;
+        any = any || phase[q] == Phase::series;
       }
       if (!any) break;
     }
     for (std::size_t q = 0; q < m; ++q) {
       const double pq = p[j0 + q];
-      out[j0 + q] = state[q] == 1   ? x[q]
-                    : state[q] == 3 ? bm::quantile(d, pq)
-                                    : finish(d, pq, st[q]);  // 2, or still stepping (0)
+      out[j0 + q] = phase[q] == Phase::done      ? x[q]
+                    : phase[q] == Phase::library ? bm::quantile(d, pq)
+                                                 : finish(d, pq, st[q]);  // or still stepping
     }
   }
 }

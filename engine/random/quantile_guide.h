@@ -89,8 +89,7 @@ class QuantileGuide {
     double t = 0, x = 0;
   };
   /// The start for p; false outside the table's inner intervals (Boost's quantile answers).
-  template <class D>
-  bool start(double p, Start& st) const;
+  [[gnu::always_inline]] bool start(double p, Start& st) const;
   /// One Halley step on the interval's series from x, for the p that is `above` the
   /// interval's start (p − i/K): more to do, done (x is the answer), or failed (the step
   /// left the interval, where the series does not hold).
@@ -101,10 +100,9 @@ class QuantileGuide {
   /// quantile.
   template <class D>
   double finish(const D& d, double p, const Start& st) const;
+  /// out[j] = F⁻¹(p[j]) for j < n, several draws' steps interleaved.
   template <class D>
-  double solve(const D& d, double p) const;
-  template <class D>
-  void solve_many(const D& d, const double* p, std::size_t n, double* out) const;
+  void solve(const D& d, const double* p, std::size_t n, double* out) const;
 
   /// x[i] = F⁻¹(i / kIntervals) and slope[i] = 1 / f(x[i]) for 0 < i < kIntervals.
   std::array<double, kIntervals + 1> x_{}, slope_{};
