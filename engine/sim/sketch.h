@@ -167,11 +167,14 @@ class QuantileSketch {
 
  private:
   /// One sign's counts. Dense: the counter of bucket offset + k is at(k), over the range
-  /// seen (plus slack), in counters of `width` bytes: 2 while the store holds at most 65,535
-  /// values, 4 up to 2^32 - 1, 8 beyond (widened in place as the total grows; a bucket's
-  /// count never exceeds the total, so no counter overflows). Narrow counters halve or
-  /// quarter the bytes that the inserts' scattered increments touch (docs/performance.md,
-  /// "Issue 16, kernel"); they change no count. Sparse: counts[k] (8 bytes) belongs to
+  /// seen (plus slack), in counters of `width` bytes: 2 while no counter can pass 65,535, 4
+  /// up to 2^32 - 1, 8 beyond. `peak` bounds the largest counter: each addition of n values
+  /// raises it by n, and where it would pass the width's limit it is first brought down to
+  /// the largest counter itself (settle()), so the counters widen, in place, only when one
+  /// of them could overflow, not when the total passes the limit (a million runs spread over
+  /// a cell's buckets keep 2-byte counters). Narrow counters halve or quarter the bytes that
+  /// the inserts' scattered increments touch (docs/performance.md, "Issue 16, kernel" and
+  /// session 30); they change no count. Sparse: counts[k] (8 bytes) belongs to
   /// bucket keys[k], keys increasing, occupied buckets only. key(k) is the bucket of
   /// counter k in either layout.
   struct Store {
@@ -183,6 +186,8 @@ class QuantileSketch {
     std::vector<std::uint16_t> counts16;  ///< width 2 (dense only)
     std::vector<std::int32_t> keys;       ///< sparse: the occupied buckets, increasing
     std::uint64_t total = 0;
+    /// Dense: at least the largest counter (the width's limit is what it must stay within).
+    std::uint64_t peak = 0;
     /// The count the layout rule plans for (QuantileSketch::expect_values; 0: none): the
     /// rule uses max(total + n, expect).
     std::uint64_t expect = 0;
@@ -215,11 +220,20 @@ class QuantileSketch {
     }
     /// Dense: counters at least width_for(t) bytes wide (copies them when they widen).
     void widen_for(std::uint64_t t);
+    /// The largest count a counter of the current width holds.
+    std::uint64_t limit() const {
+      return width == 2 ? 0xffffu : width == 4 ? 0xffffffffu : ~std::uint64_t{0};
+    }
+    /// Dense, before counters grow by up to `grow` in all: peak brought down to the largest
+    /// counter, then the counters widened if that plus `grow` passes limit().
+    void settle(std::uint64_t grow);
     /// Makes buckets [lo, hi] ready for n more values: true when the store is then dense with
-    /// [lo, hi] addressable and its counters wide enough for total + n (increment counter
-    /// i - offset through visit(), and total), false when it is sparse (use add_sorted /
-    /// add_indices). May change the layout (dense_layout()) and the width.
+    /// [lo, hi] addressable and its counters wide enough for any counter to grow by `grow`
+    /// (n, or for a merge the other store's peak; increment counter i - offset through
+    /// visit(), and total), false when it is sparse (use add_sorted / add_indices). May
+    /// change the layout (dense_layout()) and the width.
     bool prepare(std::int32_t lo, std::int32_t hi, std::uint64_t n);
+    bool prepare(std::int32_t lo, std::int32_t hi, std::uint64_t n, std::uint64_t grow);
     void add(std::int32_t index, std::uint64_t n);
     /// Sparse store: adds idx[0..m) (one value each; idx is sorted in place).
     void add_indices(std::int32_t* idx, std::size_t m);

@@ -55,6 +55,15 @@ void QuantileSketch::Store::reserve_range(std::int32_t lo, std::int32_t hi) {
   visit([&](auto& c) { reserve_counters(c, offset, lo, hi); });
 }
 
+void QuantileSketch::Store::settle(std::uint64_t grow) {
+  peak = visit([](const auto& c) {
+    std::uint64_t m = 0;
+    for (const auto v : c) m = v > m ? v : m;
+    return m;
+  });
+  widen_for(peak + grow);
+}
+
 void QuantileSketch::Store::widen_for(std::uint64_t t) {
   const std::uint8_t w = width_for(t);
   if (w <= width) return;
@@ -116,11 +125,17 @@ void QuantileSketch::Store::to_dense(std::int32_t lo, std::int32_t hi, std::uint
 }
 
 bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint64_t n) {
+  return prepare(lo, hi, n, n);
+}
+
+bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint64_t n,
+                                    std::uint64_t grow) {
   if (!sparse) {
     // The hot path: the range is already addressable.
     const std::size_t size_now = size();
     if (size_now != 0 && lo >= offset && hi < offset + static_cast<std::int32_t>(size_now)) {
-      if (total + n > 0xffffu) widen_for(total + n);
+      if (peak + grow > limit()) settle(grow);
+      peak += grow;
       return true;
     }
     std::int32_t span_lo = lo, span_hi = hi;
@@ -130,7 +145,8 @@ bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint6
     }
     const auto span = static_cast<std::uint64_t>(span_hi - span_lo) + 1;
     if (dense_layout(std::max(total + n, expect), span)) {
-      widen_for(total + n);
+      if (peak + grow > limit()) settle(grow);
+      peak += grow;
       reserve_range(lo, hi);
       return true;
     }
@@ -143,7 +159,10 @@ bool QuantileSketch::Store::prepare(std::int32_t lo, std::int32_t hi, std::uint6
                     static_cast<std::uint64_t>(span_hi - span_lo) + 1)) {
     return false;
   }
-  to_dense(span_lo, span_hi, width_for(total + n));
+  std::uint64_t largest = 0;
+  for (const std::uint64_t c : counts) largest = std::max(largest, c);
+  to_dense(span_lo, span_hi, width_for(largest + grow));
+  peak = largest + grow;
   return true;
 }
 
@@ -231,7 +250,13 @@ void QuantileSketch::Store::merge(const Store& o) {
   // does not capture bindings).
   const std::pair<std::int32_t, std::int32_t> range = o.occupied_range();
   const std::int32_t lo = range.first, hi = range.second;
-  if (prepare(lo, hi, o.total)) {
+  // Each counter grows by at most o's largest: its peak (dense) or its largest count (sparse).
+  std::uint64_t grow = o.peak;
+  if (o.sparse) {
+    grow = 0;
+    for (const std::uint64_t c : o.counts) grow = std::max(grow, c);
+  }
+  if (prepare(lo, hi, o.total, grow)) {
     visit([&](auto& c) {
       using T = typename std::decay_t<decltype(c)>::value_type;
       if (o.sparse) {
@@ -241,7 +266,7 @@ void QuantileSketch::Store::merge(const Store& o) {
         return;
       }
       // Dense into dense: o's occupied counters [lo, hi] added in one plain loop (each sum
-      // fits: prepare widened the counters for the total).
+      // fits: prepare widened the counters for o's largest).
       o.visit([&](const auto& oc) {
         T* to = c.data() + (lo - offset);
         const auto* from = oc.data() + (lo - o.offset);

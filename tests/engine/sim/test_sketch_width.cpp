@@ -127,7 +127,7 @@ TEST_CASE("narrow counters: the same sketch as 8-byte counters, whatever the ord
   CHECK(m21.quantile(0.3) == all.quantile(0.3));
 }
 
-TEST_CASE("narrow counters: memory is 2 or 4 bytes a bucket until the total needs more",
+TEST_CASE("narrow counters: memory is 2 bytes a bucket until a counter needs more",
           "[sketch][width][memory]") {
   // 1,000 distinct values over ~1,000 buckets (dense: within the 2,048-bucket minimum).
   std::vector<double> x(1000);
@@ -135,12 +135,65 @@ TEST_CASE("narrow counters: memory is 2 or 4 bytes a bucket until the total need
   QuantileSketch s;
   s.add_many(x.data(), x.size());
   const std::size_t two = s.memory_bytes();
-  for (int rep = 0; rep < 70; ++rep) s.add_many(x.data(), x.size());  // 71,000 values
+  // 200,000 values, no bucket above 200: the total passes 65,535 three times over, and the
+  // counters stay 2 bytes wide (the bound on the largest is brought down to it each time).
+  for (int rep = 0; rep < 199; ++rep) s.add_many(x.data(), x.size());
+  CHECK(s.memory_bytes() == two);
+  // 65,400 more in one of those buckets, through the dense increments (two buckets a
+  // block): its counter passes 65,535 and the counters widen to 4 bytes, in place.
+  std::vector<double> y(1000);
+  for (std::size_t j = 0; j < y.size(); ++j) y[j] = j % 8 == 0 ? x[500] : x[7];
+  for (int rep = 0; rep < 75; ++rep) s.add_many(y.data(), y.size());  // 65,625 of x[7]
   const std::size_t four = s.memory_bytes();
   CHECK(four - sizeof(QuantileSketch) == 2 * (two - sizeof(QuantileSketch)));
+  const auto bk = s.buckets(false);
+  std::uint64_t largest = 0, total = 0;
+  for (const auto& [k, c] : bk) {
+    largest = std::max(largest, c);
+    total += c;
+  }
+  CHECK(largest == 200 + 75 * 875);
+  CHECK(total == 200000 + 75000);
+  // The estimate plans by the total (a bound on the largest counter): never below the
+  // store's own width.
   CHECK(QuantileSketch::store_bytes(1000, 1000, 1000) == 2 * 1000);
   CHECK(QuantileSketch::store_bytes(71000, 1000, 1000) == 4 * 1000);
   CHECK(QuantileSketch::store_bytes(std::uint64_t{1} << 32, 1000, 1000) == 8 * 1000);
+}
+
+TEST_CASE("narrow counters: merging 2-byte stores whose sums pass 65,535 widens first",
+          "[sketch][width]") {
+  // Two sketches with 40,000 values in one bucket each (2-byte counters, dense) and one
+  // built sparse (values far apart for their count): every merge order must give the exact
+  // sums, which pass what 2 bytes hold.
+  const double a = 7.25, b = 9.75;  // not whole numbers: counted in buckets
+  std::vector<double> x(1000);
+  for (std::size_t j = 0; j < x.size(); ++j) x[j] = j % 4 == 0 ? b : a;  // 750 a, 250 b
+  QuantileSketch s1, s2;
+  for (int rep = 0; rep < 54; ++rep) {
+    s1.add_many(x.data(), x.size());
+    s2.add_many(x.data(), x.size());
+  }
+  QuantileSketch far;  // sparse: 30,000 of a and one value 10^200 away
+  far.add_bucket(false, bucket_of(a), 30000);
+  far.add(1e200);
+  const std::int32_t ka = bucket_of(a);
+  QuantileSketch m1 = s1;  // 40,500 + 40,500 of a: dense into dense
+  m1.merge(s2);
+  CHECK(m1.buckets(false).front() == std::pair<std::int32_t, std::uint64_t>{ka, 81000});
+  QuantileSketch m2 = s1;  // then the sparse one, then the other dense one
+  m2.merge(far);
+  m2.merge(s2);
+  QuantileSketch m3 = far;  // sparse first
+  m3.merge(s1);
+  m3.merge(s2);
+  for (const QuantileSketch* m : {&m2, &m3}) {
+    const auto bk = m->buckets(false);
+    CHECK(bk.front() == std::pair<std::int32_t, std::uint64_t>{ka, 111000});
+    CHECK(bk[1].second == 2 * 54 * 250);
+    CHECK(m->count() == 2 * 54000 + 30001);
+  }
+  CHECK(m2 == m3);
 }
 
 TEST_CASE("an expected count lays each store out for it from the first values, counts unchanged",
