@@ -57,9 +57,15 @@ void QuantileSketch::Store::reserve_range(std::int32_t lo, std::int32_t hi) {
 
 void QuantileSketch::Store::settle(std::uint64_t grow) {
   peak = visit([](const auto& c) {
-    std::uint64_t m = 0;
-    for (const auto v : c) m = v > m ? v : m;
-    return m;
+    // Four maxima side by side: one chain of comparisons would wait on each before the next.
+    using T = typename std::decay_t<decltype(c)>::value_type;
+    T m[4] = {0, 0, 0, 0};
+    std::size_t k = 0;
+    for (; k + 4 <= c.size(); k += 4) {
+      for (std::size_t l = 0; l < 4; ++l) m[l] = std::max(m[l], c[k + l]);
+    }
+    for (; k < c.size(); ++k) m[0] = std::max(m[0], c[k]);
+    return static_cast<std::uint64_t>(std::max(std::max(m[0], m[1]), std::max(m[2], m[3])));
   });
   widen_for(peak + grow);
 }
