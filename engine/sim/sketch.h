@@ -81,14 +81,16 @@ class QuantileSketch {
   void add_many(const double* x, std::size_t n);
   /// The same, where every x[j] is known to be finite and in [lo, hi] (faster when lo > 0).
   void add_many(const double* x, std::size_t n, double lo, double hi);
-  /// Counting in two steps (SketchQueue, engine/sim/sketch_queue.h): index_of and indices_of
-  /// give the buckets of values finite and >= kMinIndexable (increasing in the value);
-  /// add_positive_indices(idx, m, ilo, ihi) then counts m such values by their buckets idx[j],
-  /// each in [ilo, ihi], exactly as add_many of the values would. Only for a sketch that is
-  /// not integer-exact (integer_exact()); idx is left in an unspecified order.
+  /// Counting in two steps (SketchQueue, engine/sim/sketch_queue.h): index_of gives the
+  /// bucket of a value finite and >= kMinIndexable (increasing in the value), offsets_of the
+  /// buckets of many such values less `base`, in 16 bits (every bucket in [base, base +
+  /// 65535]); add_positive_offsets(off, m, base, ilo, ihi) then counts m such values by
+  /// their buckets base + off[j], each in [ilo, ihi], exactly as add_many of the values
+  /// would. Only for a sketch that is not integer-exact (integer_exact()).
   static std::int32_t index_of(double x);
-  static void indices_of(const double* x, std::size_t n, std::int32_t* idx);
-  void add_positive_indices(std::int32_t* idx, std::size_t m, std::int32_t ilo, std::int32_t ihi);
+  static void offsets_of(const double* x, std::size_t n, std::int32_t base, std::uint16_t* off);
+  void add_positive_offsets(const std::uint16_t* off, std::size_t m, std::int32_t base,
+                            std::int32_t ilo, std::int32_t ihi);
   void merge(const QuantileSketch& other);
   /// The same; into a sketch that holds no value yet, other's stores are taken over
   /// (other is left valid, unspecified), where merge would copy them bucket by bucket.

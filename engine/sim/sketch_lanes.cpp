@@ -18,20 +18,26 @@ namespace plancast {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-std::size_t BucketIndicesLanes(const double* HWY_RESTRICT v, std::size_t m, double a, double b,
-                               double c, double multiplier, std::int32_t* HWY_RESTRICT idx) {
-  const hn::ScalableTag<double> df;
-  const hn::RebindToUnsigned<decltype(df)> du;
-  const hn::Rebind<std::int32_t, decltype(df)> di;
-  const std::size_t N = hn::Lanes(df);
-  const auto mant = hn::Set(du, 0x000fffffffffffffULL), one = hn::Set(du, 0x3ff0000000000000ULL);
-  const auto magic = hn::Set(du, 0x4330000000000000ULL);
-  const auto ebias = hn::Set(df, 0x1p52 + 1023.0), onepd = hn::Set(df, 1.0);
-  const auto av = hn::Set(df, a), bv = hn::Set(df, b), cv = hn::Set(df, c);
-  const auto mult = hn::Set(df, multiplier);
-  std::size_t j = 0;
-  for (; j + N <= m; j += N) {
-    const auto bits = hn::BitCast(du, hn::LoadU(df, v + j));
+/// The bucket indices of the values v[j] as a rebind of df to int32 lanes (finite, >=
+/// kMinIndexable): bucket_index's operations, lane by lane.
+struct IndexLanes {
+  hn::ScalableTag<double> df;
+  hn::RebindToUnsigned<decltype(df)> du;
+  hn::Rebind<std::int32_t, decltype(df)> di;
+  hn::Vec<decltype(du)> mant, one, magic;
+  hn::Vec<decltype(df)> ebias, onepd, av, bv, cv, mult;
+  IndexLanes(double a, double b, double c, double multiplier)
+      : mant(hn::Set(du, 0x000fffffffffffffULL)),
+        one(hn::Set(du, 0x3ff0000000000000ULL)),
+        magic(hn::Set(du, 0x4330000000000000ULL)),
+        ebias(hn::Set(df, 0x1p52 + 1023.0)),
+        onepd(hn::Set(df, 1.0)),
+        av(hn::Set(df, a)),
+        bv(hn::Set(df, b)),
+        cv(hn::Set(df, c)),
+        mult(hn::Set(df, multiplier)) {}
+  HWY_INLINE hn::Vec<decltype(di)> operator()(const double* HWY_RESTRICT v) const {
+    const auto bits = hn::BitCast(du, hn::LoadU(df, v));
     const auto e = hn::Sub(hn::BitCast(df, hn::Or(hn::ShiftRight<52>(bits), magic)), ebias);
     const auto s = hn::Sub(hn::BitCast(df, hn::Or(hn::And(bits, mant), one)), onepd);
     auto x = hn::Add(hn::Mul(av, s), bv);
@@ -41,8 +47,30 @@ std::size_t BucketIndicesLanes(const double* HWY_RESTRICT v, std::size_t m, doub
     // ceil(x) = t + (t < x), t = x truncated: exact in doubles (|x| < 2^31), then narrowed.
     const auto t = hn::PromoteTo(df, hn::DemoteTo(di, x));
     const auto up = hn::IfThenElse(hn::Lt(t, x), hn::Add(t, onepd), t);
-    hn::StoreU(hn::DemoteTo(di, up), di, idx + j);
+    return hn::DemoteTo(di, up);
   }
+};
+
+std::size_t BucketIndicesLanes(const double* HWY_RESTRICT v, std::size_t m, double a, double b,
+                               double c, double multiplier, std::int32_t* HWY_RESTRICT idx) {
+  const IndexLanes index(a, b, c, multiplier);
+  const std::size_t N = hn::Lanes(index.df);
+  std::size_t j = 0;
+  for (; j + N <= m; j += N) hn::StoreU(index(v + j), index.di, idx + j);
+  return j;
+}
+
+std::size_t BucketOffsetsLanes(const double* HWY_RESTRICT v, std::size_t m, double a, double b,
+                               double c, double multiplier, std::int32_t base,
+                               std::uint16_t* HWY_RESTRICT off) {
+  const IndexLanes index(a, b, c, multiplier);
+  const hn::Rebind<std::uint16_t, decltype(index.df)> d16;
+  const auto basev = hn::Set(index.di, base);
+  const std::size_t N = hn::Lanes(index.df);
+  std::size_t j = 0;
+  // Each index in [base, base + 65535]: the difference narrows to 16 bits exactly.
+  for (; j + N <= m; j += N)
+    hn::StoreU(hn::DemoteTo(d16, hn::Sub(index(v + j), basev)), d16, off + j);
   return j;
 }
 
@@ -54,10 +82,16 @@ HWY_AFTER_NAMESPACE();
 namespace plancast::sketch_detail {
 
 HWY_EXPORT(BucketIndicesLanes);
+HWY_EXPORT(BucketOffsetsLanes);
 
 std::size_t bucket_indices_lanes(const double* v, std::size_t m, double a, double b, double c,
                                  double multiplier, std::int32_t* idx) {
   return HWY_DYNAMIC_DISPATCH(BucketIndicesLanes)(v, m, a, b, c, multiplier, idx);
+}
+
+std::size_t bucket_offsets_lanes(const double* v, std::size_t m, double a, double b, double c,
+                                 double multiplier, std::int32_t base, std::uint16_t* off) {
+  return HWY_DYNAMIC_DISPATCH(BucketOffsetsLanes)(v, m, a, b, c, multiplier, base, off);
 }
 
 }  // namespace plancast::sketch_detail

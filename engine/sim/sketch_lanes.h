@@ -12,5 +12,9 @@ namespace plancast::sketch_detail {
 /// caller finishes the rest). Every v[j] a finite double >= QuantileSketch::kMinIndexable.
 std::size_t bucket_indices_lanes(const double* v, std::size_t m, double a, double b, double c,
                                  double multiplier, std::int32_t* idx);
+/// The same indices less `base`, as 16-bit offsets off[j] = idx[j] - base: every index in
+/// [base, base + 65535].
+std::size_t bucket_offsets_lanes(const double* v, std::size_t m, double a, double b, double c,
+                                 double multiplier, std::int32_t base, std::uint16_t* off);
 
 }  // namespace plancast::sketch_detail

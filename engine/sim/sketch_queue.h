@@ -19,11 +19,13 @@ namespace plancast::sim_detail {
 /// numbers, so when a value is counted changes no count, quantile or byte of the results.
 class SketchQueue {
  public:
-  /// Bytes of indices a thread may queue at most (the memory estimate counts them).
+  /// Bytes of bucket offsets a thread may queue at most (the memory estimate counts them).
+  /// Each value queues 2 bytes: its bucket less its cell's base (Cell::base).
   static constexpr std::size_t kBudgetBytes = std::size_t{8} << 20;
-  /// Blocks queued per cell at most: 8,192 values of 256-run blocks, a few per counter
-  /// line of a wide cell (growth12's are 56 KB).
-  static constexpr std::size_t kMaxBlocks = 32;
+  /// Blocks queued per cell at most: 16,384 values of 256-run blocks, several per counter
+  /// line of a wide cell (growth12's are 28 KB of 2-byte counters; 32 blocks were 4-8%
+  /// slower there, docs/performance.md, session 30).
+  static constexpr std::size_t kMaxBlocks = 64;
   /// Values queued per cell for `cells` cells: a whole number of blocks of `block` runs, at
   /// most kMaxBlocks, within kBudgetBytes; 0 (count at once) where fewer than two fit.
   static std::size_t per_cell_for(std::size_t cells, std::size_t block);
@@ -42,13 +44,16 @@ class SketchQueue {
  private:
   struct Cell {
     std::size_t m = 0;            ///< values queued
-    std::int32_t lo = 0, hi = 0;  ///< the range of their indices (m > 0)
+    std::int32_t lo = 0, hi = 0;  ///< the range of their buckets (m > 0)
+    /// The buckets [base, base + 65535] that 16-bit offsets reach (m > 0): set by the first
+    /// block queued, its range in the middle; a block outside flushes the cell first.
+    std::int32_t base = 0;
   };
   void flush_cell(QuantileSketch& s, std::size_t c);
   std::size_t per_cell_ = 0;
-  /// Cell c's queue at c · per_cell_; not initialised, so the pages of cells never queued
-  /// (whole counts, constants) are never touched.
-  std::unique_ptr<std::int32_t[]> idx_;
+  /// Cell c's queue (its values' buckets less its base) at c · per_cell_; not initialised,
+  /// so the pages of cells never queued (whole counts, constants) are never touched.
+  std::unique_ptr<std::uint16_t[]> off_;
   std::vector<Cell> cells_;
 };
 

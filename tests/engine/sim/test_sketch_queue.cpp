@@ -69,9 +69,10 @@ Block make_block(std::size_t c, std::size_t b, std::size_t n) {
 
 TEST_CASE("sketch queue: counts equal those of every block counted at once", "[sketch][queue]") {
   constexpr std::size_t kCells = 6;
-  // 8,192 values a cell (32 blocks): the 37 blocks flush once before the last flush.
+  // kMaxBlocks blocks a cell: the kBlocks blocks flush once before the last flush.
   REQUIRE(SketchQueue::per_cell_for(kCells, kBlock) == SketchQueue::kMaxBlocks * kBlock);
-  for (const std::uint64_t expect : {std::uint64_t{0}, std::uint64_t{37 * kBlock}}) {
+  constexpr std::size_t kBlocks = SketchQueue::kMaxBlocks + 5;
+  for (const std::uint64_t expect : {std::uint64_t{0}, std::uint64_t{kBlocks * kBlock}}) {
     std::vector<QuantileSketch> direct(kCells), queued(kCells);
     for (std::size_t c = 0; c < kCells; ++c) {
       direct[c].expect_values(expect);
@@ -79,8 +80,8 @@ TEST_CASE("sketch queue: counts equal those of every block counted at once", "[s
     }
     SketchQueue q(kCells, kBlock);
     std::uint64_t counted_early = 0;
-    for (std::size_t b = 0; b < 37; ++b) {
-      const std::size_t n = b == 36 ? 77 : kBlock;  // a short last block
+    for (std::size_t b = 0; b < kBlocks; ++b) {
+      const std::size_t n = b == kBlocks - 1 ? 77 : kBlock;  // a short last block
       for (std::size_t c = 0; c < kCells; ++c) {
         const Block blk = make_block(c, b, n);
         direct[c].add_many(blk.x.data(), n, blk.lo, blk.hi);
@@ -109,38 +110,66 @@ TEST_CASE("sketch queue: counts equal those of every block counted at once", "[s
 
 TEST_CASE("sketch queue: a budget too small for two blocks a cell counts at once",
           "[sketch][queue]") {
-  // 8 MB of 4-byte indices hold 2,097,152 values: two blocks a cell for up to 4,096 cells.
-  CHECK(SketchQueue::per_cell_for(4096, kBlock) == 2 * kBlock);
-  CHECK(SketchQueue::per_cell_for(4097, kBlock) == 0);
-  CHECK(SketchQueue::bytes(4097, kBlock) == 0);
-  CHECK(SketchQueue::per_cell_for(1000, kBlock) == 8 * kBlock);
+  // 8 MB of 2-byte offsets hold 4,194,304 values: two blocks a cell for up to 8,192 cells.
+  CHECK(SketchQueue::per_cell_for(8192, kBlock) == 2 * kBlock);
+  CHECK(SketchQueue::per_cell_for(8193, kBlock) == 0);
+  CHECK(SketchQueue::bytes(8193, kBlock) == 0);
+  CHECK(SketchQueue::per_cell_for(1000, kBlock) == 16 * kBlock);
   CHECK(SketchQueue::per_cell_for(0, kBlock) == 0);
-  SketchQueue q(5000, kBlock);  // beyond 4,096 cells
+  SketchQueue q(9000, kBlock);  // beyond 8,192 cells
   QuantileSketch direct, queued;
   for (std::size_t b = 0; b < 3; ++b) {
     const Block blk = make_block(0, b, kBlock);
     direct.add_many(blk.x.data(), kBlock, blk.lo, blk.hi);
-    q.add(queued, 4999, blk.x.data(), kBlock, blk.lo, blk.hi);
+    q.add(queued, 8999, blk.x.data(), kBlock, blk.lo, blk.hi);
     CHECK(queued == direct);  // counted at once, no flush needed
   }
 }
 
 TEST_CASE("sketch queue: a bucket past 65,535 values keeps its exact count", "[sketch][queue]") {
-  // 300 blocks of two values: each bucket passes 2-byte counters inside a flush of 8,192.
+  // 600 blocks of two values: each bucket's count (76,800) passes what 2-byte counters hold,
+  // within a flush.
   std::vector<double> x(kBlock);
   for (std::size_t j = 0; j < kBlock; ++j) x[j] = j % 2 == 0 ? 3.0 : 5.5;
   QuantileSketch direct;
   SketchQueue q(1, kBlock);
   std::vector<QuantileSketch> one(1);
-  for (int b = 0; b < 300; ++b) {
+  for (int b = 0; b < 600; ++b) {
     direct.add_many(x.data(), kBlock, 3.0, 5.5);
     q.add(one[0], 0, x.data(), kBlock, 3.0, 5.5);
   }
   q.flush(one);
-  CHECK(one[0].count() == 300 * kBlock);
+  CHECK(one[0].count() == 600 * kBlock);
   CHECK(one[0] == direct);
   const auto bk = one[0].buckets(false);
   REQUIRE(bk.size() == 2);
-  CHECK(bk[0].second == 150 * kBlock);
-  CHECK(bk[1].second == 150 * kBlock);
+  CHECK(bk[0].second == 300 * kBlock);
+  CHECK(bk[1].second == 300 * kBlock);
+}
+
+TEST_CASE("sketch queue: blocks beyond a cell's 65,536 buckets flush it or count at once",
+          "[sketch][queue]") {
+  // A cell's offsets reach 65,536 buckets from its base (a factor of about 10^2.8 in value).
+  // Blocks drift from 1e-6 up to 1e9, so the queue must flush the cell and take a new base
+  // as they leave its reach; every fourth block spans 1e-9 to 1e11 (more buckets than 16
+  // bits reach) and is counted at once. The counts must be those of every block at once.
+  QuantileSketch direct;
+  SketchQueue q(1, kBlock);
+  std::vector<QuantileSketch> one(1);
+  std::vector<double> x(kBlock);
+  for (int b = 0; b < 60; ++b) {
+    for (std::size_t j = 0; j < kBlock; ++j) {
+      const double centre = std::pow(10.0, -6.0 + 0.25 * b);
+      x[j] = centre * (1.0 + 0.5 * static_cast<double>(j) / kBlock);
+      if (b % 4 == 3 && j == 0) x[j] = 1e-9;
+      if (b % 4 == 3 && j == 1) x[j] = 1e11;
+    }
+    const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
+    direct.add_many(x.data(), kBlock, *lo, *hi);
+    q.add(one[0], 0, x.data(), kBlock, *lo, *hi);
+  }
+  q.flush(one);
+  CHECK(one[0].count() == 60 * kBlock);
+  CHECK(one[0] == direct);
+  CHECK(one[0].buckets(false) == direct.buckets(false));
 }
