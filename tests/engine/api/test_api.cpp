@@ -4,13 +4,12 @@
 // scenario_sha256 is that of the scenario loaded with its overrides (issue 15, part 1).
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/api/plancast.h"
+#include "tests/support/cli.h"
 
 using namespace plancast;
 using api::ScenarioSource;
@@ -19,14 +18,7 @@ namespace {
 
 /// Standard output of `plancast ARGS`.
 std::string plancast_stdout(const std::string& args) {
-  const std::string cmd = std::string(PLANCAST_BINARY) + " " + args + " 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  REQUIRE(p);
-  std::string out;
-  char buf[65536];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
-  return out;
+  return test::binary_stdout("", args);
 }
 
 const std::string kLognormal =

@@ -6,30 +6,13 @@
 // their variants for CPUs without FMA and AVX2.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-#include <memory>
 #include <string>
 
 #include "engine/api/plancast.h"
 #include "engine/random/philox_lanes.h"
+#include "tests/support/cli.h"
 
 using namespace plancast;
-
-namespace {
-
-/// Standard output of `ENV plancast ARGS`.
-std::string stdout_of(const std::string& env, const std::string& args) {
-  const std::string cmd = env + " " + std::string(PLANCAST_BINARY) + " " + args + " 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  REQUIRE(p);
-  std::string out;
-  char buf[65536];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("the bundled scenario gives the same bytes on every instruction set",
           "[determinism][lanes]") {
@@ -58,7 +41,7 @@ TEST_CASE("the bundled scenario gives the same bytes with glibc's math for older
   // machine); the tunable masks those features, as on a CPU without them. Checked with perf:
   // under it the run calls __ieee754_exp_avx and __log1p_sse2 instead of the _fma ones.
   const std::string args = "run --runs 3000 --threads 2 --json -";
-  const std::string plain = stdout_of("", args);
+  const std::string plain = test::binary_stdout("", args);
   REQUIRE(plain.size() > 1000);
-  CHECK(stdout_of("GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F", args) == plain);
+  CHECK(test::binary_stdout("GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F", args) == plain);
 }
