@@ -34,7 +34,9 @@ class SketchQueue {
 
   SketchQueue(std::size_t cells, std::size_t block);
   /// Adds x[0..n), every value finite and in [lo, hi], n <= block, to cell c's sketch s:
-  /// queued where the values are positive and s is past its integer counts, else at once.
+  /// queued where the values are positive, within 65,536 buckets of each other, and s is
+  /// past its integer counts, else at once (a block outside the cell's base's reach flushes
+  /// the cell first).
   void add(QuantileSketch& s, std::size_t c, const double* x, std::size_t n, double lo, double hi);
   /// Counts every queued value into its cell's sketch, sketches[c] for cell c.
   void flush(std::vector<QuantileSketch>& sketches);
