@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include "engine/random/discrete.h"
 #include "engine/random/discrete_internal.h"
@@ -57,6 +58,9 @@ std::size_t poisson_draws(const double* mean, const std::uint64_t* w0, const std
                           std::size_t n, double* out, std::uint32_t* rest) {
   std::size_t k = 0;
   Inversions inv;
+  // e^-mean of the last inversion: a block's runs often share their mean (a constant rate,
+  // the firms' entry), and the same mean gives the same exp.
+  double last_mean = std::numeric_limits<double>::quiet_NaN(), last_p0 = 0.0;
   auto finish = [&] {
     inv.run(false);
     for (std::size_t l = 0; l < inv.m; ++l) out[inv.idx[l]] = inv.got[l];
@@ -73,7 +77,11 @@ std::size_t poisson_draws(const double* mean, const std::uint64_t* w0, const std
         break;
       case Method::inversion:
         // poisson_inversion: p(0) = e^−mean, then p *= mean · (1/k).
-        inv.add(j, std::exp(-x), unit_from_word(w0[j]), x, 0.0);
+        if (!(x == last_mean)) {
+          last_mean = x;
+          last_p0 = std::exp(-x);
+        }
+        inv.add(j, last_p0, unit_from_word(w0[j]), x, 0.0);
         if (inv.full()) finish();
         break;
       case Method::rejection: {

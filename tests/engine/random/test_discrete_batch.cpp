@@ -33,7 +33,8 @@ bool same_bits(double a, double b) {
 }
 
 /// Means across every method and edge: 0, negative, NaN, infinite, tiny, the inversion
-/// range up to just below the switch to PTRS, PTRS from the switch to large means; 600
+/// range up to just below the switch to PTRS, PTRS from the switch to large means, runs of
+/// one mean; 600
 /// draws (more than one chunk of 256, not a multiple of any lane count).
 std::vector<double> poisson_means() {
   const double inf = std::numeric_limits<double>::infinity();
@@ -49,6 +50,8 @@ std::vector<double> poisson_means() {
                            kDiscreteInversionMean,
                            1e6,
                            1e15};
+  // Runs of one mean, as a constant rate gives (poisson_draws reuses the last e^-mean).
+  for (double v : {3.5, 3.5, 3.5, 2.0, 3.5, 3.5, 0.5}) m.push_back(v);
   for (int i = 0; m.size() < 600; ++i) m.push_back(0.1 * (i % 400) + 0.01 * (i % 7));
   return m;
 }
