@@ -6,97 +6,42 @@
 #include <cmath>
 #include <limits>
 #include <string>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "engine/core/error.h"
+#include "engine/sim/moments_lanes.h"
 #include "engine/sim/replicates.h"
 
 namespace plancast::sim_detail {
-
-namespace {
-
-/// The block's sum and sum of squares of x - k, and its extremes folded into lo and hi, in
-/// four interleaved partial sums (a fixed order, so the same for every thread, and one the
-/// compiler can keep in vector registers). Returns false, leaving the outputs unusable,
-/// when any value is not finite or a sum overflows.
-bool block_moments(const double* x, std::size_t n, double k, double& sum, double& sumsq, double& lo,
-                   double& hi) {
-  double s[4] = {0, 0, 0, 0}, q[4] = {0, 0, 0, 0};
-  double l[4] = {lo, lo, lo, lo}, h[4] = {hi, hi, hi, hi};
-  std::size_t j = 0;
-#if defined(__SSE2__)
-  // Partial sums of lanes (0, 1) and (2, 3) of each group of four: the same operations in
-  // the same order as the scalar loop below (min(v, l) is v < l ? v : l, as minpd).
-  {
-    const __m128d kk = _mm_set1_pd(k);
-    __m128d s01 = _mm_setzero_pd(), s23 = _mm_setzero_pd();
-    __m128d q01 = _mm_setzero_pd(), q23 = _mm_setzero_pd();
-    __m128d l01 = _mm_set1_pd(lo), l23 = l01, h01 = _mm_set1_pd(hi), h23 = h01;
-    for (; j + 4 <= n; j += 4) {
-      const __m128d v01 = _mm_loadu_pd(x + j), v23 = _mm_loadu_pd(x + j + 2);
-      const __m128d d01 = _mm_sub_pd(v01, kk), d23 = _mm_sub_pd(v23, kk);
-      s01 = _mm_add_pd(s01, d01);
-      s23 = _mm_add_pd(s23, d23);
-      q01 = _mm_add_pd(q01, _mm_mul_pd(d01, d01));
-      q23 = _mm_add_pd(q23, _mm_mul_pd(d23, d23));
-      l01 = _mm_min_pd(v01, l01);
-      l23 = _mm_min_pd(v23, l23);
-      h01 = _mm_max_pd(v01, h01);
-      h23 = _mm_max_pd(v23, h23);
-    }
-    _mm_storeu_pd(s, s01);
-    _mm_storeu_pd(s + 2, s23);
-    _mm_storeu_pd(q, q01);
-    _mm_storeu_pd(q + 2, q23);
-    _mm_storeu_pd(l, l01);
-    _mm_storeu_pd(l + 2, l23);
-    _mm_storeu_pd(h, h01);
-    _mm_storeu_pd(h + 2, h23);
-  }
-#endif
-  for (; j + 4 <= n; j += 4) {
-    for (std::size_t i = 0; i < 4; ++i) {
-      const double v = x[j + i];
-      const double d = v - k;
-      s[i] += d;
-      q[i] += d * d;
-      l[i] = v < l[i] ? v : l[i];
-      h[i] = v > h[i] ? v : h[i];
-    }
-  }
-  for (std::size_t i = 0; j < n; ++j, ++i) {
-    const double v = x[j];
-    const double d = v - k;
-    s[i] += d;
-    q[i] += d * d;
-    l[i] = v < l[i] ? v : l[i];
-    h[i] = v > h[i] ? v : h[i];
-  }
-  sum = (s[0] + s[1]) + (s[2] + s[3]);
-  sumsq = (q[0] + q[1]) + (q[2] + q[3]);
-  lo = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
-  hi = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
-  // A NaN makes the sums NaN; an infinity makes a sum or an extreme infinite.
-  return std::isfinite(sum) && std::isfinite(sumsq) && std::isfinite(lo) && std::isfinite(hi);
-}
-
-}  // namespace
 
 void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<double>& shift,
                  const BlockCtx& ctx, bool observe, const std::vector<WatchIndex>& watch) {
   const int t = ctx.t;
   const std::size_t n = ctx.n;
   RunState& acc = ts.acc;
+  // Every slot's moments first, two slots at a time where the vectors hold four doubles.
+  for (std::size_t s = 0; s < cs.n_slots(); s += 2) {
+    const std::size_t c = s * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t);
+    const double* x = ctx.values + s * kBlockSize;
+    if (s + 1 < cs.n_slots() &&
+        block_moments_pair(x, shift[c], x + kBlockSize,
+                           shift[c + static_cast<std::size_t>(cs.n_years)], n, &ts.moments[s])) {
+      continue;
+    }
+    ts.moments[s] = block_moments(x, n, shift[c]);
+    if (s + 1 < cs.n_slots()) {
+      ts.moments[s + 1] =
+          block_moments(x + kBlockSize, n, shift[c + static_cast<std::size_t>(cs.n_years)]);
+    }
+  }
   for (std::size_t s = 0; s < cs.n_slots(); ++s) {
     const std::size_t c = s * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t);
     const double* x = ctx.values + s * kBlockSize;
     const double k = shift[c];
-    double sum = 0, sumsq = 0, lo = acc.min[c], hi = acc.max[c];
+    const BlockMoments& bm = ts.moments[s];
+    double sum = bm.sum, sumsq = bm.sumsq, lo = acc.min[c], hi = acc.max[c];
     std::size_t bad = 0;
-    double block_lo = std::numeric_limits<double>::infinity(), block_hi = -block_lo;
-    const bool all_finite = block_moments(x, n, k, sum, sumsq, block_lo, block_hi);
+    const double block_lo = bm.lo, block_hi = bm.hi;
+    const bool all_finite = bm.finite;
     if (all_finite) {
       lo = std::min(lo, block_lo);
       hi = std::max(hi, block_hi);

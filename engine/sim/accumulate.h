@@ -11,6 +11,7 @@
 #include "engine/core/process.h"
 #include "engine/sim/block.h"
 #include "engine/sim/compiled.h"
+#include "engine/sim/moments_lanes.h"
 #include "engine/sim/sketch_queue.h"
 #include "engine/sim/state.h"
 
@@ -31,6 +32,8 @@ struct ThreadState {
   RunState acc;
   /// acc's sketches' values queued, flushed into acc before it is merged (SketchQueue).
   SketchQueue queue;
+  /// This year's block moments of each slot (record_year).
+  std::vector<BlockMoments> moments;
   std::uint64_t call = 0;
 
   explicit ThreadState(const CompiledScenario& cs, std::size_t n_watch = 0)
@@ -44,7 +47,8 @@ struct ThreadState {
         watched(n_watch * kBlockSize),
         events(cs.events.size() * kBlockSize),
         acc(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes),
-        queue(cs.n_slots() * static_cast<std::size_t>(cs.n_years), kBlockSize) {
+        queue(cs.n_slots() * static_cast<std::size_t>(cs.n_years), kBlockSize),
+        moments(cs.n_slots()) {
     for (const auto& p : cs.processes) workers.push_back(p->make_worker(kBlockSize));
     reset_counters(cs);
   }
