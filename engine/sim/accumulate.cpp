@@ -1,5 +1,5 @@
-// The statistics of one block of runs, one year at a time: moments in a fixed order (SSE2
-// where there is SSE2), extremes, sketches, non-finite counts and target hits, added into
+// The statistics of one block of runs, one year at a time: moments in a fixed order
+// (moments_lanes.h), extremes, sketches, non-finite counts and target hits, added into
 // the thread's mergeable state.
 #include "engine/sim/accumulate.h"
 
@@ -19,22 +19,22 @@ void record_year(const CompiledScenario& cs, ThreadState& ts, const std::vector<
   const std::size_t n = ctx.n;
   RunState& acc = ts.acc;
   // Every slot's moments first, two slots at a time where the vectors hold four doubles.
-  for (std::size_t s = 0; s < cs.n_slots(); s += 2) {
-    const std::size_t c = s * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t);
+  const std::size_t slots = cs.n_slots();
+  auto cell = [&](std::size_t s) {
+    return s * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t);
+  };
+  for (std::size_t s = 0; s < slots; s += 2) {
     const double* x = ctx.values + s * kBlockSize;
-    if (s + 1 < cs.n_slots() &&
-        block_moments_pair(x, shift[c], x + kBlockSize,
-                           shift[c + static_cast<std::size_t>(cs.n_years)], n, &ts.moments[s])) {
+    if (s + 1 < slots && block_moments_pair(x, shift[cell(s)], x + kBlockSize, shift[cell(s + 1)],
+                                            n, &ts.moments[s])) {
       continue;
     }
-    ts.moments[s] = block_moments(x, n, shift[c]);
-    if (s + 1 < cs.n_slots()) {
-      ts.moments[s + 1] =
-          block_moments(x + kBlockSize, n, shift[c + static_cast<std::size_t>(cs.n_years)]);
+    for (std::size_t r = s; r < std::min(s + 2, slots); ++r) {
+      ts.moments[r] = block_moments(ctx.values + r * kBlockSize, n, shift[cell(r)]);
     }
   }
-  for (std::size_t s = 0; s < cs.n_slots(); ++s) {
-    const std::size_t c = s * static_cast<std::size_t>(cs.n_years) + static_cast<std::size_t>(t);
+  for (std::size_t s = 0; s < slots; ++s) {
+    const std::size_t c = cell(s);
     const double* x = ctx.values + s * kBlockSize;
     const double k = shift[c];
     const BlockMoments& bm = ts.moments[s];

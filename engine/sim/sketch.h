@@ -53,8 +53,8 @@ class ExactSum {
 /// Integer-valued data also get exact counts per integer (integer_exact()).
 ///
 /// Memory (docs/decisions.md, "Sketch stores and the memory estimate"): each sign's store is
-/// dense (one counter per bucket over the range its values span, 2, 4 or 8 bytes wide as the
-/// store's total needs: Store::width_for) while that range is
+/// dense (one counter per bucket over the range its values span, 2, 4 or 8 bytes wide as its
+/// largest count needs, at most Store::width_for(total)) while that range is
 /// at most max(kDenseMinBuckets, kDenseFactor × values counted) buckets, and sparse otherwise
 /// (only the occupied buckets, 12 bytes each). So a store never costs much more than 32
 /// bytes per value counted + 16 KB (per value expected, for a sketch given expect_values),

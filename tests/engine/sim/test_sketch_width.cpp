@@ -1,7 +1,7 @@
 // Tests of the quantile sketch's narrow counters (engine/sim/sketch.h, Store::width): a dense
-// store counts in 2-byte counters up to 65,535 values, 4-byte ones up to 2^32 - 1, 8-byte ones
-// beyond, and widens in place; every count, merge and quantile must equal those of 8-byte
-// counters throughout (the sketch before issue 16's kernel work).
+// store counts in 2-byte counters while no counter can pass 65,535, 4-byte ones up to
+// 2^32 - 1, 8-byte ones beyond, and widens in place; every count, merge and quantile must equal
+// those of 8-byte counters throughout (the sketch before issue 16's kernel work).
 #include <cmath>
 #include <cstdint>
 #include <vector>
