@@ -250,3 +250,39 @@ TEST_CASE("memory_text and the default budget", "[memory]") {
   // Half the physical memory: at least something, at most all the address space.
   CHECK(default_memory_budget() >= (std::uint64_t{64} << 20));
 }
+
+TEST_CASE("where the largest sketches possible fit the budget, no pilot is run", "[memory]") {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  WARN("skipped: the sanitizers' allocators bypass mallinfo2");
+  return;
+#endif
+  // The scenarios the memory test measures (values 1e-12 to 1e308 apart; many cells; exact
+  // integer counts) and the bundled one: the bound holds the pilot's estimate and the heap
+  // the run actually takes, and only a budget that holds the bound skips the pilot.
+  const std::string dir = std::string(PLANCAST_SOURCE_DIR) + "/tests/faults/memory/";
+  for (const std::string& path : {dir + "wide.yaml", dir + "many.yaml", dir + "counts.yaml",
+                                  std::string(PLANCAST_SOURCE_DIR) + "/scenarios/jiaxing.yaml"}) {
+    INFO(path);
+    LoadOptions lo;
+    lo.runs = 3000;
+    const auto cs = compile(load_scenario_file(path, lo, builtin_registry()), builtin_registry());
+    const MemoryEstimate pilot = estimate_run_memory(*cs, 2);
+    const MemoryEstimate bound = estimate_run_memory(*cs, 2, 0, UINT64_MAX - 1);
+    CHECK(pilot.detail.find("sized by a pilot") != std::string::npos);
+    CHECK(bound.detail.find("at most; not sized, the bound fits") != std::string::npos);
+    CHECK(bound.bytes >= pilot.bytes);
+    // One byte short of the bound: the pilot sizes it again.
+    CHECK(estimate_run_memory(*cs, 2, 0, bound.bytes - 1).bytes == pilot.bytes);
+    const std::uint64_t used = peak_above_start([&](const RunOptions& ro) { (void)run(*cs, ro); });
+    INFO("bound " << bound.bytes << " bytes, heap used " << used);
+    CHECK(used + kProgramBytes <= bound.bytes);
+  }
+  // The bundled scenario at its 100,000 runs on 2 threads: within 8 GB (half of a 16 GB
+  // laptop, the default budget), so that its run starts without the pilot.
+  const auto bundled =
+      compile(load_scenario_file(std::string(PLANCAST_SOURCE_DIR) + "/scenarios/jiaxing.yaml", {},
+                                 builtin_registry()),
+              builtin_registry());
+  const MemoryEstimate b = estimate_run_memory(*bundled, 2, 0, std::uint64_t{8} << 30);
+  CHECK(b.detail.find("the bound fits") != std::string::npos);
+}
