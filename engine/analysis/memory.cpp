@@ -175,7 +175,7 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
     const QuantileSketch& sk = pilot.sketch[c];
     std::uint64_t cell = kCellBytes;
     for (const ExactSum* e : {&pilot.sum[c], &pilot.sumsq[c]}) {
-      cell += chunk(e->partials().capacity() * sizeof(double));
+      cell += chunk(e->heap_bytes());
     }
     std::uint64_t thread_cell = cell, merged_cell = cell;
     for (const bool negative : {false, true}) {

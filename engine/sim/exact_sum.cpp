@@ -101,7 +101,7 @@ double ExactSum::value_scaled(int e) const {
   return t.value();
 }
 
-ExactSum ExactSum::from_parts(const std::vector<double>& partials, double special,
+ExactSum ExactSum::from_parts(std::span<const double> partials, double special,
                               std::int64_t carry) {
   ExactSum s;
   for (const double p : partials) s.add(p);

@@ -4,7 +4,9 @@
 // so that the statistics do not depend on the order in which blocks are merged.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -26,17 +28,25 @@ class ExactSum {
   bool operator==(const ExactSum& o) const;
   /// For serialisation (shard files): the partials, the sum of non-finite inputs and the
   /// carry. from_parts rebuilds a sum of the same exact value (adding the partials one by one).
-  const std::vector<double>& partials() const { return partials_; }
+  std::span<const double> partials() const { return {partials_.data(), partials_.size()}; }
+  /// Heap bytes behind the partials: none while they fit the inline storage.
+  std::size_t heap_bytes() const {
+    return partials_.capacity() > kInline ? partials_.capacity() * sizeof(double) : 0;
+  }
   double special() const { return special_; }
   std::int64_t carry() const { return carry_; }
-  static ExactSum from_parts(const std::vector<double>& partials, double special,
+  static ExactSum from_parts(std::span<const double> partials, double special,
                              std::int64_t carry = 0);
+  /// Partials kept inside the object: a block's sums of deviations need two or three, and
+  /// record_year then finds them beside the cell's other sums instead of on the heap.
+  static constexpr std::size_t kInline = 4;
 
  private:
   /// Moves one unit of the carry into the partials, unless that overflows (returns false).
   bool fold_once();
 
-  std::vector<double> partials_;  ///< non-overlapping, increasing magnitude
+  boost::container::small_vector<double, kInline>
+      partials_;  ///< non-overlapping, increasing magnitude
   /// Sum of non-finite inputs (as math.fsum's special_sum): 0 while every input is finite;
   /// ±inf or nan otherwise, and then value().
   double special_ = 0;
