@@ -49,16 +49,35 @@ bool QuantileSketch::int_reserve(std::int64_t lo, std::int64_t hi) {
   return true;
 }
 
-bool QuantileSketch::add_integers(const double* x, std::size_t n) {
-  if (n == 0) return true;
-  double lo = 0x1p53, hi = -0x1p53;
-  bool integral = true;
+namespace {
+/// Whether every x[j] is exact_integer, with their extremes. The fast pass rounds each value
+/// to an integer by adding and taking away 1.5 · 2^52 (exact for |v| < 2^51, where the sum
+/// has unit spacing): v is whole exactly when that gives v back (a NaN never does). It has
+/// no branch, so the compiler runs it several values a step (trunc is a call without
+/// SSE4.1); values beyond ±2^51, and infinities, take the exact loop.
+bool all_integers(const double* x, std::size_t n, double& lo, double& hi) {
+  constexpr double kRound = 0x1.8p52;
+  double l = 0x1p53, h = -0x1p53;
+  bool inexact = false;
   for (std::size_t j = 0; j < n; ++j) {
     const double v = x[j];
-    integral = integral && exact_integer(v);
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
+    inexact |= ((v + kRound) - kRound) != v;
+    l = v < l ? v : l;
+    h = v > h ? v : h;
   }
+  lo = l;
+  hi = h;
+  if (l > -0x1p51 && h < 0x1p51) return !inexact;
+  bool integral = true;
+  for (std::size_t j = 0; j < n; ++j) integral = integral && exact_integer(x[j]);
+  return integral;
+}
+}  // namespace
+
+bool QuantileSketch::add_integers(const double* x, std::size_t n) {
+  if (n == 0) return true;
+  double lo = 0, hi = 0;
+  const bool integral = all_integers(x, n, lo, hi);
   if (!integral) {
     drop_integers();
     return false;
@@ -66,7 +85,8 @@ bool QuantileSketch::add_integers(const double* x, std::size_t n) {
   const auto ilo = static_cast<std::int64_t>(lo), ihi = static_cast<std::int64_t>(hi);
   if (!int_reserve(ilo, ihi)) return false;
   std::uint64_t* c = int_counts_.data();
-  for (std::size_t j = 0; j < n; ++j) ++c[static_cast<std::int64_t>(x[j]) - int_lo_];
+  const std::int64_t base = int_lo_;  // a local: the counters' stores cannot change it
+  for (std::size_t j = 0; j < n; ++j) ++c[static_cast<std::int64_t>(x[j]) - base];
   int_total_ += n;
   return true;
 }
