@@ -250,7 +250,10 @@ void select_checked(const YAML::Node& base_root, const VariantList& variants,
     DiagnosticList diags, own_paths;
     YAML::Node root = yaml_tree::clone(base_root, "variants");
     apply_variant(root, name, ovs, own_paths);
-    Scenario sc = build(root, file, mapper, registry, diags);
+    // Only the selected variant and those `validate` reports on are kept; the others are
+    // built for their problems alone.
+    const bool kept = name == opts.variant || report_each;
+    Scenario sc = build(root, file, mapper, registry, diags, !kept);
     all.add(diags, name);
     const bool clean = diags.empty() && own_paths.empty();
     for (const auto& d : own_paths.items()) path_diags.error(d.loc, d.message);
@@ -412,7 +415,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
       all.add(unknown_variant(opts.variant, variant_names), "");
     }
   } else {
-    selected = build(base_root, file, mapper, registry, base_diags);
+    // With --variant, the base is built for its problems alone (the variant replaces it).
+    selected = build(base_root, file, mapper, registry, base_diags, !opts.variant.empty());
     all.add(base_diags, "");
     select_checked(base_root, variants, variant_names, opts, {sets, sets_parsed, set_diags}, file,
                    mapper, registry, each_variant, all, chosen);

@@ -106,11 +106,12 @@ void assign_first_years(Scenario& sc) {
 
 Scenario build(const YAML::Node& root, const std::string& file,
                const std::shared_ptr<const LocMapper>& mapper, const Registry& registry,
-               DiagnosticList& diags) {
+               DiagnosticList& diags, bool check_only) {
   Scenario sc;
   sc.file = file;
   NodeReader r(root, diags, file, "");
   r.set_loc_mapper(mapper);
+  r.set_check_only(check_only);
   if (root.IsNull() || !root.IsDefined()) {
     // Located at 1:1 so that every problem of a file reads FILE:LINE:COL.
     diags.error(SourceLoc{file, 1, 1},

@@ -139,10 +139,12 @@ void apply_variant(YAML::Node root, const std::string& name, const std::vector<O
 
 // ---- loader_build.cpp -----------------------------------------------------------------------
 
-/// Validates a whole node tree into a Scenario, reporting every problem into diags.
+/// Validates a whole node tree into a Scenario, reporting every problem into diags. With
+/// `check_only` (a tree built only for its problems, the Scenario then dropped), the texts
+/// kept for reports are not made (NodeReader::set_check_only): the same problems, less work.
 Scenario build(const YAML::Node& root, const std::string& file,
                const std::shared_ptr<const LocMapper>& mapper, const Registry& registry,
-               DiagnosticList& diags);
+               DiagnosticList& diags, bool check_only = false);
 
 }  // namespace loader_detail
 }  // namespace plancast

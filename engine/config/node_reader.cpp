@@ -104,6 +104,7 @@ SourceLoc NodeReader::loc() const {
 NodeReader NodeReader::child(YAML::Node node, const std::string& path) const {
   NodeReader r(std::move(node), *diags_, file_, path);
   r.mapper_ = mapper_;
+  r.check_only_ = check_only_;
   r.item_ = item_;
   return r;
 }

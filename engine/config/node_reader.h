@@ -51,6 +51,11 @@ class NodeReader {
   SourceLoc loc_of(const YAML::Mark& mark) const;
   /// Installs a mark → location mapper; readers made from this one (children) inherit it.
   void set_loc_mapper(std::shared_ptr<const LocMapper> mapper) { mapper_ = std::move(mapper); }
+  /// Marks a tree that is read only to be checked (a variant the command does not run): what
+  /// is kept only for reports, a distribution's text as written, is not made. Children
+  /// inherit it.
+  void set_check_only(bool check_only) { check_only_ = check_only; }
+  bool check_only() const { return check_only_; }
   /// A reader for another node of the same tree (same file, mapper and diagnostics).
   NodeReader child(YAML::Node node, const std::string& path) const;
   /// Reports an error at this node. Returns false, for `return r.error(...)` chains.
@@ -121,6 +126,7 @@ class NodeReader {
   std::string path_;
   std::string item_;  ///< see name_item
   std::shared_ptr<const LocMapper> mapper_;
+  bool check_only_ = false;  ///< see set_check_only
   std::set<std::string> known_;
   mutable bool type_reported_ = false;  ///< "expected a map" already said for this node
   bool dups_reported_ = false;          ///< duplicate keys already reported (by entries())

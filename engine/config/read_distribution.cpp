@@ -380,7 +380,7 @@ void DistReader::read_truncate() {
 
 std::optional<DistSpec> read_distribution(NodeReader& map) {
   std::optional<DistSpec> spec = DistReader(map).read();
-  if (spec) spec->written = yaml_tree::flow_text(map.node());
+  if (spec && !map.check_only()) spec->written = yaml_tree::flow_text(map.node());
   return spec;
 }
 

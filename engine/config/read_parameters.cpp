@@ -54,7 +54,7 @@ void read_parameters(NodeReader& r, ReadContext& cx) {
         if (auto d = read_distribution(pr)) {
           p.dist = *d;
           // As the file writes the distribution: without the labels.
-          if (labelled) {
+          if (labelled && !pr.check_only()) {
             YAML::Node bare = yaml_tree::clone(pr.node());
             bare.remove("title");
             bare.remove("unit");

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include "engine/config/loader_internal.h"
 #include "engine/config/node_reader.h"
 #include "engine/config/read_distribution.h"
 #include "engine/config/scenario.h"

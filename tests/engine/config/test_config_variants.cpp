@@ -75,6 +75,42 @@ TEST_CASE("check_other_variants = false builds the selected variant only", "[con
   CHECK_DIAG(ds, "t.yaml:30:26", "-.inf is not a finite number");
 }
 
+TEST_CASE("a tree built only to be checked gives the same problems, without report texts",
+          "[config][variants]") {
+  // loader_detail::build with check_only (a variant the command does not run): every
+  // problem as a full build reports it, and no distribution's text as written (which only
+  // reports, workbooks and compare's reuse read) is made.
+  const auto build_of = [](const std::string& yaml, bool check_only, DiagnosticList& d) {
+    return loader_detail::build(YAML::Load(yaml), "t.yaml", nullptr, fake_registry(), d,
+                                check_only);
+  };
+  const std::string labelled = with("  g: {dist: normal, mean: 0.05, sd: 0.01}",
+                                    "  g: {dist: normal, mean: 0.05, sd: 0.01, title: Growth}");
+  DiagnosticList full_d, check_d;
+  const Scenario full = build_of(labelled, false, full_d);
+  const Scenario check = build_of(labelled, true, check_d);
+  CHECK(full_d.empty());
+  CHECK(check_d.empty());
+  REQUIRE(full.parameters.size() == check.parameters.size());
+  CHECK(full.parameters[0].dist.written == "{dist: normal, mean: 0.05, sd: 0.01}");
+  CHECK(full.parameters[1].dist.written == "{dist: uniform, min: 0, max: 0.1}");
+  for (std::size_t i = 0; i < check.parameters.size(); ++i) {
+    CHECK(check.parameters[i].dist.written.empty());
+    CHECK(check.parameters[i].dist.mean == full.parameters[i].dist.mean);
+  }
+  // Broken files: the same diagnostics, message for message.
+  for (const std::string& bad :
+       {with("    base: 100\n", "    base: -.inf\n"),
+        with("  g: {dist: normal, mean: 0.05, sd: 0.01}", "  g: {dist: normal, mean: 0.05}"),
+        with("  h: {dist: uniform, min: 0, max: 0.1}", "  h: {dist: uniform, min: 1, max: 0}")}) {
+    DiagnosticList a, b;
+    build_of(bad, false, a);
+    build_of(bad, true, b);
+    CHECK_FALSE(a.empty());
+    CHECK(all_text(a.items()) == all_text(b.items()));
+  }
+}
+
 TEST_CASE("a trusted load builds only what it selects, from the file parsed once",
           "[config][variants]") {
   // check_other_variants = false with a variant or an override selected (compare's variants,
