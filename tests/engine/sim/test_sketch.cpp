@@ -154,6 +154,64 @@ TEST_CASE("the bounded add_many (runner's fast path) equals add one by one", "[s
   CHECK(one == fast);
 }
 
+TEST_CASE("every order statistic lies in the bucket a plain walk over the buckets finds",
+          "[sketch]") {
+  // order_statistics walks the stores' counters of their width; a plain count over
+  // buckets() (most negative first, then zeros, then positives) must find the same bucket
+  // for every rank, in dense stores with long runs of empty buckets, crowded buckets and
+  // both signs. (A walk that skipped 16 counters when their sum reached one past the rank
+  // failed 59 of these checks.)
+  auto check = [](const QuantileSketch& s) {
+    const std::uint64_t n = s.count();
+    auto neg = s.buckets(true);
+    std::reverse(neg.begin(), neg.end());  // largest magnitude first
+    const auto pos = s.buckets(false);
+    std::vector<std::uint64_t> ks(n);
+    for (std::uint64_t k = 1; k <= n; ++k) ks[k - 1] = k;
+    std::vector<double> got(n);
+    s.order_statistics(ks.data(), n, got.data());
+    std::uint64_t k = 1;
+    auto expect = [&](std::int32_t index, std::uint64_t count, int sign) {
+      for (std::uint64_t j = 0; j < count; ++j, ++k) {
+        const double v = got[k - 1];
+        INFO("rank " << k << " of " << n << ", bucket " << index << ", value " << v);
+        if (sign == 0) {
+          CHECK(v == 0.0);
+        } else {
+          CHECK((sign < 0 ? v < 0 : v > 0));
+          CHECK(QuantileSketch::index_of(std::fabs(v)) == index);
+        }
+      }
+    };
+    for (const auto& [i, c] : neg) expect(i, c, -1);
+    expect(0, s.zero_count(), 0);
+    for (const auto& [i, c] : pos) expect(i, c, 1);
+    CHECK(k == n + 1);
+  };
+  // Dense stores (values within a factor of about 2 for their count) with thin tails, where
+  // blocks of 16 buckets hold one value or none; every 13th value 0, every 3rd negative.
+  const std::vector<double> z = normals(3000, 5);
+  std::vector<double> x(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    x[i] = i % 13 == 0 ? 0.0 : (i % 3 == 0 ? -1.0 : 1.0) * 100.0 * std::exp(0.1 * z[i]);
+  }
+  const QuantileSketch thin = sketch_of(x);
+  for (const bool negative : {false, true}) {
+    const auto b = thin.buckets(negative);
+    REQUIRE_FALSE(b.empty());
+    std::uint64_t count = 0;
+    for (const auto& [i, c] : b) count += c;
+    REQUIRE(QuantileSketch::dense_layout(
+        count, static_cast<std::uint64_t>(b.back().first - b.front().first + 1)));
+  }
+  check(thin);
+  // Crowded buckets: the same on a coarse grid (some buckets hold hundreds of values).
+  for (double& v : x) v = std::round(v / 4.0) * 4.0 + 0.5;
+  const QuantileSketch crowded = sketch_of(x);
+  REQUIRE_FALSE(crowded.integer_exact());
+  check(crowded);
+}
+
 TEST_CASE("order statistics read in one pass equal those read one by one", "[sketch]") {
   // summarise() reads every rank of a cell in one walk over the buckets; each must be
   // what a walk for that rank alone gives, whatever the order asked, with repeats, ranks
