@@ -45,8 +45,8 @@ class ExactSum {
   /// Moves one unit of the carry into the partials, unless that overflows (returns false).
   bool fold_once();
 
-  boost::container::small_vector<double, kInline>
-      partials_;  ///< non-overlapping, increasing magnitude
+  /// Non-overlapping, increasing magnitude; the first kInline inside the object.
+  boost::container::small_vector<double, kInline> partials_;
   /// Sum of non-finite inputs (as math.fsum's special_sum): 0 while every input is finite;
   /// ±inf or nan otherwise, and then value().
   double special_ = 0;

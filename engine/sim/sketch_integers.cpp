@@ -52,9 +52,9 @@ bool QuantileSketch::int_reserve(std::int64_t lo, std::int64_t hi) {
 namespace {
 /// Whether every x[j] is exact_integer, with their extremes. The fast pass rounds each value
 /// to an integer by adding and taking away 1.5 · 2^52 (exact for |v| < 2^51, where the sum
-/// has unit spacing): v is whole exactly when that gives v back (a NaN never does). It has
-/// no branch, so the compiler runs it several values a step (trunc is a call without
-/// SSE4.1); values beyond ±2^51, and infinities, take the exact loop.
+/// has unit spacing): v is whole exactly when that gives v back (a NaN never does). Two
+/// additions and a comparison a value, with no branch and no call (trunc is a library call
+/// without SSE4.1); values beyond ±2^51, and infinities, take the exact loop.
 bool all_integers(const double* x, std::size_t n, double& lo, double& hi) {
   constexpr double kRound = 0x1.8p52;
   double l = 0x1p53, h = -0x1p53;
