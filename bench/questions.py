@@ -17,6 +17,7 @@ Python 3 standard library only.
 import argparse
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -56,6 +57,27 @@ def questions(scenario, smoke, target=TARGET, vary=VARY):
           "--probability", "0.5"] + small("--runs", "500"),
          lambda d: d.get("total_runs", d["runs"] * d.get("evaluations", 1))),
     ]
+
+
+def machine():
+    """One line naming the CPU: its model, family and model numbers, CPU count and widest
+    vector unit (Linux's /proc/cpuinfo; the platform's name elsewhere). Figures measured in
+    different sessions are comparable only on the same machine: this says which one it was."""
+    info = {}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip(), value.strip())
+    except OSError:
+        return "machine: %s, %d CPUs" % (platform.processor() or platform.machine(),
+                                         os.cpu_count() or 1)
+    flags = set(info.get("flags", "").split())
+    widest = next((name for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"),
+                                           ("sse4_2", "SSE4.2")) if flag in flags), "none named")
+    return "machine: %s (family %s, model %s), %d CPUs, widest vector unit %s" % (
+        info.get("model name", "?"), info.get("cpu family", "?"), info.get("model", "?"),
+        os.cpu_count() or 1, widest)
 
 
 def time_child(argv):
@@ -139,7 +161,8 @@ def main():
             rate = "%.0f" % (n / wall) if n and wall > 0 else "n/a"
             print("| `%s` | %.3f | %.3f | %.0f | %s | %s |" %
                   (name, wall, cpu, rss, n if n is not None else "n/a", rate))
-        print("\nmedians of %d; plancast %s, scenario %s\n" % (reps, binary, args.scenario))
+        print("\nmedians of %d; plancast %s, scenario %s\n%s\n" %
+              (reps, binary, args.scenario, machine()))
     if failures:
         print("\n".join(["FAILED:"] + failures), file=sys.stderr)
         return 1
