@@ -229,8 +229,9 @@ HWY_INLINE void philox_core(const std::uint64_t* key, std::size_t n, const Make&
   }
   // Two vectors of lanes at a time: two independent chains of products keep the multipliers
   // busy while each waits on its own previous round. Whole pairs first, stored without a
-  // check: with the checks of a partial pair in the same loop, GCC 12 schedules the rounds
-  // about 25% slower on this machine's Zen 3 (AVX2; the same operations, measured per call).
+  // check: with the checks of a partial pair in the same loop, GCC 12 scheduled the rounds
+  // about 25% slower on an AMD Zen 3 with AVX2 (the same operations, measured per call;
+  // docs/performance.md, session 32).
   const auto two = [&](std::size_t at, V(&a)[4], V(&b)[4]) HWY_ATTR {
     make(at, a);
     make(at + N, b);
