@@ -118,18 +118,22 @@ Multiplier<hn::Vec<D> > multiplier(D d, std::uint64_t m) {
   return {hn::Set(d, m & 0xFFFFFFFFull), hn::Set(d, m >> 32), hn::Set(d, m)};
 }
 
+/// Stores the four words of N runs at out (stride apart), every lane.
+template <class D, class V>
+HWY_INLINE void store_rows(D d, V x0, V x1, V x2, V x3, std::uint64_t* HWY_RESTRICT out,
+                           std::size_t stride) {
+  hn::StoreU(x0, d, out);
+  hn::StoreU(x1, d, out + stride);
+  hn::StoreU(x2, d, out + 2 * stride);
+  hn::StoreU(x3, d, out + 3 * stride);
+}
+
 /// Stores the four words of N runs at out + j (stride apart), only the first `valid` lanes.
 template <class D, class V>
 HWY_INLINE void store_words(D d, V x0, V x1, V x2, V x3, std::uint64_t* HWY_RESTRICT out,
                             std::size_t stride, std::size_t valid) {
   const std::size_t N = hn::Lanes(d);
-  if (valid >= N) {
-    hn::StoreU(x0, d, out);
-    hn::StoreU(x1, d, out + stride);
-    hn::StoreU(x2, d, out + 2 * stride);
-    hn::StoreU(x3, d, out + 3 * stride);
-    return;
-  }
+  if (valid >= N) return store_rows(d, x0, x1, x2, x3, out, stride);
   // The last runs: through a buffer, so nothing past run n is written.
   HWY_ALIGN std::uint64_t tmp[4 * HWY_MAX_BYTES / sizeof(std::uint64_t)];
   hn::Store(x0, d, tmp);
@@ -165,10 +169,7 @@ struct RowStore {
   /// The same for N counters that are all stored (j + N <= n).
   template <class D, class V>
   HWY_INLINE void full(D d, std::size_t j, V x0, V x1, V x2, V x3) const {
-    hn::StoreU(x0, d, out + j);
-    hn::StoreU(x1, d, out + j + stride);
-    hn::StoreU(x2, d, out + j + 2 * stride);
-    hn::StoreU(x3, d, out + j + 3 * stride);
+    store_rows(d, x0, x1, x2, x3, out + j, stride);
   }
 };
 
