@@ -190,16 +190,27 @@ bool NoiseBatch::fits(std::size_t n) const {
 
 void NoiseBatch::queue(double* s, std::size_t n, double d, double sigma, std::uint64_t run,
                        std::uint32_t* counts) {
-  const std::size_t groups = (n + 3) / 4;
+  // Known normals: all the run's, or its whole groups of four known (a partial group known
+  // is drawn again whole, its spare words being no firm's).
+  Item it{s, n, d, sigma, run, groups_, counts};
+  if (share_ != nullptr) {
+    it.row = static_cast<std::size_t>(run - share_->first_run());
+    const std::size_t k = share_->known(it.row);
+    it.skip = k >= n ? n : k / 4 * 4;
+    it.known = share_->values(it.row);
+  }
+  const std::size_t groups = (n - it.skip + 3) / 4;
   if (groups > kMaxGroups) {  // more firms than a batch holds: drawn on its own at flush
-    items_.push_back({s, n, d, sigma, run, kMaxGroups, counts});
+    it.first = kMaxGroups;
+    it.skip = 0;
+    items_.push_back(it);
     return;
   }
   const auto item = static_cast<std::uint32_t>(items_.size());
-  items_.push_back({s, n, d, sigma, run, groups_, counts});
+  items_.push_back(it);
   for (std::size_t g = 0; g < groups; ++g) {
     c0_[groups_ + g] = run;
-    c2_[groups_ + g] = g;
+    c2_[groups_ + g] = it.skip / 4 + g;
     group_item_[groups_ + g] = item;
   }
   groups_ += groups;
@@ -216,7 +227,7 @@ void NoiseBatch::finish_slow(const Stream& noise, std::uint32_t year_index, std:
     for (; q0 < k && m < kSlowChunk; ++q0) {
       const std::size_t i = slow_[q0];
       const Item& it = items_[group_item_[i / 4]];
-      const std::uint64_t firm = i - 4 * it.first;
+      const std::uint64_t firm = it.skip + i - 4 * it.first;
       if (firm >= it.n) continue;  // a last partial group's spare word (drawn, unused)
       idx[m] = i;
       extra_c0_[m] = it.run;
@@ -254,8 +265,21 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
       continue;
     }
     // The update and the counts of the first two thresholds in one pass over the run's
-    // firms (in the cache), any further thresholds after it.
-    add_noise_counting(it.s, z_.data() + 4 * it.first, it.n, it.d, it.sigma, t0, t1, c);
+    // firms (in the cache), any further thresholds after it; the firms with known normals
+    // first, then those drawn (kept for the next scenario once used).
+    const double* z = z_.data() + 4 * it.first;
+    c[0] = c[1] = 0;
+    if (it.skip > 0) add_noise_counting(it.s, it.known, it.skip, it.d, it.sigma, t0, t1, c);
+    if (it.skip < it.n) {
+      std::uint32_t more[2];
+      add_noise_counting(it.s + it.skip, z, it.n - it.skip, it.d, it.sigma, t0, t1, more);
+      c[0] += more[0];
+      c[1] += more[1];
+      if (share_ != nullptr) {
+        const std::size_t k = share_->known(it.row);
+        share_->keep(it.row, z + (k - it.skip), k, it.n);
+      }
+    }
     if (it.counts == nullptr) continue;
     std::copy_n(c, std::min<std::size_t>(k_, 2), it.counts);
     for (std::size_t q = 2; q < k_; ++q) {

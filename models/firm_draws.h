@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/random/shared_normals.h"
 #include "engine/random/stream.h"
 
 namespace plancast::firm_detail {
@@ -53,6 +54,8 @@ class EntrantDraws {
 /// add_noise() would: the same words and operations, so the same bits. The queued firm
 /// vectors must not move before flush(). With thresholds, flush() also counts each run's
 /// firms at or above each of them after its noise, the first two in the update's own pass.
+/// With a shared table (share()), a run's firms whose normals the table knows read them from
+/// it and only the others are drawn, then kept in it (the same values: shared_normals.h).
 class NoiseBatch {
  public:
   static constexpr std::size_t kMaxGroups = 2048;
@@ -65,6 +68,9 @@ class NoiseBatch {
   void queue(double* s, std::size_t n, double d, double sigma, std::uint64_t run,
              std::uint32_t* counts = nullptr);
   void flush(const Stream& noise, std::uint32_t year_index);
+  /// The table of this stream's block-year that queue() reads and flush() fills (nullptr:
+  /// none), for the runs queued from now on; its first_run is the block's.
+  void share(SharedNormals::Table* table) { share_ = table; }
   /// The bytes a batch holds.
   static std::size_t bytes();
 
@@ -79,8 +85,11 @@ class NoiseBatch {
     std::size_t n;
     double d, sigma;
     std::uint64_t run;
-    std::size_t first;  ///< its first group's index in the batch (kMaxGroups: on its own)
+    std::size_t first;  ///< its first drawn group's index in the batch (kMaxGroups: on its own)
     std::uint32_t* counts;
+    std::size_t skip = 0;           ///< its first firms, whose normals the shared table knew
+    const double* known = nullptr;  ///< their normals (the table's row)
+    std::size_t row = 0;            ///< its row in the shared table
   };
   const double* thresholds_;
   std::size_t k_;
@@ -92,6 +101,7 @@ class NoiseBatch {
   std::vector<std::uint32_t> slow_, group_item_;            ///< the slow normals; each group's item
   std::vector<std::uint64_t> extra_c0_, extra_c1_, extra_;  ///< slow normals' counters, words
   std::size_t groups_ = 0;
+  SharedNormals::Table* share_ = nullptr;
 };
 
 /// s[i] += d + sigma·z_i for the n firms of run `run` in year `year_index`. Firm i's z: a

@@ -132,7 +132,11 @@ void FirmWorker::step(BlockCtx& ctx) {
     for (std::size_t j = 0; j < ctx.n; ++j) entry_[j] = value_at(p_.entry, ctx, j);
     entrant_draws_.draw(entry_.data(), ctx.n, entry, ctx.first_run, year_index, entrants_.data());
   }
-  // 1. Each run's drift and noise; the noise of many runs drawn at once (NoiseBatch).
+  // 1. Each run's drift and noise; the noise of many runs drawn at once (NoiseBatch), or
+  // read where a scenario simulated together with this one drew it (ctx.normals).
+  noise_batch_.share(ctx.normals == nullptr ? nullptr
+                                            : ctx.normals->table(ctx.seed, p_.noise_stream,
+                                                                 ctx.first_run, year_index, ctx.n));
   for (std::size_t j = 0; j < ctx.n; ++j) {
     counted_[j] = 0;
     if (undefined_[j]) continue;

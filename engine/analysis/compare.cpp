@@ -184,37 +184,6 @@ struct VariantOutcome {
   std::vector<std::string> notes;
 };
 
-using SimulateFn = std::function<Results(const CompiledScenario&, RunObserver*)>;
-
-/// The variant simulated whole; its targets paired with the base's by id.
-VariantOutcome run_whole(const Scenario& base, const CompareEntry& entry,
-                         const CompiledScenario& compiled, const BitRecorder& base_bits,
-                         const SimulateFn& simulate) {
-  VariantOutcome v;
-  const Scenario& sc = entry.scenario;
-  for (std::size_t kv = 0; kv < sc.targets.size(); ++kv) {
-    bool found = false;
-    for (std::size_t kb = 0; kb < base.targets.size(); ++kb) {
-      if (base.targets[kb].id == sc.targets[kv].id) {
-        v.pairs.emplace_back(kv, kb);
-        found = true;
-        break;
-      }
-    }
-    if (!found) {
-      v.notes.push_back(
-          fmt::format("target '{}' is only in '{}': not compared", sc.targets[kv].id, entry.name));
-    }
-  }
-  DiscordanceCounter counter(base_bits, v.pairs);
-  v.results = simulate(compiled, &counter);
-  for (std::size_t q = 0; q < v.pairs.size(); ++q) {
-    v.gained.push_back(counter.gained(q));
-    v.lost.push_back(counter.lost(q));
-  }
-  return v;
-}
-
 std::size_t index_of_target(const std::vector<TargetSpec>& targets, const std::string& id) {
   for (std::size_t k = 0; k < targets.size(); ++k) {
     if (targets[k].id == id) return k;
@@ -222,99 +191,157 @@ std::size_t index_of_target(const std::vector<TargetSpec>& targets, const std::s
   throw std::logic_error("compare: no target '" + id + "'");
 }
 
-/// The variant's results from the base's, with only its changed part simulated
-/// (variant_changes(): the same targets and indicators, in the same order, as the base).
-VariantOutcome run_reusing(const Results& base_results, const Scenario& sc,
-                           const VariantChanges& changes, const BitRecorder& base_bits,
-                           const Registry& registry, const SimulateFn& simulate) {
-  VariantOutcome v;
-  v.results = base_results;
-  Results& r = v.results;
-  // What summarise() writes of the scenario itself; the years, runs, seed and sampler are
-  // the base's (else changes.whole).
-  r.scenario = sc.name;
-  r.title = sc.title;
-  r.variant = sc.variant.empty() ? std::nullopt : std::optional<std::string>(sc.variant);
-  r.scenario_sha256 = sc.sha256;
-  for (std::size_t k = 0; k < sc.targets.size(); ++k) v.pairs.emplace_back(k, k);
-  v.gained.assign(sc.targets.size(), 0);
-  v.lost.assign(sc.targets.size(), 0);
-  if (!changes.any()) return v;
-
-  const Scenario part = changed_part(sc, changes);
-  std::vector<std::pair<std::size_t, std::size_t>> part_pairs;  // (part k, variant k)
-  for (std::size_t pk = 0; pk < part.targets.size(); ++pk) {
-    part_pairs.emplace_back(pk, index_of_target(sc.targets, part.targets[pk].id));
-  }
-  // The variant's joint groups (years with targets, ascending, targets in file order): the
-  // base's where none of its targets changed, else counted over the runs.
-  std::map<int, std::vector<std::size_t>> years;
-  for (std::size_t k = 0; k < sc.targets.size(); ++k) years[sc.targets[k].year].push_back(k);
-  std::vector<std::vector<JointCounter::Member>> counted;
-  std::vector<std::optional<JointResult>> joint;  // per year of `years`: the base's, or none
-  for (const auto& [year, ks] : years) {
-    JointResult same;
-    same.year = year;
-    bool changed = false;
-    std::vector<JointCounter::Member> members;
-    for (std::size_t k : ks) {
-      same.targets.push_back(sc.targets[k].id);
-      changed |= changes.targets[k] != 0;
-      JointCounter::Member m{-1, k};
-      if (changes.targets[k] != 0) {
-        const std::size_t pk = index_of_target(part.targets, sc.targets[k].id);
-        m.part = static_cast<int>(pk);
+/// A variant prepared for its simulation: what to simulate (nullptr: nothing, every result
+/// is the base's), the observer that pairs its runs with the base's, and finish(), which
+/// turns what was simulated into its outcome. Made whole (simulated entire, its targets
+/// paired with the base's by id) or reusing (variant_changes(): only its changed part
+/// simulated, the rest taken from the base's results).
+class VariantRun {
+ public:
+  /// The variant simulated whole.
+  VariantRun(const Scenario& base, const CompareEntry& entry,
+             std::shared_ptr<const CompiledScenario> compiled, const BitRecorder& base_bits)
+      : sc_(entry.scenario), whole_(true), compiled_(std::move(compiled)) {
+    for (std::size_t kv = 0; kv < sc_.targets.size(); ++kv) {
+      bool found = false;
+      for (std::size_t kb = 0; kb < base.targets.size(); ++kb) {
+        if (base.targets[kb].id == sc_.targets[kv].id) {
+          v_.pairs.emplace_back(kv, kb);
+          found = true;
+          break;
+        }
       }
-      members.push_back(m);
+      if (!found) {
+        v_.notes.push_back(fmt::format("target '{}' is only in '{}': not compared",
+                                       sc_.targets[kv].id, entry.name));
+      }
     }
-    const auto b = std::find_if(
-        base_results.joint.begin(), base_results.joint.end(),
-        [&, y = year](const JointResult& j) { return j.year == y && j.targets == same.targets; });
-    if (!changed && b != base_results.joint.end()) {
-      joint.push_back(*b);
-    } else {
-      joint.push_back(std::nullopt);
-      counted.push_back(std::move(members));
-    }
+    counter_ = std::make_unique<DiscordanceCounter>(base_bits, v_.pairs);
   }
 
-  DiscordanceCounter counter(base_bits, part_pairs);
-  JointCounter joint_counter(base_bits, counted, sc.simulation.runs);
-  Observers both({&counter, &joint_counter});
-  const Results p = simulate(*compile(part, registry), &both);
-
-  for (IndicatorResult& ir : r.indicators) {
-    const IndicatorSpec* owner = sc.indicator_of_output(ir.name);
-    if (owner == nullptr) throw std::logic_error("compare: no indicator of '" + ir.name + "'");
-    if (changes.indicators[static_cast<std::size_t>(owner - sc.indicators.data())] == 0) continue;
-    const auto it = std::find_if(p.indicators.begin(), p.indicators.end(),
-                                 [&](const IndicatorResult& x) { return x.name == ir.name; });
-    if (it == p.indicators.end()) throw std::logic_error("compare: '" + ir.name + "' not run");
-    ir = *it;
-  }
-  for (std::size_t q = 0; q < part_pairs.size(); ++q) {
-    const auto [pk, k] = part_pairs[q];
-    r.targets[k] = p.targets[pk];
-    v.gained[k] = counter.gained(q);
-    v.lost[k] = counter.lost(q);
-  }
-  r.events = p.events;
-  const bool replicated = sc.simulation.sampler == "lhs" || sc.simulation.sampler == "sobol";
-  r.joint.clear();
-  std::size_t g = 0;
-  auto year = years.begin();
-  for (std::optional<JointResult>& j : joint) {
-    if (!j) {
-      j.emplace();
-      j->year = year->first;
-      for (std::size_t k : year->second) j->targets.push_back(sc.targets[k].id);
-      j->p = joint_counter.proportion(g++, replicated);
+  /// The variant's changed part simulated (the same targets and indicators, in the same
+  /// order, as the base).
+  VariantRun(const Scenario& base, const Scenario& sc, const VariantChanges& changes,
+             const BitRecorder& base_bits, const Registry& registry)
+      : sc_(sc), changes_(changes), whole_(false) {
+    for (std::size_t k = 0; k < sc.targets.size(); ++k) v_.pairs.emplace_back(k, k);
+    v_.gained.assign(sc.targets.size(), 0);
+    v_.lost.assign(sc.targets.size(), 0);
+    if (!changes.any()) return;
+    part_ = changed_part(sc, changes);
+    for (std::size_t pk = 0; pk < part_.targets.size(); ++pk) {
+      part_pairs_.emplace_back(pk, index_of_target(sc.targets, part_.targets[pk].id));
     }
-    r.joint.push_back(std::move(*j));
-    ++year;
+    // The variant's joint groups (years with targets, ascending, targets in file order):
+    // the base's where none of its targets changed (finish()), else counted over the runs.
+    // The base's groups are its years with targets, as compile() makes them.
+    std::map<int, std::vector<std::string>> base_groups;
+    for (const TargetSpec& t : base.targets) base_groups[t.year].push_back(t.id);
+    for (std::size_t k = 0; k < sc.targets.size(); ++k) years_[sc.targets[k].year].push_back(k);
+    std::vector<std::vector<JointCounter::Member>> counted;
+    for (const auto& [year, ks] : years_) {
+      std::vector<std::string> ids;
+      for (std::size_t k : ks) ids.push_back(sc.targets[k].id);
+      const auto b = base_groups.find(year);
+      bool changed = b == base_groups.end() || b->second != ids;
+      std::vector<JointCounter::Member> members;
+      for (std::size_t k : ks) {
+        changed |= changes.targets[k] != 0;
+        JointCounter::Member m{-1, k};
+        if (changes.targets[k] != 0) {
+          m.part = static_cast<int>(index_of_target(part_.targets, sc.targets[k].id));
+        }
+        members.push_back(m);
+      }
+      counted_.push_back(changed);
+      if (changed) counted.push_back(std::move(members));
+    }
+    counter_ = std::make_unique<DiscordanceCounter>(base_bits, part_pairs_);
+    joint_ = std::make_unique<JointCounter>(base_bits, counted, sc.simulation.runs);
+    both_ = std::make_unique<Observers>(std::vector<RunObserver*>{counter_.get(), joint_.get()});
+    compiled_ = compile(part_, registry);
   }
-  return v;
-}
+
+  const std::shared_ptr<const CompiledScenario>& compiled() const { return compiled_; }
+  RunObserver* observer() const {
+    return both_ ? static_cast<RunObserver*>(both_.get()) : counter_.get();
+  }
+
+  /// The outcome, from what was simulated (`simulated`: compiled()'s results, or nothing
+  /// when compiled() is nullptr) and the base's results.
+  VariantOutcome finish(Results simulated, const Results& base_results) {
+    if (whole_) {
+      v_.results = std::move(simulated);
+      for (std::size_t q = 0; q < v_.pairs.size(); ++q) {
+        v_.gained.push_back(counter_->gained(q));
+        v_.lost.push_back(counter_->lost(q));
+      }
+      return std::move(v_);
+    }
+    v_.results = base_results;
+    Results& r = v_.results;
+    // What summarise() writes of the scenario itself; the years, runs, seed and sampler
+    // are the base's (else changes.whole).
+    r.scenario = sc_.name;
+    r.title = sc_.title;
+    r.variant = sc_.variant.empty() ? std::nullopt : std::optional<std::string>(sc_.variant);
+    r.scenario_sha256 = sc_.sha256;
+    if (!compiled_) return std::move(v_);
+    const Results& p = simulated;
+    for (IndicatorResult& ir : r.indicators) {
+      const IndicatorSpec* owner = sc_.indicator_of_output(ir.name);
+      if (owner == nullptr) throw std::logic_error("compare: no indicator of '" + ir.name + "'");
+      if (changes_.indicators[static_cast<std::size_t>(owner - sc_.indicators.data())] == 0) {
+        continue;
+      }
+      const auto it = std::find_if(p.indicators.begin(), p.indicators.end(),
+                                   [&](const IndicatorResult& x) { return x.name == ir.name; });
+      if (it == p.indicators.end()) throw std::logic_error("compare: '" + ir.name + "' not run");
+      ir = *it;
+    }
+    for (std::size_t q = 0; q < part_pairs_.size(); ++q) {
+      const auto [pk, k] = part_pairs_[q];
+      r.targets[k] = p.targets[pk];
+      v_.gained[k] = counter_->gained(q);
+      v_.lost[k] = counter_->lost(q);
+    }
+    r.events = p.events;
+    const bool replicated = sc_.simulation.sampler == "lhs" || sc_.simulation.sampler == "sobol";
+    std::vector<JointResult> joint;
+    std::size_t g = 0, y = 0;
+    for (const auto& [year, ks] : years_) {
+      JointResult j;
+      j.year = year;
+      for (std::size_t k : ks) j.targets.push_back(sc_.targets[k].id);
+      const auto b = std::find_if(
+          base_results.joint.begin(), base_results.joint.end(),
+          [&](const JointResult& x) { return x.year == j.year && x.targets == j.targets; });
+      if (!counted_[y++]) {
+        if (b == base_results.joint.end()) throw std::logic_error("compare: no base group");
+        joint.push_back(*b);
+        continue;
+      }
+      j.p = joint_->proportion(g++, replicated);
+      joint.push_back(std::move(j));
+    }
+    r.joint = std::move(joint);
+    return std::move(v_);
+  }
+
+ private:
+  const Scenario& sc_;
+  VariantChanges changes_;
+  bool whole_;
+  VariantOutcome v_;
+  Scenario part_;
+  std::vector<std::pair<std::size_t, std::size_t>> part_pairs_;  // (part k, variant k)
+  std::map<int, std::vector<std::size_t>> years_;
+  std::vector<bool> counted_;  // per year of years_: counted over the runs (else the base's)
+  std::shared_ptr<const CompiledScenario> compiled_;
+  std::unique_ptr<DiscordanceCounter> counter_;
+  std::unique_ptr<JointCounter> joint_;
+  std::unique_ptr<Observers> both_;
+};
 
 }  // namespace
 
@@ -326,7 +353,7 @@ std::string difference_points_text(const PairedDifference& d) {
 }
 
 Comparison compare(const std::vector<CompareEntry>& entries, const Registry& registry,
-                   const RunOptions& options, CompareReuse reuse) {
+                   const RunOptions& options, CompareReuse reuse, CompareTogether together) {
   if (entries.empty()) throw RunError("compare: nothing to compare");
   const Scenario& base = entries.front().scenario;
   const SimulationSpec& sim = base.simulation;
@@ -354,27 +381,60 @@ Comparison compare(const std::vector<CompareEntry>& entries, const Registry& reg
   const std::size_t n_sc = entries.size();
   for (const CompareEntry& e : entries) out.variants.push_back(e.name);
 
-  const std::uint64_t total = sim.runs * n_sc;
-  auto run_one = [&](std::size_t i, const CompiledScenario& compiled, RunObserver* observer) {
-    RunOptions ro;
-    ro.threads = options.threads;
-    ro.cancel = options.cancel;
-    ro.observer = observer;
-    if (options.progress) {
-      const std::uint64_t offset = sim.runs * i;
-      ro.progress = [&options, offset, total](std::uint64_t done, std::uint64_t) {
-        options.progress(offset + done, total);
-      };
-    }
-    return run(compiled, ro);
-  };
-
   const std::shared_ptr<const CompiledScenario> base_cs = compile(base, registry);
   BitRecorder base_bits(base.targets.size(), sim.runs);
-  out.results.push_back(run_one(0, *base_cs, &base_bits));
   const std::unique_ptr<const ReuseBase> reuse_base =
       reuse == CompareReuse::on ? std::make_unique<const ReuseBase>(*base_cs) : nullptr;
+  std::vector<std::unique_ptr<VariantRun>> variants;
+  for (std::size_t i = 1; i < n_sc; ++i) {
+    const Scenario& sc = entries[i].scenario;
+    std::shared_ptr<const CompiledScenario> var_cs = compile(sc, registry);
+    VariantChanges changes;
+    if (reuse_base) changes = reuse_base->changes(*var_cs);
+    if (changes.whole || (!changes.any() && changes.events)) {
+      variants.push_back(
+          std::make_unique<VariantRun>(base, entries[i], std::move(var_cs), base_bits));
+    } else {
+      variants.push_back(std::make_unique<VariantRun>(base, sc, changes, base_bits, registry));
+    }
+  }
 
+  // What is simulated: the base, then each variant's whole or part (none where a variant
+  // changes nothing). Together, block by block (run_together), or one after another; the
+  // same results either way. A variant's observer reads the base's bits of a block's runs:
+  // together, the base simulates each block before the variants do.
+  std::vector<const CompiledScenario*> jobs{base_cs.get()};
+  std::vector<RunOptions> job_options(1);
+  job_options[0].observer = &base_bits;
+  for (const auto& v : variants) {
+    if (!v->compiled()) continue;
+    jobs.push_back(v->compiled().get());
+    job_options.emplace_back().observer = v->observer();
+  }
+  std::vector<Results> simulated;
+  if (together == CompareTogether::yes) {
+    RunOptions common;
+    common.threads = options.threads;
+    common.cancel = options.cancel;
+    common.progress = options.progress;
+    simulated = run_together(jobs, job_options, common);
+  } else {
+    const std::uint64_t total = sim.runs * jobs.size();
+    for (std::size_t k = 0; k < jobs.size(); ++k) {
+      RunOptions ro = job_options[k];
+      ro.threads = options.threads;
+      ro.cancel = options.cancel;
+      if (options.progress) {
+        const std::uint64_t offset = sim.runs * k;
+        ro.progress = [&options, offset, total](std::uint64_t done, std::uint64_t) {
+          options.progress(offset + done, total);
+        };
+      }
+      simulated.push_back(run(*jobs[k], ro));
+    }
+  }
+
+  out.results.push_back(std::move(simulated[0]));
   out.targets.resize(base.targets.size());
   for (std::size_t k = 0; k < base.targets.size(); ++k) {
     TargetComparison& t = out.targets[k];
@@ -384,16 +444,12 @@ Comparison compare(const std::vector<CompareEntry>& entries, const Registry& reg
     t.probability[0] = out.results[0].targets[k].p.probability;
   }
 
+  std::size_t next = 1;
   for (std::size_t i = 1; i < n_sc; ++i) {
     const Scenario& sc = entries[i].scenario;
-    const std::shared_ptr<const CompiledScenario> var_cs = compile(sc, registry);
-    VariantChanges changes;
-    if (reuse_base) changes = reuse_base->changes(*var_cs);
-    auto simulate = [&](const CompiledScenario& c, RunObserver* o) { return run_one(i, c, o); };
+    VariantRun& run_i = *variants[i - 1];
     VariantOutcome v =
-        changes.whole || (!changes.any() && changes.events)
-            ? run_whole(base, entries[i], *var_cs, base_bits, simulate)
-            : run_reusing(out.results.front(), sc, changes, base_bits, registry, simulate);
+        run_i.finish(run_i.compiled() ? std::move(simulated[next++]) : Results{}, out.results[0]);
     for (std::string& note : v.notes) out.notes.push_back(std::move(note));
     out.results.push_back(std::move(v.results));
     const Results& r = out.results.back();

@@ -84,6 +84,12 @@ struct CompareEntry {
 /// default) or simulates every variant whole (off: the reference the tests compare it with;
 /// the CLI's PLANCAST_COMPARE_REUSE=0). Either gives the same Comparison, byte for byte.
 enum class CompareReuse { on, off };
+/// Whether compare() simulates its scenarios together, block by block (yes, the default:
+/// run_together, draws they share made once; every scenario's thread states held at once),
+/// or one after another (no: the memory of one run; the CLI's choice where the scenarios
+/// together would not fit --max-memory, and PLANCAST_COMPARE_TOGETHER=0). Either gives the
+/// same Comparison, byte for byte.
+enum class CompareTogether { yes, no };
 
 /// Runs every entry (the first is the base) with the same runs, seed and sampler, so that
 /// run r of each uses the same random streams, and compares each later entry with the
@@ -93,6 +99,7 @@ enum class CompareReuse { on, off };
 /// Interrupted when cancelled. With `reuse` on, a variant simulates only the indicators and
 /// targets it changes (engine/sim/compile_reuse.h) and takes the rest from the base's run.
 Comparison compare(const std::vector<CompareEntry>& entries, const Registry& registry,
-                   const RunOptions& options = {}, CompareReuse reuse = CompareReuse::on);
+                   const RunOptions& options = {}, CompareReuse reuse = CompareReuse::on,
+                   CompareTogether together = CompareTogether::yes);
 
 }  // namespace plancast

@@ -11,6 +11,7 @@
 #include "engine/analysis/shapley.h"
 #include "engine/core/error.h"
 #include "engine/core/format.h"
+#include "engine/random/shared_normals.h"
 #include "engine/sim/simulator.h"
 #include "engine/sim/sketch.h"
 #include "engine/sim/state.h"
@@ -304,12 +305,28 @@ MemoryEstimate estimate_run_memory(const CompiledScenario& cs, int threads, std:
 
 MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64_t runs,
                                        int threads, std::uint64_t budget,
-                                       const std::atomic<bool>* cancel) {
+                                       const std::atomic<bool>* cancel, std::uint64_t together) {
   const std::uint64_t targets = scenario_of(base).targets.size();
   const std::uint64_t bits = mul(targets, mul((runs + 63) / 64, 8));
-  return with_extra(base, threads, runs, budget, cancel,
-                    {bits, "the base's outcome of " + plural(targets, "target", "targets") + " x " +
-                               grouped(runs) + " runs, one bit each"});
+  // Each scenario's share of the budget decides whether its sketches are sized by the pilot.
+  std::vector<Part> parts =
+      run_parts(base, threads, runs,
+                together > 1 && budget != UINT64_MAX ? budget / together : budget, cancel);
+  if (together > 1) {  // every part but the program, once per scenario
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+      parts[i].bytes = mul(parts[i].bytes, together);
+      parts[i].what += ", for each of " + std::to_string(together) + " scenarios run together";
+    }
+    const std::uint64_t blocks = (runs + kBlockSize - 1) / kBlockSize;
+    const std::uint64_t t = std::max<std::uint64_t>(
+        1, std::min<std::uint64_t>(static_cast<std::uint64_t>(effective_threads(threads)), blocks));
+    parts.push_back(
+        {mul(t, SharedNormals::bytes()),
+         "the normals the scenarios share, at most, of " + plural(t, "thread", "threads")});
+  }
+  parts.push_back({bits, "the base's outcome of " + plural(targets, "target", "targets") + " x " +
+                             grouped(runs) + " runs, one bit each"});
+  return sum_parts(std::move(parts));
 }
 
 MemoryEstimate estimate_sobol_memory(const CompiledScenario& cs, std::uint64_t base_runs,

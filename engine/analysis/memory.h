@@ -76,10 +76,13 @@ int effective_threads(int threads);
 MemoryEstimate estimate_run_memory(const CompiledScenario& cs, int threads, std::uint64_t runs = 0,
                                    std::uint64_t budget = UINT64_MAX,
                                    const std::atomic<bool>* cancel = nullptr, bool one_pass = true);
-/// compare: one run's memory plus the base's outcome of every target in every run (1 bit).
+/// compare: one run's memory (`together` runs' where that many scenarios are simulated at
+/// once, CompareTogether::yes; the base's run stands for each) plus the base's outcome of
+/// every target in every run (1 bit).
 MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64_t runs,
                                        int threads, std::uint64_t budget = UINT64_MAX,
-                                       const std::atomic<bool>* cancel = nullptr);
+                                       const std::atomic<bool>* cancel = nullptr,
+                                       std::uint64_t together = 1);
 /// sensitivity --method sobol: the output of each of (parameters + 3) x base_runs runs (8
 /// bytes) plus, per thread, the bootstrap's row indices (8 bytes per base run).
 MemoryEstimate estimate_sobol_memory(const CompiledScenario& cs, std::uint64_t base_runs,

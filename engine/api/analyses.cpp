@@ -52,16 +52,31 @@ CompareOutput compare(const ScenarioSource& source, const LoadOptions& options,
     out.entries.push_back({n, load(source, o)});
   }
   const Scenario& first = out.entries.front().scenario;
+  // PLANCAST_COMPARE_TOGETHER=0: the scenarios simulated one after another (the tests'
+  // reference; the same bytes). Together, each one's thread states are held at once: where
+  // that would pass --max-memory, one after another too.
+  const char* together_env = std::getenv("PLANCAST_COMPARE_TOGETHER");
+  CompareTogether together = together_env != nullptr && std::strcmp(together_env, "0") == 0
+                                 ? CompareTogether::no
+                                 : CompareTogether::yes;
   check_budget(execution, "compare", [&](std::uint64_t budget) {
-    return estimate_compare_memory(*compile(first), first.simulation.runs, execution.threads,
-                                   budget, execution.cancel);
+    const std::shared_ptr<const CompiledScenario> cs = compile(first);
+    if (together == CompareTogether::yes) {
+      MemoryEstimate all = estimate_compare_memory(*cs, first.simulation.runs, execution.threads,
+                                                   budget, execution.cancel, out.entries.size());
+      if (all.bytes <= budget) return all;
+      together = CompareTogether::no;
+    }
+    return estimate_compare_memory(*cs, first.simulation.runs, execution.threads, budget,
+                                   execution.cancel);
   });
   // PLANCAST_COMPARE_REUSE=0: every variant simulated whole (the tests' reference; the same
   // bytes, docs/architecture.md "What compare reuses").
   const char* reuse = std::getenv("PLANCAST_COMPARE_REUSE");
   out.comparison = ::plancast::compare(
       out.entries, registry, run_options(execution),
-      reuse != nullptr && std::strcmp(reuse, "0") == 0 ? CompareReuse::off : CompareReuse::on);
+      reuse != nullptr && std::strcmp(reuse, "0") == 0 ? CompareReuse::off : CompareReuse::on,
+      together);
   throw_if_cancelled(execution);
   return out;
 }

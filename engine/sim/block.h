@@ -8,6 +8,8 @@
 
 namespace plancast {
 
+class SharedNormals;
+
 /// Per-block run diagnostics, summed exactly (integers) into the results.
 struct BlockCounters {
   /// Per declared counter (CompileContext::counter_index): the block's count this year.
@@ -28,6 +30,9 @@ struct BlockCtx {
   /// This year's states of the scenario's shared events (engine/sim/events.h): events[e *
   /// stride + j] is 1 where event e is on in run j. Set for t >= 1.
   const std::uint8_t* events = nullptr;
+  /// Normals that scenarios simulated together on this block share (run_together,
+  /// engine/random/shared_normals.h); nullptr when simulated alone.
+  SharedNormals* normals = nullptr;
 
   double param(int p, std::size_t j) const { return params[p * stride + j]; }
   bool event_on(int e, std::size_t j) const {

@@ -148,6 +148,16 @@ Results summarise(const CompiledScenario& compiled, const RunState& state);
 /// summarise(simulate_distributed(all blocks into make_state())).
 Results run(const CompiledScenario& compiled, const RunOptions& options = {});
 
+/// Several compiled scenarios of the same runs (compare's base and variants), each simulated
+/// and summarised as run() would: the same results, but made together, block by block
+/// (Simulator::simulate_together), so that draws the scenarios share (their firm
+/// populations' noise under common random numbers) are made once. options[k]: scenario k's
+/// observer, watch and uniforms; threads, cancel and progress (the runs of every scenario,
+/// together) from `common`. Holds every scenario's thread states at once (the memory of
+/// that many runs). With several processes (MPI) the scenarios run one after another.
+std::vector<Results> run_together(const std::vector<const CompiledScenario*>& scenarios,
+                                  const std::vector<RunOptions>& options, const RunOptions& common);
+
 /// Convenience: compile + run.
 Results run(const Scenario& scenario, const Registry& registry, const RunOptions& options = {});
 

@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "engine/core/error.h"
+#include "engine/random/shared_normals.h"
 #include "engine/sim/accumulate.h"
 
 namespace plancast {
@@ -55,53 +56,82 @@ bool vintage_year(const CompiledScenario& cs, ThreadState& ts, BlockCtx& ctx, co
   return true;
 }
 
+/// One block of runs [first, first + n) of one scenario, simulated a year at a time:
+/// year(0), year(1), ... (so that several scenarios can step the same block in lockstep).
+class BlockRun {
+ public:
+  BlockRun(const CompiledScenario& cs, const UniformSampler& uniforms, ThreadState& ts,
+           std::uint64_t first, std::size_t n, SharedNormals* normals = nullptr)
+      : cs_(cs), ts_(ts) {
+    ctx_.seed = cs.scenario.simulation.seed;
+    ctx_.first_run = first;
+    ctx_.n = n;
+    ctx_.stride = kBlockSize;
+    ctx_.params = ts.params.data();
+    ctx_.values = ts.values.data();
+    ctx_.prev = ts.prev.data();
+    ctx_.counters = &ts.counters;
+    ctx_.events = ts.events.data();
+    ctx_.normals = normals;
+    if (cs.n_params() > 0) {
+      uniforms.fill(first, n, kBlockSize, ts.params.data());
+      cs.parameters->transform(n, kBlockSize, ts.params.data());
+    }
+  }
+  const BlockCtx& ctx() const { return ctx_; }
+
+  /// Simulates year t (after t - 1). False, the block left unfinished, once `stop` says so:
+  /// it is checked before each process's year (a relaxed load), so an interrupt waits for one
+  /// process-year of one block (at most about 0.1 s: a firm population at its cap of 100,000
+  /// firms), not a whole block.
+  template <class Stop>
+  bool year(int t, const Stop& stop) {
+    ctx_.t = t;
+    ctx_.year = cs_.scenario.base_year + t;
+    if (t > 0) {
+      std::swap(ts_.values, ts_.prev);
+      ctx_.values = ts_.values.data();
+      ctx_.prev = ts_.prev.data();
+      if (!cs_.events.empty()) {
+        cs_.events.step(ctx_, ts_.events.data(),
+                        ts_.counters.counts.data() + cs_.first_event_counter);
+      }
+    }
+    if (cs_.any_vintage) return vintage_year(cs_, ts_, ctx_, stop);
+    if (t == 0) {
+      for (auto& w : ts_.workers) w->init(ctx_);
+      return true;
+    }
+    for (auto& w : ts_.workers) {
+      if (stop()) return false;
+      w->step(ctx_);
+    }
+    return true;
+  }
+
+ private:
+  const CompiledScenario& cs_;
+  ThreadState& ts_;
+  BlockCtx ctx_;
+};
+
+/// Whether `cancel` is set (nullptr: never).
+struct StopFlag {
+  const std::atomic<bool>* cancel = nullptr;
+  bool operator()() const { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+};
+
 /// Simulates runs [first, first + n) and calls record(t, ctx) after each year. Returns
-/// false, the block left unfinished, once `cancel` is set: it is checked before each
-/// process's year (a relaxed load), so an interrupt waits for one process-year of one block
-/// (at most about 0.1 s: a firm population at its cap of 100,000 firms), not a whole block.
+/// false, the block left unfinished, once `cancel` is set (BlockRun::year).
 template <class Record>
 bool simulate_block(const CompiledScenario& cs, const UniformSampler& uniforms, ThreadState& ts,
                     std::uint64_t first, std::size_t n, Record&& record,
                     const std::atomic<bool>* cancel = nullptr) {
-  const auto stop = [cancel] {
-    return cancel != nullptr && cancel->load(std::memory_order_relaxed);
-  };
-  BlockCtx ctx;
-  ctx.seed = cs.scenario.simulation.seed;
-  ctx.first_run = first;
-  ctx.n = n;
-  ctx.stride = kBlockSize;
-  ctx.params = ts.params.data();
-  ctx.values = ts.values.data();
-  ctx.prev = ts.prev.data();
-  ctx.counters = &ts.counters;
-  ctx.events = ts.events.data();
-  if (cs.n_params() > 0) {
-    uniforms.fill(first, n, kBlockSize, ts.params.data());
-    cs.parameters->transform(n, kBlockSize, ts.params.data());
-  }
+  BlockRun block(cs, uniforms, ts, first, n);
+  const StopFlag stop{cancel};
   for (int t = 0; t < cs.n_years; ++t) {
-    ctx.t = t;
-    ctx.year = cs.scenario.base_year + t;
-    if (t > 0) {
-      std::swap(ts.values, ts.prev);
-      ctx.values = ts.values.data();
-      ctx.prev = ts.prev.data();
-      if (!cs.events.empty()) {
-        cs.events.step(ctx, ts.events.data(), ts.counters.counts.data() + cs.first_event_counter);
-      }
-    }
-    if (cs.any_vintage) {
-      if (!vintage_year(cs, ts, ctx, stop)) return false;
-    } else if (t == 0) {
-      for (auto& w : ts.workers) w->init(ctx);
-    } else {
-      for (auto& w : ts.workers) {
-        if (stop()) return false;
-        w->step(ctx);
-      }
-    }
-    record(t, ctx);
+    if (!block.year(t, stop)) return false;
+    record(t, block.ctx());
   }
   return true;
 }
@@ -146,78 +176,116 @@ RunState Simulator::make_state(const RunOptions& options) {
   return state;
 }
 
-void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, RunState& state,
-                         const RunOptions& options) {
-  const CompiledScenario& cs = *cs_;
-  const std::uint64_t runs = cs.scenario.simulation.runs;
-  if (first_block > last_block || last_block > block_count(cs)) {
-    throw std::invalid_argument("block range outside the job");
+/// One simulate() call of one simulator: its threads' states, emptied on their first block
+/// of the call, and what a finished block adds to them.
+struct Simulator::Call {
+  Call(Simulator& sim, std::uint64_t first_block, std::uint64_t last_block, RunState& into,
+       const RunOptions& opts)
+      : cs(*sim.cs_),
+        pool(*sim.pool_),
+        state(into),
+        options(opts),
+        uniforms(uniforms_for(cs, opts)),
+        observe(opts.observer != nullptr),
+        watch(resolve_watch(cs, opts.watch)),
+        id(++sim.calls_) {
+    const std::uint64_t runs = cs.scenario.simulation.runs;
+    if (first_block > last_block || last_block > block_count(cs)) {
+      throw std::invalid_argument("block range outside the job");
+    }
+    if (state.slots != cs.n_slots() || state.years != cs.n_years ||
+        state.target_hits.size() != cs.targets.size() ||
+        state.joint_hits.size() != cs.joint.size()) {
+      throw std::invalid_argument("run state does not fit the scenario");
+    }
+    range_runs = std::min<std::uint64_t>(runs, last_block * kBlockSize) - first_block * kBlockSize;
+    blocks = last_block - first_block;
   }
-  if (state.slots != cs.n_slots() || state.years != cs.n_years ||
-      state.target_hits.size() != cs.targets.size() || state.joint_hits.size() != cs.joint.size()) {
-    throw std::invalid_argument("run state does not fit the scenario");
-  }
-  const std::uint64_t range_runs =
-      std::min<std::uint64_t>(runs, last_block * kBlockSize) - first_block * kBlockSize;
-  const UniformSampler& uniforms = uniforms_for(cs, options);
-  const bool observe = options.observer != nullptr;
-  const std::vector<WatchIndex> watch = resolve_watch(cs, options.watch);
-  const std::vector<double>& shift = state.shift;
-  const std::uint64_t call = ++calls_;
-  // This thread's state, its accumulator emptied on its first block of this call.
-  auto local = [&]() -> ThreadState& {
-    ThreadState& ts = pool_->states.local();
-    if (ts.call != call) {
-      ts.call = call;
+
+  /// This thread's state, its accumulator emptied on its first block of this call.
+  ThreadState& local() {
+    ThreadState& ts = pool.states.local();
+    if (ts.call != id) {
+      ts.call = id;
       ts.acc =
           RunState(cs.n_slots(), cs.n_years, cs.targets.size(), cs.joint.size(), cs.counter_shapes);
-      ts.acc.shift = shift;
+      ts.acc.shift = state.shift;
       ts.queue.clear();
       // Each worker's share of the call's runs, as the memory estimate plans each thread's
       // stores: laid out for it from the first block (QuantileSketch::expect_values).
       const auto workers = std::min<std::uint64_t>(
-          static_cast<std::uint64_t>(tbb::this_task_arena::max_concurrency()),
-          last_block - first_block);
+          static_cast<std::uint64_t>(tbb::this_task_arena::max_concurrency()), blocks);
       for (QuantileSketch& sk : ts.acc.sketch) sk.expect_values(range_runs / workers);
       ts.watched.assign(watch.size() * kBlockSize, 0.0);
       ts.reset_counters(cs);
     }
     return ts;
-  };
+  }
+
+  /// Records year t of a block (after BlockRun::year(t)).
+  void record(ThreadState& ts, const BlockCtx& ctx) {
+    record_year(cs, ts, state.shift, ctx, observe, watch);
+  }
+
+  /// A block whose every year is simulated: its runs counted, shown to the observer.
+  void block_done(ThreadState& ts, std::uint64_t first, std::size_t n) {
+    ts.acc.runs += n;
+    if (!observe) return;
+    BlockView view;
+    view.first_run = first;
+    view.n = n;
+    view.stride = kBlockSize;
+    view.params = ts.params.data();
+    view.met = ts.met.data();
+    view.watched = ts.watched.data();
+    options.observer->on_block(view);
+  }
+
+  /// Every thread's statistics merged into the state, exactly.
+  void merge() {
+    for (ThreadState& ts : pool.states) {
+      if (ts.call != id) continue;
+      ts.queue.flush(ts.acc.sketch);
+      state.merge(std::move(ts.acc));
+      ts.acc = RunState();  // the statistics are the caller's now
+    }
+  }
+
+  const CompiledScenario& cs;
+  Pool& pool;
+  RunState& state;
+  const RunOptions& options;
+  const UniformSampler& uniforms;
+  bool observe;
+  std::vector<WatchIndex> watch;
+  std::uint64_t id, range_runs = 0, blocks = 0;
+};
+
+namespace {
+
+/// Runs body(block, cancelled) for every block of [first_block, last_block) over
+/// options.threads threads (0: all), block by block; reports progress(runs done) now and
+/// then, and throws Interrupted once options.cancel is set. body returns the runs it did, or
+/// 0 where cancelled.
+template <class Body>
+void for_blocks(std::uint64_t first_block, std::uint64_t last_block, std::uint64_t total_runs,
+                const RunOptions& options, Body&& body) {
   std::atomic<std::uint64_t> done{0};
   std::mutex progress_mutex;
   auto last_report = std::chrono::steady_clock::now();
   // Cancelled: the loop's task group stops spawning the remaining blocks at once, rather
   // than walking millions of empty block tasks (10^10 runs are 4·10^7 blocks).
   tbb::task_group_context group;
-  auto body = [&](const tbb::blocked_range<std::uint64_t>& range) {
-    ThreadState& ts = local();
+  auto each = [&](const tbb::blocked_range<std::uint64_t>& range) {
     for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
       if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
         group.cancel_group_execution();
         return;
       }
-      const std::uint64_t first = b * kBlockSize;
-      const std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
-      const bool finished = simulate_block(
-          cs, uniforms, ts, first, n,
-          [&](int, const BlockCtx& ctx) { record_year(cs, ts, shift, ctx, observe, watch); },
-          options.cancel);
-      if (!finished) {  // interrupted: the results are dropped (Interrupted below)
+      const std::uint64_t n = body(b);
+      if (n == 0) {  // interrupted: the results are dropped (Interrupted below)
         group.cancel_group_execution();
         return;
-      }
-      ts.acc.runs += n;
-      if (observe) {
-        BlockView view;
-        view.first_run = first;
-        view.n = n;
-        view.stride = kBlockSize;
-        view.params = ts.params.data();
-        view.met = ts.met.data();
-        view.watched = ts.watched.data();
-        options.observer->on_block(view);
       }
       const std::uint64_t now_done = done.fetch_add(n) + n;
       if (options.progress && progress_mutex.try_lock()) {
@@ -225,7 +293,7 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
         const auto now = std::chrono::steady_clock::now();
         if (now - last_report > std::chrono::milliseconds(100)) {
           last_report = now;
-          options.progress(now_done, range_runs);
+          options.progress(now_done, total_runs);
         }
       }
     }
@@ -240,17 +308,79 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
   }
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(first_block, last_block, 1), body,
+    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(first_block, last_block, 1), each,
                       tbb::simple_partitioner(), group);
   });
   if (options.cancel != nullptr && options.cancel->load()) throw Interrupted();
-  if (options.progress) options.progress(range_runs, range_runs);
-  for (ThreadState& ts : pool_->states) {
-    if (ts.call != call) continue;
-    ts.queue.flush(ts.acc.sketch);
-    state.merge(std::move(ts.acc));
-    ts.acc = RunState();  // the statistics are the caller's now
+  if (options.progress) options.progress(total_runs, total_runs);
+}
+
+}  // namespace
+
+void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, RunState& state,
+                         const RunOptions& options) {
+  Call call(*this, first_block, last_block, state, options);
+  const std::uint64_t runs = cs_->scenario.simulation.runs;
+  for_blocks(first_block, last_block, call.range_runs, options, [&](std::uint64_t b) {
+    ThreadState& ts = call.local();
+    const std::uint64_t first = b * kBlockSize;
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
+    const bool finished = simulate_block(
+        *cs_, call.uniforms, ts, first, n, [&](int, const BlockCtx& ctx) { call.record(ts, ctx); },
+        options.cancel);
+    if (!finished) return std::uint64_t{0};
+    call.block_done(ts, first, n);
+    return std::uint64_t{n};
+  });
+  call.merge();
+}
+
+void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint64_t first_block,
+                                  std::uint64_t last_block, const std::vector<RunState*>& states,
+                                  const std::vector<RunOptions>& options,
+                                  const RunOptions& common) {
+  if (sims.empty()) return;
+  if (states.size() != sims.size() || options.size() != sims.size()) {
+    throw std::invalid_argument("simulate_together: one state and one options per scenario");
   }
+  const std::uint64_t runs = sims.front()->cs_->scenario.simulation.runs;
+  std::vector<std::unique_ptr<Call>> calls;
+  int years = 0;
+  for (std::size_t k = 0; k < sims.size(); ++k) {
+    if (sims[k]->cs_->scenario.simulation.runs != runs) {
+      throw std::invalid_argument("simulate_together: the scenarios differ in runs");
+    }
+    calls.push_back(
+        std::make_unique<Call>(*sims[k], first_block, last_block, *states[k], options[k]));
+    years = std::max(years, sims[k]->cs_->n_years);
+  }
+  tbb::enumerable_thread_specific<SharedNormals> normals;
+  const StopFlag stop{common.cancel};
+  const std::uint64_t total = calls.front()->range_runs * calls.size();
+  for_blocks(first_block, last_block, total, common, [&](std::uint64_t b) {
+    const std::uint64_t first = b * kBlockSize;
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
+    SharedNormals& shared = normals.local();
+    std::vector<ThreadState*> ts;
+    std::vector<BlockRun> blocks;
+    blocks.reserve(calls.size());
+    for (auto& c : calls) {
+      ts.push_back(&c->local());
+      blocks.emplace_back(c->cs, c->uniforms, *ts.back(), first, n, &shared);
+    }
+    for (int t = 0; t < years; ++t) {
+      for (std::size_t k = 0; k < calls.size(); ++k) {
+        if (t >= calls[k]->cs.n_years) continue;
+        if (!blocks[k].year(t, stop)) return std::uint64_t{0};
+        calls[k]->record(*ts[k], blocks[k].ctx());
+      }
+    }
+    for (std::size_t k = 0; k < calls.size(); ++k) calls[k]->block_done(*ts[k], first, n);
+    return std::uint64_t{n * calls.size()};
+  });
+  for (auto& c : calls) c->merge();
 }
 
 RunState make_state(const CompiledScenario& compiled, const RunOptions& options) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "engine/sim/runner.h"
 
@@ -36,12 +37,25 @@ class Simulator {
                             const RunOptions& options = {});
   Results run(const RunOptions& options = {});
 
+  /// Simulates blocks [first_block, last_block) of several simulators' scenarios, which
+  /// have the same runs, together: each block on one thread, year by year, each scenario's
+  /// year in the order given, so that the later ones read the firm populations' normals
+  /// the earlier ones drew (engine/random/shared_normals.h) while they are in the cache.
+  /// states[k] and options[k] (observer, watch, uniforms) are as simulate()'s for sims[k];
+  /// each block's observers are called in that order once all its years are done. Threads,
+  /// cancel and progress (the runs of every scenario, together) come from `common`. Each
+  /// state ends as simulate() would leave it.
+  static void simulate_together(const std::vector<Simulator*>& sims, std::uint64_t first_block,
+                                std::uint64_t last_block, const std::vector<RunState*>& states,
+                                const std::vector<RunOptions>& options, const RunOptions& common);
+
   /// Sets of process workers made so far: one per thread that has simulated a block or a
   /// pilot run through this simulator (for tests: it does not grow with the calls).
   std::size_t worker_sets() const;
 
  private:
   struct Pool;
+  struct Call;
   std::shared_ptr<const CompiledScenario> owned_;
   const CompiledScenario* cs_;
   std::unique_ptr<Pool> pool_;

@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "engine/sim/compiled.h"
+#include "engine/sim/distribute.h"
 #include "engine/sim/replicates.h"
 #include "engine/sim/simulator.h"
 #include "engine/sim/sketch.h"
@@ -203,6 +205,52 @@ Results Simulator::run(const RunOptions& options) {
 
 Results run(const CompiledScenario& cs, const RunOptions& options) {
   return Simulator(cs).run(options);
+}
+
+std::vector<Results> run_together(const std::vector<const CompiledScenario*>& scenarios,
+                                  const std::vector<RunOptions>& options,
+                                  const RunOptions& common) {
+  if (options.size() != scenarios.size()) {
+    throw std::invalid_argument("run_together: one options per scenario");
+  }
+  std::vector<Results> out;
+  const Distributor* d = distributor();
+  if (d != nullptr && d->size() > 1) {  // each rank its part of each scenario in turn
+    const std::uint64_t total =
+        scenarios.size() * (scenarios.empty() ? 0 : scenario_of(*scenarios[0]).simulation.runs);
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+      RunOptions o = options[k];
+      o.threads = common.threads;
+      o.cancel = common.cancel;
+      if (common.progress) {
+        const std::uint64_t offset = k * scenario_of(*scenarios[k]).simulation.runs;
+        o.progress = [&common, offset, total](std::uint64_t done, std::uint64_t) {
+          common.progress(offset + done, total);
+        };
+      }
+      out.push_back(run(*scenarios[k], o));
+    }
+    return out;
+  }
+  std::vector<std::unique_ptr<Simulator>> sims;
+  std::vector<Simulator*> ptrs;
+  std::vector<RunState> states;
+  states.reserve(scenarios.size());
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    sims.push_back(std::make_unique<Simulator>(*scenarios[k]));
+    ptrs.push_back(sims.back().get());
+    states.push_back(sims.back()->make_state(options[k]));
+  }
+  std::vector<RunState*> state_ptrs;
+  for (RunState& s : states) state_ptrs.push_back(&s);
+  if (!scenarios.empty()) {
+    Simulator::simulate_together(ptrs, 0, block_count(*scenarios[0]), state_ptrs, options, common);
+  }
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    out.push_back(summarise(*scenarios[k], states[k]));
+    states[k] = RunState();
+  }
+  return out;
 }
 
 Results run(const Scenario& scenario, const Registry& registry, const RunOptions& options) {

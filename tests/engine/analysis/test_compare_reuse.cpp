@@ -1,7 +1,8 @@
 // compare's reuse (issue 16): a variant simulates only what it changes and takes the rest
 // from the base's run. With reuse on, every byte compare writes (its JSON and text, and each
 // scenario's full results) is the one it writes simulating every variant whole, for any
-// thread count.
+// thread count, whether its scenarios are simulated together (block by block, sharing the
+// firms' normals: engine/random/shared_normals.h) or one after another.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -45,22 +46,29 @@ std::string bytes_of(const Comparison& c) {
   return s;
 }
 
-/// Reuse on (1 and 2 threads) against reuse off, every variant of the file.
+/// Reuse on (1, 2 and 3 threads) against reuse off, every variant of the file; the
+/// scenarios simulated together (the default) against one after another.
 void check_reuse_exact(const api::ScenarioSource& src, const LoadOptions& o) {
   const std::vector<CompareEntry> entries = entries_of(src, o);
   REQUIRE(entries.size() > 1);
-  RunOptions one, two;
+  RunOptions one, two, three;
   one.threads = 1;
   two.threads = 2;
-  const std::string whole = bytes_of(compare(entries, builtin_registry(), two, CompareReuse::off));
-  CHECK(bytes_of(compare(entries, builtin_registry(), two, CompareReuse::on)) == whole);
-  CHECK(bytes_of(compare(entries, builtin_registry(), one, CompareReuse::on)) == whole);
+  three.threads = 3;
+  const Registry& reg = builtin_registry();
+  const std::string whole =
+      bytes_of(compare(entries, reg, two, CompareReuse::off, CompareTogether::no));
+  CHECK(bytes_of(compare(entries, reg, two, CompareReuse::off, CompareTogether::yes)) == whole);
+  CHECK(bytes_of(compare(entries, reg, two, CompareReuse::on, CompareTogether::no)) == whole);
+  CHECK(bytes_of(compare(entries, reg, two, CompareReuse::on)) == whole);
+  CHECK(bytes_of(compare(entries, reg, one, CompareReuse::on)) == whole);
+  CHECK(bytes_of(compare(entries, reg, three, CompareReuse::on)) == whole);
   // Variant by variant too, so that a failure names it.
   for (std::size_t i = 1; i < entries.size(); ++i) {
     INFO("variant " << entries[i].name);
     const std::vector<CompareEntry> pair{entries.front(), entries[i]};
-    const Comparison off = compare(pair, builtin_registry(), two, CompareReuse::off);
-    const Comparison on = compare(pair, builtin_registry(), two, CompareReuse::on);
+    const Comparison off = compare(pair, reg, two, CompareReuse::off, CompareTogether::no);
+    const Comparison on = compare(pair, reg, two, CompareReuse::on);
     CHECK(to_json_text(on.results[1]) == to_json_text(off.results[1]));
     CHECK(compare_json(on) == compare_json(off));
   }
@@ -176,4 +184,20 @@ TEST_CASE("compare reuse: PLANCAST_COMPARE_REUSE=0 through the library API, the 
   const std::string whole = api::to_json(api::compare(src, o, api::CompareRequest{}, ex));
   ::unsetenv("PLANCAST_COMPARE_REUSE");
   CHECK(api::to_json(api::compare(src, o, api::CompareRequest{}, ex)) == whole);
+}
+
+TEST_CASE("compare together: PLANCAST_COMPARE_TOGETHER=0 through the library API, the same JSON",
+          "[compare_reuse]") {
+  LoadOptions o;
+  o.runs = 1000;
+  api::Execution ex;
+  ex.threads = 2;
+  const auto src = api::ScenarioSource::bundled();
+  ::setenv("PLANCAST_COMPARE_TOGETHER", "0", 1);
+  const std::string apart = api::to_json(api::compare(src, o, api::CompareRequest{}, ex));
+  ::unsetenv("PLANCAST_COMPARE_TOGETHER");
+  CHECK(api::to_json(api::compare(src, o, api::CompareRequest{}, ex)) == apart);
+  // Where the scenarios together would pass --max-memory, one after another: the same JSON.
+  ex.max_memory = 40ull << 20;
+  CHECK(api::to_json(api::compare(src, o, api::CompareRequest{}, ex)) == apart);
 }
