@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -173,31 +174,34 @@ TEST_CASE("compare reuse: what each variant changes", "[compare_reuse]") {
   CHECK_FALSE(same.events);
 }
 
-TEST_CASE("compare reuse: PLANCAST_COMPARE_REUSE=0 through the library API, the same JSON",
-          "[compare_reuse]") {
+namespace {
+
+/// The bundled scenario's compare JSON at 1,000 runs on 2 threads, with the environment
+/// variable `off` (if any) set to 0 and the given --max-memory (0: none).
+std::string bundled_json(const char* off, std::uint64_t max_memory = 0) {
   LoadOptions o;
   o.runs = 1000;
   api::Execution ex;
   ex.threads = 2;
-  const auto src = api::ScenarioSource::bundled();
-  ::setenv("PLANCAST_COMPARE_REUSE", "0", 1);
-  const std::string whole = api::to_json(api::compare(src, o, api::CompareRequest{}, ex));
-  ::unsetenv("PLANCAST_COMPARE_REUSE");
-  CHECK(api::to_json(api::compare(src, o, api::CompareRequest{}, ex)) == whole);
+  if (max_memory > 0) ex.max_memory = max_memory;
+  if (off != nullptr) ::setenv(off, "0", 1);
+  const std::string json =
+      api::to_json(api::compare(api::ScenarioSource::bundled(), o, api::CompareRequest{}, ex));
+  if (off != nullptr) ::unsetenv(off);
+  return json;
+}
+
+}  // namespace
+
+TEST_CASE("compare reuse: PLANCAST_COMPARE_REUSE=0 through the library API, the same JSON",
+          "[compare_reuse]") {
+  CHECK(bundled_json(nullptr) == bundled_json("PLANCAST_COMPARE_REUSE"));
 }
 
 TEST_CASE("compare together: PLANCAST_COMPARE_TOGETHER=0 through the library API, the same JSON",
           "[compare_reuse]") {
-  LoadOptions o;
-  o.runs = 1000;
-  api::Execution ex;
-  ex.threads = 2;
-  const auto src = api::ScenarioSource::bundled();
-  ::setenv("PLANCAST_COMPARE_TOGETHER", "0", 1);
-  const std::string apart = api::to_json(api::compare(src, o, api::CompareRequest{}, ex));
-  ::unsetenv("PLANCAST_COMPARE_TOGETHER");
-  CHECK(api::to_json(api::compare(src, o, api::CompareRequest{}, ex)) == apart);
+  const std::string apart = bundled_json("PLANCAST_COMPARE_TOGETHER");
+  CHECK(bundled_json(nullptr) == apart);
   // Where the scenarios together would pass --max-memory, one after another: the same JSON.
-  ex.max_memory = 40ull << 20;
-  CHECK(api::to_json(api::compare(src, o, api::CompareRequest{}, ex)) == apart);
+  CHECK(bundled_json(nullptr, 40ull << 20) == apart);
 }
