@@ -197,7 +197,6 @@ void NoiseBatch::queue(double* s, std::size_t n, double d, double sigma, std::ui
     it.row = static_cast<std::size_t>(run - share_->first_run());
     const std::size_t k = share_->known(it.row);
     it.skip = k >= n ? n : k / 4 * 4;
-    it.known = share_->values(it.row);
   }
   const std::size_t groups = (n - it.skip + 3) / 4;
   if (groups > kMaxGroups) {  // more firms than a batch holds: drawn on its own at flush
@@ -269,7 +268,9 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
     // first, then those drawn (kept for the next scenario once used).
     const double* z = z_.data() + 4 * it.first;
     c[0] = c[1] = 0;
-    if (it.skip > 0) add_noise_counting(it.s, it.known, it.skip, it.d, it.sigma, t0, t1, c);
+    if (it.skip > 0) {  // the table's row is read here: a keep() of another may move it
+      add_noise_counting(it.s, share_->values(it.row), it.skip, it.d, it.sigma, t0, t1, c);
+    }
     if (it.skip < it.n) {
       std::uint32_t more[2];
       add_noise_counting(it.s + it.skip, z, it.n - it.skip, it.d, it.sigma, t0, t1, more);

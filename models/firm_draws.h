@@ -87,9 +87,8 @@ class NoiseBatch {
     std::uint64_t run;
     std::size_t first;  ///< its first drawn group's index in the batch (kMaxGroups: on its own)
     std::uint32_t* counts;
-    std::size_t skip = 0;           ///< its first firms, whose normals the shared table knew
-    const double* known = nullptr;  ///< their normals (the table's row)
-    std::size_t row = 0;            ///< its row in the shared table
+    std::size_t skip = 0;  ///< its first firms, whose normals the shared table knew
+    std::size_t row = 0;   ///< its row in the shared table
   };
   const double* thresholds_;
   std::size_t k_;

@@ -21,7 +21,8 @@ class SharedNormals {
    public:
     std::uint64_t first_run() const { return first_run_; }
     std::size_t known(std::size_t j) const { return known_[j]; }
-    const double* values(std::size_t j) const { return rows_[j].data(); }
+    /// Run j's known values (valid until the next keep()).
+    const double* values(std::size_t j) const { return values_.data() + offset_[j]; }
     /// Keeps run j's values [from, to), value i at z[i - from], where from == known(j) and
     /// the owner's budget has room for them; otherwise keeps nothing.
     void keep(std::size_t j, const double* z, std::size_t from, std::size_t to);
@@ -29,14 +30,19 @@ class SharedNormals {
    private:
     friend class SharedNormals;
     explicit Table(SharedNormals& owner) : owner_(&owner) {}
+    void clear(std::size_t n);
     SharedNormals* owner_;
     std::uint64_t seed_ = 0, stream_ = 0, first_run_ = 0;
     std::uint32_t year_index_ = 0;
-    std::vector<std::vector<double>> rows_;
-    std::vector<std::size_t> known_;
+    /// The runs' rows side by side in one array, in the order they were first kept (a
+    /// batch's runs in turn, so a later scenario reads them in one sweep); a row that
+    /// outgrows its room moves to the end.
+    std::vector<double> values_;
+    std::size_t used_ = 0;
+    std::vector<std::size_t> offset_, room_, known_;
   };
 
-  /// Keeps at most max_values values (their rows' capacity) over all its tables.
+  /// Allocates at most max_values values over all its tables.
   explicit SharedNormals(std::size_t max_values = kDefaultMaxValues);
   SharedNormals(const SharedNormals&) = delete;
   SharedNormals& operator=(const SharedNormals&) = delete;
@@ -56,7 +62,7 @@ class SharedNormals {
   }
 
  private:
-  std::size_t max_values_, held_ = 0;  ///< capacity allowed, and held by all rows
+  std::size_t max_values_, held_ = 0;  ///< values allowed, and allocated by all tables
   std::vector<Table> tables_;
 };
 
