@@ -12,6 +12,7 @@
 #include "engine/core/error.h"
 #include "engine/core/format.h"
 #include "engine/random/shared_normals.h"
+#include "engine/random/shared_words.h"
 #include "engine/sim/simulator.h"
 #include "engine/sim/sketch.h"
 #include "engine/sim/state.h"
@@ -321,8 +322,8 @@ MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64
     const std::uint64_t t = std::max<std::uint64_t>(
         1, std::min<std::uint64_t>(static_cast<std::uint64_t>(effective_threads(threads)), blocks));
     parts.push_back(
-        {mul(t, SharedNormals::bytes()),
-         "the normals the scenarios share, at most, of " + plural(t, "thread", "threads")});
+        {mul(t, add(SharedNormals::bytes(), SharedWords::bytes())),
+         "the draws the scenarios share, at most, of " + plural(t, "thread", "threads")});
   }
   parts.push_back({bits, "the base's outcome of " + plural(targets, "target", "targets") + " x " +
                              grouped(runs) + " runs, one bit each"});

@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "engine/random/philox_lanes.h"
+#include "engine/random/shared_words.h"
 #include "engine/random/ziggurat.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -405,7 +406,15 @@ void philox_words_lanes(const std::uint64_t key[2], std::uint64_t c0, std::size_
                         std::uint64_t c1, std::uint64_t c2, std::uint64_t c3, std::uint64_t* out,
                         std::size_t stride) noexcept {
   const std::uint64_t ctr[4] = {c0, c1, c2, c3};
-  HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, ctr, 0, n, out, stride);
+  auto draw = [&](std::uint64_t* o) {
+    HWY_DYNAMIC_DISPATCH(PhiloxWordsLanes)(key, ctr, 0, n, o, stride);
+  };
+  // Scenarios simulated together: the same words another drew (shared_words.h).
+  if (SharedWords* shared = SharedWords::active()) {
+    shared->words(key, c0, n, c1, c2, c3, out, stride, draw);
+    return;
+  }
+  draw(out);
 }
 
 void philox_words_lanes_along(const std::uint64_t key[2], const std::uint64_t ctr[4],

@@ -18,6 +18,7 @@
 
 #include "engine/core/error.h"
 #include "engine/random/shared_normals.h"
+#include "engine/random/shared_words.h"
 #include "engine/sim/accumulate.h"
 
 namespace plancast {
@@ -356,6 +357,7 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
     years = std::max(years, sims[k]->cs_->n_years);
   }
   tbb::enumerable_thread_specific<SharedNormals> normals;
+  tbb::enumerable_thread_specific<SharedWords> words;
   const StopFlag stop{common.cancel};
   const std::uint64_t total = calls.front()->range_runs * calls.size();
   for_blocks(first_block, last_block, total, common, [&](std::uint64_t b) {
@@ -363,6 +365,11 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
     const std::size_t n =
         static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
     SharedNormals& shared = normals.local();
+    // The Philox words of the block's runs (parameters, counts, rates, events) that every
+    // scenario draws alike: kept for a block-year, from the block's start.
+    SharedWords& block_words = words.local();
+    block_words.clear();
+    const SharedWords::Use use(block_words);
     std::vector<ThreadState*> ts;
     std::vector<BlockRun> blocks;
     blocks.reserve(calls.size());
@@ -371,6 +378,7 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
       blocks.emplace_back(c->cs, c->uniforms, *ts.back(), first, n, &shared);
     }
     for (int t = 0; t < years; ++t) {
+      if (t > 0) block_words.clear();
       for (std::size_t k = 0; k < calls.size(); ++k) {
         if (t >= calls[k]->cs.n_years) continue;
         if (!blocks[k].year(t, stop)) return std::uint64_t{0};

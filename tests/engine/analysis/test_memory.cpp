@@ -14,6 +14,7 @@
 #include "engine/cli/options.h"
 #include "engine/core/error.h"
 #include "engine/random/shared_normals.h"
+#include "engine/random/shared_words.h"
 #include "engine/random/stream.h"
 #include "engine/sim/runner.h"
 #include "engine/sim/sketch.h"
@@ -165,15 +166,16 @@ TEST_CASE("memory estimates: compare's extra is what compare allocates", "[memor
 TEST_CASE("memory estimates: compare's scenarios simulated together count once each", "[memory]") {
   // Together (CompareTogether::yes) every scenario's thread states and sketches are held at
   // once: every part of a run's estimate but the program, once per scenario; the base's
-  // outcome bits once; and each thread's table of shared normals (SharedNormals), at most.
+  // outcome bits once; and each thread's shared normals and words (SharedNormals,
+  // SharedWords), at most.
   // An unlimited budget sizes both by the pilot.
   const auto cs = compiled(firms_yaml(2000));
   const std::uint64_t runs = scenario_of(*cs).simulation.runs;
   const std::uint64_t bits = (runs + 63) / 64 * 8 * scenario_of(*cs).targets.size();
   const std::uint64_t one = estimate_compare_memory(*cs, runs, 2).bytes;
   const MemoryEstimate three = estimate_compare_memory(*cs, runs, 2, UINT64_MAX, nullptr, 3);
-  CHECK(three.bytes ==
-        kProgramBytes + bits + 3 * (one - kProgramBytes - bits) + 2 * SharedNormals::bytes());
+  CHECK(three.bytes == kProgramBytes + bits + 3 * (one - kProgramBytes - bits) +
+                           2 * (SharedNormals::bytes() + SharedWords::bytes()));
   CHECK(three.detail.find("for each of 3 scenarios run together") != std::string::npos);
 }
 

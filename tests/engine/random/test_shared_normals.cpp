@@ -1,6 +1,7 @@
 // SharedNormals (engine/random/shared_normals.h) and the firms' noise batch reading it: the
 // normals one scenario drew, kept for a block-year, give another scenario's firms the same
-// bits as drawing them again, and only the firms the table does not know are drawn.
+// bits as drawing them again, and only the firms the table does not know are drawn. And
+// SharedWords (shared_words.h): the block's Philox words another scenario drew.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -8,7 +9,9 @@
 #include <cstring>
 #include <vector>
 
+#include "engine/random/philox_lanes.h"
 #include "engine/random/shared_normals.h"
+#include "engine/random/shared_words.h"
 #include "engine/random/stream.h"
 #include "models/firm_draws.h"
 #include "models/firm_population.h"
@@ -143,4 +146,49 @@ TEST_CASE("a shared table is one stream's block-year, within the budget", "[shar
   }
   CHECK(shared.table(1, 99, 512, 5, 8) == nullptr);
   CHECK(shared.table(1, 3, 512, 5, 8) == b);
+}
+
+TEST_CASE("words kept by a SharedWords in use are the words drawn, in any stride",
+          "[shared_words]") {
+  const std::uint64_t key[2] = {31, 0x42};
+  auto drawn = [&](std::uint64_t c0, std::size_t n, std::uint64_t c1, std::size_t stride) {
+    std::vector<std::uint64_t> w(4 * stride, 0xdeadbeefULL);
+    philox_words_lanes(key, c0, n, c1, 5, 0, w.data(), stride);
+    return w;
+  };
+  const std::vector<std::uint64_t> a = drawn(256, 200, 3, 256), b = drawn(256, 64, 3, 64);
+  SharedWords shared(1200);  // room for one call of 200 counters (800 words), not two
+  {
+    const SharedWords::Use use(shared);
+    CHECK(SharedWords::active() == &shared);
+    CHECK(drawn(256, 200, 3, 256) == a);  // drawn and kept
+    CHECK(drawn(256, 200, 3, 256) == a);  // found
+    CHECK(drawn(256, 64, 3, 64) == b);    // other counters: drawn, over the budget
+    CHECK(drawn(256, 64, 3, 64) == b);
+    {
+      SharedWords inner;
+      const SharedWords::Use nested(inner);
+      CHECK(SharedWords::active() == &inner);
+    }
+    CHECK(SharedWords::active() == &shared);
+    // A kept call copied out in another stride: the same words, the tail untouched.
+    std::vector<std::uint64_t> wide(4 * 300, 0xdeadbeefULL);
+    philox_words_lanes(key, 256, 200, 3, 5, 0, wide.data(), 300);
+    for (std::size_t l = 0; l < 4; ++l) {
+      for (std::size_t j = 0; j < 300; ++j) {
+        CHECK(wide[l * 300 + j] == (j < 200 ? a[l * 256 + j] : 0xdeadbeefULL));
+      }
+    }
+    // What makes a call: the key and every counter word; a poisoned kept call shows reads.
+    shared.clear();
+    std::vector<std::uint64_t> fake(4 * 8, 7);
+    shared.words(key, 256, 8, 3, 5, 0, fake.data(), 8, [](std::uint64_t*) {});
+    std::vector<std::uint64_t> read(4 * 8, 0);
+    philox_words_lanes(key, 256, 8, 3, 5, 0, read.data(), 8);
+    CHECK(read == fake);
+    philox_words_lanes(key, 256, 8, 4, 5, 0, read.data(), 8);
+    CHECK(read != fake);
+  }
+  CHECK(SharedWords::active() == nullptr);
+  CHECK(drawn(256, 200, 3, 256) == a);
 }
