@@ -253,7 +253,20 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
   }
   // Without thresholds the counts go nowhere; +inf counts nothing.
   const double t0 = k_ > 0 ? thresholds_[0] : HUGE_VAL, t1 = k_ > 1 ? thresholds_[1] : t0;
-  for (const Item& it : items_) {
+  for (std::size_t q = 0; q < items_.size(); ++q) {
+    const Item& it = items_[q];
+    // Scenarios simulated together (their firm vectors and the table crowd the caches):
+    // the next run's firms (a vector of their own, elsewhere on the heap) and known normals
+    // asked of memory while this run's are updated (6% of the bundled compare; alone, a
+    // run gained nothing from it).
+    if (share_ != nullptr && q + 1 < items_.size()) {
+      const Item& next = items_[q + 1];
+      for (std::size_t i = 0; i < next.n && i < 256; i += 8) __builtin_prefetch(next.s + i, 1);
+      if (next.skip > 0) {
+        const double* k = share_->values(next.row);
+        for (std::size_t i = 0; i < next.skip && i < 256; i += 8) __builtin_prefetch(k + i);
+      }
+    }
     std::uint32_t c[2];
     if (it.first == kMaxGroups) {
       add_noise(it.s, it.n, it.d, it.sigma, noise, it.run, year_index);
