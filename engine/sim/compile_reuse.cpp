@@ -340,4 +340,24 @@ Scenario changed_part(const Scenario& variant, const VariantChanges& changes) {
   return part;
 }
 
+bool same_parameter_draws(const CompiledScenario& a, const CompiledScenario& b) {
+  const Scenario &x = a.scenario, &y = b.scenario;
+  if (x.simulation.runs != y.simulation.runs || x.simulation.seed != y.simulation.seed ||
+      x.simulation.sampler != y.simulation.sampler || x.parameters.size() != y.parameters.size() ||
+      x.correlations.size() != y.correlations.size() || a.n_params() != b.n_params()) {
+    return false;
+  }
+  for (std::size_t p = 0; p < x.parameters.size(); ++p) {
+    if (x.parameters[p].name != y.parameters[p].name ||
+        !same(x.parameters[p].dist, y.parameters[p].dist)) {
+      return false;
+    }
+  }
+  for (std::size_t c = 0; c < x.correlations.size(); ++c) {
+    const CorrelationSpec &u = x.correlations[c], &v = y.correlations[c];
+    if (u.a != v.a || u.b != v.b || u.rho != v.rho) return false;
+  }
+  return true;
+}
+
 }  // namespace plancast

@@ -59,4 +59,10 @@ class ReuseBase {
 /// series it holds is the one the whole variant gives. Requires changes.any().
 Scenario changed_part(const Scenario& variant, const VariantChanges& changes);
 
+/// Whether two compiled scenarios draw the same parameter values in every run: the same
+/// runs, seed and sampler, the same parameters in the same order (names and every field of
+/// their distributions) and the same correlations. Conservative: anything not shown equal
+/// counts as different (Simulator::simulate_together then transforms each one's own).
+bool same_parameter_draws(const CompiledScenario& a, const CompiledScenario& b);
+
 }  // namespace plancast

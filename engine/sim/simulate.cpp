@@ -20,6 +20,7 @@
 #include "engine/random/shared_normals.h"
 #include "engine/random/shared_words.h"
 #include "engine/sim/accumulate.h"
+#include "engine/sim/compile_reuse.h"
 
 namespace plancast {
 
@@ -61,8 +62,11 @@ bool vintage_year(const CompiledScenario& cs, ThreadState& ts, BlockCtx& ctx, co
 /// year(0), year(1), ... (so that several scenarios can step the same block in lockstep).
 class BlockRun {
  public:
+  /// params_from: another scenario's parameter values of this block, the same draws
+  /// (same_parameter_draws), copied instead of drawn; nullptr: drawn.
   BlockRun(const CompiledScenario& cs, const UniformSampler& uniforms, ThreadState& ts,
-           std::uint64_t first, std::size_t n, SharedNormals* normals = nullptr)
+           std::uint64_t first, std::size_t n, SharedNormals* normals = nullptr,
+           const double* params_from = nullptr)
       : cs_(cs), ts_(ts) {
     ctx_.seed = cs.scenario.simulation.seed;
     ctx_.first_run = first;
@@ -74,7 +78,9 @@ class BlockRun {
     ctx_.counters = &ts.counters;
     ctx_.events = ts.events.data();
     ctx_.normals = normals;
-    if (cs.n_params() > 0) {
+    if (cs.n_params() > 0 && params_from != nullptr) {
+      std::copy_n(params_from, cs.n_params() * kBlockSize, ts.params.data());
+    } else if (cs.n_params() > 0) {
       uniforms.fill(first, n, kBlockSize, ts.params.data());
       cs.parameters->transform(n, kBlockSize, ts.params.data());
     }
@@ -356,6 +362,18 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
         std::make_unique<Call>(*sims[k], first_block, last_block, *states[k], options[k]));
     years = std::max(years, sims[k]->cs_->n_years);
   }
+  // Each scenario's parameter values from the first earlier one that draws the same
+  // (compare's variants that leave the parameters alone): copied, not drawn again.
+  std::vector<std::size_t> params_of(calls.size());
+  for (std::size_t k = 0; k < calls.size(); ++k) {
+    params_of[k] = k;
+    for (std::size_t m = 0; m < k && params_of[k] == k; ++m) {
+      if (params_of[m] == m && options[k].uniforms == nullptr && options[m].uniforms == nullptr &&
+          same_parameter_draws(calls[k]->cs, calls[m]->cs)) {
+        params_of[k] = m;
+      }
+    }
+  }
   tbb::enumerable_thread_specific<SharedNormals> normals;
   tbb::enumerable_thread_specific<SharedWords> words;
   const StopFlag stop{common.cancel};
@@ -373,9 +391,11 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
     std::vector<ThreadState*> ts;
     std::vector<BlockRun> blocks;
     blocks.reserve(calls.size());
-    for (auto& c : calls) {
-      ts.push_back(&c->local());
-      blocks.emplace_back(c->cs, c->uniforms, *ts.back(), first, n, &shared);
+    for (std::size_t k = 0; k < calls.size(); ++k) {
+      ts.push_back(&calls[k]->local());
+      const std::size_t m = params_of[k];
+      blocks.emplace_back(calls[k]->cs, calls[k]->uniforms, *ts.back(), first, n, &shared,
+                          m == k ? nullptr : ts[m]->params.data());
     }
     for (int t = 0; t < years; ++t) {
       if (t > 0) block_words.clear();

@@ -125,6 +125,31 @@ TEST_CASE("compare reuse: correlations, events, formulas, firms, by targets, eac
   }
 }
 
+TEST_CASE("compare together: which scenarios draw the same parameter values", "[compare_reuse]") {
+  // Simulated together, a scenario copies the parameter values of an earlier one that draws
+  // the same (Simulator::simulate_together): only where runs, seed, sampler, every
+  // parameter's distribution and the correlations are equal.
+  const auto src = api::ScenarioSource::file(test::data_path("compare_reuse"));
+  const std::vector<CompareEntry> e = entries_of(src, LoadOptions{});
+  auto same_as_base = [&](const std::string& variant) {
+    const auto it =
+        std::find_if(e.begin(), e.end(), [&](const CompareEntry& x) { return x.name == variant; });
+    REQUIRE(it != e.end());
+    return same_parameter_draws(*compile(e.front().scenario, builtin_registry()),
+                                *compile(it->scenario, builtin_registry()));
+  };
+  CHECK(same_as_base("base_w"));
+  CHECK(same_as_base("firms"));
+  CHECK(same_as_base("event"));
+  CHECK_FALSE(same_as_base("marginal_a"));
+  CHECK_FALSE(same_as_base("marginal_c"));
+  CHECK_FALSE(same_as_base("correlation"));
+  LoadOptions other_seed;
+  other_seed.seed = 99;
+  CHECK_FALSE(same_parameter_draws(*compile(e.front().scenario, builtin_registry()),
+                                   *compile(api::load(src, other_seed), builtin_registry())));
+}
+
 TEST_CASE("compare reuse: what each variant changes", "[compare_reuse]") {
   const std::vector<CompareEntry> j = entries_of(api::ScenarioSource::bundled(), LoadOptions{});
   const Scenario& base = j.front().scenario;
