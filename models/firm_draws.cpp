@@ -257,8 +257,8 @@ void NoiseBatch::flush(const Stream& noise, std::uint32_t year_index) {
     const Item& it = items_[q];
     // Scenarios simulated together (their firm vectors and the table crowd the caches):
     // the next run's firms (a vector of their own, elsewhere on the heap) and known normals
-    // asked of memory while this run's are updated (6% of the bundled compare; alone, a
-    // run gained nothing from it).
+    // asked of memory while this run's are updated (about 2% of the bundled compare;
+    // alone, a run gained nothing from it).
     if (share_ != nullptr && q + 1 < items_.size()) {
       const Item& next = items_[q + 1];
       for (std::size_t i = 0; i < next.n && i < 256; i += 8) __builtin_prefetch(next.s + i, 1);

@@ -411,28 +411,9 @@ Comparison compare(const std::vector<CompareEntry>& entries, const Registry& reg
     jobs.push_back(v->compiled().get());
     job_options.emplace_back().observer = v->observer();
   }
-  std::vector<Results> simulated;
-  if (together == CompareTogether::yes) {
-    RunOptions common;
-    common.threads = options.threads;
-    common.cancel = options.cancel;
-    common.progress = options.progress;
-    simulated = run_together(jobs, job_options, common);
-  } else {
-    const std::uint64_t total = sim.runs * jobs.size();
-    for (std::size_t k = 0; k < jobs.size(); ++k) {
-      RunOptions ro = job_options[k];
-      ro.threads = options.threads;
-      ro.cancel = options.cancel;
-      if (options.progress) {
-        const std::uint64_t offset = sim.runs * k;
-        ro.progress = [&options, offset, total](std::uint64_t done, std::uint64_t) {
-          options.progress(offset + done, total);
-        };
-      }
-      simulated.push_back(run(*jobs[k], ro));
-    }
-  }
+  std::vector<Results> simulated = together == CompareTogether::yes
+                                       ? run_together(jobs, job_options, options)
+                                       : run_each(jobs, job_options, options);
 
   out.results.push_back(std::move(simulated[0]));
   out.targets.resize(base.targets.size());

@@ -103,6 +103,14 @@ std::uint64_t sketch_bound(std::uint64_t cells, std::uint64_t t, std::uint64_t r
   return add(mul(cells, add(mul(t + 1, holder), mul(160, runs))), mul(t, mul(40, runs)));
 }
 
+/// Threads that get blocks of a job of `runs` runs (each keeps its own accumulator of every
+/// cell and its own workers).
+std::uint64_t threads_with_blocks(int threads, std::uint64_t runs) {
+  const std::uint64_t blocks = (runs + kBlockSize - 1) / kBlockSize;
+  return std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(static_cast<std::uint64_t>(effective_threads(threads)), blocks));
+}
+
 /// The parts of one run of the job: see estimate_run_memory in memory.h.
 std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64_t runs,
                             std::uint64_t budget, const std::atomic<bool>* cancel,
@@ -117,9 +125,7 @@ std::vector<Part> run_parts(const CompiledScenario& cs, int threads, std::uint64
   const std::uint64_t params = std::max<std::uint64_t>(s.parameters.size(), 1);
   const std::uint64_t targets = s.targets.size();
   const std::uint64_t blocks = (runs + kBlockSize - 1) / kBlockSize;
-  // Threads that get blocks (each keeps its own accumulator of every cell).
-  const std::uint64_t t = std::max<std::uint64_t>(
-      1, std::min<std::uint64_t>(static_cast<std::uint64_t>(effective_threads(threads)), blocks));
+  const std::uint64_t t = threads_with_blocks(threads, runs);
   const std::string threads_text = plural(t, "thread", "threads");
 
   std::vector<Part> parts;
@@ -318,9 +324,7 @@ MemoryEstimate estimate_compare_memory(const CompiledScenario& base, std::uint64
       parts[i].bytes = mul(parts[i].bytes, together);
       parts[i].what += ", for each of " + std::to_string(together) + " scenarios run together";
     }
-    const std::uint64_t blocks = (runs + kBlockSize - 1) / kBlockSize;
-    const std::uint64_t t = std::max<std::uint64_t>(
-        1, std::min<std::uint64_t>(static_cast<std::uint64_t>(effective_threads(threads)), blocks));
+    const std::uint64_t t = threads_with_blocks(threads, runs);
     parts.push_back(
         {mul(t, add(SharedNormals::bytes(), SharedWords::bytes())),
          "the draws the scenarios share, at most, of " + plural(t, "thread", "threads")});

@@ -157,6 +157,10 @@ Results run(const CompiledScenario& compiled, const RunOptions& options = {});
 /// that many runs). With several processes (MPI) the scenarios run one after another.
 std::vector<Results> run_together(const std::vector<const CompiledScenario*>& scenarios,
                                   const std::vector<RunOptions>& options, const RunOptions& common);
+/// The same results, the scenarios run one after another (run() each, with the memory of
+/// one run at a time); progress counts the runs of every scenario.
+std::vector<Results> run_each(const std::vector<const CompiledScenario*>& scenarios,
+                              const std::vector<RunOptions>& options, const RunOptions& common);
 
 /// Convenience: compile + run.
 Results run(const Scenario& scenario, const Registry& registry, const RunOptions& options = {});

@@ -270,7 +270,12 @@ struct Simulator::Call {
 
 namespace {
 
-/// Runs body(block, cancelled) for every block of [first_block, last_block) over
+/// Runs of block b of a job of `runs` runs (the last block may be shorter).
+std::size_t runs_in_block(std::uint64_t b, std::uint64_t runs) {
+  return static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - b * kBlockSize));
+}
+
+/// Runs body(block) for every block of [first_block, last_block) over
 /// options.threads threads (0: all), block by block; reports progress(runs done) now and
 /// then, and throws Interrupted once options.cancel is set. body returns the runs it did, or
 /// 0 where cancelled.
@@ -331,8 +336,7 @@ void Simulator::simulate(std::uint64_t first_block, std::uint64_t last_block, Ru
   for_blocks(first_block, last_block, call.range_runs, options, [&](std::uint64_t b) {
     ThreadState& ts = call.local();
     const std::uint64_t first = b * kBlockSize;
-    const std::size_t n =
-        static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
+    const std::size_t n = runs_in_block(b, runs);
     const bool finished = simulate_block(
         *cs_, call.uniforms, ts, first, n, [&](int, const BlockCtx& ctx) { call.record(ts, ctx); },
         options.cancel);
@@ -363,14 +367,16 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
     years = std::max(years, sims[k]->cs_->n_years);
   }
   // Each scenario's parameter values from the first earlier one that draws the same
-  // (compare's variants that leave the parameters alone): copied, not drawn again.
+  // (compare's variants that leave the parameters alone): copied, not drawn again. The
+  // first such one draws its own (an earlier match of it would have matched first).
   std::vector<std::size_t> params_of(calls.size());
   for (std::size_t k = 0; k < calls.size(); ++k) {
     params_of[k] = k;
-    for (std::size_t m = 0; m < k && params_of[k] == k; ++m) {
-      if (params_of[m] == m && options[k].uniforms == nullptr && options[m].uniforms == nullptr &&
+    for (std::size_t m = 0; m < k; ++m) {
+      if (options[k].uniforms == nullptr && options[m].uniforms == nullptr &&
           same_parameter_draws(calls[k]->cs, calls[m]->cs)) {
         params_of[k] = m;
+        break;
       }
     }
   }
@@ -380,8 +386,7 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
   const std::uint64_t total = calls.front()->range_runs * calls.size();
   for_blocks(first_block, last_block, total, common, [&](std::uint64_t b) {
     const std::uint64_t first = b * kBlockSize;
-    const std::size_t n =
-        static_cast<std::size_t>(std::min<std::uint64_t>(kBlockSize, runs - first));
+    const std::size_t n = runs_in_block(b, runs);
     SharedNormals& shared = normals.local();
     // The Philox words of the block's runs (parameters, counts, rates, events) that every
     // scenario draws alike: kept for a block-year, from the block's start.

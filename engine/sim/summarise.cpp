@@ -213,25 +213,9 @@ std::vector<Results> run_together(const std::vector<const CompiledScenario*>& sc
   if (options.size() != scenarios.size()) {
     throw std::invalid_argument("run_together: one options per scenario");
   }
-  std::vector<Results> out;
   const Distributor* d = distributor();
-  if (d != nullptr && d->size() > 1) {  // each rank its part of each scenario in turn
-    const std::uint64_t total =
-        scenarios.size() * (scenarios.empty() ? 0 : scenario_of(*scenarios[0]).simulation.runs);
-    for (std::size_t k = 0; k < scenarios.size(); ++k) {
-      RunOptions o = options[k];
-      o.threads = common.threads;
-      o.cancel = common.cancel;
-      if (common.progress) {
-        const std::uint64_t offset = k * scenario_of(*scenarios[k]).simulation.runs;
-        o.progress = [&common, offset, total](std::uint64_t done, std::uint64_t) {
-          common.progress(offset + done, total);
-        };
-      }
-      out.push_back(run(*scenarios[k], o));
-    }
-    return out;
-  }
+  if (d != nullptr && d->size() > 1) return run_each(scenarios, options, common);
+  std::vector<Results> out;
   std::vector<std::unique_ptr<Simulator>> sims;
   std::vector<Simulator*> ptrs;
   std::vector<RunState> states;
@@ -249,6 +233,30 @@ std::vector<Results> run_together(const std::vector<const CompiledScenario*>& sc
   for (std::size_t k = 0; k < scenarios.size(); ++k) {
     out.push_back(summarise(*scenarios[k], states[k]));
     states[k] = RunState();
+  }
+  return out;
+}
+
+std::vector<Results> run_each(const std::vector<const CompiledScenario*>& scenarios,
+                              const std::vector<RunOptions>& options, const RunOptions& common) {
+  if (options.size() != scenarios.size()) {
+    throw std::invalid_argument("run_each: one options per scenario");
+  }
+  std::uint64_t total = 0;
+  for (const CompiledScenario* cs : scenarios) total += scenario_of(*cs).simulation.runs;
+  std::vector<Results> out;
+  std::uint64_t offset = 0;
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    RunOptions o = options[k];
+    o.threads = common.threads;
+    o.cancel = common.cancel;
+    if (common.progress) {
+      o.progress = [&common, offset, total](std::uint64_t done, std::uint64_t) {
+        common.progress(offset + done, total);
+      };
+    }
+    out.push_back(run(*scenarios[k], o));
+    offset += scenario_of(*scenarios[k]).simulation.runs;
   }
   return out;
 }
