@@ -62,6 +62,25 @@ class CountProcess final : public Process {
   std::uint64_t worker_bytes(std::size_t block) const override {
     return block * (4 * sizeof(std::uint64_t) + 5 * sizeof(double) + sizeof(std::uint32_t) + 1);
   }
+  /// A count's year reads its rate, rate_growth, exit and shocks (by year index), its stream
+  /// and its last value: year-free unless its shocks are an event's or drawn.
+  std::string year_free_key() const override {
+    const std::string s = shocks.year_free_key();
+    if (s.empty()) return {};
+    std::string key = "count rate=";
+    for (const auto& [name, v] : {std::pair<const char*, ValueRef>{"", rate},
+                                  {" growth=", growth},
+                                  {" exit=", exit},
+                                  {" base=", ValueRef{base, -1}}}) {
+      key += name;
+      key += value_key(v);
+    }
+    key += " stream=";
+    key += std::to_string(stream);
+    key += " shocks=";
+    key += s;
+    return key;
+  }
   ValueRef rate, growth, exit;
   Shocks shocks;  ///< on the arrival rate: λ (1 + size), floored at 0
   int slot;

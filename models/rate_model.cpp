@@ -204,6 +204,16 @@ Shocks::Shocks(const ShockSpec& spec, const CompileContext& ctx) : present_(spec
   }
 }
 
+std::string Shocks::year_free_key() const {
+  if (!present_) return "none";
+  if (event_ >= 0 || dist_) return {};
+  std::string key = "p=";
+  key += value_key(p_);
+  key += ",size=";
+  key += value_key(value_);
+  return key;
+}
+
 void Shocks::draw_block(const BlockCtx& ctx, const Stream& stream, std::uint8_t* on,
                         double* size) const {
   constexpr std::size_t kRuns = 64;

@@ -68,6 +68,10 @@ class Shocks {
   /// size[j] its size (0 elsewhere). Run j's words are uniforms(run, t, 0), lanes 2 (the
   /// chance) and 3 (the size's quantile), drawn for 64 runs at a time (SIMD lanes).
   void draw_block(const BlockCtx& ctx, const Stream& stream, std::uint8_t* on, double* size) const;
+  /// For Process::year_free_key: "none", or the probability and size of shocks of its own
+  /// with a size that is a number or parameter; empty (not year-free) for an event's shocks
+  /// (an event may be limited to some calendar years) or a size drawn from a distribution.
+  std::string year_free_key() const;
 
  private:
   bool present_ = false;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
@@ -116,7 +117,31 @@ class Process {
   /// per-run state (one worker per thread). Default 0: nothing sizeable. A process whose
   /// state grows with its input (firms, long histories) must answer it.
   virtual std::uint64_t worker_bytes(std::size_t /*block_size*/) const { return 0; }
+  /// For scenarios simulated together (Simulator::simulate_together): a text that two
+  /// processes, of two scenarios drawing the same parameter values with the same seed,
+  /// share only when they give the same outputs at every year index of every run. The
+  /// process must read nothing but its own settings (all in the text), the parameters, its
+  /// own random streams at (run, year index) and its own outputs of the year before: not
+  /// the calendar year, the horizon, other indicators, events or diagnostic counters, and
+  /// keep no state of its own from year to year. The later scenario's process then copies
+  /// the earlier's outputs instead of stepping. Empty (the default): always stepped.
+  virtual std::string year_free_key() const { return {}; }
 };
+
+/// A ValueRef in a year_free_key(): "p" and the parameter's index, or the number's bits.
+inline std::string value_key(const ValueRef& v) {
+  // Appended, not "p" + ...: GCC 12 warns falsely on that (-Wrestrict, its bug 105329).
+  std::string key(1, v.is_param() ? 'p' : 'n');
+  if (v.is_param()) {
+    key += std::to_string(v.param);
+    return key;
+  }
+  std::uint64_t bits = 0;
+  static_assert(sizeof bits == sizeof v.number);
+  std::memcpy(&bits, &v.number, sizeof bits);
+  key += std::to_string(bits);
+  return key;
+}
 
 // ---- What a process can say about its values, before simulating (issue 14, parts 6-7) ----
 // Read by engine/analysis/reach.cpp (targets no run can meet) and plausibility.cpp

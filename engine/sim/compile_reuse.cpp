@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include <yaml-cpp/yaml.h>
 
@@ -358,6 +359,37 @@ bool same_parameter_draws(const CompiledScenario& a, const CompiledScenario& b) 
     if (u.a != v.a || u.b != v.b || u.rho != v.rho) return false;
   }
   return true;
+}
+
+std::vector<std::vector<ProcessTwin>> process_twins(
+    const std::vector<const CompiledScenario*>& scenarios,
+    const std::vector<std::size_t>& params_of) {
+  if (params_of.size() != scenarios.size()) {
+    throw std::invalid_argument("process_twins: one parameter source per scenario");
+  }
+  std::vector<std::vector<std::string>> keys(scenarios.size());
+  std::vector<std::vector<ProcessTwin>> out(scenarios.size());
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    const CompiledScenario& cs = *scenarios[k];
+    if (cs.any_vintage) continue;
+    for (const auto& p : cs.processes) keys[k].push_back(p->year_free_key());
+    for (std::size_t i = 0; i < keys[k].size(); ++i) {
+      if (keys[k][i].empty()) continue;
+      for (std::size_t m = 0; m < k; ++m) {
+        if (params_of[m] != params_of[k] || keys[m].empty()) continue;
+        const auto at = std::find(keys[m].begin(), keys[m].end(), keys[k][i]);
+        if (at == keys[m].end()) continue;
+        const auto j = static_cast<std::size_t>(at - keys[m].begin());
+        const std::vector<int>&mine = cs.process_slots[i], &theirs = scenarios[m]->process_slots[j];
+        if (mine.size() != theirs.size()) continue;
+        ProcessTwin twin{i, m, j, {}};
+        for (std::size_t o = 0; o < mine.size(); ++o) twin.slots.emplace_back(theirs[o], mine[o]);
+        out[k].push_back(std::move(twin));
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace plancast

@@ -65,4 +65,24 @@ Scenario changed_part(const Scenario& variant, const VariantChanges& changes);
 /// counts as different (Simulator::simulate_together then transforms each one's own).
 bool same_parameter_draws(const CompiledScenario& a, const CompiledScenario& b);
 
+/// A process of a scenario simulated together with others that gives, at every year index
+/// of every run, the outputs of a process of an earlier scenario: the two draw the same
+/// parameter values and their processes the same year_free_key() (a count with the same
+/// settings, say, in a variant that moves the base year). It copies them instead of
+/// stepping (Simulator::simulate_together), in the years both simulate.
+struct ProcessTwin {
+  std::size_t process = 0;  ///< its index among its scenario's processes
+  std::size_t from = 0;     ///< the earlier scenario's index
+  std::size_t from_process = 0;
+  std::vector<std::pair<int, int>> slots;  ///< (the earlier's slot, its own), per output
+};
+
+/// The twins of each scenario's processes (none for the first). params_of[k]: the first
+/// scenario whose parameter values scenario k's are (k itself, or an earlier one that
+/// same_parameter_draws() accepted); two scenarios draw the same values when it is the same
+/// for both. Scenarios with a later vintage have none (their processes start in other years).
+std::vector<std::vector<ProcessTwin>> process_twins(
+    const std::vector<const CompiledScenario*>& scenarios,
+    const std::vector<std::size_t>& params_of);
+
 }  // namespace plancast

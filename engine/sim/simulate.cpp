@@ -87,6 +87,13 @@ class BlockRun {
   }
   const BlockCtx& ctx() const { return ctx_; }
 
+  /// Process i copies its outputs from `from`'s (an earlier scenario's block in the same
+  /// year: a ProcessTwin) in the years before `years`, instead of stepping.
+  void copy(const ProcessTwin& twin, const ThreadState& from, int years) {
+    if (copies_.empty()) copies_.resize(ts_.workers.size());
+    copies_[twin.process] = Copy{&twin, &from, years};
+  }
+
   /// Simulates year t (after t - 1). False, the block left unfinished, once `stop` says so:
   /// it is checked before each process's year (a relaxed load), so an interrupt waits for one
   /// process-year of one block (at most about 0.1 s: a firm population at its cap of 100,000
@@ -109,17 +116,31 @@ class BlockRun {
       for (auto& w : ts_.workers) w->init(ctx_);
       return true;
     }
-    for (auto& w : ts_.workers) {
+    for (std::size_t i = 0; i < ts_.workers.size(); ++i) {
       if (stop()) return false;
-      w->step(ctx_);
+      if (!copies_.empty() && t < copies_[i].years) {
+        const Copy& c = copies_[i];
+        for (const auto& [from, to] : c.twin->slots) {
+          std::copy_n(c.from->values.data() + static_cast<std::size_t>(from) * kBlockSize, ctx_.n,
+                      ctx_.slot(to));
+        }
+        continue;
+      }
+      ts_.workers[i]->step(ctx_);
     }
     return true;
   }
 
  private:
+  struct Copy {
+    const ProcessTwin* twin = nullptr;
+    const ThreadState* from = nullptr;
+    int years = 0;  ///< 0: stepped
+  };
   const CompiledScenario& cs_;
   ThreadState& ts_;
   BlockCtx ctx_;
+  std::vector<Copy> copies_;  ///< per process; empty: every process steps
 };
 
 /// Whether `cancel` is set (nullptr: never).
@@ -380,6 +401,10 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
       }
     }
   }
+  // Processes that give an earlier scenario's outputs (ProcessTwin): copied, not stepped.
+  std::vector<const CompiledScenario*> compiled;
+  for (const auto& c : calls) compiled.push_back(&c->cs);
+  const std::vector<std::vector<ProcessTwin>> twins = process_twins(compiled, params_of);
   tbb::enumerable_thread_specific<SharedNormals> normals;
   tbb::enumerable_thread_specific<SharedWords> words;
   const StopFlag stop{common.cancel};
@@ -401,6 +426,9 @@ void Simulator::simulate_together(const std::vector<Simulator*>& sims, std::uint
       const std::size_t m = params_of[k];
       blocks.emplace_back(calls[k]->cs, calls[k]->uniforms, *ts.back(), first, n, &shared,
                           m == k ? nullptr : ts[m]->params.data());
+      for (const ProcessTwin& twin : twins[k]) {
+        blocks.back().copy(twin, *ts[twin.from], calls[twin.from]->cs.n_years);
+      }
     }
     for (int t = 0; t < years; ++t) {
       if (t > 0) block_words.clear();

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "engine/io/compare_out.h"
 #include "engine/io/json.h"
 #include "engine/sim/compile_reuse.h"
+#include "engine/sim/compiled.h"
 #include "models/register_builtin.h"
 #include "tests/support/scenarios.h"
 
@@ -150,6 +152,52 @@ TEST_CASE("compare together: which scenarios draw the same parameter values", "[
                                    *compile(api::load(src, other_seed), builtin_registry())));
 }
 
+TEST_CASE("compare together: which processes copy an earlier scenario's outputs",
+          "[compare_reuse]") {
+  // A count with the base's settings, parameter values and seed gives the base's values at
+  // each year index, whatever the years (Process::year_free_key): simulated together, it
+  // copies them (process_twins). The byte tests above show the copies are the values.
+  const auto src = api::ScenarioSource::file(test::data_path("compare_reuse"));
+  const std::vector<CompareEntry> e = entries_of(src, LoadOptions{});
+  const auto base = compile(e.front().scenario, builtin_registry());
+  auto twins_of = [&](const std::string& variant) {
+    const auto it =
+        std::find_if(e.begin(), e.end(), [&](const CompareEntry& x) { return x.name == variant; });
+    REQUIRE(it != e.end());
+    const auto v = compile(it->scenario, builtin_registry());
+    const std::vector<std::size_t> params_of{0, same_parameter_draws(*v, *base) ? 0u : 1u};
+    const auto twins = process_twins({base.get(), v.get()}, params_of);
+    REQUIRE(twins.size() == 2);
+    CHECK(twins[0].empty());
+    std::vector<std::string> names;
+    for (const ProcessTwin& t : twins[1]) {
+      CHECK(t.from == 0);
+      REQUIRE(t.slots.size() == 1);
+      CHECK(base->slot_names[static_cast<std::size_t>(t.slots[0].first)] ==
+            v->slot_names[static_cast<std::size_t>(t.slots[0].second)]);
+      CHECK(v->process_slots[t.process] == std::vector<int>{t.slots[0].second});
+      CHECK(base->process_slots[t.from_process] == std::vector<int>{t.slots[0].first});
+      names.push_back(v->slot_names[static_cast<std::size_t>(t.slots[0].second)]);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  using Names = std::vector<std::string>;
+  CHECK(twins_of("later") == Names{"m", "n"});  // not k (an event's shocks), growth, firms
+  CHECK(twins_of("later_exit") == Names{"n"});  // m's exit differs
+  CHECK(twins_of("later_params").empty());      // other parameter values
+  CHECK(twins_of("longer") == Names{"m", "n"});
+  CHECK(twins_of("base_w") == Names{"m", "n"});
+  CHECK(twins_of("marginal_c").empty());
+  // Only with the same parameter values: the same scenarios, told they draw differently.
+  const auto later = compile(
+      std::find_if(e.begin(), e.end(), [](const CompareEntry& x) { return x.name == "later"; })
+          ->scenario,
+      builtin_registry());
+  CHECK(process_twins({base.get(), later.get()}, {0, 1})[1].empty());
+  CHECK_THROWS_AS(process_twins({base.get(), later.get()}, {0}), std::invalid_argument);
+}
+
 TEST_CASE("compare reuse: what each variant changes", "[compare_reuse]") {
   const std::vector<CompareEntry> j = entries_of(api::ScenarioSource::bundled(), LoadOptions{});
   const Scenario& base = j.front().scenario;
@@ -184,7 +232,7 @@ TEST_CASE("compare reuse: what each variant changes", "[compare_reuse]") {
   REQUIRE_FALSE(corr.whole);
   CHECK(changed_indicators(sb, corr) == std::vector<std::string>{"x", "y", "z", "w", "f"});
   // An event: the indicators it shocks, and what reads them.
-  CHECK(changed_indicators(sb, changes_of(s, "event")) == std::vector<std::string>{"x", "z"});
+  CHECK(changed_indicators(sb, changes_of(s, "event")) == std::vector<std::string>{"x", "z", "k"});
   CHECK(changes_of(s, "event").events);
   // A target's threshold: no indicator.
   const VariantChanges t = changes_of(s, "target");
