@@ -313,10 +313,10 @@ class VariantRun {
       JointResult j;
       j.year = year;
       for (std::size_t k : ks) j.targets.push_back(sc_.targets[k].id);
-      const auto b = std::find_if(
-          base_results.joint.begin(), base_results.joint.end(),
-          [&](const JointResult& x) { return x.year == j.year && x.targets == j.targets; });
       if (!counted_[y++]) {
+        const auto b = std::find_if(
+            base_results.joint.begin(), base_results.joint.end(),
+            [&](const JointResult& x) { return x.year == j.year && x.targets == j.targets; });
         if (b == base_results.joint.end()) throw std::logic_error("compare: no base group");
         joint.push_back(*b);
         continue;

@@ -6,10 +6,10 @@
 // run) → make_worker (one per thread, owns scratch) → init / step on blocks of runs.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
@@ -136,10 +136,7 @@ inline std::string value_key(const ValueRef& v) {
     key += std::to_string(v.param);
     return key;
   }
-  std::uint64_t bits = 0;
-  static_assert(sizeof bits == sizeof v.number);
-  std::memcpy(&bits, &v.number, sizeof bits);
-  key += std::to_string(bits);
+  key += std::to_string(std::bit_cast<std::uint64_t>(v.number));
   return key;
 }
 
